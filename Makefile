@@ -1,0 +1,32 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+SYSTEM_PACKAGES_RUN  := python3-venv python3-dev gcc libpcsclite-dev pcscd
+SYSTEM_PACKAGES_TEST := $(SYSTEM_PACKAGES_RUN) vsmartcard-vpcd postgresql poppler-utils
+VENV := .venv/bin
+DATA ?=
+
+.PHONY: demo test lint typecheck unit bench setup setup-test clean
+
+setup:
+	@scripts/setup.sh $(SYSTEM_PACKAGES_RUN)
+
+setup-test:
+	@scripts/setup.sh $(SYSTEM_PACKAGES_TEST)
+
+demo: setup
+	$(VENV)/kiosk demo $(if $(DATA),--data $(DATA))
+
+lint: setup-test
+	$(VENV)/ruff check kiosk screens devices store tests bench
+	$(VENV)/ruff format --check kiosk screens devices store tests bench
+
+typecheck: setup-test
+	$(VENV)/mypy kiosk devices store screens
+
+test: lint typecheck
+	$(VENV)/pytest
+
+bench: setup-test
+	$(VENV)/kiosk bench all
+
+clean:
+	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,182 @@
+"""Kiosk configuration: one frozen object, read from TOML and validated at start.
+
+Every problem names the offending key, so a technician can fix the file without
+reading code. Defaults are the embedded demo set-up: SQLite in the platform data
+directory, virtual card readers and a virtual document scanner.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import ConfigError
+from kiosk.i18n import LANGUAGES
+
+FRAMINGS = ("cr", "crlf", "stx-etx", "stx-etx-bcc", "soh-length")
+PARITIES = ("N", "E", "O")
+
+
+def default_data_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("card-office-kiosk", appauthor=False))
+
+
+@dataclass(frozen=True)
+class ReaderConfig:
+    operator_pattern: str = r"Virtual PCD 00 00|(?i:operat)"
+    customer_pattern: str = r"Virtual PCD 00 01|(?i:customer|kund)"
+    virtual: bool = True
+
+
+@dataclass(frozen=True)
+class ScannerConfig:
+    port: str = "virtual"
+    framing: str = "crlf"
+    baud: int = 9600
+    parity: str = "N"
+    stop_bits: int = 1
+    frame_timeout_ms: int = 500
+
+
+@dataclass(frozen=True)
+class CentralConfig:
+    url: str = ""
+    client_cert: str = ""
+    client_key: str = ""
+    ca_file: str = ""
+    timeout_seconds: float = 5.0
+
+
+@dataclass(frozen=True)
+class ReceiptConfig:
+    folder: str = ""
+    printer: str = ""
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    office_id: str = "KK-SOLNA"
+    kiosk_id: str = "kiosk-solna-1"
+    language: str = "sv"
+    idle_timeout_seconds: int = 300
+    data_dir: Path = field(default_factory=default_data_dir)
+    database_url: str = ""
+    key_file: str = ""
+    readers: ReaderConfig = field(default_factory=ReaderConfig)
+    scanner: ScannerConfig = field(default_factory=ScannerConfig)
+    central: CentralConfig = field(default_factory=CentralConfig)
+    receipts: ReceiptConfig = field(default_factory=ReceiptConfig)
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'kiosk.sqlite3'}"
+
+    @property
+    def resolved_key_file(self) -> Path:
+        """The field-encryption and signing key file: never inside the database file."""
+        return Path(self.key_file) if self.key_file else self.data_dir / "kiosk.key"
+
+    @property
+    def resolved_receipts_folder(self) -> Path:
+        return Path(self.receipts.folder) if self.receipts.folder else self.data_dir / "receipts"
+
+    def with_data_dir(self, data_dir: Path) -> KioskConfig:
+        return replace(self, data_dir=data_dir)
+
+
+_SECTIONS: dict[str, type[Any]] = {
+    "readers": ReaderConfig,
+    "scanner": ScannerConfig,
+    "central": CentralConfig,
+    "receipts": ReceiptConfig,
+}
+
+
+def _fail(path: str, key: str, problem: str) -> ConfigError:
+    return ConfigError(path=path, key_name=key, problem=problem)
+
+
+def _typed(path: str, key: str, value: Any, expected: type[Any]) -> Any:
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if expected is Path:
+        if not isinstance(value, str):
+            raise _fail(path, key, "expected a path (string)")
+        return Path(value)
+    if isinstance(value, bool) and expected is not bool:
+        raise _fail(path, key, f"expected {expected.__name__}, got a boolean")
+    if not isinstance(value, expected):
+        raise _fail(path, key, f"expected {expected.__name__}, got {type(value).__name__}")
+    return value
+
+
+def _build(path: str, prefix: str, cls: type[Any], table: dict[str, Any]) -> Any:
+    fields = cls.__dataclass_fields__
+    values: dict[str, Any] = {}
+    for name, value in table.items():
+        full = f"{prefix}{name}"
+        if name in _SECTIONS and cls is KioskConfig:
+            if not isinstance(value, dict):
+                raise _fail(path, full, "expected a table")
+            values[name] = _build(path, f"{full}.", _SECTIONS[name], value)
+            continue
+        if name not in fields:
+            raise _fail(path, full, "unknown key")
+        annotation = fields[name].type
+        expected = {"str": str, "int": int, "float": float, "bool": bool, "Path": Path}.get(
+            str(annotation), str
+        )
+        values[name] = _typed(path, full, value, expected)
+    return cls(**values)
+
+
+def validate(config: KioskConfig, path: str = "<defaults>") -> KioskConfig:
+    if config.language not in LANGUAGES:
+        raise _fail(path, "language", f"must be one of {', '.join(LANGUAGES)}")
+    if not re.fullmatch(r"[A-Za-z0-9._-]{1,40}", config.office_id):
+        raise _fail(path, "office_id", "letters, digits, '.', '_' or '-', at most 40")
+    if not re.fullmatch(r"[A-Za-z0-9._-]{1,60}", config.kiosk_id):
+        raise _fail(path, "kiosk_id", "letters, digits, '.', '_' or '-', at most 60")
+    if config.idle_timeout_seconds < 10:
+        raise _fail(path, "idle_timeout_seconds", "must be at least 10 seconds")
+    for key in ("operator_pattern", "customer_pattern"):
+        try:
+            re.compile(getattr(config.readers, key))
+        except re.error as exc:
+            raise _fail(path, f"readers.{key}", f"not a valid pattern: {exc}") from None
+    scanner = config.scanner
+    if scanner.framing not in FRAMINGS:
+        raise _fail(path, "scanner.framing", f"must be one of {', '.join(FRAMINGS)}")
+    if scanner.parity not in PARITIES:
+        raise _fail(path, "scanner.parity", "must be N, E or O")
+    if scanner.stop_bits not in (1, 2):
+        raise _fail(path, "scanner.stop_bits", "must be 1 or 2")
+    if scanner.baud not in (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200):
+        raise _fail(path, "scanner.baud", "not a standard baud rate")
+    if config.database_url and not config.database_url.startswith(("sqlite:", "postgresql")):
+        raise _fail(path, "database_url", "must be a sqlite:/// or postgresql:// URL")
+    if config.central.url and not config.central.url.startswith(("http://", "https://")):
+        raise _fail(path, "central.url", "must start with http:// or https://")
+    return config
+
+
+def load_config(path: Path | None) -> KioskConfig:
+    """Read and validate a TOML file; ``None`` gives the embedded defaults."""
+    if path is None:
+        return validate(KioskConfig())
+    shown = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise _fail(shown, "-", "file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise _fail(shown, "-", f"not valid TOML: {exc}") from None
+    table = raw.get("kiosk", raw)
+    if not isinstance(table, dict):
+        raise _fail(shown, "kiosk", "expected a table")
+    return validate(_build(shown, "", KioskConfig, table), shown)

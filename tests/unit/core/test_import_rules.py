@@ -1,0 +1,67 @@
+"""Dependencies point one way: screens → kiosk services → store, devices.
+
+Textual stays in ``screens/`` and the app assembly; exactly one module talks to pyscard
+and exactly one to pyserial; devices and store never import the kiosk or the screens.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+PACKAGES = ("kiosk", "screens", "devices", "store", "bench")
+APP_ASSEMBLY = {"kiosk/app.py"}
+
+
+def _imports() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations/versions" in path.as_posix():
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            names: set[str] = set()
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names.update(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    names.add(node.module)
+            found[path.relative_to(ROOT).as_posix()] = names
+    return found
+
+
+def _importers(prefix: str) -> set[str]:
+    return {
+        module
+        for module, names in _imports().items()
+        if any(name == prefix or name.startswith(prefix + ".") for name in names)
+    }
+
+
+def test_textual_only_in_screens_and_app_assembly() -> None:
+    outside = {m for m in _importers("textual") if not m.startswith("screens/")}
+    assert outside <= APP_ASSEMBLY, f"textual imported outside screens/: {sorted(outside)}"
+
+
+def test_exactly_one_module_imports_smartcard() -> None:
+    assert len(_importers("smartcard")) == 1, sorted(_importers("smartcard"))
+
+
+def test_exactly_one_module_imports_serial() -> None:
+    assert len(_importers("serial")) == 1, sorted(_importers("serial"))
+
+
+def test_devices_and_store_do_not_import_upwards() -> None:
+    for lower in ("devices/", "store/"):
+        for module, names in _imports().items():
+            if not module.startswith(lower):
+                continue
+            upward = {n for n in names if n.split(".")[0] in {"kiosk", "screens"}}
+            assert not upward, f"{module} imports {sorted(upward)}"
+
+
+def test_services_and_domain_do_not_import_screens() -> None:
+    for module, names in _imports().items():
+        if module.startswith("kiosk/") and module not in APP_ASSEMBLY:
+            assert not {n for n in names if n.split(".")[0] == "screens"}, module
