@@ -147,7 +147,7 @@ def _key_usage(
 class SlotCredential:
     """One PIV slot's certificate and private key."""
 
-    cert: x509.Certificate
+    cert: x509.Certificate = field(repr=False)  # its subject names the holder
     key: PrivateKey = field(repr=False)
 
 
