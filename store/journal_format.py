@@ -1,0 +1,166 @@
+"""The journal's wire format: canonical bytes, hash, signature. Pure functions only.
+
+This module is the contract between a kiosk and the central sync service, so it
+imports no database code and may be reused by either side.
+
+An event carries ``event_id`` (UUID4 string), ``kiosk_id``, ``seq`` (1-based, per
+kiosk, gapless), ``occurred_at`` (ISO-8601 UTC, ``2026-11-28T18:00:00.123456Z``),
+``operator`` (HSA-id or ``None``), ``event_type`` (``"card.activated"``), ``payload``
+(a JSON object), ``prev_hash`` (hex; ``"0" * 64`` for seq 1), ``hash`` and
+``signature`` (hex).
+
+* ``hash`` = SHA-256 over :func:`canonical_bytes` of the eight fields
+  :data:`HASHED_FIELDS`, i.e. ``json.dumps(fields, sort_keys=True,
+  separators=(",", ":"), ensure_ascii=False).encode("utf-8")``.
+* ``signature`` = Ed25519 signature by the kiosk's key over the 32 raw bytes of
+  the hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+
+GENESIS_HASH = "0" * 64
+HASHED_FIELDS: tuple[str, ...] = (
+    "event_id",
+    "kiosk_id",
+    "seq",
+    "occurred_at",
+    "operator",
+    "event_type",
+    "payload",
+    "prev_hash",
+)
+
+
+def format_timestamp(moment: datetime) -> str:
+    """ISO-8601 UTC with microseconds and a ``Z``: ``2026-11-28T18:00:00.123456Z``."""
+    if moment.tzinfo is None:
+        raise ValueError("journal timestamps must be timezone-aware")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_timestamp(text: str) -> datetime:
+    """The inverse of :func:`format_timestamp` (aware datetime in UTC)."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def canonical_bytes(fields: Mapping[str, Any]) -> bytes:
+    """Canonical JSON bytes of the hashed fields (other keys in ``fields`` are ignored)."""
+    subset = {name: fields[name] for name in HASHED_FIELDS}
+    return json.dumps(subset, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def event_hash(fields: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of :func:`canonical_bytes`."""
+    return hashlib.sha256(canonical_bytes(fields)).hexdigest()
+
+
+def sign_hash(key: Ed25519PrivateKey, hash_hex: str) -> str:
+    """Ed25519 signature (hex) over the 32 raw bytes of ``hash_hex``."""
+    return key.sign(bytes.fromhex(hash_hex)).hex()
+
+
+def verify_signature(public_key_bytes: bytes, hash_hex: str, signature_hex: str) -> bool:
+    """True when ``signature_hex`` is the kiosk's valid signature of ``hash_hex``."""
+    try:
+        public_key = Ed25519PublicKey.from_public_bytes(public_key_bytes)
+        public_key.verify(bytes.fromhex(signature_hex), bytes.fromhex(hash_hex))
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class SignedEvent:
+    """One journal event as it travels between kiosk and central."""
+
+    event_id: str
+    kiosk_id: str
+    seq: int
+    occurred_at: str
+    operator: str | None
+    event_type: str
+    payload: dict[str, Any] = field(hash=False)
+    prev_hash: str
+    hash: str
+    signature: str
+
+    def hashed_fields(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in HASHED_FIELDS}
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.hashed_fields()
+        data["hash"] = self.hash
+        data["signature"] = self.signature
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SignedEvent:
+        """Build from a decoded JSON object; raises ``ValueError`` on a wrong shape."""
+        try:
+            event = cls(
+                event_id=str(data["event_id"]),
+                kiosk_id=str(data["kiosk_id"]),
+                seq=int(data["seq"]),
+                occurred_at=str(data["occurred_at"]),
+                operator=None if data["operator"] is None else str(data["operator"]),
+                event_type=str(data["event_type"]),
+                payload=dict(data["payload"]),
+                prev_hash=str(data["prev_hash"]),
+                hash=str(data["hash"]),
+                signature=str(data["signature"]),
+            )
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"not a journal event: {exc}") from None
+        if isinstance(data["seq"], bool) or event.seq < 1:
+            raise ValueError("not a journal event: seq must be a positive integer")
+        return event
+
+    def hash_ok(self) -> bool:
+        """The stored hash matches the content."""
+        return event_hash(self.hashed_fields()) == self.hash
+
+    def signature_ok(self, public_key_bytes: bytes) -> bool:
+        return verify_signature(public_key_bytes, self.hash, self.signature)
+
+    @classmethod
+    def create(
+        cls,
+        key: Ed25519PrivateKey,
+        *,
+        event_id: str,
+        kiosk_id: str,
+        seq: int,
+        occurred_at: str,
+        operator: str | None,
+        event_type: str,
+        payload: dict[str, Any],
+        prev_hash: str,
+    ) -> SignedEvent:
+        """Hash and sign a new event."""
+        fields: dict[str, Any] = {
+            "event_id": event_id,
+            "kiosk_id": kiosk_id,
+            "seq": seq,
+            "occurred_at": occurred_at,
+            "operator": operator,
+            "event_type": event_type,
+            "payload": payload,
+            "prev_hash": prev_hash,
+        }
+        digest = event_hash(fields)
+        return cls(**fields, hash=digest, signature=sign_hash(key, digest))
