@@ -17,3 +17,45 @@ class StoreError(Exception):
     def __init__(self, **params: Any) -> None:
         self.params: dict[str, Any] = params
         super().__init__(self.english.format(**params) if params else self.english)
+
+
+class MissingKeyFile(StoreError):  # noqa: N818 (names from the issue)
+    key = "error.store.missing_key_file"
+    hint_key = "hint.store.missing_key_file"
+    english = "The kiosk's encryption key file {path} does not exist."
+
+
+class BadKeyFile(StoreError):  # noqa: N818 (names from the issue)
+    key = "error.store.bad_key_file"
+    hint_key = "hint.store.bad_key_file"
+    english = "The kiosk's encryption key file {path} cannot be used: {problem}."
+
+
+class NotADatabase(StoreError):  # noqa: N818 (names from the issue)
+    key = "error.store.not_a_database"
+    hint_key = "hint.store.bad_database"
+    english = "The database file {path} is not an SQLite database (corrupted or foreign file)."
+
+
+class CorruptDatabase(StoreError):  # noqa: N818 (names from the issue)
+    key = "error.store.corrupt_database"
+    hint_key = "hint.store.bad_database"
+    english = "The database file {path} is damaged: {problem}."
+
+
+class ForeignDatabase(StoreError):  # noqa: N818 (names from the issue)
+    key = "error.store.foreign_database"
+    hint_key = "hint.store.bad_database"
+    english = "The database file {path} belongs to another application: {problem}."
+
+
+class DatabaseUnavailable(StoreError):  # noqa: N818 (names from the issue)
+    key = "error.store.unavailable"
+    hint_key = "hint.store.unavailable"
+    english = "The database {url} cannot be opened: {problem}."
+
+
+class DecryptionFailed(StoreError):  # noqa: N818 (names from the issue)
+    key = "error.store.decryption_failed"
+    hint_key = "hint.store.decryption_failed"
+    english = "Stored personal data could not be decrypted with this kiosk's key."

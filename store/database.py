@@ -1,0 +1,198 @@
+"""Engine factory, migrations and the :class:`Store` (one unit of work = one transaction).
+
+SQLite is the kiosk default: every connection runs ``journal_mode=WAL``,
+``synchronous=FULL`` (a power cut at the counter must not lose a block request) and
+``foreign_keys=ON``; every transaction starts with ``BEGIN IMMEDIATE`` so that two
+writers can never both read the same journal head and fork the chain. PostgreSQL URLs
+(psycopg) work too; the journal takes a transaction-scoped advisory lock there.
+
+``open_store`` first inspects an existing SQLite file read-only and refuses, with a
+typed error and without writing anything, a file that is not SQLite, is damaged, or
+belongs to another application.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session
+
+from store.crypto import FieldCipher
+from store.errors import CorruptDatabase, DatabaseUnavailable, ForeignDatabase, NotADatabase
+from store.keys import KioskKeys
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+OUR_TABLES = frozenset({"offices", "operators", "holders", "cards", "journal", "sync_state"})
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Driver-level autocommit: SQLAlchemy's "begin" hook below issues BEGIN IMMEDIATE.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL; ``None`` for other databases and in-memory ones."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def create_engine_for(url: str) -> Engine:
+    """An engine with the kiosk's connection settings (pragmas, immediate transactions)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+        if sqlite_path(url) is None:
+            kwargs["poolclass"] = StaticPool
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _alembic_config(engine_url: str) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "store:migrations")
+    config.set_main_option("sqlalchemy.url", engine_url.replace("%", "%%"))
+    return config
+
+
+def known_revisions() -> frozenset[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config("sqlite://"))
+    return frozenset(rev.revision for rev in script.walk_revisions())
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (in place; safe to run at every start)."""
+    from alembic import command
+
+    config = _alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not ours, read-only: nothing is written to it.
+
+    A missing or empty file is fine (a new store); so is a SQLite file without tables.
+    """
+    if not path.exists():
+        return
+    shown = str(path)
+    if path.is_dir():
+        raise NotADatabase(path=shown)
+    if path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise NotADatabase(path=shown)
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise CorruptDatabase(path=shown, problem=str(exc)) from None
+    try:
+        tables = {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if not tables:
+            return
+        if "alembic_version" not in tables:
+            raise ForeignDatabase(path=shown, problem="it has no kiosk schema version")
+        versions = {row[0] for row in connection.execute("SELECT version_num FROM alembic_version")}
+    except sqlite3.DatabaseError as exc:
+        raise CorruptDatabase(path=shown, problem=str(exc)) from None
+    finally:
+        connection.close()
+    unknown = versions - known_revisions()
+    if unknown:
+        raise ForeignDatabase(
+            path=shown, problem=f"unknown schema version {', '.join(sorted(unknown))}"
+        )
+    missing = OUR_TABLES - tables
+    if missing:
+        raise ForeignDatabase(path=shown, problem=f"tables missing: {', '.join(sorted(missing))}")
+
+
+class Store:
+    """The open local store: engine, keys and field cipher. Pass it in; no globals."""
+
+    def __init__(self, engine: Engine, keys: KioskKeys) -> None:
+        self.engine = engine
+        self.keys = keys
+        self.cipher = FieldCipher(keys)
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any exception."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str, keys: KioskKeys) -> Store:
+    """Check, migrate and open the store at ``url``."""
+    path = sqlite_path(url)
+    if path is not None:
+        check_sqlite_file(path)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    engine = create_engine_for(url)
+    try:
+        migrate(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        if path is not None and "not a database" in str(exc.orig):
+            raise NotADatabase(path=str(path)) from None
+        raise DatabaseUnavailable(url=_safe_url(url), problem=str(exc.orig)) from None
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise DatabaseUnavailable(url=_safe_url(url), problem=type(exc).__name__) from None
+    return Store(engine, keys)
+
+
+def _safe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,216 @@
+"""The kiosk's tables (SQLModel) and the plain records that leave the store.
+
+Enumerations are plain ``str`` columns (the domain in ``kiosk`` owns their meaning).
+Personal identity numbers and names are stored only encrypted (``*_enc``, AES-GCM)
+with a keyed blind index (``*_idx``) for exact lookup. The tables use their own
+metadata (:data:`METADATA`), so other SQLModel users in the process (the central
+service) do not mix into the kiosk's migrations.
+
+Screens never see these ORM rows: read paths return the frozen dataclasses at the
+end of this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Index, LargeBinary, UniqueConstraint
+from sqlalchemy.orm import registry
+from sqlmodel import Column, Field, SQLModel
+
+
+class KioskBase(SQLModel, registry=registry()):
+    """Base of the kiosk's tables: a registry (and metadata) of their own."""
+
+
+METADATA = KioskBase.metadata
+
+ROLES = ("clerk", "id_admin")
+SHIPMENT_METHODS = ("a_post", "registered")
+ASSURANCE_LEVELS = ("LoA2", "LoA3")
+DEADLINE_KINDS = ("name_change", "return")
+SYNC_STATUSES = ("pending", "accepted", "rejected")
+
+
+def _blob(*, nullable: bool = False, index: bool = False) -> Column[bytes]:
+    return Column(LargeBinary, nullable=nullable, index=index)
+
+
+class Office(KioskBase, table=True):
+    __tablename__ = "offices"
+
+    id: str = Field(primary_key=True, max_length=40)
+    name: str
+
+
+class Operator(KioskBase, table=True):
+    __tablename__ = "operators"
+
+    hsa_id: str = Field(primary_key=True, max_length=64)
+    role: str = Field(max_length=16)
+    cert_fingerprint: str = Field(max_length=64, index=True)
+    name_enc: bytes = Field(sa_column=_blob())
+    office_id: str = Field(foreign_key="offices.id", index=True)
+    active: bool = True
+
+
+class Holder(KioskBase, table=True):
+    __tablename__ = "holders"
+
+    id: str = Field(primary_key=True, max_length=36)
+    personnummer_enc: bytes = Field(sa_column=_blob())
+    personnummer_idx: bytes = Field(sa_column=_blob(index=True))
+    hsa_id: str | None = Field(default=None, max_length=64, index=True)
+    name_enc: bytes = Field(sa_column=_blob())
+    name_idx: bytes = Field(sa_column=_blob(index=True))
+    organisation: str = ""
+
+
+class Card(KioskBase, table=True):
+    __tablename__ = "cards"
+
+    serial: str = Field(primary_key=True, max_length=40)
+    holder_id: str = Field(foreign_key="holders.id", index=True)
+    product_number: str | None = Field(default=None, max_length=8)
+    state: str = Field(max_length=24)
+    shipment_method: str = Field(max_length=16)
+    rek_id: str | None = Field(default=None, max_length=32)
+    photo_office_id: str | None = Field(default=None, foreign_key="offices.id")
+    photo_date: date | None = None
+    order_date: date
+    with_photo: bool = True
+    sis_marked: bool = False
+    assurance_level: str | None = Field(default=None, max_length=8)
+    is_reserve: bool = False
+    has_signing_cert: bool = True
+    replaced_by_serial: str | None = Field(default=None, max_length=40)
+    blocked_reason: str | None = None
+    updated_at: datetime
+
+
+class IdentityCheck(KioskBase, table=True):
+    __tablename__ = "identity_checks"
+
+    id: str = Field(primary_key=True, max_length=36)
+    holder_id: str = Field(foreign_key="holders.id", index=True)
+    document_kind: str = Field(max_length=32)
+    issuing_state: str = Field(max_length=3)
+    document_number_hash: bytes = Field(sa_column=_blob())
+    expiry: date
+    result: str = Field(max_length=24)
+    operator: str = Field(max_length=64)
+    checked_at: datetime
+    journal_event_id: str | None = Field(default=None, max_length=36)
+
+
+class Deadline(KioskBase, table=True):
+    __tablename__ = "deadlines"
+
+    id: str = Field(primary_key=True, max_length=36)
+    card_serial: str = Field(foreign_key="cards.serial", index=True)
+    kind: str = Field(max_length=16)
+    due_date: date = Field(index=True)
+    reason: str | None = None
+    kept: bool = False
+    resolved: bool = False
+
+
+class PukCache(KioskBase, table=True):
+    """Encrypted PUKs of the office's own 7xx cards only."""
+
+    __tablename__ = "puk_cache"
+
+    card_serial: str = Field(primary_key=True, foreign_key="cards.serial", max_length=40)
+    puk_enc: bytes = Field(sa_column=_blob())
+
+
+class JournalRow(KioskBase, table=True):
+    """One signed journal event; the payload is AES-GCM encrypted (aad = event id)."""
+
+    __tablename__ = "journal"
+    __table_args__ = (
+        UniqueConstraint("kiosk_id", "seq", name="uq_journal_kiosk_seq"),
+        Index("ix_journal_outbox", "sync_status", "priority", "seq"),
+    )
+
+    event_id: str = Field(primary_key=True, max_length=36)
+    kiosk_id: str = Field(max_length=60)
+    seq: int
+    occurred_at: str = Field(max_length=32)
+    operator: str | None = Field(default=None, max_length=64)
+    event_type: str = Field(max_length=64)
+    payload_enc: bytes = Field(sa_column=_blob())
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+    signature: str = Field(max_length=128)
+    sync_status: str = Field(default="pending", max_length=16)
+    sync_reason: str | None = None
+    priority: int = 1
+
+
+class SyncState(KioskBase, table=True):
+    __tablename__ = "sync_state"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str
+
+
+# ---- plain read results -------------------------------------------------------------
+
+
+@dataclass(frozen=True, repr=False)
+class HolderRecord:
+    id: str
+    personnummer: str
+    name: str
+    hsa_id: str | None
+    organisation: str
+
+    def __repr__(self) -> str:  # no personal data in logs
+        return f"HolderRecord(id={self.id!r})"
+
+
+@dataclass(frozen=True)
+class CardRecord:
+    serial: str
+    holder_id: str
+    product_number: str | None
+    state: str
+    shipment_method: str
+    rek_id: str | None
+    photo_office_id: str | None
+    photo_date: date | None
+    order_date: date
+    with_photo: bool
+    sis_marked: bool
+    assurance_level: str | None
+    is_reserve: bool
+    has_signing_cert: bool
+    replaced_by_serial: str | None
+    blocked_reason: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True, repr=False)
+class OperatorRecord:
+    hsa_id: str
+    role: str
+    cert_fingerprint: str
+    name: str
+    office_id: str
+    active: bool
+
+    def __repr__(self) -> str:
+        return f"OperatorRecord(hsa_id={self.hsa_id!r}, role={self.role!r})"
+
+
+@dataclass(frozen=True)
+class DeadlineRecord:
+    id: str
+    card_serial: str
+    kind: str
+    due_date: date
+    reason: str | None
+    kept: bool
+    resolved: bool
