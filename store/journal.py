@@ -1,0 +1,483 @@
+"""The signed, hash-chained journal: audit trail and sync outbox in one table.
+
+Writing
+    :meth:`Journal.append` writes in the caller's transaction, so a state change and
+    its event commit (or roll back) together. The new event's ``seq`` and
+    ``prev_hash`` come from the last row read inside that same transaction; on SQLite
+    every transaction begins with ``BEGIN IMMEDIATE`` (see ``store.database``), on
+    PostgreSQL the append takes a transaction-scoped advisory lock, so two writers
+    cannot fork the chain. ``UNIQUE(kiosk_id, seq)`` is the last line of defence.
+    The head (last seq) is also recorded in ``sync_state`` in the same transaction,
+    so that deleting the newest rows is noticed too. At rest the payload is AES-GCM
+    encrypted (aad = event id) in its canonical JSON form; hash and signature cover
+    the plaintext canonical form (``store.journal_format``).
+
+Verifying (design, measured on a 2-core machine)
+    One Ed25519 verification costs about 86-105 µs here: verifying 100,000
+    signatures on one core takes ~10 s, i.e. below the 10,000 events/s budget. So
+    :func:`verify_chain` works in two passes:
+
+    1. Sequentially, in the calling process: read rows in seq order, decrypt each
+       payload, rebuild the canonical bytes by string concatenation (the payload is
+       stored canonical, so no JSON parse is needed) and recompute SHA-256; check seq
+       continuity and ``prev_hash`` links. This is a few µs per event and finds edited,
+       deleted and reordered rows.
+    2. Signatures. When the verifier holds the kiosk's private key (``kiosk audit
+       verify`` does; it needs the field key anyway), each signature is checked by
+       re-signing: Ed25519 (RFC 8032) is deterministic, so the stored signature equals
+       ``sign(hash)`` exactly when it is the kiosk's signature; re-signing costs ~32 µs
+       against ~100 µs for a verification. Any mismatch is confirmed with a real
+       verification before it is reported (a valid but differently encoded signature
+       would still be accepted). With only the public key, real verification is used.
+       Large chains are split into a few big chunks checked by a process pool (one
+       worker per core), so the per-chunk overhead is negligible.
+
+    The report names the lowest seq with a problem and what it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal, NamedTuple
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from store.crypto import FieldCipher
+from store.errors import DecryptionFailed
+from store.journal_format import (
+    GENESIS_HASH,
+    SignedEvent,
+    format_timestamp,
+    sign_hash,
+)
+from store.keys import KioskKeys
+from store.models import JournalRow, SyncState
+
+SyncStatus = Literal["pending", "accepted", "rejected"]
+PRIORITY_BLOCK = 0
+PRIORITY_NORMAL = 1
+PARALLEL_THRESHOLD = 20_000
+REORDER_SEARCH = 1000
+
+_T = JournalRow.__table__  # type: ignore[attr-defined]
+_S = SyncState.__table__  # type: ignore[attr-defined]
+
+
+def _head_key(kiosk_id: str) -> str:
+    return f"journal.head_seq.{kiosk_id}"
+
+
+def canonical_payload(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class _Parts(NamedTuple):
+    """The hashed fields except ``seq``, with the payload as canonical JSON text."""
+
+    event_id: str
+    event_type: str
+    kiosk_id: str
+    occurred_at: str
+    operator: str | None
+    payload_json: str
+    prev_hash: str
+
+
+def _hash_parts(parts: _Parts, seq: int) -> str:
+    """SHA-256 of the same bytes as ``journal_format.canonical_bytes`` (sorted keys)."""
+    data = (
+        f'{{"event_id":{_dumps(parts.event_id)},"event_type":{_dumps(parts.event_type)},'
+        f'"kiosk_id":{_dumps(parts.kiosk_id)},"occurred_at":{_dumps(parts.occurred_at)},'
+        f'"operator":{_dumps(parts.operator)},"payload":{parts.payload_json},'
+        f'"prev_hash":{_dumps(parts.prev_hash)},"seq":{seq}}}'
+    )
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class AuditProblem:
+    seq: int
+    kind: str  # hash_mismatch | undecryptable | seq_gap | reordered | prev_hash_mismatch
+    #            | bad_signature | missing_tail
+    detail: str
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    kiosk_id: str
+    events_checked: int
+    head_seq: int
+    problem: AuditProblem | None
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    @property
+    def rate(self) -> float:
+        return self.events_checked / self.seconds if self.seconds > 0 else 0.0
+
+    def describe(self) -> str:
+        if self.problem is None:
+            return (
+                f"journal of {self.kiosk_id}: {self.events_checked} events checked, "
+                f"chain and signatures valid (head seq {self.head_seq})"
+            )
+        return (
+            f"journal of {self.kiosk_id}: FIRST BROKEN LINK at seq {self.problem.seq}: "
+            f"{self.problem.kind}: {self.problem.detail} "
+            f"({self.events_checked} events checked)"
+        )
+
+
+class Journal:
+    """Appends and reads one kiosk's journal. Pass sessions in; keeps no connection."""
+
+    def __init__(self, kiosk_id: str, keys: KioskKeys, cipher: FieldCipher) -> None:
+        self.kiosk_id = kiosk_id
+        self._keys = keys
+        self._cipher = cipher
+
+    def append(
+        self,
+        session: Session,
+        *,
+        event_type: str,
+        operator: str | None,
+        payload: dict[str, Any],
+        priority: int = PRIORITY_NORMAL,
+        now: datetime | None = None,
+    ) -> SignedEvent:
+        """Sign and write the next event inside the caller's transaction."""
+        canonical = canonical_payload(payload)
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": self.kiosk_id}
+            )
+        last = session.execute(
+            select(_T.c.seq, _T.c.hash)
+            .where(_T.c.kiosk_id == self.kiosk_id)
+            .order_by(_T.c.seq.desc())
+            .limit(1)
+        ).first()
+        seq, prev_hash = (1, GENESIS_HASH) if last is None else (last[0] + 1, last[1])
+        event_id = str(uuid.uuid4())
+        moment = format_timestamp(now or datetime.now(UTC))
+        event = SignedEvent.create(
+            self._keys.signing_key,
+            event_id=event_id,
+            kiosk_id=self.kiosk_id,
+            seq=seq,
+            occurred_at=moment,
+            operator=operator,
+            event_type=event_type,
+            payload=json.loads(canonical),
+            prev_hash=prev_hash,
+        )
+        session.execute(
+            insert(_T).values(
+                event_id=event_id,
+                kiosk_id=self.kiosk_id,
+                seq=seq,
+                occurred_at=moment,
+                operator=operator,
+                event_type=event_type,
+                payload_enc=self._cipher.encrypt_bytes(canonical, event_id.encode()),
+                prev_hash=prev_hash,
+                hash=event.hash,
+                signature=event.signature,
+                sync_status="pending",
+                sync_reason=None,
+                priority=priority,
+            )
+        )
+        key = _head_key(self.kiosk_id)
+        updated = session.execute(update(_S).where(_S.c.key == key).values(value=str(seq)))
+        if updated.rowcount == 0:  # type: ignore[attr-defined]
+            session.execute(insert(_S).values(key=key, value=str(seq)))
+        return event
+
+    def _to_event(self, row: Any) -> SignedEvent:
+        payload = json.loads(self._cipher.decrypt_bytes(row.payload_enc, row.event_id.encode()))
+        return SignedEvent(
+            event_id=row.event_id,
+            kiosk_id=row.kiosk_id,
+            seq=row.seq,
+            occurred_at=row.occurred_at,
+            operator=row.operator,
+            event_type=row.event_type,
+            payload=payload,
+            prev_hash=row.prev_hash,
+            hash=row.hash,
+            signature=row.signature,
+        )
+
+    def events(self, session: Session, since_seq: int = 0) -> Iterator[SignedEvent]:
+        """Events with ``seq > since_seq`` in seq order."""
+        rows = session.execute(
+            select(_T)
+            .where(_T.c.kiosk_id == self.kiosk_id, _T.c.seq > since_seq)
+            .order_by(_T.c.seq)
+            .execution_options(yield_per=1000)
+        )
+        for row in rows:
+            yield self._to_event(row)
+
+    def pending(self, session: Session, limit: int = 100) -> list[SignedEvent]:
+        """Unsent events, block requests first, then in seq order."""
+        rows = session.execute(
+            select(_T)
+            .where(_T.c.kiosk_id == self.kiosk_id, _T.c.sync_status == "pending")
+            .order_by(_T.c.priority, _T.c.seq)
+            .limit(limit)
+        )
+        return [self._to_event(row) for row in rows]
+
+    def mark(
+        self, session: Session, event_id: str, status: SyncStatus, reason: str | None = None
+    ) -> None:
+        """Record the central's answer for one event."""
+        if status not in ("pending", "accepted", "rejected"):
+            raise ValueError(f"unknown sync status {status!r}")
+        session.execute(
+            update(_T)
+            .where(_T.c.event_id == event_id)
+            .values(sync_status=status, sync_reason=reason)
+        )
+
+    def count(self, session: Session) -> int:
+        return int(
+            session.execute(
+                select(func.count()).select_from(_T).where(_T.c.kiosk_id == self.kiosk_id)
+            ).scalar_one()
+        )
+
+    def verify_chain(self, session: Session, *, workers: int | None = None) -> AuditReport:
+        return verify_chain(
+            session,
+            kiosk_id=self.kiosk_id,
+            cipher=self._cipher,
+            public_key_bytes=self._keys.public_key_bytes(),
+            signing_key_bytes=self._keys.signing_key_bytes(),
+            workers=workers,
+        )
+
+
+# ---- verification -------------------------------------------------------------------
+
+_worker_signing: Ed25519PrivateKey | None = None
+_worker_public: Ed25519PublicKey | None = None
+
+
+def _init_worker(public_key_bytes: bytes, signing_key_bytes: bytes | None) -> None:
+    global _worker_signing, _worker_public  # noqa: PLW0603 (per-process worker state)
+    _worker_public = Ed25519PublicKey.from_public_bytes(public_key_bytes)
+    _worker_signing = (
+        Ed25519PrivateKey.from_private_bytes(signing_key_bytes) if signing_key_bytes else None
+    )
+
+
+def _check_chunk(chunk: Sequence[tuple[int, str, str]]) -> int | None:
+    """The first seq in ``chunk`` whose signature is not the kiosk's, or ``None``."""
+    public = _worker_public
+    signer = _worker_signing
+    assert public is not None
+    for seq, hash_hex, signature_hex in chunk:
+        if signer is not None and sign_hash(signer, hash_hex) == signature_hex:
+            continue
+        try:
+            public.verify(bytes.fromhex(signature_hex), bytes.fromhex(hash_hex))
+        except (InvalidSignature, ValueError):
+            return seq
+    return None
+
+
+def _first_bad_signature(
+    items: list[tuple[int, str, str]],
+    public_key_bytes: bytes,
+    signing_key_bytes: bytes | None,
+    workers: int | None,
+) -> int | None:
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count <= 1 or len(items) < PARALLEL_THRESHOLD:
+        _init_worker(public_key_bytes, signing_key_bytes)
+        return _check_chunk(items)
+    size = -(-len(items) // count)
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(public_key_bytes, signing_key_bytes),
+    ) as pool:
+        results = list(pool.map(_check_chunk, chunks))
+    bad = [seq for seq in results if seq is not None]
+    return min(bad) if bad else None
+
+
+def verify_chain(
+    session: Session,
+    *,
+    kiosk_id: str,
+    cipher: FieldCipher,
+    public_key_bytes: bytes,
+    signing_key_bytes: bytes | None = None,
+    workers: int | None = None,
+) -> AuditReport:
+    """Check the whole chain of ``kiosk_id``; the report names the first broken link."""
+    started = time.perf_counter()
+    rows = session.execute(
+        select(
+            _T.c.seq,
+            _T.c.event_id,
+            _T.c.occurred_at,
+            _T.c.operator,
+            _T.c.event_type,
+            _T.c.payload_enc,
+            _T.c.prev_hash,
+            _T.c.hash,
+            _T.c.signature,
+        )
+        .where(_T.c.kiosk_id == kiosk_id)
+        .order_by(_T.c.seq)
+    ).all()
+    head_value = session.execute(
+        select(_S.c.value).where(_S.c.key == _head_key(kiosk_id))
+    ).scalar_one_or_none()
+    recorded_head = int(head_value) if head_value is not None else 0
+
+    problems: list[AuditProblem] = []
+    stored_hash_to_seq = {row[7]: row[0] for row in rows}
+    expected_seq = 1
+    prev_stored_hash = GENESIS_HASH
+    signature_items: list[tuple[int, str, str]] = []
+    for seq, event_id, occurred_at, operator, event_type, blob, prev_hash, digest, sig in rows:
+        if seq != expected_seq:
+            problems.append(
+                AuditProblem(
+                    seq=expected_seq,
+                    kind="seq_gap",
+                    detail=f"events {expected_seq}..{seq - 1} are missing (row deleted)",
+                )
+            )
+            break
+        try:
+            payload_json = cipher.decrypt_bytes(blob, event_id.encode()).decode("utf-8")
+        except (DecryptionFailed, UnicodeDecodeError):
+            problems.append(
+                AuditProblem(
+                    seq=seq,
+                    kind="undecryptable",
+                    detail="the stored payload does not decrypt (row edited)",
+                )
+            )
+            break
+        parts = _Parts(
+            event_id, event_type, kiosk_id, occurred_at, operator, payload_json, prev_hash
+        )
+        if _hash_parts(parts, seq) != digest:
+            original = _reordered_from(stored_hash_to_seq, parts, digest, seq)
+            if original is not None and original != seq:
+                problems.append(
+                    AuditProblem(
+                        seq=seq,
+                        kind="reordered",
+                        detail=f"the row at seq {seq} was written as seq {original} "
+                        "(rows reordered)",
+                    )
+                )
+            else:
+                problems.append(
+                    AuditProblem(
+                        seq=seq,
+                        kind="hash_mismatch",
+                        detail="content does not match its hash (row edited)",
+                    )
+                )
+            break
+        if prev_hash != prev_stored_hash:
+            problems.append(
+                AuditProblem(
+                    seq=seq,
+                    kind="prev_hash_mismatch",
+                    detail="prev_hash does not match the hash of the event before "
+                    "(a row before it was deleted, replaced or reordered)",
+                )
+            )
+            break
+        signature_items.append((seq, digest, sig))
+        prev_stored_hash = digest
+        expected_seq += 1
+    checked = len(signature_items)
+    last_seq = rows[-1][0] if rows else 0
+    if not problems and recorded_head > last_seq:
+        problems.append(
+            AuditProblem(
+                seq=last_seq + 1,
+                kind="missing_tail",
+                detail=f"the journal ends at seq {last_seq} but seq {recorded_head} was "
+                "written (newest rows deleted)",
+            )
+        )
+    bad_sig = _first_bad_signature(signature_items, public_key_bytes, signing_key_bytes, workers)
+    if bad_sig is not None:
+        problems.append(
+            AuditProblem(
+                seq=bad_sig,
+                kind="bad_signature",
+                detail="the signature is not the kiosk's signature of the event hash",
+            )
+        )
+    first = min(problems, key=lambda p: p.seq) if problems else None
+    return AuditReport(
+        kiosk_id=kiosk_id,
+        events_checked=checked,
+        head_seq=last_seq,
+        problem=first,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _reordered_from(
+    stored_hash_to_seq: dict[str, int], parts: _Parts, digest: str, position: int
+) -> int | None:
+    """The seq this row was written with, when it now sits at another position.
+
+    Only runs on the error path: tries the seq its ``prev_hash`` points after, then
+    positions near the current one (a hash costs about 2 µs).
+    """
+    candidates: list[int] = []
+    if parts.prev_hash == GENESIS_HASH:
+        candidates.append(1)
+    elif parts.prev_hash in stored_hash_to_seq:
+        candidates.append(stored_hash_to_seq[parts.prev_hash] + 1)
+    for distance in range(1, REORDER_SEARCH + 1):
+        candidates.extend((position + distance, position - distance))
+    for candidate in candidates:
+        if candidate >= 1 and candidate != position and _hash_parts(parts, candidate) == digest:
+            return candidate
+    return None
