@@ -1,0 +1,176 @@
+"""Certificate checks with ``cryptography``: validity, chain to the configured trust anchors
+(intermediate and root, R13), key usage, and the holder identifier in subject serialNumber.
+
+Summaries keep the holder's identifier and name out of their ``repr``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import NameOID
+from stdnum.se import personnummer
+
+HSA_ID = re.compile(r"SE\d{10}-[A-Za-z0-9]{1,30}")
+
+
+class ChainStatus(enum.Enum):
+    OK = "ok"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not_yet_valid"
+    UNTRUSTED = "untrusted"  # does not chain to the configured intermediate and root
+    MISSING = "missing"  # no certificate to check
+
+
+@dataclass(frozen=True)
+class TrustAnchors:
+    """The configured intermediates and roots (R13: install the intermediate, then the root)."""
+
+    intermediates: tuple[x509.Certificate, ...]
+    roots: tuple[x509.Certificate, ...]
+
+    @classmethod
+    def from_certificates(cls, certificates: Iterable[x509.Certificate]) -> TrustAnchors:
+        inter: list[x509.Certificate] = []
+        roots: list[x509.Certificate] = []
+        for cert in certificates:
+            (roots if cert.issuer == cert.subject else inter).append(cert)
+        return cls(tuple(inter), tuple(roots))
+
+    @classmethod
+    def from_pem_files(cls, paths: Iterable[Path]) -> TrustAnchors:
+        certs: list[x509.Certificate] = []
+        for path in paths:
+            certs.extend(x509.load_pem_x509_certificates(path.read_bytes()))
+        return cls.from_certificates(certs)
+
+
+def _signed_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    if cert.issuer != issuer.subject:
+        return False
+    try:
+        cert.verify_directly_issued_by(issuer)
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
+def _time_status(cert: x509.Certificate, now: dt.datetime) -> ChainStatus:
+    if now < cert.not_valid_before_utc:
+        return ChainStatus.NOT_YET_VALID
+    if now > cert.not_valid_after_utc:
+        return ChainStatus.EXPIRED
+    return ChainStatus.OK
+
+
+def check_chain(
+    cert: x509.Certificate | None, anchors: TrustAnchors, now: dt.datetime | None = None
+) -> ChainStatus:
+    """Leaf → configured intermediate → configured root, every link signed and in date."""
+    if cert is None:
+        return ChainStatus.MISSING
+    moment = now or dt.datetime.now(dt.UTC)
+    for intermediate in anchors.intermediates:
+        if not _signed_by(cert, intermediate):
+            continue
+        for root in anchors.roots:
+            if _signed_by(intermediate, root):
+                for link in (cert, intermediate, root):
+                    status = _time_status(link, moment)
+                    if status is not ChainStatus.OK:
+                        return status
+                return ChainStatus.OK
+    return ChainStatus.UNTRUSTED
+
+
+def holder_identifier(cert: x509.Certificate) -> str | None:
+    values = cert.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
+    return str(values[0].value) if values else None
+
+
+def identifier_kind(identifier: str | None) -> str:
+    """ "personnummer", "hsa_id" or "unknown"."""
+    if identifier is None:
+        return "unknown"
+    if HSA_ID.fullmatch(identifier):
+        return "hsa_id"
+    if personnummer.is_valid(identifier):
+        return "personnummer"
+    return "unknown"
+
+
+def key_algorithm(cert: x509.Certificate) -> str:
+    public = cert.public_key()
+    if isinstance(public, ec.EllipticCurvePublicKey):
+        return f"ec-{public.curve.name}"
+    if isinstance(public, rsa.RSAPublicKey):
+        return f"rsa-{public.key_size}"
+    return "other"
+
+
+@dataclass(frozen=True)
+class CertificateSummary:
+    """What the kiosk shows about one certificate (identifier and name are not in repr)."""
+
+    slot: int
+    issuer: str
+    serial: str
+    not_before: dt.datetime
+    not_after: dt.datetime
+    key_algorithm: str
+    digital_signature: bool
+    non_repudiation: bool
+    identifier_kind: str
+    chain: ChainStatus
+    fingerprint_sha256: str
+    holder_identifier: str | None = field(repr=False, default=None)
+    holder_name: str | None = field(repr=False, default=None)
+
+    @property
+    def usable_for_signing(self) -> bool:
+        """A signing certificate needs nonRepudiation and a good chain."""
+        return self.non_repudiation and self.chain is ChainStatus.OK
+
+
+def _common_name(name: x509.Name) -> str | None:
+    values = name.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(values[0].value) if values else None
+
+
+def summarize(
+    slot: int,
+    cert: x509.Certificate,
+    anchors: TrustAnchors,
+    now: dt.datetime | None = None,
+) -> CertificateSummary:
+    try:
+        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+        digital, non_rep = usage.digital_signature, usage.content_commitment
+    except x509.ExtensionNotFound:
+        digital = non_rep = False
+    identifier = holder_identifier(cert)
+    return CertificateSummary(
+        slot=slot,
+        issuer=_common_name(cert.issuer) or cert.issuer.rfc4514_string(),
+        serial=f"{cert.serial_number:X}",
+        not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc,
+        key_algorithm=key_algorithm(cert),
+        digital_signature=digital,
+        non_repudiation=non_rep,
+        identifier_kind=identifier_kind(identifier),
+        chain=check_chain(cert, anchors, now),
+        fingerprint_sha256=hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest(),
+        holder_identifier=identifier,
+        holder_name=_common_name(cert.subject),
+    )

@@ -1,0 +1,236 @@
+"""Reader roles and a watcher thread that turns PC/SC state changes into plain events.
+
+The watcher owns its ``SCardGetStatusChange`` loop (through ``PcscContext``), survives a
+restart of the PC/SC daemon (reports readers gone, then back), and stops cleanly. It only
+calls ``post(event)``: the app turns that into a message (e.g. ``App.call_from_thread``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from devices.card.errors import ReaderGone
+from devices.card.pcsc import PNP_READER, STATE_UNAWARE, ReaderStatus
+
+log = logging.getLogger(__name__)
+
+Role = Literal["operator", "customer"]
+
+
+@dataclass(frozen=True)
+class ReaderRoles:
+    """Which reader is the operator's and which the customer's, by name patterns (regex)."""
+
+    operator_pattern: str = r"Virtual PCD 00 00|(?i:operat)"
+    customer_pattern: str = r"Virtual PCD 00 01|(?i:customer|kund)"
+
+    def role_of(self, reader: str) -> Role | None:
+        if re.search(self.operator_pattern, reader):
+            return "operator"
+        if re.search(self.customer_pattern, reader):
+            return "customer"
+        return None
+
+    def assign(self, readers: list[str]) -> dict[Role, str]:
+        """Role → first reader name that matches it (operator pattern wins ties)."""
+        out: dict[Role, str] = {}
+        for reader in readers:
+            role = self.role_of(reader)
+            if role is not None and role not in out:
+                out[role] = reader
+        return out
+
+
+@dataclass(frozen=True)
+class CardInserted:
+    reader: str
+    role: Role | None
+    atr: bytes
+
+
+@dataclass(frozen=True)
+class CardRemoved:
+    reader: str
+    role: Role | None
+
+
+@dataclass(frozen=True)
+class ReaderAppeared:
+    reader: str
+    role: Role | None
+
+
+@dataclass(frozen=True)
+class ReaderDisappeared:
+    reader: str
+    role: Role | None
+
+
+ReaderEvent = CardInserted | CardRemoved | ReaderAppeared | ReaderDisappeared
+
+
+class StatusContext(Protocol):
+    """What the watcher needs from a PC/SC context (``devices.card.pcsc.PcscContext``)."""
+
+    def list_readers(self) -> list[str]: ...
+
+    def wait_for_change(
+        self, current: Mapping[str, int], timeout_seconds: float
+    ) -> list[ReaderStatus] | None: ...
+
+    def cancel(self) -> None: ...
+
+    def release(self) -> None: ...
+
+
+def list_readers(context_factory: Callable[[], StatusContext]) -> list[str]:
+    context = context_factory()
+    try:
+        return context.list_readers()
+    finally:
+        context.release()
+
+
+class ReaderWatcher:
+    """A thread that posts ``ReaderEvent`` objects; ``start()`` / ``stop()``."""
+
+    def __init__(
+        self,
+        context_factory: Callable[[], StatusContext],
+        post: Callable[[ReaderEvent], None],
+        *,
+        roles: ReaderRoles | None = None,
+        poll_seconds: float = 0.5,
+        retry_seconds: float = 0.2,
+    ) -> None:
+        self._factory = context_factory
+        self._post = post
+        self.roles = roles or ReaderRoles()
+        self._poll = poll_seconds
+        self._retry = retry_seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._context: StatusContext | None = None
+        self._lock = threading.Lock()
+        self._readers: dict[str, int] = {}  # reader → last event state
+        self._present: dict[str, bool] = {}
+        self.ready = threading.Event()  # set after the first full scan
+
+    def start(self) -> None:
+        if self._thread is not None:
+            raise RuntimeError("watcher already started")
+        self._thread = threading.Thread(target=self._run, name="reader-watcher", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the loop and wait for the thread; safe to call twice."""
+        self._stop.set()
+        with self._lock:
+            if self._context is not None:
+                self._context.cancel()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                raise RuntimeError("reader watcher did not stop")
+            self._thread = None
+
+    def __enter__(self) -> ReaderWatcher:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    # -- loop ----------------------------------------------------------------------------
+
+    def _emit(self, event: ReaderEvent) -> None:
+        try:
+            self._post(event)
+        except Exception:
+            log.exception("reader event callback failed")
+
+    def _lose_all(self) -> None:
+        for reader in list(self._readers):
+            self._forget(reader)
+
+    def _forget(self, reader: str) -> None:
+        role = self.roles.role_of(reader)
+        if self._present.get(reader):
+            self._emit(CardRemoved(reader, role))
+        self._emit(ReaderDisappeared(reader, role))
+        self._readers.pop(reader, None)
+        self._present.pop(reader, None)
+
+    def _sync_readers(self, names: list[str]) -> None:
+        for reader in [r for r in self._readers if r not in names]:
+            self._forget(reader)
+        for reader in names:
+            if reader not in self._readers:
+                self._readers[reader] = STATE_UNAWARE
+                self._present[reader] = False
+                self._emit(ReaderAppeared(reader, self.roles.role_of(reader)))
+
+    def _apply(self, statuses: list[ReaderStatus]) -> None:
+        for status in statuses:
+            if status.name not in self._readers:
+                continue
+            self._readers[status.name] = status.event_state
+            before = self._present.get(status.name, False)
+            role = self.roles.role_of(status.name)
+            if status.card_present and not before:
+                self._emit(CardInserted(status.name, role, status.atr))
+            elif before and not status.card_present:
+                self._emit(CardRemoved(status.name, role))
+            self._present[status.name] = status.card_present
+
+    def _run(self) -> None:
+        pnp_state = STATE_UNAWARE
+        while not self._stop.is_set():
+            context = self._context
+            try:
+                if context is None:
+                    context = self._factory()
+                    with self._lock:
+                        self._context = context
+                    if self._stop.is_set():
+                        break
+                    pnp_state = STATE_UNAWARE
+                self._sync_readers(context.list_readers())
+                current = dict(self._readers)
+                current[PNP_READER] = pnp_state
+                statuses = context.wait_for_change(current, self._poll)
+                if statuses is not None:
+                    for status in statuses:
+                        if status.name == PNP_READER:
+                            pnp_state = status.event_state
+                    self._apply(statuses)
+                if all(state != STATE_UNAWARE for state in self._readers.values()):
+                    self.ready.set()
+            except ReaderGone:
+                self._lose_all()
+                self._drop_context()
+                self.ready.set()
+                self._stop.wait(self._retry)
+            except Exception:
+                log.exception("reader watcher: unexpected failure; retrying")
+                self._drop_context()
+                self._stop.wait(self._retry)
+        self._drop_context()
+
+    def _drop_context(self) -> None:
+        with self._lock:
+            context, self._context = self._context, None
+        if context is not None:
+            try:
+                context.release()
+            except Exception:
+                log.debug("releasing a dead PC/SC context failed", exc_info=True)

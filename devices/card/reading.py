@@ -1,0 +1,77 @@
+"""``read_card``: one call that reads what a card test (R13) and the counter screens show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from devices.card.certs import CertificateSummary, ChainStatus, TrustAnchors, summarize
+from devices.card.piv import PivSession, Slot
+
+
+@dataclass(frozen=True)
+class CardReading:
+    """A plain snapshot of a card; no PIN, PUK, identifier or name in its repr."""
+
+    serial: str  # printed card serial number, or the CHUID GUID when the card has none
+    guid: str
+    product_number: str | None  # "7xx" etc.; None when the card has none (R7)
+    assurance_level: str | None  # "LoA2" / "LoA3" on reserve cards (R12)
+    certificates: tuple[CertificateSummary, ...]
+    chain: ChainStatus  # of the authentication certificate (9A)
+    pin_tries_left: int | None  # None: PIN already verified in this session
+    holder_identifier: str | None = field(repr=False, default=None)
+    holder_name: str | None = field(repr=False, default=None)
+
+    @property
+    def product_series(self) -> str:
+        """ "5xx", "6xx", "7xx" or "none" (R7, R9)."""
+        number = self.product_number or ""
+        return f"{number[0]}xx" if number[:1] in ("5", "6", "7") else "none"
+
+    @property
+    def has_signing_certificate(self) -> bool:
+        """R5: the card test says whether a signing certificate (9C) is present."""
+        return any(c.slot == Slot.SIGNATURE for c in self.certificates)
+
+    @property
+    def pin_locked(self) -> bool:
+        return self.pin_tries_left == 0
+
+    @property
+    def certificates_ok(self) -> bool:
+        """R13: every certificate on the card is valid and chains to the anchors."""
+        return bool(self.certificates) and all(c.chain is ChainStatus.OK for c in self.certificates)
+
+    def certificate(self, slot: Slot) -> CertificateSummary | None:
+        for summary in self.certificates:
+            if summary.slot == slot:
+                return summary
+        return None
+
+
+def read_card(
+    session: PivSession, anchors: TrustAnchors, *, now: dt.datetime | None = None
+) -> CardReading:
+    """CHUID, printed information, the four certificates, chain checks and PIN tries."""
+    chuid = session.read_chuid()
+    printed = session.read_printed_info()
+    summaries: list[CertificateSummary] = []
+    for slot in Slot:
+        cert = session.read_certificate(slot)
+        if cert is not None:
+            summaries.append(summarize(int(slot), cert, anchors, now))
+    auth = next((s for s in summaries if s.slot == Slot.AUTHENTICATION), None)
+    guid = chuid.guid.hex.upper() if chuid else ""
+    serial = (printed.card_serial if printed else None) or guid
+    return CardReading(
+        serial=serial,
+        guid=guid,
+        product_number=printed.product_number if printed else None,
+        assurance_level=printed.assurance_level if printed else None,
+        certificates=tuple(summaries),
+        chain=auth.chain if auth else ChainStatus.MISSING,
+        pin_tries_left=session.pin_retries(),
+        holder_identifier=auth.holder_identifier if auth else None,
+        holder_name=auth.holder_name if auth else None,
+    )
