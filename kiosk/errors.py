@@ -29,3 +29,308 @@ class ConfigError(KioskError):
     key = "error.config"
     hint_key = "hint.config"
     english = "Configuration {path}: {problem} (key: {key_name})"
+
+
+# ---------------------------------------------------------------------------
+# Card-office domain (kiosk/domain): rules R1–R14, the card lifecycle, roles.
+# Texts: kiosk/locale/{sv,en}/domain.toml. Params are plain strings or ints; they name
+# card states, actions, offices and dates, never a PIN, a PUK, a name or a personnummer.
+# Where a message names a state or an action in plain words, the params carry the word in
+# each language (``state_sv``/``state_en``, ``action_sv``/``action_en``), because the
+# catalogue formats params as they are.
+# ---------------------------------------------------------------------------
+
+
+class DomainError(KioskError):
+    """A card-office rule refuses the request."""
+
+    key = "error.domain"
+    english = "The card office rules do not allow this."
+
+
+class CardFactsIncomplete(DomainError):  # noqa: N818 (clerk-facing names)
+    key = "error.domain.facts_incomplete"
+    hint_key = "hint.domain.facts_incomplete"
+    english = "The card record lacks a value the rule needs: {field}."
+
+
+class InvalidProductNumber(DomainError):  # noqa: N818 (clerk-facing names)
+    key = "error.card.product_number"
+    hint_key = "hint.card.product_number"
+    english = "A product number is three digits (printed on the back of the card)."
+
+
+# --- card lifecycle ---------------------------------------------------------
+
+
+class IllegalTransition(DomainError):  # noqa: N818 (clerk-facing names)
+    """The card's state does not allow the action; one subclass per state."""
+
+    key = "error.card.illegal"
+    english = "The card is {state_en}: you cannot {action_en}."
+
+
+class CardIsOrdered(IllegalTransition):
+    key = "error.card.illegal.ordered"
+    hint_key = "hint.card.illegal.ordered"
+    english = "The card is ordered but not yet sent: you cannot {action_en}."
+
+
+class CardIsShipped(IllegalTransition):
+    key = "error.card.illegal.shipped"
+    hint_key = "hint.card.illegal.shipped"
+    english = "The card is sent but not activated: you cannot {action_en}."
+
+
+class CardIsActive(IllegalTransition):
+    key = "error.card.illegal.active"
+    hint_key = "hint.card.illegal.active"
+    english = "The card is active: you cannot {action_en}."
+
+
+class CardIsLocked(IllegalTransition):
+    key = "error.card.illegal.locked"
+    hint_key = "hint.card.illegal.locked"
+    english = "The card is PIN-locked: you cannot {action_en}."
+
+
+class CardIsPukBlocked(IllegalTransition):
+    key = "error.card.illegal.puk_blocked"
+    hint_key = "hint.card.illegal.puk_blocked"
+    english = "The card's PUK is blocked: you cannot {action_en}."
+
+
+class CardIsBlocked(IllegalTransition):
+    key = "error.card.illegal.blocked"
+    hint_key = "hint.card.illegal.blocked"
+    english = "The card is blocked: you cannot {action_en}."
+
+
+class CardIsReturned(IllegalTransition):
+    key = "error.card.illegal.returned"
+    hint_key = "hint.card.illegal.returned"
+    english = "The card has been handed back: you cannot {action_en}."
+
+
+class CardIsReplaced(IllegalTransition):
+    key = "error.card.illegal.replaced"
+    hint_key = "hint.card.illegal.replaced"
+    english = "The card was replaced by a new card and is blocked: you cannot {action_en}."
+
+
+# --- roles ------------------------------------------------------------------
+
+
+class ActionNotPermitted(DomainError):  # noqa: N818 (clerk-facing names)
+    key = "error.role.not_permitted"
+    hint_key = "hint.role.not_permitted"
+    english = "Your role ({role_en}) may not {action_en}."
+
+
+# --- R1 identity documents --------------------------------------------------
+
+
+class DocumentRefused(DomainError):  # noqa: N818 (clerk-facing names)
+    key = "error.document.refused"
+    english = "The identity document cannot be accepted."
+
+
+class DigitalIdRefused(DocumentRefused):
+    key = "error.document.digital"
+    hint_key = "hint.document.digital"
+    english = "Digital ids (BankID, Freja eID and similar) are not accepted."
+
+
+class DocumentExpired(DocumentRefused):
+    key = "error.document.expired"
+    hint_key = "hint.document.expired"
+    english = "The identity document expired on {expiry}."
+
+
+class DocumentNotSwedish(DocumentRefused):
+    key = "error.document.not_swedish"
+    hint_key = "hint.document.not_swedish"
+    english = "An in-person unlock needs a Swedish identity document."
+
+
+class IdentityCheckMissing(DomainError):  # noqa: N818 (clerk-facing names)
+    key = "error.document.check_missing"
+    hint_key = "hint.document.check_missing"
+    english = "The holder's identity has not been checked during this visit."
+
+
+# --- R2 activation ----------------------------------------------------------
+
+
+class WrongOffice(DomainError):  # noqa: N818 (clerk-facing names)
+    key = "error.activation.wrong_office"
+    hint_key = "hint.activation.wrong_office"
+    english = "The card is activated where the photo was taken: {office}."
+
+
+class CardNotForHolder(DomainError):  # noqa: N818 (clerk-facing names)
+    key = "error.activation.not_holders_card"
+    hint_key = "hint.activation.not_holders_card"
+    english = "This card was not sent to this holder."
+
+
+class ReplacedCardRefused(DomainError):  # noqa: N818 (clerk-facing names)
+    key = "error.activation.replaced"
+    hint_key = "hint.activation.replaced"
+    english = "Blocked: this card was replaced by a new order. Cut it up and throw it away."
+
+
+# --- R3 / R4 undelivered cards ----------------------------------------------
+
+
+class ReorderTooEarly(DomainError):  # noqa: N818 (clerk-facing names)
+    key = "error.reorder.too_early"
+    hint_key = "hint.reorder.too_early"
+    english = "A new card may be ordered from {from_date}."
+
+
+class ReorderNeedsAPost(DomainError):  # noqa: N818 (clerk-facing names)
+    key = "error.reorder.registered_post"
+    hint_key = "hint.reorder.registered_post"
+    english = "The card was sent by registered post; trace it with its Rek-id before reordering."
+
+
+class NotRegisteredPost(DomainError):  # noqa: N818 (clerk-facing names)
+    key = "error.trace.a_post"
+    hint_key = "hint.trace.a_post"
+    english = "The card was sent by A-post, which cannot be traced."
+
+
+# --- R7 unlock --------------------------------------------------------------
+
+
+class UnlockNeedsCodeLetter(DomainError):  # noqa: N818 (clerk-facing names)
+    key = "error.unlock.code_letter_only"
+    hint_key = "hint.unlock.code_letter_only"
+    english = (
+        "A card with product number {series} is unlocked only with the PUK from its code letter."
+    )
+
+
+class UnlockNotByCodeLetter(DomainError):  # noqa: N818 (clerk-facing names)
+    key = "error.unlock.not_code_letter"
+    hint_key = "hint.unlock.not_code_letter"
+    english = "A 7xx card has no code letter: an id-administrator unlocks it, or a PUK is ordered."
+
+
+class UnlockWrongPlace(DomainError):  # noqa: N818 (clerk-facing names)
+    key = "error.unlock.wrong_place"
+    hint_key = "hint.unlock.wrong_place"
+    english = (
+        "In-person unlock is done at the office where the photo was taken ({office})"
+        " or by an id-administrator of the holder's organisation."
+    )
+
+
+class PukBlockedCannotUnlock(DomainError):  # noqa: N818 (clerk-facing names)
+    key = "error.unlock.puk_blocked"
+    hint_key = "hint.unlock.puk_blocked"
+    english = "The PUK is blocked too: the card cannot be saved."
+
+
+# --- R8 PIN policy ----------------------------------------------------------
+
+
+class PinPolicyError(DomainError):
+    key = "error.pin.policy"
+    english = "The new PIN does not follow the PIN rules."
+
+
+class PinWrongLength(PinPolicyError):  # noqa: N818 (clerk-facing names)
+    key = "error.pin.length"
+    hint_key = "hint.pin.rules"
+    english = "A PIN has {min_len} to {max_len} digits."
+
+
+class PinNotDigits(PinPolicyError):  # noqa: N818 (clerk-facing names)
+    key = "error.pin.not_digits"
+    hint_key = "hint.pin.rules"
+    english = "A PIN has digits only."
+
+
+class PinTooSimple(PinPolicyError):  # noqa: N818 (clerk-facing names)
+    key = "error.pin.too_simple"
+    hint_key = "hint.pin.rules"
+    english = "The new PIN is too easy to guess (one digit repeated or a straight run)."
+
+
+class PinRepeatMismatch(PinPolicyError):  # noqa: N818 (clerk-facing names)
+    key = "error.pin.mismatch"
+    hint_key = "hint.pin.mismatch"
+    english = "The two entries of the new PIN differ."
+
+
+class PinSameAsCurrent(PinPolicyError):  # noqa: N818 (clerk-facing names)
+    key = "error.pin.same_as_current"
+    hint_key = "hint.pin.rules"
+    english = "The new PIN is the same as the current one."
+
+
+class CurrentPinMissing(PinPolicyError):  # noqa: N818 (clerk-facing names)
+    key = "error.pin.current_missing"
+    hint_key = "hint.pin.current_missing"
+    english = "Changing the PIN needs the current PIN."
+
+
+# --- R9 blocking ------------------------------------------------------------
+
+
+class BlockDutyNotConfirmed(DomainError):  # noqa: N818 (clerk-facing names)
+    key = "error.block.duty"
+    english = "A duty of the block has not been confirmed."
+
+
+class TeliaCallNotConfirmed(BlockDutyNotConfirmed):
+    key = "error.block.telia_not_confirmed"
+    hint_key = "hint.block.telia"
+    english = "Confirm that the holder was told to block the card with Telia too."
+
+
+class PoliceReportNotConfirmed(BlockDutyNotConfirmed):
+    key = "error.block.police_not_confirmed"
+    hint_key = "hint.block.police"
+    english = "Confirm that the holder was told to report the loss or theft to the police."
+
+
+# --- R11 return -------------------------------------------------------------
+
+
+class KeepReasonMissing(DomainError):  # noqa: N818 (clerk-facing names)
+    key = "error.return.keep_reason"
+    hint_key = "hint.return.keep_reason"
+    english = "Keeping the card after the assignment ended needs a reason."
+
+
+# --- personnummer -----------------------------------------------------------
+
+
+class InvalidPersonnummer(DomainError):  # noqa: N818 (clerk-facing names)
+    """Never carries the number itself: only the reason."""
+
+    key = "error.personnummer.invalid"
+    hint_key = "hint.personnummer"
+    english = "The personal identity number is not valid."
+    reason: ClassVar[str] = "invalid"
+
+
+class PersonnummerWrongFormat(InvalidPersonnummer):
+    key = "error.personnummer.format"
+    english = "A personal identity number has 10 or 12 digits (YYMMDD-NNNN or YYYYMMDDNNNN)."
+    reason = "wrong_format"
+
+
+class PersonnummerWrongCheckDigit(InvalidPersonnummer):
+    key = "error.personnummer.check_digit"
+    english = "The personal identity number's check digit is wrong."
+    reason = "wrong_check_digit"
+
+
+class PersonnummerImpossibleDate(InvalidPersonnummer):
+    key = "error.personnummer.date"
+    english = "The personal identity number does not start with a possible date of birth."
+    reason = "impossible_date"

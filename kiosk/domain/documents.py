@@ -1,0 +1,47 @@
+"""R1: which identity documents the counter accepts, for which task."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kiosk.domain.decisions import Decision
+from kiosk.domain.types import DocumentKind, IdentityDocument, IdTask
+from kiosk.errors import DigitalIdRefused, DocumentExpired, DocumentNotSwedish
+
+SWEDEN = frozenset({"SE", "SWE"})
+
+#: Documents that only Swedish authorities issue, whatever the issuing state field says.
+SWEDISH_ONLY_KINDS = frozenset(
+    {
+        DocumentKind.SWEDISH_DRIVING_LICENCE,
+        DocumentKind.SIS_ID_CARD,
+        DocumentKind.TAX_AGENCY_ID_CARD,
+    }
+)
+
+PHYSICAL_KINDS = frozenset(DocumentKind) - {DocumentKind.DIGITAL_ID}
+
+
+def is_swedish(kind: DocumentKind, issuing_state: str) -> bool:
+    return kind in SWEDISH_ONLY_KINDS or issuing_state.strip().upper() in SWEDEN
+
+
+def document_acceptable(
+    kind: DocumentKind, issuing_state: str, expiry: date, today: date, task: IdTask
+) -> Decision:
+    """R1. Digital ids never; an expired document never (valid through its expiry date);
+    activation takes any physical kind; an in-person unlock needs a Swedish document."""
+    if kind not in PHYSICAL_KINDS:
+        return Decision.refuse(DigitalIdRefused())
+    if expiry < today:
+        return Decision.refuse(DocumentExpired(expiry=expiry.isoformat()))
+    if task is IdTask.IN_PERSON_UNLOCK and not is_swedish(kind, issuing_state):
+        return Decision.refuse(DocumentNotSwedish())
+    return Decision.ok()
+
+
+def check_document(document: IdentityDocument, today: date, task: IdTask) -> None:
+    """``document_acceptable`` for a document object; raises the refusal."""
+    document_acceptable(
+        document.kind, document.issuing_state, document.expiry, today, task
+    ).require()

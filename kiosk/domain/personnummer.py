@@ -1,0 +1,80 @@
+"""Swedish personal identity numbers (personnummer and samordningsnummer).
+
+The canonical form is 12 digits, ``YYYYMMDDNNNN``. Errors say why a number is refused
+(wrong format, impossible date, wrong check digit) and never carry the number itself.
+The check digit is the Luhn digit over the last ten digits (python-stdnum).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from stdnum import luhn
+from stdnum.exceptions import ValidationError
+
+from kiosk.errors import (
+    PersonnummerImpossibleDate,
+    PersonnummerWrongCheckDigit,
+    PersonnummerWrongFormat,
+)
+
+#: A samordningsnummer adds 60 to the day of birth.
+SAMORDNING_DAY_OFFSET = 60
+
+
+def _birth_date(year: int, month: int, day: int) -> date:
+    if day > SAMORDNING_DAY_OFFSET:
+        day -= SAMORDNING_DAY_OFFSET
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise PersonnummerImpossibleDate() from None
+
+
+def normalise_personnummer(text: str, today: date | None = None) -> str:
+    """The 12-digit form ``YYYYMMDDNNNN`` of a personnummer or samordningsnummer.
+
+    Accepts ``YYMMDD-NNNN``, ``YYMMDD+NNNN`` (``+``: the holder is 100 or older),
+    ``YYMMDDNNNN``, ``YYYYMMDD-NNNN`` and ``YYYYMMDDNNNN``; surrounding and inner blanks
+    are ignored. A 10-digit number gets the century that makes the holder younger than
+    100 on ``today`` (100 or more with ``+``). ``today`` is only read for 10-digit input
+    and to refuse a birth date in the future; callers pass the kiosk clock's date, and
+    without one the computer's date is used.
+    """
+    compact = "".join(text.split())
+    sign = "-"
+    if len(compact) in (11, 13) and compact[-5] in "-+":
+        sign = compact[-5]
+        compact = compact[:-5] + compact[-4:]
+    if len(compact) not in (10, 12) or not (compact.isascii() and compact.isdigit()):
+        raise PersonnummerWrongFormat()
+    reference = today if today is not None else date.today()
+    if len(compact) == 12:
+        year = int(compact[:4])
+        rest = compact[4:]
+    else:
+        yy = int(compact[:2])
+        century = reference.year // 100 * 100
+        year = century + yy
+        if year > reference.year:
+            year -= 100
+        if sign == "+":
+            year -= 100
+        rest = compact[2:]
+    born = _birth_date(year, int(rest[0:2]), int(rest[2:4]))
+    if born > reference:
+        raise PersonnummerImpossibleDate()
+    digits = f"{year:04d}{rest}"
+    try:
+        luhn.validate(digits[2:])
+    except ValidationError:
+        raise PersonnummerWrongCheckDigit() from None
+    return digits
+
+
+def mask_personnummer(pnr: str) -> str:
+    """``YYMMDD-XXXX``: the date part of a normalised (12-digit) number, the last four
+    hidden. Anything not 12 digits raises ``PersonnummerWrongFormat``."""
+    if len(pnr) != 12 or not (pnr.isascii() and pnr.isdigit()):
+        raise PersonnummerWrongFormat()
+    return f"{pnr[2:8]}-XXXX"
