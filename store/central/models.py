@@ -1,0 +1,114 @@
+"""The central service's tables: its own metadata, separate from the kiosk store's.
+
+The central is the system of record. Every entity a kiosk pulls (cards, holders,
+orders, operators, PUK cache entries) carries a ``change_id`` taken from one counter
+row that is locked until commit, so change ids become visible in commit order and a
+kiosk's pull cursor never skips a change (see docs/sync.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, UniqueConstraint
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+
+class CentralBase(SQLModel, registry=registry()):
+    """Base of the central tables; ``CentralBase.metadata`` holds only them."""
+
+
+class CentralCounter(CentralBase, table=True):
+    __tablename__ = "central_counter"
+    name: str = Field(primary_key=True, max_length=32)
+    value: int = Field(default=0, sa_column_kwargs={"nullable": False})
+
+
+class CentralKiosk(CentralBase, table=True):
+    __tablename__ = "central_kiosk"
+    kiosk_id: str = Field(primary_key=True, max_length=64)
+    office_id: str = Field(max_length=64)
+    public_key: str = Field(max_length=64)  # Ed25519, hex of the 32 raw bytes
+    cert_fingerprint: str | None = Field(default=None, max_length=64)  # SHA-256 hex, DER
+    head_seq: int = Field(default=0)
+    head_hash: str = Field(default="0" * 64, max_length=64)
+    active: bool = Field(default=True)
+
+
+class CentralEvent(CentralBase, table=True):
+    """Every event a kiosk delivered that verified: accepted (applied) or rejected."""
+
+    __tablename__ = "central_event"
+    __table_args__ = (
+        UniqueConstraint("event_id", name="uq_central_event_event_id"),
+        UniqueConstraint("kiosk_id", "seq", name="uq_central_event_kiosk_seq"),
+    )
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+        ),
+    )
+    event_id: str = Field(max_length=36)
+    kiosk_id: str = Field(max_length=64)
+    seq: int
+    occurred_at: str = Field(max_length=40)
+    received_at: str = Field(max_length=40)
+    operator: str | None = Field(default=None, max_length=64)
+    event_type: str = Field(max_length=64)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+    signature: str = Field(max_length=128)
+    status: str = Field(max_length=16)  # accepted | rejected
+    reason: str | None = Field(default=None, max_length=200)
+    linked: bool = Field(default=True)  # False while ahead of the chain head (early block)
+
+
+class CentralOperator(CentralBase, table=True):
+    __tablename__ = "central_operator"
+    hsa_id: str = Field(primary_key=True, max_length=64)
+    role: str = Field(max_length=16)  # clerk | id_admin
+    office_id: str = Field(max_length=64)
+    active: bool = Field(default=True)
+    change_id: int = Field(default=0, index=True)
+
+
+class CentralHolder(CentralBase, table=True):
+    __tablename__ = "central_holder"
+    holder_id: str = Field(primary_key=True, max_length=64)
+    office_id: str = Field(max_length=64, index=True)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    change_id: int = Field(default=0, index=True)
+
+
+class CentralCard(CentralBase, table=True):
+    __tablename__ = "central_card"
+    __table_args__ = (Index("ix_central_card_office_change", "office_id", "change_id"),)
+    serial: str = Field(primary_key=True, max_length=64)
+    office_id: str = Field(max_length=64)
+    holder_id: str | None = Field(default=None, max_length=64)
+    product_number: str | None = Field(default=None, max_length=16)
+    state: str = Field(max_length=16)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    change_id: int = Field(default=0, index=True)
+
+
+class CentralOrder(CentralBase, table=True):
+    __tablename__ = "central_order"
+    order_id: str = Field(primary_key=True, max_length=64)
+    office_id: str = Field(max_length=64, index=True)
+    card_serial: str | None = Field(default=None, max_length=64)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    change_id: int = Field(default=0, index=True)
+
+
+class CentralPukEntry(CentralBase, table=True):
+    """The office's encrypted PUK cache for its 7xx cards: opaque ciphertext here."""
+
+    __tablename__ = "central_puk_entry"
+    serial: str = Field(primary_key=True, max_length=64)
+    office_id: str = Field(max_length=64, index=True)
+    ciphertext: str = Field(max_length=512)
+    change_id: int = Field(default=0, index=True)

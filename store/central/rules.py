@@ -1,0 +1,123 @@
+"""The central's decision for one verified event: accept (and what it changes) or reject.
+
+Pure functions over plain data so the policy in docs/sync.md is tested without a
+database. The central decides; a block wins over any other change to the same card.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+CLERK = "clerk"
+ID_ADMIN = "id_admin"
+ROLES = (CLERK, ID_ADMIN)
+
+BLOCK_EVENT = "card.blocked"
+
+# Events pushed before anything else and accepted ahead of the chain head.
+EARLY_EVENT_TYPES = frozenset({BLOCK_EVENT})
+
+# Event types that only an id-administrator may perform (R7: in-person unlock and
+# ordering PUK codes / code letters). Everything else a person does needs a clerk or
+# an id-administrator; kiosk-internal events (prefix "kiosk." or "sync.") need nobody.
+ID_ADMIN_EVENT_TYPES = frozenset(
+    {
+        "card.unlocked_in_person",
+        "card.unlocked",
+        "puk.ordered",
+        "code_letter.ordered",
+        "unlock.in_person",
+    }
+)
+SYSTEM_PREFIXES = ("kiosk.", "sync.", "system.", "audit.")
+
+# What a card event does to the card's state on the central.
+CARD_STATE_BY_EVENT: Mapping[str, str] = {
+    BLOCK_EVENT: "blocked",
+    "card.activated": "active",
+    "card.returned": "returned",
+    "card.replaced": "replaced",
+    "card.shipped": "shipped",
+    "card.ordered": "ordered",
+    "card.reordered": "replaced",
+}
+
+REASON_CARD_BLOCKED = "card blocked"
+REASON_NOT_ON_ROSTER = "operator not on roster"
+REASON_ROLE = "operator lacks role"
+REASON_OPERATOR_MISSING = "operator missing"
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    hsa_id: str
+    role: str
+    office_id: str
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Decision:
+    accepted: bool
+    reason: str | None = None
+    card_state: str | None = None  # new state of the event's card, when it changes
+
+
+@dataclass
+class Effects:
+    """Entity changes an accepted event asks for (merged per batch by the service)."""
+
+    cards: dict[str, dict[str, Any]] = field(default_factory=dict)
+    holders: dict[str, dict[str, Any]] = field(default_factory=dict)
+    orders: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def required_role(event_type: str) -> tuple[str, ...] | None:
+    """The roles that may perform ``event_type``; None when no operator is needed."""
+    if event_type.startswith(SYSTEM_PREFIXES):
+        return None
+    if event_type in ID_ADMIN_EVENT_TYPES:
+        return (ID_ADMIN,)
+    return ROLES
+
+
+def card_serial(payload: Mapping[str, Any]) -> str | None:
+    """The serial of the card an event is about, if any."""
+    for key in ("serial", "card_serial"):
+        value = payload.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def decide(
+    *,
+    event_type: str,
+    operator: str | None,
+    payload: Mapping[str, Any],
+    roster: Mapping[str, RosterEntry],
+    card_state: str | None,
+) -> Decision:
+    """Accept or reject one event given the central's current view.
+
+    ``card_state`` is the central state of the event's card (None if unknown).
+    """
+    roles = required_role(event_type)
+    if roles is not None:
+        if not operator:
+            return Decision(False, REASON_OPERATOR_MISSING)
+        entry = roster.get(operator)
+        if entry is None or not entry.active:
+            return Decision(False, REASON_NOT_ON_ROSTER)
+        if entry.role not in roles:
+            return Decision(False, REASON_ROLE)
+    serial = card_serial(payload)
+    if serial is not None and card_state == "blocked" and event_type != BLOCK_EVENT:
+        return Decision(False, REASON_CARD_BLOCKED)
+    new_state = CARD_STATE_BY_EVENT.get(event_type)
+    if new_state is None and serial is not None and event_type.startswith("card."):
+        state = payload.get("state")
+        new_state = state if isinstance(state, str) else None
+    return Decision(True, None, new_state if serial is not None else None)

@@ -1,0 +1,115 @@
+"""Run the central service on uvicorn, optionally with mutual TLS.
+
+Certificates come from configuration (paths), never from code: the server presents
+``cert``/``key``; with ``ca`` set, every client must present a certificate that chains
+to it (unknown issuers and expired certificates fail the handshake); with ``crl`` set,
+revoked kiosk certificates fail too; and each push or pull must come from the
+certificate registered for its kiosk (SHA-256 fingerprint of the DER).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from store.central.app import build_app
+from store.central.database import make_engine, migrate
+from store.central.service import CentralService
+
+PEER_KEY = "peer_fingerprint"
+
+
+@dataclass(frozen=True)
+class TlsSettings:
+    cert: str
+    key: str
+    ca: str | None = None  # client certificates must chain to this bundle
+    crl: str | None = None  # PEM CRL(s) of the kiosk certificate issuer(s)
+
+
+def _peer_protocol() -> type[asyncio.Protocol]:
+    """An h11 protocol that puts the client certificate's fingerprint in the scope."""
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class PeerCertProtocol(H11Protocol):
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            ssl_object = transport.get_extra_info("ssl_object")
+            der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+            state = dict(self.app_state)
+            state[PEER_KEY] = hashlib.sha256(der).hexdigest() if der else None
+            self.app_state = state
+            super().connection_made(transport)
+
+    return PeerCertProtocol
+
+
+def peer_fingerprint(scope: dict[str, Any]) -> str | None:
+    value = scope.get("state", {}).get(PEER_KEY)
+    return value if isinstance(value, str) else None
+
+
+def ssl_context_factory(tls: TlsSettings) -> Callable[[Any, Callable[[], ssl.SSLContext]], Any]:
+    def factory(_config: Any, _default: Callable[[], ssl.SSLContext]) -> ssl.SSLContext:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        context.load_cert_chain(tls.cert, tls.key)
+        if tls.ca:
+            context.load_verify_locations(cafile=tls.ca)
+            context.verify_mode = ssl.CERT_REQUIRED
+            if tls.crl:
+                context.load_verify_locations(cafile=tls.crl)
+                context.verify_flags |= ssl.VERIFY_CRL_CHECK_LEAF
+        return context
+
+    return factory
+
+
+def build_server(
+    db_url: str,
+    host: str,
+    port: int,
+    *,
+    tls: TlsSettings | None = None,
+    log_level: str = "warning",
+) -> Any:
+    """A configured ``uvicorn.Server`` over a migrated central database."""
+    import uvicorn
+
+    engine = make_engine(db_url)
+    migrate(engine)
+    service = CentralService(engine)
+    mutual = tls is not None and tls.ca is not None
+    app = build_app(
+        service,
+        peer_fingerprint=peer_fingerprint if mutual else None,
+        require_certificate=mutual,
+    )
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": log_level,
+        "http": _peer_protocol() if mutual else "h11",
+        "lifespan": "off",
+        "timeout_keep_alive": 30,
+    }
+    if tls is not None:
+        options["ssl_certfile"] = tls.cert
+        options["ssl_keyfile"] = tls.key
+        options["ssl_context_factory"] = ssl_context_factory(tls)
+    return uvicorn.Server(uvicorn.Config(app, **options))
+
+
+def serve(
+    db_url: str,
+    host: str,
+    port: int,
+    *,
+    tls: TlsSettings | None = None,
+    log_level: str = "warning",
+) -> None:
+    """Serve until interrupted."""
+    build_server(db_url, host, port, tls=tls, log_level=log_level).run()

@@ -1,0 +1,723 @@
+"""The central service's logic: register kiosks and operators, push, pull.
+
+Stateless: everything that must hold across processes lives in the database. A push
+batch runs in one transaction that first locks the kiosk's row (``SELECT ... FOR
+UPDATE``), so two processes serving the same kiosk serialise; card rows touched by
+the batch are locked in serial order; change ids come from one counter row updated
+last, so they become visible in commit order. A batch that is re-delivered after its
+commit (connection cut before the kiosk heard the answer) hits the unique
+``event_id`` constraint path and gets the same answers again, nothing applied twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, Table, and_, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from store.central import rules
+from store.central.errors import UnknownKioskError, WrongKioskCertificateError
+from store.central.models import (
+    CentralCard,
+    CentralCounter,
+    CentralEvent,
+    CentralHolder,
+    CentralKiosk,
+    CentralOperator,
+    CentralOrder,
+    CentralPukEntry,
+)
+from store.journal_format import GENESIS_HASH, SignedEvent, format_timestamp
+
+log = logging.getLogger(__name__)
+
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+GAP = "gap"
+INVALID = "invalid"
+
+CHANGE_COUNTER = "change"
+MAX_BATCH = 5000
+MAX_PULL = 50_000
+RETRIES = 5
+
+EVENT: Table = CentralEvent.__table__  # type: ignore[attr-defined]
+KIOSK: Table = CentralKiosk.__table__  # type: ignore[attr-defined]
+CARD: Table = CentralCard.__table__  # type: ignore[attr-defined]
+HOLDER: Table = CentralHolder.__table__  # type: ignore[attr-defined]
+ORDER: Table = CentralOrder.__table__  # type: ignore[attr-defined]
+OPERATOR: Table = CentralOperator.__table__  # type: ignore[attr-defined]
+PUK: Table = CentralPukEntry.__table__  # type: ignore[attr-defined]
+COUNTER: Table = CentralCounter.__table__  # type: ignore[attr-defined]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class EventResult:
+    """The central's answer for one pushed event."""
+
+    event_id: str
+    seq: int
+    status: str  # accepted | rejected | gap | invalid
+    reason: str | None = None
+    duplicate: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "seq": self.seq,
+            "status": self.status,
+            "reason": self.reason,
+            "duplicate": self.duplicate,
+        }
+
+
+@dataclass(frozen=True)
+class PushAnswer:
+    kiosk_id: str
+    head_seq: int
+    results: list[EventResult]
+
+    @property
+    def expected_seq(self) -> int:
+        return self.head_seq + 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kiosk_id": self.kiosk_id,
+            "head_seq": self.head_seq,
+            "expected_seq": self.expected_seq,
+            "results": [r.to_dict() for r in self.results],
+        }
+
+
+@dataclass(frozen=True)
+class Change:
+    change_id: int
+    entity: str  # card | holder | order | operator | puk
+    key: str
+    data: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "change_id": self.change_id,
+            "entity": self.entity,
+            "key": self.key,
+            "data": self.data,
+        }
+
+
+@dataclass(frozen=True)
+class PullAnswer:
+    cursor: int
+    more: bool
+    changes: list[Change] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cursor": self.cursor,
+            "more": self.more,
+            "changes": [c.to_dict() for c in self.changes],
+        }
+
+
+@dataclass
+class _Pending:
+    """A verified event waiting for its decision inside the batch transaction."""
+
+    index: int
+    event: SignedEvent
+
+
+class CentralService:
+    """The central's operations over one SQLAlchemy engine (SQLite or PostgreSQL)."""
+
+    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self.engine = engine
+        self.clock = clock
+        self._postgres = engine.dialect.name == "postgresql"
+
+    # ----------------------------------------------------------------- administration
+
+    def register_kiosk(
+        self,
+        *,
+        kiosk_id: str,
+        office_id: str,
+        public_key: bytes,
+        cert_fingerprint: str | None = None,
+    ) -> None:
+        """Register (or re-key) a kiosk; its chain head is kept when it exists."""
+        with self.engine.begin() as conn:
+            row = conn.execute(select(KIOSK.c.kiosk_id).where(KIOSK.c.kiosk_id == kiosk_id)).first()
+            values = {
+                "office_id": office_id,
+                "public_key": public_key.hex(),
+                "cert_fingerprint": cert_fingerprint.lower() if cert_fingerprint else None,
+                "active": True,
+            }
+            if row is None:
+                conn.execute(
+                    insert(KIOSK).values(
+                        kiosk_id=kiosk_id, head_seq=0, head_hash=GENESIS_HASH, **values
+                    )
+                )
+            else:
+                conn.execute(update(KIOSK).where(KIOSK.c.kiosk_id == kiosk_id).values(**values))
+
+    def set_operator(self, *, hsa_id: str, role: str, office_id: str, active: bool = True) -> None:
+        """Add or change one roster entry (role ``clerk`` or ``id_admin``)."""
+        if role not in rules.ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        values = {"role": role, "office_id": office_id, "active": active}
+        with self._write() as conn:
+            self._upsert(conn, OPERATOR, "hsa_id", hsa_id, values)
+
+    def put_cards(self, cards: Iterable[Mapping[str, Any]]) -> int:
+        """Create or replace cards (keys: serial, office_id, state, holder_id,
+        product_number, data). A blocked card stays blocked. Returns the count."""
+        rows = list(cards)
+        with self._write() as conn:
+            serials = [str(r["serial"]) for r in rows]
+            blocked = self._blocked_among(conn, serials)
+            start = self._allocate(conn, len(rows))
+            existing = self._existing_keys(conn, CARD, CARD.c.serial, serials)
+            new_rows: list[dict[str, Any]] = []
+            for offset, r in enumerate(rows):
+                serial = str(r["serial"])
+                state = "blocked" if serial in blocked else str(r.get("state", "ordered"))
+                values = {
+                    "office_id": str(r["office_id"]),
+                    "holder_id": r.get("holder_id"),
+                    "product_number": r.get("product_number"),
+                    "state": state,
+                    "data": dict(r.get("data") or {}),
+                    "change_id": start + offset,
+                }
+                if serial in existing:
+                    conn.execute(update(CARD).where(CARD.c.serial == serial).values(**values))
+                else:
+                    new_rows.append({"serial": serial, **values})
+            if new_rows:
+                conn.execute(insert(CARD), new_rows)
+        return len(rows)
+
+    def put_holder(self, *, holder_id: str, office_id: str, data: Mapping[str, Any]) -> None:
+        with self._write() as conn:
+            self._upsert(
+                conn, HOLDER, "holder_id", holder_id, {"office_id": office_id, "data": dict(data)}
+            )
+
+    def put_puk_entry(self, *, serial: str, office_id: str, ciphertext: str) -> None:
+        """Store one encrypted PUK cache entry (7xx cards only, R7)."""
+        with self._write() as conn:
+            card = conn.execute(
+                select(CARD.c.product_number).where(CARD.c.serial == serial)
+            ).first()
+            if card is None or not str(card[0] or "").startswith("7"):
+                raise ValueError("the PUK cache holds 7xx cards only")
+            self._upsert(
+                conn, PUK, "serial", serial, {"office_id": office_id, "ciphertext": ciphertext}
+            )
+
+    def block_card(self, serial: str) -> None:
+        """A block made centrally (service desk); it wins over any kiosk change."""
+        with self._write() as conn:
+            self._lock_cards(conn, [serial])
+            change = self._allocate(conn, 1)
+            row = conn.execute(select(CARD.c.serial).where(CARD.c.serial == serial)).first()
+            if row is None:
+                raise ValueError("unknown card")
+            conn.execute(
+                update(CARD)
+                .where(CARD.c.serial == serial)
+                .values(state="blocked", change_id=change)
+            )
+
+    # ------------------------------------------------------------------------- reads
+
+    def kiosk_head(self, kiosk_id: str) -> tuple[int, str]:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(KIOSK.c.head_seq, KIOSK.c.head_hash).where(KIOSK.c.kiosk_id == kiosk_id)
+            ).first()
+        if row is None:
+            raise UnknownKioskError(kiosk_id=kiosk_id)
+        return int(row[0]), str(row[1])
+
+    def card_state(self, serial: str) -> str | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(CARD.c.state).where(CARD.c.serial == serial)).first()
+        return None if row is None else str(row[0])
+
+    def event_counts(self, kiosk_id: str | None = None) -> dict[str, int]:
+        """Stored events by status (for checks: nothing applied twice)."""
+        from sqlalchemy import func
+
+        query = select(EVENT.c.status, func.count()).group_by(EVENT.c.status)
+        if kiosk_id is not None:
+            query = query.where(EVENT.c.kiosk_id == kiosk_id)
+        with self.engine.connect() as conn:
+            return {str(s): int(n) for s, n in conn.execute(query)}
+
+    def events(self, kiosk_id: str) -> list[SignedEvent]:
+        """The kiosk's stored events in seq order."""
+        cols = [EVENT.c[name] for name in (*SIGNED_FIELDS,)]
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(*cols).where(EVENT.c.kiosk_id == kiosk_id).order_by(EVENT.c.seq)
+            ).all()
+        return [SignedEvent.from_dict(dict(row._mapping)) for row in rows]
+
+    def verify_chain(self, kiosk_id: str) -> bool:
+        """Every stored event of the kiosk hashes, links and verifies with its key."""
+        with self.engine.connect() as conn:
+            key_row = conn.execute(
+                select(KIOSK.c.public_key).where(KIOSK.c.kiosk_id == kiosk_id)
+            ).first()
+        if key_row is None:
+            raise UnknownKioskError(kiosk_id=kiosk_id)
+        public_key = bytes.fromhex(str(key_row[0]))
+        prev = GENESIS_HASH
+        for expected_seq, event in enumerate(self.events(kiosk_id), start=1):
+            if event.seq != expected_seq or event.prev_hash != prev:
+                return False
+            if not (event.hash_ok() and event.signature_ok(public_key)):
+                return False
+            prev = event.hash
+        return True
+
+    # -------------------------------------------------------------------------- push
+
+    def push(
+        self,
+        kiosk_id: str,
+        raw_events: Sequence[Mapping[str, Any]],
+    ) -> PushAnswer:
+        """Verify, deduplicate, order and apply one batch; one answer per event."""
+        kiosk = self._kiosk(kiosk_id)
+        public_key = bytes.fromhex(str(kiosk["public_key"]))
+        results: list[EventResult | None] = [None] * len(raw_events)
+        verified: list[_Pending] = []
+        for index, raw in enumerate(raw_events):
+            try:
+                event = SignedEvent.from_dict(raw)
+            except ValueError:
+                results[index] = EventResult(
+                    str(raw.get("event_id", "")), _int(raw.get("seq")), INVALID, "malformed event"
+                )
+                continue
+            reason = None
+            if event.kiosk_id != kiosk_id:
+                reason = "wrong kiosk"
+            elif not event.hash_ok():
+                reason = "hash mismatch"
+            elif not event.signature_ok(public_key):
+                reason = "bad signature"
+            if reason is not None:
+                results[index] = EventResult(event.event_id, event.seq, INVALID, reason)
+            else:
+                verified.append(_Pending(index, event))
+        for attempt in range(RETRIES):
+            try:
+                head, decided = self._push_transaction(kiosk_id, str(kiosk["office_id"]), verified)
+                break
+            except (IntegrityError, DBAPIError) as exc:
+                if attempt == RETRIES - 1 or not _retryable(exc):
+                    raise
+                log.info("push for %s retried after %s", kiosk_id, type(exc).__name__)
+        for index, result in decided.items():
+            results[index] = result
+        return PushAnswer(kiosk_id, head, [r for r in results if r is not None])
+
+    def _push_transaction(
+        self, kiosk_id: str, office_id: str, verified: list[_Pending]
+    ) -> tuple[int, dict[int, EventResult]]:
+        decided: dict[int, EventResult] = {}
+        now = format_timestamp(self.clock())
+        with self._write() as conn:
+            locked = conn.execute(
+                self._for_update(
+                    select(KIOSK.c.head_seq, KIOSK.c.head_hash).where(KIOSK.c.kiosk_id == kiosk_id)
+                )
+            ).one()
+            head, head_hash = int(locked[0]), str(locked[1])
+            if not verified:
+                return head, decided
+            ids = [p.event.event_id for p in verified]
+            stored: dict[str, Mapping[str, Any]] = {}
+            for chunk in _chunks(ids, 1000):
+                for row in conn.execute(
+                    select(EVENT.c.event_id, EVENT.c.hash, EVENT.c.status, EVENT.c.reason).where(
+                        EVENT.c.event_id.in_(chunk)
+                    )
+                ):
+                    stored[str(row.event_id)] = row._mapping
+            early = self._early_events(conn, kiosk_id, head)
+            todo: list[_Pending] = []
+            for p in verified:
+                known = stored.get(p.event.event_id)
+                if known is None:
+                    todo.append(p)
+                elif known["hash"] != p.event.hash:
+                    decided[p.index] = EventResult(
+                        p.event.event_id, p.event.seq, INVALID, "event id reused"
+                    )
+                else:
+                    decided[p.index] = EventResult(
+                        p.event.event_id,
+                        p.event.seq,
+                        str(known["status"]),
+                        known["reason"],
+                        duplicate=True,
+                    )
+            todo.sort(key=lambda p: p.event.seq)
+            seen_ids: set[str] = set()
+            serials = sorted(
+                {s for p in todo if (s := rules.card_serial(p.event.payload)) is not None}
+            )
+            cards = self._lock_cards(conn, serials)
+            roster = self._roster(conn, {p.event.operator for p in todo if p.event.operator})
+            effects = rules.Effects()
+            new_rows: list[dict[str, Any]] = []
+            link_updates: list[int] = []
+            for p in todo:
+                event = p.event
+                if event.event_id in seen_ids:
+                    decided[p.index] = EventResult(
+                        event.event_id, event.seq, INVALID, "event twice in batch"
+                    )
+                    continue
+                in_chain = event.seq == head + 1
+                if event.seq <= head or event.seq in early:
+                    decided[p.index] = EventResult(
+                        event.event_id, event.seq, INVALID, "sequence number already used"
+                    )
+                    continue
+                if in_chain and event.prev_hash != head_hash:
+                    decided[p.index] = EventResult(
+                        event.event_id, event.seq, INVALID, "chain broken"
+                    )
+                    continue
+                if not in_chain and event.event_type not in rules.EARLY_EVENT_TYPES:
+                    decided[p.index] = EventResult(event.event_id, event.seq, GAP, None)
+                    continue
+                serial = rules.card_serial(event.payload)
+                card = cards.get(serial) if serial else None
+                decision = rules.decide(
+                    event_type=event.event_type,
+                    operator=event.operator,
+                    payload=event.payload,
+                    roster=roster,
+                    card_state=None if card is None else str(card["state"]),
+                )
+                if decision.accepted:
+                    self._collect_effects(event, decision, cards, effects, office_id)
+                status = ACCEPTED if decision.accepted else REJECTED
+                decided[p.index] = EventResult(event.event_id, event.seq, status, decision.reason)
+                seen_ids.add(event.event_id)
+                new_rows.append(
+                    {
+                        **event.to_dict(),
+                        "received_at": now,
+                        "status": status,
+                        "reason": decision.reason,
+                        "linked": in_chain,
+                    }
+                )
+                if in_chain:
+                    head, head_hash = event.seq, event.hash
+                else:
+                    early[event.seq] = (event.prev_hash, event.hash)
+                # absorb early events (blocks pushed ahead) that now link to the head
+                while head + 1 in early and early[head + 1][0] == head_hash:
+                    head, head_hash = head + 1, early.pop(head + 1)[1]
+                    link_updates.append(head)
+            # gaps stay unanswered until resent: re-mark those the head now covers
+            for p in todo:
+                result = decided.get(p.index)
+                if result is not None and result.status == GAP and p.event.seq <= head:
+                    decided[p.index] = EventResult(
+                        p.event.event_id, p.event.seq, INVALID, "sequence number already used"
+                    )
+            if new_rows:
+                conn.execute(insert(EVENT), new_rows)
+            if link_updates:
+                conn.execute(
+                    update(EVENT)
+                    .where(and_(EVENT.c.kiosk_id == kiosk_id, EVENT.c.seq.in_(link_updates)))
+                    .values(linked=True)
+                )
+            conn.execute(
+                update(KIOSK)
+                .where(KIOSK.c.kiosk_id == kiosk_id)
+                .values(head_seq=head, head_hash=head_hash)
+            )
+            self._apply_effects(conn, effects)
+        return head, decided
+
+    def _collect_effects(
+        self,
+        event: SignedEvent,
+        decision: rules.Decision,
+        cards: dict[str, dict[str, Any]],
+        effects: rules.Effects,
+        kiosk_office: str,
+    ) -> None:
+        payload = event.payload
+        serial = rules.card_serial(payload)
+        office = cards.get(serial, {}).get("office_id") if serial else None
+        office = office or kiosk_office
+        if serial is not None and decision.card_state is not None:
+            card = cards.get(serial)
+            if card is None:
+                card = {
+                    "serial": serial,
+                    "office_id": str(payload.get("office_id") or kiosk_office),
+                    "holder_id": payload.get("holder_id"),
+                    "product_number": payload.get("product_number"),
+                    "state": decision.card_state or "ordered",
+                    "data": {},
+                }
+                cards[serial] = card
+                card["_new"] = True
+            if decision.card_state is not None:
+                card["state"] = decision.card_state
+            effects.cards[serial] = card
+        holder_id = payload.get("holder_id")
+        if event.event_type.startswith("holder.") and isinstance(holder_id, str):
+            data = payload.get("data")
+            effects.holders[holder_id] = {
+                "office_id": str(payload.get("office_id") or office or ""),
+                "data": dict(data) if isinstance(data, dict) else {},
+            }
+        order_id = payload.get("order_id")
+        if event.event_type.startswith(("order.", "card.ordered", "card.reordered")) and (
+            isinstance(order_id, str)
+        ):
+            data = payload.get("data")
+            effects.orders[order_id] = {
+                "office_id": str(payload.get("office_id") or office or ""),
+                "card_serial": serial,
+                "data": dict(data) if isinstance(data, dict) else dict(payload),
+            }
+
+    def _apply_effects(self, conn: Connection, effects: rules.Effects) -> None:
+        total = len(effects.cards) + len(effects.holders) + len(effects.orders)
+        if not total:
+            return
+        change = self._allocate(conn, total)
+        new_cards: list[dict[str, Any]] = []
+        for serial, card in effects.cards.items():
+            values = {
+                "office_id": card["office_id"],
+                "holder_id": card.get("holder_id"),
+                "product_number": card.get("product_number"),
+                "state": card["state"],
+                "data": card.get("data") or {},
+                "change_id": change,
+            }
+            change += 1
+            if card.pop("_new", False):
+                new_cards.append({"serial": serial, **values})
+            else:
+                conn.execute(update(CARD).where(CARD.c.serial == serial).values(**values))
+        if new_cards:
+            conn.execute(insert(CARD), new_cards)
+        for holder_id, values in effects.holders.items():
+            self._upsert(conn, HOLDER, "holder_id", holder_id, values, change_id=change)
+            change += 1
+        for order_id, values in effects.orders.items():
+            self._upsert(conn, ORDER, "order_id", order_id, values, change_id=change)
+            change += 1
+
+    # -------------------------------------------------------------------------- pull
+
+    def pull(self, kiosk_id: str, cursor: int, limit: int = 10_000) -> PullAnswer:
+        """Changes for the kiosk's office after ``cursor``, oldest first."""
+        kiosk = self._kiosk(kiosk_id)
+        office = str(kiosk["office_id"])
+        limit = max(1, min(limit, MAX_PULL))
+        sources: list[tuple[str, Table, str, Any]] = [
+            ("card", CARD, "serial", CARD.c.office_id == office),
+            ("holder", HOLDER, "holder_id", HOLDER.c.office_id == office),
+            ("order", ORDER, "order_id", ORDER.c.office_id == office),
+            ("operator", OPERATOR, "hsa_id", None),
+            ("puk", PUK, "serial", PUK.c.office_id == office),
+        ]
+        changes: list[Change] = []
+        with self.engine.connect() as conn:
+            for entity, table, key_name, condition in sources:
+                query = select(table).where(table.c.change_id > cursor)
+                if condition is not None:
+                    query = query.where(condition)
+                query = query.order_by(table.c.change_id).limit(limit + 1)
+                for row in conn.execute(query):
+                    data = dict(row._mapping)
+                    key = str(data.pop(key_name))
+                    change_id = int(data.pop("change_id"))
+                    changes.append(Change(change_id, entity, key, data))
+        changes.sort(key=lambda c: c.change_id)
+        more = len(changes) > limit
+        changes = changes[:limit]
+        if more:
+            new_cursor = changes[-1].change_id
+        else:
+            new_cursor = max(cursor, changes[-1].change_id if changes else cursor)
+        return PullAnswer(new_cursor, more, changes)
+
+    # ----------------------------------------------------------------------- helpers
+
+    def _write(self) -> Any:
+        return self.engine.begin()
+
+    def _for_update(self, query: Any) -> Any:
+        return query.with_for_update() if self._postgres else query
+
+    def _kiosk(self, kiosk_id: str) -> Mapping[str, Any]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(KIOSK).where(KIOSK.c.kiosk_id == kiosk_id)).first()
+        if row is None or not row.active:
+            raise UnknownKioskError(kiosk_id=kiosk_id)
+        return dict(row._mapping)
+
+    def check_kiosk_certificate(
+        self, kiosk_id: str, fingerprint: str | None, *, required: bool
+    ) -> None:
+        """The TLS client certificate (SHA-256 of its DER) must be the one registered
+        for the kiosk; without a certificate, only when none is required."""
+        kiosk = self._kiosk(kiosk_id)
+        registered = kiosk["cert_fingerprint"]
+        if fingerprint is None:
+            if required:
+                raise WrongKioskCertificateError(kiosk_id=kiosk["kiosk_id"])
+            return
+        if registered is None or registered != fingerprint.lower():
+            raise WrongKioskCertificateError(kiosk_id=kiosk["kiosk_id"])
+
+    def _allocate(self, conn: Connection, count: int) -> int:
+        """Reserve ``count`` change ids; returns the first. Holds the counter row lock
+        until commit, so change ids become visible in commit order."""
+        result = conn.execute(
+            update(COUNTER)
+            .where(COUNTER.c.name == CHANGE_COUNTER)
+            .values(value=COUNTER.c.value + count)
+            .returning(COUNTER.c.value)
+        ).first()
+        if result is None:
+            raise RuntimeError("central database is not migrated (no change counter)")
+        return int(result[0]) - count + 1
+
+    def _upsert(
+        self,
+        conn: Connection,
+        table: Table,
+        key_name: str,
+        key: str,
+        values: Mapping[str, Any],
+        *,
+        change_id: int | None = None,
+    ) -> None:
+        if change_id is None:
+            change_id = self._allocate(conn, 1)
+        key_col = table.c[key_name]
+        done = conn.execute(
+            update(table).where(key_col == key).values(**values, change_id=change_id)
+        )
+        if done.rowcount == 0:
+            conn.execute(insert(table).values({key_name: key, **values, "change_id": change_id}))
+
+    def _existing_keys(
+        self, conn: Connection, table: Table, column: Any, keys: Sequence[str]
+    ) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(list(keys), 1000):
+            found.update(str(r[0]) for r in conn.execute(select(column).where(column.in_(chunk))))
+        return found
+
+    def _blocked_among(self, conn: Connection, serials: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(list(serials), 1000):
+            found.update(
+                str(r[0])
+                for r in conn.execute(
+                    select(CARD.c.serial).where(
+                        and_(CARD.c.serial.in_(chunk), CARD.c.state == "blocked")
+                    )
+                )
+            )
+        return found
+
+    def _lock_cards(self, conn: Connection, serials: Sequence[str]) -> dict[str, dict[str, Any]]:
+        cards: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(sorted(serials), 1000):
+            query = self._for_update(
+                select(CARD).where(CARD.c.serial.in_(chunk)).order_by(CARD.c.serial)
+            )
+            for row in conn.execute(query):
+                cards[str(row.serial)] = dict(row._mapping)
+        return cards
+
+    def _roster(self, conn: Connection, hsa_ids: set[str]) -> dict[str, rules.RosterEntry]:
+        roster: dict[str, rules.RosterEntry] = {}
+        for chunk in _chunks(sorted(hsa_ids), 1000):
+            for row in conn.execute(select(OPERATOR).where(OPERATOR.c.hsa_id.in_(chunk))):
+                roster[str(row.hsa_id)] = rules.RosterEntry(
+                    str(row.hsa_id), str(row.role), str(row.office_id), bool(row.active)
+                )
+        return roster
+
+    def _early_events(
+        self, conn: Connection, kiosk_id: str, head: int
+    ) -> dict[int, tuple[str, str]]:
+        """Events stored ahead of the chain head (blocks pushed first): seq → hashes."""
+        rows = conn.execute(
+            select(EVENT.c.seq, EVENT.c.prev_hash, EVENT.c.hash).where(
+                and_(EVENT.c.kiosk_id == kiosk_id, EVENT.c.seq > head)
+            )
+        )
+        return {int(r.seq): (str(r.prev_hash), str(r.hash)) for r in rows}
+
+
+SIGNED_FIELDS = (
+    "event_id",
+    "kiosk_id",
+    "seq",
+    "occurred_at",
+    "operator",
+    "event_type",
+    "payload",
+    "prev_hash",
+    "hash",
+    "signature",
+)
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _int(value: object) -> int:
+    try:
+        return int(value)  # type: ignore[call-overload, no-any-return]
+    except (TypeError, ValueError):
+        return 0
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    """Unique-key races, deadlocks and serialisation failures: run the batch again."""
+    if isinstance(exc, IntegrityError):
+        return True
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    text = str(exc.orig) if exc.orig is not None else ""
+    return code in {"40001", "40P01"} or "database is locked" in text
