@@ -59,3 +59,9 @@ class DecryptionFailed(StoreError):  # noqa: N818 (names from the issue)
     key = "error.store.decryption_failed"
     hint_key = "hint.store.decryption_failed"
     english = "Stored personal data could not be decrypted with this kiosk's key."
+
+
+class DatabaseMissing(StoreError):  # noqa: N818 (same naming as its siblings)
+    key = "error.store.database_missing"
+    hint_key = "hint.store.database_missing"
+    english = "There is no kiosk database at {path}."

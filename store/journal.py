@@ -53,7 +53,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from store.crypto import FieldCipher
@@ -75,6 +75,18 @@ REORDER_SEARCH = 1000
 
 _T = JournalRow.__table__  # type: ignore[attr-defined]
 _S = SyncState.__table__  # type: ignore[attr-defined]
+
+
+# Statements built once (SQLAlchemy then reuses their compiled form).
+_LAST = (
+    select(_T.c.seq, _T.c.hash)
+    .where(_T.c.kiosk_id == bindparam("kiosk_id"))
+    .order_by(_T.c.seq.desc())
+    .limit(1)
+)
+_INSERT = insert(_T)
+_UPDATE_HEAD = update(_S).where(_S.c.key == bindparam("head_key")).values(value=bindparam("head"))
+_INSERT_HEAD = insert(_S)
 
 
 def _head_key(kiosk_id: str) -> str:
@@ -175,12 +187,7 @@ class Journal:
             session.execute(
                 text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": self.kiosk_id}
             )
-        last = session.execute(
-            select(_T.c.seq, _T.c.hash)
-            .where(_T.c.kiosk_id == self.kiosk_id)
-            .order_by(_T.c.seq.desc())
-            .limit(1)
-        ).first()
+        last = session.execute(_LAST, {"kiosk_id": self.kiosk_id}).first()
         seq, prev_hash = (1, GENESIS_HASH) if last is None else (last[0] + 1, last[1])
         event_id = str(uuid.uuid4())
         moment = format_timestamp(now or datetime.now(UTC))
@@ -196,26 +203,27 @@ class Journal:
             prev_hash=prev_hash,
         )
         session.execute(
-            insert(_T).values(
-                event_id=event_id,
-                kiosk_id=self.kiosk_id,
-                seq=seq,
-                occurred_at=moment,
-                operator=operator,
-                event_type=event_type,
-                payload_enc=self._cipher.encrypt_bytes(canonical, event_id.encode()),
-                prev_hash=prev_hash,
-                hash=event.hash,
-                signature=event.signature,
-                sync_status="pending",
-                sync_reason=None,
-                priority=priority,
-            )
+            _INSERT,
+            {
+                "event_id": event_id,
+                "kiosk_id": self.kiosk_id,
+                "seq": seq,
+                "occurred_at": moment,
+                "operator": operator,
+                "event_type": event_type,
+                "payload_enc": self._cipher.encrypt_bytes(canonical, event_id.encode()),
+                "prev_hash": prev_hash,
+                "hash": event.hash,
+                "signature": event.signature,
+                "sync_status": "pending",
+                "sync_reason": None,
+                "priority": priority,
+            },
         )
         key = _head_key(self.kiosk_id)
-        updated = session.execute(update(_S).where(_S.c.key == key).values(value=str(seq)))
+        updated = session.execute(_UPDATE_HEAD, {"head_key": key, "head": str(seq)})
         if updated.rowcount == 0:  # type: ignore[attr-defined]
-            session.execute(insert(_S).values(key=key, value=str(seq)))
+            session.execute(_INSERT_HEAD, {"key": key, "value": str(seq)})
         return event
 
     def _to_event(self, row: Any) -> SignedEvent:
@@ -481,3 +489,13 @@ def _reordered_from(
         if candidate >= 1 and candidate != position and _hash_parts(parts, candidate) == digest:
             return candidate
     return None
+
+
+def journal_kiosk_ids(session: Session) -> list[str]:
+    """The kiosk ids that have events in this store (normally exactly one)."""
+    return [
+        str(value)
+        for value in session.execute(select(_T.c.kiosk_id).distinct().order_by(_T.c.kiosk_id))
+        .scalars()
+        .all()
+    ]
