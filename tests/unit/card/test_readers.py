@@ -1,0 +1,164 @@
+"""Reader roles and the watcher loop, driven by a scripted PC/SC context."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Mapping
+
+from devices.card.errors import PcscUnavailable
+from devices.card.pcsc import PNP_READER, ReaderStatus
+from devices.card.readers import (
+    CardInserted,
+    CardRemoved,
+    ReaderAppeared,
+    ReaderDisappeared,
+    ReaderEvent,
+    ReaderRoles,
+    ReaderWatcher,
+)
+
+OP = "Virtual PCD 00 00"
+CU = "Virtual PCD 00 01"
+
+
+def test_roles_by_pattern() -> None:
+    roles = ReaderRoles(operator_pattern=r"^Cherry", customer_pattern=r"(?i)omnikey")
+    assert roles.role_of("Cherry ST-1144 00 00") == "operator"
+    assert roles.role_of("HID OMNIKEY 3121 00 00") == "customer"
+    assert roles.role_of("Other") is None
+    assert ReaderRoles().assign([CU, OP, "x"]) == {"operator": OP, "customer": CU}
+
+
+class World:
+    """Readers and cards as a fake daemon sees them; ``up`` False = daemon stopped."""
+
+    def __init__(self) -> None:
+        self.readers: dict[str, bool] = {OP: False, CU: False}
+        self.up = True
+        self.changed = threading.Condition()
+        self.version = 0
+
+    def set(self, **changes: object) -> None:
+        with self.changed:
+            for name, value in changes.items():
+                setattr(self, name, value)
+            self.version += 1
+            self.changed.notify_all()
+
+    def card(self, reader: str, present: bool) -> None:
+        with self.changed:
+            self.readers[reader] = present
+            self.version += 1
+            self.changed.notify_all()
+
+
+class FakeContext:
+    def __init__(self, world: World) -> None:
+        if not world.up:
+            raise PcscUnavailable()
+        self.world = world
+        self.cancelled = False
+
+    def list_readers(self) -> list[str]:
+        if not self.world.up:
+            raise PcscUnavailable()
+        return list(self.world.readers)
+
+    def wait_for_change(
+        self, current: Mapping[str, int], timeout_seconds: float
+    ) -> list[ReaderStatus] | None:
+        def snapshot() -> list[ReaderStatus]:
+            out = [
+                ReaderStatus(name, 0x20 if present else 0x10, present, b"\x3b" if present else b"")
+                for name, present in self.world.readers.items()
+                if name in current
+            ]
+            out.append(ReaderStatus(PNP_READER, len(self.world.readers) << 16, False, b""))
+            return out
+
+        with self.world.changed:
+            if not self.world.up:
+                raise PcscUnavailable()
+            now = snapshot()
+            if any(current.get(s.name) != s.event_state for s in now):
+                return now
+            self.world.changed.wait_for(
+                lambda: self.cancelled or not self.world.up or snapshot() != now, timeout_seconds
+            )
+            if self.cancelled:
+                return None
+            if not self.world.up:
+                raise PcscUnavailable()
+            return snapshot()
+
+    def cancel(self) -> None:
+        with self.world.changed:
+            self.cancelled = True
+            self.world.changed.notify_all()
+
+    def release(self) -> None:
+        pass
+
+
+def _drain(events: queue.Queue[ReaderEvent], count: int) -> list[ReaderEvent]:
+    return [events.get(timeout=2) for _ in range(count)]
+
+
+def test_watcher_reports_insert_remove_and_reader_loss() -> None:
+    world = World()
+    events: queue.Queue[ReaderEvent] = queue.Queue()
+    watcher = ReaderWatcher(
+        lambda: FakeContext(world), events.put, poll_seconds=0.05, retry_seconds=0.01
+    )
+    with watcher:
+        assert set(_drain(events, 2)) == {
+            ReaderAppeared(OP, "operator"),
+            ReaderAppeared(CU, "customer"),
+        }
+        assert watcher.ready.wait(2)
+        world.card(CU, True)
+        assert _drain(events, 1) == [CardInserted(CU, "customer", b"\x3b")]
+        world.card(CU, False)
+        assert _drain(events, 1) == [CardRemoved(CU, "customer")]
+        world.card(OP, True)
+        assert _drain(events, 1) == [CardInserted(OP, "operator", b"\x3b")]
+        world.set(up=False)
+        lost = _drain(events, 3)
+        assert CardRemoved(OP, "operator") in lost
+        assert {ReaderDisappeared(OP, "operator"), ReaderDisappeared(CU, "customer")} <= set(lost)
+        world.set(up=True)
+        back = _drain(events, 3)
+        assert ReaderAppeared(OP, "operator") in back
+        assert CardInserted(OP, "operator", b"\x3b") in back
+    assert not watcher.running
+
+
+def test_watcher_stops_promptly_while_waiting() -> None:
+    world = World()
+    watcher = ReaderWatcher(lambda: FakeContext(world), lambda e: None, poll_seconds=30)
+    watcher.start()
+    assert watcher.ready.wait(2)
+    start = time.monotonic()
+    watcher.stop()
+    assert time.monotonic() - start < 1
+    assert not watcher.running
+
+
+def test_callback_failure_does_not_kill_watcher() -> None:
+    world = World()
+    seen: list[ReaderEvent] = []
+
+    def post(event: ReaderEvent) -> None:
+        seen.append(event)
+        raise RuntimeError("boom")
+
+    with ReaderWatcher(lambda: FakeContext(world), post, poll_seconds=0.05) as watcher:
+        assert watcher.ready.wait(2)
+        world.card(OP, True)
+        deadline = time.monotonic() + 2
+        while CardInserted(OP, "operator", b"\x3b") not in seen and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert watcher.running
+    assert CardInserted(OP, "operator", b"\x3b") in seen
