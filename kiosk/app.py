@@ -1,0 +1,335 @@
+"""The Textual app: modes (locked / work), device monitors, status, idle lock, commands.
+
+The app receives its context (catalogue, clock, session) and a factory for its services;
+the first screen appears before the store is open, the services are built in a thread
+worker. Device threads only post messages; the app updates the status bar and forwards
+reader and scanner events to the visit screen. Locking removes the whole work mode, so
+nothing about a customer stays on any screen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import Any, ClassVar
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.command import CommandPalette
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from kiosk.services.context import Services, UiContext
+from kiosk.services.ports import HolderSummary, ReaderEvent, ReaderRole, ScanEvent, SyncFigures
+from kiosk.services.status import StatusSnapshot
+from kiosk.services.visit import VisitPurpose
+from screens.home import HomeScreen
+from screens.login import LoginScreen
+from screens.messages import DocumentScanned, LoggedIn, ReaderChanged, VisitRequested
+
+LOCKED = "locked"
+WORK = "work"
+
+
+class KioskApp(App[int]):
+    """The counter application."""
+
+    CSS = """
+    Screen { background: $background; }
+    """
+    ENABLE_COMMAND_PALETTE: ClassVar[bool] = True
+    status: reactive[StatusSnapshot] = reactive(StatusSnapshot(office=""), init=False)
+
+    def __init__(
+        self,
+        ctx: UiContext,
+        *,
+        build_services: Callable[[], Services] | None = None,
+        idle_timeout: float = 300.0,
+        status_interval: float = 5.0,
+        monotonic: Callable[[], float] = time.monotonic,
+        ready_hook: Callable[[KioskApp], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._build_services = build_services
+        self.idle_timeout = idle_timeout
+        self._status_interval = status_interval
+        self._monotonic = monotonic
+        self._last_activity = monotonic()
+        self._ready_hook = ready_hook
+        self._work_mode = False
+        self.title = ctx.catalogue("app.title")
+        self.set_reactive(KioskApp.status, StatusSnapshot(office=ctx.office_id))
+        if ctx.demo_mode:
+            self.bind("f9", "device_panel", description=ctx.catalogue("ui.key.devices"))
+
+    # --- start-up ------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.add_mode(LOCKED, lambda: LoginScreen(self.ctx))
+        self.switch_mode(LOCKED)
+        self.set_interval(1.0, self.check_idle_lock)
+        if self.ctx.services.ready:
+            self.call_after_refresh(self._services_ready, self.ctx.services.get())
+        elif self._build_services is not None:
+            self.run_worker(self._build_in_thread, thread=True, group="build", exit_on_error=False)
+        if self._ready_hook is not None:
+            self.call_after_refresh(self._ready_hook, self)
+
+    def _build_in_thread(self) -> None:
+        assert self._build_services is not None
+        try:
+            services = self._build_services()
+        except Exception as exc:
+            self.call_from_thread(self._services_failed, exc)
+            return
+        self.call_from_thread(self._services_ready, services)
+
+    def _services_failed(self, exc: BaseException) -> None:
+        screen = self.screen
+        if isinstance(screen, LoginScreen):
+            screen.show_message(self.ctx.catalogue.error(exc), refused=True)
+        else:
+            self.notify(self.ctx.catalogue.error(exc), severity="error")
+
+    def _services_ready(self, services: Services) -> None:
+        if not self.ctx.services.ready:
+            self.ctx.services.set(services)
+        if services.monitor is not None:
+            try:
+                services.monitor.start(self._reader_from_thread, self._scan_from_thread)
+            except Exception as exc:
+                self._services_failed(exc)
+        self.set_interval(self._status_interval, self.refresh_figures)
+        self.refresh_figures()
+
+    def on_unmount(self) -> None:
+        if self.ctx.services.ready:
+            self.ctx.services.get().close()
+
+    # --- device threads: post only -----------------------------------------------------------
+
+    def _reader_from_thread(self, event: ReaderEvent) -> None:
+        self.post_message(ReaderChanged(event))
+
+    def _scan_from_thread(self, event: ScanEvent) -> None:
+        self.post_message(DocumentScanned(event))
+
+    # --- status ------------------------------------------------------------------------------
+
+    def refresh_figures(self) -> None:
+        services = self.ctx.services.get()
+
+        def job() -> None:
+            figures = services.status.figures()
+            with contextlib.suppress(RuntimeError):
+                self.call_from_thread(self._set_figures, figures)
+
+        self.run_worker(job, thread=True, group="status", exclusive=True, exit_on_error=False)
+
+    def _set_figures(self, figures: SyncFigures) -> None:
+        self.status = replace(self.status, figures=figures)
+
+    async def on_reader_changed(self, message: ReaderChanged) -> None:
+        event = message.event
+        state = "card" if event.card_present else "empty"
+        if not event.reader_attached:
+            state = "missing"
+        if event.role is ReaderRole.OPERATOR:
+            self.status = replace(self.status, operator_reader=state)
+            if not event.card_present and self.ctx.session.operator is not None:
+                await self.lock("ui.lock.card_removed")
+            return
+        self.status = replace(self.status, customer_reader=state)
+        visit_screen = self._visit_screen()
+        if visit_screen is not None and self.ctx.session.operator is not None:
+            visit_screen.customer_card(event.card_present)
+
+    async def on_document_scanned(self, message: DocumentScanned) -> None:
+        event = message.event
+        self.status = replace(self.status, scanner="ok" if event.connected else "missing")
+        if event.error is not None:
+            self.notify(self.ctx.catalogue.error(event.error), severity="warning")
+        if not event.text:
+            return
+        if self.ctx.session.operator is None:
+            self.notify(self.ctx.catalogue("ui.app.scan_locked"), severity="warning")
+            return
+        visit_screen = self._visit_screen()
+        if visit_screen is None:
+            visit_screen = await self._start_visit(None, ())
+        else:
+            await self._pop_to(visit_screen)
+        visit_screen.scan(event.text)
+
+    # --- session -----------------------------------------------------------------------------
+
+    async def on_logged_in(self, message: LoggedIn) -> None:
+        identity = message.identity
+        self.ctx.session.operator = identity
+        self._last_activity = self._monotonic()
+        self.status = replace(self.status, operator=identity.display_name, role=identity.role)
+        if self._work_mode:
+            await self.remove_mode(WORK)
+        self.add_mode(WORK, lambda: HomeScreen(self.ctx))
+        self._work_mode = True
+        await self.switch_mode(WORK)
+
+    async def lock(self, reason_key: str = "ui.lock.locked") -> None:
+        """Lock now: forget the operator and the visit, drop every work screen."""
+        self.ctx.session.clear()
+        self.status = replace(self.status, operator=None, role=None)
+        if self.current_mode != LOCKED:
+            await self.switch_mode(LOCKED)
+        if self._work_mode:
+            self._work_mode = False
+            await self.remove_mode(WORK)
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        screen = self.screen
+        if isinstance(screen, LoginScreen):
+            screen.show_message(self.ctx.catalogue(reason_key), refused=True)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._last_activity = self._monotonic()
+        await super().on_event(event)
+
+    async def check_idle_lock(self) -> None:
+        if self.ctx.session.operator is None:
+            return
+        if self._monotonic() - self._last_activity >= self.idle_timeout:
+            await self.lock("ui.lock.idle")
+
+    # --- navigation ----------------------------------------------------------------------------
+
+    def _logged_in(self) -> bool:
+        return self.ctx.session.operator is not None and self.current_mode == WORK
+
+    def _visit_screen(self) -> Any:
+        from screens.visit import VisitScreen
+
+        if self.current_mode != WORK:
+            return None
+        for screen in self.screen_stack:
+            if isinstance(screen, VisitScreen):
+                return screen
+        return None
+
+    async def _pop_to(self, target: Screen[Any]) -> None:
+        while self.screen is not target and len(self.screen_stack) > 1:
+            await self.pop_screen()
+
+    async def _start_visit(self, holder: HolderSummary | None, cards: tuple[Any, ...]) -> Any:
+        from screens.visit import VisitScreen
+
+        await self._pop_to(self.screen_stack[0])
+        visit = self.ctx.services.get().visit.start(VisitPurpose.GENERAL, holder, cards)
+        self.ctx.session.visit = visit
+        screen = VisitScreen(self.ctx, visit)
+        await self.push_screen(screen)
+        if self.status.customer_reader == "card":
+            screen.customer_card(True)
+        return screen
+
+    async def action_open_visit(self) -> None:
+        if not self._logged_in():
+            return
+        existing = self._visit_screen()
+        if existing is not None:
+            await self._pop_to(existing)
+            return
+        await self._start_visit(None, ())
+
+    async def on_visit_requested(self, message: VisitRequested) -> None:
+        if not self._logged_in():
+            return
+        holder = message.holder
+        cards: tuple[Any, ...] = ()
+        detail = getattr(self.screen, "detail", None)
+        if holder is not None and detail is not None and detail.holder == holder:
+            cards = tuple(detail.cards)
+        self.ctx.session.visit = None
+        await self._start_visit(holder, cards)
+
+    async def action_open_lookup(self) -> None:
+        from screens.lookup import LookupScreen
+
+        if not self._logged_in():
+            return
+        if isinstance(self.screen, LookupScreen):
+            return
+        await self.push_screen(LookupScreen(self.ctx))
+
+    async def action_open_card_test(self) -> None:
+        from screens.card_test import CardTestScreen
+
+        if not self._logged_in():
+            return
+        visit_screen = self._visit_screen()
+        if visit_screen is None:
+            visit_screen = await self._start_visit(None, ())
+        else:
+            await self._pop_to(visit_screen)
+        match = visit_screen.visit.card_match
+        record = match.card if match is not None and match.matched else None
+        await self.push_screen(CardTestScreen(self.ctx, record))
+
+    async def action_end_visit(self) -> None:
+        if not self._logged_in():
+            return
+        self.ctx.session.visit = None
+        await self._pop_to(self.screen_stack[0])
+
+    async def action_go_home(self) -> None:
+        if self._logged_in():
+            await self._pop_to(self.screen_stack[0])
+
+    async def action_back(self) -> None:
+        if len(self.screen_stack) > 1:
+            await self.pop_screen()
+
+    async def action_lock(self) -> None:
+        await self.lock()
+
+    def action_device_panel(self) -> None:
+        from screens.device_panel import DevicePanel
+
+        if not self.ctx.demo_mode or not self.ctx.services.ready:
+            return
+        demo = self.ctx.services.get().demo
+        if demo is None or isinstance(self.screen, DevicePanel):
+            return
+        self.push_screen(DevicePanel(self.ctx, demo))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(
+                CommandPalette(
+                    id="--command-palette", placeholder=self.ctx.catalogue("ui.palette.placeholder")
+                )
+            )
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        t = self.ctx.catalogue
+        if self._logged_in():
+            yield SystemCommand(t("ui.cmd.home"), t("ui.cmd.home.help"), self.action_go_home)
+            yield SystemCommand(t("ui.cmd.visit"), t("ui.cmd.visit.help"), self.action_open_visit)
+            yield SystemCommand(
+                t("ui.cmd.lookup"), t("ui.cmd.lookup.help"), self.action_open_lookup
+            )
+            yield SystemCommand(
+                t("ui.cmd.card_test"), t("ui.cmd.card_test.help"), self.action_open_card_test
+            )
+            yield SystemCommand(
+                t("ui.cmd.end_visit"), t("ui.cmd.end_visit.help"), self.action_end_visit
+            )
+            yield SystemCommand(t("ui.cmd.lock"), t("ui.cmd.lock.help"), self.action_lock)
+        if self.ctx.demo_mode:
+            yield SystemCommand(
+                t("ui.cmd.devices"), t("ui.cmd.devices.help"), self.action_device_panel
+            )
+        yield SystemCommand(t("ui.cmd.quit"), t("ui.cmd.quit.help"), self.action_quit)

@@ -1,0 +1,86 @@
+"""What every screen receives: the catalogue, the clock and the services once they are ready.
+
+The app shows its first screen before the store is open (start-up time matters); the
+container builds the services in a worker and hands them over through ``ServiceHolder``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kiosk.i18n import Catalogue
+from kiosk.services.card_test import CardTestService
+from kiosk.services.errors import StoreNotReadyError
+from kiosk.services.login import LoginService, OperatorIdentity
+from kiosk.services.lookup import LookupService
+from kiosk.services.ports import DemoControls, DeviceMonitor
+from kiosk.services.status import StatusService
+from kiosk.services.visit import Visit, VisitService
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Services:
+    """The object graph the screens use, built by ``kiosk.container``."""
+
+    office_id: str
+    login: LoginService
+    lookup: LookupService
+    card_test: CardTestService
+    visit: VisitService
+    status: StatusService
+    monitor: DeviceMonitor | None = None
+    demo: DemoControls | None = None
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        if self.monitor is not None:
+            self.monitor.stop()
+        for closer in reversed(self.closers):
+            closer()
+
+
+class ServiceHolder:
+    """Holds the services once built; asking before that raises a typed error."""
+
+    def __init__(self, services: Services | None = None) -> None:
+        self._services = services
+
+    @property
+    def ready(self) -> bool:
+        return self._services is not None
+
+    def set(self, services: Services) -> None:
+        self._services = services
+
+    def get(self) -> Services:
+        if self._services is None:
+            raise StoreNotReadyError()
+        return self._services
+
+
+@dataclass
+class Session:
+    """The operator session and the current visit: cleared entirely on lock."""
+
+    operator: OperatorIdentity | None = None
+    visit: Visit | None = None
+
+    def clear(self) -> None:
+        self.operator = None
+        self.visit = None
+
+
+@dataclass
+class UiContext:
+    catalogue: Catalogue
+    services: ServiceHolder
+    office_id: str
+    clock: Callable[[], dt.datetime] = utc_now
+    session: Session = field(default_factory=Session)
+    demo_mode: bool = False

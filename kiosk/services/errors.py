@@ -1,0 +1,90 @@
+"""Typed errors of the counter workflows (login, visit, card test, lookup).
+
+Keys live in ``kiosk/locale/<lang>/ui.toml``. Params never carry a PIN, a personnummer
+or a name.
+"""
+
+from __future__ import annotations
+
+from kiosk.errors import KioskError
+
+
+class PinRejectedError(KioskError):
+    key = "error.ui.pin_rejected"
+    hint_key = "hint.ui.pin_rejected"
+    english = "Wrong PIN. {tries_left} tries left."
+
+
+class PinBlockedError(KioskError):
+    key = "error.ui.pin_blocked"
+    hint_key = "hint.ui.pin_blocked"
+    english = "The PIN is blocked after three wrong attempts."
+
+
+class NoCardInReaderError(KioskError):
+    key = "error.ui.no_card"
+    english = "There is no card in the {reader} reader."
+
+
+class CardUnreadableError(KioskError):
+    key = "error.ui.card_unreadable"
+    hint_key = "hint.ui.card_unreadable"
+    english = "The card could not be read."
+
+
+class OperatorNoCertificateError(KioskError):
+    key = "error.login.no_certificate"
+    hint_key = "hint.login.contact_admin"
+    english = "The card has no authentication certificate."
+
+
+class OperatorUnknownError(KioskError):
+    key = "error.login.unknown"
+    hint_key = "hint.login.contact_admin"
+    english = "This card does not belong to an operator of this kiosk."
+
+
+class OperatorCertificateExpiredError(KioskError):
+    key = "error.login.expired"
+    hint_key = "hint.login.new_card"
+    english = "The operator card's certificate expired on {date}."
+
+
+class OperatorCertificateNotYetValidError(KioskError):
+    key = "error.login.not_yet_valid"
+    hint_key = "hint.login.contact_admin"
+    english = "The operator card's certificate is valid only from {date}."
+
+
+class OperatorWrongChainError(KioskError):
+    key = "error.login.wrong_chain"
+    hint_key = "hint.login.contact_admin"
+    english = "The operator card was not issued under the SITHS root this kiosk trusts."
+
+
+class OperatorBlockedError(KioskError):
+    key = "error.login.blocked"
+    hint_key = "hint.login.contact_admin"
+    english = "This operator is blocked in the local roster."
+
+
+class ChallengeFailedError(KioskError):
+    key = "error.login.challenge_failed"
+    hint_key = "hint.login.contact_admin"
+    english = "The card's signature did not match its certificate."
+
+
+class StoreNotReadyError(KioskError):
+    key = "error.ui.store_not_ready"
+    english = "The local store is still opening. Try again in a moment."
+
+
+class NoHolderForDocumentError(KioskError):
+    key = "error.visit.no_holder"
+    hint_key = "hint.visit.no_holder"
+    english = "No card holder on record matches this document."
+
+
+class VisitNeedsIdentityError(KioskError):
+    key = "error.visit.needs_identity"
+    english = "Finish the identity check first."

@@ -1,0 +1,66 @@
+"""Lookup of a holder by personnummer, name or card serial; their cards, deadlines, history."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from kiosk.services.ports import HolderDetail, HolderDirectory, HolderSummary
+
+_PNR = re.compile(r"^(\d{6}|\d{8})[-+]?\d{4}$")
+_SERIAL = re.compile(r"^[0-9A-Za-z-]*\d[0-9A-Za-z-]*$")
+MIN_NAME_CHARS = 2
+
+
+class QueryKind(StrEnum):
+    PERSONNUMMER = "personnummer"
+    SERIAL = "serial"
+    NAME = "name"
+
+
+def classify(query: str) -> QueryKind:
+    """What the clerk typed: a personnummer, a card serial or (part of) a name."""
+    text = query.strip().replace(" ", "")
+    if _PNR.match(text):
+        return QueryKind.PERSONNUMMER
+    if _SERIAL.match(text):
+        return QueryKind.SERIAL
+    return QueryKind.NAME
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    kind: QueryKind
+    holders: tuple[HolderSummary, ...]
+
+
+def mask_personnummer(personnummer: str) -> str:
+    """Birth date shown, the last four digits hidden: for lists and the status line."""
+    digits = re.sub(r"\D", "", personnummer)
+    if len(digits) < 10:
+        return "*" * len(personnummer)
+    return f"{digits[:-4]}-****"
+
+
+class LookupService:
+    def __init__(self, directory: HolderDirectory) -> None:
+        self._directory = directory
+
+    def search(self, query: str) -> LookupResult:
+        kind = classify(query)
+        text = query.strip()
+        found: Sequence[HolderSummary]
+        if kind is QueryKind.PERSONNUMMER:
+            found = self._directory.by_personnummer(text)
+        elif kind is QueryKind.SERIAL:
+            found = self._directory.by_card_serial(text.replace(" ", ""))
+        elif len(text) < MIN_NAME_CHARS:
+            found = ()
+        else:
+            found = self._directory.by_name(text)
+        return LookupResult(kind=kind, holders=tuple(found))
+
+    def detail(self, holder_id: str) -> HolderDetail | None:
+        return self._directory.detail(holder_id)

@@ -1,0 +1,268 @@
+"""The narrow interfaces the kiosk services and the app need from devices and the store.
+
+Services and screens depend on these Protocols and plain data classes only; the
+container (``kiosk/container.py``) plugs in the real implementations (PC/SC or
+in-process virtual cards, the serial or virtual scanner, the encrypted store) through
+small adapters. Tests pass fakes. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+SLOT_AUTHENTICATION = 0x9A
+SLOT_SIGNING = 0x9C
+SLOT_KEY_MANAGEMENT = 0x9D
+SLOT_CARD_AUTHENTICATION = 0x9E
+ALL_SLOTS = (SLOT_AUTHENTICATION, SLOT_SIGNING, SLOT_KEY_MANAGEMENT, SLOT_CARD_AUTHENTICATION)
+
+
+class ReaderRole(StrEnum):
+    """The counter has two readers: the operator's own card and the customer's."""
+
+    OPERATOR = "operator"
+    CUSTOMER = "customer"
+
+
+# --- device events (posted from device threads; plain, immutable) ---------------------
+
+
+@dataclass(frozen=True)
+class ReaderEvent:
+    """A reader changed: a card went in or out, or the reader itself came or went."""
+
+    role: ReaderRole
+    card_present: bool
+    reader_name: str = ""
+    reader_attached: bool = True
+    error: BaseException | None = None
+
+
+@dataclass(frozen=True)
+class ScanEvent:
+    """The scanner read a document zone (``text``), or changed connection state."""
+
+    text: str | None = None
+    connected: bool = True
+    error: BaseException | None = None
+
+
+ReaderCallback = Callable[[ReaderEvent], None]
+ScanCallback = Callable[[ScanEvent], None]
+
+
+class CardSession(Protocol):
+    """One open connection to a PIV card. Every method blocks (APDUs).
+
+    ``verify_pin`` raises ``kiosk.services.errors.PinRejectedError(tries_left=n)`` for a wrong
+    PIN and ``PinBlockedError`` when the PIN is locked (R6). ``sign`` returns a signature over
+    ``message`` (SHA-256; PKCS#1 v1.5 for RSA, DER ECDSA for EC) verifiable with the
+    public key of the slot's certificate.
+    """
+
+    def verify_pin(self, pin: str) -> None: ...
+
+    def pin_tries_left(self) -> int | None: ...
+
+    def certificate(self, slot: int) -> bytes | None: ...
+
+    def sign(self, slot: int, message: bytes) -> bytes: ...
+
+    def card_serial(self) -> str | None: ...
+
+    def close(self) -> None: ...
+
+
+class CardAccess(Protocol):
+    """Opens the card in one of the two readers (raises a typed error when empty)."""
+
+    def open(self, role: ReaderRole) -> CardSession: ...
+
+
+class DeviceMonitor(Protocol):
+    """Watches both readers and the scanner; calls back from its own threads."""
+
+    def start(self, on_reader: ReaderCallback, on_scan: ScanCallback) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class DemoItem:
+    """One demo card or document the device panel offers (``label`` is not personal)."""
+
+    item_id: str
+    label: str
+
+
+class DemoControls(Protocol):
+    """The hands at the counter in ``kiosk demo``: insert/remove cards, scan documents."""
+
+    def cards(self) -> Sequence[DemoItem]: ...
+
+    def documents(self) -> Sequence[DemoItem]: ...
+
+    def insert(self, role: ReaderRole, item_id: str) -> None: ...
+
+    def remove(self, role: ReaderRole) -> None: ...
+
+    def scan(self, item_id: str) -> None: ...
+
+
+# --- certificate trust --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """Does a certificate chain to the configured intermediate and root (R13)?"""
+
+    intermediate_ok: bool
+    root_ok: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.intermediate_ok and self.root_ok
+
+
+class TrustStore(Protocol):
+    def check_chain(self, certificate_der: bytes) -> ChainReport: ...
+
+
+# --- store views (plain data; never live ORM rows) -------------------------------------
+
+
+@dataclass(frozen=True)
+class OperatorRecord:
+    hsa_id: str
+    display_name: str
+    role: str  # "clerk" | "id_admin"
+    office_id: str
+    blocked: bool = False
+
+
+class OperatorRoster(Protocol):
+    def find_by_fingerprint(self, fingerprint_sha256_hex: str) -> OperatorRecord | None: ...
+
+
+@dataclass(frozen=True)
+class HolderSummary:
+    holder_id: str
+    name: str
+    personnummer: str  # shown masked in lists; full only on the holder's own page
+
+
+@dataclass(frozen=True)
+class CardView:
+    serial: str
+    product_number: str | None
+    state: str
+    shipment: str | None = None
+    photo_office: str | None = None
+    photo_date: dt.date | None = None
+    order_date: dt.date | None = None
+    sis_marked: bool = False
+    assurance_level: str | None = None
+    has_signing_cert: bool = False
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    kind: str
+    due: dt.date
+    card_serial: str | None = None
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: dt.datetime
+    event_type: str
+    operator: str
+    card_serial: str | None = None
+
+
+@dataclass(frozen=True)
+class HolderDetail:
+    holder: HolderSummary
+    cards: tuple[CardView, ...] = ()
+    deadlines: tuple[DeadlineView, ...] = ()
+    history: tuple[HistoryLine, ...] = ()
+
+
+class HolderDirectory(Protocol):
+    """Read-only lookups in the local store (each call is its own unit of work)."""
+
+    def by_personnummer(self, personnummer: str) -> Sequence[HolderSummary]: ...
+
+    def by_name(self, text: str) -> Sequence[HolderSummary]: ...
+
+    def by_card_serial(self, serial: str) -> Sequence[HolderSummary]: ...
+
+    def detail(self, holder_id: str) -> HolderDetail | None: ...
+
+
+# --- identity documents ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ManualDocument:
+    """What the clerk types when the zone cannot be scanned."""
+
+    kind: str  # "passport" | "id_card" | "driving_licence" | "digital_id" | ...
+    issuing_country: str
+    document_number: str
+    personnummer: str
+    surname: str
+    given_names: str
+    expiry: dt.date | None
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    """One identity check as shown on screen: catalogue key, outcome, message params."""
+
+    key: str
+    ok: bool
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class IdentityOutcome:
+    """The identity check of a document against the holder on record (R1)."""
+
+    accepted: bool
+    checks: tuple[CheckLine, ...]
+    personnummer: str | None = None
+    name: str | None = None
+    document_kind: str | None = None
+    zone_lines: tuple[str, ...] = ()
+
+
+class IdentityChecker(Protocol):
+    """Checks a document (scanned zone or typed details) against a holder (R1)."""
+
+    def check_zone(
+        self, zone_text: str, holder: HolderSummary | None, purpose: str
+    ) -> IdentityOutcome: ...
+
+    def check_manual(
+        self, document: ManualDocument, holder: HolderSummary | None, purpose: str
+    ) -> IdentityOutcome: ...
+
+
+# --- status -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyncFigures:
+    online: bool
+    waiting_events: int
+    waiting_blocks: int
+    oldest_block_age_seconds: float | None
+
+
+class SyncFiguresSource(Protocol):
+    def figures(self) -> SyncFigures: ...

@@ -1,0 +1,53 @@
+"""The figures of the status bar that come from the store and the sync outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.services.ports import SyncFigures, SyncFiguresSource
+
+OFFLINE = SyncFigures(
+    online=False, waiting_events=0, waiting_blocks=0, oldest_block_age_seconds=None
+)
+
+
+class StatusService:
+    """Reads the sync figures; a failing source shows as offline rather than crash."""
+
+    def __init__(self, source: SyncFiguresSource | None) -> None:
+        self._source = source
+
+    def figures(self) -> SyncFigures:
+        if self._source is None:
+            return OFFLINE
+        try:
+            return self._source.figures()
+        except Exception:  # a broken outbox must not take the status bar down
+            return OFFLINE
+
+
+def format_age(seconds: float | None) -> str:
+    """Compact age for the status bar: 45s, 12m, 3h, 2d."""
+    if seconds is None:
+        return "-"
+    value = int(seconds)
+    if value < 60:
+        return f"{value}s"
+    if value < 3600:
+        return f"{value // 60}m"
+    if value < 86400:
+        return f"{value // 3600}h"
+    return f"{value // 86400}d"
+
+
+@dataclass(frozen=True)
+class StatusSnapshot:
+    """Everything the status bar shows, as plain values (no personal data but the operator)."""
+
+    office: str
+    operator: str | None = None
+    role: str | None = None
+    operator_reader: str = "unknown"  # "card" | "empty" | "missing" | "unknown"
+    customer_reader: str = "unknown"
+    scanner: str = "unknown"  # "ok" | "missing" | "unknown"
+    figures: SyncFigures = OFFLINE

@@ -1,0 +1,147 @@
+"""A customer visit: identity check first (R1), then the customer's card matched to the holder.
+
+The visit object holds everything about the holder; ending the visit (or locking the
+kiosk) drops it, and the screens drop what they showed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from kiosk.services.errors import NoHolderForDocumentError
+from kiosk.services.ports import (
+    SLOT_AUTHENTICATION,
+    CardAccess,
+    CardView,
+    HolderDirectory,
+    HolderSummary,
+    IdentityChecker,
+    IdentityOutcome,
+    ManualDocument,
+    ReaderRole,
+)
+
+
+class VisitPurpose(StrEnum):
+    """Why the customer is at the counter: decides which documents are accepted (R1)."""
+
+    GENERAL = "general"
+    ACTIVATION = "activation"
+    UNLOCK = "unlock"
+
+
+@dataclass(frozen=True)
+class CardMatch:
+    """The customer's card read from the customer reader and compared with the record."""
+
+    card_serial: str | None
+    matched: bool
+    reason_key: str
+    card: CardView | None = None
+
+
+@dataclass
+class Visit:
+    purpose: VisitPurpose
+    holder: HolderSummary | None = None
+    identity: IdentityOutcome | None = None
+    likeness_confirmed: bool | None = None
+    card_match: CardMatch | None = None
+    cards: tuple[CardView, ...] = field(default_factory=tuple)
+
+    @property
+    def identity_done(self) -> bool:
+        return bool(self.identity and self.identity.accepted and self.likeness_confirmed)
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def same_personnummer(a: str, b: str) -> bool:
+    """Compares 10- and 12-digit forms by their last ten digits."""
+    da, db = _digits(a), _digits(b)
+    return len(da) >= 10 and len(db) >= 10 and da[-10:] == db[-10:]
+
+
+class VisitService:
+    def __init__(
+        self, *, identity: IdentityChecker, directory: HolderDirectory, cards: CardAccess
+    ) -> None:
+        self._identity = identity
+        self._directory = directory
+        self._cards = cards
+
+    def start(
+        self,
+        purpose: VisitPurpose,
+        holder: HolderSummary | None = None,
+        cards: tuple[CardView, ...] = (),
+    ) -> Visit:
+        """A new visit (no I/O); ``cards`` are the holder's cards when already looked up."""
+        return Visit(purpose=purpose, holder=holder, cards=cards)
+
+    def _set_holder(self, visit: Visit, holder: HolderSummary) -> None:
+        visit.holder = holder
+        detail = self._directory.detail(holder.holder_id)
+        visit.cards = detail.cards if detail else ()
+
+    def _resolve_holder(self, visit: Visit, outcome: IdentityOutcome) -> bool:
+        """Find the holder from the document's personnummer when the visit has none yet."""
+        if visit.holder is not None or not outcome.personnummer:
+            return False
+        found = self._directory.by_personnummer(outcome.personnummer)
+        if not found:
+            raise NoHolderForDocumentError()
+        self._set_holder(visit, found[0])
+        return True
+
+    def check_zone(self, visit: Visit, zone_text: str) -> IdentityOutcome:
+        outcome = self._identity.check_zone(zone_text, visit.holder, visit.purpose.value)
+        if self._resolve_holder(visit, outcome):
+            outcome = self._identity.check_zone(zone_text, visit.holder, visit.purpose.value)
+        visit.identity, visit.likeness_confirmed = outcome, None
+        return outcome
+
+    def check_manual(self, visit: Visit, document: ManualDocument) -> IdentityOutcome:
+        outcome = self._identity.check_manual(document, visit.holder, visit.purpose.value)
+        if self._resolve_holder(visit, outcome):
+            outcome = self._identity.check_manual(document, visit.holder, visit.purpose.value)
+        visit.identity, visit.likeness_confirmed = outcome, None
+        return outcome
+
+    def confirm_likeness(self, visit: Visit, *, alike: bool) -> None:
+        visit.likeness_confirmed = alike
+
+    def read_customer_card(self, visit: Visit) -> CardMatch:
+        """Read the card in the customer reader and match it to the holder on record."""
+        from cryptography import x509
+        from cryptography.x509.oid import NameOID
+
+        session = self._cards.open(ReaderRole.CUSTOMER)
+        try:
+            serial = session.card_serial()
+            der = session.certificate(SLOT_AUTHENTICATION)
+        finally:
+            session.close()
+        cert_id = ""
+        if der:
+            try:
+                cert = x509.load_der_x509_certificate(der)
+                attrs = cert.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
+                cert_id = str(attrs[0].value) if attrs else ""
+            except ValueError:
+                cert_id = ""
+        record = next((c for c in visit.cards if serial and c.serial == serial), None)
+        if visit.holder is None:
+            match = CardMatch(serial, False, "ui.visit.card.no_holder", record)
+        elif not cert_id or not same_personnummer(cert_id, visit.holder.personnummer):
+            match = CardMatch(serial, False, "ui.visit.card.other_person", record)
+        elif record is None:
+            match = CardMatch(serial, False, "ui.visit.card.not_on_record", None)
+        else:
+            match = CardMatch(serial, True, "ui.visit.card.matched", record)
+        visit.card_match = match
+        return match

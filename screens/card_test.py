@@ -1,0 +1,108 @@
+"""The card test (R13 with R5, R12): PIN, certificates, chain, signing certificate, verdict."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Input, Static
+
+from kiosk.i18n import Catalogue
+from kiosk.services.card_test import CardTestReport, Verdict
+from kiosk.services.context import UiContext
+from kiosk.services.ports import CardView
+from screens.base import KeySpec, KioskScreen
+from screens.status_bar import StatusBar
+
+VERDICT_STYLE = {Verdict.OK: "bold green", Verdict.WARNING: "bold yellow", Verdict.FAIL: "bold red"}
+MARK = {Verdict.OK: "✓ ", Verdict.WARNING: "! ", Verdict.FAIL: "✗ "}
+
+
+def render_report(t: Catalogue, report: CardTestReport) -> RenderableType:
+    verdict = report.verdict
+    parts: list[RenderableType] = [
+        Text(t(f"ui.test.verdict.{verdict.value}"), style=VERDICT_STYLE[verdict]),
+        Text(t(f"ui.test.advice.{verdict.value}")),
+    ]
+    for finding in report.findings:
+        parts.append(
+            Text.assemble(
+                (MARK[finding.severity], VERDICT_STYLE[finding.severity]),
+                t(finding.key, **finding.params),
+            )
+        )
+    if report.certificates:
+        table = Table(box=None, pad_edge=False, show_edge=False)
+        for column in ("slot", "subject", "valid_to", "status"):
+            table.add_column(t(f"ui.test.col.{column}"), no_wrap=True)
+        for line in report.certificates:
+            table.add_row(
+                f"{line.slot:X} {t(f'ui.test.slot.{line.slot:x}')}",
+                line.subject,
+                line.not_after.isoformat(),
+                t("ui.test.cert.valid") if line.valid_now else t("ui.test.cert.invalid"),
+            )
+        parts.append(table)
+    return Group(*parts)
+
+
+class CardTestScreen(KioskScreen):
+    DEFAULT_CSS = """
+    CardTestScreen #test-intro { padding: 0 1; height: auto; }
+    CardTestScreen #test-pin { width: 30; margin: 0 1; }
+    CardTestScreen VerticalScroll { padding: 0 1; }
+    """
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (
+        ("escape", "app.back", "ui.key.back"),
+        ("f10", "app.end_visit", "ui.key.end_visit"),
+        ("ctrl+l", "app.lock", "ui.key.lock"),
+    )
+
+    def __init__(self, ctx: UiContext, record: CardView | None = None) -> None:
+        super().__init__(ctx)
+        self.record = record
+        self.report: CardTestReport | None = None
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(self.ctx.catalogue)
+        yield Static(self.t("ui.test.intro"), id="test-intro")
+        yield Input(
+            password=True,
+            id="test-pin",
+            placeholder=self.t("ui.test.pin_placeholder"),
+            max_length=8,
+            restrict=r"[0-9]*",
+        )
+        with VerticalScroll():
+            yield Static("", id="test-report")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#test-pin", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        pin = event.value
+        event.input.value = ""
+        if not pin:
+            return
+        service = self.ctx.services
+        record = self.record
+        self.query_one("#test-report", Static).update(self.t("ui.test.running"))
+        self.run_io(
+            lambda: service.get().card_test.run(pin, record),
+            self._done,
+            self._failed,
+            group="card-test",
+        )
+
+    def _done(self, report: CardTestReport) -> None:
+        self.report = report
+        self.query_one("#test-report", Static).update(render_report(self.ctx.catalogue, report))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.query_one("#test-report", Static).update(Text(self.error_text(exc), style="bold red"))

@@ -1,0 +1,93 @@
+"""The demo's hands at the counter: put demo cards in either reader, scan demo documents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kiosk.services.context import UiContext
+from kiosk.services.ports import DemoControls, ReaderRole
+from screens.base import KeySpec, KioskModal
+
+
+class DevicePanel(KioskModal):
+    DEFAULT_CSS = """
+    DevicePanel { align: center middle; }
+    DevicePanel #panel-box {
+        width: 78; height: 20; border: thick $accent; background: $surface; padding: 0 1;
+    }
+    DevicePanel Horizontal { height: 1fr; }
+    DevicePanel OptionList { width: 1fr; height: 1fr; }
+    DevicePanel #panel-message { height: 2; }
+    """
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (
+        ("o", "insert('operator')", "ui.key.insert_operator"),
+        ("c", "insert('customer')", "ui.key.insert_customer"),
+        ("u", "remove('operator')", "ui.key.remove_operator"),
+        ("x", "remove('customer')", "ui.key.remove_customer"),
+        ("s", "scan", "ui.key.scan"),
+        ("escape,f9", "close", "ui.key.close"),
+    )
+
+    def __init__(self, ctx: UiContext, demo: DemoControls) -> None:
+        super().__init__(ctx)
+        self.demo = demo
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="panel-box"):
+            yield Static(self.t("ui.panel.title"))
+            with Horizontal():
+                yield OptionList(
+                    *[Option(item.label, id=item.item_id) for item in self.demo.cards()],
+                    id="panel-cards",
+                )
+                yield OptionList(
+                    *[Option(item.label, id=item.item_id) for item in self.demo.documents()],
+                    id="panel-documents",
+                )
+            yield Static(self.t("ui.panel.help"), id="panel-message")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#panel-cards", OptionList).border_title = self.t("ui.panel.cards")
+        self.query_one("#panel-documents", OptionList).border_title = self.t("ui.panel.documents")
+        self.query_one("#panel-cards", OptionList).focus()
+
+    def _selected(self, list_id: str) -> str | None:
+        options = self.query_one(list_id, OptionList)
+        if options.highlighted is None:
+            return None
+        return options.get_option_at_index(options.highlighted).id
+
+    def _do(self, fn: Callable[[], None], done_key: str) -> None:
+        message = self.query_one("#panel-message", Static)
+        self.run_io(fn, lambda _: message.update(self.t(done_key)), self._failed, group="panel")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.query_one("#panel-message", Static).update(self.error_text(exc))
+
+    def action_insert(self, role: str) -> None:
+        card = self._selected("#panel-cards")
+        if card is None:
+            return
+        reader = ReaderRole(role)
+        self._do(lambda: self.demo.insert(reader, card), f"ui.panel.inserted.{role}")
+
+    def action_remove(self, role: str) -> None:
+        reader = ReaderRole(role)
+        self._do(lambda: self.demo.remove(reader), f"ui.panel.removed.{role}")
+
+    def action_scan(self) -> None:
+        document = self._selected("#panel-documents")
+        if document is None:
+            self.query_one("#panel-documents", OptionList).focus()
+            return
+        self._do(lambda: self.demo.scan(document), "ui.panel.scanned")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,34 @@
+"""The start screen after login: what the clerk can do, one key each."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Footer, Static
+
+from screens.base import KeySpec, KioskScreen
+from screens.status_bar import StatusBar
+
+
+class HomeScreen(KioskScreen):
+    DEFAULT_CSS = """
+    HomeScreen #home-box { padding: 1 2; }
+    HomeScreen #home-title { text-style: bold; padding-bottom: 1; }
+    """
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (
+        ("f2", "app.open_visit", "ui.key.visit"),
+        ("f3", "app.open_lookup", "ui.key.lookup"),
+        ("ctrl+l", "app.lock", "ui.key.lock"),
+        ("ctrl+p", "app.command_palette", "ui.key.palette"),
+    )
+
+    def compose(self) -> ComposeResult:
+        operator = self.ctx.session.operator
+        name = operator.display_name if operator else ""
+        yield StatusBar(self.ctx.catalogue)
+        with Vertical(id="home-box"):
+            yield Static(self.t("ui.home.title", name=name), id="home-title")
+            yield Static(self.t("ui.home.menu"), id="home-menu")
+        yield Footer(show_command_palette=False)

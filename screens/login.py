@@ -1,0 +1,79 @@
+"""The lock screen: insert your own card in the operator reader and type the PIN."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, Static
+
+from kiosk.services.login import OperatorIdentity
+from screens.base import KeySpec, KioskScreen
+from screens.messages import LoggedIn
+from screens.status_bar import StatusBar
+
+
+class LoginScreen(KioskScreen):
+    """Forced card login; also the screen the kiosk falls back to when it locks."""
+
+    DEFAULT_CSS = """
+    LoginScreen #login-box { padding: 1 2; height: auto; }
+    LoginScreen #login-title { text-style: bold; padding-bottom: 1; }
+    LoginScreen #pin { width: 30; }
+    LoginScreen #login-message { padding-top: 1; }
+    LoginScreen #login-message.refused { color: $error; text-style: bold; }
+    """
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (
+        ("ctrl+p", "app.command_palette", "ui.key.palette"),
+        ("ctrl+q", "app.quit", "ui.key.quit"),
+    )
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(self.ctx.catalogue)
+        with Vertical(id="login-box"):
+            yield Static(self.t("ui.login.title"), id="login-title")
+            yield Static(self.t("ui.login.instructions"), id="login-instructions")
+            yield Input(
+                password=True,
+                id="pin",
+                placeholder=self.t("ui.login.pin_placeholder"),
+                max_length=8,
+                restrict=r"[0-9]*",
+            )
+            yield Static(self.t("ui.login.hint_idle"), id="login-message")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#pin", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#pin", Input).value = ""
+        self.query_one("#pin", Input).focus()
+
+    def show_message(self, text: str, *, refused: bool = False) -> None:
+        message = self.query_one("#login-message", Static)
+        message.update(text)
+        message.set_class(refused, "refused")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        pin = event.value
+        event.input.value = ""
+        if not pin:
+            self.show_message(self.t("ui.login.enter_pin"), refused=True)
+            return
+        self.show_message(self.t("ui.login.checking"))
+        holder = self.ctx.services
+
+        def login() -> OperatorIdentity:
+            return holder.get().login.login(pin)
+
+        self.run_io(login, self._logged_in, self._refused, group="login")
+
+    def _logged_in(self, identity: OperatorIdentity) -> None:
+        self.show_message(self.t("ui.login.welcome", name=identity.display_name))
+        self.post_message(LoggedIn(identity))
+
+    def _refused(self, exc: BaseException) -> None:
+        self.show_message(self.error_text(exc), refused=True)

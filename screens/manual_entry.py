@@ -1,0 +1,104 @@
+"""Typed document details, when the zone cannot be scanned."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical
+from textual.widgets import Footer, Input, Label, Select, Static
+
+from kiosk.services.ports import ManualDocument
+from screens.base import KeySpec, KioskModal
+
+KINDS = (
+    "passport",
+    "national_id_card",
+    "swedish_driving_licence",
+    "sis_id_card",
+    "tax_agency_id_card",
+    "digital_id",
+)
+FIELDS = ("country", "number", "personnummer", "surname", "given_names", "expiry")
+
+
+class ManualEntryScreen(KioskModal):
+    DEFAULT_CSS = """
+    ManualEntryScreen { align: center middle; }
+    ManualEntryScreen #manual-box {
+        width: 74; height: auto; max-height: 22; border: thick $primary; background: $surface;
+        padding: 0 1;
+    }
+    ManualEntryScreen Grid { grid-size: 2; grid-columns: 18 1fr; grid-rows: 3; height: auto; }
+    ManualEntryScreen Label { padding-top: 1; }
+    ManualEntryScreen #manual-message { color: $error; height: auto; }
+    """
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (
+        ("ctrl+s", "save", "ui.key.save"),
+        ("escape", "cancel", "ui.key.cancel"),
+    )
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="manual-box"):
+            yield Static(self.t("ui.manual.title"))
+            with Grid():
+                yield Label(self.t("ui.manual.kind"))
+                yield Select(
+                    [(self.t(f"ui.document.kind.{k}"), k) for k in KINDS],
+                    value="passport",
+                    allow_blank=False,
+                    id="kind",
+                )
+                for name in FIELDS:
+                    yield Label(self.t(f"ui.manual.{name}"))
+                    yield Input(
+                        id=name,
+                        placeholder=self.t(f"ui.manual.{name}.placeholder"),
+                        value="SWE" if name == "country" else "",
+                    )
+            yield Static("", id="manual-message")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#kind", Select).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == FIELDS[-1]:
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def _value(self, name: str) -> str:
+        return self.query_one(f"#{name}", Input).value.strip()
+
+    def action_save(self) -> None:
+        message = self.query_one("#manual-message", Static)
+        expiry_text = self._value("expiry")
+        expiry: dt.date | None = None
+        if expiry_text:
+            try:
+                expiry = dt.date.fromisoformat(expiry_text)
+            except ValueError:
+                message.update(self.t("ui.manual.bad_date"))
+                return
+        missing = [n for n in ("number", "personnummer", "surname") if not self._value(n)]
+        if missing:
+            message.update(self.t("ui.manual.missing", field=self.t(f"ui.manual.{missing[0]}")))
+            return
+        kind = self.query_one("#kind", Select).value
+        self.dismiss(
+            ManualDocument(
+                kind=str(kind),
+                issuing_country=self._value("country").upper(),
+                document_number=self._value("number").upper(),
+                personnummer=self._value("personnummer"),
+                surname=self._value("surname"),
+                given_names=self._value("given_names"),
+                expiry=expiry,
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,83 @@
+"""The status bar: operator and role, office, both readers, scanner, sync figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from kiosk.i18n import Catalogue
+from kiosk.services.status import StatusSnapshot, format_age
+
+
+class StatusBar(Static):
+    """Two lines docked at the top of every screen; follows the app's ``status``."""
+
+    DEFAULT_CSS = """
+    StatusBar {
+        dock: top;
+        height: 2;
+        background: $panel;
+        color: $text;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        super().__init__(id="status-bar")
+        self._t = catalogue
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "status", self._show, init=True)
+
+    def _show(self, snapshot: Any) -> None:
+        if isinstance(snapshot, StatusSnapshot):
+            self.update(render_status(self._t, snapshot))
+
+
+def _reader(t: Catalogue, label_key: str, state: str) -> Text:
+    styles = {"card": "bold green", "empty": "", "missing": "bold red", "unknown": "dim"}
+    return Text.assemble(
+        (t(label_key) + ": ", "dim"), (t(f"ui.status.reader.{state}"), styles.get(state, ""))
+    )
+
+
+def render_status(t: Catalogue, s: StatusSnapshot) -> Text:
+    if s.operator:
+        who = Text.assemble((s.operator, "bold"), " (", t(f"ui.role.{s.role or 'clerk'}"), ")")
+    else:
+        who = Text(t("ui.status.locked"), style="bold yellow")
+    f = s.figures
+    online = (
+        Text(t("ui.status.online"), style="bold green")
+        if f.online
+        else Text(t("ui.status.offline"), style="bold yellow")
+    )
+    line1 = Text.assemble(
+        who,
+        " │ ",
+        s.office,
+        " │ ",
+        online,
+        " │ ",
+        t("ui.status.events", count=f.waiting_events),
+    )
+    blocks = Text(
+        t("ui.status.blocks", count=f.waiting_blocks, age=format_age(f.oldest_block_age_seconds)),
+        style="bold red" if f.waiting_blocks else "",
+    )
+    line2 = Text.assemble(
+        _reader(t, "ui.status.operator_reader", s.operator_reader),
+        "  ",
+        _reader(t, "ui.status.customer_reader", s.customer_reader),
+        "  ",
+        (t("ui.status.scanner") + ": ", "dim"),
+        (t(f"ui.status.scanner.{s.scanner}"), "bold red" if s.scanner == "missing" else ""),
+        " │ ",
+        blocks,
+    )
+    for line in (line1, line2):
+        line.no_wrap = True
+        line.overflow = "ellipsis"
+    return Text("\n").join([line1, line2])
