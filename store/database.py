@@ -119,8 +119,12 @@ def check_sqlite_file(path: Path) -> None:
         header = handle.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
         raise NotADatabase(path=shown)
+    wal = path.with_name(path.name + "-wal")
+    # Without a live WAL file, open "immutable": SQLite then creates no -wal/-shm files.
+    # With one, its contents matter, and SQLite needs the -shm index to read them.
+    options = "mode=ro" if wal.exists() and wal.stat().st_size > 0 else "mode=ro&immutable=1"
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?{options}", uri=True)
     except sqlite3.Error as exc:
         raise CorruptDatabase(path=shown, problem=str(exc)) from None
     try:
