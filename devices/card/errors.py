@@ -113,3 +113,9 @@ class CommunicationError(CardError):
     key = "error.card.communication"
     hint_key = "hint.card.try_again"
     english = "Communication with the card failed (code {code})."
+
+
+class VirtualCardNotTaken(CardError):
+    key = "error.card.virtual_not_taken"
+    hint_key = "hint.card.start_pcscd"
+    english = "The virtual card reader did not take the card."

@@ -39,6 +39,8 @@ ProductSeries = Literal["5xx", "6xx", "7xx", "none"]
 AssuranceLevel = Literal["LoA2", "LoA3"]
 
 DEFAULT_PIN = "123456"
+# The demo's card-management master secret (the central side derives 7xx PUKs with it too).
+DEMO_MASTER_SECRET = b"demo-card-management-master-secret"
 TEST_PERSONNUMMER = "191212121212"  # Skatteverket's published test number (Tolvan)
 TEST_NAME = "Tolvan Tolvansson"
 _GUID_NAMESPACE = uuid.UUID("6f0c6d2e-3b7a-5a55-9e2f-6b1f5d0f4a11")

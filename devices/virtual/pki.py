@@ -383,6 +383,46 @@ class TestPki:
         )
         return cert, key
 
+    def save(self, directory: Path) -> None:
+        """Keep the CAs (certificates and keys) so a later process can issue from them."""
+        directory.mkdir(parents=True, exist_ok=True)
+        for label, ca in self._cas().items():
+            (directory / f"{label}.pem").write_bytes(cert_pem(ca.cert))
+            key_path = directory / f"{label}.key"
+            key_path.write_bytes(key_pem(ca.key))
+            key_path.chmod(0o600)
+
+    @classmethod
+    def load(cls, directory: Path, *, now: dt.datetime | None = None) -> TestPki:
+        """The PKI written by ``save``."""
+        cas: dict[str, CertificateAuthority] = {}
+        for label in _CA_LABELS:
+            cert = x509.load_pem_x509_certificate((directory / f"{label}.pem").read_bytes())
+            key = serialization.load_pem_private_key(
+                (directory / f"{label}.key").read_bytes(), password=None
+            )
+            if not isinstance(key, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey):
+                raise ValueError(f"unsupported key type in {label}.key")
+            cas[label] = CertificateAuthority(cert, key)
+        moment = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+        return cls(cas["root-ca"], cas["person-ca"], cas["function-ca"], cas["rogue-ca"], moment)
+
+    @classmethod
+    def load_or_create(cls, directory: Path, *, key_type: KeyType = "p256") -> TestPki:
+        if (directory / "root-ca.key").exists():
+            return cls.load(directory)
+        pki = cls.create(key_type=key_type)
+        pki.save(directory)
+        return pki
+
+    def _cas(self) -> dict[str, CertificateAuthority]:
+        return {
+            "root-ca": self.root_ca,
+            "person-ca": self.person_ca,
+            "function-ca": self.function_ca,
+            "rogue-ca": self.rogue_ca,
+        }
+
     def write_pem_bundle(
         self, directory: Path, *, kiosk_id: str = "kiosk-test-1", hostname: str = "localhost"
     ) -> PemBundle:
@@ -413,6 +453,9 @@ class TestPki:
         bundle.kiosk_key.chmod(0o600)
         bundle.server_key.chmod(0o600)
         return bundle
+
+
+_CA_LABELS = ("root-ca", "person-ca", "function-ca", "rogue-ca")
 
 
 def cert_pem(cert: x509.Certificate) -> bytes:

@@ -15,6 +15,7 @@ import socket
 import threading
 import time
 
+from devices.card.errors import VirtualCardNotTaken
 from devices.virtual.card import VirtualPivCard
 from devices.virtual.pcscd import VPCD_READERS, wait_for_card
 
@@ -71,11 +72,11 @@ class VpcdCard:
         self._thread.start()
         if not self._atr_sent.wait(timeout):
             self.remove(wait_pcsc=False)
-            raise TimeoutError(f"vpcd on port {self.port} did not take the card")
+            raise VirtualCardNotTaken()
         on_vpcd_port = self.port == VPCD_BASE_PORT + self.reader
         if wait_pcsc and on_vpcd_port and not wait_for_card(self.reader_name, True, timeout):
             self.remove(wait_pcsc=False)
-            raise TimeoutError(f"pcscd did not see the card in {self.reader_name}")
+            raise VirtualCardNotTaken()
 
     def remove(self, *, timeout: float = 5.0, wait_pcsc: bool = True) -> None:
         """Close the link (card pulled); optionally wait until pcscd reports the slot empty."""
