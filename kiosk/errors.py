@@ -288,7 +288,7 @@ class BlockDutyNotConfirmed(DomainError):  # noqa: N818 (clerk-facing names)
 class TeliaCallNotConfirmed(BlockDutyNotConfirmed):
     key = "error.block.telia_not_confirmed"
     hint_key = "hint.block.telia"
-    english = "Confirm that the holder was told to block the card with Telia too."
+    english = "Confirm that the holder was told to block the card with Telia too, {phone}."
 
 
 class PoliceReportNotConfirmed(BlockDutyNotConfirmed):

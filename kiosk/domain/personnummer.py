@@ -52,16 +52,16 @@ def normalise_personnummer(text: str, today: date | None = None) -> str:
     if len(compact) == 12:
         year = int(compact[:4])
         rest = compact[4:]
+        born = _birth_date(year, int(rest[0:2]), int(rest[2:4]))
     else:
-        yy = int(compact[:2])
-        century = reference.year // 100 * 100
-        year = century + yy
-        if year > reference.year:
+        rest = compact[2:]
+        year = reference.year // 100 * 100 + int(compact[:2])
+        born = _birth_date(year, int(rest[0:2]), int(rest[2:4]))
+        if born > reference:
             year -= 100
         if sign == "+":
             year -= 100
-        rest = compact[2:]
-    born = _birth_date(year, int(rest[0:2]), int(rest[2:4]))
+        born = _birth_date(year, int(rest[0:2]), int(rest[2:4]))
     if born > reference:
         raise PersonnummerImpossibleDate()
     digits = f"{year:04d}{rest}"

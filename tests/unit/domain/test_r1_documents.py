@@ -1,0 +1,73 @@
+"""R1: a valid physical document; Swedish for an in-person unlock; never a digital id."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kiosk.domain.documents import check_document, document_acceptable
+from kiosk.domain.types import DocumentKind, IdentityDocument, IdTask
+from kiosk.errors import DigitalIdRefused, DocumentExpired, DocumentNotSwedish
+
+TODAY = date(2026, 3, 15)
+FUTURE = date(2030, 1, 1)
+PHYSICAL = [k for k in DocumentKind if k is not DocumentKind.DIGITAL_ID]
+
+
+@pytest.mark.parametrize("kind", PHYSICAL)
+def test_r1_activation_accepts_every_physical_kind(kind: DocumentKind) -> None:
+    assert document_acceptable(kind, "SWE", FUTURE, TODAY, IdTask.ACTIVATION).allowed
+
+
+def test_r1_activation_accepts_a_foreign_passport() -> None:
+    assert document_acceptable(DocumentKind.PASSPORT, "NOR", FUTURE, TODAY, IdTask.ACTIVATION)
+
+
+@pytest.mark.parametrize("task", list(IdTask))
+def test_r1_digital_id_is_always_refused(task: IdTask) -> None:
+    decision = document_acceptable(DocumentKind.DIGITAL_ID, "SWE", FUTURE, TODAY, task)
+    assert not decision
+    assert isinstance(decision.refusal, DigitalIdRefused)
+    with pytest.raises(DigitalIdRefused):
+        decision.require()
+
+
+@pytest.mark.parametrize("task", list(IdTask))
+def test_r1_expired_document_is_refused(task: IdTask) -> None:
+    yesterday = date(2026, 3, 14)
+    decision = document_acceptable(DocumentKind.PASSPORT, "SWE", yesterday, TODAY, task)
+    assert isinstance(decision.refusal, DocumentExpired)
+    assert decision.refusal.params == {"expiry": "2026-03-14"}
+
+
+def test_r1_document_is_valid_through_its_expiry_date() -> None:
+    assert document_acceptable(DocumentKind.PASSPORT, "SWE", TODAY, TODAY, IdTask.ACTIVATION)
+
+
+@pytest.mark.parametrize(
+    ("kind", "state"),
+    [
+        (DocumentKind.PASSPORT, "SWE"),
+        (DocumentKind.PASSPORT, "se"),
+        (DocumentKind.NATIONAL_ID_CARD, "SWE"),
+        (DocumentKind.SWEDISH_DRIVING_LICENCE, ""),
+        (DocumentKind.SIS_ID_CARD, "SWE"),
+        (DocumentKind.TAX_AGENCY_ID_CARD, "SE"),
+    ],
+)
+def test_r1_in_person_unlock_accepts_swedish_documents(kind: DocumentKind, state: str) -> None:
+    assert document_acceptable(kind, state, FUTURE, TODAY, IdTask.IN_PERSON_UNLOCK)
+
+
+@pytest.mark.parametrize("kind", [DocumentKind.PASSPORT, DocumentKind.NATIONAL_ID_CARD])
+def test_r1_in_person_unlock_refuses_foreign_documents(kind: DocumentKind) -> None:
+    decision = document_acceptable(kind, "FIN", FUTURE, TODAY, IdTask.IN_PERSON_UNLOCK)
+    assert isinstance(decision.refusal, DocumentNotSwedish)
+
+
+def test_r1_check_document_raises_the_refusal() -> None:
+    expired = IdentityDocument(DocumentKind.SIS_ID_CARD, "SWE", date(2020, 1, 1))
+    with pytest.raises(DocumentExpired):
+        check_document(expired, TODAY, IdTask.ACTIVATION)
+    check_document(IdentityDocument(DocumentKind.PASSPORT, "SWE", FUTURE), TODAY, IdTask.ACTIVATION)
