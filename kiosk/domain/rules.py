@@ -318,13 +318,16 @@ def block_duty_notices(duties: Iterable[BlockDuty]) -> tuple[Notice, ...]:
 
 @dataclass(frozen=True, slots=True)
 class BlockRequest:
-    """R9: a block request as the outage routine needs it. Neither the card nor the holder
-    has to be present (a phone call to the office is enough)."""
+    """R9: a block request as the outage routine needs it: which card, which certificates,
+    whose (the holder's store id or HSA-id, never a name or personnummer), which operator,
+    when it came in. Neither the card nor the holder has to be present (a phone call to
+    the office is enough)."""
 
     serial: str
     reason: BlockReason
     operator_id: str
     received_at: datetime
+    holder_ref: str | None = None
     card_present: bool = False
     holder_present: bool = False
     certificates: tuple[str, ...] = ()
