@@ -149,8 +149,8 @@ class SerialScannerReader:
 
     def _open(self) -> Any:
         s = self.settings
-        return serial.Serial(
-            port=s.port,
+        return serial.serial_for_url(
+            s.port,
             baudrate=s.baud,
             parity=_PARITY.get(s.parity, serial.PARITY_NONE),
             stopbits=_STOP_BITS.get(s.stop_bits, serial.STOPBITS_ONE),

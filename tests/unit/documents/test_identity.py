@@ -1,0 +1,384 @@
+"""The identity check service: R1 decisions, matching, and the stored record."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+from datetime import UTC, date, datetime
+
+import pytest
+
+from kiosk.documents import mrz
+from kiosk.documents.errors import ReasonRequiredError, RefusalFinalError
+from kiosk.documents.kinds import DocumentKind, ManualEntry
+from kiosk.services.identity import (
+    CHECK_BIRTH_DATE,
+    CHECK_EXPIRY,
+    CHECK_KIND,
+    CHECK_NAME,
+    CHECK_PERSONNUMMER,
+    CHECK_ZONE,
+    REASON_DIGITAL_ID,
+    REASON_EXPIRED,
+    REASON_NAME,
+    REASON_NOT_SWEDISH,
+    REASON_PERSONNUMMER,
+    REASON_ZONE,
+    CheckStatus,
+    Holder,
+    IdentityCheckRecord,
+    IdentityCheckService,
+    IdentityResult,
+    Task,
+    Verdict,
+    document_number_hash,
+)
+from tests.unit.documents.conftest import (
+    FOREIGN_PASSPORT,
+    SPECIMEN_TD3,
+    SWEDISH_ID_CARD,
+    SWEDISH_PASSPORT,
+    TODAY,
+)
+
+KEY = b"k" * 32
+NOW = datetime(2026, 11, 28, 10, 30, tzinfo=UTC)
+ASA = Holder(personnummer="198503122387", surname="Öberg", given_names="Åsa Linnéa")
+JONS = Holder(personnummer="199207045486", surname="Lindqvist", given_names="Jöns Ülrik")
+KARI = Holder(personnummer=None, surname="Haugen", given_names="Kari")
+
+
+class Recorder:
+    """In-memory stand-in for the journal-backed recorder (wired by the app)."""
+
+    def __init__(self) -> None:
+        self.records: list[IdentityCheckRecord] = []
+
+    def record(self, record: IdentityCheckRecord) -> str:
+        self.records.append(record)
+        return f"event-{len(self.records)}"
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+def service(recorder: Recorder) -> IdentityCheckService:
+    return IdentityCheckService(recorder, KEY)
+
+
+def scanned(lines: tuple[str, ...], today: date = TODAY) -> mrz.MrzResult:
+    return mrz.parse(lines, today)
+
+
+def manual(kind: DocumentKind, **changes: object) -> ManualEntry:
+    values: dict[str, object] = {
+        "kind": kind,
+        "issuing_state": "SWE",
+        "document_number": "K1234567",
+        "surname": "Öberg",
+        "given_names": "Åsa Linnéa",
+        "expiry_date": date(2029, 5, 1),
+        "birth_date": date(1985, 3, 12),
+        "personnummer": "198503122387",
+    }
+    values.update(changes)
+    return ManualEntry(**values)  # type: ignore[arg-type]
+
+
+# --- R1 -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("task", [Task.ACTIVATION, Task.UNLOCK])
+def test_r1_digital_id_is_refused_with_the_reason(
+    service: IdentityCheckService, task: Task
+) -> None:
+    report = service.check(manual(DocumentKind.DIGITAL_ID), ASA, task, TODAY)
+    assert report.verdict is Verdict.REFUSED
+    line = report.check(CHECK_KIND)
+    assert line.status is CheckStatus.FAILED and line.reason_key == REASON_DIGITAL_ID
+    assert REASON_DIGITAL_ID in report.reasons
+
+
+def test_r1_digital_id_kind_cannot_be_claimed_for_a_scanned_zone(
+    service: IdentityCheckService,
+) -> None:
+    report = service.check(
+        scanned(SWEDISH_PASSPORT), ASA, Task.ACTIVATION, TODAY, kind=DocumentKind.DIGITAL_ID
+    )
+    assert report.verdict is Verdict.REFUSED
+
+
+@pytest.mark.parametrize("task", [Task.ACTIVATION, Task.UNLOCK])
+def test_r1_expired_document_is_refused(service: IdentityCheckService, task: Task) -> None:
+    report = service.check(scanned(SWEDISH_PASSPORT), ASA, task, date(2031, 7, 1))
+    assert report.verdict is Verdict.REFUSED
+    assert report.check(CHECK_EXPIRY).reason_key == REASON_EXPIRED
+    # A zone that is only expired is still well read: the zone check itself passes.
+    assert report.check(CHECK_ZONE).status is CheckStatus.PASSED
+
+
+def test_r1_published_specimen_is_refused_as_expired(service: IdentityCheckService) -> None:
+    holder = Holder(None, "Eriksson", "Anna Maria")
+    report = service.check(scanned(SPECIMEN_TD3), holder, Task.ACTIVATION, TODAY)
+    assert report.verdict is Verdict.REFUSED
+    assert report.reasons == (REASON_EXPIRED,)
+
+
+def test_r1_manual_entry_past_expiry_is_refused(service: IdentityCheckService) -> None:
+    entry = manual(DocumentKind.SWEDISH_DRIVING_LICENCE, expiry_date=date(2026, 11, 27))
+    report = service.check(entry, ASA, Task.ACTIVATION, TODAY)
+    assert report.check(CHECK_EXPIRY).reason_key == REASON_EXPIRED
+    assert report.verdict is Verdict.REFUSED
+
+
+def test_r1_unlock_refuses_a_foreign_document(service: IdentityCheckService) -> None:
+    report = service.check(scanned(FOREIGN_PASSPORT), KARI, Task.UNLOCK, TODAY)
+    assert report.verdict is Verdict.REFUSED
+    assert report.check(CHECK_KIND).reason_key == REASON_NOT_SWEDISH
+
+
+def test_r1_activation_accepts_a_valid_foreign_passport(service: IdentityCheckService) -> None:
+    report = service.check(scanned(FOREIGN_PASSPORT), KARI, Task.ACTIVATION, TODAY)
+    assert report.verdict is Verdict.MATCH
+    assert report.check(CHECK_PERSONNUMMER).status is CheckStatus.NOT_APPLICABLE
+
+
+@pytest.mark.parametrize("lines", [SWEDISH_PASSPORT, SWEDISH_ID_CARD])
+def test_r1_unlock_accepts_a_valid_swedish_zone(
+    service: IdentityCheckService, lines: tuple[str, ...]
+) -> None:
+    holder = ASA if lines is SWEDISH_PASSPORT else JONS
+    report = service.check(scanned(lines), holder, Task.UNLOCK, TODAY)
+    assert report.verdict is Verdict.MATCH, report.reasons
+    assert report.issuing_state == "SWE"
+    assert report.check(CHECK_PERSONNUMMER).status is CheckStatus.PASSED
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        DocumentKind.SWEDISH_DRIVING_LICENCE,
+        DocumentKind.SIS_ID_CARD,
+        DocumentKind.TAX_AGENCY_ID_CARD,
+        DocumentKind.PASSPORT,
+        DocumentKind.NATIONAL_ID_CARD,
+    ],
+)
+@pytest.mark.parametrize("task", [Task.ACTIVATION, Task.UNLOCK])
+def test_r1_every_physical_swedish_kind_is_accepted(
+    service: IdentityCheckService, kind: DocumentKind, task: Task
+) -> None:
+    report = service.check(manual(kind), ASA, task, TODAY)
+    assert report.verdict is Verdict.MATCH, report.reasons
+    assert report.kind is kind
+
+
+def test_r1_swedish_only_kinds_are_swedish_whatever_is_typed() -> None:
+    assert manual(DocumentKind.SIS_ID_CARD, issuing_state="NOR").issuing_state == "SWE"
+    assert manual(DocumentKind.PASSPORT, issuing_state="nor").issuing_state == "NOR"
+
+
+def test_r1_unlock_refuses_a_typed_foreign_passport(service: IdentityCheckService) -> None:
+    entry = manual(DocumentKind.PASSPORT, issuing_state="FIN", personnummer=None)
+    report = service.check(entry, ASA, Task.UNLOCK, TODAY)
+    assert report.check(CHECK_KIND).reason_key == REASON_NOT_SWEDISH
+
+
+def test_r1_a_zone_with_a_failing_check_digit_is_refused(service: IdentityCheckService) -> None:
+    lines = (SWEDISH_PASSPORT[0], SWEDISH_PASSPORT[1][:3] + "8" + SWEDISH_PASSPORT[1][4:])
+    report = service.check(scanned(lines), ASA, Task.ACTIVATION, TODAY)
+    assert report.verdict is Verdict.REFUSED
+    assert report.check(CHECK_ZONE).reason_key == REASON_ZONE
+
+
+def test_r1_refusal_cannot_be_overridden_by_a_reason(
+    service: IdentityCheckService, recorder: Recorder
+) -> None:
+    report = service.check(manual(DocumentKind.DIGITAL_ID), ASA, Task.ACTIVATION, TODAY)
+    with pytest.raises(RefusalFinalError):
+        service.confirm(report, photo_matches=True, operator="op1", now=NOW, reason="known")
+    assert recorder.records == []
+    confirmed = service.confirm(report, photo_matches=True, operator="op1", now=NOW)
+    assert confirmed.record.result is IdentityResult.REFUSED
+    assert not confirmed.may_continue
+
+
+def test_r1_unknown_document_code_is_refused(service: IdentityCheckService) -> None:
+    fields = mrz.ZoneFields(
+        "V", "SWE", "X1", "SWE", "Öberg", "Åsa", date(1985, 3, 12), date(2030, 1, 1)
+    )
+    report = service.check(scanned(mrz.compose("TD3", fields)), ASA, Task.ACTIVATION, TODAY)
+    assert report.verdict is Verdict.REFUSED
+    assert report.check(CHECK_KIND).status is CheckStatus.FAILED
+
+
+# --- matching -------------------------------------------------------------------------
+
+
+def test_personnummer_of_someone_else_is_refused(service: IdentityCheckService) -> None:
+    other = dataclasses.replace(ASA, personnummer="199207045486")
+    report = service.check(scanned(SWEDISH_PASSPORT), other, Task.ACTIVATION, TODAY)
+    assert report.verdict is Verdict.REFUSED
+    assert report.check(CHECK_PERSONNUMMER).reason_key == REASON_PERSONNUMMER
+
+
+@pytest.mark.parametrize(
+    ("surname", "given"),
+    [
+        ("Öberg", "Åsa Linnéa"),
+        ("ÖBERG", "Åsa"),  # a holder registered with fewer given names
+        ("Öberg", "Åsa-Linnéa"),
+    ],
+)
+def test_name_matches_after_transliteration(
+    service: IdentityCheckService, surname: str, given: str
+) -> None:
+    holder = Holder("198503122387", surname, given)
+    report = service.check(scanned(SWEDISH_PASSPORT), holder, Task.ACTIVATION, TODAY)
+    assert report.check(CHECK_NAME).status is CheckStatus.PASSED
+
+
+def test_issuer_writing_names_without_icao_transliteration_matches(
+    service: IdentityCheckService,
+) -> None:
+    lines = (
+        "P<SWEOBERG<<ASA<LINNEA<<<<<<<<<<<<<<<<<<<<<<",  # Ö→O, Å→A instead of OE, AA
+        SWEDISH_PASSPORT[1],
+    )
+    report = service.check(scanned(lines), ASA, Task.ACTIVATION, TODAY)
+    assert report.check(CHECK_NAME).status is CheckStatus.PASSED
+    other = Holder("198503122387", "Olsson", "Åsa")
+    assert service.check(scanned(lines), other, Task.ACTIVATION, TODAY).verdict is (
+        Verdict.MISMATCH
+    )
+
+
+def test_truncated_name_field_matches_by_prefix(service: IdentityCheckService) -> None:
+    holder = Holder(None, "Wolfeschlegelsteinhausenbergerdorff", "Hubert Blaine Charles")
+    fields = mrz.ZoneFields(
+        "P", "UTO", "X1", "UTO", holder.surname, holder.given_names, date(1970, 1, 1),
+        date(2030, 1, 1),
+    )  # fmt: skip
+    lines = mrz.compose("TD3", fields)
+    assert not lines[0].endswith("<")
+    report = service.check(scanned(lines), holder, Task.ACTIVATION, TODAY)
+    assert report.check(CHECK_NAME).status is CheckStatus.PASSED
+
+
+def test_other_name_is_a_soft_mismatch(service: IdentityCheckService) -> None:
+    holder = Holder("198503122387", "Andersson", "Åsa")
+    report = service.check(scanned(SWEDISH_PASSPORT), holder, Task.ACTIVATION, TODAY)
+    assert report.verdict is Verdict.MISMATCH
+    assert report.check(CHECK_NAME).reason_key == REASON_NAME
+
+
+def test_birth_date_mismatch_is_soft(service: IdentityCheckService) -> None:
+    holder = Holder(None, "Öberg", "Åsa")
+    entry = manual(DocumentKind.PASSPORT, personnummer=None, birth_date=date(1985, 3, 13))
+    holder = Holder("198503122387", "Öberg", "Åsa")
+    report = service.check(entry, holder, Task.ACTIVATION, TODAY)
+    assert report.check(CHECK_BIRTH_DATE).status is CheckStatus.FAILED
+    assert report.verdict is Verdict.MISMATCH
+
+
+def test_coordination_number_birth_date() -> None:
+    from kiosk.services.identity import holder_birth_date
+
+    assert holder_birth_date("198503722385") == date(1985, 3, 12)
+    assert holder_birth_date("not-a-number") is None
+
+
+# --- confirming -----------------------------------------------------------------------
+
+
+def test_match_with_photo_likeness_is_approved_and_recorded(
+    service: IdentityCheckService, recorder: Recorder
+) -> None:
+    report = service.check(scanned(SWEDISH_PASSPORT), ASA, Task.UNLOCK, TODAY)
+    confirmed = service.confirm(report, photo_matches=True, operator="clerk-7", now=NOW)
+    assert confirmed.event_id == "event-1"
+    assert confirmed.may_continue
+    record = recorder.records[0]
+    assert record == confirmed.record
+    assert record.result is IdentityResult.APPROVED
+    assert record.kind == "passport"
+    assert record.issuing_state == "SWE"
+    assert record.expiry_date == date(2031, 6, 30)
+    assert record.operator == "clerk-7"
+    assert record.checked_at == NOW
+    assert record.task == "unlock"
+    expected = hmac.new(KEY, b"SWE\x1fAB1234567", hashlib.sha256).hexdigest()
+    assert record.document_number_hash == expected
+
+
+def test_record_never_holds_the_document_number_in_clear(
+    service: IdentityCheckService, recorder: Recorder
+) -> None:
+    report = service.check(scanned(SWEDISH_PASSPORT), ASA, Task.ACTIVATION, TODAY)
+    service.confirm(report, photo_matches=True, operator="clerk-7", now=NOW)
+    values = " ".join(str(v) for v in dataclasses.asdict(recorder.records[0]).values())
+    assert "AB1234567" not in values
+    assert "198503122387" not in values
+    assert "AB1234567" not in repr(report)
+
+
+def test_hash_depends_on_the_key() -> None:
+    assert document_number_hash(b"a", "SWE", "AB1") != document_number_hash(b"b", "SWE", "AB1")
+    assert document_number_hash(b"a", "SWE", "ab 1") == document_number_hash(b"a", "SWE", "AB1")
+    with pytest.raises(ValueError):
+        document_number_hash(b"", "SWE", "AB1")
+
+
+def test_mismatch_without_reason_ends_the_check(
+    service: IdentityCheckService, recorder: Recorder
+) -> None:
+    holder = Holder("198503122387", "Andersson", "Åsa")
+    report = service.check(scanned(SWEDISH_PASSPORT), holder, Task.ACTIVATION, TODAY)
+    confirmed = service.confirm(report, photo_matches=True, operator="c", now=NOW)
+    assert confirmed.record.result is IdentityResult.ENDED
+    assert not confirmed.may_continue
+    assert len(recorder.records) == 1
+
+
+def test_mismatch_with_reason_continues(service: IdentityCheckService) -> None:
+    holder = Holder("198503122387", "Andersson", "Åsa")
+    report = service.check(scanned(SWEDISH_PASSPORT), holder, Task.ACTIVATION, TODAY)
+    confirmed = service.confirm(
+        report, photo_matches=True, operator="c", now=NOW, reason="Name changed at marriage"
+    )
+    assert confirmed.record.result is IdentityResult.APPROVED_WITH_REASON
+    assert confirmed.record.reason == "Name changed at marriage"
+    assert confirmed.may_continue
+
+
+def test_blank_reason_is_rejected(service: IdentityCheckService, recorder: Recorder) -> None:
+    holder = Holder("198503122387", "Andersson", "Åsa")
+    report = service.check(scanned(SWEDISH_PASSPORT), holder, Task.ACTIVATION, TODAY)
+    with pytest.raises(ReasonRequiredError):
+        service.confirm(report, photo_matches=True, operator="c", now=NOW, reason="  ")
+    assert recorder.records == []
+
+
+def test_photo_not_alike_needs_a_reason(service: IdentityCheckService) -> None:
+    report = service.check(scanned(SWEDISH_PASSPORT), ASA, Task.ACTIVATION, TODAY)
+    ended = service.confirm(report, photo_matches=False, operator="c", now=NOW)
+    assert ended.record.result is IdentityResult.ENDED
+    assert ended.record.photo_matches is False
+    continued = service.confirm(
+        report, photo_matches=False, operator="c", now=NOW, reason="Photo 9 years old"
+    )
+    assert continued.record.result is IdentityResult.APPROVED_WITH_REASON
+
+
+def test_holder_repr_hides_personal_data() -> None:
+    assert "198503122387" not in repr(ASA)
+    assert "Öberg" not in repr(ASA)
+
+
+def test_service_needs_a_key(recorder: Recorder) -> None:
+    with pytest.raises(ValueError):
+        IdentityCheckService(recorder, b"")
