@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from devices.card.errors import (
     CardRemoved,
     CardReset,
     CommunicationError,
+    MalformedResponse,
     NoCard,
     PcscUnavailable,
     ReaderGone,
@@ -47,6 +49,7 @@ _CARD_GONE = {_code(scard.SCARD_W_REMOVED_CARD), _code(scard.SCARD_E_NO_SMARTCAR
 _CARD_RESET = _code(scard.SCARD_W_RESET_CARD)
 
 STATE_PRESENT = scard.SCARD_STATE_PRESENT
+_STATUS_ABSENT = 0x0002  # pcsc-lite SCARD_ABSENT in SCardStatus's dwState
 STATE_CHANGED = scard.SCARD_STATE_CHANGED
 STATE_UNAWARE = scard.SCARD_STATE_UNAWARE
 PNP_READER = "\\\\?PnP?\\Notification"
@@ -96,9 +99,32 @@ class PcscConnection:
     def transmit(self, apdu: bytes) -> bytes:
         """Send one command APDU; return the response APDU (data + SW1 SW2)."""
         hresult, response = scard.SCardTransmit(self._handle, self._protocol, list(apdu))
-        if hresult != 0:
-            _raise(hresult, no_card_is_removed=True)
+        if hresult != 0 or len(response) < 2:
+            self._diagnose(hresult)
         return bytes(response)
+
+    def _diagnose(self, hresult: int, settle_seconds: float = 1.0) -> None:
+        """A failed exchange: tell a pulled card from a line fault.
+
+        The daemon notices a pulled card only at its next poll, so a transmit that fails
+        because the card left mid-command first looks like a communication error.
+        """
+        code = _code(hresult)
+        if code in _CARD_GONE or code in _SERVICE_DOWN or code in _READER_GONE:
+            _raise(hresult, no_card_is_removed=True)
+        if code == _CARD_RESET:
+            raise CardReset()
+        deadline = time.monotonic() + settle_seconds
+        while time.monotonic() < deadline:
+            status = scard.SCardStatus(self._handle)
+            if _code(status[0]) != _OK:
+                _raise(status[0], no_card_is_removed=True)
+            if status[2] & _STATUS_ABSENT:
+                raise CardRemoved()
+            time.sleep(0.05)
+        if code == _OK:
+            raise MalformedResponse(what="response shorter than a status word")
+        raise CommunicationError(code=f"{code:08X}")
 
     @property
     def atr(self) -> bytes:

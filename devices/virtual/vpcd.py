@@ -52,6 +52,7 @@ class VpcdCard:
         self._stop = threading.Event()
         self._atr_sent = threading.Event()
         self._lock = threading.Lock()
+        self._pull_after: int | None = None
 
     def __repr__(self) -> str:
         return f"VpcdCard(reader={self.reader}, port={self.port}, inserted={self.inserted})"
@@ -93,6 +94,11 @@ class VpcdCard:
         self.card.power_off()
         if wait_pcsc and self.port == VPCD_BASE_PORT + self.reader:
             wait_for_card(self.reader_name, present=False, timeout=timeout)
+
+    def pull_after(self, apdus: int) -> None:
+        """Pull the card while it is busy: the ``apdus``-th command from now gets no answer
+        and the link closes (tests of a card removed in the middle of an operation)."""
+        self._pull_after = apdus
 
     def __enter__(self) -> VpcdCard:
         self.insert()
@@ -168,6 +174,12 @@ class VpcdCard:
                     sock.sendall(len(atr).to_bytes(2, "big") + atr)
                     self._atr_sent.set()
                 continue
+            if self._pull_after is not None:
+                self._pull_after -= 1
+                if self._pull_after <= 0:
+                    self._pull_after = None
+                    self._stop.set()
+                    return
             response = self.card.transmit(payload)
             sock.sendall(len(response).to_bytes(2, "big") + response)
 
