@@ -177,8 +177,16 @@ class VisitScreen(KioskScreen):
         if self.visit.identity is None or not self.visit.identity.accepted:
             self._message(self.t("ui.visit.check_first"), refused=True)
             return
-        self.ctx.services.get().visit.confirm_likeness(self.visit, alike=alike)
-        self.refresh_view()
+        service = self.ctx.services
+        visit = self.visit
+        operator = self.ctx.session.operator
+        hsa_id = operator.hsa_id if operator else ""
+        self.run_io(
+            lambda: service.get().visit.confirm_likeness(visit, alike=alike, operator=hsa_id),
+            lambda _: self.refresh_view(),
+            self._failed,
+            group="likeness",
+        )
 
     # --- the customer's card ---------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 SLOT_AUTHENTICATION = 0x9A
 SLOT_SIGNING = 0x9C
@@ -49,6 +49,7 @@ class ScanEvent:
     text: str | None = None
     connected: bool = True
     error: BaseException | None = None
+    notice_key: str | None = None  # a catalogue key to show (e.g. a rejected frame)
 
 
 ReaderCallback = Callable[[ReaderEvent], None]
@@ -239,6 +240,7 @@ class IdentityOutcome:
     name: str | None = None
     document_kind: str | None = None
     zone_lines: tuple[str, ...] = ()
+    report: Any = field(default=None, compare=False, repr=False)  # the checker's own report
 
 
 class IdentityChecker(Protocol):
@@ -251,6 +253,9 @@ class IdentityChecker(Protocol):
     def check_manual(
         self, document: ManualDocument, holder: HolderSummary | None, purpose: str
     ) -> IdentityOutcome: ...
+
+    def confirm(self, outcome: IdentityOutcome, *, photo_matches: bool, operator: str) -> None:
+        """Record the finished check with the clerk's photo judgement (journaled)."""
 
 
 # --- status -----------------------------------------------------------------------------

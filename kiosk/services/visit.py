@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from kiosk.services.errors import NoHolderForDocumentError
+from kiosk.services.errors import NoHolderForDocumentError, VisitNeedsIdentityError
 from kiosk.services.ports import (
     SLOT_AUTHENTICATION,
     CardAccess,
@@ -112,7 +112,11 @@ class VisitService:
         visit.identity, visit.likeness_confirmed = outcome, None
         return outcome
 
-    def confirm_likeness(self, visit: Visit, *, alike: bool) -> None:
+    def confirm_likeness(self, visit: Visit, *, alike: bool, operator: str) -> None:
+        """The clerk's photo judgement; the finished check is recorded (blocking)."""
+        if visit.identity is None:
+            raise VisitNeedsIdentityError()
+        self._identity.confirm(visit.identity, photo_matches=alike, operator=operator)
         visit.likeness_confirmed = alike
 
     def read_customer_card(self, visit: Visit) -> CardMatch:

@@ -1,0 +1,120 @@
+"""The ``IdentityChecker`` port over the document check service (``kiosk.services.identity``).
+
+Parses a scanned zone (``kiosk.documents.mrz``) or takes typed details, compares them with
+the holder on record for the visit's purpose and turns the report into screen lines:
+each check with its catalogue text, failures with their reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.services.ports import CheckLine, HolderSummary, IdentityOutcome, ManualDocument
+
+# Visit purpose → the identity service's task: a general visit uses the activation rules.
+_TASKS = {"general": "activation", "activation": "activation", "unlock": "unlock"}
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """(surname, given names) from a register name "Given Names Surname"."""
+    parts = name.split()
+    if len(parts) < 2:
+        return name, ""
+    return parts[-1], " ".join(parts[:-1])
+
+
+def twelve_digits(personnummer: str) -> str | None:
+    from kiosk.domain.personnummer import normalise_personnummer
+
+    try:
+        return re.sub(r"\D", "", normalise_personnummer(personnummer))
+    except Exception:  # an invalid number simply does not match
+        return None
+
+
+class DocumentIdentityChecker:
+    def __init__(self, service: Any, *, today: Callable[[], dt.date]) -> None:
+        self._service = service
+        self._today = today
+
+    def _holder(self, holder: HolderSummary) -> Any:
+        from kiosk.services.identity import Holder
+
+        surname, given = split_name(holder.name)
+        return Holder(
+            personnummer=twelve_digits(holder.personnummer),
+            surname=surname,
+            given_names=given,
+        )
+
+    def _outcome(
+        self,
+        reading: Any,
+        holder: HolderSummary | None,
+        purpose: str,
+        zone_lines: tuple[str, ...],
+    ) -> IdentityOutcome:
+        from kiosk.services.identity import CheckStatus, Verdict
+
+        found = getattr(reading, "personnummer", None)
+        if holder is None:
+            return IdentityOutcome(
+                accepted=False, checks=(), personnummer=found, zone_lines=zone_lines
+            )
+        report = self._service.check(
+            reading, self._holder(holder), _TASKS.get(purpose, "activation"), self._today()
+        )
+        lines = []
+        for line in report.checks:
+            if line.status is CheckStatus.NOT_APPLICABLE:
+                continue
+            if line.failed and line.reason_key:
+                lines.append(CheckLine(line.reason_key, False))
+            else:
+                lines.append(CheckLine(f"documents.check.{line.name}", not line.failed))
+        return IdentityOutcome(
+            accepted=report.verdict is Verdict.MATCH,
+            checks=tuple(lines),
+            personnummer=found,
+            document_kind=report.kind.value if report.kind else None,
+            zone_lines=zone_lines,
+            report=report,
+        )
+
+    def check_zone(
+        self, zone_text: str, holder: HolderSummary | None, purpose: str
+    ) -> IdentityOutcome:
+        from kiosk.documents import mrz
+
+        reading = mrz.parse(zone_text, self._today())
+        lines = tuple(line for line in zone_text.splitlines() if line.strip())
+        return self._outcome(reading, holder, purpose, lines)
+
+    def check_manual(
+        self, document: ManualDocument, holder: HolderSummary | None, purpose: str
+    ) -> IdentityOutcome:
+        from kiosk.documents.kinds import DocumentKind, ManualEntry
+
+        reading = ManualEntry(
+            kind=DocumentKind(document.kind),
+            issuing_state=document.issuing_country or "SWE",
+            document_number=document.document_number,
+            surname=document.surname,
+            given_names=document.given_names,
+            expiry_date=document.expiry,
+            personnummer=twelve_digits(document.personnummer),
+        )
+        return self._outcome(reading, holder, purpose, ())
+
+    def confirm(self, outcome: IdentityOutcome, *, photo_matches: bool, operator: str) -> None:
+        if outcome.report is None:
+            return
+        self._service.confirm(
+            outcome.report,
+            photo_matches=photo_matches,
+            operator=operator,
+            now=dt.datetime.now(dt.UTC),
+        )

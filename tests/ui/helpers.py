@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from rich.console import Console
+from textual.widgets import Static
+
+
+async def settle(pilot: Any, rounds: int = 4) -> None:
+    """Let workers finish and their results reach the screen."""
+    app = pilot.app
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def plain(content: Any) -> str:
+    """The plain text of a Static's content (str, Text or any Rich renderable)."""
+    if isinstance(content, str):
+        return content
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
+
+
+def text_of(app: Any, selector: str) -> str:
+    return plain(app.screen.query_one(selector, Static).content)
+
+
+def all_text(app: Any) -> str:
+    """Everything every Static on every screen of every mode shows."""
+    parts = []
+    for stack in app._screen_stacks.values():
+        for screen in stack:
+            parts.extend(plain(w.content) for w in screen.query(Static))
+    return "\n".join(parts)
+
+
+async def log_in(pilot: Any, world: Any, card: str = "clerk", pin: str = "123456") -> None:
+    world.insert("operator", card)
+    await settle(pilot)
+    await pilot.press(*pin, "enter")
+    await settle(pilot)

@@ -1,0 +1,132 @@
+"""Forced card login: success and each refusal, PIN never echoed, lock on removal and idle."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from kiosk.i18n import Catalogue
+from screens.home import HomeScreen
+from screens.login import LoginScreen
+from tests.ui.helpers import all_text, log_in, settle, text_of
+from tests.ui.world import World, make_app
+
+SV = Catalogue("sv")
+
+
+async def test_login_with_clerk_card_opens_home_and_shows_operator(world: World) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world, "clerk")
+        assert isinstance(app.screen, HomeScreen)
+        assert app.ctx.session.operator.role == "clerk"
+        status = text_of(app, "#status-bar")
+        assert "Clara Kvist" in status and "handläggare" in status
+
+
+async def test_login_as_id_admin_gets_role_id_admin(world: World) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world, "admin")
+        assert app.ctx.session.operator.role == "id_admin"
+        assert "id-administratör" in text_of(app, "#status-bar")
+
+
+async def test_pin_field_never_echoes(world: World) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "2", "3")
+        pin = app.screen.query_one("#pin", Input)
+        assert pin.password is True
+        assert "123" not in str(pin.render_line(0))
+
+
+async def _refused(world: World, card: str, pin: str = "123456") -> str:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world, card, pin)
+        assert isinstance(app.screen, LoginScreen)
+        assert app.ctx.session.operator is None
+        return text_of(app, "#login-message")
+
+
+async def test_unknown_operator_card_is_refused(world: World) -> None:
+    assert SV("error.login.unknown") in await _refused(world, "stranger")
+
+
+async def test_expired_operator_card_is_refused(world: World) -> None:
+    text = await _refused(world, "expired_op")
+    assert "gick ut" in text
+
+
+async def test_wrongly_chained_operator_card_is_refused(world: World) -> None:
+    assert SV("error.login.wrong_chain") in await _refused(world, "rogue_op")
+
+
+async def test_blocked_operator_is_refused(world: World) -> None:
+    assert SV("error.login.blocked") in await _refused(world, "blocked_op")
+
+
+async def test_wrong_pin_shows_tries_left(world: World) -> None:
+    text = await _refused(world, "clerk", pin="999999")
+    assert SV("error.ui.pin_rejected", tries_left=2) in text
+
+
+async def test_r6_pin_blocked_after_three_wrong(world: World) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        world.insert("operator", "clerk")
+        await settle(pilot)
+        for _ in range(3):
+            await pilot.press(*"999999", "enter")
+            await settle(pilot)
+        await pilot.press(*"123456", "enter")
+        await settle(pilot)
+        assert SV("error.ui.pin_blocked") in text_of(app, "#login-message")
+        assert app.ctx.session.operator is None
+
+
+async def test_no_card_in_operator_reader_is_explained(world: World) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"123456", "enter")
+        await settle(pilot)
+        assert "Det sitter inget kort" in text_of(app, "#login-message")
+
+
+async def test_removing_operator_card_locks_and_clears_customer_data(world: World) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world, "clerk")
+        await pilot.press("f3")
+        await pilot.press(*"198503122387", "enter")
+        await settle(pilot)
+        assert "Öberg" in text_of(app, "#detail")
+        assert "Öberg" in all_text(app)
+        world.remove("operator")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert app.ctx.session.operator is None and app.ctx.session.visit is None
+        assert SV("ui.lock.card_removed") in text_of(app, "#login-message")
+        # no screen in any mode still shows the holder
+        assert "Öberg" not in all_text(app)
+
+
+async def test_idle_timeout_locks(world: World) -> None:
+    app = make_app(world, idle=0.3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world, "clerk")
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.pause(1.5)
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert SV("ui.lock.idle") in text_of(app, "#login-message")
+
+
+async def test_lock_key_locks(world: World) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world, "clerk")
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert app.ctx.session.operator is None

@@ -1,0 +1,291 @@
+"""A small, fixed counter world for the UI tests: PKI, operator and customer cards,
+holders on record, identity documents. Time is fixed; nothing here touches a database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from devices.virtual.factory import CardFactory, PersonalisedCard
+from devices.virtual.pki import TestPki
+from devices.virtual.scanner import DOCUMENTS
+from kiosk.i18n import Catalogue
+from kiosk.services.card_test import CardTestService
+from kiosk.services.context import ServiceHolder, Services, UiContext
+from kiosk.services.devices import DemoCard, DemoDocument, InProcessDemo, InProcessReaders
+from kiosk.services.identity import IdentityCheckService
+from kiosk.services.identity_check import DocumentIdentityChecker
+from kiosk.services.login import LoginService
+from kiosk.services.lookup import LookupService
+from kiosk.services.ports import (
+    CardView,
+    DeadlineView,
+    HistoryLine,
+    HolderDetail,
+    HolderSummary,
+    OperatorRecord,
+    SyncFigures,
+)
+from kiosk.services.status import StatusService
+from kiosk.services.trust import AnchoredTrust
+from kiosk.services.visit import VisitService
+
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+PIN = "123456"
+OFFICE = "KK-SOLNA"
+
+
+def zone(name: str) -> str:
+    return "\n".join(DOCUMENTS[name])
+
+
+@dataclass
+class Holder:
+    summary: HolderSummary
+    cards: list[CardView] = field(default_factory=list)
+
+
+class FakeRoster:
+    def __init__(self) -> None:
+        self.by_fp: dict[str, OperatorRecord] = {}
+
+    def add(self, card: PersonalisedCard, record: OperatorRecord) -> None:
+        der = card.holder.authentication.cert.public_bytes(Encoding.DER)
+        self.by_fp[hashlib.sha256(der).hexdigest()] = record
+
+    def find_by_fingerprint(self, fingerprint_sha256_hex: str) -> OperatorRecord | None:
+        return self.by_fp.get(fingerprint_sha256_hex)
+
+
+class FakeDirectory:
+    def __init__(self, holders: Sequence[Holder]) -> None:
+        self.holders = {h.summary.holder_id: h for h in holders}
+
+    def by_personnummer(self, personnummer: str) -> list[HolderSummary]:
+        digits = "".join(c for c in personnummer if c.isdigit())[-10:]
+        return [h.summary for h in self.holders.values() if h.summary.personnummer[-10:] == digits]
+
+    def by_name(self, text: str) -> list[HolderSummary]:
+        return [h.summary for h in self.holders.values() if text.lower() in h.summary.name.lower()]
+
+    def by_card_serial(self, serial: str) -> list[HolderSummary]:
+        return [
+            h.summary for h in self.holders.values() if any(c.serial == serial for c in h.cards)
+        ]
+
+    def detail(self, holder_id: str) -> HolderDetail | None:
+        holder = self.holders.get(holder_id)
+        if holder is None:
+            return None
+        deadlines: tuple[DeadlineView, ...] = ()
+        history: tuple[HistoryLine, ...] = ()
+        if holder.cards:
+            first = holder.cards[0]
+            deadlines = (DeadlineView("name_change", dt.date(2026, 5, 31), first.serial),)
+            history = (
+                HistoryLine(
+                    NOW - dt.timedelta(days=40), "card.ordered", "SE2321000016-1001", first.serial
+                ),
+                HistoryLine(
+                    NOW - dt.timedelta(days=5), "card.activated", "SE2321000016-1001", first.serial
+                ),
+            )
+        return HolderDetail(holder.summary, tuple(holder.cards), deadlines, history)
+
+
+class FakeSync:
+    def __init__(self) -> None:
+        self.value = SyncFigures(True, 3, 1, 720.0)
+
+    def figures(self) -> SyncFigures:
+        return self.value
+
+
+class MemoryRecorder:
+    def __init__(self) -> None:
+        self.records: list[Any] = []
+
+    def record(self, record: Any) -> str:
+        self.records.append(record)
+        return f"event-{len(self.records)}"
+
+
+@dataclass
+class World:
+    readers: InProcessReaders
+    cards: dict[str, PersonalisedCard]
+    roster: FakeRoster
+    directory: FakeDirectory
+    sync: FakeSync
+    recorder: MemoryRecorder
+    services: Services
+
+    def insert(self, role: str, name: str) -> None:
+        from kiosk.services.ports import ReaderRole
+
+        self.readers.insert(ReaderRole(role), self.cards[name].card)
+
+    def remove(self, role: str) -> None:
+        from kiosk.services.ports import ReaderRole
+
+        self.readers.remove(ReaderRole(role))
+
+
+_PKI: TestPki | None = None
+
+
+def pki() -> TestPki:
+    global _PKI  # noqa: PLW0603 - one test PKI per test process (key generation is slow)
+    if _PKI is None:
+        _PKI = TestPki.create(now=NOW)
+    return _PKI
+
+
+def card_view(card: PersonalisedCard, state: str = "active", **extra: Any) -> CardView:
+    return CardView(
+        serial=card.serial,
+        product_number=card.product_number,
+        state=state,
+        shipment="a_post",
+        photo_office=OFFICE,
+        photo_date=dt.date(2026, 1, 20),
+        order_date=dt.date(2026, 1, 20),
+        has_signing_cert=card.holder.signing is not None,
+        **extra,
+    )
+
+
+def build_world() -> World:
+    factory = CardFactory(pki(), master_secret=b"ui-tests")
+    make = factory.personalise
+    cards = {
+        "clerk": make(
+            holder_id="SE2321000016-1001",
+            name="Clara Kvist",
+            serial="9752269000000101",
+            product_number="701",
+        ),
+        "admin": make(
+            holder_id="SE2321000016-1002",
+            name="Adam Berg",
+            serial="9752269000000102",
+            product_number="702",
+        ),
+        "stranger": make(
+            holder_id="SE2321000016-1099",
+            name="Sven Okänd",
+            serial="9752269000000199",
+            product_number="703",
+        ),
+        "expired_op": make(
+            holder_id="SE2321000016-1003",
+            name="Eva Utgången",
+            variant="expired",
+            serial="9752269000000103",
+            product_number="704",
+        ),
+        "rogue_op": make(
+            holder_id="SE2321000016-1004",
+            name="Rolf Fel",
+            variant="wrong_chain",
+            serial="9752269000000104",
+            product_number="705",
+        ),
+        "blocked_op": make(
+            holder_id="SE2321000016-1005",
+            name="Bo Spärr",
+            serial="9752269000000105",
+            product_number="706",
+        ),
+        "asa": make(
+            holder_id="198503122387",
+            name="Åsa Linnéa Öberg",
+            serial="9752269000000201",
+            product_number="711",
+        ),
+        "jons": make(
+            holder_id="199207045486",
+            name="Jöns Ülrik Lindqvist",
+            signing=False,
+            serial="9752269000000202",
+            product_number="512",
+            reserve="LoA2",
+        ),
+        "per": make(
+            holder_id="196111209018",
+            name="Per Erik Nyström",
+            variant="expired",
+            serial="9752269000000203",
+            product_number="613",
+        ),
+    }
+    roster = FakeRoster()
+    roster.add(cards["clerk"], OperatorRecord("SE2321000016-1001", "Clara Kvist", "clerk", OFFICE))
+    roster.add(cards["admin"], OperatorRecord("SE2321000016-1002", "Adam Berg", "id_admin", OFFICE))
+    roster.add(
+        cards["expired_op"], OperatorRecord("SE2321000016-1003", "Eva Utgången", "clerk", OFFICE)
+    )
+    roster.add(cards["rogue_op"], OperatorRecord("SE2321000016-1004", "Rolf Fel", "clerk", OFFICE))
+    roster.add(
+        cards["blocked_op"],
+        OperatorRecord("SE2321000016-1005", "Bo Spärr", "clerk", OFFICE, blocked=True),
+    )
+    holders = [
+        Holder(
+            HolderSummary("h-asa", "Åsa Linnéa Öberg", "198503122387"), [card_view(cards["asa"])]
+        ),
+        Holder(
+            HolderSummary("h-jons", "Jöns Ülrik Lindqvist", "199207045486"),
+            [card_view(cards["jons"], assurance_level="LoA2")],
+        ),
+        Holder(
+            HolderSummary("h-per", "Per Erik Nyström", "196111209018"),
+            [card_view(cards["per"], state="locked")],
+        ),
+        Holder(HolderSummary("h-kari", "Kari Haugen", "198809014449"), []),
+    ]
+    directory = FakeDirectory(holders)
+    readers = InProcessReaders()
+    sync = FakeSync()
+    recorder = MemoryRecorder()
+    trust = AnchoredTrust(
+        [pki().intermediate.public_bytes(Encoding.DER)], [pki().root.public_bytes(Encoding.DER)]
+    )
+    identity = DocumentIdentityChecker(
+        IdentityCheckService(recorder, b"ui-test-key"), today=NOW.date
+    )
+    demo = InProcessDemo(
+        readers,
+        [DemoCard(name, f"{name} {card.serial[-4:]}", card.card) for name, card in cards.items()],
+        [DemoDocument(name, name, zone(name)) for name in ("swedish-passport", "foreign-passport")],
+    )
+    services = Services(
+        office_id=OFFICE,
+        login=LoginService(cards=readers, trust=trust, roster=roster, clock=lambda: NOW),
+        lookup=LookupService(directory),
+        card_test=CardTestService(cards=readers, trust=trust, clock=lambda: NOW),
+        visit=VisitService(identity=identity, directory=directory, cards=readers),
+        status=StatusService(sync),
+        monitor=readers,
+        demo=demo,
+    )
+    return World(readers, cards, roster, directory, sync, recorder, services)
+
+
+def make_app(world: World, *, lang: str = "sv", idle: float = 300.0, demo: bool = True) -> Any:
+    from kiosk.app import KioskApp
+
+    ctx = UiContext(
+        catalogue=Catalogue(lang),
+        services=ServiceHolder(world.services),
+        office_id=OFFICE,
+        clock=lambda: NOW,
+        demo_mode=demo,
+    )
+    return KioskApp(ctx, idle_timeout=idle, status_interval=3600)
