@@ -1,0 +1,453 @@
+"""The card layer on the real PC/SC stack: pcscd + vsmartcard-vpcd + virtual PIV cards."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+from devices.card.certs import ChainStatus, TrustAnchors
+from devices.card.errors import (
+    CardRemoved,
+    NotPivCard,
+    PinBlocked,
+    PukBlocked,
+    ReaderGone,
+    SecurityStatusNotSatisfied,
+    UnexpectedStatus,
+    WrongPin,
+    WrongPuk,
+)
+from devices.card.pcsc import PcscContext
+from devices.card.piv import PivSession, Slot
+from devices.card.readers import (
+    CardInserted,
+    ReaderAppeared,
+    ReaderDisappeared,
+    ReaderEvent,
+    ReaderRoles,
+    ReaderWatcher,
+)
+from devices.card.readers import (
+    CardRemoved as CardRemovedEvent,
+)
+from devices.card.reading import read_card
+from devices.virtual.factory import CardFactory, derive_puk
+from devices.virtual.pcscd import VPCD_READERS, PcscDaemon, wait_for_card, wait_for_readers
+from tests.integration.cards.conftest import MASTER_SECRET
+from tests.integration.pcscd_fixture import InsertCard
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
+
+OPERATOR, CUSTOMER = VPCD_READERS
+Open = Callable[[str], PivSession]
+
+
+def test_read_card_in_both_readers(
+    factory: CardFactory,
+    vpcd_cards: InsertCard,
+    open_session: Open,
+    anchors: TrustAnchors,
+    pcsc: PcscContext,
+) -> None:
+    operator = factory.personalise(product="7xx", holder_id="SE2321000016-1003")
+    customer = factory.personalise(product="5xx", signing=False)
+    vpcd_cards(operator.card, 0)
+    vpcd_cards(customer.card, 1)
+    roles = ReaderRoles().assign(pcsc.list_readers())
+    assert roles == {"operator": OPERATOR, "customer": CUSTOMER}
+
+    op = read_card(open_session(roles["operator"]), anchors)
+    cu = read_card(open_session(roles["customer"]), anchors)
+    assert op.serial == operator.serial and cu.serial == customer.serial
+    assert op.product_series == "7xx" and cu.product_series == "5xx"
+    assert op.has_signing_certificate and not cu.has_signing_certificate  # R5
+    assert op.chain is ChainStatus.OK and op.certificates_ok  # R13
+    assert op.certificate(Slot.AUTHENTICATION) is not None
+    assert op.certificate(Slot.AUTHENTICATION).identifier_kind == "hsa_id"  # type: ignore[union-attr]
+    assert cu.certificate(Slot.AUTHENTICATION).identifier_kind == "personnummer"  # type: ignore[union-attr]
+    assert op.pin_tries_left == 3 and cu.pin_tries_left == 3
+
+
+def test_r6_three_wrong_pins_lock_the_card(
+    factory: CardFactory, vpcd_cards: InsertCard, open_session: Open
+) -> None:
+    issued = factory.personalise()
+    vpcd_cards(issued.card, 1)
+    session = open_session(CUSTOMER)
+    tries = []
+    for _ in range(2):
+        with pytest.raises(WrongPin) as wrong:
+            session.verify_pin("000000")
+        tries.append(wrong.value.tries_left)
+    with pytest.raises(PinBlocked):
+        session.verify_pin("000000")
+    assert tries == [2, 1]
+    assert session.pin_retries() == 0
+    with pytest.raises(PinBlocked):
+        session.verify_pin(issued.pin)
+
+
+def test_r7_unlock_7xx_with_derived_puk(
+    factory: CardFactory, vpcd_cards: InsertCard, open_session: Open
+) -> None:
+    issued = factory.personalise(product="7xx")
+    puk = derive_puk(MASTER_SECRET, issued.serial)  # what the central side releases
+    vpcd_cards(issued.card, 1)
+    session = open_session(CUSTOMER)
+    for _ in range(3):
+        with pytest.raises((WrongPin, PinBlocked)):
+            session.verify_pin("000000")
+    with pytest.raises(WrongPuk) as wrong:
+        session.unblock_with_puk("00000000", "246810")
+    assert wrong.value.tries_left == 9
+    session.unblock_with_puk(puk, "246810")
+    assert session.pin_retries() == 3
+    session.verify_pin("246810")
+
+
+def test_r7_unlock_5xx_needs_code_letter_puk(
+    factory: CardFactory, vpcd_cards: InsertCard, open_session: Open
+) -> None:
+    issued = factory.personalise(product="5xx")
+    assert issued.code_letter is not None and issued.puk in issued.code_letter
+    assert issued.puk != derive_puk(MASTER_SECRET, issued.serial) or issued.puk.isdigit()
+    vpcd_cards(issued.card, 0)
+    session = open_session(OPERATOR)
+    for _ in range(3):
+        with pytest.raises((WrongPin, PinBlocked)):
+            session.verify_pin("999999")
+    session.unblock_with_puk(issued.puk, "135790")
+    session.verify_pin("135790")
+
+
+def test_r7_puk_blocked_after_ten_wrong_tries(
+    factory: CardFactory, vpcd_cards: InsertCard, open_session: Open
+) -> None:
+    issued = factory.personalise(product="6xx")
+    vpcd_cards(issued.card, 0)
+    session = open_session(OPERATOR)
+    assert session.puk_retries() == 10
+    for left in range(9, 0, -1):
+        with pytest.raises(WrongPuk) as wrong:
+            session.unblock_with_puk("00000000", "246810")
+        assert wrong.value.tries_left == left
+    with pytest.raises(PukBlocked):
+        session.unblock_with_puk("00000000", "246810")
+    with pytest.raises(PukBlocked):
+        session.unblock_with_puk(issued.puk, "246810")  # blocked for good
+    assert session.puk_retries() == 0
+
+
+def test_r8_change_pin(factory: CardFactory, vpcd_cards: InsertCard, open_session: Open) -> None:
+    issued = factory.personalise()
+    vpcd_cards(issued.card, 0)
+    session = open_session(OPERATOR)
+    with pytest.raises(WrongPin):
+        session.change_pin("000000", "11223344")
+    session.change_pin(issued.pin, "11223344")
+    issued.card.power_off()  # the next holder session starts unverified
+    session = open_session(OPERATOR)
+    with pytest.raises(WrongPin):
+        session.verify_pin(issued.pin)
+    session.verify_pin("11223344")
+
+
+@pytest.mark.parametrize("key_type", ["p256", "rsa2048"])
+def test_signatures_verify_against_card_certificates(
+    factory: CardFactory, vpcd_cards: InsertCard, open_session: Open, key_type: str
+) -> None:
+    issued = factory.personalise(key_type=key_type)  # type: ignore[arg-type]
+    vpcd_cards(issued.card, 0)
+    session = open_session(OPERATOR)
+    with pytest.raises(SecurityStatusNotSatisfied):
+        session.sign_challenge(b"operator-login-challenge")
+    session.verify_pin(issued.pin)
+    challenge = os.urandom(32)
+    signature = session.sign_challenge(challenge)
+    auth_cert = session.read_certificate(Slot.AUTHENTICATION)
+    assert auth_cert is not None
+    _verify(auth_cert, signature, challenge)
+    session.verify_pin(issued.pin)
+    digest = hashes.Hash(hashes.SHA256())
+    digest.update(b"receipt 42")
+    receipt_signature = session.sign_digest(digest.finalize())
+    sign_cert = session.read_certificate(Slot.SIGNATURE)
+    assert sign_cert is not None
+    _verify(sign_cert, receipt_signature, b"receipt 42")
+
+
+def _verify(cert: x509.Certificate, signature: bytes, message: bytes) -> None:
+    public = cert.public_key()
+    if isinstance(public, ec.EllipticCurvePublicKey):
+        public.verify(signature, message, ec.ECDSA(hashes.SHA256()))
+    else:
+        assert isinstance(public, rsa.RSAPublicKey)
+        public.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
+
+
+@pytest.mark.parametrize(
+    ("variant", "expected"),
+    [
+        ("expired", ChainStatus.EXPIRED),
+        ("not_yet_valid", ChainStatus.NOT_YET_VALID),
+        ("wrong_chain", ChainStatus.UNTRUSTED),
+    ],
+)
+def test_r13_chain_checks_refuse_bad_certificates(
+    factory: CardFactory,
+    vpcd_cards: InsertCard,
+    open_session: Open,
+    anchors: TrustAnchors,
+    variant: str,
+    expected: ChainStatus,
+) -> None:
+    issued = factory.personalise(variant=variant)  # type: ignore[arg-type]
+    vpcd_cards(issued.card, 1)
+    reading = read_card(open_session(CUSTOMER), anchors)
+    assert reading.chain is expected
+    assert not reading.certificates_ok
+
+
+def test_r13_missing_intermediate_fails_chain(
+    factory: CardFactory, vpcd_cards: InsertCard, open_session: Open, anchors: TrustAnchors
+) -> None:
+    issued = factory.personalise()
+    vpcd_cards(issued.card, 1)
+    only_root = TrustAnchors((), anchors.roots)
+    assert read_card(open_session(CUSTOMER), only_root).chain is ChainStatus.UNTRUSTED
+
+
+def test_card_removed_in_the_middle_of_an_operation(
+    factory: CardFactory, vpcd_cards: InsertCard, open_session: Open
+) -> None:
+    issued = factory.personalise()
+    link = vpcd_cards(issued.card, 0)
+    session = open_session(OPERATOR)
+    assert session.read_chuid() is not None
+    link.pull_after(2)  # the card leaves while its certificate is being read
+    with pytest.raises(CardRemoved):
+        session.read_certificate(Slot.AUTHENTICATION)
+    with pytest.raises(CardRemoved):
+        session.read_chuid()
+
+
+def test_card_answering_unexpected_status_words(
+    factory: CardFactory, vpcd_cards: InsertCard, open_session: Open
+) -> None:
+    issued = factory.personalise()
+    vpcd_cards(issued.card, 0)
+    session = open_session(OPERATOR)
+    issued.card.faults[0xCB] = 0x6F00
+    with pytest.raises(UnexpectedStatus) as info:
+        session.read_certificate(Slot.AUTHENTICATION)
+    assert info.value.params == {"sw": "6F00"}
+    issued.card.faults.clear()
+    issued.card.faults[0x20] = 0x6581  # memory failure on VERIFY
+    with pytest.raises(UnexpectedStatus):
+        session.verify_pin(issued.pin)
+
+
+def test_card_without_piv_application(
+    factory: CardFactory, vpcd_cards: InsertCard, open_session: Open
+) -> None:
+    issued = factory.personalise(piv_applet=False)
+    vpcd_cards(issued.card, 1)
+    with pytest.raises(NotPivCard):
+        open_session(CUSTOMER)
+
+
+def _wait_event(events: queue.Queue[ReaderEvent], wanted: ReaderEvent, timeout: float = 5) -> None:
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        try:
+            event = events.get(timeout=max(0.01, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        seen.append(event)
+        if event == wanted:
+            return
+    raise AssertionError(f"{wanted} not seen; got {seen}")
+
+
+def test_watcher_sees_insert_and_remove_with_roles(
+    factory: CardFactory, vpcd_cards: InsertCard
+) -> None:
+    events: queue.Queue[ReaderEvent] = queue.Queue()
+    issued = factory.personalise()
+    with ReaderWatcher(PcscContext, events.put, poll_seconds=0.2) as watcher:
+        assert watcher.ready.wait(5)
+        _wait_event(events, ReaderAppeared(CUSTOMER, "customer"))
+        link = vpcd_cards(issued.card, 1)
+        _wait_event(events, CardInserted(CUSTOMER, "customer", issued.card.atr))
+        link.remove()
+        _wait_event(events, CardRemovedEvent(CUSTOMER, "customer"))
+    assert not watcher.running
+
+
+def test_reader_disappears_when_pcscd_stops_and_comes_back(
+    pcscd: PcscDaemon,
+    factory: CardFactory,
+    vpcd_cards: InsertCard,
+    anchors: TrustAnchors,
+) -> None:
+    if not pcscd.owned:
+        pytest.skip("pcscd was already running; this test restarts only a daemon it owns")
+    issued = factory.personalise()
+    events: queue.Queue[ReaderEvent] = queue.Queue()
+    vpcd_cards(issued.card, 0)  # the link reconnects by itself when vpcd comes back
+    with ReaderWatcher(PcscContext, events.put, poll_seconds=0.2, retry_seconds=0.05) as watcher:
+        assert watcher.ready.wait(5)
+        _wait_event(events, CardInserted(OPERATOR, "operator", issued.card.atr))
+        context = PcscContext()
+        connection = context.connect(OPERATOR)
+        session = PivSession(connection)
+        try:
+            pcscd.stop()
+            with pytest.raises((ReaderGone, CardRemoved)):
+                session.read_chuid()
+            _wait_event(events, ReaderDisappeared(OPERATOR, "operator"))
+        finally:
+            connection.close()
+            context.release()
+            pcscd.start()
+        assert wait_for_readers(VPCD_READERS)
+        _wait_event(events, ReaderAppeared(OPERATOR, "operator"))
+        _wait_event(events, CardInserted(OPERATOR, "operator", issued.card.atr))
+    with PcscContext() as context, context.connect(OPERATOR) as connection:
+        assert read_card(PivSession(connection), anchors).serial == issued.serial
+
+
+def test_kiosk_virtual_card_command(tmp_path: Path, pcscd: PcscDaemon, anchors: object) -> None:
+    kiosk = Path(sys.executable).with_name("kiosk")
+    command = [
+        str(kiosk),
+        "virtual-card",
+        "--reader",
+        "1",
+        "--product",
+        "6xx",
+        "--pin",
+        "112233",
+        "--no-signing-cert",
+        "--pki-dir",
+        str(tmp_path / "pki"),
+        "--lang",
+        "en",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for_card(CUSTOMER, present=True, timeout=15)
+        trust = TrustAnchors.from_pem_files(
+            [
+                tmp_path / "pki" / "bundle" / "intermediate.pem",
+                tmp_path / "pki" / "bundle" / "root.pem",
+            ]
+        )
+        with PcscContext() as context, context.connect(CUSTOMER) as connection:
+            session = PivSession(connection)
+            reading = read_card(session, trust)
+            session.verify_pin("112233")
+        assert reading.product_series == "6xx"
+        assert not reading.has_signing_certificate
+        assert reading.chain is ChainStatus.OK
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=15)
+    assert process.returncode == 0, err
+    assert reading.serial in out and "CODE LETTER" in out
+    assert wait_for_card(CUSTOMER, present=False, timeout=5)
+
+
+PKCS11_MODULE = Path("/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so")
+
+
+@pytest.mark.parametrize("key_type", ["p256", "rsa2048"])
+def test_interop_opensc_lists_verifies_and_signs(
+    factory: CardFactory, vpcd_cards: InsertCard, tmp_path: Path, key_type: str
+) -> None:
+    """Standard PIV middleware nobody here wrote (OpenSC) uses the virtual card."""
+    if shutil.which("pkcs11-tool") is None or not PKCS11_MODULE.exists():
+        pytest.skip("OpenSC missing: install Debian packages opensc and opensc-pkcs11")
+    issued = factory.personalise(key_type=key_type)  # type: ignore[arg-type]
+    vpcd_cards(issued.card, 0)
+    listed = subprocess.run(
+        ["pkcs15-tool", "--reader", "0", "--list-certificates"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    ).stdout
+    for label in (
+        "PIV Authentication",
+        "Digital Signature",
+        "Key Management",
+        "Card Authentication",
+    ):
+        assert f"Certificate for {label}" in listed
+    message = tmp_path / "message.bin"
+    message.write_bytes(b"signed by middleware")
+    signature_file = tmp_path / "signature.bin"
+    mechanism = (
+        ["-m", "ECDSA-SHA256", "--signature-format", "openssl"]
+        if key_type == "p256"
+        else ["-m", "SHA256-RSA-PKCS"]
+    )
+    wrong = subprocess.run(  # noqa: PLW1510  (a failing login is the point)
+        [
+            "pkcs11-tool",
+            "--module",
+            str(PKCS11_MODULE),
+            "--login",
+            "--pin",
+            "000000",
+            "--sign",
+            "--id",
+            "01",
+            *mechanism,
+            "--input-file",
+            str(message),
+            "--output-file",
+            str(signature_file),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert wrong.returncode != 0 and "CKR_PIN_INCORRECT" in wrong.stdout + wrong.stderr
+    subprocess.run(
+        [
+            "pkcs11-tool",
+            "--module",
+            str(PKCS11_MODULE),
+            "--login",
+            "--pin",
+            issued.pin,
+            "--sign",
+            "--id",
+            "01",
+            *mechanism,
+            "--input-file",
+            str(message),
+            "--output-file",
+            str(signature_file),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    _verify(issued.holder.authentication.cert, signature_file.read_bytes(), message.read_bytes())
+    assert issued.card.pin_tries_left == 3  # the right PIN reset the counter
