@@ -30,6 +30,7 @@ from devices.scanner.errors import UnknownFramingError
 FRAMINGS = ("cr", "crlf", "stx-etx", "stx-etx-bcc", "soh-length")
 STX, ETX, SOH, CR, LF = 0x02, 0x03, 0x01, 0x0D, 0x0A
 MAX_PAYLOAD = 512
+PARTIAL_LINE_REPORTED = 10
 LINES_FOR_LENGTH = {30: 3, 36: 2, 44: 2}
 MRZ_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<")
 
@@ -90,7 +91,8 @@ class LineFramer:
     def _timed_out(self, now: float) -> list[FramerOutput]:
         if now - self._last <= self.timeout:
             return []
-        had_zone_part = bool(self._pending)
+        # A run of MRZ characters this long is a scan cut short, not line noise.
+        had_zone_part = bool(self._pending) or len(self._line) >= PARTIAL_LINE_REPORTED
         self._line.clear()
         self._pending.clear()
         return [Rejected(REJECT_TIMEOUT)] if had_zone_part else []

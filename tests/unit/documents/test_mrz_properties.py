@@ -48,7 +48,7 @@ def zones(draw: st.DrawFn) -> tuple[str, mrz.ZoneFields]:
     return fmt, fields
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(zones())
 def test_composed_zones_round_trip(zone: tuple[str, mrz.ZoneFields]) -> None:
     fmt, fields = zone
@@ -106,7 +106,7 @@ def mutated_zones(draw: st.DrawFn) -> str:
     return "\n".join(lines)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(mutated_zones())
 def test_well_shaped_zones_with_any_characters_never_raise(text: str) -> None:
     result = mrz.parse(text, TODAY)  # right shape: always a result, never an exception
