@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from store.central.errors import CentralDatabaseError
 
+VERSION_TABLE = "central_alembic_version"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+from store.central.database import VERSION_TABLE
 from store.central.models import CentralBase
 
-VERSION_TABLE = "central_alembic_version"
 config = context.config
 target_metadata = CentralBase.metadata
 

@@ -1,0 +1,170 @@
+"""The kiosk side without a central: offline rounds lose nothing, status figures,
+backoff of the worker, and applying pulled changes to the kiosk tables."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from store.database import Store, open_store
+from store.journal import PRIORITY_BLOCK, Journal
+from store.keys import KioskKeys
+from store.models import Card, Holder, Operator, PukCache
+from store.sync_client import (
+    CentralTransport,
+    RoundReport,
+    SyncClient,
+    SyncWorker,
+    apply_changes,
+)
+from tests.integration.postgres_fixture import free_port
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}", KioskKeys.generate())
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def client(store: Store) -> Iterator[SyncClient]:
+    transport = CentralTransport(f"http://127.0.0.1:{free_port()}", timeout=0.5)
+    journal = Journal("kiosk-1", store.keys, store.cipher)
+    yield SyncClient(
+        store=store,
+        journal=journal,
+        transport=transport,
+        clock=lambda: datetime(2026, 11, 28, 12, 0, tzinfo=UTC),
+    )
+    transport.close()
+
+
+def test_offline_round_keeps_every_event_and_reports_waiting_blocks(
+    store: Store, client: SyncClient
+) -> None:
+    start = datetime(2026, 11, 28, 11, 0, tzinfo=UTC)
+    with store.unit_of_work() as session:
+        client.journal.append(
+            session, event_type="identity.checked", operator="CLK", payload={}, now=start
+        )
+        client.journal.append(
+            session,
+            event_type="card.blocked",
+            operator="CLK",
+            payload={"serial": "S1"},
+            priority=PRIORITY_BLOCK,
+            now=start + timedelta(minutes=30),
+        )
+    report = client.run_round()
+    assert not report.online and report.pushed == 0
+    assert report.lines() == ["offline: the central could not be reached; nothing was lost"]
+    status = client.status()
+    assert not status.online
+    assert (status.waiting_events, status.waiting_blocks) == (2, 1)
+    assert status.oldest_waiting_seconds == 3600
+    assert status.oldest_block_seconds == 1800
+    with store.unit_of_work() as session:
+        assert len(client.journal.pending(session, 10)) == 2
+
+
+def test_backoff_doubles_while_offline_and_resets_online(client: SyncClient) -> None:
+    worker = SyncWorker(client, interval=30, min_backoff=1, max_backoff=8)
+    offline, online = RoundReport(online=False), RoundReport(online=True)
+    delays = [worker.next_delay(offline) for _ in range(6)]
+    assert delays == [1, 2, 4, 8, 8, 8]
+    assert worker.next_delay(online) == 30
+    assert worker.next_delay(offline) == 1
+
+
+def test_worker_runs_a_round_at_once_on_sync_now(client: SyncClient) -> None:
+    reports: list[RoundReport] = []
+    done = threading.Event()
+
+    def record(report: RoundReport) -> None:
+        reports.append(report)
+        if len(reports) >= 2:
+            done.set()
+
+    worker = SyncWorker(client, interval=3600, min_backoff=3600, on_report=record)
+    worker.start()
+    try:
+        worker.sync_now()
+        assert done.wait(20), "sync now did not start a round"
+    finally:
+        worker.stop()
+    assert all(not r.online for r in reports)
+
+
+def test_apply_changes_writes_kiosk_tables_and_the_central_wins(store: Store) -> None:
+    changes = [
+        {
+            "change_id": 1,
+            "entity": "operator",
+            "key": "CLK",
+            "data": {"role": "clerk", "office_id": "KK-SOLNA", "active": True},
+        },
+        {
+            "change_id": 2,
+            "entity": "card",
+            "key": "S1",
+            "data": {
+                "office_id": "KK-SOLNA",
+                "holder_id": "H1",
+                "product_number": "701",
+                "state": "shipped",
+                "data": {"order_date": "2026-10-01"},
+            },
+        },
+        {
+            "change_id": 3,
+            "entity": "holder",
+            "key": "H1",
+            "data": {
+                "office_id": "KK-SOLNA",
+                "data": {"personnummer": "198001019876", "name": "Anna Test"},
+            },
+        },
+        {
+            "change_id": 4,
+            "entity": "puk",
+            "key": "S1",
+            "data": {"office_id": "KK-SOLNA", "ciphertext": "00ff"},
+        },
+    ]
+    with store.unit_of_work() as session:
+        apply_changes(store, session, changes)
+    with store.unit_of_work() as session:
+        apply_changes(
+            store,
+            session,
+            [
+                {
+                    "change_id": 5,
+                    "entity": "card",
+                    "key": "S1",
+                    "data": {
+                        "office_id": "KK-SOLNA",
+                        "holder_id": "H1",
+                        "product_number": "701",
+                        "state": "blocked",
+                        "data": {},
+                    },
+                }
+            ],
+        )
+    with store.unit_of_work() as session:
+        card = session.execute(select(Card)).scalar_one()
+        holder = session.execute(select(Holder)).scalar_one()
+        operator = session.execute(select(Operator)).scalar_one()
+        puk = session.execute(select(PukCache)).scalar_one()
+        assert (card.serial, card.state, card.holder_id) == ("S1", "blocked", "H1")
+        assert holder.personnummer_idx == store.cipher.personnummer_index("198001019876")
+        assert b"198001019876" not in holder.personnummer_enc
+        assert (operator.hsa_id, operator.role) == ("CLK", "clerk")
+        assert puk.puk_enc == b"\x00\xff"
