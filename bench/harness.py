@@ -29,7 +29,7 @@ class Figure:
     def ratio(self) -> float | None:
         if self.baseline in (None, 0):
             return None
-        return round(self.value / self.baseline, 3)  # type: ignore[operator]
+        return round(self.value / self.baseline, 3)
 
     @property
     def ok(self) -> bool | None:
