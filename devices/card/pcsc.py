@@ -8,10 +8,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from smartcard import scard
@@ -125,6 +126,10 @@ class PcscConnection:
         if code == _OK:
             raise MalformedResponse(what="response shorter than a status word")
         raise CommunicationError(code=f"{code:08X}")
+
+    def raw_transmitter(self) -> Callable[[list[int]], tuple[int, list[int]]]:
+        """pyscard's own ``SCardTransmit`` bound to this card: the bench's raw baseline."""
+        return functools.partial(scard.SCardTransmit, self._handle, self._protocol)
 
     @property
     def atr(self) -> bytes:

@@ -6,6 +6,7 @@ The session never keeps a PIN or a PUK: they are encoded into one APDU and dropp
 from __future__ import annotations
 
 import enum
+import functools
 import uuid
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -109,6 +110,32 @@ class PrintedInfo:
     holder_name: str | None = field(default=None, repr=False)
 
 
+_VERIFY_PIN_HEADER = bytes((0x00, INS_VERIFY, 0x00, KEY_PIN, 0x08))
+
+
+@functools.cache
+def _get_data_command(object_id: int) -> bytes:
+    tag = object_id.to_bytes(3 if object_id > 0xFFFF else 1, "big")
+    return Apdu(0x00, INS_GET_DATA, 0x3F, 0xFF, tlv(0x5C, tag), 0).encode()
+
+
+def _unwrap_object(data: bytes) -> bytes:
+    """The value of the ``53`` wrapper (fast path for the common length forms)."""
+    if len(data) >= 2 and data[0] == 0x53:
+        first = data[1]
+        if first < 0x80:
+            start, length = 2, first
+        elif first == 0x81 and len(data) >= 3:
+            start, length = 3, data[2]
+        elif first == 0x82 and len(data) >= 4:
+            start, length = 4, (data[2] << 8) | data[3]
+        else:
+            return unwrap(data, 0x53)
+        if start + length <= len(data):
+            return data[start : start + length]
+    return unwrap(data, 0x53)
+
+
 def _pad_code(code: str, *, puk: bool = False) -> bytes:
     if not code.isascii() or not code.isdigit() or not (6 if not puk else 8) <= len(code) <= 8:
         raise InvalidPinFormat()
@@ -157,19 +184,22 @@ class PivSession:
         return data
 
     def _exchange(self, apdu: Apdu) -> tuple[bytes, int]:
-        transmit = self._connection.transmit
         if len(apdu.data) > MAX_SHORT_DATA:
             *head, apdu = chain(apdu)
             for piece in head:
-                _, sw = split_response(transmit(piece.encode()))
+                _, sw = split_response(self._connection.transmit(piece.encode()))
                 if sw != SW_OK:
                     return b"", sw
-        raw = transmit(apdu.encode())
-        sw = (raw[-2] << 8) | raw[-1] if len(raw) >= 2 else -1
-        if sw < 0:
+        return self._exchange_encoded(apdu.encode())
+
+    def _exchange_encoded(self, command: bytes) -> tuple[bytes, int]:
+        """One encoded command; 61xx answers are collected with GET RESPONSE."""
+        transmit = self._connection.transmit
+        raw = transmit(command)
+        if len(raw) < 2:
             split_response(raw)  # raises MalformedResponse
         if raw[-2] != 0x61:
-            return raw[:-2], sw
+            return raw[:-2], (raw[-2] << 8) | raw[-1]
         parts = [raw[:-2]]
         while raw[-2] == 0x61:
             raw = transmit(bytes((0x00, INS_GET_RESPONSE, 0x00, 0x00, raw[-1])))
@@ -186,14 +216,14 @@ class PivSession:
 
     def get_object(self, object_id: int) -> bytes | None:
         """The contents of data object ``object_id`` (inside its 53 wrapper); None if absent."""
-        tag = object_id.to_bytes(3 if object_id > 0xFFFF else 1, "big")
-        data, sw = self._exchange(Apdu(0x00, INS_GET_DATA, 0x3F, 0xFF, tlv(0x5C, tag), 0))
-        if sw in (SW_NOT_FOUND, SW_REF_NOT_FOUND):
-            return None
-        raise_for_status(sw)
+        data, sw = self._exchange_encoded(_get_data_command(object_id))
+        if sw != SW_OK:
+            if sw in (SW_NOT_FOUND, SW_REF_NOT_FOUND):
+                return None
+            raise_for_status(sw)
         if not data:
             return None
-        return unwrap(data, 0x53)
+        return _unwrap_object(data)
 
     def read_chuid(self) -> Chuid | None:
         data = self.get_object(OBJECT_CHUID)
@@ -272,7 +302,9 @@ class PivSession:
 
     def verify_pin(self, pin: str) -> None:
         """VERIFY the PIN. Raises WrongPin(tries_left) or PinBlocked."""
-        self._send(Apdu(0x00, INS_VERIFY, 0x00, KEY_PIN, _pad_code(pin)), Operation.VERIFY_PIN)
+        _, sw = self._exchange_encoded(_VERIFY_PIN_HEADER + _pad_code(pin))
+        if sw != SW_OK:
+            raise_for_status(sw, Operation.VERIFY_PIN)
 
     def change_pin(self, old_pin: str, new_pin: str) -> None:
         """CHANGE REFERENCE DATA (R8): needs the current PIN."""
