@@ -47,7 +47,9 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Writers take the write lock at BEGIN; Store.read_only() asks for a plain snapshot.
+    mode = "DEFERRED" if connection.get_execution_options().get("kiosk_read_only") else "IMMEDIATE"
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -173,6 +175,19 @@ class Store:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def read_only(self) -> Iterator[Session]:
+        """A consistent read snapshot that does not hold the write lock; always rolled back.
+
+        Use it for long reads (the journal audit) so the counter can keep writing.
+        """
+        engine = self.engine.execution_options(kiosk_read_only=True)
+        with Session(engine, expire_on_commit=False) as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
 
     def close(self) -> None:
         self.engine.dispose()

@@ -57,7 +57,7 @@ def run_verify(args: argparse.Namespace) -> int:
     store = open_store(url, keys)
     broken = False
     try:
-        with store.unit_of_work() as session:
+        with store.read_only() as session:
             kiosk_ids = journal_kiosk_ids(session)
             if not kiosk_ids:
                 print(text("audit.empty"))

@@ -219,3 +219,47 @@ def test_other_kiosk_events_do_not_mix(store: Store, journal: Journal) -> None:
         assert [e.seq for e in other.events(session)] == [1]
     assert _audit(store, journal).ok
     assert json.dumps(KIOSK_ID)
+
+
+def test_two_writers_on_one_file_never_fork_the_chain(
+    store: Store, journal: Journal, db_path: Path
+) -> None:
+    import threading
+
+    from store.database import open_store
+
+    other_store = open_store(f"sqlite:///{db_path}", store.keys)
+    writers = [journal, Journal(KIOSK_ID, other_store.keys, other_store.cipher)]
+    stores = [store, other_store]
+    errors: list[BaseException] = []
+
+    def write(index: int) -> None:
+        try:
+            for number in range(25):
+                with stores[index].unit_of_work() as session:
+                    writers[index].append(
+                        session, event_type="t", operator=None, payload={"w": index, "n": number}
+                    )
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    other_store.close()
+    assert errors == []
+    report = _audit(store, journal)
+    assert report.ok, report.describe()
+    assert report.events_checked == 50
+
+
+def test_audit_in_read_only_snapshot_does_not_block_writers(store: Store, journal: Journal) -> None:
+    _fill(store, journal, 3)
+    with store.read_only() as reader:
+        assert journal.verify_chain(reader, workers=1).ok
+        with store.unit_of_work() as session:  # would wait 30 s if the reader held the lock
+            journal.append(session, event_type="t", operator=None, payload={})
+    with store.read_only() as reader:
+        assert journal.count(reader) == 4
