@@ -18,6 +18,9 @@ from datetime import date
 from operator import mul
 from typing import Any
 
+from stdnum import luhn as _stdnum_luhn
+from stdnum.se import personnummer as _stdnum_personnummer
+
 from kiosk.documents import transliteration
 from kiosk.documents.countries import CODES
 from kiosk.documents.errors import MrzCharactersError, MrzLineCountError, MrzLineLengthError
@@ -136,7 +139,10 @@ def check_digit(text: str) -> str:
 
 
 def _checks(text: str, digit: str) -> bool:
-    return digit in _DIGITS and check_digit(text) == digit
+    return (
+        digit in _DIGITS
+        and str(sum(map(mul, text.encode("latin-1").translate(_TABLE), _WEIGHTS)) % 10) == digit
+    )
 
 
 def split_lines(text: str | Iterable[str]) -> list[str]:
@@ -170,9 +176,11 @@ def detect_format(lines: Sequence[str]) -> str:
 
 
 def _date(text: str) -> tuple[int, int, int] | None:
-    if not (len(text) == 6 and _DIGITS.issuperset(text)):
+    # Only MRZ characters reach here, so isdigit() means ASCII digits.
+    if not text.isdigit():
         return None
-    return int(text[0:2]), int(text[2:4]), int(text[4:6])
+    number = int(text)
+    return number // 10000, number // 100 % 100, number % 100
 
 
 def _birth_date(text: str, today: date) -> date | None:
@@ -199,9 +207,9 @@ def _expiry_date(text: str, today: date) -> date:
 
 def _name(field_text: str) -> tuple[str, str]:
     primary, _, secondary = field_text.partition("<<")
-    surname = " ".join(p for p in primary.split("<") if p)
-    given = " ".join(p for p in secondary.split("<") if p)
-    return surname, given
+    return " ".join(primary.replace("<", " ").split()), " ".join(
+        secondary.replace("<", " ").split()
+    )
 
 
 def _strip(text: str) -> str:
@@ -210,21 +218,28 @@ def _strip(text: str) -> str:
 
 def _personnummer(candidates: Iterable[str], birth: date | None) -> tuple[str | None, bool]:
     """(12-digit personnummer or None, whether a number was present but failed)."""
-    from stdnum.se import personnummer as stdnum_personnummer
-
     for candidate in candidates:
-        digits = _strip(candidate)
+        digits = candidate.replace("<", "")
         if not digits:
             continue
-        if not (_DIGITS.issuperset(digits) and len(digits) in (10, 12)):
+        if not (len(digits) in (10, 12) and _DIGITS.issuperset(digits)):
             continue
-        if len(digits) == 10:
-            if birth is None or birth.strftime("%y%m%d") != digits[:6]:
+        if birth is not None:
+            born = f"{birth.year:04d}{birth.month:02d}{birth.day:02d}"
+            if len(digits) == 10:
+                if digits[:6] != born[2:]:
+                    return None, True
+                digits = born[:2] + digits
+            elif digits[:8] != born:
                 return None, True
-            digits = f"{birth.year // 100:02d}{digits}"
-        if not stdnum_personnummer.is_valid(f"{digits[:8]}-{digits[8:]}"):
-            return None, True
-        if birth is not None and digits[:8] != birth.strftime("%Y%m%d"):
+            # The date part equals the zone's (real) birth date, so what is left of
+            # stdnum's personnummer validation is its Luhn check of the last 10 digits.
+            if not _stdnum_luhn.is_valid(digits[2:]):
+                return None, True
+            return digits, False
+        if len(digits) == 10:
+            return None, True  # no birth date to give the century
+        if not _stdnum_personnummer.is_valid(f"{digits[:8]}-{digits[8:]}"):
             return None, True
         return digits, False
     return None, False
@@ -348,7 +363,7 @@ def parse(text: str | Iterable[str], today: date) -> MrzResult:
         checks=checks,
         expired=expired,
         errors=tuple(problems),
-        optional_data="<".join(_strip(p) for p in optional_parts if _strip(p)),
+        optional_data="<".join([p for p in (q.replace("<", "") for q in optional_parts) if p]),
         lines=tuple(lines),
     )
 
