@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import shutil
@@ -451,3 +452,41 @@ def test_interop_opensc_lists_verifies_and_signs(
     )
     _verify(issued.holder.authentication.cert, signature_file.read_bytes(), message.read_bytes())
     assert issued.card.pin_tries_left == 3  # the right PIN reset the counter
+
+
+def test_no_pin_or_puk_in_errors_or_logs_on_real_stack(
+    factory: CardFactory,
+    vpcd_cards: InsertCard,
+    open_session: Open,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    issued = factory.personalise(product="5xx", pin="314159", puk="27182818")
+    vpcd_cards(issued.card, 0)
+    session = open_session(OPERATOR)
+    texts = []
+    for attempt in ("271828", "161803", "141421"):
+        try:
+            session.verify_pin(attempt)
+        except (WrongPin, PinBlocked) as exc:
+            texts += [str(exc), repr(exc), repr(exc.params)]
+    try:
+        session.unblock_with_puk("57721566", "662607")
+    except WrongPuk as exc:
+        texts += [str(exc), repr(exc), repr(exc.params)]
+    session.unblock_with_puk("27182818", "662607")
+    session.change_pin("662607", "299792")
+    texts += [caplog.text, repr(issued), repr(session)]
+    blob = "\n".join(texts)
+    for secret in (
+        "314159",
+        "27182818",
+        "271828",
+        "161803",
+        "141421",
+        "57721566",
+        "662607",
+        "299792",
+    ):
+        assert secret not in blob
+        assert secret.encode().hex() not in blob.lower()  # nor as APDU hex

@@ -281,3 +281,4 @@ def test_no_secrets_in_messages_reprs_or_logs(
         issued.holder.name,
     ):
         assert secret not in blob
+        assert secret.encode().hex() not in blob.lower()

@@ -1,0 +1,56 @@
+"""Every card error has its texts in both languages; messages carry no secrets."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pytest
+
+from devices.card import errors
+from devices.errors import DeviceError
+from devices.virtual.pki import TestPki
+from kiosk.i18n import Catalogue
+
+CARD_ERRORS = [
+    cls
+    for _, cls in inspect.getmembers(errors, inspect.isclass)
+    if issubclass(cls, DeviceError) and cls.__module__ == errors.__name__
+]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("cls", CARD_ERRORS, ids=lambda c: c.__name__)
+def test_keys_exist_in_both_languages(lang: str, cls: type[DeviceError]) -> None:
+    catalogue = Catalogue(lang)
+    assert catalogue.has(cls.key), cls.key
+    if cls.hint_key is not None:
+        assert catalogue.has(cls.hint_key), cls.hint_key
+
+
+def test_r6_wrong_pin_reads_well_in_swedish() -> None:
+    text = Catalogue("sv").error(errors.WrongPin(tries_left=2))
+    assert text.startswith("Fel PIN-kod. 2 försök kvar.")
+    assert "⟨" not in text
+
+
+def test_unexpected_status_shows_hex() -> None:
+    assert "6F00" in Catalogue("en").error(errors.UnexpectedStatus(sw=0x6F00))
+
+
+def test_card_catalogue_files_have_same_keys() -> None:
+    import tomllib
+
+    root = Path(__file__).resolve().parents[3] / "kiosk" / "locale"
+    sv = tomllib.loads((root / "sv" / "card.toml").read_text(encoding="utf-8"))
+    en = tomllib.loads((root / "en" / "card.toml").read_text(encoding="utf-8"))
+    assert sv.keys() == en.keys()
+
+
+def test_pki_save_and_load(tmp_path: Path) -> None:
+    pki = TestPki.create()
+    pki.save(tmp_path)
+    again = TestPki.load_or_create(tmp_path)
+    assert again.root == pki.root and again.intermediate == pki.intermediate
+    holder = again.issue_holder("191212121212", "X")
+    holder.authentication.cert.verify_directly_issued_by(pki.intermediate)
