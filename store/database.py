@@ -19,14 +19,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
 from store.crypto import FieldCipher
-from store.errors import CorruptDatabase, DatabaseUnavailable, ForeignDatabase, NotADatabase
+from store.errors import (
+    CorruptDatabase,
+    DatabaseUnavailable,
+    ForeignDatabase,
+    NotADatabase,
+    StoreError,
+)
 from store.keys import KioskKeys
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -201,16 +207,40 @@ def open_store(url: str, keys: KioskKeys) -> Store:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = create_engine_for(url)
     try:
+        if path is None and engine.dialect.name != "sqlite":
+            _check_server_database(engine, _safe_url(url))
         migrate(engine)
     except OperationalError as exc:
         engine.dispose()
         if path is not None and "not a database" in str(exc.orig):
             raise NotADatabase(path=str(path)) from None
         raise DatabaseUnavailable(url=_safe_url(url), problem=str(exc.orig)) from None
+    except StoreError:
+        engine.dispose()
+        raise
     except SQLAlchemyError as exc:
         engine.dispose()
         raise DatabaseUnavailable(url=_safe_url(url), problem=type(exc).__name__) from None
     return Store(engine, keys)
+
+
+def _check_server_database(engine: Engine, shown: str) -> None:
+    """On a database server: refuse a schema that holds another application's tables."""
+    tables = set(inspect(engine).get_table_names())
+    if not tables:
+        return
+    if "alembic_version" not in tables:
+        raise ForeignDatabase(path=shown, problem="it has no kiosk schema version")
+    with engine.connect() as connection:
+        versions = {
+            str(row[0])
+            for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+        }
+    unknown = versions - known_revisions()
+    if unknown:
+        raise ForeignDatabase(
+            path=shown, problem=f"unknown schema version {', '.join(sorted(unknown))}"
+        )
 
 
 def _safe_url(url: str) -> str:

@@ -30,7 +30,9 @@ Verifying (design, measured on a 2-core machine)
        verification before it is reported (a valid but differently encoded signature
        would still be accepted). With only the public key, real verification is used.
        Large chains are split into a few big chunks checked by a process pool (one
-       worker per core), so the per-chunk overhead is negligible.
+       worker per core, ``fork`` start method), so the per-chunk overhead is
+       negligible. Inside a multi-threaded process (the Textual app) pass
+       ``workers=1``: forking a threaded process is unsafe.
 
     The report names the lowest seq with a problem and what it is.
 """
