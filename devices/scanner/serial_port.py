@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 _PARITY = {"N": serial.PARITY_NONE, "E": serial.PARITY_EVEN, "O": serial.PARITY_ODD}
 _STOP_BITS = {1: serial.STOPBITS_ONE, 2: serial.STOPBITS_TWO}
+STABLE_CONNECTION_SECONDS = 2.0
 
 
 class ScannerSettings(Protocol):
@@ -70,7 +71,7 @@ class ScannerDisconnected:
 @dataclass(frozen=True)
 class ZoneScanned:
     lines: tuple[str, ...] = field(repr=False)
-    at: float  # monotonic time the last byte of the frame was read
+    at: float  # monotonic time the frame was complete (read and framed)
 
 
 @dataclass(frozen=True)
@@ -178,10 +179,10 @@ class SerialScannerReader:
                 continue
             with self._lock:
                 self._port = port
-            delay = self._backoff_initial
+            opened_at = self._clock()
             down_reported = False
             self.connected = True
-            self._emit(ScannerConnected(port_name, self._clock()))
+            self._emit(ScannerConnected(port_name, opened_at))
             try:
                 self._read_loop(port)
             except (serial.SerialException, OSError, TypeError):
@@ -202,6 +203,10 @@ class SerialScannerReader:
                 except Exception:  # the device is gone already
                     log.debug("closing the scanner port failed", exc_info=True)
             if not self._stop.is_set() and down_reported:
+                # A port that opens but fails at once must not reconnect in a tight loop:
+                # the backoff only starts over after a connection that lasted.
+                if self._clock() - opened_at >= STABLE_CONNECTION_SECONDS:
+                    delay = self._backoff_initial
                 self._stop.wait(delay)
                 delay = min(delay * 2, self._backoff_max)
 

@@ -122,6 +122,7 @@ class ManualEntry:
         rule = rule_for(self.kind)
         object.__setattr__(self, "kind", rule.kind)
         state = "SWE" if rule.always_swedish else self.issuing_state.strip().upper()
+        state = {"SE": "SWE", "D<<": "D"}.get(state, state)
         object.__setattr__(self, "issuing_state", state)
         if not rule.physical:
             return  # a digital id is refused by the identity check, whatever is typed

@@ -19,9 +19,11 @@ from devices.scanner.serial_port import (
     ScannerConnected,
     ScannerDisconnected,
     ScanRejected,
+    SerialScannerReader,
     ZoneScanned,
 )
 from devices.virtual.scanner import DOCUMENTS, VirtualScanner
+from kiosk.config import KioskConfig, ScannerConfig, validate
 from kiosk.documents import mrz
 from tests.integration.scanner.conftest import Events, ReaderFactory
 
@@ -186,3 +188,20 @@ def test_virtual_scanner_command_writes_a_scan_per_enter(
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_kiosk_scanner_config_drives_the_reader(
+    events: Events, make_scanner: ScannerFactory
+) -> None:
+    scanner = make_scanner("soh-length")
+    config = ScannerConfig(
+        port=scanner.path, framing="soh-length", baud=19200, parity="E", stop_bits=2,
+        frame_timeout_ms=200,
+    )  # fmt: skip
+    validate(KioskConfig(scanner=config))
+    with SerialScannerReader(config, events) as reader:
+        events.wait_for(ScannerConnected)
+        assert reader.settings.baud == 19200
+        scanner.scan("expired-swedish-passport")
+        events.wait_for(ZoneScanned)
+    assert zones(events) == [DOCUMENTS["expired-swedish-passport"]]

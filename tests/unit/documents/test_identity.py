@@ -180,6 +180,7 @@ def test_r1_every_physical_swedish_kind_is_accepted(
 def test_r1_swedish_only_kinds_are_swedish_whatever_is_typed() -> None:
     assert manual(DocumentKind.SIS_ID_CARD, issuing_state="NOR").issuing_state == "SWE"
     assert manual(DocumentKind.PASSPORT, issuing_state="nor").issuing_state == "NOR"
+    assert manual(DocumentKind.PASSPORT, issuing_state="se").issuing_state == "SWE"
 
 
 def test_r1_unlock_refuses_a_typed_foreign_passport(service: IdentityCheckService) -> None:
