@@ -331,7 +331,7 @@ class CentralService:
             try:
                 head, decided = self._push_transaction(kiosk_id, str(kiosk["office_id"]), verified)
                 break
-            except (IntegrityError, DBAPIError) as exc:
+            except Exception as exc:
                 if attempt == RETRIES - 1 or not _retryable(exc):
                     raise
                 log.info("push for %s retried after %s", kiosk_id, type(exc).__name__)
@@ -450,7 +450,7 @@ class CentralService:
                         p.event.event_id, p.event.seq, INVALID, "sequence number already used"
                     )
             if new_rows:
-                conn.execute(insert(EVENT), new_rows)
+                self._insert_events(conn, new_rows)
             if link_updates:
                 conn.execute(
                     update(EVENT)
@@ -464,6 +464,25 @@ class CentralService:
             )
             self._apply_effects(conn, effects)
         return head, decided
+
+    def _insert_events(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        """Bulk insert of verified events: COPY on PostgreSQL (inside the transaction,
+        constraints checked as for INSERT), executemany elsewhere."""
+        if not self._postgres:
+            conn.execute(insert(EVENT), rows)
+            return
+        import json
+
+        columns = (*SIGNED_FIELDS, "received_at", "status", "reason", "linked")
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor:
+            statement = f"COPY central_event ({', '.join(columns)}) FROM STDIN"
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    values = [row[name] for name in columns]
+                    values[6] = json.dumps(values[6], ensure_ascii=False)  # payload
+                    copy.write_row(values)
 
     def _collect_effects(
         self,
@@ -714,10 +733,10 @@ def _int(value: object) -> int:
         return 0
 
 
-def _retryable(exc: DBAPIError) -> bool:
+def _retryable(exc: BaseException) -> bool:
     """Unique-key races, deadlocks and serialisation failures: run the batch again."""
     if isinstance(exc, IntegrityError):
         return True
-    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
-    text = str(exc.orig) if exc.orig is not None else ""
-    return code in {"40001", "40P01"} or "database is locked" in text
+    original = exc.orig if isinstance(exc, DBAPIError) else exc
+    code = getattr(original, "sqlstate", None)
+    return code in {"23505", "40001", "40P01"} or "database is locked" in str(original)

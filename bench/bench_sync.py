@@ -1,0 +1,459 @@
+"""Sync figures against a real uvicorn central on a private PostgreSQL.
+
+- sync.push_10k: a kiosk's backlog of 10,000 journal events pushed (read from its
+  store, sent in batches, verified, deduplicated, applied and answered, answers
+  recorded) — budget ≤ 5 s. sync.push_10k.ratio: the same against the baseline of
+  verifying the 10,000 signatures plus a raw COPY of the same rows into the same
+  database — budget ≤ 3.
+- sync.bootstrap_1m: 1,000,000 cards (and their holders) pulled into an empty kiosk
+  store — budget ≤ 90 s; sync.bootstrap_1m.ratio against a raw SQLite executemany of
+  the same rows into the same schema — budget ≤ 3.
+- sync.load_20.p50/p95/p99: 20 kiosks pushing at once against one central for one
+  minute (batches of 10 signed events, loopback only); sync.load_20.errors: failed
+  pushes, budget 0.
+
+``scale`` multiplies event and card counts and the load duration.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.harness import Figure, percentile
+
+ROOT = Path(__file__).resolve().parents[1]
+OFFICE = "KK-SOLNA"
+CLERK = "SE2321000016-CLK1"
+
+
+def _pg_module() -> Any:
+    path = ROOT / "tests" / "integration" / "postgres_fixture.py"
+    spec = importlib.util.spec_from_file_location("_kiosk_postgres_fixture", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextlib.contextmanager
+def _postgres() -> Iterator[Any]:
+    pg = _pg_module()
+    with pg.running_postgres(durable=True) as server:
+        yield server
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _central(db_url: str) -> Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "central", "--db", db_url, "--listen", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), 0.2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("central did not start") from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _central_service(db_url: str) -> Any:
+    from store.central.database import make_engine, migrate
+    from store.central.service import CentralService
+
+    engine = make_engine(db_url)
+    migrate(engine)
+    service = CentralService(engine)
+    service.set_operator(hsa_id=CLERK, role="clerk", office_id=OFFICE)
+    return service
+
+
+def _kiosk_store(directory: Path, kiosk_id: str) -> tuple[Any, Any]:
+    from store.database import open_store
+    from store.journal import Journal
+    from store.keys import KioskKeys
+
+    keys = KioskKeys.generate()
+    store = open_store(f"sqlite:///{directory / f'{kiosk_id}.sqlite3'}", keys)
+    return store, Journal(kiosk_id, keys, store.cipher)
+
+
+# ----------------------------------------------------------------------------- push
+
+
+def push_10k(scale: float) -> list[Figure]:
+    from sqlalchemy import select
+
+    from store.journal_format import verify_signature
+    from store.models import JournalRow
+    from store.sync_client import CentralTransport, SyncClient
+
+    count = max(100, int(10_000 * scale))
+    cards = max(10, count // 10)
+    work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
+    try:
+        with _postgres() as server:
+            db_url = server.create_database("push")
+            service = _central_service(db_url)
+            service.put_cards(
+                {"serial": f"SN{n:08d}", "office_id": OFFICE, "state": "shipped"}
+                for n in range(cards)
+            )
+            store, journal = _kiosk_store(work, "kiosk-bench")
+            with store.unit_of_work() as session:
+                for n in range(count):
+                    if n % 3 == 0:
+                        journal.append(
+                            session,
+                            event_type="card.tested",
+                            operator=CLERK,
+                            payload={"serial": f"SN{n % cards:08d}", "pin_ok": True},
+                        )
+                    else:
+                        journal.append(
+                            session,
+                            event_type="identity.checked",
+                            operator=CLERK,
+                            payload={"document": "passport", "result": "ok", "n": n},
+                        )
+            service.register_kiosk(
+                kiosk_id="kiosk-bench", office_id=OFFICE, public_key=store.keys.public_key_bytes()
+            )
+            with _central(db_url) as url:
+                transport = CentralTransport(url, timeout=60)
+                client = SyncClient(
+                    store=store, journal=journal, transport=transport, batch_size=1000
+                )
+                started = time.perf_counter()
+                report = client.push_pending()
+                value = time.perf_counter() - started
+                transport.close()
+            if report.accepted != count or service.event_counts("kiosk-bench") != {
+                "accepted": count
+            }:
+                raise RuntimeError(f"push incomplete: {report}")
+            # baseline: verify the same signatures + raw COPY of the same rows
+            table = JournalRow.__table__
+            with store.unit_of_work() as session:
+                rows = session.execute(select(table).order_by(table.c.seq)).all()
+            events = list(service.events("kiosk-bench"))
+            public = store.keys.public_key_bytes()
+            import psycopg
+
+            raw_url = db_url.replace("postgresql+psycopg://", "postgresql://")
+            with psycopg.connect(raw_url) as conn:
+                conn.execute(
+                    "CREATE TABLE raw_event (LIKE central_event INCLUDING DEFAULTS)"
+                )  # same columns, no constraints
+                conn.commit()
+                started = time.perf_counter()
+                for event in events:
+                    if not verify_signature(public, event.hash, event.signature):
+                        raise RuntimeError("signature")
+                with (
+                    conn.cursor() as cur,
+                    cur.copy(
+                        "COPY raw_event (id, event_id, kiosk_id, seq, occurred_at, received_at,"
+                        " operator, event_type, payload, prev_hash, hash, signature, status,"
+                        " reason, linked) FROM STDIN"
+                    ) as copy,
+                ):
+                    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+                    for n, event in enumerate(events, start=1):
+                        import json
+
+                        copy.write_row(
+                            (
+                                n,
+                                event.event_id,
+                                event.kiosk_id,
+                                event.seq,
+                                event.occurred_at,
+                                now,
+                                event.operator,
+                                event.event_type,
+                                json.dumps(event.payload),
+                                event.prev_hash,
+                                event.hash,
+                                event.signature,
+                                "accepted",
+                                None,
+                                True,
+                            )
+                        )
+                conn.commit()
+                baseline = time.perf_counter() - started
+            del rows
+            store.close()
+            service.engine.dispose()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    note = f"{count} events, batches of 1000, PostgreSQL fsync on"
+    return [
+        Figure("sync.push_10k", value, "s", baseline, 5.0 * max(scale, 0.01), note=note),
+        Figure(
+            "sync.push_10k.ratio", value, "s", baseline, 3.0, budget_kind="max_ratio", note=note
+        ),
+    ]
+
+
+# ------------------------------------------------------------------------ bootstrap
+
+
+def _seed_cards_copy(db_url: str, count: int) -> None:
+    """Holders and cards straight into the central tables (seeding is not timed)."""
+    import json
+
+    import psycopg
+
+    raw_url = db_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(raw_url) as conn, conn.cursor() as cur:
+        with cur.copy(
+            "COPY central_holder (holder_id, office_id, data, change_id) FROM STDIN"
+        ) as copy:
+            for n in range(count):
+                copy.write_row(
+                    (
+                        f"H{n:09d}",
+                        OFFICE,
+                        json.dumps(
+                            {
+                                "personnummer": f"19{n % 90 + 10:02d}0101{n % 10000:04d}",
+                                "name": f"Holder Number {n}",
+                                "organisation": "Region Test",
+                            }
+                        ),
+                        n + 1,
+                    )
+                )
+        with cur.copy(
+            "COPY central_card (serial, office_id, holder_id, product_number, state, data,"
+            " change_id) FROM STDIN"
+        ) as copy:
+            for n in range(count):
+                copy.write_row(
+                    (
+                        f"SN{n:010d}",
+                        OFFICE,
+                        f"H{n:09d}",
+                        ("701", "511", "611")[n % 3],
+                        ("shipped", "active", "blocked")[n % 3],
+                        json.dumps(
+                            {
+                                "shipment_method": "a_post",
+                                "order_date": "2026-10-01",
+                                "photo_date": "2026-09-20",
+                            }
+                        ),
+                        count + n + 1,
+                    )
+                )
+        cur.execute("UPDATE central_counter SET value = %s WHERE name = 'change'", (2 * count,))
+        cur.execute("ANALYZE")
+        conn.commit()
+
+
+def bootstrap_1m(scale: float) -> list[Figure]:
+    import sqlite3
+
+    from store.sync_client import CentralTransport, SyncClient
+
+    count = max(1000, int(1_000_000 * scale))
+    work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
+    try:
+        with _postgres() as server:
+            db_url = server.create_database("boot")
+            service = _central_service(db_url)
+            _seed_cards_copy(db_url, count)
+            store, journal = _kiosk_store(work, "kiosk-new")
+            service.register_kiosk(
+                kiosk_id="kiosk-new", office_id=OFFICE, public_key=store.keys.public_key_bytes()
+            )
+            with _central(db_url) as url:
+                transport = CentralTransport(url, timeout=300)
+                client = SyncClient(store=store, journal=journal, transport=transport)
+                started = time.perf_counter()
+                report = client.pull()
+                value = time.perf_counter() - started
+                transport.close()
+            store.close()
+            service.engine.dispose()
+        kiosk_db = work / "kiosk-new.sqlite3"
+        source = sqlite3.connect(kiosk_db)
+        cards = source.execute("SELECT count(*) FROM cards").fetchone()[0]
+        if cards != count:
+            raise RuntimeError(f"bootstrap incomplete: {cards} of {count} cards ({report})")
+        # baseline: the same rows, executemany into an empty copy of the same schema
+        schema = [
+            r[0]
+            for r in source.execute(
+                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
+                " ORDER BY type = 'index'"
+            )
+        ]
+        holders = source.execute("SELECT * FROM holders").fetchall()
+        card_rows = source.execute("SELECT * FROM cards").fetchall()
+        offices = source.execute("SELECT * FROM offices").fetchall()
+        source.close()
+        raw_path = work / "raw.sqlite3"
+        raw = sqlite3.connect(raw_path, isolation_level=None)
+        raw.execute("PRAGMA journal_mode=WAL")
+        raw.execute("PRAGMA synchronous=FULL")
+        raw.execute("PRAGMA foreign_keys=ON")
+        for statement in schema:
+            raw.execute(statement)
+        started = time.perf_counter()
+        raw.execute("BEGIN")
+        raw.executemany("INSERT INTO offices VALUES (?, ?)", offices)
+        marks = ",".join("?" * len(holders[0]))
+        raw.executemany(f"INSERT INTO holders VALUES ({marks})", holders)
+        marks = ",".join("?" * len(card_rows[0]))
+        raw.executemany(f"INSERT INTO cards VALUES ({marks})", card_rows)
+        raw.execute("COMMIT")
+        baseline = time.perf_counter() - started
+        raw.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    note = f"{count} cards + {count} holders over HTTP, pages of 20000"
+    return [
+        Figure("sync.bootstrap_1m", value, "s", baseline, 90.0 * max(scale, 0.01), note=note),
+        Figure(
+            "sync.bootstrap_1m.ratio", value, "s", baseline, 3.0, budget_kind="max_ratio", note=note
+        ),
+    ]
+
+
+# ----------------------------------------------------------------------------- load
+
+
+def load_20(scale: float) -> list[Figure]:
+    import httpx
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from store.journal_format import GENESIS_HASH, SignedEvent, format_timestamp
+
+    kiosks = 20
+    batch = 10
+    duration = max(5.0, 60.0 * scale)
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    with _postgres() as server:
+        db_url = server.create_database("load")
+        service = _central_service(db_url)
+        service.put_cards(
+            {"serial": f"SN{n:08d}", "office_id": OFFICE, "state": "active"} for n in range(200)
+        )
+        keys = []
+        for k in range(kiosks):
+            key = Ed25519PrivateKey.generate()
+            service.register_kiosk(
+                kiosk_id=f"kiosk-{k:02d}",
+                office_id=OFFICE,
+                public_key=key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
+            )
+            keys.append(key)
+        stop_at = [0.0]
+
+        def kiosk(k: int) -> None:
+            nonlocal errors
+            kiosk_id, key = f"kiosk-{k:02d}", keys[k]
+            prev, seq = GENESIS_HASH, 0
+            with httpx.Client(base_url=url, timeout=30) as client:
+                while time.monotonic() < stop_at[0]:
+                    events = []
+                    for _ in range(batch):
+                        seq += 1
+                        event = SignedEvent.create(
+                            key,
+                            event_id=str(uuid.uuid4()),
+                            kiosk_id=kiosk_id,
+                            seq=seq,
+                            occurred_at=format_timestamp(datetime.now(UTC)),
+                            operator=CLERK,
+                            event_type="card.tested" if seq % 2 else "identity.checked",
+                            payload={"serial": f"SN{(seq * 7 + k) % 200:08d}"}
+                            if seq % 2
+                            else {"n": seq},
+                            prev_hash=prev,
+                        )
+                        prev = event.hash
+                        events.append(event.to_dict())
+                    started = time.perf_counter()
+                    try:
+                        response = client.post(
+                            "/v1/push", json={"kiosk_id": kiosk_id, "events": events}
+                        )
+                        ok = response.status_code == 200 and all(
+                            r["status"] == "accepted" for r in response.json()["results"]
+                        )
+                    except httpx.HTTPError:
+                        ok = False
+                    elapsed = time.perf_counter() - started
+                    with lock:
+                        latencies.append(elapsed)
+                        if not ok:
+                            errors += 1
+
+        with _central(db_url) as url:
+            stop_at[0] = time.monotonic() + duration
+            threads = [threading.Thread(target=kiosk, args=(k,)) for k in range(kiosks)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        accepted = service.event_counts().get("accepted", 0)
+        service.engine.dispose()
+    note = (
+        f"{kiosks} kiosks, batches of {batch}, {duration:.0f} s, {len(latencies)} pushes, "
+        f"{accepted} events accepted"
+    )
+    ms = [x * 1000 for x in latencies] or [0.0]
+    return [
+        Figure("sync.load_20.p50", percentile(ms, 50), "ms", None, None, note=note),
+        Figure("sync.load_20.p95", percentile(ms, 95), "ms", None, None, note=note),
+        Figure("sync.load_20.p99", percentile(ms, 99), "ms", None, None, note=note),
+        Figure("sync.load_20.errors", float(errors), "count", None, 0.0, note=note),
+    ]
+
+
+FIGURES = {
+    "sync.push_10k": push_10k,
+    "sync.bootstrap_1m": bootstrap_1m,
+    "sync.load_20": load_20,
+}
