@@ -20,6 +20,7 @@ class HomeScreen(KioskScreen):
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         ("f2", "app.open_visit", "ui.key.visit"),
         ("f3", "app.open_lookup", "ui.key.lookup"),
+        ("f7", "app.open_card_test", "ui.key.card_test"),
         ("ctrl+l", "app.lock", "ui.key.lock"),
         ("ctrl+p", "app.command_palette", "ui.key.palette"),
     )

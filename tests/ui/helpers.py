@@ -19,7 +19,7 @@ def plain(content: Any) -> str:
     """The plain text of a Static's content (str, Text or any Rich renderable)."""
     if isinstance(content, str):
         return content
-    console = Console(width=100, record=True, file=io.StringIO())
+    console = Console(width=400, record=True, file=io.StringIO())
     console.print(content)
     return console.export_text()
 

@@ -1,0 +1,69 @@
+"""Lookup by personnummer, name or card serial: cards, states, deadlines, journal history."""
+
+from __future__ import annotations
+
+from kiosk.i18n import Catalogue
+from screens.lookup import LookupScreen
+from tests.ui.helpers import log_in, settle, text_of
+from tests.ui.world import World, make_app
+
+SV = Catalogue("sv")
+
+
+async def _lookup(world: World, query: str) -> tuple[str, str]:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world)
+        await pilot.press("f3")
+        assert isinstance(app.screen, LookupScreen)
+        await pilot.press(*query, "enter")
+        await settle(pilot)
+        return text_of(app, "#lookup-message"), text_of(app, "#detail")
+
+
+async def test_lookup_by_personnummer_shows_cards_deadlines_history(world: World) -> None:
+    message, detail = await _lookup(world, "19850312-2387")
+    assert "personnummer" in message
+    assert "Åsa Linnéa Öberg" in detail
+    assert "9752269000000201" in detail and "aktivt" in detail
+    assert "2026-05-31" in detail and SV("ui.deadline.name_change") in detail
+    assert "2026-02-25 09:00" in detail and SV("ui.event.card.activated") in detail
+
+
+async def test_lookup_by_card_serial(world: World) -> None:
+    message, detail = await _lookup(world, "9752269000000202")
+    assert "kortnummer" in message
+    assert "Jöns Ülrik Lindqvist" in detail and "LoA2" in detail
+
+
+async def test_lookup_by_name(world: World) -> None:
+    message, detail = await _lookup(world, "Nyström")
+    assert "namn" in message
+    assert "PIN låst" in detail
+
+
+async def test_lookup_without_match_says_so(world: World) -> None:
+    message, detail = await _lookup(world, "Ingen Alls")
+    assert message == SV("ui.lookup.none", kind=SV("ui.lookup.kind.name"))
+    assert detail == ""
+
+
+async def test_lookup_several_matches_then_choose(world: World) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world)
+        await pilot.press("f3", *"er", "enter")
+        await settle(pilot)
+        assert "träffar" in text_of(app, "#lookup-message")
+        assert text_of(app, "#detail") == ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert text_of(app, "#detail") != ""
+
+
+async def test_lookup_is_not_reachable_when_locked(world: World) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        assert not isinstance(app.screen, LookupScreen)
