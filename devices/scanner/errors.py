@@ -25,3 +25,8 @@ class ScannerOpenError(ScannerError):
 class UnknownFramingError(ScannerError):
     key = "error.scanner.framing"
     english = "Unknown scanner framing: {framing}."
+
+
+class UnknownVirtualDocumentError(ScannerError):
+    key = "error.scanner.virtual_document"
+    english = "The virtual scanner has no document called {name}."

@@ -17,8 +17,10 @@ import os
 import tty
 from pathlib import Path
 
-from devices.scanner.errors import ScannerError
+from devices.scanner.errors import UnknownVirtualDocumentError
 from devices.scanner.framing import encode, make_framer
+
+__all__ = ["DOCUMENTS", "UnknownVirtualDocumentError", "VirtualScanner"]
 
 DOCUMENTS: dict[str, tuple[str, ...]] = {
     # ICAO 9303 part 5/6/4 specimens: Anna Maria Eriksson of Utopia, expired 2012-04-15.
@@ -62,11 +64,6 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
         "AB12845671SWE8503127F31063058503122387<<<<78",
     ),
 }
-
-
-class UnknownVirtualDocumentError(ScannerError):
-    key = "error.scanner.virtual_document"
-    english = "The virtual scanner has no document called {name}."
 
 
 class VirtualScanner:

@@ -364,3 +364,11 @@ def test_to_json_has_every_field_of_the_command() -> None:
     ]  # fmt: skip
     assert data["birth_date"] == "1985-03-12"
     assert data["personnummer"] == "198503122387"
+
+
+def test_result_is_frozen() -> None:
+    import dataclasses
+
+    result = mrz.parse(SWEDISH_PASSPORT, TODAY)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.valid = False  # type: ignore[misc]
