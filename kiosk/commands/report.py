@@ -1,0 +1,65 @@
+"""``kiosk report day [--date D]``: the office's day report as a PDF."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "report",
+        help="reports for the card office (day report PDF)",
+        description="Reports for the card office.",
+    )
+    report_sub = parser.add_subparsers(dest="report_command", metavar="REPORT")
+    day = report_sub.add_parser(
+        "day",
+        help="the day report: actions, operators, refusals, blocks, deadlines, bar chart",
+        description="Writes the office's day report (PDF): counts per action and per "
+        "operator, refusals by reason, blocks and their sync state, deadlines falling due "
+        "in the next 30 days, and a bar chart of the day's actions.",
+    )
+    day.add_argument("--date", default=None, help="the day, YYYY-MM-DD (default: today)")
+    day.add_argument("--out", type=Path, default=None, help="PDF file (default: data dir/reports/)")
+    day.add_argument("--config", type=Path, default=None, help="kiosk TOML configuration")
+    day.add_argument("--data", type=Path, default=None, help="data directory (default: config)")
+    day.add_argument("--db", default=None, help="database URL (default: from the data dir)")
+    day.add_argument("--key", type=Path, default=None, help="key file (default: data dir)")
+    day.add_argument("--lang", choices=("sv", "en"), default=None, help="language")
+    day.set_defaults(func=run_day)
+    parser.set_defaults(func=lambda _args: parser.print_help() or 2)
+
+
+def parse_day(value: str | None) -> dt.date:
+    from kiosk.receipts.errors import ReportDateInvalid
+    from kiosk.reports.day import LOCAL_ZONE
+
+    if value is None:
+        return dt.datetime.now(LOCAL_ZONE).date()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ReportDateInvalid(value=value) from None
+
+
+def run_day(args: argparse.Namespace) -> int:
+    from kiosk.commands.receipt import open_from_args
+    from kiosk.i18n import Catalogue
+    from kiosk.receipts.printing import save_pdf
+    from kiosk.reports.day import build_day_report
+    from kiosk.reports.render import render_day_report
+
+    day = parse_day(args.date)
+    config, store = open_from_args(args)
+    try:
+        report = build_day_report(store, day=day, office_id=config.office_id)
+    finally:
+        store.close()
+    pdf = render_day_report(report, lang=args.lang)
+    out: Path = args.out or config.data_dir / "reports" / f"day-{day.isoformat()}.pdf"
+    path = save_pdf(out.parent, out.name, pdf)
+    print(Catalogue(args.lang)("report.written", path=path))
+    return 0

@@ -1,0 +1,17 @@
+"""Receipts: signed PDF receipts of the card workflows, printing, reprint and verify.
+
+Public API (see the modules for details):
+
+* :class:`~kiosk.receipts.facts.ReceiptFacts`, ``facts_for_event``, ``receipt_digest``,
+  ``canonical_facts``, ``HOLDER_SIGNED_EVENTS``, ``RECEIPT_EVENTS`` (facts.py);
+* ``sign_receipt(piv, digest_hex, pin) -> HolderSignature``, ``signature_valid``
+  (signature.py);
+* ``render_receipt(facts, lang=, signature=) -> bytes`` (render.py);
+* ``deliver(pdf, name, printer=, folder=) -> Delivery`` (printing.py);
+* :class:`~kiosk.receipts.service.ReceiptService` (``facts_for_event``, ``facts``,
+  ``sign``, ``issue``, ``reprint``) and ``issue_receipt(service, event, signature=)``,
+  which never raises (service.py);
+* ``verify_receipt(pdf, store=, office_id=, anchors=) -> VerifyReport`` (verify.py).
+
+Heavy imports (reportlab, pypdf) stay inside those modules: import them directly.
+"""

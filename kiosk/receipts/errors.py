@@ -1,0 +1,43 @@
+"""Typed errors of receipts and reports (texts: ``kiosk/locale/<lang>/receipts.toml``).
+
+Params carry event ids, paths and dates only: never a name, a personnummer or a PIN.
+"""
+
+from __future__ import annotations
+
+from kiosk.errors import KioskError
+
+
+class ReceiptError(KioskError):
+    key = "error.receipt"
+    english = "The receipt could not be made."
+
+
+class ReceiptEventUnknown(ReceiptError):  # noqa: N818 (clerk-facing names)
+    key = "error.receipt.event_unknown"
+    hint_key = "hint.receipt.event_unknown"
+    english = "There is no event {event_id} in the journal."
+
+
+class ReceiptCardUnknown(ReceiptError):  # noqa: N818 (clerk-facing names)
+    key = "error.receipt.no_card"
+    hint_key = "hint.receipt.no_card"
+    english = "Event {event_id} is not about a card in the register."
+
+
+class NoHolderCertificate(ReceiptError):  # noqa: N818 (clerk-facing names)
+    key = "error.receipt.no_certificate"
+    hint_key = "hint.receipt.no_certificate"
+    english = "The card has neither a signing nor an authentication certificate to sign with."
+
+
+class ReceiptUnreadable(ReceiptError):  # noqa: N818 (clerk-facing names)
+    key = "error.receipt.unreadable"
+    hint_key = "hint.receipt.unreadable"
+    english = "The file {path} cannot be read as a PDF."
+
+
+class ReportDateInvalid(ReceiptError):  # noqa: N818 (clerk-facing names)
+    key = "error.report.bad_date"
+    hint_key = "hint.report.bad_date"
+    english = "The date {value} must be written YYYY-MM-DD."

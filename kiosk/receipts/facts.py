@@ -1,0 +1,251 @@
+"""What a receipt states, as plain data, and the digest the holder signs.
+
+A receipt is built from one journal event plus the register (holder, card, office,
+operator). :class:`ReceiptFacts` keeps the language-free facts; the renderer turns them
+into Swedish or English text. The **digest** is SHA-256 over the canonical JSON of the
+identifying facts (:func:`canonical_facts`: sorted keys, no blanks, UTF-8), so
+``kiosk receipt verify`` can rebuild the facts from the journal and the register and
+recompute it. Display-only values (office and operator names) are not in the digest.
+
+Journal payloads the receipts read (the workflows write them):
+
+* every event: ``serial`` or ``card_serial`` (the card), optionally ``holder_id``
+  (otherwise the card's holder) and ``office_id`` (otherwise the kiosk's office);
+* ``card.returned``: ``kept`` (bool) and ``keep_reason`` (R11's exception);
+* ``card.blocked``: ``reason`` (a ``BlockReason`` value) and the confirmed side duties,
+  as ``duties`` (list or mapping with ``telia`` / ``police``) or ``telia_confirmed`` /
+  ``police_confirmed`` (R9);
+* ``card.unlocked``: optionally ``method`` (``in_person``, ``code_letter``, ``puk``);
+* ``card.reordered``: optionally ``new_serial``; the receipt always says to cut up the
+  first card if it arrives (R3).
+
+Any other payload key is ignored, so a PIN or PUK can never reach a receipt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kiosk.domain.personnummer import mask_personnummer
+from kiosk.receipts.errors import ReceiptCardUnknown
+from store.crypto import FieldCipher
+from store.holders import holder_record, operator_record
+from store.journal_format import SignedEvent
+from store.models import Card, Holder, HolderRecord, Office, Operator
+
+FACTS_VERSION = 1
+
+#: Events for which the holder signs the receipt with their own card.
+HOLDER_SIGNED_EVENTS = frozenset({"card.activated", "card.returned"})
+
+#: Events the workflows end with a receipt for.
+RECEIPT_EVENTS = frozenset(
+    {
+        "card.activated",
+        "card.returned",
+        "card.unlocked",
+        "card.pin_changed",
+        "order.pin_letter",
+        "order.puk_letter",
+        "order.code_letter",
+        "card.blocked",
+        "card.reordered",
+    }
+)
+
+DetailValue = str | bool
+
+
+@dataclass(frozen=True, repr=False)
+class ReceiptFacts:
+    """The facts of one receipt. ``repr`` shows no name or personnummer."""
+
+    event_id: str
+    event_type: str
+    kiosk_id: str
+    office_id: str
+    occurred_at: str  # the journal's UTC timestamp, 2026-11-28T18:00:00.123456Z
+    operator: str | None  # HSA-id
+    holder_name: str
+    personnummer_masked: str  # YYMMDD-XXXX
+    card_serial: str
+    product_number: str | None
+    details: tuple[tuple[str, DetailValue], ...] = ()  # sorted by name
+    office_name: str = field(default="", compare=False)
+    operator_name: str = field(default="", compare=False)
+
+    def __repr__(self) -> str:
+        return f"ReceiptFacts(event_id={self.event_id!r}, event_type={self.event_type!r})"
+
+    @property
+    def needs_holder_signature(self) -> bool:
+        return self.event_type in HOLDER_SIGNED_EVENTS
+
+    def identifying(self) -> dict[str, Any]:
+        """The facts the digest covers, as a JSON-ready mapping."""
+        return {
+            "v": FACTS_VERSION,
+            "event_id": self.event_id,
+            "event_type": self.event_type,
+            "kiosk_id": self.kiosk_id,
+            "office_id": self.office_id,
+            "occurred_at": self.occurred_at,
+            "operator": self.operator,
+            "holder_name": self.holder_name,
+            "personnummer_masked": self.personnummer_masked,
+            "card_serial": self.card_serial,
+            "product_number": self.product_number,
+            "details": dict(self.details),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.identifying()
+        data["office_name"] = self.office_name
+        data["operator_name"] = self.operator_name
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ReceiptFacts:
+        """Inverse of :meth:`to_dict`; raises ``ValueError`` on a wrong shape."""
+        try:
+            details = data["details"]
+            if not isinstance(details, dict) or not all(
+                isinstance(v, str | bool) for v in details.values()
+            ):
+                raise ValueError("details must map names to strings or booleans")
+            if int(data["v"]) != FACTS_VERSION:
+                raise ValueError("unknown receipt facts version")
+            return cls(
+                event_id=str(data["event_id"]),
+                event_type=str(data["event_type"]),
+                kiosk_id=str(data["kiosk_id"]),
+                office_id=str(data["office_id"]),
+                occurred_at=str(data["occurred_at"]),
+                operator=None if data["operator"] is None else str(data["operator"]),
+                holder_name=str(data["holder_name"]),
+                personnummer_masked=str(data["personnummer_masked"]),
+                card_serial=str(data["card_serial"]),
+                product_number=None
+                if data["product_number"] is None
+                else str(data["product_number"]),
+                details=tuple(sorted((str(k), v) for k, v in details.items())),
+                office_name=str(data.get("office_name", "")),
+                operator_name=str(data.get("operator_name", "")),
+            )
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"receipt facts of the wrong shape: {exc}") from None
+
+
+def canonical_facts(facts: ReceiptFacts) -> bytes:
+    """Canonical JSON (sorted keys, compact, UTF-8) of the identifying facts."""
+    return json.dumps(
+        facts.identifying(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
+
+
+def receipt_digest(facts: ReceiptFacts) -> str:
+    """SHA-256 (hex) of :func:`canonical_facts`: what the holder signs."""
+    return hashlib.sha256(canonical_facts(facts)).hexdigest()
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() in ("true", "yes", "1"))
+
+
+def _duties(payload: dict[str, Any]) -> set[str]:
+    found: set[str] = set()
+    duties = payload.get("duties")
+    if isinstance(duties, list | tuple):
+        found.update(str(d) for d in duties)
+    elif isinstance(duties, dict):
+        found.update(str(k) for k, v in duties.items() if _truthy(v))
+    for name in ("telia", "police"):
+        for key in (f"{name}_confirmed", f"{name}_told", name):
+            if _truthy(payload.get(key)):
+                found.add(name)
+    return found & {"telia", "police"}
+
+
+def event_details(event_type: str, payload: dict[str, Any]) -> tuple[tuple[str, DetailValue], ...]:
+    """The receipt's details from an event payload (an allow-list: nothing else is read)."""
+    details: dict[str, DetailValue] = {}
+    if event_type == "card.returned":
+        details["kept"] = _truthy(payload.get("kept"))
+        reason = payload.get("keep_reason")
+        if details["kept"] and isinstance(reason, str) and reason:
+            details["keep_reason"] = reason
+    if event_type == "card.blocked":
+        reason = payload.get("reason")
+        if isinstance(reason, str) and reason:
+            details["reason"] = reason
+        for duty in sorted(_duties(payload)):
+            details[f"duty_{duty}"] = True
+    if event_type == "card.unlocked":
+        method = payload.get("method")
+        if isinstance(method, str) and method:
+            details["method"] = method
+    if event_type == "card.reordered":
+        details["cut_up_first_card"] = True
+        new_serial = payload.get("new_serial")
+        if isinstance(new_serial, str) and new_serial:
+            details["new_serial"] = new_serial
+    return tuple(sorted(details.items()))
+
+
+def event_card_serial(payload: dict[str, Any]) -> str | None:
+    for key in ("serial", "card_serial"):
+        value = payload.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def holder_and_card(
+    session: Session, cipher: FieldCipher, event: SignedEvent
+) -> tuple[HolderRecord, Card]:
+    """The holder and the card an event is about (raises :class:`ReceiptCardUnknown`)."""
+    payload = event.payload
+    serial = event_card_serial(payload)
+    card = session.get(Card, serial) if serial else None
+    if card is None:
+        raise ReceiptCardUnknown(event_id=event.event_id)
+    holder_id = payload.get("holder_id")
+    holder_row = session.get(Holder, holder_id if isinstance(holder_id, str) else card.holder_id)
+    if holder_row is None:
+        raise ReceiptCardUnknown(event_id=event.event_id)
+    return holder_record(cipher, holder_row), card
+
+
+def facts_for_event(
+    session: Session, cipher: FieldCipher, event: SignedEvent, *, office_id: str
+) -> ReceiptFacts:
+    """Build the facts from an event and the register (inside the caller's session)."""
+    payload = event.payload
+    holder, card = holder_and_card(session, cipher, event)
+    office = str(payload.get("office_id") or office_id)
+    office_row = session.get(Office, office)
+    operator_name = ""
+    if event.operator:
+        operator_row = session.get(Operator, event.operator)
+        if operator_row is not None:
+            operator_name = operator_record(cipher, operator_row).name
+    return ReceiptFacts(
+        event_id=event.event_id,
+        event_type=event.event_type,
+        kiosk_id=event.kiosk_id,
+        office_id=office,
+        occurred_at=event.occurred_at,
+        operator=event.operator,
+        holder_name=holder.name,
+        personnummer_masked=mask_personnummer(holder.personnummer),
+        card_serial=card.serial,
+        product_number=card.product_number,
+        details=event_details(event.event_type, payload),
+        office_name=office_row.name if office_row is not None else "",
+        operator_name=operator_name,
+    )

@@ -1,0 +1,86 @@
+"""Read-only access to the journal for receipts and reports.
+
+``store.journal.Journal`` reads a kiosk's chain in order; receipts need single events by
+id, and the day report needs one day's events with their sync state, without decrypting
+years of history. These helpers read the journal table with fixed statements and decrypt
+only the rows returned (same encryption as ``Journal.append``: AES-GCM, aad = event id).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.crypto import FieldCipher
+from store.journal_format import SignedEvent
+from store.models import JournalRow
+
+_T = JournalRow.__table__  # type: ignore[attr-defined]
+
+SIGNATURE_EVENT = "receipt.signed"
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """A journal event and what the central answered about it."""
+
+    event: SignedEvent
+    sync_status: str
+    sync_reason: str | None
+
+
+def _event(cipher: FieldCipher, row: Any) -> SignedEvent:
+    payload = json.loads(cipher.decrypt_bytes(row.payload_enc, row.event_id.encode()))
+    return SignedEvent(
+        event_id=row.event_id,
+        kiosk_id=row.kiosk_id,
+        seq=row.seq,
+        occurred_at=row.occurred_at,
+        operator=row.operator,
+        event_type=row.event_type,
+        payload=payload,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+        signature=row.signature,
+    )
+
+
+def load_event(session: Session, cipher: FieldCipher, event_id: str) -> StoredEvent | None:
+    row = session.execute(select(_T).where(_T.c.event_id == event_id)).first()
+    if row is None:
+        return None
+    return StoredEvent(_event(cipher, row), row.sync_status, row.sync_reason)
+
+
+def events_between(
+    session: Session, cipher: FieldCipher, start: str, end: str
+) -> Iterator[StoredEvent]:
+    """Events with ``start <= occurred_at < end`` (journal timestamps compare as text)."""
+    rows = session.execute(
+        select(_T)
+        .where(_T.c.occurred_at >= start, _T.c.occurred_at < end)
+        .order_by(_T.c.kiosk_id, _T.c.seq)
+        .execution_options(yield_per=2000)
+    )
+    for row in rows:
+        yield StoredEvent(_event(cipher, row), row.sync_status, row.sync_reason)
+
+
+def recorded_signatures(
+    session: Session, cipher: FieldCipher, event_id: str
+) -> list[dict[str, Any]]:
+    """Payloads of the ``receipt.signed`` events recorded for ``event_id``, oldest first."""
+    rows = session.execute(
+        select(_T).where(_T.c.event_type == SIGNATURE_EVENT).order_by(_T.c.kiosk_id, _T.c.seq)
+    )
+    found = []
+    for row in rows:
+        payload = _event(cipher, row).payload
+        if payload.get("event_id") == event_id:
+            found.append(payload)
+    return found

@@ -1,0 +1,134 @@
+"""The day report's numbers, from one day's journal events and the open deadlines.
+
+The day is the office's calendar day (Europe/Stockholm); its bounds are turned into
+journal timestamps (UTC text, which sorts like time), so only that day's rows are read
+and decrypted.
+
+Journal conventions read here:
+
+* every event type except system ones (``kiosk.``, ``sync.``, ``system.``, ``audit.``,
+  ``receipt.``) and refusals counts as an action, per type and per operator;
+* ``refusal`` events (:data:`REFUSAL_EVENT`): ``payload["reason"]`` is the catalogue key
+  of the refusing error (``"error.activation.wrong_office"``), optionally
+  ``payload["action"]``; counted per reason;
+* ``card.blocked``: ``serial``/``card_serial`` and ``reason``; listed with the central's
+  answer (sync status ``pending`` / ``accepted`` / ``rejected`` and its reason).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from kiosk.receipts.facts import event_card_serial
+from kiosk.receipts.journal_io import events_between
+from store.database import Store
+from store.journal_format import format_timestamp
+from store.models import Deadline, Office
+
+REFUSAL_EVENT = "refusal"
+BLOCK_EVENT = "card.blocked"
+SYSTEM_PREFIXES = ("kiosk.", "sync.", "system.", "audit.", "receipt.")
+DEADLINE_HORIZON_DAYS = 30
+LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
+
+
+@dataclass(frozen=True)
+class BlockLine:
+    occurred_at: str
+    serial: str
+    reason: str
+    sync_status: str
+    sync_reason: str | None
+
+
+@dataclass(frozen=True)
+class DeadlineLine:
+    due: dt.date
+    kind: str
+    serial: str
+
+
+@dataclass(frozen=True)
+class DayReport:
+    day: dt.date
+    office_id: str
+    office_name: str
+    event_count: int
+    actions: tuple[tuple[str, int], ...]  # (event type, count), most first
+    operators: tuple[tuple[str, int], ...]  # (HSA-id, count)
+    refusals: tuple[tuple[str, int], ...]  # (reason key, count)
+    blocks: tuple[BlockLine, ...]
+    deadlines: tuple[DeadlineLine, ...]
+
+
+def day_bounds(day: dt.date) -> tuple[str, str]:
+    """The office's calendar day as a half-open range of journal timestamps."""
+    start = dt.datetime.combine(day, dt.time(), LOCAL_ZONE)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), LOCAL_ZONE)
+    return format_timestamp(start), format_timestamp(end)
+
+
+def _ranked(counter: Counter[str]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+
+
+def build_day_report(store: Store, *, day: dt.date, office_id: str) -> DayReport:
+    """Read the day's events and the open deadlines due within 30 days of ``day``."""
+    start, end = day_bounds(day)
+    actions: Counter[str] = Counter()
+    operators: Counter[str] = Counter()
+    refusals: Counter[str] = Counter()
+    blocks: list[BlockLine] = []
+    count = 0
+    with store.unit_of_work() as session:
+        for stored in events_between(session, store.cipher, start, end):
+            count += 1
+            event = stored.event
+            kind = event.event_type
+            if kind == REFUSAL_EVENT:
+                reason = event.payload.get("reason")
+                refusals[reason if isinstance(reason, str) and reason else "unknown"] += 1
+                continue
+            if kind.startswith(SYSTEM_PREFIXES):
+                continue
+            actions[kind] += 1
+            if event.operator:
+                operators[event.operator] += 1
+            if kind == BLOCK_EVENT:
+                reason = event.payload.get("reason")
+                blocks.append(
+                    BlockLine(
+                        occurred_at=event.occurred_at,
+                        serial=event_card_serial(event.payload) or "-",
+                        reason=reason if isinstance(reason, str) else "-",
+                        sync_status=stored.sync_status,
+                        sync_reason=stored.sync_reason,
+                    )
+                )
+        horizon = day + dt.timedelta(days=DEADLINE_HORIZON_DAYS)
+        rows = session.execute(
+            select(Deadline.due_date, Deadline.kind, Deadline.card_serial)  # type: ignore[call-overload]
+            .where(
+                Deadline.resolved == False,  # noqa: E712 (SQL expression)
+                Deadline.due_date >= day,
+                Deadline.due_date <= horizon,
+            )
+            .order_by(Deadline.due_date, Deadline.card_serial)
+        ).all()
+        office = session.get(Office, office_id)
+    return DayReport(
+        day=day,
+        office_id=office_id,
+        office_name=office.name if office is not None else "",
+        event_count=count,
+        actions=_ranked(actions),
+        operators=_ranked(operators),
+        refusals=_ranked(refusals),
+        blocks=tuple(blocks),
+        deadlines=tuple(DeadlineLine(row[0], row[1], row[2]) for row in rows),
+    )

@@ -1,0 +1,175 @@
+"""The day report as a PDF (reportlab platypus), with a bar chart of the day's actions.
+
+Invariant mode fixes dates and document ids, so the same report gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from kiosk.i18n import Catalogue
+from kiosk.receipts.render import action_text, local_time
+from kiosk.reports.day import DayReport
+
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
+CHART_MAX_BARS = 12
+
+
+def reason_text(text: Catalogue, key: str) -> str:
+    """A refusal's reason in words (placeholders shown as …), or the key itself."""
+    if not text.has(key):
+        return key
+    return _PLACEHOLDER.sub("…", text(key))
+
+
+def _table(header: list[str], rows: list[list[str]]) -> Table:
+    table = Table([header, *rows], repeatRows=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 9),
+                ("FONT", (0, 1), (-1, -1), "Helvetica", 9),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def bar_chart(report: DayReport, title: str) -> Drawing:
+    """Horizontal bars: one per action type (the most frequent first)."""
+    shown = list(report.actions[:CHART_MAX_BARS])
+    bars = max(1, len(shown))
+    height = 30 + bars * 18
+    drawing = Drawing(170 * mm, height + 20)
+    chart = HorizontalBarChart()
+    chart.x = 45 * mm
+    chart.y = 10
+    chart.width = 115 * mm
+    chart.height = height - 10
+    chart.data = [[count for _, count in reversed(shown)] or [0]]
+    chart.categoryAxis.categoryNames = [name for name, _ in reversed(shown)] or ["-"]
+    chart.categoryAxis.labels.fontName = "Helvetica"
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontSize = 7
+    chart.bars[0].fillColor = colors.HexColor("#2a6ebb")
+    drawing.add(chart)
+    drawing.add(String(0, height + 8, title, fontName="Helvetica-Bold", fontSize=10))
+    return drawing
+
+
+def render_day_report(report: DayReport, *, lang: str = "sv") -> bytes:
+    text = Catalogue(lang)
+    styles = getSampleStyleSheet()
+    h1, h2, body = styles["Heading1"], styles["Heading2"], styles["BodyText"]
+    none = Paragraph(text("report.none"), body)
+    story: list[Flowable] = [
+        Paragraph(text("report.title", date=report.day.isoformat()), h1),
+        Paragraph(
+            text(
+                "report.office",
+                office=f"{report.office_name} ({report.office_id})"
+                if report.office_name
+                else report.office_id,
+            ),
+            body,
+        ),
+        Paragraph(text("report.generated", count=report.event_count), body),
+        Spacer(1, 4 * mm),
+        bar_chart(report, text("report.chart")),
+        Paragraph(text("report.actions"), h2),
+    ]
+    story.append(
+        _table(
+            [text("report.col.action"), "", text("report.col.count")],
+            [[name, action_text(text, name), str(count)] for name, count in report.actions],
+        )
+        if report.actions
+        else none
+    )
+    story.append(Paragraph(text("report.operators"), h2))
+    story.append(
+        _table(
+            [text("report.col.operator"), text("report.col.count")],
+            [[name, str(count)] for name, count in report.operators],
+        )
+        if report.operators
+        else none
+    )
+    story.append(Paragraph(text("report.refusals"), h2))
+    story.append(
+        _table(
+            [text("report.col.reason"), "", text("report.col.count")],
+            [
+                [key, Paragraph(reason_text(text, key), body), str(count)]
+                for key, count in report.refusals
+            ],
+        )
+        if report.refusals
+        else none
+    )
+    story.append(Paragraph(text("report.blocks"), h2))
+    story.append(
+        _table(
+            [
+                text("report.col.time"),
+                text("report.col.card"),
+                text("report.col.reason"),
+                text("report.col.sync"),
+            ],
+            [
+                [
+                    local_time(line.occurred_at)[11:],
+                    line.serial,
+                    reason_text(text, f"receipt.reason.{line.reason}"),
+                    text(f"report.sync.{line.sync_status}")
+                    + (f" ({line.sync_reason})" if line.sync_reason else ""),
+                ]
+                for line in report.blocks
+            ],
+        )
+        if report.blocks
+        else none
+    )
+    story.append(Paragraph(text("report.deadlines"), h2))
+    story.append(
+        _table(
+            [text("report.col.due"), text("report.col.kind"), text("report.col.card")],
+            [
+                [
+                    line.due.isoformat(),
+                    reason_text(text, f"report.deadline.{line.kind}"),
+                    line.serial,
+                ]
+                for line in report.deadlines
+            ],
+        )
+        if report.deadlines
+        else none
+    )
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        invariant=1,
+        title=text("report.title", date=report.day.isoformat()),
+        author=report.office_id,
+        creator="card-office kiosk",
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+    )
+    document.build(story)
+    return buffer.getvalue()
