@@ -10,7 +10,7 @@ good. ``faults`` forces a status word per instruction (tests of odd cards).
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa, utils
@@ -356,11 +356,17 @@ _PIV_INS = {
 
 class InProcessConnection:
     """A ``Connection`` straight to a virtual card (unit tests, the demo). ``remove()``
-    makes later exchanges fail as a pulled card does."""
+    makes later exchanges fail as a pulled card does; ``present`` (optional) is asked
+    before every exchange."""
 
-    def __init__(self, card: VirtualPivCard) -> None:
+    def __init__(self, card: VirtualPivCard, *, present: Callable[[], bool] | None = None) -> None:
         self.card = card
-        self.present = True
+        self._removed = False
+        self._present = present
+
+    @property
+    def present(self) -> bool:
+        return not self._removed and (self._present is None or self._present())
 
     def transmit(self, apdu: bytes) -> bytes:
         if not self.present:
@@ -368,7 +374,7 @@ class InProcessConnection:
         return self.card.transmit(apdu)
 
     def remove(self) -> None:
-        self.present = False
+        self._removed = True
         self.card.power_off()
 
     def close(self) -> None:
