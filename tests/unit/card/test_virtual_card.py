@@ -81,3 +81,11 @@ def test_r7_factory_puk_rules(factory: CardFactory) -> None:
         assert "KODBREV" in card.code_letter
         assert card.product_series == series
         assert card.puk not in repr(card) and card.pin not in repr(card)
+
+
+@pytest.mark.parametrize(("pin", "puk"), [("12", None), ("123456", "1234"), ("abcdef", None)])
+def test_factory_refuses_bad_codes(factory: CardFactory, pin: str, puk: str | None) -> None:
+    from devices.card.errors import InvalidPinFormat
+
+    with pytest.raises(InvalidPinFormat):
+        factory.personalise(pin=pin, puk=puk)
