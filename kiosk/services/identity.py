@@ -136,6 +136,7 @@ class IdentityCheckRecord:
     reason: str | None = field(repr=False)
     operator: str
     checked_at: datetime
+    holder_id: str | None = None  # the holder on record the document was matched to
 
 
 class IdentityCheckRecorder(Protocol):
@@ -337,6 +338,7 @@ class IdentityCheckService:
         operator: str,
         now: datetime,
         reason: str | None = None,
+        holder_id: str | None = None,
     ) -> ConfirmedCheck:
         """The clerk's decision, recorded. A soft mismatch (name, birth date, photo)
         continues only with a non-blank ``reason``; without one the check ends."""
@@ -369,5 +371,6 @@ class IdentityCheckService:
             else None,
             operator=operator,
             checked_at=now,
+            holder_id=holder_id,
         )
         return ConfirmedCheck(record=record, event_id=self._recorder.record(record))
