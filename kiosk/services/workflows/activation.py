@@ -1,0 +1,94 @@
+"""Activation at the counter (R2, with R1 and R3).
+
+The card must have been shipped to the holder of this visit, photographed at this office
+(else the refusal names the office to go to), and the visit must have an approved identity
+check with a valid physical document. A card replaced by a reorder is refused with
+"blocked: cut it up and throw it away". The state change and the ``card.activated`` event
+are written in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.domain.decisions import Decision
+from kiosk.domain.roles import Action, require_role
+from kiosk.domain.rules import check_activation
+from kiosk.domain.types import CardState
+from kiosk.services.workflows.common import (
+    CardOpener,
+    Done,
+    Services,
+    VisitContext,
+    card_facts,
+    load_card,
+    office_name,
+    require_same_card,
+    set_state,
+)
+
+EVENT_ACTIVATED = "card.activated"
+
+
+@dataclass(frozen=True)
+class ActivationCheck:
+    serial: str
+    decision: Decision
+
+
+class ActivationService:
+    """``check`` says whether a card may be activated now; ``activate`` does it."""
+
+    def __init__(self, services: Services, *, card_opener: CardOpener | None = None) -> None:
+        self._s = services
+        self._open_card = card_opener
+
+    def check(self, visit: VisitContext, serial: str) -> ActivationCheck:
+        """The R2 decision for ``serial`` in this visit; writes nothing."""
+        require_role(visit.operator.role, Action.ACTIVATE)
+        holder_id = visit.require_holder()
+        with self._s.store.unit_of_work() as session:
+            row = load_card(session, serial)
+            facts = card_facts(row)
+            photo_office = office_name(session, facts.photo_office_id)
+        decision = check_activation(
+            facts,
+            holder_id=holder_id,
+            office_id=visit.operator.office_id,
+            document=visit.identity_document(),
+            today=self._s.clock().date(),
+            photo_office_name=photo_office,
+        )
+        return ActivationCheck(serial, decision)
+
+    def activate(self, visit: VisitContext, serial: str) -> Done:
+        """Activate ``serial`` (raises the refusal). With a card opener, the card in the
+        customer reader must be this card."""
+        self.check(visit, serial).decision.require()
+        if self._open_card is not None:
+            with self._open_card() as card:
+                require_same_card(card, serial)
+        now = self._s.clock()
+        with self._s.store.unit_of_work() as session:
+            row = load_card(session, serial)
+            # re-checked inside the transaction: nothing changed since ``check``
+            check_activation(
+                card_facts(row),
+                holder_id=visit.require_holder(),
+                office_id=visit.operator.office_id,
+                document=visit.identity_document(),
+                today=now.date(),
+            ).require()
+            set_state(row, CardState.ACTIVE, now)
+            event_id = self._s.append(
+                session,
+                visit.operator.hsa_id,
+                EVENT_ACTIVATED,
+                {
+                    "serial": serial,
+                    "holder_id": row.holder_id,
+                    "office_id": visit.operator.office_id,
+                    "state": CardState.ACTIVE.value,
+                },
+            )
+        return Done(event_id, serial, CardState.ACTIVE)

@@ -1,0 +1,113 @@
+"""Typed refusals of the counter workflows that the domain rules do not already name.
+
+Texts: ``kiosk/locale/{sv,en}/workflows.toml``. Params never carry a PIN, a PUK, a name
+or a personnummer: only serials, offices, dates and counts.
+"""
+
+from __future__ import annotations
+
+from kiosk.errors import KioskError
+
+
+class WorkflowError(KioskError):
+    key = "error.workflows"
+    english = "The workflow could not be completed."
+
+
+class CardNotOnRecord(WorkflowError):  # noqa: N818 (clerk-facing names)
+    key = "error.workflows.card_not_found"
+    hint_key = "hint.workflows.card_not_found"
+    english = "No card with serial {serial} is on record at this kiosk."
+
+
+class CardInReaderMismatch(WorkflowError):  # noqa: N818 (clerk-facing names)
+    key = "error.workflows.card_mismatch"
+    hint_key = "hint.workflows.card_mismatch"
+    english = "The card in the customer reader is not card {serial}."
+
+
+class NoHolderInVisit(WorkflowError):  # noqa: N818 (clerk-facing names)
+    key = "error.workflows.no_holder"
+    hint_key = "hint.workflows.no_holder"
+    english = "The visit has no card holder yet."
+
+
+class CardOfAnotherHolder(WorkflowError):  # noqa: N818 (clerk-facing names)
+    key = "error.workflows.other_holder"
+    hint_key = "hint.workflows.other_holder"
+    english = "Card {serial} belongs to another holder than the one in this visit."
+
+
+class PukNotCachedOffline(WorkflowError):  # noqa: N818 (clerk-facing names)
+    key = "error.workflows.puk_offline"
+    hint_key = "hint.workflows.puk_offline"
+    english = (
+        "The PUK of card {serial} is not in this kiosk's cache and the central service"
+        " cannot be reached."
+    )
+
+
+class PukNotAvailable(WorkflowError):  # noqa: N818 (clerk-facing names)
+    key = "error.workflows.puk_missing"
+    hint_key = "hint.workflows.puk_missing"
+    english = "The card-management service has no PUK for card {serial}."
+
+
+class CardCannotBeSaved(WorkflowError):  # noqa: N818 (clerk-facing names)
+    key = "error.workflows.puk_blocked"
+    hint_key = "hint.workflows.puk_blocked"
+    english = "The PUK of card {serial} is blocked: the card cannot be saved."
+
+
+class NotCardPuk(WorkflowError):  # noqa: N818 (clerk-facing names)
+    key = "error.workflows.puk_rejected"
+    hint_key = "hint.workflows.puk_rejected"
+    english = "The card did not accept the PUK. {tries_left} tries left."
+
+
+class NewPinNotAccepted(WorkflowError):  # noqa: N818 (clerk-facing names)
+    key = "error.workflows.new_pin_failed"
+    hint_key = "hint.workflows.new_pin_failed"
+    english = "The card was unlocked but did not accept the new PIN when tested."
+
+
+class CardNotLocked(WorkflowError):  # noqa: N818 (clerk-facing names)
+    key = "error.workflows.not_locked"
+    hint_key = "hint.workflows.not_locked"
+    english = "Card {serial} is not PIN-locked ({tries_left} tries left): nothing to unlock."
+
+
+class WrongCurrentPin(WorkflowError):  # noqa: N818 (clerk-facing names)
+    key = "error.workflows.wrong_current_pin"
+    hint_key = "hint.workflows.wrong_current_pin"
+    english = "The current PIN is wrong. {tries_left} tries left."
+
+
+class PinNowLocked(WorkflowError):  # noqa: N818 (clerk-facing names)
+    key = "error.workflows.pin_locked"
+    hint_key = "hint.workflows.pin_locked"
+    english = "Three wrong PINs in a row: card {serial} is now PIN-locked."
+
+
+class DeadlineInvalid(WorkflowError):  # noqa: N818 (clerk-facing names)
+    key = "error.workflows.deadline_date"
+    hint_key = "hint.workflows.deadline_date"
+    english = "The date {date} lies in the future."
+
+
+ALL_ERRORS: tuple[type[WorkflowError], ...] = (
+    WorkflowError,
+    CardNotOnRecord,
+    CardInReaderMismatch,
+    NoHolderInVisit,
+    CardOfAnotherHolder,
+    PukNotCachedOffline,
+    PukNotAvailable,
+    CardCannotBeSaved,
+    NotCardPuk,
+    NewPinNotAccepted,
+    CardNotLocked,
+    WrongCurrentPin,
+    PinNowLocked,
+    DeadlineInvalid,
+)

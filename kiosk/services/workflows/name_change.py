@@ -1,0 +1,18 @@
+"""Name change (R10): recorded with its three-month deadline for a new card."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kiosk.services.workflows.common import Operator, Services
+from kiosk.services.workflows.deadlines import DeadlineDone, DeadlineService
+
+
+class NameChangeService:
+    def __init__(self, services: Services) -> None:
+        self._deadlines = DeadlineService(services)
+
+    def record(self, operator: Operator, serial: str, changed_on: dt.date) -> DeadlineDone:
+        """The holder changed name on ``changed_on``; the old card is blocked after
+        three months (by the sweep) unless replaced."""
+        return self._deadlines.record_name_change(operator, serial, changed_on)

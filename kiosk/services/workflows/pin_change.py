@@ -1,0 +1,76 @@
+"""Changing the PIN with the current PIN (R8); three wrong PINs in a row lock the card (R6).
+
+The new PIN is typed twice and checked against the PIN policy before the card is
+touched. No PIN is kept, logged or put into an error or the journal.
+"""
+
+from __future__ import annotations
+
+from kiosk.domain.pin import check_pin_change
+from kiosk.domain.roles import Action, require_role
+from kiosk.domain.types import CardState
+from kiosk.services.workflows.common import (
+    CardOpener,
+    Done,
+    Services,
+    VisitContext,
+    card_facts,
+    load_card,
+    require_holders_card,
+    require_same_card,
+    set_state,
+)
+from kiosk.services.workflows.errors import PinNowLocked, WrongCurrentPin
+
+EVENT_PIN_CHANGED = "card.pin_changed"
+EVENT_PIN_LOCKED = "card.pin_locked"
+
+
+class PinChangeService:
+    def __init__(self, services: Services, *, card_opener: CardOpener) -> None:
+        self._s = services
+        self._open_card = card_opener
+
+    def change_pin(
+        self, visit: VisitContext, serial: str, current_pin: str, new_pin: str, repeated: str
+    ) -> Done:
+        require_role(visit.operator.role, Action.CHANGE_PIN)
+        with self._s.store.unit_of_work() as session:
+            row = load_card(session, serial)
+            require_holders_card(row, visit)
+            state = card_facts(row).state
+        check_pin_change(state, current_pin, new_pin, repeated)
+        from devices.card.errors import PinBlocked, WrongPin
+
+        with self._open_card() as card:
+            require_same_card(card, serial)
+            try:
+                card.change_pin(current_pin, new_pin)
+            except WrongPin as exc:
+                if exc.tries_left > 0:
+                    raise WrongCurrentPin(tries_left=exc.tries_left) from None
+                self._record_locked(visit, serial)
+                raise PinNowLocked(serial=serial) from None
+            except PinBlocked:
+                self._record_locked(visit, serial)
+                raise PinNowLocked(serial=serial) from None
+        with self._s.store.unit_of_work() as session:
+            row = load_card(session, serial)
+            row.updated_at = self._s.clock()
+            event_id = self._s.append(
+                session, visit.operator.hsa_id, EVENT_PIN_CHANGED, {"serial": serial}
+            )
+        return Done(event_id, serial, CardState.ACTIVE)
+
+    def _record_locked(self, visit: VisitContext, serial: str) -> None:
+        now = self._s.clock()
+        with self._s.store.unit_of_work() as session:
+            row = load_card(session, serial)
+            if CardState(row.state) is CardState.ACTIVE:
+                set_state(row, CardState.LOCKED, now)
+                self._s.append(
+                    session,
+                    visit.operator.hsa_id,
+                    EVENT_PIN_LOCKED,
+                    {"serial": serial, "state": CardState.LOCKED.value},
+                )

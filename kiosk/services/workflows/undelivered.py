@@ -1,0 +1,147 @@
+"""A card that has not arrived (R3 A-post, R4 registered post).
+
+A-post cannot be traced: a new card may be ordered from 30 days after the photo (or the
+order, for a card without photo). The reorder keeps the first order's photo (no new
+photo) and replaces the first card, which is blocked for good ("cut it up and throw it
+away" if it turns up). Registered post is traced with its Rek-id through PostNord.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from kiosk.domain.decisions import Decision, Notice
+from kiosk.domain.roles import Action, require_role
+from kiosk.domain.rules import (
+    reorder_allowed,
+    reorder_from,
+    reorder_notice,
+    reorder_plan,
+    trace_notices,
+)
+from kiosk.domain.types import CardState, ShipmentMethod
+from kiosk.services.workflows.common import (
+    Done,
+    Operator,
+    Services,
+    card_facts,
+    load_card,
+    set_state,
+)
+from store.models import Card
+
+EVENT_REORDERED = "card.reordered"
+EVENT_ORDERED = "card.ordered"
+
+
+def new_order_serial() -> str:
+    """A provisional serial for the new order until the card is produced."""
+    return f"ORDER-{uuid.uuid4().hex[:16].upper()}"
+
+
+@dataclass(frozen=True)
+class UndeliveredView:
+    serial: str
+    state: CardState
+    shipment: ShipmentMethod
+    reorder_from: date | None  # A-post only
+    reorder: Decision | None  # A-post only: may a new card be ordered today?
+    rek_id: str | None
+    notices: tuple[Notice, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ReorderDone(Done):
+    new_serial: str = ""
+
+
+class UndeliveredService:
+    def __init__(
+        self, services: Services, *, new_serial: Callable[[], str] = new_order_serial
+    ) -> None:
+        self._s = services
+        self._new_serial = new_serial
+
+    def view(self, serial: str) -> UndeliveredView:
+        """What to tell the holder: the reorder date (A-post) or the Rek-id (registered)."""
+        today = self._s.clock().date()
+        with self._s.store.unit_of_work() as session:
+            facts = card_facts(load_card(session, serial))
+        if facts.shipment_method is ShipmentMethod.REGISTERED:
+            return UndeliveredView(
+                serial,
+                facts.state,
+                facts.shipment_method,
+                None,
+                None,
+                facts.rek_id,
+                trace_notices(facts),
+            )
+        return UndeliveredView(
+            serial,
+            facts.state,
+            facts.shipment_method,
+            reorder_from(facts),
+            reorder_allowed(facts, today),
+            None,
+            (reorder_notice(facts, today),),
+        )
+
+    def reorder(self, operator: Operator, serial: str) -> ReorderDone:
+        """R3: order a new card without a new photo; the first card becomes ``replaced``."""
+        require_role(operator.role, Action.REORDER)
+        now = self._s.clock()
+        new_serial = self._new_serial()
+        with self._s.store.unit_of_work() as session:
+            first = load_card(session, serial)
+            plan = reorder_plan(card_facts(first), now.date())
+            set_state(first, plan.first_card_next_state, now)
+            first.replaced_by_serial = new_serial
+            first.blocked_reason = plan.block_reason.value
+            session.add(
+                Card(
+                    serial=new_serial,
+                    holder_id=first.holder_id,
+                    product_number=first.product_number,
+                    state=CardState.ORDERED.value,
+                    shipment_method=first.shipment_method,
+                    photo_office_id=plan.photo_office_id,
+                    photo_date=plan.photo_date,
+                    order_date=now.date(),
+                    with_photo=plan.with_photo,
+                    sis_marked=first.sis_marked,
+                    assurance_level=first.assurance_level,
+                    is_reserve=first.is_reserve,
+                    has_signing_cert=first.has_signing_cert,
+                    updated_at=now,
+                )
+            )
+            event_id = self._s.append(
+                session,
+                operator.hsa_id,
+                EVENT_REORDERED,
+                {
+                    "serial": serial,
+                    "replaced_by": new_serial,
+                    "reason": plan.block_reason.value,
+                    "new_photo": plan.new_photo_needed,
+                    "state": plan.first_card_next_state.value,
+                },
+            )
+            self._s.append(
+                session,
+                operator.hsa_id,
+                EVENT_ORDERED,
+                {
+                    "serial": new_serial,
+                    "holder_id": first.holder_id,
+                    "replaces": serial,
+                    "photo_date": plan.photo_date.isoformat() if plan.photo_date else None,
+                    "photo_office_id": plan.photo_office_id,
+                    "state": CardState.ORDERED.value,
+                },
+            )
+        return ReorderDone(event_id, serial, plan.first_card_next_state, (), new_serial)

@@ -1,0 +1,257 @@
+"""PIN unlock at the counter (R6, R7) and ordering PUK codes / code letters.
+
+- 7xx, in person: an id-administrator, at the photo office (or of the holder's own
+  organisation), with an approved identity check on a valid physical Swedish document.
+  The PUK comes from the encrypted cache (``PukSource``) and goes straight to the card;
+  the holder types the new PIN twice; the kiosk unblocks and then verifies the new PIN.
+- 5xx/6xx/no product number: the holder types the PUK from the code letter and a new PIN.
+- PUK blocked: the card cannot be saved (recorded as ``puk_blocked``); the screen offers
+  blocking and a replacement order.
+- No code letter (5xx/6xx/none): order a new one (``order.code_letter``); a 7xx holder who
+  cannot come in person: order a PUK letter (``order.puk_letter``).
+
+The store may still say ``active`` for a card that the holder locked away from the
+counter (R6 happens on the card): the card's own PIN counter decides whether it is locked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from kiosk.domain.decisions import Notice
+from kiosk.domain.pin import check_new_pin
+from kiosk.domain.rules import (
+    UnlockPath,
+    check_code_order,
+    check_unlock,
+    code_order_for,
+    unlock_notices,
+    unlock_paths,
+)
+from kiosk.domain.types import CardFacts, CardState, ProductSeries
+from kiosk.services.workflows.common import (
+    CardOpener,
+    Done,
+    Operator,
+    Services,
+    VisitContext,
+    WorkflowCard,
+    card_facts,
+    load_card,
+    office_name,
+    require_holders_card,
+    require_same_card,
+    set_state,
+)
+from kiosk.services.workflows.errors import (
+    CardCannotBeSaved,
+    CardNotLocked,
+    NewPinNotAccepted,
+    NotCardPuk,
+)
+from kiosk.services.workflows.puk import PukSource
+
+EVENT_UNLOCKED_IN_PERSON = "card.unlocked_in_person"
+EVENT_UNLOCKED_CODE_LETTER = "card.unlocked_with_code_letter"
+EVENT_PUK_BLOCKED = "card.puk_blocked"
+EVENT_ORDER_CODE_LETTER = "order.code_letter"
+EVENT_ORDER_PUK_LETTER = "order.puk_letter"
+
+
+@dataclass(frozen=True)
+class UnlockPlan:
+    """What the unlock screen shows before anything is typed."""
+
+    serial: str
+    series: ProductSeries
+    state: CardState
+    paths: tuple[UnlockPath, ...]
+    notices: tuple[Notice, ...]
+
+    @property
+    def in_person(self) -> bool:
+        return UnlockPath.IN_PERSON in self.paths
+
+
+def _as_locked(facts: CardFacts) -> CardFacts:
+    """Before the card is read, an ``active`` record may be a card locked at home."""
+    return replace(facts, state=CardState.LOCKED) if facts.state is CardState.ACTIVE else facts
+
+
+class UnlockService:
+    def __init__(
+        self, services: Services, *, card_opener: CardOpener, puk_source: PukSource
+    ) -> None:
+        self._s = services
+        self._open_card = card_opener
+        self._puks = puk_source
+
+    # -- what is possible ----------------------------------------------------------------
+
+    def plan(self, visit: VisitContext, serial: str) -> UnlockPlan:
+        with self._s.store.unit_of_work() as session:
+            row = load_card(session, serial)
+            require_holders_card(row, visit)
+            facts = card_facts(row)
+        return UnlockPlan(
+            serial,
+            facts.series,
+            facts.state,
+            unlock_paths(facts.series),
+            unlock_notices(facts.series),
+        )
+
+    # -- unlocking -----------------------------------------------------------------------
+
+    def _facts(self, visit: VisitContext, serial: str) -> tuple[CardFacts, str | None]:
+        with self._s.store.unit_of_work() as session:
+            row = load_card(session, serial)
+            require_holders_card(row, visit)
+            facts = card_facts(row)
+            return facts, office_name(session, facts.photo_office_id)
+
+    def _require_locked(self, card: WorkflowCard, serial: str) -> None:
+        tries = card.pin_retries()
+        if tries != 0:
+            raise CardNotLocked(serial=serial, tries_left="-" if tries is None else tries)
+
+    def _unblock(
+        self, card: WorkflowCard, visit: VisitContext, serial: str, puk: str, new_pin: str
+    ) -> None:
+        from devices.card.errors import PukBlocked, WrongPuk
+
+        try:
+            card.unblock_with_puk(puk, new_pin)
+        except WrongPuk as exc:
+            if exc.tries_left > 0:
+                raise NotCardPuk(tries_left=exc.tries_left) from None
+            self._record_puk_blocked(visit, serial)
+            raise CardCannotBeSaved(serial=serial) from None
+        except PukBlocked:
+            self._record_puk_blocked(visit, serial)
+            raise CardCannotBeSaved(serial=serial) from None
+
+    def _record_puk_blocked(self, visit: VisitContext, serial: str) -> None:
+        now = self._s.clock()
+        with self._s.store.unit_of_work() as session:
+            row = load_card(session, serial)
+            if CardState(row.state) in (CardState.ACTIVE, CardState.LOCKED):
+                set_state(row, CardState.PUK_BLOCKED, now)
+                self._s.append(
+                    session,
+                    visit.operator.hsa_id,
+                    EVENT_PUK_BLOCKED,
+                    {"serial": serial, "state": CardState.PUK_BLOCKED.value},
+                )
+
+    def _verify_new_pin(self, card: WorkflowCard, new_pin: str) -> None:
+        from devices.card.errors import CardError
+
+        try:
+            card.verify_pin(new_pin)
+        except CardError:
+            raise NewPinNotAccepted() from None
+
+    def _record_unlock(
+        self, visit: VisitContext, serial: str, event_type: str, path: UnlockPath
+    ) -> Done:
+        now = self._s.clock()
+        with self._s.store.unit_of_work() as session:
+            row = load_card(session, serial)
+            set_state(row, CardState.ACTIVE, now)
+            event_id = self._s.append(
+                session,
+                visit.operator.hsa_id,
+                event_type,
+                {
+                    "serial": serial,
+                    "path": path.value,
+                    "office_id": visit.operator.office_id,
+                    "new_pin_verified": True,
+                    "state": CardState.ACTIVE.value,
+                },
+            )
+        return Done(event_id, serial, CardState.ACTIVE)
+
+    def unlock_in_person(
+        self, visit: VisitContext, serial: str, new_pin: str, repeated: str
+    ) -> Done:
+        """R7 (a): 7xx, id-administrator, Swedish document, PUK from the cache."""
+        facts, photo_office = self._facts(visit, serial)
+        check_unlock(
+            _as_locked(facts),
+            UnlockPath.IN_PERSON,
+            role=visit.operator.role,
+            office_id=visit.operator.office_id,
+            same_organisation=visit.same_organisation,
+            document=visit.identity_document(),
+            today=self._s.clock().date(),
+            photo_office_name=photo_office,
+        ).require()
+        check_new_pin(new_pin, repeated)
+        with self._open_card() as card:
+            require_same_card(card, serial)
+            self._require_locked(card, serial)
+            puk = self._puks.puk_for(serial, role=visit.operator.role)
+            self._unblock(card, visit, serial, puk, new_pin)
+            del puk
+            self._verify_new_pin(card, new_pin)
+        return self._record_unlock(visit, serial, EVENT_UNLOCKED_IN_PERSON, UnlockPath.IN_PERSON)
+
+    def unlock_with_code_letter(
+        self, visit: VisitContext, serial: str, puk: str, new_pin: str, repeated: str
+    ) -> Done:
+        """R7: 5xx/6xx/none, the PUK from the code letter typed by the holder."""
+        facts, _ = self._facts(visit, serial)
+        check_unlock(
+            _as_locked(facts),
+            UnlockPath.CODE_LETTER,
+            role=visit.operator.role,
+            office_id=visit.operator.office_id,
+        ).require()
+        check_new_pin(new_pin, repeated)
+        with self._open_card() as card:
+            require_same_card(card, serial)
+            self._require_locked(card, serial)
+            self._unblock(card, visit, serial, puk, new_pin)
+            self._verify_new_pin(card, new_pin)
+        return self._record_unlock(
+            visit, serial, EVENT_UNLOCKED_CODE_LETTER, UnlockPath.CODE_LETTER
+        )
+
+    # -- orders --------------------------------------------------------------------------
+
+    def _order(self, operator: Operator, serial: str, series_7xx: bool) -> Done:
+        with self._s.store.unit_of_work() as session:
+            row = load_card(session, serial)
+            facts = card_facts(row)
+            check_code_order(facts, role=operator.role).require()
+            order = code_order_for(facts.series)
+            wanted_7xx = facts.series is ProductSeries.S7
+            if wanted_7xx != series_7xx:
+                from kiosk.errors import UnlockNeedsCodeLetter, UnlockNotByCodeLetter
+
+                if wanted_7xx:
+                    raise UnlockNotByCodeLetter()
+                raise UnlockNeedsCodeLetter(series=facts.series.value)
+            event_type = EVENT_ORDER_PUK_LETTER if series_7xx else EVENT_ORDER_CODE_LETTER
+            event_id = self._s.append(
+                session,
+                operator.hsa_id,
+                event_type,
+                {
+                    "serial": serial,
+                    "holder_id": row.holder_id,
+                    "order": order.value,
+                    "office_id": operator.office_id,
+                },
+            )
+        return Done(event_id, serial, None)
+
+    def order_code_letter(self, operator: Operator, serial: str) -> Done:
+        """R7: a 5xx/6xx/none holder lost the code letter: order a new one (id-admin)."""
+        return self._order(operator, serial, series_7xx=False)
+
+    def order_puk_letter(self, operator: Operator, serial: str) -> Done:
+        """R7 (b): a 7xx holder who cannot come in person gets a PUK letter (id-admin)."""
+        return self._order(operator, serial, series_7xx=True)
