@@ -14,15 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 from kiosk.documents.errors import ManualEntryIncompleteError, UnknownDocumentKindError
-
-
-class DocumentKind(StrEnum):
-    PASSPORT = "passport"
-    NATIONAL_ID_CARD = "national_id_card"
-    SWEDISH_DRIVING_LICENCE = "swedish_driving_licence"
-    SIS_ID_CARD = "sis_id_card"
-    TAX_AGENCY_ID_CARD = "tax_agency_id_card"
-    DIGITAL_ID = "digital_id"
+from kiosk.domain.types import DocumentKind
 
 
 class Reading(StrEnum):
@@ -138,3 +130,15 @@ class ManualEntry:
         ]
         if missing:
             raise ManualEntryIncompleteError(missing=", ".join(missing))
+
+
+# DocumentKind is the domain's one enum, re-exported for readers of documents.
+__all__ = [
+    "KIND_RULES",
+    "DocumentKind",
+    "KindRule",
+    "ManualEntry",
+    "Reading",
+    "kind_from_document_code",
+    "rule_for",
+]

@@ -30,6 +30,7 @@ from kiosk.documents import transliteration
 from kiosk.documents.errors import ReasonRequiredError, RefusalFinalError
 from kiosk.documents.kinds import DocumentKind, ManualEntry, kind_from_document_code, rule_for
 from kiosk.documents.mrz import PROBLEM_EXPIRED, MrzResult
+from kiosk.domain.documents import is_swedish
 
 DocumentReading = MrzResult | ManualEntry
 
@@ -326,7 +327,7 @@ class IdentityCheckService:
         rule = rule_for(kind)
         if not rule.physical:
             return CheckLine(CHECK_KIND, CheckStatus.FAILED, True, rule.refusal_key)
-        if task is Task.UNLOCK and state != "SWE":
+        if task is Task.UNLOCK and not is_swedish(kind, state):
             return CheckLine(CHECK_KIND, CheckStatus.FAILED, True, REASON_NOT_SWEDISH)
         return CheckLine(CHECK_KIND, CheckStatus.PASSED, True)
 
