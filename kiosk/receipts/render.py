@@ -33,6 +33,16 @@ from store.journal_format import parse_timestamp
 
 EMBED_PREFIX = "kiosk-receipt/1 "
 LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
+DETAIL_ORDER = (
+    "reason",
+    "kept",
+    "keep_reason",
+    "method",
+    "new_serial",
+    "duty_telia",
+    "duty_police",
+    "cut_up_first_card",
+)
 FONT = "Helvetica"
 FONT_BOLD = "Helvetica-Bold"
 MONO = "Courier"
@@ -168,7 +178,11 @@ def render_receipt(
             canvas.drawString(margin + label_width, y, piece)
             y -= 4.6 * mm
         y -= 0.8 * mm
-    for name, detail in facts.details:
+    ordered = sorted(
+        facts.details,
+        key=lambda item: (DETAIL_ORDER.index(item[0]) if item[0] in DETAIL_ORDER else 99, item[0]),
+    )
+    for name, detail in ordered:
         for piece in simpleSplit(detail_text(text, name, detail), FONT, 9, usable):
             canvas.drawString(margin, y, piece)
             y -= 4.6 * mm

@@ -1,0 +1,136 @@
+"""Receipt PDFs: the text shows the facts, the page renders, the bytes are stable."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from devices.card.piv import PivSession
+from kiosk.receipts.facts import ReceiptFacts, receipt_digest
+from kiosk.receipts.render import parse_embedded, qr_value, render_receipt
+from kiosk.receipts.service import ReceiptService
+from tests.unit.receipts.pdf_helpers import compact, dark_fraction, pdf_text, render_gray
+from tests.unit.receipts.world import CLERK, CLERK_NAME, HOLDER_NAME, OFFICE_NAME, World
+
+
+def _facts(
+    world: World, receipts: ReceiptService, event_type: str, **payload: object
+) -> ReceiptFacts:
+    world.add_card("SE1000000001", product_number="712")
+    event = world.event(event_type, {"serial": "SE1000000001", **payload})
+    return receipts.facts_for_event(event)
+
+
+def test_text_extracted_with_pypdf_matches_the_facts(
+    world: World, receipts: ReceiptService
+) -> None:
+    facts = _facts(world, receipts, "card.activated")
+    text = pdf_text(render_receipt(facts))
+    flat = compact(text)
+    for value in (
+        OFFICE_NAME,
+        CLERK_NAME,
+        CLERK,
+        HOLDER_NAME,
+        "121212-XXXX",
+        "SE1000000001",
+        "712",
+        facts.event_id,
+        receipt_digest(facts),
+        "2026-11-28 10:30:00",  # 09:30 UTC in Stockholm (CET)
+    ):
+        assert compact(value) in flat, value
+    assert "Kvitto" in text and "Kortet har aktiverats." in text
+    assert "Kvittot är inte underskrivet av kortinnehavaren." in text
+    assert "191212121212" not in flat and "1212" + "1212" not in flat.replace("121212-XXXX", "")
+
+
+def test_english_on_request(world: World, receipts: ReceiptService) -> None:
+    facts = _facts(world, receipts, "card.activated")
+    text = pdf_text(render_receipt(facts, lang="en"))
+    assert "Receipt" in text and "The card was activated." in text and "Card holder" in text
+    assert "Kortinnehavare" not in text
+
+
+@pytest.mark.parametrize(
+    ("event_type", "payload", "expected"),
+    [
+        (
+            "card.returned",
+            {"kept": True, "keep_reason": "fortsatt uppdrag"},
+            ["Kortet behålls: ja", "fortsatt uppdrag"],
+        ),
+        (
+            "card.unlocked",
+            {"method": "in_person"},
+            ["Kortet har låsts upp", "på plats hos id-administratör"],
+        ),
+        ("order.pin_letter", {}, ["Ett PIN-brev har beställts."]),
+        ("order.puk_letter", {}, ["En PUK-kod har beställts"]),
+        ("order.code_letter", {}, ["Ett nytt kodbrev har beställts."]),
+        (
+            "card.blocked",
+            {"reason": "stolen", "duties": ["telia", "police"]},
+            ["Kortet har spärrats.", "stulet", "Telia, 020-32 32 62", "polisanmälan"],
+        ),
+        ("card.reordered", {}, ["klipp sönder det och släng det"]),
+    ],
+)
+def test_each_workflow_receipt_says_what_was_done(
+    world: World,
+    receipts: ReceiptService,
+    event_type: str,
+    payload: dict[str, object],
+    expected: list[str],
+) -> None:
+    facts = _facts(world, receipts, event_type, **payload)
+    flat = compact(pdf_text(render_receipt(facts)))
+    for phrase in expected:
+        assert compact(phrase) in flat, phrase
+
+
+def test_output_is_byte_stable(world: World, receipts: ReceiptService, piv: PivSession) -> None:
+    facts = _facts(world, receipts, "card.activated")
+    assert render_receipt(facts) == render_receipt(facts)
+    signature = receipts.sign(facts, piv, "123456")
+    first = render_receipt(facts, signature=signature)
+    assert first == render_receipt(facts, signature=signature)
+    assert first != render_receipt(facts, signature=signature, lang="en")
+
+
+def test_pdf_renders_to_an_image_with_pdftoppm(
+    world: World, receipts: ReceiptService, tmp_path: Path
+) -> None:
+    facts = _facts(world, receipts, "card.blocked", reason="lost")
+    pages = render_gray(render_receipt(facts), tmp_path)
+    assert len(pages) == 1
+    width, height, pixels = pages[0]
+    assert (width, height) == (234, 331)  # A5 (148 x 210 mm) at 40 dpi
+    ink = dark_fraction(pixels)
+    assert 0.02 < ink < 0.5  # text and a QR code, on a mostly white page
+
+
+def test_embedded_data_round_trips_with_signature(
+    world: World, receipts: ReceiptService, piv: PivSession
+) -> None:
+    facts = _facts(world, receipts, "card.activated")
+    signature = receipts.sign(facts, piv, "123456")
+    meta = PdfReader(io.BytesIO(render_receipt(facts, signature=signature))).metadata
+    assert meta is not None
+    embedded = parse_embedded(str(meta["/Keywords"]))
+    assert embedded is not None
+    assert embedded.facts == facts and embedded.digest == receipt_digest(facts)
+    assert embedded.signature == signature
+    assert qr_value(facts, embedded.digest) == f"receipt:{facts.event_id}:{embedded.digest}"
+    text = compact(pdf_text(render_receipt(facts, signature=signature)))
+    assert signature.fingerprint in text
+    assert compact("Underskriven med kortets underskriftsnyckel (9C)") in text
+
+
+def test_parse_embedded_refuses_damage() -> None:
+    assert parse_embedded(None) is None
+    assert parse_embedded("kiosk-receipt/1 {not json") is None
+    assert parse_embedded('kiosk-receipt/1 {"facts": {}}') is None

@@ -1,0 +1,186 @@
+"""``verify_receipt``: a genuine receipt passes; tampered documents and wrong signatures fail."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from devices.card.certs import TrustAnchors
+from devices.card.piv import PivSession
+from devices.virtual.card import InProcessConnection
+from devices.virtual.factory import CardFactory, PersonalisedCard
+from devices.virtual.pki import TestPki
+from kiosk.receipts.facts import ReceiptFacts, receipt_digest
+from kiosk.receipts.render import EMBED_PREFIX, render_receipt
+from kiosk.receipts.service import ReceiptService
+from kiosk.receipts.signature import HolderSignature, sign_receipt
+from kiosk.receipts.verify import VerifyReport, verify_receipt
+from tests.unit.receipts.world import OFFICE_ID, OTHER_NAME, OTHER_PNR, World, make_world
+
+
+@pytest.fixture
+def activation(
+    world: World, receipts: ReceiptService, holder_card: PersonalisedCard
+) -> ReceiptFacts:
+    world.add_personalised(holder_card)
+    event = world.event("card.activated", {"serial": holder_card.serial})
+    return receipts.facts_for_event(event)
+
+
+def _verify(world: World, pdf: bytes, anchors: TrustAnchors | None = None) -> VerifyReport:
+    return verify_receipt(pdf, store=world.store, office_id=OFFICE_ID, anchors=anchors)
+
+
+def _failed(report: VerifyReport) -> set[str]:
+    return {f.key.removeprefix("receipt.verify.") for f in report.findings if f.status == "fail"}
+
+
+def _signed_pdf(
+    receipts: ReceiptService, facts: ReceiptFacts, piv: PivSession
+) -> tuple[bytes, HolderSignature]:
+    signature = receipts.sign(facts, piv, "123456")
+    outcome = receipts.issue(facts, signature=signature)
+    assert outcome.delivery is not None and outcome.delivery.path is not None
+    return outcome.delivery.path.read_bytes(), signature
+
+
+def test_genuine_signed_receipt_passes_with_chain(
+    world: World,
+    receipts: ReceiptService,
+    activation: ReceiptFacts,
+    piv: PivSession,
+    pki: TestPki,
+) -> None:
+    pdf, _ = _signed_pdf(receipts, activation, piv)
+    report = _verify(world, pdf, TrustAnchors.from_certificates(pki.trust_anchors))
+    assert report.ok, report.findings
+    assert report.keys() == [
+        "digest_ok",
+        "text_ok",
+        "event_found",
+        "facts_match",
+        "signature_ok",
+        "signer_matches",
+        "chain_ok",
+        "journal_signature_ok",
+    ]
+
+
+def test_chain_to_foreign_anchors_fails(
+    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: PivSession
+) -> None:
+    pdf, _ = _signed_pdf(receipts, activation, piv)
+    foreign = TestPki.create()
+    report = _verify(world, pdf, TrustAnchors.from_certificates(foreign.trust_anchors))
+    assert _failed(report) == {"chain_bad"}
+
+
+def _rewrite_keywords(pdf: bytes, change: dict[str, object]) -> bytes:
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.metadata is not None
+    data = json.loads(str(reader.metadata["/Keywords"])[len(EMBED_PREFIX) :])
+    data["facts"].update(change)
+    writer = PdfWriter(clone_from=reader)
+    writer.add_metadata({"/Keywords": EMBED_PREFIX + json.dumps(data)})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_tampered_metadata_fails(
+    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: PivSession
+) -> None:
+    pdf, _ = _signed_pdf(receipts, activation, piv)
+    assert _verify(world, pdf).ok
+    tampered = _rewrite_keywords(pdf, {"holder_name": OTHER_NAME})
+    report = _verify(world, tampered)
+    assert not report.ok
+    assert {"digest_mismatch", "text_mismatch", "facts_differ", "signature_bad"} <= _failed(report)
+
+
+def test_tampered_page_text_fails(
+    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: PivSession
+) -> None:
+    pdf, _ = _signed_pdf(receipts, activation, piv)
+    serial = activation.card_serial.encode()
+    shown = b"(" + serial + b") Tj"
+    assert pdf.count(shown) == 1
+    tampered = pdf.replace(shown, b"(" + serial[:-1] + b"9) Tj")
+    report = _verify(world, tampered)
+    assert _failed(report) == {"text_mismatch"}
+    mismatch = next(f for f in report.findings if f.status == "fail")
+    assert mismatch.params["fields"] == "card_serial"
+
+
+def test_re_rendered_receipt_with_changed_facts_fails(
+    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: PivSession
+) -> None:
+    """A forger who rebuilds a consistent PDF with other facts is caught by the journal."""
+    _, signature = _signed_pdf(receipts, activation, piv)
+    forged_facts = dataclasses.replace(activation, event_type="card.returned")
+    report = _verify(world, render_receipt(forged_facts, signature=signature))
+    assert {"facts_differ", "signature_bad"} <= _failed(report)
+    assert "digest_mismatch" not in _failed(report)
+
+
+def test_signature_by_another_holders_card_fails(
+    world: World, receipts: ReceiptService, activation: ReceiptFacts, factory: CardFactory
+) -> None:
+    stranger = factory.personalise(holder_id=OTHER_PNR, name=OTHER_NAME)
+    piv = PivSession(InProcessConnection(stranger.card))
+    signature = sign_receipt(piv, receipt_digest(activation), stranger.pin)
+    report = _verify(world, render_receipt(activation, signature=signature))
+    assert _failed(report) == {"signer_other"}
+
+
+def test_signature_over_another_digest_fails(
+    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: PivSession
+) -> None:
+    signature = sign_receipt(piv, "00" * 32, "123456")
+    report = _verify(world, render_receipt(activation, signature=signature))
+    assert _failed(report) == {"signature_bad"}
+
+
+def test_signature_differing_from_the_journalled_one_fails(
+    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: PivSession
+) -> None:
+    _signed_pdf(receipts, activation, piv)  # journals one signature
+    other = receipts.sign(activation, piv, "123456")  # ECDSA: a second, different signature
+    report = _verify(world, render_receipt(activation, signature=other))
+    assert _failed(report) == {"journal_signature_differs"}
+
+
+def test_unsigned_activation_receipt_fails(world: World, activation: ReceiptFacts) -> None:
+    report = _verify(world, render_receipt(activation))
+    assert _failed(report) == {"signature_missing"}
+
+
+def test_unsigned_block_receipt_passes(world: World, receipts: ReceiptService) -> None:
+    world.add_card("SE2000000001")
+    event = world.event("card.blocked", {"serial": "SE2000000001", "reason": "lost"})
+    report = _verify(world, render_receipt(receipts.facts_for_event(event)))
+    assert report.ok
+    assert report.keys()[-1] == "unsigned"
+
+
+def test_receipt_from_another_journal_fails(
+    world: World, activation: ReceiptFacts, tmp_path: Path
+) -> None:
+    elsewhere = make_world(tmp_path / "elsewhere")
+    try:
+        report = verify_receipt(
+            render_receipt(activation), store=elsewhere.store, office_id=OFFICE_ID
+        )
+    finally:
+        elsewhere.store.close()
+    assert _failed(report) == {"event_missing"}
+
+
+def test_not_a_receipt(world: World) -> None:
+    assert _failed(_verify(world, b"%PDF-1.4 nothing")) == {"not_receipt"}
+    assert _failed(_verify(world, b"plain text")) == {"not_receipt"}
