@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing, String
@@ -31,8 +32,8 @@ def reason_text(text: Catalogue, key: str) -> str:
     return _PLACEHOLDER.sub("…", text(key))
 
 
-def _table(header: list[str], rows: list[list[str]]) -> Table:
-    table = Table([header, *rows], repeatRows=1, hAlign="LEFT")
+def _table(header: list[str], rows: list[list[Any]], widths: list[float] | None = None) -> Table:
+    table = Table([header, *rows], repeatRows=1, hAlign="LEFT", colWidths=widths)
     table.setStyle(
         TableStyle(
             [
@@ -115,6 +116,7 @@ def render_day_report(report: DayReport, *, lang: str = "sv") -> bytes:
                 [key, Paragraph(reason_text(text, key), body), str(count)]
                 for key, count in report.refusals
             ],
+            [62 * mm, 90 * mm, 20 * mm],
         )
         if report.refusals
         else none

@@ -24,6 +24,7 @@ def render_gray(pdf: bytes, tmp: Path, dpi: int = 40) -> list[tuple[int, int, by
     """Each page as (width, height, 8-bit gray pixels), rendered by pdftoppm."""
     program = shutil.which("pdftoppm")
     assert program is not None, "pdftoppm missing (Debian package poppler-utils)"
+    tmp.mkdir(parents=True, exist_ok=True)
     source = tmp / "in.pdf"
     source.write_bytes(pdf)
     subprocess.run([program, "-r", str(dpi), "-gray", str(source), str(tmp / "page")], check=True)
@@ -39,3 +40,14 @@ def render_gray(pdf: bytes, tmp: Path, dpi: int = 40) -> list[tuple[int, int, by
 
 def dark_fraction(pixels: bytes) -> float:
     return sum(1 for value in pixels if value < 128) / max(1, len(pixels))
+
+
+def longest_run(pixels: bytes, width: int, low: int, high: int) -> int:
+    """The longest horizontal run of pixels with ``low <= value <= high`` (a bar's fill)."""
+    best = 0
+    for start in range(0, len(pixels), width):
+        run = 0
+        for value in pixels[start : start + width]:
+            run = run + 1 if low <= value <= high else 0
+            best = max(best, run)
+    return best
