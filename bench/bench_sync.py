@@ -348,7 +348,7 @@ def bootstrap_1m(scale: float) -> list[Figure]:
         raw.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    note = f"{count} cards + {count} holders over HTTP, pages of 20000"
+    note = f"{count} cards + {count} holders over HTTP, pages of 50000"
     return [
         Figure("sync.bootstrap_1m", value, "s", baseline, 90.0 * max(scale, 0.01), note=note),
         Figure(

@@ -38,7 +38,8 @@ log = logging.getLogger(__name__)
 CURSOR_KEY = "sync.pull_cursor"
 LAST_OK_KEY = "sync.last_success"
 DEFAULT_BATCH = 500
-DEFAULT_PULL_PAGE = 20_000
+DEFAULT_PULL_PAGE = 50_000
+PULL_CACHE_KIB = 65_536
 MAX_PUSH_ROUNDS = 10_000
 
 _J = JournalRow.__table__  # type: ignore[attr-defined]
@@ -302,21 +303,30 @@ class SyncClient:
     # ------------------------------------------------------------------------ pull
 
     def pull(self, report: RoundReport | None = None) -> RoundReport:
+        """Pull pages until the central has nothing newer; each page and the cursor
+        after it commit together. The next page is fetched while this one is written."""
+        from concurrent.futures import ThreadPoolExecutor
+
         report = report or RoundReport()
         with self.store.unit_of_work() as session:
             cursor = int(_get_state(session, CURSOR_KEY) or 0)
-        while True:
-            answer = self.transport.pull(self.kiosk_id, cursor, self.pull_page)
-            self.online = True
-            changes = answer.get("changes") or []
-            new_cursor = int(answer.get("cursor", cursor))
-            with self.store.unit_of_work() as session:
-                apply_changes(self.store, session, changes)
-                _set_state(session, CURSOR_KEY, str(new_cursor))
-            report.pulled += len(changes)
-            cursor = new_cursor
-            if not answer.get("more"):
-                break
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
+            future = pool.submit(self.transport.pull, self.kiosk_id, cursor, self.pull_page)
+            while True:
+                answer = future.result()
+                self.online = True
+                new_cursor = int(answer.get("cursor", cursor))
+                more = bool(answer.get("more"))
+                if more:
+                    future = pool.submit(
+                        self.transport.pull, self.kiosk_id, new_cursor, self.pull_page
+                    )
+                with self.store.unit_of_work() as session:
+                    report.pulled += apply_page(self.store, session, answer.get("tables") or {})
+                    _set_state(session, CURSOR_KEY, str(new_cursor))
+                cursor = new_cursor
+                if not more:
+                    break
         report.cursor = cursor
         return report
 
@@ -366,149 +376,252 @@ def _set_state(session: Session, key: str, value: str) -> None:
 
 # ------------------------------------------------------------------- applying pulls
 
-
-def _date(value: Any) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) and value else None
+_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
-def _datetime(value: Any, default: datetime) -> datetime:
-    if isinstance(value, str) and value:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return default
+def _iso_date(value: Any) -> str | None:
+    """A ``YYYY-MM-DD`` string as SQLAlchemy stores a ``Date`` on SQLite (validated)."""
+    if not isinstance(value, str) or not value:
+        return None
+    return date.fromisoformat(value).isoformat()
 
 
-def apply_changes(store: Store, session: Session, changes: Iterable[Mapping[str, Any]]) -> None:
-    """Write one page of central changes into the kiosk tables (the central wins).
+class _Writer:
+    """Bulk upserts on the session's own DBAPI connection (inside its transaction):
+    ``INSERT ... ON CONFLICT (key) DO UPDATE`` (SQLite and PostgreSQL), no ORM."""
 
-    Order inside a page: offices, holders, operators, cards, PUK entries, so that
-    foreign keys hold; a card whose holder has not arrived yet gets a placeholder
-    holder that the holder's own change later fills in.
-    """
-    by_entity: dict[str, dict[str, Mapping[str, Any]]] = {}
-    for change in changes:
-        by_entity.setdefault(str(change["entity"]), {})[str(change["key"])] = change["data"]
+    def __init__(self, session: Session) -> None:
+        connection = session.connection()
+        self.dialect = connection.dialect.name
+        self.cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        self.mark = "?" if self.dialect == "sqlite" else "%s"
+        self.sqlite = self.dialect == "sqlite"
+        if self.sqlite:  # bulk pages touch random index pages: keep them in memory
+            self.cursor.execute(f"PRAGMA cache_size = -{PULL_CACHE_KIB}")
+
+    def upsert(
+        self, table: str, key: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        if not rows:
+            return
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
+        self.cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (constant names)
+            f"VALUES ({', '.join([self.mark] * len(columns))}) "
+            f"ON CONFLICT ({key}) DO UPDATE SET {updates}",
+            rows,
+        )
+
+    def insert_missing(
+        self, table: str, key: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        if not rows:
+            return
+        self.cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (constant names)
+            f"VALUES ({', '.join([self.mark] * len(columns))}) ON CONFLICT ({key}) DO NOTHING",
+            rows,
+        )
+
+    def existing(self, table: str, key: str, values: Iterable[str]) -> set[str]:
+        ordered = sorted(set(values))
+        found: set[str] = set()
+        for start in range(0, len(ordered), 900):
+            chunk = ordered[start : start + 900]
+            self.cursor.execute(
+                f"SELECT {key} FROM {table} "  # noqa: S608 (constant names)
+                f"WHERE {key} IN ({', '.join([self.mark] * len(chunk))})",
+                chunk,
+            )
+            found.update(str(row[0]) for row in self.cursor.fetchall())
+        return found
+
+    def stamp(self, moment: datetime) -> Any:
+        return moment.strftime(_SQLITE_DATETIME) if self.sqlite else moment
+
+
+HOLDER_COLUMNS = (
+    "id",
+    "personnummer_enc",
+    "personnummer_idx",
+    "hsa_id",
+    "name_enc",
+    "name_idx",
+    "organisation",
+)
+CARD_COLUMNS = (
+    "serial",
+    "holder_id",
+    "product_number",
+    "state",
+    "shipment_method",
+    "rek_id",
+    "photo_office_id",
+    "photo_date",
+    "order_date",
+    "with_photo",
+    "sis_marked",
+    "assurance_level",
+    "is_reserve",
+    "has_signing_cert",
+    "replaced_by_serial",
+    "blocked_reason",
+    "updated_at",
+)
+OPERATOR_COLUMNS = ("hsa_id", "role", "cert_fingerprint", "name_enc", "office_id", "active")
+
+
+class _Table:
+    """One entity's rows of a pulled page, read by column position (no dicts)."""
+
+    def __init__(self, tables: Mapping[str, Any], entity: str) -> None:
+        table = tables.get(entity) or {"columns": [], "rows": []}
+        self.index = {name: n for n, name in enumerate(table["columns"])}
+        self.rows: list[list[Any]] = table["rows"]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def column(self, name: str) -> int:
+        return self.index[name]
+
+
+def apply_page(store: Store, session: Session, tables: Mapping[str, Any]) -> int:
+    """Write one pulled page into the kiosk tables (the central wins); returns the
+    number of changes. Offices first, then holders, operators, cards and PUK entries,
+    so foreign keys hold; a card whose holder has not arrived yet gets a placeholder
+    holder that the holder's own change fills in later. Personal fields are encrypted
+    with the kiosk's key (aad ``<holder id>:personnummer`` / ``:name``)."""
+    writer = _Writer(session)
     cipher = store.cipher
     now = datetime.now(UTC)
-    holders = by_entity.get("holder", {})
-    cards = by_entity.get("card", {})
-    operators = by_entity.get("operator", {})
-    puks = by_entity.get("puk", {})
-    offices = {str(d.get("office_id")) for d in (*operators.values(), *cards.values())}
-    offices |= {str(d["data"].get("photo_office_id")) for d in cards.values() if d.get("data")}
-    offices.discard("None")
-    offices.discard("")
-    _ensure_offices(session, offices)
+    holders = _Table(tables, "holder")
+    operators = _Table(tables, "operator")
+    cards = _Table(tables, "card")
+    puks = _Table(tables, "puk")
+    orders = _Table(tables, "order")
 
-    holder_rows = [_holder_row(cipher, key, data) for key, data in holders.items()]
-    missing = {
-        str(d["holder_id"])
-        for d in cards.values()
-        if d.get("holder_id") and str(d["holder_id"]) not in holders
-    }
-    if missing:
-        known = _existing(session, _HOLDER.c.id, missing)
-        holder_rows += [_holder_row(cipher, key, {}) for key in missing - known]
-    _upsert(session, _HOLDER, _HOLDER.c.id, "id", holder_rows)
-
-    operator_rows = [
-        {
-            "hsa_id": key,
-            "role": str(d.get("role", "clerk")),
-            "cert_fingerprint": str(d.get("cert_fingerprint") or ""),
-            "name_enc": cipher.encrypt(str(d.get("name") or ""), f"{key}:name".encode()),
-            "office_id": str(d.get("office_id")),
-            "active": bool(d.get("active", True)),
-        }
-        for key, d in operators.items()
-    ]
-    _upsert(session, _OPERATOR, _OPERATOR.c.hsa_id, "hsa_id", operator_rows)
-
-    card_rows = [_card_row(key, d, now) for key, d in cards.items()]
-    card_rows = [r for r in card_rows if r["holder_id"]]
-    _upsert(session, _CARD, _CARD.c.serial, "serial", card_rows)
-
-    puk_rows = [
-        {"card_serial": key, "puk_enc": bytes.fromhex(str(d.get("ciphertext", "")))}
-        for key, d in puks.items()
-    ]
-    _upsert(session, _PUK, _PUK.c.card_serial, "card_serial", puk_rows)
-
-
-def _holder_row(cipher: Any, holder_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    inner = data.get("data") if isinstance(data.get("data"), Mapping) else {}
-    assert isinstance(inner, Mapping)
-    pnr = str(inner.get("personnummer") or "")
-    name = str(inner.get("name") or "")
-    return {
-        "id": holder_id,
-        "personnummer_enc": cipher.encrypt(pnr, f"{holder_id}:personnummer".encode()),
-        "personnummer_idx": cipher.personnummer_index(pnr) if pnr else os.urandom(16),
-        "hsa_id": inner.get("hsa_id"),
-        "name_enc": cipher.encrypt(name, f"{holder_id}:name".encode()),
-        "name_idx": cipher.name_index(name) if name else os.urandom(16),
-        "organisation": str(inner.get("organisation") or ""),
-    }
-
-
-def _card_row(serial: str, d: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    extra = d.get("data") if isinstance(d.get("data"), Mapping) else {}
-    assert isinstance(extra, Mapping)
-    order_date = _date(extra.get("order_date")) or now.date()
-    return {
-        "serial": serial,
-        "holder_id": d.get("holder_id"),
-        "product_number": d.get("product_number"),
-        "state": str(d.get("state")),
-        "shipment_method": str(extra.get("shipment_method") or "a_post"),
-        "rek_id": extra.get("rek_id"),
-        "photo_office_id": extra.get("photo_office_id") or d.get("office_id"),
-        "photo_date": _date(extra.get("photo_date")),
-        "order_date": order_date,
-        "with_photo": bool(extra.get("with_photo", True)),
-        "sis_marked": bool(extra.get("sis_marked", False)),
-        "assurance_level": extra.get("assurance_level"),
-        "is_reserve": bool(extra.get("is_reserve", False)),
-        "has_signing_cert": bool(extra.get("has_signing_cert", True)),
-        "replaced_by_serial": extra.get("replaced_by_serial"),
-        "blocked_reason": extra.get("blocked_reason"),
-        "updated_at": _datetime(extra.get("updated_at"), now),
-    }
-
-
-def _ensure_offices(session: Session, offices: set[str]) -> None:
-    if not offices:
-        return
-    known = _existing(session, _OFFICE.c.id, offices)
-    rows = [{"id": o, "name": o} for o in sorted(offices - known)]
-    if rows:
-        session.execute(insert(_OFFICE), rows)
-
-
-def _existing(session: Session, column: Any, keys: Iterable[str]) -> set[str]:
-    found: set[str] = set()
-    ordered = sorted(keys)
-    for start in range(0, len(ordered), 900):
-        chunk = ordered[start : start + 900]
-        found.update(
-            str(v) for v in session.execute(select(column).where(column.in_(chunk))).scalars()
+    offices: set[str] = set()
+    if len(operators):
+        at = operators.column("office_id")
+        offices.update(str(r[at]) for r in operators.rows if r[at])
+    if len(cards):
+        at, data_at = cards.column("office_id"), cards.column("data")
+        offices.update(str(r[at]) for r in cards.rows if r[at])
+        offices.update(
+            str(r[data_at]["photo_office_id"])
+            for r in cards.rows
+            if isinstance(r[data_at], dict) and r[data_at].get("photo_office_id")
         )
-    return found
+    if offices:
+        writer.insert_missing("offices", "id", ("id", "name"), [(o, o) for o in sorted(offices)])
+
+    holder_rows: list[tuple[Any, ...]] = []
+    if len(holders):
+        key_at, data_at = holders.column("holder_id"), holders.column("data")
+        holder_rows = _holder_rows(cipher, [(str(r[key_at]), r[data_at]) for r in holders.rows])
+    if len(cards):
+        holder_at = cards.column("holder_id")
+        pending = {str(r[holder_at]) for r in cards.rows if r[holder_at]}
+        pending -= {row[0] for row in holder_rows}
+        if pending:
+            missing = pending - writer.existing("holders", "id", pending)
+            holder_rows += _holder_rows(cipher, [(key, None) for key in sorted(missing)])
+    writer.upsert("holders", "id", HOLDER_COLUMNS, holder_rows)
+
+    if len(operators):
+        c = operators.index
+        writer.upsert(
+            "operators",
+            "hsa_id",
+            OPERATOR_COLUMNS,
+            [
+                (
+                    str(r[c["hsa_id"]]),
+                    str(r[c["role"]]),
+                    "",
+                    cipher.encrypt("", f"{r[c['hsa_id']]}:name".encode()),
+                    str(r[c["office_id"]]),
+                    bool(r[c["active"]]),
+                )
+                for r in operators.rows
+            ],
+        )
+
+    if len(cards):
+        writer.upsert("cards", "serial", CARD_COLUMNS, _card_rows(cards, writer.stamp(now), now))
+
+    if len(puks):
+        key_at, text_at = puks.column("serial"), puks.column("ciphertext")
+        writer.upsert(
+            "puk_cache",
+            "card_serial",
+            ("card_serial", "puk_enc"),
+            [(str(r[key_at]), bytes.fromhex(str(r[text_at]))) for r in puks.rows],
+        )
+    return len(holders) + len(operators) + len(cards) + len(puks) + len(orders)
 
 
-def _upsert(
-    session: Session, table: Any, key_column: Any, key_name: str, rows: list[dict[str, Any]]
-) -> None:
-    """Insert new rows in bulk; update the ones that exist (the central wins)."""
-    if not rows:
-        return
-    known = _existing(session, key_column, (r[key_name] for r in rows))
-    fresh = [r for r in rows if r[key_name] not in known]
-    if fresh:
-        session.execute(insert(table), fresh)
-    for row in rows:
-        if row[key_name] in known:
-            values = {k: v for k, v in row.items() if k != key_name}
-            session.execute(update(table).where(key_column == row[key_name]).values(**values))
+def _card_rows(cards: _Table, stamp: Any, now: datetime) -> list[tuple[Any, ...]]:
+    c = cards.index
+    serial_at, holder_at, product_at = c["serial"], c["holder_id"], c["product_number"]
+    state_at, office_at, data_at = c["state"], c["office_id"], c["data"]
+    today = now.date().isoformat()
+    rows = []
+    for r in cards.rows:
+        if not r[holder_at]:
+            continue
+        extra = r[data_at] if isinstance(r[data_at], dict) else {}
+        get = extra.get
+        rows.append(
+            (
+                r[serial_at],
+                r[holder_at],
+                r[product_at],
+                r[state_at],
+                get("shipment_method") or "a_post",
+                get("rek_id"),
+                get("photo_office_id") or r[office_at],
+                _iso_date(get("photo_date")),
+                _iso_date(get("order_date")) or today,
+                bool(get("with_photo", True)),
+                bool(get("sis_marked", False)),
+                get("assurance_level"),
+                bool(get("is_reserve", False)),
+                bool(get("has_signing_cert", True)),
+                get("replaced_by_serial"),
+                get("blocked_reason"),
+                stamp,
+            )
+        )
+    return rows
+
+
+def _holder_rows(cipher: Any, items: Sequence[tuple[str, Any]]) -> list[tuple[Any, ...]]:
+    """Encrypted holder rows; one random draw for all nonces of the page."""
+    nonces = os.urandom(24 * len(items))
+    rows = []
+    for n, (holder_id, data) in enumerate(items):
+        inner = data if isinstance(data, dict) else {}
+        pnr = str(inner.get("personnummer") or "")
+        name = str(inner.get("name") or "")
+        at = 24 * n
+        rows.append(
+            (
+                holder_id,
+                cipher.encrypt_with_nonce(
+                    nonces[at : at + 12], pnr, f"{holder_id}:personnummer".encode()
+                ),
+                cipher.personnummer_index(pnr) if pnr else os.urandom(16),
+                inner.get("hsa_id"),
+                cipher.encrypt_with_nonce(
+                    nonces[at + 12 : at + 24], name, f"{holder_id}:name".encode()
+                ),
+                cipher.name_index(name) if name else os.urandom(16),
+                str(inner.get("organisation") or ""),
+            )
+        )
+    return rows
 
 
 # ---------------------------------------------------------------------------- worker

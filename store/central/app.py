@@ -79,24 +79,21 @@ def build_app(
 
         return await run_in_threadpool(work)
 
-    def pull(request: Request) -> Response:
+    def pull(request: Request) -> Response:  # sync: Starlette runs it in a thread
         kiosk_id = request.query_params.get("kiosk_id", "")
         try:
             cursor = int(request.query_params.get("cursor", "0"))
-            limit = int(request.query_params.get("limit", "10000"))
+            limit = int(request.query_params.get("limit", "20000"))
         except ValueError:
             return _error(400, "bad_request", "cursor and limit are integers")
         try:
             authorise(request, kiosk_id)
-            answer = service.pull(kiosk_id, cursor, limit)
+            text = service.pull_json(kiosk_id, cursor, limit)
         except UnknownKioskError:
             return _error(403, "unknown_kiosk", "kiosk not registered")
         except WrongKioskCertificateError:
             return _error(403, "wrong_certificate", "certificate not registered for kiosk")
-        return Response(
-            json.dumps(answer.to_dict(), separators=(",", ":"), ensure_ascii=False),
-            media_type="application/json",
-        )
+        return Response(text, media_type="application/json")
 
     def head(request: Request) -> Response:
         kiosk_id = request.query_params.get("kiosk_id", "")

@@ -11,6 +11,7 @@ commit (connection cut before the kiosk heard the answer) hits the unique
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -471,7 +472,6 @@ class CentralService:
         if not self._postgres:
             conn.execute(insert(EVENT), rows)
             return
-        import json
 
         columns = (*SIGNED_FIELDS, "received_at", "status", "reason", "linked")
         driver = conn.connection.driver_connection
@@ -561,38 +561,91 @@ class CentralService:
 
     # -------------------------------------------------------------------------- pull
 
-    def pull(self, kiosk_id: str, cursor: int, limit: int = 10_000) -> PullAnswer:
-        """Changes for the kiosk's office after ``cursor``, oldest first."""
+    def pull_json(self, kiosk_id: str, cursor: int, limit: int = 20_000) -> str:
+        """Changes for the kiosk's office after ``cursor`` as the wire JSON text.
+
+        ``{"cursor", "more", "tables": {entity: {"columns": [...], "rows": [[...]]}}}``.
+        The upper bound is the committed change counter: every change id up to it is
+        committed (ids are allocated under the counter row lock until commit), so the
+        new cursor never passes a change that is not visible yet. Each table gives at
+        most ``limit`` rows; when a table has more, the page ends at the smallest
+        ``limit``-th change id among the full tables. The database builds the row
+        arrays itself (json_agg / json_group_array), so a page costs no Python per row.
+        """
         kiosk = self._kiosk(kiosk_id)
         office = str(kiosk["office_id"])
         limit = max(1, min(limit, MAX_PULL))
-        sources: list[tuple[str, Table, str, Any]] = [
-            ("card", CARD, "serial", CARD.c.office_id == office),
-            ("holder", HOLDER, "holder_id", HOLDER.c.office_id == office),
-            ("order", ORDER, "order_id", ORDER.c.office_id == office),
-            ("operator", OPERATOR, "hsa_id", None),
-            ("puk", PUK, "serial", PUK.c.office_id == office),
-        ]
-        changes: list[Change] = []
         with self.engine.connect() as conn:
-            for entity, table, key_name, condition in sources:
-                query = select(table).where(table.c.change_id > cursor)
-                if condition is not None:
-                    query = query.where(condition)
-                query = query.order_by(table.c.change_id).limit(limit + 1)
-                for row in conn.execute(query):
-                    data = dict(row._mapping)
-                    key = str(data.pop(key_name))
-                    change_id = int(data.pop("change_id"))
-                    changes.append(Change(change_id, entity, key, data))
+            high = int(
+                conn.execute(
+                    select(COUNTER.c.value).where(COUNTER.c.name == CHANGE_COUNTER)
+                ).scalar_one()
+            )
+            cut: int | None = None
+            for entity, _columns in PULL_TABLES:
+                table_name = PULL_TABLE_NAMES[entity]
+                where = self._pull_where(entity)
+                row = conn.exec_driver_sql(
+                    f"SELECT change_id FROM {table_name} WHERE {where} "  # noqa: S608 (constant names)
+                    f"ORDER BY change_id LIMIT 1 OFFSET {limit - 1}",
+                    self._pull_params(cursor, high, office),
+                ).first()
+                if row is not None:
+                    cut = int(row[0]) if cut is None else min(cut, int(row[0]))
+            upper = high if cut is None else cut
+            parts: list[str] = []
+            for entity, columns in PULL_TABLES:
+                table_name = PULL_TABLE_NAMES[entity]
+                where = self._pull_where(entity)
+                text = conn.exec_driver_sql(
+                    self._pull_rows_sql(table_name, columns, where),
+                    self._pull_params(cursor, upper, office),
+                ).scalar_one()
+                parts.append(
+                    f'"{entity}":{{"columns":{json.dumps(list(columns))},"rows":{text or "[]"}}}'
+                )
+        new_cursor = max(cursor, upper)
+        more = "true" if cut is not None else "false"
+        return f'{{"cursor":{new_cursor},"more":{more},"tables":{{{",".join(parts)}}}}}'
+
+    def _pull_where(self, entity: str) -> str:
+        mark = "%(" if self._postgres else ":"
+        end = ")s" if self._postgres else ""
+        where = f"change_id > {mark}low{end} AND change_id <= {mark}high{end}"
+        if entity != "operator":
+            where += f" AND office_id = {mark}office{end}"
+        return where
+
+    @staticmethod
+    def _pull_params(low: int, high: int, office: str) -> dict[str, Any]:
+        return {"low": low, "high": high, "office": office}
+
+    def _pull_rows_sql(self, table_name: str, columns: Sequence[str], where: str) -> str:
+        names = ", ".join(columns)
+        if self._postgres:
+            return (
+                f"SELECT coalesce(json_agg(json_build_array({names}) ORDER BY change_id), "  # noqa: S608
+                f"'[]')::text FROM {table_name} WHERE {where}"
+            )
+        values = ", ".join("json(data)" if c == "data" else c for c in columns)
+        return (
+            f"SELECT json_group_array(json_array({values})) FROM "  # noqa: S608 (constant names)
+            f"(SELECT {names} FROM {table_name} WHERE {where} ORDER BY change_id)"
+        )
+
+    def pull(self, kiosk_id: str, cursor: int, limit: int = 20_000) -> PullAnswer:
+        """:meth:`pull_json` decoded into :class:`Change` objects, oldest first."""
+        page = json.loads(self.pull_json(kiosk_id, cursor, limit))
+        changes: list[Change] = []
+        for entity, table in page["tables"].items():
+            columns = table["columns"]
+            for values in table["rows"]:
+                data = dict(zip(columns, values, strict=True))
+                change_id = int(data.pop("change_id"))
+                key = str(data.pop(columns[1]))
+                changes.append(Change(change_id, entity, key, data))
         changes.sort(key=lambda c: c.change_id)
-        more = len(changes) > limit
-        changes = changes[:limit]
-        if more:
-            new_cursor = changes[-1].change_id
-        else:
-            new_cursor = max(cursor, changes[-1].change_id if changes else cursor)
-        return PullAnswer(new_cursor, more, changes)
+        return PullAnswer(int(page["cursor"]), bool(page["more"]), changes)
 
     # ----------------------------------------------------------------------- helpers
 
@@ -706,6 +759,21 @@ class CentralService:
         )
         return {int(r.seq): (str(r.prev_hash), str(r.hash)) for r in rows}
 
+
+PULL_TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("holder", ("change_id", "holder_id", "office_id", "data")),
+    ("operator", ("change_id", "hsa_id", "role", "office_id", "active")),
+    ("card", ("change_id", "serial", "office_id", "holder_id", "product_number", "state", "data")),
+    ("order", ("change_id", "order_id", "office_id", "card_serial", "data")),
+    ("puk", ("change_id", "serial", "office_id", "ciphertext")),
+)
+PULL_TABLE_NAMES = {
+    "holder": "central_holder",
+    "operator": "central_operator",
+    "card": "central_card",
+    "order": "central_order",
+    "puk": "central_puk_entry",
+}
 
 SIGNED_FIELDS = (
     "event_id",

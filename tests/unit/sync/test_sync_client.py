@@ -20,7 +20,7 @@ from store.sync_client import (
     RoundReport,
     SyncClient,
     SyncWorker,
-    apply_changes,
+    apply_page,
 )
 from tests.integration.postgres_fixture import free_port
 
@@ -101,70 +101,54 @@ def test_worker_runs_a_round_at_once_on_sync_now(client: SyncClient) -> None:
     assert all(not r.online for r in reports)
 
 
-def test_apply_changes_writes_kiosk_tables_and_the_central_wins(store: Store) -> None:
-    changes = [
-        {
-            "change_id": 1,
-            "entity": "operator",
-            "key": "CLK",
-            "data": {"role": "clerk", "office_id": "KK-SOLNA", "active": True},
-        },
-        {
-            "change_id": 2,
-            "entity": "card",
-            "key": "S1",
-            "data": {
-                "office_id": "KK-SOLNA",
-                "holder_id": "H1",
-                "product_number": "701",
-                "state": "shipped",
-                "data": {"order_date": "2026-10-01"},
-            },
-        },
-        {
-            "change_id": 3,
-            "entity": "holder",
-            "key": "H1",
-            "data": {
-                "office_id": "KK-SOLNA",
-                "data": {"personnummer": "198001019876", "name": "Anna Test"},
-            },
-        },
-        {
-            "change_id": 4,
-            "entity": "puk",
-            "key": "S1",
-            "data": {"office_id": "KK-SOLNA", "ciphertext": "00ff"},
-        },
-    ]
+def _page(**tables: tuple[tuple[str, ...], list[list[object]]]) -> dict[str, object]:
+    return {name: {"columns": list(cols), "rows": rows} for name, (cols, rows) in tables.items()}
+
+
+CARD_COLS = ("change_id", "serial", "office_id", "holder_id", "product_number", "state", "data")
+
+
+def test_apply_page_writes_kiosk_tables_and_the_central_wins(store: Store) -> None:
+    first = _page(
+        operator=(
+            ("change_id", "hsa_id", "role", "office_id", "active"),
+            [[1, "CLK", "clerk", "KK-SOLNA", True]],
+        ),
+        card=(
+            CARD_COLS,
+            [[2, "S1", "KK-SOLNA", "H1", "701", "shipped", {"order_date": "2026-10-01"}]],
+        ),
+        holder=(
+            ("change_id", "holder_id", "office_id", "data"),
+            [[3, "H1", "KK-SOLNA", {"personnummer": "198001019876", "name": "Anna Test"}]],
+        ),
+        puk=(("change_id", "serial", "office_id", "ciphertext"), [[4, "S1", "KK-SOLNA", "00ff"]]),
+    )
     with store.unit_of_work() as session:
-        apply_changes(store, session, changes)
-    with store.unit_of_work() as session:
-        apply_changes(
-            store,
-            session,
+        assert apply_page(store, session, first) == 4
+    # a card whose holder arrives in a later page gets a placeholder holder first
+    later = _page(
+        card=(
+            CARD_COLS,
             [
-                {
-                    "change_id": 5,
-                    "entity": "card",
-                    "key": "S1",
-                    "data": {
-                        "office_id": "KK-SOLNA",
-                        "holder_id": "H1",
-                        "product_number": "701",
-                        "state": "blocked",
-                        "data": {},
-                    },
-                }
+                [5, "S1", "KK-SOLNA", "H1", "701", "blocked", {"order_date": "2026-10-01"}],
+                [6, "S2", "KK-SOLNA", "H2", "511", "active", {}],
             ],
         )
+    )
     with store.unit_of_work() as session:
-        card = session.execute(select(Card)).scalar_one()
-        holder = session.execute(select(Holder)).scalar_one()
+        apply_page(store, session, later)
+    with store.unit_of_work() as session:
+        cards = {c.serial: c for c in session.execute(select(Card)).scalars()}
+        holders = {h.id: h for h in session.execute(select(Holder)).scalars()}
         operator = session.execute(select(Operator)).scalar_one()
         puk = session.execute(select(PukCache)).scalar_one()
-        assert (card.serial, card.state, card.holder_id) == ("S1", "blocked", "H1")
+        assert (cards["S1"].state, cards["S1"].holder_id) == ("blocked", "H1")
+        assert cards["S1"].order_date.isoformat() == "2026-10-01"
+        assert cards["S2"].holder_id == "H2" and set(holders) == {"H1", "H2"}
+        holder = holders["H1"]
         assert holder.personnummer_idx == store.cipher.personnummer_index("198001019876")
         assert b"198001019876" not in holder.personnummer_enc
+        assert store.cipher.decrypt(holder.name_enc, b"H1:name") == "Anna Test"
         assert (operator.hsa_id, operator.role) == ("CLK", "clerk")
         assert puk.puk_enc == b"\x00\xff"
