@@ -10,6 +10,7 @@ nothing about a customer stays on any screen.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -63,8 +64,22 @@ class KioskApp(App[int]):
         self._work_mode = False
         self.title = ctx.catalogue("app.title")
         self.set_reactive(KioskApp.status, StatusSnapshot(office=ctx.office_id))
+        self._translate_app_bindings()
+        self.bind("ctrl+l", "lock", show=False)  # everywhere, shown where the footer has room
         if ctx.demo_mode:
             self.bind("f9", "device_panel", description=ctx.catalogue("ui.key.devices"))
+
+    def _translate_app_bindings(self) -> None:
+        """Textual's own app bindings get catalogue texts; the palette key shows."""
+        texts = {"command_palette": ("ui.key.palette", True), "quit": ("ui.key.quit", False)}
+        for key, bindings in self._bindings.key_to_bindings.items():
+            for index, binding in enumerate(bindings):
+                if binding.action in texts:
+                    text_key, show = texts[binding.action]
+                    bindings[index] = dataclasses.replace(
+                        binding, description=self.ctx.catalogue(text_key), show=show
+                    )
+            self._bindings.key_to_bindings[key] = bindings
 
     # --- start-up ------------------------------------------------------------------------
 

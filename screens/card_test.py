@@ -79,7 +79,7 @@ class CardTestScreen(KioskScreen):
         )
         with VerticalScroll():
             yield Static("", id="test-report")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#test-pin", Input).focus()

@@ -51,7 +51,7 @@ class DevicePanel(KioskModal):
                     id="panel-documents",
                 )
             yield Static(self.t("ui.panel.help"), id="panel-message")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#panel-cards", OptionList).border_title = self.t("ui.panel.cards")

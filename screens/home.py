@@ -22,7 +22,6 @@ class HomeScreen(KioskScreen):
         ("f3", "app.open_lookup", "ui.key.lookup"),
         ("f7", "app.open_card_test", "ui.key.card_test"),
         ("ctrl+l", "app.lock", "ui.key.lock"),
-        ("ctrl+p", "app.command_palette", "ui.key.palette"),
     )
 
     def compose(self) -> ComposeResult:
@@ -32,4 +31,4 @@ class HomeScreen(KioskScreen):
         with Vertical(id="home-box"):
             yield Static(self.t("ui.home.title", name=name), id="home-title")
             yield Static(self.t("ui.home.menu"), id="home-menu")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)

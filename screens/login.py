@@ -24,10 +24,7 @@ class LoginScreen(KioskScreen):
     LoginScreen #login-message { padding-top: 1; }
     LoginScreen #login-message.refused { color: $error; text-style: bold; }
     """
-    KEYS: ClassVar[tuple[KeySpec, ...]] = (
-        ("ctrl+p", "app.command_palette", "ui.key.palette"),
-        ("ctrl+q", "app.quit", "ui.key.quit"),
-    )
+    KEYS: ClassVar[tuple[KeySpec, ...]] = ()
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.ctx.catalogue)
@@ -42,7 +39,7 @@ class LoginScreen(KioskScreen):
                 restrict=r"[0-9]*",
             )
             yield Static(self.t("ui.login.hint_idle"), id="login-message")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#pin", Input).focus()

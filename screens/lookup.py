@@ -95,7 +95,6 @@ class LookupScreen(KioskScreen):
         ("escape", "app.go_home", "ui.key.back"),
         ("f2", "visit_for_selected", "ui.key.visit_for_holder"),
         ("ctrl+l", "app.lock", "ui.key.lock"),
-        ("ctrl+p", "app.command_palette", "ui.key.palette"),
     )
 
     def __init__(self, ctx: UiContext, *, initial_query: str = "") -> None:
@@ -114,7 +113,7 @@ class LookupScreen(KioskScreen):
         yield table
         with VerticalScroll(id="detail-scroll"):
             yield Static("", id="detail")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         query = self.query_one("#query", Input)

@@ -58,7 +58,7 @@ class ManualEntryScreen(KioskModal):
                         value="SWE" if name == "country" else "",
                     )
             yield Static("", id="manual-message")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#kind", Select).focus()

@@ -36,13 +36,6 @@ class StatusBar(Static):
             self.update(render_status(self._t, snapshot))
 
 
-def _reader(t: Catalogue, label_key: str, state: str) -> Text:
-    styles = {"card": "bold green", "empty": "", "missing": "bold red", "unknown": "dim"}
-    return Text.assemble(
-        (t(label_key) + ": ", "dim"), (t(f"ui.status.reader.{state}"), styles.get(state, ""))
-    )
-
-
 def render_status(t: Catalogue, s: StatusSnapshot) -> Text:
     if s.operator:
         who = Text.assemble((s.operator, "bold"), " (", t(f"ui.role.{s.role or 'clerk'}"), ")")
@@ -55,25 +48,27 @@ def render_status(t: Catalogue, s: StatusSnapshot) -> Text:
         else Text(t("ui.status.offline"), style="bold yellow")
     )
     line1 = Text.assemble(
-        who,
-        " │ ",
-        s.office,
-        " │ ",
-        online,
-        " │ ",
-        t("ui.status.events", count=f.waiting_events),
+        who, " │ ", s.office, " │ ", online, " │ ", t("ui.status.events", count=f.waiting_events)
     )
+    styles = {"card": "bold green", "ok": "bold green", "missing": "bold red", "unknown": "dim"}
     blocks = Text(
         t("ui.status.blocks", count=f.waiting_blocks, age=format_age(f.oldest_block_age_seconds)),
         style="bold red" if f.waiting_blocks else "",
     )
     line2 = Text.assemble(
-        _reader(t, "ui.status.operator_reader", s.operator_reader),
-        "  ",
-        _reader(t, "ui.status.customer_reader", s.customer_reader),
-        "  ",
-        (t("ui.status.scanner") + ": ", "dim"),
-        (t(f"ui.status.scanner.{s.scanner}"), "bold red" if s.scanner == "missing" else ""),
+        t("ui.status.readers"),
+        ": ",
+        t("ui.status.operator_reader"),
+        " ",
+        (t(f"ui.status.reader.{s.operator_reader}"), styles.get(s.operator_reader, "")),
+        ", ",
+        t("ui.status.customer_reader"),
+        " ",
+        (t(f"ui.status.reader.{s.customer_reader}"), styles.get(s.customer_reader, "")),
+        " │ ",
+        t("ui.status.scanner"),
+        " ",
+        (t(f"ui.status.scanner.{s.scanner}"), styles.get(s.scanner, "")),
         " │ ",
         blocks,
     )

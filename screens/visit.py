@@ -45,7 +45,6 @@ class VisitScreen(KioskScreen):
         ("f7", "app.open_card_test", "ui.key.card_test"),
         ("f8", "app.open_lookup", "ui.key.lookup"),
         ("f10", "app.end_visit", "ui.key.end_visit"),
-        ("ctrl+l", "app.lock", "ui.key.lock"),
     )
 
     def __init__(self, ctx: UiContext, visit: Visit) -> None:
@@ -62,7 +61,7 @@ class VisitScreen(KioskScreen):
             yield Static(id="likeness", classes="section")
             yield Static(id="card", classes="section")
             yield Static(id="visit-message", classes="section")
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self.refresh_view()

@@ -1,0 +1,64 @@
+"""Activation (R2): the card the holder brought, checked and activated."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Input, Static
+
+from kiosk.i18n import Catalogue
+from kiosk.services.workflows.activation import ActivationCheck, ActivationService
+from kiosk.services.workflows.common import Done, VisitContext
+from screens.workflows.base import WorkflowScreen
+
+
+class ActivationScreen(WorkflowScreen):
+    """Enter: check the card; Ctrl+S: activate. Dismisses with ``Done`` or None."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        service: ActivationService,
+        visit: VisitContext,
+        serial: str | None = None,
+    ) -> None:
+        super().__init__(catalogue)
+        self.service = service
+        self.visit = visit
+        self.initial_serial = serial or ""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(self.t("workflows.activation.title"), classes="wf-title")
+            yield Static(self.t("workflows.activation.info"), classes="wf-info")
+            yield Input(
+                self.initial_serial, id="serial", placeholder=self.t("workflows.field.serial")
+            )
+            yield Static(id="wf-message", classes="wf-message")
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#serial", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        serial = self.value("#serial")
+        if serial:
+            self.run_io(lambda: self.service.check(self.visit, serial), self._checked)
+
+    def _checked(self, check: ActivationCheck) -> None:
+        self.busy = False
+        if check.decision.refusal is not None:
+            self.refuse(check.decision.refusal)
+        else:
+            self.show(self.t("workflows.activation.may_activate", serial=check.serial))
+
+    def submit(self) -> None:
+        serial = self.value("#serial")
+        if not serial:
+            self.show(self.t("workflows.field.serial_missing"), refused=True)
+            return
+        self.run_io(lambda: self.service.activate(self.visit, serial), self._activated)
+
+    def _activated(self, done: Done) -> None:
+        self.finished(done, self.t("workflows.activation.done", serial=done.serial))

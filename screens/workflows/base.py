@@ -1,0 +1,141 @@
+"""Shared parts of the workflow screens: translated bindings, a message line, workers."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, TypeVar
+
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from kiosk.domain.decisions import Notice
+from kiosk.i18n import Catalogue
+
+T = TypeVar("T")
+KeySpec = tuple[str, str, str]  # keys, action, catalogue key of the description
+
+PIN_PATTERN = r"[0-9]*"
+
+
+def pin_input(input_id: str, placeholder: str, *, max_length: int = 8) -> Input:
+    """A masked code field: never echoed, digits only; its value is cleared after use."""
+    return Input(
+        password=True,
+        id=input_id,
+        placeholder=placeholder,
+        max_length=max_length,
+        restrict=PIN_PATTERN,
+    )
+
+
+class WorkflowScreen(ModalScreen[Any]):
+    """Base of the workflow dialogs: Escape leaves, Ctrl+S runs the step."""
+
+    DEFAULT_CSS = """
+    WorkflowScreen { align: center middle; }
+    WorkflowScreen > VerticalScroll {
+        width: 76; height: auto; max-height: 22; border: round $accent; padding: 0 1;
+        background: $surface;
+    }
+    WorkflowScreen .wf-title { text-style: bold; }
+    WorkflowScreen .wf-info { height: auto; color: $text-muted; }
+    WorkflowScreen Input { width: 40; }
+    WorkflowScreen .wf-message { height: auto; padding-top: 1; }
+    WorkflowScreen .wf-message.refused { color: $error; text-style: bold; }
+    WorkflowScreen .wf-message.done { color: $success; text-style: bold; }
+    """
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (
+        ("escape", "close", "workflows.key.close"),
+        ("ctrl+s", "submit", "workflows.key.submit"),
+    )
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        super().__init__()
+        self.catalogue = catalogue
+        self.busy = False
+        self.result: Any = None
+        for keys, action, description_key in self.KEYS:
+            self._bindings.bind(keys, action, catalogue(description_key))
+
+    def t(self, key: str, **params: Any) -> str:
+        return self.catalogue(key, **params)
+
+    def notices(self, notices: Iterable[Notice]) -> str:
+        return "\n".join(self.t(n.key, **dict(n.params)) for n in notices)
+
+    def show(self, text: str, *, refused: bool = False, done: bool = False) -> None:
+        message = self.query_one("#wf-message", Static)
+        message.update(text)
+        message.set_class(refused, "refused")
+        message.set_class(done, "done")
+
+    def refuse(self, exc: BaseException) -> None:
+        self.busy = False
+        self.show(self.catalogue.error(exc), refused=True)
+
+    def value(self, selector: str) -> str:
+        return self.query_one(selector, Input).value.strip()
+
+    def take(self, *selectors: str) -> list[str]:
+        """Read code fields and clear them at once (a PIN or PUK stays nowhere)."""
+        values = []
+        for selector in selectors:
+            field = self.query_one(selector, Input)
+            values.append(field.value)
+            field.value = ""
+        return values
+
+    def run_io(
+        self,
+        fn: Callable[[], T],
+        done: Callable[[T], None],
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """``fn`` in a thread worker; the answer comes back on the event loop."""
+        self.busy = True
+        on_error = failed or self.refuse
+
+        def deliver(callback: Callable[[Any], None], value: Any) -> None:
+            if self.is_attached:
+                callback(value)
+
+        def post(callback: Callable[[Any], None], value: Any) -> None:
+            with contextlib.suppress(RuntimeError):  # the app is shutting down
+                self.app.call_from_thread(deliver, callback, value)
+
+        def job() -> None:
+            try:
+                result = fn()
+            except Exception as exc:
+                post(on_error, exc)
+                return
+            post(done, result)
+
+        self.run_worker(job, thread=True, group="workflow", exclusive=True, exit_on_error=False)
+
+    def action_close(self) -> None:
+        self.dismiss(self.result)
+
+    def action_submit(self) -> None:
+        if not self.busy:
+            self.submit()
+
+    def submit(self) -> None:  # pragma: no cover - each screen overrides it
+        raise NotImplementedError
+
+    def finished(self, result: Any, text: str) -> None:
+        """Show the outcome; the clerk closes with Escape (the result goes with it)."""
+        self.busy = False
+        self.result = result
+        self.show(f"{text}\n{self.t('workflows.close_hint')}", done=True)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field; on the last one it runs the step."""
+        event.stop()
+        fields = [field for field in self.query(Input) if field.display]
+        index = fields.index(event.input) if event.input in fields else len(fields) - 1
+        if index + 1 < len(fields):
+            fields[index + 1].focus()
+        else:
+            self.action_submit()

@@ -1,0 +1,125 @@
+"""Name change (R10) and return (R11): dates, deadlines and the keep-card exception."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Checkbox, Footer, Input, Static
+
+from kiosk.i18n import Catalogue
+from kiosk.services.workflows.common import Done, Operator
+from kiosk.services.workflows.deadlines import DeadlineDone
+from kiosk.services.workflows.name_change import NameChangeService
+from kiosk.services.workflows.returns import ReturnService
+from screens.workflows.base import KeySpec, WorkflowScreen
+
+
+def parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+class NameChangeScreen(WorkflowScreen):
+    """The day the holder changed name; the old card must be replaced within 3 months."""
+
+    def __init__(
+        self, catalogue: Catalogue, service: NameChangeService, operator: Operator, serial: str
+    ) -> None:
+        super().__init__(catalogue)
+        self.service = service
+        self.operator = operator
+        self.serial = serial
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(
+                self.t("workflows.name_change.title", serial=self.serial), classes="wf-title"
+            )
+            yield Static(self.t("workflows.name_change.info"), classes="wf-info")
+            yield Input(id="date", placeholder=self.t("workflows.field.date"))
+            yield Static(id="wf-message", classes="wf-message")
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#date", Input).focus()
+
+    def submit(self) -> None:
+        day = parse_date(self.value("#date"))
+        if day is None:
+            self.show(self.t("workflows.field.date_invalid"), refused=True)
+            return
+        self.run_io(lambda: self.service.record(self.operator, self.serial, day), self._done)
+
+    def _done(self, done: DeadlineDone) -> None:
+        due = done.due.isoformat() if done.due else "-"
+        self.finished(done, self.t("workflows.name_change.done", serial=done.serial, due=due))
+
+
+class ReturnScreen(WorkflowScreen):
+    """Ctrl+S: the card is handed back now (or kept, with a reason). F2: record the
+    end of employment only (the card is due within three months)."""
+
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (
+        *WorkflowScreen.KEYS,
+        ("f2", "record_end", "workflows.key.record_end"),
+    )
+    DEFAULT_CSS = """
+    ReturnScreen Checkbox { height: auto; border: none; padding: 0; }
+    """
+
+    def __init__(
+        self, catalogue: Catalogue, service: ReturnService, operator: Operator, serial: str
+    ) -> None:
+        super().__init__(catalogue)
+        self.service = service
+        self.operator = operator
+        self.serial = serial
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(self.t("workflows.return.title", serial=self.serial), classes="wf-title")
+            yield Static(self.t("workflows.return.info"), classes="wf-info")
+            yield Input(id="date", placeholder=self.t("workflows.field.end_date"))
+            yield Checkbox(self.t("workflows.return.keep"), id="keep")
+            yield Input(id="reason", placeholder=self.t("workflows.field.keep_reason"))
+            yield Static(id="wf-message", classes="wf-message")
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#date", Input).focus()
+
+    def action_record_end(self) -> None:
+        if self.busy:
+            return
+        day = parse_date(self.value("#date"))
+        if day is None:
+            self.show(self.t("workflows.field.date_invalid"), refused=True)
+            return
+        self.run_io(lambda: self.service.record_end(self.operator, self.serial, day), self._end)
+
+    def _end(self, done: DeadlineDone) -> None:
+        due = done.due.isoformat() if done.due else "-"
+        self.finished(done, self.t("workflows.return.end_done", serial=done.serial, due=due))
+
+    def submit(self) -> None:
+        keep = self.query_one("#keep", Checkbox).value
+        reason = self.value("#reason") if keep else None
+        self.run_io(
+            lambda: self.service.take_back(
+                self.operator, self.serial, keep_card=keep, keep_reason=reason
+            ),
+            self._taken,
+        )
+
+    def _taken(self, done: Done) -> None:
+        key = (
+            "workflows.return.done"
+            if done.state and done.state.value == "returned"
+            else ("workflows.return.kept")
+        )
+        self.finished(done, self.t(key, serial=done.serial))

@@ -1,0 +1,53 @@
+"""PIN change with the current PIN (R8); the new PIN typed twice on masked fields."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Input, Static
+
+from kiosk.i18n import Catalogue
+from kiosk.services.workflows.common import Done, VisitContext
+from kiosk.services.workflows.pin_change import PinChangeService
+from screens.workflows.base import WorkflowScreen, pin_input
+
+
+class PinChangeScreen(WorkflowScreen):
+    def __init__(
+        self, catalogue: Catalogue, service: PinChangeService, visit: VisitContext, serial: str
+    ) -> None:
+        super().__init__(catalogue)
+        self.service = service
+        self.visit = visit
+        self.serial = serial
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(
+                self.t("workflows.pin_change.title", serial=self.serial), classes="wf-title"
+            )
+            yield Static(self.t("workflows.pin_change.info"), classes="wf-info")
+            yield pin_input("current-pin", self.t("workflows.field.current_pin"))
+            yield pin_input("new-pin", self.t("workflows.field.new_pin"))
+            yield pin_input("repeat-pin", self.t("workflows.field.repeat_pin"))
+            yield Static(id="wf-message", classes="wf-message")
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#current-pin", Input).focus()
+
+    def submit(self) -> None:
+        current, new_pin, repeated = self.take("#current-pin", "#new-pin", "#repeat-pin")
+        self.show(self.t("workflows.pin_change.working"))
+        self.run_io(
+            lambda: self.service.change_pin(self.visit, self.serial, current, new_pin, repeated),
+            self._changed,
+            self._refused,
+        )
+
+    def _changed(self, done: Done) -> None:
+        self.finished(done, self.t("workflows.pin_change.done", serial=done.serial))
+
+    def _refused(self, exc: BaseException) -> None:
+        self.refuse(exc)
+        self.query_one("#current-pin", Input).focus()

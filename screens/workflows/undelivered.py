@@ -1,0 +1,78 @@
+"""A card that has not arrived: reorder date and reorder (R3), or Rek-id tracing (R4)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Input, Static
+
+from kiosk.i18n import Catalogue
+from kiosk.services.workflows.common import Operator
+from kiosk.services.workflows.undelivered import ReorderDone, UndeliveredService, UndeliveredView
+from screens.workflows.base import WorkflowScreen
+
+
+class UndeliveredScreen(WorkflowScreen):
+    """Enter: look the card up; Ctrl+S: order a new card (A-post, from the reorder date)."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        service: UndeliveredService,
+        operator: Operator,
+        serial: str | None = None,
+    ) -> None:
+        super().__init__(catalogue)
+        self.service = service
+        self.operator = operator
+        self.initial_serial = serial or ""
+        self.view: UndeliveredView | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(self.t("workflows.undelivered.title"), classes="wf-title")
+            yield Input(
+                self.initial_serial, id="serial", placeholder=self.t("workflows.field.serial")
+            )
+            yield Static(id="shipment", classes="wf-info")
+            yield Static(id="wf-message", classes="wf-message")
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#serial", Input).focus()
+        if self.initial_serial:
+            self._look_up()
+
+    def _look_up(self) -> None:
+        serial = self.value("#serial")
+        if serial:
+            self.run_io(lambda: self.service.view(serial), self._viewed)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._look_up()
+
+    def _viewed(self, view: UndeliveredView) -> None:
+        self.busy = False
+        self.view = view
+        kind = self.t(f"workflows.undelivered.shipment.{view.shipment.value}")
+        self.query_one("#shipment", Static).update(f"{kind}\n{self.notices(view.notices)}")
+        if view.reorder is not None and view.reorder.allowed:
+            self.show(self.t("workflows.undelivered.may_reorder"))
+        elif view.reorder is not None and view.reorder.refusal is not None:
+            self.refuse(view.reorder.refusal)
+        else:
+            self.show("")
+
+    def submit(self) -> None:
+        serial = self.value("#serial")
+        if not serial:
+            self.show(self.t("workflows.field.serial_missing"), refused=True)
+            return
+        self.run_io(lambda: self.service.reorder(self.operator, serial), self._reordered)
+
+    def _reordered(self, done: ReorderDone) -> None:
+        self.finished(
+            done,
+            self.t("workflows.undelivered.done", serial=done.serial, new_serial=done.new_serial),
+        )

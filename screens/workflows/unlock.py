@@ -1,0 +1,142 @@
+"""PIN unlock (R7): in person for 7xx (PUK from the cache), code letter for 5xx/6xx/none.
+
+The holder types the new PIN twice (and the code-letter PUK) on masked fields; nothing
+typed is echoed, kept or logged. A card whose PUK is blocked cannot be saved: the screen
+says so and offers a block (Ctrl+B) and a replacement order (Ctrl+R).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Input, Static
+
+from kiosk.i18n import Catalogue
+from kiosk.services.workflows.blocking import BlockingService
+from kiosk.services.workflows.common import Done, VisitContext
+from kiosk.services.workflows.errors import CardCannotBeSaved
+from kiosk.services.workflows.unlock import UnlockPlan, UnlockService
+from screens.workflows.base import KeySpec, WorkflowScreen, pin_input
+
+
+class UnlockScreen(WorkflowScreen):
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (
+        *WorkflowScreen.KEYS,
+        ("ctrl+o", "order", "workflows.key.order_codes"),
+        ("ctrl+b", "block", "workflows.key.block"),
+        ("ctrl+r", "replacement", "workflows.key.replacement"),
+    )
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        service: UnlockService,
+        visit: VisitContext,
+        serial: str,
+        *,
+        blocking: BlockingService | None = None,
+    ) -> None:
+        super().__init__(catalogue)
+        self.service = service
+        self.visit = visit
+        self.serial = serial
+        self.blocking = blocking
+        self.plan: UnlockPlan | None = None
+        self.cannot_be_saved = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(self.t("workflows.unlock.title", serial=self.serial), classes="wf-title")
+            yield Static(id="plan", classes="wf-info")
+            yield pin_input("puk", self.t("workflows.field.puk"))
+            yield pin_input("new-pin", self.t("workflows.field.new_pin"))
+            yield pin_input("repeat-pin", self.t("workflows.field.repeat_pin"))
+            yield Static(id="wf-message", classes="wf-message")
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self.run_io(lambda: self.service.plan(self.visit, self.serial), self._planned)
+
+    def _planned(self, plan: UnlockPlan) -> None:
+        self.busy = False
+        self.plan = plan
+        how = "in_person" if plan.in_person else "code_letter"
+        text = self.t(f"workflows.unlock.how.{how}") + "\n" + self.notices(plan.notices)
+        self.query_one("#plan", Static).update(text)
+        puk = self.query_one("#puk", Input)
+        puk.display = not plan.in_person
+        (self.query_one("#new-pin", Input) if plan.in_person else puk).focus()
+
+    def submit(self) -> None:
+        if self.plan is None:
+            return
+        puk, new_pin, repeated = self.take("#puk", "#new-pin", "#repeat-pin")
+        if self.plan.in_person:
+
+            def unlock() -> Done:
+                return self.service.unlock_in_person(self.visit, self.serial, new_pin, repeated)
+        else:
+
+            def unlock() -> Done:
+                return self.service.unlock_with_code_letter(
+                    self.visit, self.serial, puk, new_pin, repeated
+                )
+
+        self.show(self.t("workflows.unlock.working"))
+        self.run_io(unlock, self._unlocked, self._refused)
+
+    def _unlocked(self, done: Done) -> None:
+        self.finished(done, self.t("workflows.unlock.done", serial=done.serial))
+
+    def _refused(self, exc: BaseException) -> None:
+        self.refuse(exc)
+        if isinstance(exc, CardCannotBeSaved):
+            self.cannot_be_saved = True
+            self.show(
+                f"{self.catalogue.error(exc)}\n{self.t('workflows.unlock.offer')}", refused=True
+            )
+        self.query_one("#new-pin" if self.plan and self.plan.in_person else "#puk", Input).focus()
+
+    def action_order(self) -> None:
+        """No code letter (5xx/6xx/none) or a 7xx holder who cannot come: order codes."""
+        if self.plan is None or self.busy:
+            return
+        operator = self.visit.operator
+        if self.plan.in_person:
+
+            def order() -> Done:
+                return self.service.order_puk_letter(operator, self.serial)
+        else:
+
+            def order() -> Done:
+                return self.service.order_code_letter(operator, self.serial)
+
+        key = "workflows.unlock.ordered_puk" if self.plan.in_person else "workflows.unlock.ordered"
+        self.run_io(order, lambda done: self.finished(done, self.t(key, serial=self.serial)))
+
+    def action_block(self) -> None:
+        if self.blocking is None or self.busy:
+            return
+        from screens.workflows.blocking import BlockScreen
+
+        def blocked(result: Any) -> None:
+            if result is not None:
+                self.finished(result, self.t("workflows.block.done", serial=self.serial))
+
+        self.app.push_screen(
+            BlockScreen(self.catalogue, self.blocking, self.visit.operator, serial=self.serial),
+            blocked,
+        )
+
+    def action_replacement(self) -> None:
+        if self.blocking is None or self.busy or not self.cannot_be_saved:
+            return
+        blocking, operator = self.blocking, self.visit.operator
+        self.run_io(
+            lambda: blocking.order_replacement(operator, self.serial),
+            lambda done: self.finished(
+                done, self.t("workflows.unlock.replacement_ordered", serial=self.serial)
+            ),
+        )

@@ -1,0 +1,73 @@
+"""Snapshots of the main screens at 80×24, in Swedish and English (fixed clock and data).
+
+Update after an intended change with ``pytest tests/ui/test_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.ui.helpers import log_in, settle
+from tests.ui.world import build_world, make_app, zone
+
+SIZE = (80, 24)
+
+
+def _scenario(name: str, world: Any) -> Any:
+    async def login(pilot: Any) -> None:
+        world.insert("operator", "clerk")
+        await settle(pilot)
+
+    async def refused(pilot: Any) -> None:
+        await log_in(pilot, world, "stranger")
+
+    async def home(pilot: Any) -> None:
+        await log_in(pilot, world)
+
+    async def lookup(pilot: Any) -> None:
+        await log_in(pilot, world)
+        await pilot.press("f3", *"198503122387", "enter")
+        await settle(pilot)
+
+    async def visit(pilot: Any) -> None:
+        await log_in(pilot, world)
+        await pilot.press("f2")
+        await settle(pilot)
+        world.readers.scan(zone("swedish-passport"))
+        await settle(pilot)
+        world.insert("customer", "asa")
+        await settle(pilot)
+
+    async def card_test(pilot: Any) -> None:
+        await visit(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press(*"123456", "enter")
+        await settle(pilot)
+
+    async def panel(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+
+    return {
+        "login": login,
+        "refused": refused,
+        "home": home,
+        "lookup": lookup,
+        "visit": visit,
+        "card_test": card_test,
+        "panel": panel,
+    }[name]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize(
+    "screen", ["login", "refused", "home", "lookup", "visit", "card_test", "panel"]
+)
+def test_snapshot(snap_compare: Any, screen: str, lang: str) -> None:
+    world = build_world()
+    app = make_app(world, lang=lang)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_scenario(screen, world))

@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+import contextlib
+
+from textual.widgets import Input
+
+from devices.card.piv import PivSession
+from devices.virtual.card import InProcessConnection
+from kiosk.domain.pin import PUK_TRIES
+from kiosk.domain.types import Role
+from kiosk.i18n import Catalogue
+from kiosk.services.workflows.blocking import BlockingService
+from kiosk.services.workflows.puk import CachedPukSource
+from kiosk.services.workflows.unlock import UnlockService
+from screens.workflows.unlock import UnlockScreen
+from tests.ui.workflows.conftest import Host, message, screen_text, settle
+from tests.unit.workflows.conftest import NEW_PIN, World, spec, visit
+
+
+def host(world: World, serial: str, role: Role = Role.ID_ADMIN, **kw: object) -> Host:
+    service = UnlockService(
+        world.services,
+        card_opener=world.opener(),
+        puk_source=CachedPukSource(world.store),
+    )
+    return Host(
+        lambda: UnlockScreen(
+            Catalogue("en"),
+            service,
+            visit(role, **kw),  # type: ignore[arg-type]
+            serial,
+            blocking=BlockingService(world.services),
+        )
+    )
+
+
+def locked(world: World, serial: str, product_number: str | None) -> object:
+    made = world.card(spec(serial, state="active", product_number=product_number))
+    world.lock(made)
+    world.insert(made)
+    return made
+
+
+def pin_works(made: object, pin: str) -> bool:
+    try:
+        PivSession(InProcessConnection(made.card)).verify_pin(pin)  # type: ignore[attr-defined]
+    except Exception:
+        return False
+    return True
+
+
+async def test_r7_unlock_screen_7xx_in_person(world: World) -> None:
+    made = locked(world, "L701", "701")
+    app = host(world, "L701")
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one("#puk", Input).display  # the PUK comes from the cache
+        assert app.screen.query_one("#new-pin", Input).password
+        await pilot.press(*NEW_PIN, "enter", *NEW_PIN)
+        assert all(field.password for field in app.screen.query(Input))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "unlocked and the new PIN works" in message(app)
+        assert NEW_PIN not in screen_text(app)  # fields cleared, nothing echoed
+        assert made.puk not in screen_text(app)  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await settle(pilot)
+    assert pin_works(made, NEW_PIN)
+    assert app.results[0].serial == "L701"
+
+
+async def test_r7_unlock_screen_clerk_refused_for_7xx(world: World) -> None:
+    made = locked(world, "L702", "701")
+    app = host(world, "L702", Role.CLERK)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press(*NEW_PIN, "enter", *NEW_PIN, "enter")
+        await settle(pilot)
+        assert "may not unlock cards in person" in message(app)
+    assert made.card.pin_tries_left == 0  # type: ignore[attr-defined]
+
+
+async def test_r1_unlock_screen_needs_swedish_document(world: World) -> None:
+    from tests.unit.workflows.conftest import FOREIGN_PASSPORT
+
+    locked(world, "L703", "701")
+    app = host(world, "L703", document=FOREIGN_PASSPORT)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press(*NEW_PIN, "enter", *NEW_PIN, "enter")
+        await settle(pilot)
+        assert "Swedish identity document" in message(app)
+
+
+async def test_r7_unlock_screen_5xx_code_letter(world: World) -> None:
+    made = locked(world, "L501", "511")
+    app = host(world, "L501", Role.CLERK)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#puk", Input).display
+        assert "code letter" in screen_text(app)
+        await pilot.press(*made.puk, "enter", *NEW_PIN, "enter", *NEW_PIN, "enter")  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert "unlocked" in message(app)
+    assert pin_works(made, NEW_PIN)
+
+
+async def test_r7_unlock_screen_wrong_puk_shows_tries(world: World) -> None:
+    locked(world, "L502", "511")
+    app = host(world, "L502", Role.CLERK)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press(*"00000000", "enter", *NEW_PIN, "enter", *NEW_PIN, "enter")
+        await settle(pilot)
+        assert f"{PUK_TRIES - 1} tries left" in message(app)
+        assert app.screen.query_one("#puk", Input).value == ""
+
+
+async def test_r8_unlock_screen_new_pin_must_match(world: World) -> None:
+    locked(world, "L503", "511")
+    app = host(world, "L503", Role.CLERK)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press(*"12345678", "enter", *NEW_PIN, "enter", *"271829", "enter")
+        await settle(pilot)
+        assert "two entries of the new PIN differ" in message(app)
+
+
+async def test_r7_unlock_screen_puk_blocked_offers_block_and_replacement(world: World) -> None:
+    made = locked(world, "L504", "511")
+    session = PivSession(InProcessConnection(made.card))  # type: ignore[attr-defined]
+    for _ in range(PUK_TRIES):
+        with contextlib.suppress(Exception):
+            session.unblock_with_puk("00000000", NEW_PIN)
+    app = host(world, "L504", Role.CLERK)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press(*"00000000", "enter", *NEW_PIN, "enter", *NEW_PIN, "enter")
+        await settle(pilot)
+        assert "cannot be saved" in message(app)
+        assert "Ctrl+B blocks the card" in message(app)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "replacement card is ordered" in message(app)
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "BlockScreen"
+    assert world.state("L504") == "puk_blocked"
+    assert [e[0] for e in world.events()] == ["card.puk_blocked", "order.replacement_card"]
+
+
+async def test_r7_unlock_screen_orders_code_letter(world: World) -> None:
+    world.card(spec("L505", state="active", product_number="511"))
+    app = host(world, "L505", Role.ID_ADMIN)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert "new code letter is ordered" in message(app)
+    assert [e[0] for e in world.events()] == ["order.code_letter"]
+
+
+async def test_r7_unlock_screen_orders_puk_letter_for_7xx(world: World) -> None:
+    world.card(spec("L705", state="active", product_number="701"))
+    app = host(world, "L705", Role.ID_ADMIN)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert "PUK code is ordered" in message(app)
+    assert [e[0] for e in world.events()] == ["order.puk_letter"]
