@@ -51,3 +51,41 @@ def longest_run(pixels: bytes, width: int, low: int, high: int) -> int:
             run = run + 1 if low <= value <= high else 0
             best = max(best, run)
     return best
+
+
+def _dark_runs(row: bytes) -> list[tuple[int, int]]:
+    runs, start = [], None
+    for x, value in enumerate([*row, 255]):
+        if value < 128 and start is None:
+            start = x
+        elif value >= 128 and start is not None:
+            runs.append((start, x))
+            start = None
+    return runs
+
+
+def read_qr_modules(pixels: bytes, width: int, count: int) -> list[list[bool]]:
+    """Sample a QR code's ``count`` x ``count`` modules from a rendered page.
+
+    Finds the top edge of the two upper finder patterns (the first row, in the page's left
+    half, with two dark runs of about seven modules), takes the module size from the
+    distance between the outer edges, and reads the centre pixel of every module.
+    """
+    height = len(pixels) // width
+    for y in range(height):
+        long_runs = [
+            run
+            for run in _dark_runs(pixels[y * width : y * width + width // 2])
+            if run[1] - run[0] >= 30
+        ]
+        if len(long_runs) >= 2:
+            left, right = long_runs[0][0], long_runs[-1][1]
+            box = (right - left) / count
+            return [
+                [
+                    pixels[int(y + (r + 0.5) * box) * width + int(left + (c + 0.5) * box)] < 128
+                    for c in range(count)
+                ]
+                for r in range(count)
+            ]
+    raise AssertionError("no QR finder pattern found")

@@ -7,12 +7,19 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from reportlab.graphics.barcode import qrencoder
 
 from devices.card.piv import PivSession
 from kiosk.receipts.facts import ReceiptFacts, receipt_digest
 from kiosk.receipts.render import parse_embedded, qr_value, render_receipt
 from kiosk.receipts.service import ReceiptService
-from tests.unit.receipts.pdf_helpers import compact, dark_fraction, pdf_text, render_gray
+from tests.unit.receipts.pdf_helpers import (
+    compact,
+    dark_fraction,
+    pdf_text,
+    read_qr_modules,
+    render_gray,
+)
 from tests.unit.receipts.world import CLERK, CLERK_NAME, HOLDER_NAME, OFFICE_NAME, World
 
 
@@ -134,3 +141,21 @@ def test_parse_embedded_refuses_damage() -> None:
     assert parse_embedded(None) is None
     assert parse_embedded("kiosk-receipt/1 {not json") is None
     assert parse_embedded('kiosk-receipt/1 {"facts": {}}') is None
+
+
+def test_qr_code_holds_event_id_and_digest(
+    world: World, receipts: ReceiptService, tmp_path: Path
+) -> None:
+    """The printed QR modules equal the QR encoding of ``receipt:<event id>:<digest>``."""
+    facts = _facts(world, receipts, "card.activated")
+    expected = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    expected.addData(qr_value(facts, receipt_digest(facts)))
+    expected.make()
+    count = expected.getModuleCount()
+    width, _, pixels = render_gray(render_receipt(facts), tmp_path, dpi=200)[0]
+    printed = read_qr_modules(pixels, width, count)
+    assert printed == [[bool(m) for m in row] for row in expected.modules]
+    other = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    other.addData(qr_value(facts, "0" * 64))
+    other.make()
+    assert printed != [[bool(m) for m in row] for row in other.modules]
