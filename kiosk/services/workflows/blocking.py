@@ -39,6 +39,7 @@ from store.journal import PRIORITY_BLOCK
 from store.models import Card, Deadline, Holder
 
 EVENT_BLOCKED = "card.blocked"
+EVENT_ORDER_REPLACEMENT = "order.replacement_card"
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,10 @@ class BlockingService:
     def __init__(self, services: Services) -> None:
         self._s = services
 
+    def order_replacement(self, operator: Operator, serial: str) -> Done:
+        """Offered with the block of a card that cannot be saved (PUK blocked)."""
+        return order_replacement(self._s, operator, serial)
+
     def preview(self, serial: str, reason: BlockReason | None = None) -> BlockPreview:
         with self._s.store.unit_of_work() as session:
             facts = card_facts(load_card(session, serial))
@@ -197,9 +202,20 @@ class BlockingService:
             event_id,
             form.serial,
             CardState.BLOCKED,
-            block_duty_notices(facts_duties(facts, form.reason)),
+            block_duty_notices(block_duties(facts, form.reason)),
         )
 
 
-def facts_duties(facts: CardFacts, reason: BlockReason) -> frozenset[BlockDuty]:
-    return block_duties(facts, reason)
+def order_replacement(services: Services, operator: Operator, serial: str) -> Done:
+    """A new card for a card that cannot be saved (PUK blocked) or was blocked: the
+    order goes to card management as a journal event (the card row arrives by sync)."""
+    require_role(operator.role, Action.REORDER)
+    with services.store.unit_of_work() as session:
+        row = load_card(session, serial)
+        event_id = services.append(
+            session,
+            operator.hsa_id,
+            EVENT_ORDER_REPLACEMENT,
+            {"serial": serial, "holder_id": row.holder_id, "office_id": operator.office_id},
+        )
+    return Done(event_id, serial, CardState(row.state))

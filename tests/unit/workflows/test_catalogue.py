@@ -41,3 +41,21 @@ def test_error_renders_in_swedish_with_params() -> None:
 
     text = Catalogue("sv").error(NotCardPuk(tries_left=4))
     assert "4 försök kvar" in text
+
+
+def test_every_screen_key_exists_in_both_languages() -> None:
+    import re
+    from pathlib import Path
+
+    from kiosk.domain.types import BlockReason, ShipmentMethod
+
+    root = Path(__file__).resolve().parents[3] / "screens" / "workflows"
+    used = set()
+    for path in root.glob("*.py"):
+        used |= set(re.findall(r'"(workflows\.[a-z_.]+[a-z_])"', path.read_text("utf-8")))
+    used |= {f"workflows.block.reason.{r.value}" for r in BlockReason}
+    used |= {f"workflows.undelivered.shipment.{s.value}" for s in ShipmentMethod}
+    used |= {"workflows.unlock.how.in_person", "workflows.unlock.how.code_letter"}
+    assert len(used) > 40
+    sv, en = load_language("sv"), load_language("en")
+    assert not {k for k in used if k not in sv or k not in en}
