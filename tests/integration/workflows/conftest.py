@@ -1,0 +1,16 @@
+"""Workflow end-to-end fixtures: the real pcscd + vpcd stack (shared plugin module), the
+sync helper's real uvicorn central on PostgreSQL and SQLite with real kiosk stores
+(shared from tests/integration/sync), and the unit world's store for card-only tests."""
+
+from __future__ import annotations
+
+from tests.integration.pcscd_fixture import pcscd, vpcd_cards  # noqa: F401
+from tests.integration.sync.conftest import (  # noqa: F401
+    central,
+    central_db,
+    central_factory,
+    central_service,
+    kiosk_factory,
+    postgres,
+)
+from tests.unit.workflows.conftest import factory, world  # noqa: F401

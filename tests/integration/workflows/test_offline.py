@@ -1,0 +1,132 @@
+"""Offline: the central is unreachable; a block and an in-person unlock are done at the
+counter; the central comes back and accepts both (real uvicorn central, PostgreSQL and
+SQLite, real kiosk store; the card over the real pcscd + vpcd stack)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+
+from devices.card.errors import PinBlocked, WrongPin
+from devices.card.pcsc import PcscContext
+from devices.card.piv import PivSession
+from devices.virtual.factory import CardFactory
+from devices.virtual.pcscd import VPCD_READERS
+from kiosk.domain.types import BlockReason, Role
+from kiosk.services.workflows.blocking import BlockForm, BlockingService
+from kiosk.services.workflows.common import (
+    IdentityProof,
+    Operator,
+    Services,
+    VisitContext,
+    pcsc_opener,
+)
+from kiosk.services.workflows.errors import PukNotCachedOffline
+from kiosk.services.workflows.puk import CachedPukSource
+from kiosk.services.workflows.unlock import UnlockService
+from store.central.service import CentralService
+from tests.integration.pcscd_fixture import InsertCard
+from tests.integration.sync.conftest import ADMIN, CLERK, OFFICE, CentralProcess, Kiosk
+from tests.unit.workflows.conftest import NEW_PIN, SWEDISH_PASSPORT
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
+
+CUSTOMER = VPCD_READERS[1]
+
+
+def lock_over_pcsc() -> None:
+    context = PcscContext()
+    try:
+        for _ in range(3):
+            connection = context.connect(CUSTOMER)
+            try:
+                with contextlib.suppress(WrongPin, PinBlocked):
+                    PivSession(connection).verify_pin("000001")
+            finally:
+                connection.close()
+    finally:
+        context.release()
+
+
+def seed(central: CentralService, kiosk: Kiosk, puk: str) -> None:
+    central.put_holder(
+        holder_id="H-OFF", office_id=OFFICE, data={"personnummer": "191212121212", "name": "T T"}
+    )
+    central.put_cards(
+        {
+            "serial": serial,
+            "office_id": OFFICE,
+            "holder_id": "H-OFF",
+            "product_number": number,
+            "state": "active",
+            "data": {"shipment_method": "a_post", "order_date": "2026-08-01"},
+        }
+        for serial, number in (("OFF701", "701"), ("OFF511", "511"))
+    )
+    # the card-management side releases the 7xx PUK, encrypted for this kiosk
+    ciphertext = kiosk.store.cipher.encrypt(puk, b"puk_cache:OFF701").hex()
+    central.put_puk_entry(serial="OFF701", office_id=OFFICE, ciphertext=ciphertext)
+
+
+def test_offline_block_and_unlock_accepted_when_central_returns(
+    central: CentralProcess,
+    central_service: CentralService,
+    kiosk_factory: Callable[..., Kiosk],
+    factory: CardFactory,
+    vpcd_cards: InsertCard,
+) -> None:
+    kiosk = kiosk_factory("kiosk-wf")
+    made = factory.personalise(serial="OFF701", product="7xx", product_number="701")
+    seed(central_service, kiosk, made.puk)
+    client = kiosk.client(central.url, timeout=1.0)
+    assert client.run_round().online  # cards, holder and the PUK arrive
+    assert kiosk.card_state("OFF701") == "active"
+
+    central.stop()  # the network is gone
+    services = Services(kiosk.store, kiosk.journal)
+    puks = CachedPukSource(kiosk.store, refresh=lambda: client.run_round().online)
+    now = dt.datetime.now(dt.UTC)
+
+    # a phone call: block the 5xx card (clerk confirms the Telia call)
+    clerk = Operator(CLERK, Role.CLERK, OFFICE)
+    form = BlockForm("OFF511", BlockReason.LOST, telia_confirmed=True)
+    BlockingService(services).block(clerk, form)
+    assert kiosk.card_state("OFF511") == "blocked"
+
+    # in person: unlock the 7xx card with the cached PUK
+    vpcd_cards(made.card, 1)
+    lock_over_pcsc()
+    admin = Operator(ADMIN, Role.ID_ADMIN, OFFICE)
+    visit = VisitContext(
+        admin,
+        now - dt.timedelta(minutes=1),
+        "H-OFF",
+        IdentityProof("H-OFF", SWEDISH_PASSPORT, True, now),
+    )
+    unlock = UnlockService(services, card_opener=pcsc_opener(CUSTOMER), puk_source=puks)
+    unlock.unlock_in_person(visit, "OFF701", NEW_PIN, NEW_PIN)
+    assert made.card.pin_tries_left == 3
+
+    status = client.status()
+    assert not client.run_round().online
+    assert client.status().waiting_blocks == 1 and client.status().waiting_events >= 2
+    assert status.waiting_blocks == 1
+    assert central_service.event_counts("kiosk-wf") == {}
+
+    # an uncached PUK during the outage is refused clearly
+    with pytest.raises(PukNotCachedOffline):
+        puks.puk_for("OFF-UNKNOWN", role=Role.ID_ADMIN)
+
+    central.start()  # the network is back
+    report = client.run_round()
+    assert report.online and report.rejected == 0, report.rejections
+    assert report.accepted == 2
+    assert central_service.card_state("OFF511") == "blocked"
+    assert central_service.card_state("OFF701") == "active"
+    assert kiosk.sync_statuses() == {"accepted": 2}
+    types = sorted(e.event_type for e in central_service.events("kiosk-wf"))
+    assert types == ["card.blocked", "card.unlocked_in_person"]
+    assert kiosk.chain_ok() and central_service.verify_chain("kiosk-wf")
