@@ -348,3 +348,25 @@ class KioskApp(App[int]):
                 t("ui.cmd.devices"), t("ui.cmd.devices.help"), self.action_device_panel
             )
         yield SystemCommand(t("ui.cmd.quit"), t("ui.cmd.quit.help"), self.action_quit)
+
+
+def run_app(config: Any, *, demo: bool) -> int:
+    """Start the counter app on ``config`` (the store opens in a worker after the first
+    screen); ``demo`` adds the device panel."""
+    from kiosk.i18n import Catalogue
+    from kiosk.services.context import ServiceHolder
+
+    def build() -> Services:
+        from kiosk.container import build_services
+
+        return build_services(config)
+
+    ctx = UiContext(
+        catalogue=Catalogue(config.language),
+        services=ServiceHolder(),
+        office_id=config.office_id,
+        demo_mode=demo,
+    )
+    app = KioskApp(ctx, build_services=build, idle_timeout=float(config.idle_timeout_seconds))
+    app.run()
+    return int(app.return_code or 0)

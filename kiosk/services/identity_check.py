@@ -109,7 +109,14 @@ class DocumentIdentityChecker:
         )
         return self._outcome(reading, holder, purpose, ())
 
-    def confirm(self, outcome: IdentityOutcome, *, photo_matches: bool, operator: str) -> None:
+    def confirm(
+        self,
+        outcome: IdentityOutcome,
+        *,
+        photo_matches: bool,
+        operator: str,
+        holder_id: str | None = None,
+    ) -> None:
         if outcome.report is None:
             return
         self._service.confirm(
@@ -117,4 +124,5 @@ class DocumentIdentityChecker:
             photo_matches=photo_matches,
             operator=operator,
             now=dt.datetime.now(dt.UTC),
+            holder_id=holder_id,
         )

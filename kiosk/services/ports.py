@@ -254,7 +254,14 @@ class IdentityChecker(Protocol):
         self, document: ManualDocument, holder: HolderSummary | None, purpose: str
     ) -> IdentityOutcome: ...
 
-    def confirm(self, outcome: IdentityOutcome, *, photo_matches: bool, operator: str) -> None:
+    def confirm(
+        self,
+        outcome: IdentityOutcome,
+        *,
+        photo_matches: bool,
+        operator: str,
+        holder_id: str | None = None,
+    ) -> None:
         """Record the finished check with the clerk's photo judgement (journaled)."""
 
 

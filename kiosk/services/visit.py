@@ -116,7 +116,12 @@ class VisitService:
         """The clerk's photo judgement; the finished check is recorded (blocking)."""
         if visit.identity is None:
             raise VisitNeedsIdentityError()
-        self._identity.confirm(visit.identity, photo_matches=alike, operator=operator)
+        self._identity.confirm(
+            visit.identity,
+            photo_matches=alike,
+            operator=operator,
+            holder_id=visit.holder.holder_id if visit.holder else None,
+        )
         visit.likeness_confirmed = alike
 
     def read_customer_card(self, visit: Visit) -> CardMatch:

@@ -1,0 +1,157 @@
+"""Builds the object graph from ``KioskConfig``: the ONE place that picks real or virtual
+devices. No globals: ``build_services`` returns everything, ``Services.close`` ends it.
+
+* ``readers.virtual = true`` (the demo): in-process virtual readers and scanner, demo
+  cards and documents from ``kiosk.demo_data`` (seeded into the store on first start),
+  the demo's test PKI as trust anchors.
+* otherwise: PC/SC readers found by name pattern, the serial scanner on ``scanner.port``
+  (``virtual`` = none), trust anchors from ``<data_dir>/trust/*.pem``.
+
+Heavy imports (SQLAlchemy, cryptography, pyscard) happen inside ``build_services``, which
+the app calls in a worker after its first screen is up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import KioskConfig
+from kiosk.services.context import Services
+
+
+def _der(cert: Any) -> bytes:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return bytes(cert.public_bytes(Encoding.DER))
+
+
+def trust_from_certificates(certs: Sequence[Any]) -> Any:
+    """Self-signed certificates are roots, the others intermediates."""
+    from kiosk.services.trust import AnchoredTrust
+
+    roots = [c for c in certs if c.issuer == c.subject]
+    intermediates = [c for c in certs if c.issuer != c.subject]
+    return AnchoredTrust([_der(c) for c in intermediates], [_der(c) for c in roots])
+
+
+def trust_from_folder(folder: Path) -> Any:
+    from cryptography import x509
+
+    certs: list[Any] = []
+    for path in sorted(folder.glob("*.pem")):
+        certs.extend(x509.load_pem_x509_certificates(path.read_bytes()))
+    return trust_from_certificates(certs)
+
+
+def document_number_key(index_key: bytes) -> bytes:
+    """A key of its own for the document-number HMAC, derived from the index key."""
+    return hmac.new(index_key, b"identity-document-number", hashlib.sha256).digest()
+
+
+def build_services(
+    config: KioskConfig,
+    *,
+    clock: Callable[[], dt.datetime] | None = None,
+    today: dt.date | None = None,
+) -> Services:
+    """Open the store and the devices named by ``config``; seed the demo when virtual."""
+    from kiosk.services.card_test import CardTestService
+    from kiosk.services.identity import IdentityCheckService
+    from kiosk.services.identity_check import DocumentIdentityChecker
+    from kiosk.services.identity_store import StoreIdentityRecorder
+    from kiosk.services.login import LoginService
+    from kiosk.services.lookup import LookupService
+    from kiosk.services.status import StatusService
+    from kiosk.services.store_views import StoreDirectory, StoreRoster, SyncClientFigures
+    from kiosk.services.visit import VisitService
+    from store.database import open_store
+    from store.journal import Journal
+    from store.keys import load_or_create_keys
+    from store.sync_client import SyncClient
+
+    now = clock or (lambda: dt.datetime.now(dt.UTC))
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    keys = load_or_create_keys(config.resolved_key_file)
+    store = open_store(config.resolved_database_url, keys)
+    closers: list[Callable[[], None]] = [store.close]
+    try:
+        journal = Journal(config.kiosk_id, keys, store.cipher)
+        cards: Any
+        monitor: Any
+        demo: Any = None
+        if config.readers.virtual:
+            cards, monitor, demo, trust = _virtual_devices(
+                config, store, journal, today or now().date()
+            )
+        else:
+            cards, monitor, trust = _real_devices(config)
+        directory = StoreDirectory(store)
+        closers.append(directory.close)
+        identity = DocumentIdentityChecker(
+            IdentityCheckService(
+                StoreIdentityRecorder(store, journal), document_number_key(keys.index_key)
+            ),
+            today=lambda: now().date(),
+        )
+        sync = SyncClient(store=store, journal=journal, transport=None)  # type: ignore[arg-type]
+        return Services(
+            office_id=config.office_id,
+            login=LoginService(cards=cards, trust=trust, roster=StoreRoster(store), clock=now),
+            lookup=LookupService(directory),
+            card_test=CardTestService(cards=cards, trust=trust, clock=now),
+            visit=VisitService(identity=identity, directory=directory, cards=cards),
+            status=StatusService(SyncClientFigures(sync)),
+            monitor=monitor,
+            demo=demo,
+            closers=closers,
+        )
+    except BaseException:
+        for closer in reversed(closers):
+            closer()
+        raise
+
+
+def _virtual_devices(
+    config: KioskConfig, store: Any, journal: Any, today: dt.date
+) -> tuple[Any, Any, Any, Any]:
+    from kiosk.demo_data import build_demo_world, seed_store
+    from kiosk.services.devices import DemoCard, DemoDocument, InProcessDemo, InProcessReaders
+
+    world = build_demo_world(config.data_dir / "demo-pki", today)
+    seed_store(store, store.cipher, journal, world, today=today)
+    readers = InProcessReaders()
+    demo = InProcessDemo(
+        readers,
+        [DemoCard(key, world.labels.get(key, key), card.card) for key, card in world.cards.items()],
+        [DemoDocument(name, name, "\n".join(lines)) for name, lines in world.documents.items()],
+    )
+    trust = trust_from_certificates([world.pki.intermediate, world.pki.root])
+    return readers, readers, demo, trust
+
+
+def _real_devices(config: KioskConfig) -> tuple[Any, Any, Any]:
+    from kiosk.services.devices import PcscCards, PcscMonitor
+
+    readers = config.readers
+    scanner: Any = None
+    if config.scanner.port != "virtual":
+        from devices.scanner.serial_port import SerialSettings
+
+        s = config.scanner
+        scanner = SerialSettings(
+            port=s.port,
+            framing=s.framing,
+            baud=s.baud,
+            parity=s.parity,
+            stop_bits=s.stop_bits,
+            frame_timeout_ms=s.frame_timeout_ms,
+        )
+    cards = PcscCards(readers.operator_pattern, readers.customer_pattern)
+    monitor = PcscMonitor(readers.operator_pattern, readers.customer_pattern, scanner)
+    trust = trust_from_folder(config.data_dir / "trust")
+    return cards, monitor, trust

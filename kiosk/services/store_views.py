@@ -1,0 +1,185 @@
+"""Read-only views of the local store for the screens: holders, roster, sync figures.
+
+Each call is its own short read; screens receive plain data classes, never ORM rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from kiosk.services.ports import (
+    CardView,
+    DeadlineView,
+    HistoryLine,
+    HolderDetail,
+    HolderSummary,
+    OperatorRecord,
+    SyncFigures,
+)
+
+HISTORY_SCAN = 5000  # newest journal events searched for a holder's history
+HISTORY_LINES = 30
+
+
+def _summary(record: Any) -> HolderSummary:
+    return HolderSummary(holder_id=record.id, name=record.name, personnummer=record.personnummer)
+
+
+def _card(record: Any) -> CardView:
+    return CardView(
+        serial=record.serial,
+        product_number=record.product_number,
+        state=record.state,
+        shipment=record.shipment_method,
+        photo_office=record.photo_office_id,
+        photo_date=record.photo_date,
+        order_date=record.order_date,
+        sis_marked=record.sis_marked,
+        assurance_level=record.assurance_level,
+        has_signing_cert=record.has_signing_cert,
+    )
+
+
+class StoreDirectory:
+    """``HolderDirectory`` over ``store.lookup.Lookup`` (blind-index exact lookups)."""
+
+    def __init__(self, store: Any) -> None:
+        from store.lookup import Lookup
+
+        self._store = store
+        self._lookup = Lookup(store)
+
+    def close(self) -> None:
+        self._lookup.close()
+
+    def by_personnummer(self, personnummer: str) -> Sequence[HolderSummary]:
+        from kiosk.domain.personnummer import normalise_personnummer
+
+        try:
+            normal = normalise_personnummer(personnummer)
+        except Exception:  # not a valid personnummer: no holder has it
+            return []
+        record = self._lookup.holder_by_personnummer(normal)
+        return [] if record is None else [_summary(record)]
+
+    def by_name(self, text: str) -> Sequence[HolderSummary]:
+        return [_summary(r) for r in self._lookup.holders_by_name(text)]
+
+    def by_card_serial(self, serial: str) -> Sequence[HolderSummary]:
+        card = self._lookup.card_by_serial(serial)
+        if card is None:
+            return []
+        holder = self._lookup.holder_by_id(card.holder_id)
+        return [] if holder is None else [_summary(holder)]
+
+    def detail(self, holder_id: str) -> HolderDetail | None:
+        holder = self._lookup.holder_by_id(holder_id)
+        if holder is None:
+            return None
+        cards = tuple(_card(c) for c in self._lookup.cards_of_holder(holder_id))
+        serials = {c.serial for c in cards}
+        return HolderDetail(
+            holder=_summary(holder),
+            cards=cards,
+            deadlines=self._deadlines(serials),
+            history=self._history(holder_id, serials),
+        )
+
+    def _deadlines(self, serials: set[str]) -> tuple[DeadlineView, ...]:
+        from sqlmodel import col, select
+
+        from store.models import Deadline
+
+        if not serials:
+            return ()
+        with self._store.read_only() as session:
+            rows = session.exec(
+                select(Deadline)
+                .where(col(Deadline.card_serial).in_(serials), col(Deadline.resolved).is_(False))
+                .order_by(col(Deadline.due_date))
+            ).all()
+            return tuple(DeadlineView(r.kind, r.due_date, r.card_serial) for r in rows)
+
+    def _history(self, holder_id: str, serials: set[str]) -> tuple[HistoryLine, ...]:
+        import datetime as dt
+
+        from sqlmodel import col, select
+
+        from store.models import JournalRow
+
+        wanted = {holder_id, *serials}
+        lines: list[HistoryLine] = []
+        cipher = self._store.cipher
+        with self._store.read_only() as session:
+            rows = session.exec(
+                select(JournalRow).order_by(col(JournalRow.occurred_at).desc()).limit(HISTORY_SCAN)
+            ).all()
+            for row in rows:
+                try:
+                    payload = json.loads(
+                        cipher.decrypt_bytes(row.payload_enc, row.event_id.encode())
+                    )
+                except Exception:  # noqa: S112 - unreadable rows are the audit's business
+                    continue
+                values = {v for v in payload.values() if isinstance(v, str)}
+                hit = values & wanted
+                if not hit:
+                    continue
+                serial = next((v for v in hit if v in serials), None)
+                lines.append(
+                    HistoryLine(
+                        at=dt.datetime.fromisoformat(row.occurred_at),
+                        event_type=row.event_type,
+                        operator=row.operator or "",
+                        card_serial=serial,
+                    )
+                )
+                if len(lines) >= HISTORY_LINES:
+                    break
+        return tuple(reversed(lines))
+
+
+class StoreRoster:
+    """``OperatorRoster``: the local operator roster, by certificate fingerprint."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+
+    def find_by_fingerprint(self, fingerprint_sha256_hex: str) -> OperatorRecord | None:
+        from sqlmodel import select
+
+        from store.holders import operator_record
+        from store.models import Operator
+
+        with self._store.read_only() as session:
+            row = session.exec(
+                select(Operator).where(Operator.cert_fingerprint == fingerprint_sha256_hex)
+            ).first()
+            if row is None:
+                return None
+            record = operator_record(self._store.cipher, row)
+        return OperatorRecord(
+            hsa_id=record.hsa_id,
+            display_name=record.name,
+            role=record.role,
+            office_id=record.office_id,
+            blocked=not record.active,
+        )
+
+
+class SyncClientFigures:
+    """``SyncFiguresSource`` over the sync client's status (pending events, blocks)."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def figures(self) -> SyncFigures:
+        status = self._client.status()
+        return SyncFigures(
+            online=bool(status.online),
+            waiting_events=int(status.waiting_events),
+            waiting_blocks=int(status.waiting_blocks),
+            oldest_block_age_seconds=status.oldest_block_seconds,
+        )

@@ -1,0 +1,80 @@
+"""The demo as ``kiosk demo`` builds it: real SQLite store seeded with the demo data,
+in-process virtual readers, the device panel; login, lookup and an identity check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.app import KioskApp
+from kiosk.config import KioskConfig, validate
+from kiosk.container import build_services
+from kiosk.i18n import Catalogue
+from kiosk.services.context import ServiceHolder, UiContext
+from screens.home import HomeScreen
+from screens.login import LoginScreen
+from screens.visit import VisitScreen
+from tests.ui.helpers import settle, text_of
+
+SV = Catalogue("sv")
+
+
+def _app(tmp_path: Path) -> KioskApp:
+    config = validate(KioskConfig().with_data_dir(tmp_path))
+    ctx = UiContext(
+        catalogue=SV, services=ServiceHolder(), office_id=config.office_id, demo_mode=True
+    )
+    return KioskApp(ctx, build_services=lambda: build_services(config))
+
+
+async def _wait_ready(pilot, app: KioskApp) -> None:
+    for _ in range(100):
+        await settle(pilot, 1)
+        if app.ctx.services.ready:
+            break
+    await settle(pilot)
+    assert app.ctx.services.ready
+
+
+async def test_demo_login_lookup_and_identity_check(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, LoginScreen)
+        await _wait_ready(pilot, app)
+        demo = app.ctx.services.get().demo
+        assert demo is not None
+        ids = [c.item_id for c in demo.cards()]
+        assert "clerk" in ids and "admin" in ids
+        await pilot.press("f9", "o", "escape")  # first card: the clerk
+        await settle(pilot)
+        await pilot.press(*"123456", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.ctx.session.operator.hsa_id == "SE2321000016-1001"
+        await pilot.press("f3", *"19850312-2387", "enter")
+        await settle(pilot)
+        detail = text_of(app, "#detail")
+        assert "Åsa Linnéa Öberg" in detail and "9752269000000201" in detail
+        await pilot.press("escape", "f2")
+        await settle(pilot)
+        demo.scan("swedish-passport")
+        await settle(pilot)
+        assert isinstance(app.screen, VisitScreen)
+        assert SV("ui.visit.identity.accepted") in text_of(app, "#checks")
+        await pilot.press("f5")
+        await settle(pilot)
+        assert SV("ui.visit.photo_yes") in text_of(app, "#likeness")
+        # the check was journaled in the store
+        services = app.ctx.services.get()
+        detail_after = services.lookup.detail(app.ctx.session.visit.holder.holder_id)
+        assert any(h.event_type == "identity.checked" for h in detail_after.history)
+
+
+async def test_demo_wrong_operator_pin_shows_tries_left(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait_ready(pilot, app)
+        await pilot.press("f9", "o", "escape")
+        await settle(pilot)
+        await pilot.press(*"111111", "enter")
+        await settle(pilot)
+        assert SV("error.ui.pin_rejected", tries_left=2) in text_of(app, "#login-message")
