@@ -7,19 +7,22 @@ identifying facts (:func:`canonical_facts`: sorted keys, no blanks, UTF-8), so
 ``kiosk receipt verify`` can rebuild the facts from the journal and the register and
 recompute it. Display-only values (office and operator names) are not in the digest.
 
-Journal payloads the receipts read (the workflows write them):
+Journal payloads the receipts read (``kiosk/services/workflows`` writes them):
 
 * every event: ``serial`` or ``card_serial`` (the card), optionally ``holder_id``
   (otherwise the card's holder) and ``office_id`` (otherwise the kiosk's office);
-* ``card.returned``: ``kept`` (bool) and ``keep_reason`` (R11's exception);
-* ``card.blocked``: ``reason`` (a ``BlockReason`` value) and the confirmed side duties,
-  as ``duties`` (list or mapping with ``telia`` / ``police``) or ``telia_confirmed`` /
-  ``police_confirmed`` (R9);
-* ``card.unlocked``: optionally ``method`` (``in_person``, ``code_letter``, ``puk``);
-* ``card.reordered``: optionally ``new_serial``; the receipt always says to cut up the
-  first card if it arrives (R3).
+* ``card.returned``; ``card.return_kept`` with ``reason`` (R11's keep-card exception;
+  also ``kept`` + ``keep_reason`` on ``card.returned``);
+* ``card.blocked``: ``reason`` (a ``BlockReason`` value) and the side duties the clerk
+  confirmed, ``duties_confirmed`` (``telia_blocking_line``, ``police_report``; R9);
+* ``card.unlocked_in_person`` / ``card.unlocked_with_code_letter`` (or ``card.unlocked``
+  with ``method``/``path``): how the card was unlocked (R7);
+* ``card.reordered``: ``replaced_by`` (the new card); the receipt always says to cut up
+  the first card if it arrives (R3);
+* ``card.name_change_recorded`` / ``card.return_due``: ``due`` (the deadline, R10/R11).
 
-Any other payload key is ignored, so a PIN or PUK can never reach a receipt.
+Any other payload key is ignored, so a PIN, a PUK or a full personnummer in a payload
+can never reach a receipt.
 """
 
 from __future__ import annotations
@@ -41,20 +44,26 @@ from store.models import Card, Holder, HolderRecord, Office, Operator
 FACTS_VERSION = 1
 
 #: Events for which the holder signs the receipt with their own card.
-HOLDER_SIGNED_EVENTS = frozenset({"card.activated", "card.returned"})
+HOLDER_SIGNED_EVENTS = frozenset({"card.activated", "card.returned", "card.return_kept"})
 
 #: Events the workflows end with a receipt for.
 RECEIPT_EVENTS = frozenset(
     {
         "card.activated",
         "card.returned",
+        "card.return_kept",
         "card.unlocked",
+        "card.unlocked_in_person",
+        "card.unlocked_with_code_letter",
         "card.pin_changed",
         "order.pin_letter",
         "order.puk_letter",
         "order.code_letter",
+        "order.replacement_card",
         "card.blocked",
         "card.reordered",
+        "card.name_change_recorded",
+        "card.return_due",
     }
 )
 
@@ -158,17 +167,33 @@ def _truthy(value: Any) -> bool:
 
 
 def _duties(payload: dict[str, Any]) -> set[str]:
-    found: set[str] = set()
-    duties = payload.get("duties")
-    if isinstance(duties, list | tuple):
-        found.update(str(d) for d in duties)
-    elif isinstance(duties, dict):
-        found.update(str(k) for k, v in duties.items() if _truthy(v))
+    """Confirmed side duties of a block: ``telia`` and/or ``police``."""
+    names: set[str] = set()
+    for key in ("duties_confirmed", "duties"):
+        value = payload.get(key)
+        if isinstance(value, list | tuple):
+            names.update(str(d) for d in value)
+        elif isinstance(value, dict):
+            names.update(str(k) for k, v in value.items() if _truthy(v))
     for name in ("telia", "police"):
         for key in (f"{name}_confirmed", f"{name}_told", name):
             if _truthy(payload.get(key)):
-                found.add(name)
-    return found & {"telia", "police"}
+                names.add(name)
+    return {duty for duty in ("telia", "police") if any(duty in name for name in names)}
+
+
+_UNLOCK_METHODS = {
+    "card.unlocked_in_person": "in_person",
+    "card.unlocked_with_code_letter": "code_letter",
+}
+
+
+def _text(payload: dict[str, Any], *keys: str) -> str | None:
+    for key in keys:
+        value = payload.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
 
 
 def event_details(event_type: str, payload: dict[str, Any]) -> tuple[tuple[str, DetailValue], ...]:
@@ -176,24 +201,33 @@ def event_details(event_type: str, payload: dict[str, Any]) -> tuple[tuple[str, 
     details: dict[str, DetailValue] = {}
     if event_type == "card.returned":
         details["kept"] = _truthy(payload.get("kept"))
-        reason = payload.get("keep_reason")
-        if details["kept"] and isinstance(reason, str) and reason:
+        reason = _text(payload, "keep_reason")
+        if details["kept"] and reason:
+            details["keep_reason"] = reason
+    if event_type == "card.return_kept":
+        details["kept"] = True
+        reason = _text(payload, "keep_reason", "reason")
+        if reason:
             details["keep_reason"] = reason
     if event_type == "card.blocked":
-        reason = payload.get("reason")
-        if isinstance(reason, str) and reason:
+        reason = _text(payload, "reason")
+        if reason:
             details["reason"] = reason
         for duty in sorted(_duties(payload)):
             details[f"duty_{duty}"] = True
-    if event_type == "card.unlocked":
-        method = payload.get("method")
-        if isinstance(method, str) and method:
+    if event_type.startswith("card.unlocked"):
+        method = _UNLOCK_METHODS.get(event_type) or _text(payload, "method", "path")
+        if method:
             details["method"] = method
     if event_type == "card.reordered":
         details["cut_up_first_card"] = True
-        new_serial = payload.get("new_serial")
-        if isinstance(new_serial, str) and new_serial:
+        new_serial = _text(payload, "replaced_by", "new_serial")
+        if new_serial:
             details["new_serial"] = new_serial
+    if event_type in ("card.name_change_recorded", "card.return_due"):
+        due = _text(payload, "due")
+        if due:
+            details["deadline"] = due
     return tuple(sorted(details.items()))
 
 

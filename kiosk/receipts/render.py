@@ -37,6 +37,7 @@ DETAIL_ORDER = (
     "kept",
     "keep_reason",
     "method",
+    "deadline",
     "new_serial",
     "duty_telia",
     "duty_police",

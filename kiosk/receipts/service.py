@@ -188,23 +188,25 @@ class ReceiptService:
 
 def issue_receipt(
     service: ReceiptService,
-    event: SignedEvent,
+    event: SignedEvent | str,
     *,
     signature: HolderSignature | None = None,
     lang: str | None = None,
 ) -> ReceiptOutcome:
-    """Build, render and deliver the receipt of ``event``; never raises.
+    """Build, render and deliver the receipt of ``event`` (or of an event id); never raises.
 
-    For the workflows' "after the transaction" step: any failure (unknown card, store
-    busy, printer) is logged and returned in ``problem``; the transaction stands.
+    For the workflows' "after the transaction" step (``Done.event_id`` will do): any
+    failure (unknown event or card, store busy, printer) is logged and returned in
+    ``problem``; the transaction stands.
     """
+    event_id = event if isinstance(event, str) else event.event_id
     try:
-        facts = service.facts_for_event(event)
+        facts = service.facts(event) if isinstance(event, str) else service.facts_for_event(event)
         return service.issue(facts, signature=signature, lang=lang)
     except Exception as exc:
-        log.exception("receipt for %s failed", event.event_id)
+        log.exception("receipt for %s failed", event_id)
         return ReceiptOutcome(
-            event_id=event.event_id,
+            event_id=event_id,
             digest=None,
             signed=False,
             delivery=None,

@@ -110,3 +110,54 @@ def test_from_dict_rejects_wrong_shapes() -> None:
         ReceiptFacts.from_dict({"v": 1})
     with pytest.raises(ValueError):
         ReceiptFacts.from_dict({"v": 1, "details": {"x": [1]}})
+
+
+def test_r9_block_with_the_workflows_payload(world: World) -> None:
+    world.add_card("SE0000000007", product_number="512")
+    facts = _facts(
+        world,
+        "card.blocked",
+        {
+            "serial": "SE0000000007",
+            "reason": "lost",
+            "duties_confirmed": ["police_report", "telia_blocking_line"],
+            "holder_name": "must not be read",
+            "personnummer": "191212121212",
+        },
+    )
+    assert dict(facts.details) == {"reason": "lost", "duty_telia": True, "duty_police": True}
+    assert b"must not be read" not in canonical_facts(facts)
+
+
+def test_r11_return_kept_event_of_the_workflows(world: World) -> None:
+    world.add_card("SE0000000008")
+    facts = _facts(world, "card.return_kept", {"serial": "SE0000000008", "reason": "nytt uppdrag"})
+    assert dict(facts.details) == {"kept": True, "keep_reason": "nytt uppdrag"}
+    assert facts.needs_holder_signature
+
+
+def test_r7_unlock_method_from_the_event_type(world: World) -> None:
+    world.add_card("SE0000000009")
+    in_person = _facts(
+        world, "card.unlocked_in_person", {"serial": "SE0000000009", "path": "in_person"}
+    )
+    letter = _facts(world, "card.unlocked_with_code_letter", {"serial": "SE0000000009"})
+    assert dict(in_person.details) == {"method": "in_person"}
+    assert dict(letter.details) == {"method": "code_letter"}
+    assert not in_person.needs_holder_signature
+
+
+def test_r3_reorder_names_the_new_card_from_replaced_by(world: World) -> None:
+    world.add_card("SE0000000010")
+    facts = _facts(world, "card.reordered", {"serial": "SE0000000010", "replaced_by": "SE88"})
+    assert dict(facts.details) == {"cut_up_first_card": True, "new_serial": "SE88"}
+
+
+def test_r10_name_change_deadline_on_the_receipt(world: World) -> None:
+    world.add_card("SE0000000011")
+    facts = _facts(
+        world,
+        "card.name_change_recorded",
+        {"serial": "SE0000000011", "kind": "name_change", "due": "2027-02-28"},
+    )
+    assert dict(facts.details) == {"deadline": "2027-02-28"}

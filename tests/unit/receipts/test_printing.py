@@ -155,3 +155,14 @@ def test_journal_failure_while_recording_signature_still_delivers(
     assert outcome.delivery is not None and outcome.delivery.path is not None
     assert outcome.problem == "signature not journalled: OSError"
     assert os.path.getsize(outcome.delivery.path) > 0
+
+
+def test_issue_receipt_by_event_id_as_the_workflows_return_it(
+    world: World, receipts: ReceiptService
+) -> None:
+    world.add_card("SE3000000004")
+    event = world.event("order.code_letter", {"serial": "SE3000000004", "order": "code_letter"})
+    outcome = issue_receipt(receipts, event.event_id)
+    assert outcome.problem is None and outcome.delivery is not None
+    assert outcome.delivery.path is not None and outcome.delivery.path.exists()
+    assert issue_receipt(receipts, "no-such-event").problem == "ReceiptEventUnknown"

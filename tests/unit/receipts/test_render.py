@@ -80,10 +80,22 @@ def test_english_on_request(world: World, receipts: ReceiptService) -> None:
         ("order.code_letter", {}, ["Ett nytt kodbrev har beställts."]),
         (
             "card.blocked",
-            {"reason": "stolen", "duties": ["telia", "police"]},
+            {"reason": "stolen", "duties_confirmed": ["police_report", "telia_blocking_line"]},
             ["Kortet har spärrats.", "stulet", "Telia, 020-32 32 62", "polisanmälan"],
         ),
-        ("card.reordered", {}, ["klipp sönder det och släng det"]),
+        ("card.reordered", {"replaced_by": "SE99"}, ["klipp sönder det och släng det", "SE99"]),
+        (
+            "card.unlocked_with_code_letter",
+            {"path": "code_letter"},
+            ["med PUK-koden från kodbrevet", "Sätt: med PUK-kod från kodbrevet"],
+        ),
+        ("card.return_kept", {"reason": "nytt uppdrag"}, ["Kortet behålls: ja", "nytt uppdrag"]),
+        ("order.replacement_card", {}, ["Ett ersättningskort har beställts."]),
+        (
+            "card.name_change_recorded",
+            {"due": "2027-02-28"},
+            ["Namnbytet har registrerats", "Sista dag: 2027-02-28"],
+        ),
     ],
 )
 def test_each_workflow_receipt_says_what_was_done(
