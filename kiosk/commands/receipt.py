@@ -40,7 +40,8 @@ def register(sub: Any) -> None:
         type=Path,
         action="append",
         default=[],
-        help="PEM file of trusted intermediate and root certificates (repeatable)",
+        help="PEM file of trusted intermediate and root certificates (repeatable; "
+        "default: the kiosk's <data dir>/trust/*.pem)",
     )
     _store_arguments(verify)
     verify.set_defaults(func=run_verify)
@@ -87,8 +88,9 @@ def run_verify(args: argparse.Namespace) -> int:
         pdf = args.file.read_bytes()
     except OSError:
         raise ReceiptUnreadable(path=str(args.file)) from None
-    anchors = TrustAnchors.from_pem_files(args.trust) if args.trust else None
     config, store = open_from_args(args)
+    trust = list(args.trust) or sorted((config.data_dir / "trust").glob("*.pem"))
+    anchors = TrustAnchors.from_pem_files(trust) if trust else None
     text = Catalogue(args.lang)
     try:
         report = verify_receipt(pdf, store=store, office_id=config.office_id, anchors=anchors)

@@ -42,21 +42,12 @@ def test_verify_genuine_exit_0(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     _, pdf = _signed_receipt(world, receipts, piv)
-    trust = tmp_path / "trust.pem"
+    trust = world.data_dir / "trust" / "siths.pem"  # the kiosk's own trust folder
+    trust.parent.mkdir()
     trust.write_bytes(b"".join(cert_pem(c) for c in pki.trust_anchors))
     config = _config(tmp_path)
     code = main(
-        [
-            "receipt",
-            "verify",
-            str(pdf),
-            "--config",
-            str(config),
-            "--data",
-            str(world.data_dir),
-            "--trust",
-            str(trust),
-        ]
+        ["receipt", "verify", str(pdf), "--config", str(config), "--data", str(world.data_dir)]
     )
     out = capsys.readouterr().out
     assert code == 0, out
@@ -187,3 +178,31 @@ def test_report_day_writes_a_pdf(
 def test_report_day_refuses_a_bad_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "day", "--date", "28/11", "--data", str(tmp_path)]) == 1
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_verify_with_foreign_trust_anchors_exit_1(
+    world: World,
+    receipts: ReceiptService,
+    piv: PivSession,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, pdf = _signed_receipt(world, receipts, piv)
+    foreign = tmp_path / "foreign.pem"
+    foreign.write_bytes(b"".join(cert_pem(c) for c in TestPki.create().trust_anchors))
+    code = main(
+        [
+            "receipt",
+            "verify",
+            str(pdf),
+            "--data",
+            str(world.data_dir),
+            "--trust",
+            str(foreign),
+            "--config",
+            str(_config(tmp_path)),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "FAIL  The certificate is not accepted: untrusted." in out
