@@ -29,7 +29,6 @@ from kiosk.receipts.errors import ReceiptEventUnknown
 from kiosk.receipts.facts import ReceiptFacts, facts_for_event, receipt_digest
 from kiosk.receipts.journal_io import SIGNATURE_EVENT, load_event, recorded_signatures
 from kiosk.receipts.printing import Delivery, deliver
-from kiosk.receipts.render import render_receipt
 from kiosk.receipts.signature import HolderSignature, sign_receipt, signature_valid
 from store.database import Store
 from store.journal import Journal
@@ -143,6 +142,8 @@ class ReceiptService:
         signature: HolderSignature | None = None,
         lang: str | None = None,
     ) -> bytes:
+        from kiosk.receipts.render import render_receipt  # reportlab: only when rendering
+
         return render_receipt(facts, lang=lang or self.lang, signature=signature)
 
     def issue(

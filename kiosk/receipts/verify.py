@@ -21,9 +21,16 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from devices.card.certs import ChainStatus, TrustAnchors
+from kiosk.i18n import LANGUAGES, Catalogue
 from kiosk.receipts.facts import facts_for_event, holder_and_card, receipt_digest
 from kiosk.receipts.journal_io import load_event, recorded_signatures
-from kiosk.receipts.render import EmbeddedReceipt, parse_embedded
+from kiosk.receipts.render import (
+    EmbeddedReceipt,
+    action_text,
+    detail_text,
+    local_time,
+    parse_embedded,
+)
 from kiosk.receipts.signature import (
     HolderSignature,
     certificate_chain,
@@ -78,19 +85,26 @@ def _text_mismatches(
     embedded: EmbeddedReceipt, page_text: str, signature: HolderSignature | None
 ) -> list[str]:
     facts = embedded.facts
+    text = Catalogue(embedded.lang if embedded.lang in LANGUAGES else "sv")
     needles = {
+        "office_id": facts.office_id,
+        "operator": facts.operator or "",
+        "occurred_at": local_time(facts.occurred_at),
         "holder_name": facts.holder_name,
         "personnummer_masked": facts.personnummer_masked,
         "card_serial": facts.card_serial,
+        "event_type": action_text(text, facts.event_type),
         "event_id": facts.event_id,
         "digest": embedded.digest,
     }
     if facts.product_number:
         needles["product_number"] = facts.product_number
+    for name, value in facts.details:
+        needles[f"details.{name}"] = detail_text(text, name, value)
     if signature is not None:
         needles["signature_fingerprint"] = signature.fingerprint
-    text = _compact(page_text)
-    return [name for name, value in needles.items() if _compact(value) not in text]
+    printed = _compact(page_text)
+    return [name for name, value in needles.items() if _compact(value) not in printed]
 
 
 def verify_receipt(

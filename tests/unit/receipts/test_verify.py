@@ -117,6 +117,18 @@ def test_tampered_page_text_fails(
     assert mismatch.params["fields"] == "card_serial"
 
 
+def test_tampered_action_text_fails(
+    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: PivSession
+) -> None:
+    pdf, _ = _signed_pdf(receipts, activation, piv)
+    shown = "(Kortet har aktiverats.) Tj".encode("cp1252")
+    assert pdf.count(shown) == 1
+    tampered = pdf.replace(shown, "(Kortet har spärrats.) Tj".encode("cp1252"))
+    report = _verify(world, tampered)
+    assert _failed(report) == {"text_mismatch"}
+    assert report.findings[1].params["fields"] == "event_type"
+
+
 def test_re_rendered_receipt_with_changed_facts_fails(
     world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: PivSession
 ) -> None:
