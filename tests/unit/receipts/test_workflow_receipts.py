@@ -1,0 +1,144 @@
+"""Contract with the card workflows: each workflow's journal event gets a receipt that verifies.
+
+Runs the real workflow services (``kiosk.services.workflows``), then makes the receipt from
+the ``Done.event_id`` they return, as the screens do after the transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from devices.card.certs import TrustAnchors
+from devices.card.piv import PivSession
+from devices.virtual.card import InProcessConnection
+from devices.virtual.factory import CardFactory
+from devices.virtual.pki import TestPki
+from kiosk.domain.types import BlockReason, DocumentKind, IdentityDocument, Role
+from kiosk.receipts.service import ReceiptService, issue_receipt
+from kiosk.receipts.verify import verify_receipt
+from kiosk.services.workflows.activation import ActivationService
+from kiosk.services.workflows.blocking import BlockForm, BlockingService
+from kiosk.services.workflows.common import Backend, IdentityProof, Operator, VisitContext
+from kiosk.services.workflows.deadlines import DeadlineService
+from kiosk.services.workflows.seed import CardSpec, add_card
+from kiosk.services.workflows.unlock import UnlockService
+from tests.unit.receipts.pdf_helpers import compact, pdf_text
+from tests.unit.receipts.world import (
+    ADMIN,
+    CLERK,
+    HOLDER_ID,
+    HOLDER_NAME,
+    HOLDER_PNR,
+    OFFICE_ID,
+    World,
+)
+
+NOW = dt.datetime.now(dt.UTC)
+PASSPORT = IdentityDocument(DocumentKind.PASSPORT, "SWE", dt.date(2099, 1, 1))
+
+
+@pytest.fixture
+def backend(world: World) -> Backend:
+    return Backend(world.store, world.journal)
+
+
+def _visit() -> VisitContext:
+    proof = IdentityProof(HOLDER_ID, PASSPORT, True, NOW - dt.timedelta(minutes=1))
+    return VisitContext(
+        Operator(CLERK, Role.CLERK, OFFICE_ID), NOW - dt.timedelta(minutes=5), HOLDER_ID, proof
+    )
+
+
+def _add(world: World, serial: str, **kw: object) -> None:
+    base: dict[str, object] = {
+        "holder_id": HOLDER_ID,
+        "photo_office_id": OFFICE_ID,
+        "photo_date": dt.date(2026, 9, 1),
+    }
+    base.update(kw)
+    add_card(world.store, CardSpec(serial=serial, **base))  # type: ignore[arg-type]
+
+
+def _check(world: World, receipts: ReceiptService, pdf: bytes, anchors: TrustAnchors | None) -> str:
+    report = verify_receipt(pdf, store=world.store, office_id=OFFICE_ID, anchors=anchors)
+    assert report.ok, report.findings
+    return compact(pdf_text(pdf))
+
+
+def test_r2_activation_receipt_signed_by_the_holder(
+    world: World, backend: Backend, receipts: ReceiptService, factory: CardFactory, pki: TestPki
+) -> None:
+    card = factory.personalise(holder_id=HOLDER_PNR, name=HOLDER_NAME, product_number="712")
+    _add(world, card.serial, state="shipped", product_number="712")
+    done = ActivationService(backend).activate(_visit(), card.serial)
+    facts = receipts.facts(done.event_id)
+    assert facts.needs_holder_signature
+    signature = receipts.sign(facts, PivSession(InProcessConnection(card.card)), card.pin)
+    outcome = receipts.issue(facts, signature=signature)
+    assert outcome.delivery is not None and outcome.delivery.path is not None
+    text = _check(
+        world,
+        receipts,
+        outcome.delivery.path.read_bytes(),
+        TrustAnchors.from_certificates(pki.trust_anchors),
+    )
+    assert compact("Kortet har aktiverats.") in text and compact(signature.fingerprint) in text
+
+
+def test_r9_block_receipt_names_reason_and_telia_duty(
+    world: World, backend: Backend, receipts: ReceiptService, pki: TestPki
+) -> None:
+    _add(world, "SE6000000001", product_number="512")
+    form = BlockForm("SE6000000001", BlockReason.LOST, telia_confirmed=True)
+    done = BlockingService(backend).block(Operator(CLERK, Role.CLERK, OFFICE_ID), form)
+    outcome = issue_receipt(receipts, done.event_id)
+    assert outcome.problem is None and outcome.delivery is not None
+    assert outcome.delivery.path is not None
+    text = _check(world, receipts, outcome.delivery.path.read_bytes(), None)
+    assert compact("Skäl: förlorat") in text
+    assert compact("också spärra kortet hos Telia, 020-32 32 62") in text
+    assert HOLDER_PNR not in text
+
+
+def test_r11_kept_card_receipt_with_reason_signed(
+    world: World,
+    backend: Backend,
+    receipts: ReceiptService,
+    factory: CardFactory,
+    pki: TestPki,
+) -> None:
+    card = factory.personalise(holder_id=HOLDER_PNR, name=HOLDER_NAME, signing=False)
+    _add(world, card.serial, state="active", product_number=card.product_number)
+    deadlines = DeadlineService(backend)
+    clerk = Operator(CLERK, Role.CLERK, OFFICE_ID)
+    deadlines.record_end(clerk, card.serial, NOW.date())
+    done = deadlines.take_back(
+        clerk, card.serial, keep_card=True, keep_reason="nytt uppdrag i regionen"
+    )
+    facts = receipts.facts(done.event_id)
+    signature = receipts.sign(facts, PivSession(InProcessConnection(card.card)), card.pin)
+    assert signature.slot == "9A"
+    outcome = receipts.issue(facts, signature=signature)
+    assert outcome.delivery is not None and outcome.delivery.path is not None
+    text = _check(
+        world,
+        receipts,
+        outcome.delivery.path.read_bytes(),
+        TrustAnchors.from_certificates(pki.trust_anchors),
+    )
+    assert compact("Kortet behålls: ja") in text and compact("nytt uppdrag i regionen") in text
+
+
+def test_r7_code_letter_order_receipt(
+    world: World, backend: Backend, receipts: ReceiptService
+) -> None:
+    _add(world, "SE6000000002", product_number="612")
+    unused: object = None  # ordering a letter touches neither the card nor the PUK source
+    service = UnlockService(backend, card_opener=unused, puk_source=unused)  # type: ignore[arg-type]
+    done = service.order_code_letter(Operator(ADMIN, Role.ID_ADMIN, OFFICE_ID), "SE6000000002")
+    outcome = issue_receipt(receipts, done.event_id)
+    assert outcome.delivery is not None and outcome.delivery.path is not None
+    text = compact(pdf_text(outcome.delivery.path.read_bytes()))
+    assert compact("Ett nytt kodbrev har beställts.") in text
