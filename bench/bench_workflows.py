@@ -46,7 +46,7 @@ class _World:
     def __init__(self, name: str, n: int, state: str, product_number: str) -> None:
         from devices.virtual.factory import CardFactory
         from devices.virtual.pki import TestPki
-        from kiosk.services.workflows.common import Services
+        from kiosk.services.workflows.common import Backend
         from kiosk.services.workflows.seed import CardSpec, add_card, add_holder, add_office
         from store.database import open_store
         from store.journal import Journal
@@ -56,7 +56,7 @@ class _World:
         keys = KioskKeys.generate()
         self.store = open_store(f"sqlite:///{self.path}", keys)
         self.journal = Journal("kiosk-bench", keys, self.store.cipher)
-        self.services = Services(self.store, self.journal)
+        self.services = Backend(self.store, self.journal)
         add_office(self.store, OFFICE, "Kortkontoret Bänk")
         add_holder(self.store, "h-1", personnummer="191212121212", name="Tolvan Tolvansson")
         factory = CardFactory(TestPki.create(), master_secret=b"bench-master")

@@ -1,6 +1,6 @@
 """Card workflows at the counter (issue 7): plain synchronous typed services.
 
-Each service takes its collaborators in the constructor (``Services``: store, journal,
+Each service takes its collaborators in the constructor (``Backend``: store, journal,
 clock; plus a card opener and a PUK source where needed), refuses with typed errors
 that carry catalogue keys (``kiosk/locale/*/workflows.toml`` and ``domain.toml``),
 writes each state change and its journal event in one ``unit_of_work``, and needs no

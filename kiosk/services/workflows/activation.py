@@ -16,9 +16,9 @@ from kiosk.domain.roles import Action, require_role
 from kiosk.domain.rules import check_activation
 from kiosk.domain.types import CardState
 from kiosk.services.workflows.common import (
+    Backend,
     CardOpener,
     Done,
-    Services,
     VisitContext,
     card_facts,
     load_card,
@@ -39,7 +39,7 @@ class ActivationCheck:
 class ActivationService:
     """``check`` says whether a card may be activated now; ``activate`` does it."""
 
-    def __init__(self, services: Services, *, card_opener: CardOpener | None = None) -> None:
+    def __init__(self, services: Backend, *, card_opener: CardOpener | None = None) -> None:
         self._s = services
         self._open_card = card_opener
 

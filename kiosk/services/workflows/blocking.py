@@ -28,9 +28,9 @@ from kiosk.domain.rules import (
 )
 from kiosk.domain.types import BlockReason, CardFacts, CardState
 from kiosk.services.workflows.common import (
+    Backend,
     Done,
     Operator,
-    Services,
     card_facts,
     load_card,
     set_state,
@@ -93,7 +93,7 @@ def certificates_of(row: Card) -> tuple[str, ...]:
     return tuple(names)
 
 
-def holder_fields(services: Services, holder: Holder | None) -> dict[str, Any]:
+def holder_fields(services: Backend, holder: Holder | None) -> dict[str, Any]:
     """Holder name, personnummer and HSA-id for the payload (encrypted at rest)."""
     if holder is None:
         return {}
@@ -111,7 +111,7 @@ def holder_fields(services: Services, holder: Holder | None) -> dict[str, Any]:
 
 
 def block_row(
-    services: Services,
+    services: Backend,
     session: Any,
     row: Card,
     *,
@@ -141,7 +141,7 @@ def block_row(
 
 
 class BlockingService:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Backend) -> None:
         self._s = services
 
     def order_replacement(self, operator: Operator, serial: str) -> Done:
@@ -206,7 +206,7 @@ class BlockingService:
         )
 
 
-def order_replacement(services: Services, operator: Operator, serial: str) -> Done:
+def order_replacement(services: Backend, operator: Operator, serial: str) -> Done:
     """A new card for a card that cannot be saved (PUK blocked) or was blocked: the
     order goes to card management as a journal event (the card row arrives by sync)."""
     require_role(operator.role, Action.REORDER)

@@ -252,8 +252,10 @@ def set_state(row: Card, state: CardState, now: dt.datetime) -> None:
 
 
 @dataclass
-class Services:
-    """The collaborators every workflow service takes (constructor arguments)."""
+class Backend:
+    """The collaborators every workflow service takes (constructor arguments): the local
+    store, its journal and the clock. ``append`` writes an event in the caller's
+    transaction (``store.unit_of_work()``), with the event time from the clock."""
 
     store: Store
     journal: Journal

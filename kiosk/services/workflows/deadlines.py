@@ -31,9 +31,9 @@ from kiosk.domain.types import CardState, Deadline, DeadlineKind
 from kiosk.errors import DomainError
 from kiosk.services.workflows.blocking import block_row
 from kiosk.services.workflows.common import (
+    Backend,
     Done,
     Operator,
-    Services,
     card_facts,
     load_card,
     set_state,
@@ -72,7 +72,7 @@ def _open_deadlines(session: object, serial: str, kind: DeadlineKind) -> list[De
 class DeadlineService:
     """R10 and R11 at the counter, and the sweep the app runs at start and hourly."""
 
-    def __init__(self, services: Services, *, sweep_operator: str | None = None) -> None:
+    def __init__(self, services: Backend, *, sweep_operator: str | None = None) -> None:
         self._s = services
         self._sweep_operator = sweep_operator
 
@@ -171,8 +171,10 @@ class DeadlineService:
             )
             return Done(event_id, serial, CardState(row.state))
 
-    def sweep(self, now: dt.datetime) -> SweepReport:
-        """Block every card with an overdue open deadline (R10, R11); idempotent."""
+    def sweep(self, now: dt.datetime, *, operator: str | None = None) -> SweepReport:
+        """Block every card with an overdue open deadline (R10, R11); idempotent.
+        ``operator`` (the logged-in operator, if any) is recorded on the events."""
+        who = operator if operator is not None else self._sweep_operator
         today = now.date()
         with self._s.store.unit_of_work() as session:
             rows = session.execute(
@@ -202,7 +204,7 @@ class DeadlineService:
                         session,
                         row,
                         reason=deadline_block_reason(item.deadline.kind),
-                        operator=self._sweep_operator,
+                        operator=who,
                         payload_extra={
                             "source": "deadline_sweep",
                             "deadline": item.deadline.kind.value,

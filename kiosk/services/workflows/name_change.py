@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kiosk.services.workflows.common import Operator, Services
+from kiosk.services.workflows.common import Backend, Operator
 from kiosk.services.workflows.deadlines import DeadlineDone, DeadlineService
 
 
 class NameChangeService:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Backend) -> None:
         self._deadlines = DeadlineService(services)
 
     def record(self, operator: Operator, serial: str, changed_on: dt.date) -> DeadlineDone:

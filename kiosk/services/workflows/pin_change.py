@@ -10,9 +10,9 @@ from kiosk.domain.pin import check_pin_change
 from kiosk.domain.roles import Action, require_role
 from kiosk.domain.types import CardState
 from kiosk.services.workflows.common import (
+    Backend,
     CardOpener,
     Done,
-    Services,
     VisitContext,
     card_facts,
     load_card,
@@ -27,7 +27,7 @@ EVENT_PIN_LOCKED = "card.pin_locked"
 
 
 class PinChangeService:
-    def __init__(self, services: Services, *, card_opener: CardOpener) -> None:
+    def __init__(self, services: Backend, *, card_opener: CardOpener) -> None:
         self._s = services
         self._open_card = card_opener
 

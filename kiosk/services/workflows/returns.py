@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kiosk.services.workflows.common import Done, Operator, Services
+from kiosk.services.workflows.common import Backend, Done, Operator
 from kiosk.services.workflows.deadlines import DeadlineDone, DeadlineService
 
 
 class ReturnService:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Backend) -> None:
         self._deadlines = DeadlineService(services)
 
     def record_end(self, operator: Operator, serial: str, ended_on: dt.date) -> DeadlineDone:

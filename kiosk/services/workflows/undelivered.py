@@ -24,9 +24,9 @@ from kiosk.domain.rules import (
 )
 from kiosk.domain.types import CardState, ShipmentMethod
 from kiosk.services.workflows.common import (
+    Backend,
     Done,
     Operator,
-    Services,
     card_facts,
     load_card,
     set_state,
@@ -60,7 +60,7 @@ class ReorderDone(Done):
 
 class UndeliveredService:
     def __init__(
-        self, services: Services, *, new_serial: Callable[[], str] = new_order_serial
+        self, services: Backend, *, new_serial: Callable[[], str] = new_order_serial
     ) -> None:
         self._s = services
         self._new_serial = new_serial

@@ -30,10 +30,10 @@ from kiosk.domain.rules import (
 )
 from kiosk.domain.types import CardFacts, CardState, ProductSeries
 from kiosk.services.workflows.common import (
+    Backend,
     CardOpener,
     Done,
     Operator,
-    Services,
     VisitContext,
     WorkflowCard,
     card_facts,
@@ -80,7 +80,7 @@ def _as_locked(facts: CardFacts) -> CardFacts:
 
 class UnlockService:
     def __init__(
-        self, services: Services, *, card_opener: CardOpener, puk_source: PukSource
+        self, services: Backend, *, card_opener: CardOpener, puk_source: PukSource
     ) -> None:
         self._s = services
         self._open_card = card_opener

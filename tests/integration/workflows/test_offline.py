@@ -18,9 +18,9 @@ from devices.virtual.pcscd import VPCD_READERS
 from kiosk.domain.types import BlockReason, Role
 from kiosk.services.workflows.blocking import BlockForm, BlockingService
 from kiosk.services.workflows.common import (
+    Backend,
     IdentityProof,
     Operator,
-    Services,
     VisitContext,
     pcsc_opener,
 )
@@ -86,7 +86,7 @@ def test_offline_block_and_unlock_accepted_when_central_returns(
     assert kiosk.card_state("OFF701") == "active"
 
     central.stop()  # the network is gone
-    services = Services(kiosk.store, kiosk.journal)
+    services = Backend(kiosk.store, kiosk.journal)
     puks = CachedPukSource(kiosk.store, refresh=lambda: client.run_round().online)
     now = dt.datetime.now(dt.UTC)
 

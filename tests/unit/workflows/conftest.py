@@ -19,9 +19,9 @@ from devices.virtual.factory import CardFactory, PersonalisedCard
 from devices.virtual.pki import TestPki
 from kiosk.domain.types import DocumentKind, IdentityDocument, Role
 from kiosk.services.workflows.common import (
+    Backend,
     IdentityProof,
     Operator,
-    Services,
     VisitContext,
     connection_opener,
 )
@@ -54,7 +54,7 @@ def factory() -> CardFactory:
 class World:
     store: Store
     journal: Journal
-    services: Services
+    services: Backend
     factory: CardFactory
     now: dt.datetime = NOW
     inserted: list[Any] = field(default_factory=list)
@@ -126,7 +126,7 @@ def world(tmp_path: Path, factory: CardFactory) -> Iterator[World]:
     add_office(store, OTHER_OFFICE, OTHER_OFFICE_NAME)
     add_holder(store, HOLDER, personnummer=PNR, name=NAME, hsa_id="SE2321000016-H001")
     add_holder(store, OTHER_HOLDER, personnummer="198001011234", name="Anna Annasson")
-    w = World(store, journal, Services(store, journal), factory)
+    w = World(store, journal, Backend(store, journal), factory)
     w.services.clock = w.clock
     yield w
     store.close()

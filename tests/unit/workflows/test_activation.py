@@ -19,7 +19,7 @@ from kiosk.errors import (
 )
 from kiosk.i18n import Catalogue
 from kiosk.services.workflows.activation import ActivationService
-from kiosk.services.workflows.common import Services
+from kiosk.services.workflows.common import Backend
 from kiosk.services.workflows.errors import CardInReaderMismatch, CardNotOnRecord
 from store.journal import Journal
 from tests.unit.workflows.conftest import (
@@ -140,7 +140,7 @@ class FailingJournal(Journal):
 def test_r2_state_change_and_event_in_one_transaction(world: World) -> None:
     world.card(spec("S711"))
     journal = FailingJournal("kiosk-unit", world.store.keys, world.store.cipher)
-    services = Services(world.store, journal, world.clock)
+    services = Backend(world.store, journal, world.clock)
     with pytest.raises(RuntimeError):
         ActivationService(services).activate(visit(), "S711")
     assert world.state("S711") == "shipped"

@@ -1,0 +1,59 @@
+"""Build every workflow service from the kiosk's parts in one call (for the app's
+container): the store, its journal, the customer-reader card opener, the clock and,
+optionally, ``puk_refresh`` (a sync pull that says whether the central answered)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kiosk.services.workflows.activation import ActivationService
+from kiosk.services.workflows.blocking import BlockingService
+from kiosk.services.workflows.common import Backend, CardOpener, Clock, utc_now
+from kiosk.services.workflows.name_change import NameChangeService
+from kiosk.services.workflows.pin_change import PinChangeService
+from kiosk.services.workflows.puk import CachedPukSource
+from kiosk.services.workflows.returns import ReturnService
+from kiosk.services.workflows.sweep import DeadlineSweep
+from kiosk.services.workflows.undelivered import UndeliveredService, new_order_serial
+from kiosk.services.workflows.unlock import UnlockService
+from store.database import Store
+from store.journal import Journal
+
+
+@dataclass(frozen=True)
+class Workflows:
+    activation: ActivationService
+    unlock: UnlockService
+    pin_change: PinChangeService
+    blocking: BlockingService
+    undelivered: UndeliveredService
+    name_change: NameChangeService
+    returns: ReturnService
+    sweep: DeadlineSweep
+
+
+def build_workflows(
+    *,
+    store: Store,
+    journal: Journal,
+    card_opener: CardOpener,
+    clock: Clock = utc_now,
+    puk_refresh: Callable[[], bool] | None = None,
+    new_serial: Callable[[], str] = new_order_serial,
+) -> Workflows:
+    backend = Backend(store, journal, clock)
+    return Workflows(
+        activation=ActivationService(backend, card_opener=card_opener),
+        unlock=UnlockService(
+            backend,
+            card_opener=card_opener,
+            puk_source=CachedPukSource(store, refresh=puk_refresh),
+        ),
+        pin_change=PinChangeService(backend, card_opener=card_opener),
+        blocking=BlockingService(backend),
+        undelivered=UndeliveredService(backend, new_serial=new_serial),
+        name_change=NameChangeService(backend),
+        returns=ReturnService(backend),
+        sweep=DeadlineSweep(backend),
+    )

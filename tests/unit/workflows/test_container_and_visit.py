@@ -1,0 +1,72 @@
+"""The builder for the app's container, and the adapter from the app's visit (R1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kiosk.documents.kinds import DocumentKind as ScannedKind
+from kiosk.domain.types import DocumentKind, Role
+from kiosk.errors import IdentityCheckMissing
+from kiosk.services.identity import IdentityReport, Task, Verdict
+from kiosk.services.ports import HolderSummary, IdentityOutcome
+from kiosk.services.visit import Visit, VisitPurpose
+from kiosk.services.workflows.common import visit_context_from_ui
+from kiosk.services.workflows.container import build_workflows
+from tests.unit.workflows.conftest import ADMIN, HOLDER, NOW, OFFICE, World, spec
+
+
+def ui_visit(*, likeness: bool | None, accepted: bool = True) -> Visit:
+    report = IdentityReport(
+        task=Task.ACTIVATION,
+        kind=ScannedKind.PASSPORT,
+        issuing_state="SWE",
+        expiry_date=dt.date(2030, 1, 1),
+        checks=(),
+        verdict=Verdict.MATCH,
+        document_number="AA0000000",
+    )
+    return Visit(
+        purpose=VisitPurpose.ACTIVATION,
+        holder=HolderSummary(HOLDER, "Tolvan Tolvansson", "191212121212"),
+        identity=IdentityOutcome(accepted=accepted, checks=(), report=report),
+        likeness_confirmed=likeness,
+    )
+
+
+def context(visit: Visit) -> object:
+    return visit_context_from_ui(
+        visit,
+        operator_hsa_id=ADMIN,
+        operator_role="id_admin",
+        office_id=OFFICE,
+        started_at=NOW - dt.timedelta(minutes=5),
+        checked_at=NOW - dt.timedelta(minutes=1),
+    )
+
+
+def test_r1_visit_adapter_takes_the_confirmed_identity_check() -> None:
+    ctx = context(ui_visit(likeness=True))
+    assert ctx.operator.role is Role.ID_ADMIN and ctx.holder_id == HOLDER  # type: ignore[attr-defined]
+    document = ctx.require_identity()  # type: ignore[attr-defined]
+    assert document.kind is DocumentKind.PASSPORT and document.issuing_state == "SWE"
+
+
+@pytest.mark.parametrize(("likeness", "accepted"), [(None, True), (False, True), (True, False)])
+def test_r1_visit_adapter_unconfirmed_check_does_not_count(
+    likeness: bool | None, accepted: bool
+) -> None:
+    ctx = context(ui_visit(likeness=likeness, accepted=accepted))
+    with pytest.raises(IdentityCheckMissing):
+        ctx.require_identity()  # type: ignore[attr-defined]
+
+
+def test_build_workflows_wires_every_service(world: World) -> None:
+    flows = build_workflows(
+        store=world.store, journal=world.journal, card_opener=world.opener(), clock=world.clock
+    )
+    world.insert(world.card(spec("W1")))
+    flows.activation.activate(context(ui_visit(likeness=True)), "W1")  # type: ignore[arg-type]
+    assert world.state("W1") == "active"
+    assert flows.sweep.sweep(NOW).blocked == ()
