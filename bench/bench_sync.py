@@ -9,8 +9,8 @@
   store — budget ≤ 90 s; sync.bootstrap_1m.ratio against a raw SQLite executemany of
   the same rows into the same schema — budget ≤ 3.
 - sync.load_20.p50/p95/p99: 20 kiosks pushing at once against one central for one
-  minute (batches of 10 signed events, loopback only); sync.load_20.errors: failed
-  pushes, budget 0.
+  minute (each a batch of 10 signed events at most every 250 ms, loopback only);
+  sync.load_20.errors: failed pushes, budget 0.
 
 ``scale`` multiplies event and card counts and the load duration.
 """
@@ -38,6 +38,7 @@ from bench.harness import Figure, percentile
 ROOT = Path(__file__).resolve().parents[1]
 OFFICE = "KK-SOLNA"
 CLERK = "SE2321000016-CLK1"
+PACE_SECONDS = 0.25  # each load kiosk pushes a batch of 10 events at most every 250 ms
 
 
 def _pg_module() -> Any:
@@ -396,6 +397,7 @@ def load_20(scale: float) -> list[Figure]:
             prev, seq = GENESIS_HASH, 0
             with httpx.Client(base_url=url, timeout=30) as client:
                 while time.monotonic() < stop_at[0]:
+                    cycle = time.monotonic()
                     events = []
                     for _ in range(batch):
                         seq += 1
@@ -429,6 +431,7 @@ def load_20(scale: float) -> list[Figure]:
                         latencies.append(elapsed)
                         if not ok:
                             errors += 1
+                    time.sleep(max(0.0, PACE_SECONDS - (time.monotonic() - cycle)))
 
         with _central(db_url) as url:
             stop_at[0] = time.monotonic() + duration
@@ -440,7 +443,8 @@ def load_20(scale: float) -> list[Figure]:
         accepted = service.event_counts().get("accepted", 0)
         service.engine.dispose()
     note = (
-        f"{kiosks} kiosks, batches of {batch}, {duration:.0f} s, {len(latencies)} pushes, "
+        f"{kiosks} kiosks, batches of {batch} every {PACE_SECONDS * 1000:.0f} ms, "
+        f"{duration:.0f} s, {len(latencies)} pushes, "
         f"{accepted} events accepted"
     )
     ms = [x * 1000 for x in latencies] or [0.0]

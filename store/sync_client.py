@@ -74,12 +74,12 @@ class CentralTransport:
 
         self.base_url = base_url.rstrip("/")
         verify: Any = True
-        if ca_file:
+        if ca_file or client_cert:
             import ssl
 
-            context = ssl.create_default_context(cafile=ca_file)
+            context = ssl.create_default_context(cafile=ca_file or None)
             if client_cert:
-                context.load_cert_chain(client_cert, client_key)
+                context.load_cert_chain(client_cert, client_key or None)
             verify = context
         self._client = httpx.Client(base_url=self.base_url, timeout=timeout, verify=verify)
         self._httpx = httpx
@@ -400,11 +400,18 @@ class _Writer:
             self.cursor.execute(f"PRAGMA cache_size = -{PULL_CACHE_KIB}")
 
     def upsert(
-        self, table: str, key: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+        self,
+        table: str,
+        key: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        *,
+        keep: Sequence[str] = (),
     ) -> None:
+        """Insert or replace by ``key``; columns in ``keep`` keep their local value."""
         if not rows:
             return
-        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key and c not in keep)
         self.cursor.executemany(
             f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (constant names)
             f"VALUES ({', '.join([self.mark] * len(columns))}) "
@@ -546,6 +553,7 @@ def apply_page(store: Store, session: Session, tables: Mapping[str, Any]) -> int
                 )
                 for r in operators.rows
             ],
+            keep=("cert_fingerprint", "name_enc"),  # set locally at enrolment
         )
 
     if len(cards):
@@ -638,9 +646,11 @@ class SyncWorker:
         interval: float = 30.0,
         min_backoff: float = 1.0,
         max_backoff: float = 300.0,
+        block_retry: float = 5.0,
         on_report: Callable[[RoundReport], None] | None = None,
     ) -> None:
         self.client = client
+        self.block_retry = block_retry
         self.interval = interval
         self.min_backoff = min_backoff
         self.max_backoff = max_backoff
@@ -651,14 +661,16 @@ class SyncWorker:
         self._thread: threading.Thread | None = None
         self.last_report: RoundReport | None = None
 
-    def next_delay(self, report: RoundReport) -> float:
-        """Interval when online; doubling backoff while offline."""
+    def next_delay(self, report: RoundReport, *, blocks_waiting: bool = False) -> float:
+        """Interval when online; doubling backoff while offline, but never more than
+        ``block_retry`` while block requests wait (they go out as soon as the central
+        is reachable again)."""
         if report.online:
             self.backoff = self.min_backoff
             return self.interval
         delay = self.backoff
         self.backoff = min(self.max_backoff, self.backoff * 2)
-        return delay
+        return min(delay, self.block_retry) if blocks_waiting else delay
 
     def sync_now(self) -> None:
         """Run a round at once (the "sync now" action, or a block request written)."""
@@ -684,7 +696,12 @@ class SyncWorker:
             self.last_report = report
             if self.on_report is not None:
                 self.on_report(report)
-            delay = self.next_delay(report)
+            try:
+                blocks = self.client.status().waiting_blocks > 0
+            except Exception:  # the status is advisory; never stop the worker for it
+                log.exception("sync status unavailable")
+                blocks = False
+            delay = self.next_delay(report, blocks_waiting=blocks)
             self._wake.wait(delay)
             self._wake.clear()
 

@@ -27,12 +27,77 @@ def register(sub: Any) -> None:
         "--tls-ca", help="CA bundle (PEM) kiosk certificates must chain to: turns on mutual TLS"
     )
     parser.add_argument("--tls-crl", help="CRL (PEM) of revoked kiosk certificates")
+    admin = parser.add_argument_group(
+        "administration (performed on the database, then the command exits)"
+    )
+    admin.add_argument("--register-kiosk", metavar="KIOSK_ID", help="register or re-key a kiosk")
+    admin.add_argument("--public-key", help="the kiosk's Ed25519 journal public key (hex)")
+    admin.add_argument("--kiosk-cert", help="the kiosk's function certificate (PEM)")
+    admin.add_argument("--add-operator", metavar="HSA_ID", help="add or change a roster entry")
+    admin.add_argument("--role", choices=("clerk", "id_admin"), help="operator role")
+    admin.add_argument("--inactive", action="store_true", help="mark the operator inactive")
+    admin.add_argument("--office", help="office id of the kiosk or operator")
     parser.set_defaults(func=run)
+
+
+def administer(args: argparse.Namespace) -> int:
+    from kiosk.errors import ConfigError
+    from store.central.database import make_engine, migrate
+    from store.central.service import CentralService
+
+    if not args.office:
+        raise ConfigError(path="--office", key_name="office", problem="required")
+    engine = make_engine(args.db)
+    migrate(engine)
+    service = CentralService(engine)
+    try:
+        if args.register_kiosk:
+            try:
+                public_key = bytes.fromhex(args.public_key or "")
+            except ValueError:
+                public_key = b""
+            if len(public_key) != 32:
+                raise ConfigError(
+                    path="--public-key", key_name="public_key", problem="expected 64 hex digits"
+                )
+            fingerprint = None
+            if args.kiosk_cert:
+                import hashlib
+                from pathlib import Path
+
+                from cryptography import x509
+                from cryptography.hazmat.primitives.serialization import Encoding
+
+                cert = x509.load_pem_x509_certificate(Path(args.kiosk_cert).read_bytes())
+                fingerprint = hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest()
+            service.register_kiosk(
+                kiosk_id=args.register_kiosk,
+                office_id=args.office,
+                public_key=public_key,
+                cert_fingerprint=fingerprint,
+            )
+            print(f"kiosk {args.register_kiosk} registered at office {args.office}")
+        if args.add_operator:
+            if not args.role:
+                raise ConfigError(path="--role", key_name="role", problem="required")
+            service.set_operator(
+                hsa_id=args.add_operator,
+                role=args.role,
+                office_id=args.office,
+                active=not args.inactive,
+            )
+            print(f"operator {args.add_operator} ({args.role}) at office {args.office}")
+    finally:
+        engine.dispose()
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
     from kiosk.errors import ConfigError
     from store.central.server import TlsSettings, serve
+
+    if args.register_kiosk or args.add_operator:
+        return administer(args)
 
     host, _, port_text = str(args.listen).rpartition(":")
     if not host or not port_text.isdigit():

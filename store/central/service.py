@@ -364,6 +364,10 @@ class CentralService:
                 ):
                     stored[str(row.event_id)] = row._mapping
             early = self._early_events(conn, kiosk_id, head)
+            link_updates: list[int] = []
+            while head + 1 in early and early[head + 1][0] == head_hash:
+                head, head_hash = head + 1, early.pop(head + 1)[1]
+                link_updates.append(head)
             todo: list[_Pending] = []
             for p in verified:
                 known = stored.get(p.event.event_id)
@@ -390,7 +394,6 @@ class CentralService:
             roster = self._roster(conn, {p.event.operator for p in todo if p.event.operator})
             effects = rules.Effects()
             new_rows: list[dict[str, Any]] = []
-            link_updates: list[int] = []
             for p in todo:
                 event = p.event
                 if event.event_id in seen_ids:

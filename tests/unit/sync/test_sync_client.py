@@ -80,6 +80,11 @@ def test_backoff_doubles_while_offline_and_resets_online(client: SyncClient) -> 
     assert delays == [1, 2, 4, 8, 8, 8]
     assert worker.next_delay(online) == 30
     assert worker.next_delay(offline) == 1
+    for _ in range(5):
+        worker.next_delay(offline)
+    assert worker.next_delay(offline) == 8
+    worker.block_retry = 3
+    assert worker.next_delay(offline, blocks_waiting=True) == 3  # blocks waiting: retry soon
 
 
 def test_worker_runs_a_round_at_once_on_sync_now(client: SyncClient) -> None:
