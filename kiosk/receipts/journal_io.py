@@ -84,3 +84,20 @@ def recorded_signatures(
         if payload.get("event_id") == event_id:
             found.append(payload)
     return found
+
+
+def unaccepted_before(
+    session: Session, cipher: FieldCipher, event_type: str, before: str
+) -> Iterator[StoredEvent]:
+    """Events of ``event_type`` before ``before`` that the central has not accepted."""
+    rows = session.execute(
+        select(_T)
+        .where(
+            _T.c.event_type == event_type,
+            _T.c.sync_status != "accepted",
+            _T.c.occurred_at < before,
+        )
+        .order_by(_T.c.occurred_at, _T.c.kiosk_id, _T.c.seq)
+    )
+    for row in rows:
+        yield StoredEvent(_event(cipher, row), row.sync_status, row.sync_reason)

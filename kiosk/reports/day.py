@@ -12,7 +12,8 @@ Journal conventions read here:
   of the refusing error (``"error.activation.wrong_office"``), optionally
   ``payload["action"]``; counted per reason;
 * ``card.blocked``: ``serial``/``card_serial`` and ``reason``; listed with the central's
-  answer (sync status ``pending`` / ``accepted`` / ``rejected`` and its reason).
+  answer (sync status ``pending`` / ``accepted`` / ``rejected`` and its reason); blocks of
+  earlier days that the central has not accepted yet are listed too (``open_blocks``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from kiosk.receipts.facts import event_card_serial
-from kiosk.receipts.journal_io import events_between
+from kiosk.receipts.journal_io import StoredEvent, events_between, unaccepted_before
 from store.database import Store
 from store.journal_format import format_timestamp
 from store.models import Deadline, Office
@@ -64,6 +65,7 @@ class DayReport:
     refusals: tuple[tuple[str, int], ...]  # (reason key, count)
     blocks: tuple[BlockLine, ...]
     deadlines: tuple[DeadlineLine, ...]
+    open_blocks: tuple[BlockLine, ...] = ()  # earlier days, not accepted by the central yet
 
 
 def day_bounds(day: dt.date) -> tuple[str, str]:
@@ -75,6 +77,17 @@ def day_bounds(day: dt.date) -> tuple[str, str]:
 
 def _ranked(counter: Counter[str]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+
+
+def block_line(stored: StoredEvent) -> BlockLine:
+    reason = stored.event.payload.get("reason")
+    return BlockLine(
+        occurred_at=stored.event.occurred_at,
+        serial=event_card_serial(stored.event.payload) or "-",
+        reason=reason if isinstance(reason, str) else "-",
+        sync_status=stored.sync_status,
+        sync_reason=stored.sync_reason,
+    )
 
 
 def build_day_report(store: Store, *, day: dt.date, office_id: str) -> DayReport:
@@ -100,16 +113,11 @@ def build_day_report(store: Store, *, day: dt.date, office_id: str) -> DayReport
             if event.operator:
                 operators[event.operator] += 1
             if kind == BLOCK_EVENT:
-                reason = event.payload.get("reason")
-                blocks.append(
-                    BlockLine(
-                        occurred_at=event.occurred_at,
-                        serial=event_card_serial(event.payload) or "-",
-                        reason=reason if isinstance(reason, str) else "-",
-                        sync_status=stored.sync_status,
-                        sync_reason=stored.sync_reason,
-                    )
-                )
+                blocks.append(block_line(stored))
+        open_blocks = tuple(
+            block_line(stored)
+            for stored in unaccepted_before(session, store.cipher, BLOCK_EVENT, start)
+        )
         horizon = day + dt.timedelta(days=DEADLINE_HORIZON_DAYS)
         rows = session.execute(
             select(Deadline.due_date, Deadline.kind, Deadline.card_serial)  # type: ignore[call-overload]
@@ -131,4 +139,5 @@ def build_day_report(store: Store, *, day: dt.date, office_id: str) -> DayReport
         refusals=_ranked(refusals),
         blocks=tuple(blocks),
         deadlines=tuple(DeadlineLine(row[0], row[1], row[2]) for row in rows),
+        open_blocks=open_blocks,
     )

@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from kiosk.i18n import Catalogue
 from kiosk.receipts.render import action_text, local_time
-from kiosk.reports.day import DayReport
+from kiosk.reports.day import BlockLine, DayReport
 
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 CHART_MAX_BARS = 12
@@ -45,6 +45,27 @@ def _table(header: list[str], rows: list[list[Any]], widths: list[float] | None 
         )
     )
     return table
+
+
+def _blocks_table(text: Catalogue, lines: tuple[BlockLine, ...], *, time_only: bool) -> Table:
+    return _table(
+        [
+            text("report.col.time"),
+            text("report.col.card"),
+            text("report.col.reason"),
+            text("report.col.sync"),
+        ],
+        [
+            [
+                local_time(line.occurred_at)[11:] if time_only else local_time(line.occurred_at),
+                line.serial,
+                reason_text(text, f"receipt.reason.{line.reason}"),
+                text(f"report.sync.{line.sync_status}")
+                + (f" ({line.sync_reason})" if line.sync_reason else ""),
+            ]
+            for line in lines
+        ],
+    )
 
 
 def bar_chart(report: DayReport, title: str) -> Drawing:
@@ -122,28 +143,10 @@ def render_day_report(report: DayReport, *, lang: str = "sv") -> bytes:
         else none
     )
     story.append(Paragraph(text("report.blocks"), h2))
-    story.append(
-        _table(
-            [
-                text("report.col.time"),
-                text("report.col.card"),
-                text("report.col.reason"),
-                text("report.col.sync"),
-            ],
-            [
-                [
-                    local_time(line.occurred_at)[11:],
-                    line.serial,
-                    reason_text(text, f"receipt.reason.{line.reason}"),
-                    text(f"report.sync.{line.sync_status}")
-                    + (f" ({line.sync_reason})" if line.sync_reason else ""),
-                ]
-                for line in report.blocks
-            ],
-        )
-        if report.blocks
-        else none
-    )
+    story.append(_blocks_table(text, report.blocks, time_only=True) if report.blocks else none)
+    if report.open_blocks:
+        story.append(Paragraph(text("report.open_blocks"), h2))
+        story.append(_blocks_table(text, report.open_blocks, time_only=False))
     story.append(Paragraph(text("report.deadlines"), h2))
     story.append(
         _table(

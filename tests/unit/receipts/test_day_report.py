@@ -46,8 +46,14 @@ def busy_world(world: World) -> World:
     # 23:30 UTC on the 28th is 00:30 on the 29th (outside)
     w.event("card.activated", {"serial": "SE4000000003"}, now=_at(23, 30, DAY - dt.timedelta(1)))
     w.event("card.activated", {"serial": "SE4000000003"}, now=_at(23, 30))
+    earlier = DAY - dt.timedelta(days=8)
+    w.event("card.blocked", {"serial": "SE4000000002", "reason": "stolen"}, now=_at(9, 0, earlier))
+    old_ok = w.event(
+        "card.blocked", {"serial": "SE4000000003", "reason": "lost"}, now=_at(9, 5, earlier)
+    )
     with w.store.unit_of_work() as session:
         w.journal.mark(session, block.event_id, "accepted")
+        w.journal.mark(session, old_ok.event_id, "accepted")
         for ident, due, kind, resolved in (
             ("d1", DAY + dt.timedelta(days=3), "return", False),
             ("d2", DAY + dt.timedelta(days=30), "name_change", False),
@@ -82,6 +88,9 @@ def test_counts_refusals_blocks_and_deadlines(busy_world: World) -> None:
         ("SE4000000003", "stolen", "accepted"),
         ("SE4000000001", "lost", "pending"),
     ]
+    assert [(b.serial, b.occurred_at[:10], b.sync_status) for b in report.open_blocks] == [
+        ("SE4000000002", "2026-11-20", "pending")
+    ]
     assert [(d.due, d.kind) for d in report.deadlines] == [
         (DAY + dt.timedelta(days=3), "return"),
         (DAY + dt.timedelta(days=30), "name_change"),
@@ -106,6 +115,8 @@ def test_report_pdf_text_matches_the_numbers(busy_world: World) -> None:
         "väntar",
         "2026-12-01",
         "namnbyte: nytt kort",
+        "Spärrar från tidigare dagar som centralen ännu inte har godkänt",
+        "2026-11-20 10:00:00",
     ):
         assert compact(phrase) in flat, phrase
     assert "2026-12-29" not in text  # 31 days ahead: outside the horizon
