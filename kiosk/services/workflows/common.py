@@ -205,6 +205,24 @@ def pcsc_opener(reader_name: str) -> CardOpener:
     return opener
 
 
+def card_access_opener(access: Any, role: Any) -> CardOpener:
+    """A ``CardOpener`` over the app's ``CardAccess`` port (``kiosk.services.devices``:
+    ``InProcessReaders`` in the demo, ``PcscCards`` on real readers) for ``role``
+    (``ReaderRole.CUSTOMER``). The port's session wraps a ``PivSession``; it is used through
+    its ``piv`` attribute when the port offers one (else its ``_piv``), and closed after."""
+
+    @contextmanager
+    def opener() -> Iterator[WorkflowCard]:
+        session = access.open(role)
+        try:
+            piv = getattr(session, "piv", None) or session._piv
+            yield piv
+        finally:
+            session.close()
+
+    return opener
+
+
 # --- store ------------------------------------------------------------------------------
 
 

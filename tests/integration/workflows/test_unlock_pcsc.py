@@ -68,11 +68,24 @@ def test_r7_in_person_unlock_7xx_over_pcsc(world: World, vpcd_cards: InsertCard)
 
 
 def test_r7_code_letter_unlock_5xx_over_pcsc(world: World, vpcd_cards: InsertCard) -> None:
+    """Through the app's own ``PcscCards`` port, as the app will wire it."""
+    from kiosk.config import ReaderConfig
+    from kiosk.services.devices import PcscCards
+    from kiosk.services.ports import ReaderRole
+    from kiosk.services.workflows.common import card_access_opener
+
     made = world.card(spec("E511", state="active", product_number="511"))
     assert made.code_letter is not None and made.puk in made.code_letter
     vpcd_cards(made.card, 1)
     lock_over_pcsc()
-    service(world).unlock_with_code_letter(visit(Role.CLERK), "E511", made.puk, NEW_PIN, NEW_PIN)
+    readers = ReaderConfig()
+    access = PcscCards(readers.operator_pattern, readers.customer_pattern)
+    unlock = UnlockService(
+        world.services,
+        card_opener=card_access_opener(access, ReaderRole.CUSTOMER),
+        puk_source=CachedPukSource(world.store),
+    )
+    unlock.unlock_with_code_letter(visit(Role.CLERK), "E511", made.puk, NEW_PIN, NEW_PIN)
     over_pcsc("verify", NEW_PIN)
     assert world.state("E511") == "active"
     assert [e[0] for e in world.events()] == ["card.unlocked_with_code_letter"]

@@ -70,3 +70,27 @@ def test_build_workflows_wires_every_service(world: World) -> None:
     flows.activation.activate(context(ui_visit(likeness=True)), "W1")  # type: ignore[arg-type]
     assert world.state("W1") == "active"
     assert flows.sweep.sweep(NOW).blocked == ()
+
+
+def test_card_access_opener_over_the_apps_in_process_readers(world: World) -> None:
+    from kiosk.services.devices import InProcessReaders
+    from kiosk.services.ports import ReaderRole
+    from kiosk.services.workflows.activation import ActivationService
+    from kiosk.services.workflows.common import Backend, card_access_opener
+    from kiosk.services.workflows.errors import CardInReaderMismatch
+
+    readers = InProcessReaders()
+    made = world.card(spec("W2"))
+    other = world.card(spec("W3"))
+    service = ActivationService(
+        Backend(world.store, world.journal, world.clock),
+        card_opener=card_access_opener(readers, ReaderRole.CUSTOMER),
+    )
+    visit_ctx = context(ui_visit(likeness=True))
+    readers.insert(ReaderRole.OPERATOR, made.card)  # the wrong reader: not the customer's
+    readers.insert(ReaderRole.CUSTOMER, other.card)
+    with pytest.raises(CardInReaderMismatch):
+        service.activate(visit_ctx, "W2")  # type: ignore[arg-type]
+    readers.insert(ReaderRole.CUSTOMER, made.card)
+    service.activate(visit_ctx, "W2")  # type: ignore[arg-type]
+    assert world.state("W2") == "active"
