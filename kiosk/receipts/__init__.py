@@ -9,8 +9,9 @@ Public API (see the modules for details):
 * ``render_receipt(facts, lang=, signature=) -> bytes`` (render.py);
 * ``deliver(pdf, name, printer=, folder=) -> Delivery`` (printing.py);
 * :class:`~kiosk.receipts.service.ReceiptService` (``facts_for_event``, ``facts``,
-  ``sign``, ``issue``, ``reprint``) and ``issue_receipt(service, event, signature=)``,
-  which never raises (service.py);
+  ``sign``, ``issue``, ``reprint``) and ``issue_receipt(service, event_or_id,
+  signature=)``, which never raises (service.py): workflows call it with their
+  ``Done.event_id`` after the transaction;
 * ``verify_receipt(pdf, store=, office_id=, anchors=) -> VerifyReport`` (verify.py).
 
 Heavy imports (reportlab, pypdf) stay inside those modules: import them directly.
