@@ -330,6 +330,17 @@ class SyncClient:
         report.cursor = cursor
         return report
 
+    def rejected_events(self, limit: int = 100) -> list[Rejection]:
+        """Events the central rejected, newest first, to show to the clerk."""
+        with self.store.unit_of_work() as session:
+            rows = session.execute(
+                select(_J.c.event_id, _J.c.seq, _J.c.event_type, _J.c.sync_reason)
+                .where(_J.c.kiosk_id == self.kiosk_id, _J.c.sync_status == "rejected")
+                .order_by(_J.c.seq.desc())
+                .limit(limit)
+            ).all()
+        return [Rejection(str(r[0]), int(r[1]), str(r[2]), str(r[3] or "")) for r in rows]
+
     # ---------------------------------------------------------------------- status
 
     def status(self) -> SyncStatus:

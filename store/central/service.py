@@ -185,13 +185,15 @@ class CentralService:
 
     def put_cards(self, cards: Iterable[Mapping[str, Any]]) -> int:
         """Create or replace cards (keys: serial, office_id, state, holder_id,
-        product_number, data). A blocked card stays blocked. Returns the count."""
+        product_number, data). A blocked card stays blocked. Returns the count.
+        Locks: existing card rows first, the change counter last (as a push does)."""
         rows = list(cards)
         with self._write() as conn:
             serials = [str(r["serial"]) for r in rows]
-            blocked = self._blocked_among(conn, serials)
+            current = self._lock_cards(conn, serials)
+            existing = set(current)
+            blocked = {serial for serial, card in current.items() if card["state"] == "blocked"}
             start = self._allocate(conn, len(rows))
-            existing = self._existing_keys(conn, CARD, CARD.c.serial, serials)
             new_rows: list[dict[str, Any]] = []
             for offset, r in enumerate(rows):
                 serial = str(r["serial"])
@@ -710,27 +712,6 @@ class CentralService:
         )
         if done.rowcount == 0:
             conn.execute(insert(table).values({key_name: key, **values, "change_id": change_id}))
-
-    def _existing_keys(
-        self, conn: Connection, table: Table, column: Any, keys: Sequence[str]
-    ) -> set[str]:
-        found: set[str] = set()
-        for chunk in _chunks(list(keys), 1000):
-            found.update(str(r[0]) for r in conn.execute(select(column).where(column.in_(chunk))))
-        return found
-
-    def _blocked_among(self, conn: Connection, serials: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        for chunk in _chunks(list(serials), 1000):
-            found.update(
-                str(r[0])
-                for r in conn.execute(
-                    select(CARD.c.serial).where(
-                        and_(CARD.c.serial.in_(chunk), CARD.c.state == "blocked")
-                    )
-                )
-            )
-        return found
 
     def _lock_cards(self, conn: Connection, serials: Sequence[str]) -> dict[str, dict[str, Any]]:
         cards: dict[str, dict[str, Any]] = {}

@@ -312,6 +312,10 @@ def test_block_wins_when_two_kiosks_change_the_same_card_offline(
     assert report.accepted == 1 and report.rejected == 1
     assert [r.reason for r in report.rejections] == ["card blocked"]
     assert second.reasons() == {1: "card blocked"}
+    shown = second.client(central.url).rejected_events()
+    assert [(r.seq, r.event_type, r.reason) for r in shown] == [
+        (1, "card.activated", "card blocked")
+    ]
     assert central_service.card_state(serials[0]) == "blocked"
     assert central_service.card_state(serials[1]) == "blocked"
     first.client(central.url).run_round()  # pulls B's block
@@ -479,3 +483,60 @@ def test_kiosk_sync_command_prints_what_it_did(
     )
     assert offline.returncode == 3
     assert "Offline" in offline.stdout
+
+
+def test_pull_during_concurrent_pushes_misses_no_change(
+    central_factory: Callable[..., CentralProcess],
+    central_service: CentralService,
+    kiosk_factory: Callable[..., Kiosk],
+) -> None:
+    """A kiosk pulling over and over while three others push changes to the same cards
+    through two central processes ends with exactly the central's card states: the
+    cursor never passed a change that was not yet visible."""
+    serials = seed_cards(central_service, 12)
+    one, two = central_factory(), central_factory()
+    writers = [kiosk_factory(f"kiosk-w{n}") for n in range(3)]
+    reader = kiosk_factory("kiosk-reader")
+    for n, kiosk in enumerate(writers):
+        for round_no in range(4):
+            for i, serial in enumerate(serials):
+                if (i + n + round_no) % 3 == 0:
+                    kind = ("card.activated", "card.returned", "card.shipped")[(i + round_no) % 3]
+                    kiosk.append(kind, {"serial": serial})
+        kiosk.append("card.blocked", {"serial": serials[n]})
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def push(kiosk: Kiosk, url: str) -> None:
+        try:
+            kiosk.client(url, batch_size=2).push_pending()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    def pull() -> None:
+        client = reader.client(one.url, pull_page=3)
+        try:
+            while not stop.is_set():
+                client.pull()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    puller = threading.Thread(target=pull)
+    puller.start()
+    pushers = [
+        threading.Thread(target=push, args=(k, (one if n % 2 else two).url))
+        for n, k in enumerate(writers)
+    ]
+    for thread in pushers:
+        thread.start()
+    for thread in pushers:
+        thread.join(120)
+    stop.set()
+    puller.join(60)
+    assert not errors
+    reader.client(two.url).pull()
+    for serial in serials:
+        assert reader.card_state(serial) == central_service.card_state(serial), serial
+    for n in range(3):
+        assert central_service.card_state(serials[n]) == "blocked"
+    assert_converged(central_service, *writers)
