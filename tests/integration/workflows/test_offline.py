@@ -130,3 +130,34 @@ def test_offline_block_and_unlock_accepted_when_central_returns(
     types = sorted(e.event_type for e in central_service.events("kiosk-wf"))
     assert types == ["card.blocked", "card.unlocked_in_person"]
     assert kiosk.chain_ok() and central_service.verify_chain("kiosk-wf")
+
+
+def test_r11_sweep_block_made_offline_is_accepted(
+    central: CentralProcess,
+    central_service: CentralService,
+    kiosk_factory: Callable[..., Kiosk],
+    factory: CardFactory,
+) -> None:
+    """The hourly sweep blocks an overdue card during an outage (run while an operator is
+    logged in); the block goes first when the central is back and is accepted."""
+    from kiosk.services.workflows.returns import ReturnService
+    from kiosk.services.workflows.sweep import DeadlineSweep
+
+    kiosk = kiosk_factory("kiosk-sweep")
+    made = factory.personalise(serial="OFF701", product="7xx", product_number="701")
+    seed(central_service, kiosk, made.puk)
+    client = kiosk.client(central.url, timeout=1.0)
+    assert client.run_round().online
+    backend = Backend(kiosk.store, kiosk.journal)
+    clerk = Operator(CLERK, Role.CLERK, OFFICE)
+    today = dt.datetime.now(dt.UTC)
+    ReturnService(backend).record_end(clerk, "OFF701", (today - dt.timedelta(days=200)).date())
+    central.stop()
+    report = DeadlineSweep(backend).sweep(today, operator=CLERK)
+    assert report.blocked == ("OFF701",)
+    assert not client.run_round().online and client.status().waiting_blocks == 1
+    central.start()
+    report_sync = client.run_round()
+    assert report_sync.online and report_sync.rejected == 0, report_sync.rejections
+    assert central_service.card_state("OFF701") == "blocked"
+    assert kiosk.sync_statuses() == {"accepted": 2}
