@@ -87,12 +87,16 @@ class KioskApp(App[int]):
         self.add_mode(LOCKED, lambda: LoginScreen(self.ctx))
         self.switch_mode(LOCKED)
         self.set_interval(1.0, self.check_idle_lock)
+        if self._ready_hook is not None:
+            self.call_after_refresh(self._ready_hook, self)
         if self.ctx.services.ready:
             self.call_after_refresh(self._services_ready, self.ctx.services.get())
         elif self._build_services is not None:
-            self.run_worker(self._build_in_thread, thread=True, group="build", exit_on_error=False)
-        if self._ready_hook is not None:
-            self.call_after_refresh(self._ready_hook, self)
+            # after the first screen is painted: the store's imports must not delay it
+            self.call_after_refresh(self.call_after_refresh, self._start_build)
+
+    def _start_build(self) -> None:
+        self.run_worker(self._build_in_thread, thread=True, group="build", exit_on_error=False)
 
     def _build_in_thread(self) -> None:
         assert self._build_services is not None

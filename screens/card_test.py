@@ -9,13 +9,14 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kiosk.i18n import Catalogue
 from kiosk.services.card_test import CardTestReport, Verdict
 from kiosk.services.context import UiContext
 from kiosk.services.ports import CardView
 from screens.base import KeySpec, KioskScreen
+from screens.key_bar import KeyBar
 from screens.status_bar import StatusBar
 
 VERDICT_STYLE = {Verdict.OK: "bold green", Verdict.WARNING: "bold yellow", Verdict.FAIL: "bold red"}
@@ -79,7 +80,7 @@ class CardTestScreen(KioskScreen):
         )
         with VerticalScroll():
             yield Static("", id="test-report")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#test-pin", Input).focus()

@@ -7,12 +7,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk.services.context import UiContext
 from kiosk.services.ports import DemoControls, ReaderRole
 from screens.base import KeySpec, KioskModal
+from screens.key_bar import KeyBar
 
 
 class DevicePanel(KioskModal):
@@ -51,7 +52,7 @@ class DevicePanel(KioskModal):
                     id="panel-documents",
                 )
             yield Static(self.t("ui.panel.help"), id="panel-message")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#panel-cards", OptionList).border_title = self.t("ui.panel.cards")

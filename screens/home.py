@@ -6,9 +6,10 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from screens.base import KeySpec, KioskScreen
+from screens.key_bar import KeyBar
 from screens.status_bar import StatusBar
 
 
@@ -31,4 +32,4 @@ class HomeScreen(KioskScreen):
         with Vertical(id="home-box"):
             yield Static(self.t("ui.home.title", name=name), id="home-title")
             yield Static(self.t("ui.home.menu"), id="home-menu")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyBar()

@@ -6,10 +6,11 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kiosk.services.login import OperatorIdentity
 from screens.base import KeySpec, KioskScreen
+from screens.key_bar import KeyBar
 from screens.messages import LoggedIn
 from screens.status_bar import StatusBar
 
@@ -39,7 +40,7 @@ class LoginScreen(KioskScreen):
                 restrict=r"[0-9]*",
             )
             yield Static(self.t("ui.login.hint_idle"), id="login-message")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#pin", Input).focus()

@@ -9,13 +9,14 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from kiosk.i18n import Catalogue
 from kiosk.services.context import UiContext
 from kiosk.services.lookup import LookupResult, mask_personnummer
 from kiosk.services.ports import HolderDetail, HolderSummary
 from screens.base import KeySpec, KioskScreen
+from screens.key_bar import KeyBar
 from screens.messages import VisitRequested
 from screens.status_bar import StatusBar
 
@@ -113,7 +114,7 @@ class LookupScreen(KioskScreen):
         yield table
         with VerticalScroll(id="detail-scroll"):
             yield Static("", id="detail")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         query = self.query_one("#query", Input)

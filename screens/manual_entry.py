@@ -7,10 +7,11 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from kiosk.services.ports import ManualDocument
 from screens.base import KeySpec, KioskModal
+from screens.key_bar import KeyBar
 
 KINDS = (
     "passport",
@@ -58,7 +59,7 @@ class ManualEntryScreen(KioskModal):
                         value="SWE" if name == "country" else "",
                     )
             yield Static("", id="manual-message")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#kind", Select).focus()

@@ -7,7 +7,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from kiosk.i18n import Catalogue
 from kiosk.services.context import UiContext
@@ -15,6 +15,7 @@ from kiosk.services.lookup import mask_personnummer
 from kiosk.services.ports import IdentityOutcome, ManualDocument
 from kiosk.services.visit import CardMatch, Visit, VisitPurpose
 from screens.base import KeySpec, KioskScreen
+from screens.key_bar import KeyBar
 from screens.status_bar import StatusBar
 
 PURPOSES = (VisitPurpose.GENERAL, VisitPurpose.ACTIVATION, VisitPurpose.UNLOCK)
@@ -61,7 +62,7 @@ class VisitScreen(KioskScreen):
             yield Static(id="likeness", classes="section")
             yield Static(id="card", classes="section")
             yield Static(id="visit-message", classes="section")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_view()

@@ -1,0 +1,51 @@
+"""The key bar at the bottom of every screen: the active bindings with their catalogue
+descriptions, on one line. One widget (Textual's Footer builds one per key, which made
+every screen switch pay for re-creating and re-styling them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+
+class KeyBar(Static):
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-foreground;
+    }
+    """
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.show_keys()
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Any) -> None:
+        if screen is self.screen:
+            self.show_keys()
+
+    def show_keys(self) -> None:
+        parts: list[Text] = []
+        seen: set[str] = set()
+        for _key, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if not binding.show or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = self.app.get_key_display(binding)
+            parts.append(
+                Text.assemble(
+                    (key, "bold reverse" if enabled else "dim reverse"),
+                    (f" {binding.description}", "" if enabled else "dim"),
+                )
+            )
+        line = Text(" ").join(parts)
+        line.no_wrap = True
+        line.overflow = "ellipsis"
+        self.update(line)
