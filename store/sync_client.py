@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from store.central.errors import CentralRefusedError, CentralUnreachableError, SyncError
@@ -273,31 +273,33 @@ class SyncClient:
             raise CentralRefusedError(status=200, detail="answer without results")
         progress = False
         gap_expected: int | None = None
+        marks: list[tuple[str, str | None, str]] = []  # (status, reason, event id)
+        for result in results:
+            event = by_id.get(str(result.get("event_id")))
+            if event is None:
+                continue
+            status = result.get("status")
+            reason = result.get("reason")
+            if result.get("duplicate"):
+                report.duplicates += 1
+            if status == "accepted":
+                marks.append(("accepted", None, event.event_id))
+                report.accepted += 1
+                progress = True
+            elif status in ("rejected", "invalid"):
+                text = str(reason or status)
+                if status == "invalid":
+                    text = f"invalid: {text}"
+                marks.append(("rejected", text, event.event_id))
+                report.rejected += 1
+                report.rejections.append(
+                    Rejection(event.event_id, event.seq, event.event_type, text)
+                )
+                progress = True
+            elif status == "gap":
+                gap_expected = int(answer.get("expected_seq", 0)) or None
         with self.store.unit_of_work() as session:
-            for result in results:
-                event = by_id.get(str(result.get("event_id")))
-                if event is None:
-                    continue
-                status = result.get("status")
-                reason = result.get("reason")
-                if result.get("duplicate"):
-                    report.duplicates += 1
-                if status == "accepted":
-                    self.journal.mark(session, event.event_id, "accepted", None)
-                    report.accepted += 1
-                    progress = True
-                elif status in ("rejected", "invalid"):
-                    text = str(reason or status)
-                    if status == "invalid":
-                        text = f"invalid: {text}"
-                    self.journal.mark(session, event.event_id, "rejected", text)
-                    report.rejected += 1
-                    report.rejections.append(
-                        Rejection(event.event_id, event.seq, event.event_type, text)
-                    )
-                    progress = True
-                elif status == "gap":
-                    gap_expected = int(answer.get("expected_seq", 0)) or None
+            mark_many(session, marks)
         return progress, gap_expected
 
     # ------------------------------------------------------------------------ pull
@@ -366,6 +368,26 @@ class SyncClient:
             oldest_block_seconds=_age(now, oldest_block),
             last_success=last_ok,
         )
+
+
+def mark_many(session: Session, marks: Sequence[tuple[str, str | None, str]]) -> None:
+    """Record many answers at once: ``(status, reason, event_id)`` triples.
+
+    Same effect as ``Journal.mark`` per event (which the journal offers one at a
+    time), as one executemany on the session's connection: a 1,000-event answer is
+    recorded in milliseconds instead of a tenth of a second."""
+    if not marks:
+        return
+    for status, _reason, _event_id in marks:
+        if status not in ("accepted", "rejected"):
+            raise ValueError(f"not a final sync status: {status!r}")
+    session.execute(
+        update(_J)
+        .where(_J.c.event_id == bindparam("b_event_id"))
+        .values(sync_status=bindparam("b_status"), sync_reason=bindparam("b_reason"))
+        .execution_options(synchronize_session=False),
+        [{"b_status": s, "b_reason": r, "b_event_id": e} for s, r, e in marks],
+    )
 
 
 def _age(now: datetime, stamp: str | None) -> float | None:
