@@ -40,7 +40,7 @@ class WorkflowScreen(ModalScreen[Any]):
     }
     WorkflowScreen .wf-title { text-style: bold; }
     WorkflowScreen .wf-info { height: auto; color: $text-muted; }
-    WorkflowScreen Input { width: 40; }
+    WorkflowScreen Input { width: 52; }
     WorkflowScreen .wf-message { height: auto; padding-top: 1; }
     WorkflowScreen .wf-message.refused { color: $error; text-style: bold; }
     WorkflowScreen .wf-message.done { color: $success; text-style: bold; }

@@ -21,7 +21,7 @@ from screens.workflows.base import WorkflowScreen
 
 class BlockScreen(WorkflowScreen):
     DEFAULT_CSS = """
-    BlockScreen Select { width: 40; }
+    BlockScreen Select { width: 52; }
     BlockScreen Checkbox { height: auto; border: none; padding: 0; }
     """
 
