@@ -109,5 +109,14 @@ def run(args: argparse.Namespace) -> int:
                 path="--tls-cert", key_name="tls", problem="TLS needs both --tls-cert and --tls-key"
             )
         tls = TlsSettings(cert=args.tls_cert, key=args.tls_key, ca=args.tls_ca, crl=args.tls_crl)
-    serve(args.db, host.strip("[]"), int(port_text), tls=tls)
+    host = host.strip("[]")
+    if (tls is None or tls.ca is None) and host not in ("127.0.0.1", "::1", "localhost"):
+        import sys
+
+        print(
+            "kiosk central: warning: serving without mutual TLS on a non-loopback address; "
+            "any client can push and pull (use --tls-cert, --tls-key and --tls-ca)",
+            file=sys.stderr,
+        )
+    serve(args.db, host, int(port_text), tls=tls)
     return 0

@@ -27,6 +27,11 @@ def register(sub: Any) -> None:
     parser.add_argument("--kiosk-id", default=None, help="kiosk id (default: config)")
     parser.add_argument("--batch", type=int, default=500, help="events per push request")
     parser.add_argument("--lang", choices=("sv", "en"), default=None, help="output language")
+    parser.add_argument(
+        "--show-public-key",
+        action="store_true",
+        help="print the kiosk's journal public key (hex, for kiosk central --register-kiosk)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -44,6 +49,9 @@ def run(args: argparse.Namespace) -> int:
         config = config.with_data_dir(args.data)
     args.lang = args.lang or config.language
     text = Catalogue(args.lang)
+    if args.show_public_key:
+        print(load_keys(args.key or config.resolved_key_file).public_key_bytes().hex())
+        return EXIT_OK
     url = args.central or config.central.url
     if not url:
         raise ConfigError(path="central.url", key_name="central.url", problem="not set")

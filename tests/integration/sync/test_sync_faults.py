@@ -295,7 +295,7 @@ def test_kiosk_killed_mid_round_and_restarted(
     assert_converged(central_service, kiosk)
 
 
-def test_block_wins_when_two_kiosks_change_the_same_card_offline(
+def test_r9_block_wins_when_two_kiosks_change_the_same_card_offline(
     central: CentralProcess, central_service: CentralService, kiosk_factory: Callable[..., Kiosk]
 ) -> None:
     serials = seed_cards(central_service, 2)
@@ -477,6 +477,10 @@ def test_kiosk_sync_command_prints_what_it_did(
     assert done.returncode == 0, done.stderr
     assert "Sent 1 events: 1 accepted, 0 rejected." in done.stdout
     assert "0 events waiting" in done.stdout
+    shown = subprocess.run(
+        [*command[:6], "--show-public-key"], check=True, cwd=ROOT, capture_output=True, text=True
+    )
+    assert shown.stdout.strip() == kiosk.keys.public_key_bytes().hex()
     central.stop()
     offline = subprocess.run(
         command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=60

@@ -23,7 +23,7 @@ def test_accepts_clerk_activation_and_sets_state() -> None:
     assert decision == rules.Decision(True, None, "active")
 
 
-def test_block_wins_over_any_other_card_change() -> None:
+def test_r9_block_wins_over_any_other_card_change() -> None:
     for event_type in ("card.activated", "card.returned", "card.tested", "card.unlocked"):
         decision = decide(
             event_type=event_type,
