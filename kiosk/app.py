@@ -172,6 +172,8 @@ class KioskApp(App[int]):
         self.status = replace(self.status, scanner="ok" if event.connected else "missing")
         if event.error is not None:
             self.notify(self.ctx.catalogue.error(event.error), severity="warning")
+        if event.notice_key is not None and self.ctx.catalogue.has(event.notice_key):
+            self.notify(self.ctx.catalogue(event.notice_key), severity="warning")
         if not event.text:
             return
         if self.ctx.session.operator is None:

@@ -24,6 +24,7 @@ class LoginScreen(KioskScreen):
     LoginScreen #pin { width: 30; }
     LoginScreen #login-message { padding-top: 1; }
     LoginScreen #login-message.refused { color: $error; text-style: bold; }
+    LoginScreen #login-demo { padding-top: 1; color: $text-muted; }
     """
     KEYS: ClassVar[tuple[KeySpec, ...]] = ()
 
@@ -40,6 +41,8 @@ class LoginScreen(KioskScreen):
                 restrict=r"[0-9]*",
             )
             yield Static(self.t("ui.login.hint_idle"), id="login-message")
+            if self.ctx.demo_mode:
+                yield Static(self.t("ui.login.demo_hint"), id="login-demo")
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -90,8 +90,10 @@ class VisitService:
 
     def _resolve_holder(self, visit: Visit, outcome: IdentityOutcome) -> bool:
         """Find the holder from the document's personnummer when the visit has none yet."""
-        if visit.holder is not None or not outcome.personnummer:
+        if visit.holder is not None:
             return False
+        if not outcome.personnummer:  # e.g. a foreign document: find the holder first
+            raise NoHolderForDocumentError()
         found = self._directory.by_personnummer(outcome.personnummer)
         if not found:
             raise NoHolderForDocumentError()

@@ -28,32 +28,40 @@ class NameChangeScreen(WorkflowScreen):
     """The day the holder changed name; the old card must be replaced within 3 months."""
 
     def __init__(
-        self, catalogue: Catalogue, service: NameChangeService, operator: Operator, serial: str
+        self,
+        catalogue: Catalogue,
+        service: NameChangeService,
+        operator: Operator,
+        serial: str | None = None,
     ) -> None:
         super().__init__(catalogue)
         self.service = service
         self.operator = operator
-        self.serial = serial
+        self.initial_serial = serial or ""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(
-                self.t("workflows.name_change.title", serial=self.serial), classes="wf-title"
-            )
+            yield Static(self.t("workflows.name_change.title"), classes="wf-title")
             yield Static(self.t("workflows.name_change.info"), classes="wf-info")
+            yield Input(
+                self.initial_serial, id="serial", placeholder=self.t("workflows.field.serial")
+            )
             yield Input(id="date", placeholder=self.t("workflows.field.date"))
             yield Static(id="wf-message", classes="wf-message")
         yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#date", Input).focus()
+        self.query_one("#date" if self.initial_serial else "#serial", Input).focus()
 
     def submit(self) -> None:
-        day = parse_date(self.value("#date"))
+        serial, day = self.value("#serial"), parse_date(self.value("#date"))
+        if not serial:
+            self.show(self.t("workflows.field.serial_missing"), refused=True)
+            return
         if day is None:
             self.show(self.t("workflows.field.date_invalid"), refused=True)
             return
-        self.run_io(lambda: self.service.record(self.operator, self.serial, day), self._done)
+        self.run_io(lambda: self.service.record(self.operator, serial, day), self._done)
 
     def _done(self, done: DeadlineDone) -> None:
         due = done.due.isoformat() if done.due else "-"
@@ -73,17 +81,24 @@ class ReturnScreen(WorkflowScreen):
     """
 
     def __init__(
-        self, catalogue: Catalogue, service: ReturnService, operator: Operator, serial: str
+        self,
+        catalogue: Catalogue,
+        service: ReturnService,
+        operator: Operator,
+        serial: str | None = None,
     ) -> None:
         super().__init__(catalogue)
         self.service = service
         self.operator = operator
-        self.serial = serial
+        self.initial_serial = serial or ""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(self.t("workflows.return.title", serial=self.serial), classes="wf-title")
+            yield Static(self.t("workflows.return.title"), classes="wf-title")
             yield Static(self.t("workflows.return.info"), classes="wf-info")
+            yield Input(
+                self.initial_serial, id="serial", placeholder=self.t("workflows.field.serial")
+            )
             yield Input(id="date", placeholder=self.t("workflows.field.end_date"))
             yield Checkbox(self.t("workflows.return.keep"), id="keep")
             yield Input(id="reason", placeholder=self.t("workflows.field.keep_reason"))
@@ -91,27 +106,34 @@ class ReturnScreen(WorkflowScreen):
         yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#date", Input).focus()
+        self.query_one("#date" if self.initial_serial else "#serial", Input).focus()
 
     def action_record_end(self) -> None:
         if self.busy:
             return
-        day = parse_date(self.value("#date"))
+        serial, day = self.value("#serial"), parse_date(self.value("#date"))
+        if not serial:
+            self.show(self.t("workflows.field.serial_missing"), refused=True)
+            return
         if day is None:
             self.show(self.t("workflows.field.date_invalid"), refused=True)
             return
-        self.run_io(lambda: self.service.record_end(self.operator, self.serial, day), self._end)
+        self.run_io(lambda: self.service.record_end(self.operator, serial, day), self._end)
 
     def _end(self, done: DeadlineDone) -> None:
         due = done.due.isoformat() if done.due else "-"
         self.finished(done, self.t("workflows.return.end_done", serial=done.serial, due=due))
 
     def submit(self) -> None:
+        serial = self.value("#serial")
+        if not serial:
+            self.show(self.t("workflows.field.serial_missing"), refused=True)
+            return
         keep = self.query_one("#keep", Checkbox).value
         reason = self.value("#reason") if keep else None
         self.run_io(
             lambda: self.service.take_back(
-                self.operator, self.serial, keep_card=keep, keep_reason=reason
+                self.operator, serial, keep_card=keep, keep_reason=reason
             ),
             self._taken,
         )

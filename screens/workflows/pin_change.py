@@ -14,17 +14,23 @@ from screens.workflows.base import WorkflowScreen, pin_input
 
 class PinChangeScreen(WorkflowScreen):
     def __init__(
-        self, catalogue: Catalogue, service: PinChangeService, visit: VisitContext, serial: str
+        self,
+        catalogue: Catalogue,
+        service: PinChangeService,
+        visit: VisitContext,
+        serial: str | None = None,
     ) -> None:
         super().__init__(catalogue)
         self.service = service
         self.visit = visit
-        self.serial = serial
+        self.serial = serial or ""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(
-                self.t("workflows.pin_change.title", serial=self.serial), classes="wf-title"
+                self.t("workflows.pin_change.title", serial=self.serial),
+                id="title",
+                classes="wf-title",
             )
             yield Static(self.t("workflows.pin_change.info"), classes="wf-info")
             yield pin_input("current-pin", self.t("workflows.field.current_pin"))
@@ -35,8 +41,18 @@ class PinChangeScreen(WorkflowScreen):
 
     def on_mount(self) -> None:
         self.query_one("#current-pin", Input).focus()
+        if not self.serial:  # the card in the customer reader says which card it is
+            self.run_io(self.service.card_in_reader, self._card_read)
+
+    def _card_read(self, serial: str) -> None:
+        self.busy = False
+        self.serial = serial
+        self.query_one("#title", Static).update(self.t("workflows.pin_change.title", serial=serial))
 
     def submit(self) -> None:
+        if not self.serial:
+            self.show(self.t("workflows.field.serial_missing"), refused=True)
+            return
         current, new_pin, repeated = self.take("#current-pin", "#new-pin", "#repeat-pin")
         self.show(self.t("workflows.pin_change.working"))
         self.run_io(

@@ -34,21 +34,23 @@ class UnlockScreen(WorkflowScreen):
         catalogue: Catalogue,
         service: UnlockService,
         visit: VisitContext,
-        serial: str,
+        serial: str | None = None,
         *,
         blocking: BlockingService | None = None,
     ) -> None:
         super().__init__(catalogue)
         self.service = service
         self.visit = visit
-        self.serial = serial
+        self.serial = serial or ""
         self.blocking = blocking
         self.plan: UnlockPlan | None = None
         self.cannot_be_saved = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(self.t("workflows.unlock.title", serial=self.serial), classes="wf-title")
+            yield Static(
+                self.t("workflows.unlock.title", serial=self.serial), id="title", classes="wf-title"
+            )
             yield Static(id="plan", classes="wf-info")
             yield pin_input("puk", self.t("workflows.field.puk"))
             yield pin_input("new-pin", self.t("workflows.field.new_pin"))
@@ -57,7 +59,15 @@ class UnlockScreen(WorkflowScreen):
         yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
-        self.run_io(lambda: self.service.plan(self.visit, self.serial), self._planned)
+        if self.serial:
+            self.run_io(lambda: self.service.plan(self.visit, self.serial), self._planned)
+        else:  # the card in the customer reader says which card it is
+            self.run_io(self.service.card_in_reader, self._card_read)
+
+    def _card_read(self, serial: str) -> None:
+        self.serial = serial
+        self.query_one("#title", Static).update(self.t("workflows.unlock.title", serial=serial))
+        self.run_io(lambda: self.service.plan(self.visit, serial), self._planned)
 
     def _planned(self, plan: UnlockPlan) -> None:
         self.busy = False

@@ -145,3 +145,11 @@ async def test_scan_while_locked_does_nothing(world: World) -> None:
         await settle(pilot)
         assert app.ctx.session.visit is None
         assert "OEBERG" not in all_text(app)
+
+
+async def test_document_without_personnummer_asks_to_find_the_holder_first(world: World) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _visit_with_scan(pilot, world, "foreign-passport")
+        assert SV("error.visit.no_holder") in text_of(app, "#visit-message")
+        assert app.ctx.session.visit.identity is None

@@ -225,3 +225,29 @@ async def test_r11_return_screen_card_handed_back(world: World) -> None:
         await settle(pilot)
         assert "M3 is handed back" in message(app)
     assert world.state("M3") == "returned"
+
+
+async def test_r8_pin_change_screen_reads_the_card_in_the_reader(world: World) -> None:
+    made = world.card(spec("C3", state="active", product_number="511"))
+    world.insert(made)
+    service = PinChangeService(world.services, card_opener=world.opener())
+    app = Host(lambda: PinChangeScreen(EN, service, visit()))
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert "card C3" in screen_text(app)
+        await pilot.press(*DEFAULT_PIN, "enter", *NEW_PIN, "enter", *NEW_PIN, "enter")
+        await settle(pilot)
+        assert "C3 is changed" in message(app)
+
+
+async def test_r11_return_screen_serial_typed(world: World) -> None:
+    world.card(spec("M4", state="active"))
+    app = Host(lambda: ReturnScreen(EN, ReturnService(world.services), operator()))
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "serial first" in message(app)
+        await pilot.press(*"M4", "ctrl+s")
+        await settle(pilot)
+        assert "M4 is handed back" in message(app)
+    assert world.state("M4") == "returned"

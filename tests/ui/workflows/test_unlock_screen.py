@@ -169,3 +169,28 @@ async def test_r7_unlock_screen_orders_puk_letter_for_7xx(world: World) -> None:
         await settle(pilot)
         assert "PUK code is ordered" in message(app)
     assert [e[0] for e in world.events()] == ["order.puk_letter"]
+
+
+async def test_r7_unlock_screen_reads_the_card_in_the_reader(world: World) -> None:
+    made = locked(world, "L506", "511")
+    service = UnlockService(
+        world.services, card_opener=world.opener(), puk_source=CachedPukSource(world.store)
+    )
+    app = Host(lambda: UnlockScreen(Catalogue("sv"), service, visit(Role.CLERK)))
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert "Lås upp kort L506" in screen_text(app)
+        await pilot.press(*made.puk, "enter", *NEW_PIN, "enter", *NEW_PIN, "enter")  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert "L506 är upplåst" in message(app)
+    assert pin_works(made, NEW_PIN)
+
+
+async def test_unlock_screen_empty_reader_says_so(world: World) -> None:
+    service = UnlockService(
+        world.services, card_opener=world.opener(), puk_source=CachedPukSource(world.store)
+    )
+    app = Host(lambda: UnlockScreen(Catalogue("en"), service, visit(Role.CLERK)))
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert "no card in the customer reader" in message(app)
