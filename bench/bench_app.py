@@ -115,10 +115,8 @@ def startup_ratio(scale: float) -> list[Figure]:
 
 async def _switch(app: Any, key: str, target: type[Any]) -> float:
     """Key event in, until the target screen is the active one, mounted and laid out."""
-    from textual import events
-
     start = time.perf_counter()
-    app.post_message(events.Key(key, None))
+    app.simulate_key(key)
     while not (isinstance(app.screen, target) and app.screen.is_mounted):
         await asyncio.sleep(0)
     painted = asyncio.Event()
