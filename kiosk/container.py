@@ -72,7 +72,6 @@ def build_services(
     from store.database import open_store
     from store.journal import Journal
     from store.keys import load_or_create_keys
-    from store.sync_client import SyncClient
 
     now = clock or (lambda: dt.datetime.now(dt.UTC))
     config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -98,7 +97,7 @@ def build_services(
             ),
             today=lambda: now().date(),
         )
-        sync = SyncClient(store=store, journal=journal, transport=None)  # type: ignore[arg-type]
+        sync = _sync_client(config, store, journal, closers)
         return Services(
             office_id=config.office_id,
             login=LoginService(cards=cards, trust=trust, roster=StoreRoster(store), clock=now),
@@ -114,6 +113,31 @@ def build_services(
         for closer in reversed(closers):
             closer()
         raise
+
+
+def _sync_client(
+    config: KioskConfig, store: Any, journal: Any, closers: list[Callable[[], None]]
+) -> Any:
+    """The sync client whose status feeds the status bar; with a central URL configured
+    its worker thread pushes and pulls in the background (offline otherwise)."""
+    from store.sync_client import CentralTransport, SyncClient, SyncWorker
+
+    central = config.central
+    if not central.url:
+        return SyncClient(store=store, journal=journal, transport=None)  # type: ignore[arg-type]
+    transport = CentralTransport(
+        central.url,
+        client_cert=central.client_cert or None,
+        client_key=central.client_key or None,
+        ca_file=central.ca_file or None,
+        timeout=central.timeout_seconds,
+    )
+    closers.append(transport.close)
+    client = SyncClient(store=store, journal=journal, transport=transport)
+    worker = SyncWorker(client)
+    worker.start()
+    closers.append(worker.stop)
+    return client
 
 
 def _virtual_devices(
