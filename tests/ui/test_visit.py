@@ -153,3 +153,21 @@ async def test_document_without_personnummer_asks_to_find_the_holder_first(world
         await _visit_with_scan(pilot, world, "foreign-passport")
         assert SV("error.visit.no_holder") in text_of(app, "#visit-message")
         assert app.ctx.session.visit.identity is None
+
+
+async def test_device_error_on_customer_card_is_shown_not_crashed(world: World) -> None:
+    from devices.virtual.factory import CardFactory
+    from tests.ui.world import pki
+
+    odd = CardFactory(pki(), master_secret=b"x").personalise(piv_applet=False, serial="1")
+    world.cards["odd"] = odd
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _visit_with_scan(pilot, world, "swedish-passport")
+        world.insert("customer", "odd")
+        await settle(pilot)
+        assert SV("error.card.not_piv") in text_of(app, "#card")
+        world.remove("customer")
+        await settle(pilot)
+        assert SV("ui.visit.card.none") in text_of(app, "#card")
+        assert app.is_running
