@@ -35,6 +35,7 @@ from kiosk.services.workflows.errors import (
     CardNotOnRecord,
     CardOfAnotherHolder,
     NoHolderInVisit,
+    NoSerialOnCard,
 )
 from store.database import Store
 from store.journal import Journal
@@ -159,6 +160,15 @@ def printed_serial(card: WorkflowCard) -> str | None:
     info = card.read_printed_info()
     serial = getattr(info, "card_serial", None)
     return serial if isinstance(serial, str) and serial else None
+
+
+def serial_in_reader(opener: CardOpener) -> str:
+    """The printed serial of the card in the customer reader."""
+    with opener() as card:
+        serial = printed_serial(card)
+    if serial is None:
+        raise NoSerialOnCard()
+    return serial
 
 
 def require_same_card(card: WorkflowCard, serial: str) -> None:

@@ -26,6 +26,12 @@ class CardInReaderMismatch(WorkflowError):  # noqa: N818 (clerk-facing names)
     english = "The card in the customer reader is not card {serial}."
 
 
+class NoSerialOnCard(WorkflowError):  # noqa: N818 (clerk-facing names)
+    key = "error.workflows.no_serial"
+    hint_key = "hint.workflows.no_serial"
+    english = "The card in the customer reader shows no card serial."
+
+
 class NoHolderInVisit(WorkflowError):  # noqa: N818 (clerk-facing names)
     key = "error.workflows.no_holder"
     hint_key = "hint.workflows.no_holder"
@@ -99,6 +105,7 @@ ALL_ERRORS: tuple[type[WorkflowError], ...] = (
     WorkflowError,
     CardNotOnRecord,
     CardInReaderMismatch,
+    NoSerialOnCard,
     NoHolderInVisit,
     CardOfAnotherHolder,
     PukNotCachedOffline,

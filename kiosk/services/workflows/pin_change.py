@@ -18,6 +18,7 @@ from kiosk.services.workflows.common import (
     load_card,
     require_holders_card,
     require_same_card,
+    serial_in_reader,
     set_state,
 )
 from kiosk.services.workflows.errors import PinNowLocked, WrongCurrentPin
@@ -30,6 +31,10 @@ class PinChangeService:
     def __init__(self, services: Backend, *, card_opener: CardOpener) -> None:
         self._s = services
         self._open_card = card_opener
+
+    def card_in_reader(self) -> str:
+        """The serial of the card the holder put in the customer reader."""
+        return serial_in_reader(self._open_card)
 
     def change_pin(
         self, visit: VisitContext, serial: str, current_pin: str, new_pin: str, repeated: str

@@ -41,6 +41,7 @@ from kiosk.services.workflows.common import (
     office_name,
     require_holders_card,
     require_same_card,
+    serial_in_reader,
     set_state,
 )
 from kiosk.services.workflows.errors import (
@@ -85,6 +86,10 @@ class UnlockService:
         self._s = services
         self._open_card = card_opener
         self._puks = puk_source
+
+    def card_in_reader(self) -> str:
+        """The serial of the card the holder put in the customer reader."""
+        return serial_in_reader(self._open_card)
 
     # -- what is possible ----------------------------------------------------------------
 

@@ -193,4 +193,4 @@ async def test_unlock_screen_empty_reader_says_so(world: World) -> None:
     app = Host(lambda: UnlockScreen(Catalogue("en"), service, visit(Role.CLERK)))
     async with app.run_test() as pilot:
         await settle(pilot)
-        assert "no card in the customer reader" in message(app)
+        assert "no card in the reader" in message(app)
