@@ -1,4 +1,18 @@
-"""One modal screen per counter workflow (issue 7). Each takes its service, the catalogue
+"""One modal screen per counter workflow (issue 7). Each takes the catalogue, its service
 and the visit context (or the operator) in its constructor, runs the service in a thread
 worker, shows refusals with their catalogue text and closes with ``dismiss(result)``:
-the service's ``Done`` on success, ``None`` when the clerk leaves with Escape."""
+the service's ``Done`` after success, ``None`` when the clerk leaves with Escape.
+Ctrl+S runs the step; Enter moves to the next field (and runs the step on the last).
+
+Wiring (the app owns it):
+
+1. container: ``workflows = build_workflows(store=store, journal=journal,
+   card_opener=card_access_opener(cards, ReaderRole.CUSTOMER), clock=now,
+   puk_refresh=lambda: sync_client.run_round().online)`` (``kiosk.services.workflows``
+   ``.container`` and ``.common``) and keep it on the services object.
+2. app: ``screens.workflows.launch.workflow_entries(catalogue, workflows, visit=...,
+   operator=..., serial=...)`` gives one entry per workflow (title, help, suggested key,
+   ``make()``); yield a ``SystemCommand`` per entry and bind ``suggested_key``.
+3. app: run ``workflows.sweep.sweep(now, operator=<logged-in hsa_id or None>)`` at start
+   and every hour in a thread worker.
+"""

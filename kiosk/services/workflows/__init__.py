@@ -13,4 +13,8 @@ network (the central is only asked for a PUK that is not cached).
 - ``undelivered.UndeliveredService`` (R3, R4)
 - ``name_change.NameChangeService`` (R10), ``returns.ReturnService`` (R11)
 - ``sweep.DeadlineSweep`` (R10, R11)
+
+``container.build_workflows`` builds them all; ``common.card_access_opener`` adapts the
+app's ``CardAccess`` port (customer reader) and ``common.visit_context_from_ui`` the app's
+``Visit``; ``seed`` puts offices, holders and cards into a store (demo, tests, bench).
 """
