@@ -232,7 +232,7 @@ class SyncClient:
         resend_from: int | None = None
         last_gap: int | None = None
         for batch_no in range(MAX_PUSH_ROUNDS):
-            with self.store.unit_of_work() as session:
+            with self.store.read_only() as session:
                 if resend_from is not None:
                     events = list(
                         islice(
@@ -310,7 +310,7 @@ class SyncClient:
         from concurrent.futures import ThreadPoolExecutor
 
         report = report or RoundReport()
-        with self.store.unit_of_work() as session:
+        with self.store.read_only() as session:
             cursor = int(_get_state(session, CURSOR_KEY) or 0)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
             future = pool.submit(self.transport.pull, self.kiosk_id, cursor, self.pull_page)
@@ -334,7 +334,7 @@ class SyncClient:
 
     def rejected_events(self, limit: int = 100) -> list[Rejection]:
         """Events the central rejected, newest first, to show to the clerk."""
-        with self.store.unit_of_work() as session:
+        with self.store.read_only() as session:
             rows = session.execute(
                 select(_J.c.event_id, _J.c.seq, _J.c.event_type, _J.c.sync_reason)
                 .where(_J.c.kiosk_id == self.kiosk_id, _J.c.sync_status == "rejected")
@@ -347,7 +347,7 @@ class SyncClient:
 
     def status(self) -> SyncStatus:
         now = self.clock()
-        with self.store.unit_of_work() as session:
+        with self.store.read_only() as session:
             rows = session.execute(
                 select(_J.c.priority, func.count(), func.min(_J.c.occurred_at))
                 .where(_J.c.kiosk_id == self.kiosk_id, _J.c.sync_status == "pending")
