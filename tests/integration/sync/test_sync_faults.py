@@ -544,3 +544,43 @@ def test_pull_during_concurrent_pushes_misses_no_change(
     for n in range(3):
         assert central_service.card_state(serials[n]) == "blocked"
     assert_converged(central_service, *writers)
+
+
+def test_worker_retries_with_backoff_and_pushes_when_central_returns(
+    central_factory: Callable[..., CentralProcess],
+    central_service: CentralService,
+    kiosk_factory: Callable[..., Kiosk],
+) -> None:
+    from store.sync_client import RoundReport, SyncWorker
+
+    serials = seed_cards(central_service, 2)
+    kiosk = kiosk_factory("kiosk-1")
+    central = central_factory(start=False)
+    kiosk.append("card.blocked", {"serial": serials[0]})
+    work(kiosk, serials[1:], rounds=2)
+    reports: list[RoundReport] = []
+    client = kiosk.client(central.url, timeout=0.5)
+    worker = SyncWorker(
+        client,
+        interval=60,
+        min_backoff=0.1,
+        max_backoff=30,
+        block_retry=0.5,
+        on_report=reports.append,
+    )
+    worker.start()
+    try:
+        deadline = time.monotonic() + 30
+        while len(reports) < 4:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert not any(r.online for r in reports)
+        assert client.status().waiting_blocks == 1
+        central.start()
+        while not (reports[-1].online and client.status().waiting_events == 0):
+            assert time.monotonic() < deadline + 30, "worker did not push after the return"
+            time.sleep(0.1)
+    finally:
+        worker.stop()
+    assert central_service.card_state(serials[0]) == "blocked"
+    assert_converged(central_service, kiosk)
