@@ -7,6 +7,8 @@ blocking line; for a SIS-marked card lost or stolen, that a police report is nee
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Checkbox, Footer, Input, Select, Static
@@ -34,6 +36,7 @@ class BlockScreen(WorkflowScreen):
         serial: str | None = None,
         card_present: bool = False,
         holder_present: bool = False,
+        received_at: dt.datetime | None = None,
     ) -> None:
         super().__init__(catalogue)
         self.service = service
@@ -42,6 +45,8 @@ class BlockScreen(WorkflowScreen):
         self.card_present = card_present
         self.holder_present = holder_present
         self.preview: BlockPreview | None = None
+        # R9: when the request came in (the call or the visit), not when it was saved
+        self.received_at = received_at or dt.datetime.now(dt.UTC)
 
     def compose(self) -> ComposeResult:
         reasons = [(self.t(f"workflows.block.reason.{r.value}"), r.value) for r in BlockReason]
@@ -113,6 +118,7 @@ class BlockScreen(WorkflowScreen):
             holder_present=self.query_one("#holder", Checkbox).value,
             telia_confirmed=self.query_one("#telia", Checkbox).value,
             police_confirmed=self.query_one("#police", Checkbox).value,
+            received_at=self.received_at,
         )
         self.run_io(lambda: self.service.block(self.operator, form), self._blocked)
 

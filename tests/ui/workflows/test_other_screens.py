@@ -58,9 +58,18 @@ async def test_r8_pin_change_screen_wrong_current_pin(world: World) -> None:
 # --- blocking --------------------------------------------------------------------------
 
 
+CALL_CAME_IN = dt.datetime(2026, 11, 28, 9, 55, tzinfo=dt.UTC)
+
+
 def block_host(world: World, serial: str | None = None, role: Role = Role.CLERK) -> Host:
     return Host(
-        lambda: BlockScreen(EN, BlockingService(world.services), operator(role), serial=serial)
+        lambda: BlockScreen(
+            EN,
+            BlockingService(world.services),
+            operator(role),
+            serial=serial,
+            received_at=CALL_CAME_IN,
+        )
     )
 
 
@@ -85,6 +94,7 @@ async def test_r9_block_screen_by_phone_7xx(world: World) -> None:
     assert world.state("K1") == "blocked" and app.results[0].serial == "K1"
     payload = world.events()[0][1]
     assert payload["card_present"] is False and payload["holder_present"] is False
+    assert payload["received_at"] == CALL_CAME_IN.isoformat()
 
 
 async def test_r9_block_screen_5xx_needs_telia_confirmation(world: World) -> None:
