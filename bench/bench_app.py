@@ -45,25 +45,13 @@ Minimal().run(headless=True)
 KIOSK = """
 import sys
 from pathlib import Path
-from typing import Any
-from kiosk.app import KioskApp
-from kiosk.config import KioskConfig, validate
-from kiosk.i18n import Catalogue
-from kiosk.services.context import ServiceHolder, UiContext
-
-config = validate(KioskConfig().with_data_dir(Path(sys.argv[1])))
-
-def build():
-    from kiosk.container import build_services
-    return build_services(config)
+from kiosk.commands.demo import demo_config, launch
 
 def ready(app):
     print("READY", flush=True)
     app.exit()
 
-ctx = UiContext(catalogue=Catalogue(config.language), services=ServiceHolder(),
-                office_id=config.office_id, demo_mode=True)
-KioskApp(ctx, build_services=build, ready_hook=ready).run(headless=True)
+launch(demo_config(Path(sys.argv[1]), "sv"), demo=True, headless=True, ready_hook=ready)
 """
 
 

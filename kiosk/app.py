@@ -14,21 +14,21 @@ import dataclasses
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App, SystemCommand
-from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from kiosk.services.context import Services, UiContext
-from kiosk.services.ports import HolderSummary, ReaderEvent, ReaderRole, ScanEvent, SyncFigures
-from kiosk.services.status import StatusSnapshot
-from kiosk.services.visit import VisitPurpose
-from screens.home import HomeScreen
+from kiosk.services.context import UiContext
+from kiosk.services.status import StatusSnapshot, SyncFigures
 from screens.login import LoginScreen
 from screens.messages import DocumentScanned, LoggedIn, ReaderChanged, VisitRequested
+
+if TYPE_CHECKING:  # imported where used: the first screen needs none of them
+    from kiosk.services.context import Services
+    from kiosk.services.ports import HolderSummary, ReaderEvent, ScanEvent
 
 LOCKED = "locked"
 WORK = "work"
@@ -157,7 +157,7 @@ class KioskApp(App[int]):
         state = "card" if event.card_present else "empty"
         if not event.reader_attached:
             state = "missing"
-        if event.role is ReaderRole.OPERATOR:
+        if event.role == "operator":
             self.status = replace(self.status, operator_reader=state)
             if not event.card_present and self.ctx.session.operator is not None:
                 await self.lock("ui.lock.card_removed")
@@ -195,6 +195,8 @@ class KioskApp(App[int]):
         self.status = replace(self.status, operator=identity.display_name, role=identity.role)
         if self._work_mode:
             await self.remove_mode(WORK)
+        from screens.home import HomeScreen
+
         self.add_mode(WORK, lambda: HomeScreen(self.ctx))
         self._work_mode = True
         await self.switch_mode(WORK)
@@ -245,6 +247,7 @@ class KioskApp(App[int]):
             await self.pop_screen()
 
     async def _start_visit(self, holder: HolderSummary | None, cards: tuple[Any, ...]) -> Any:
+        from kiosk.services.visit import VisitPurpose
         from screens.visit import VisitScreen
 
         await self._pop_to(self.screen_stack[0])
@@ -327,6 +330,8 @@ class KioskApp(App[int]):
         self.push_screen(DevicePanel(self.ctx, demo))
 
     def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(
                 CommandPalette(
@@ -356,9 +361,15 @@ class KioskApp(App[int]):
         yield SystemCommand(t("ui.cmd.quit"), t("ui.cmd.quit.help"), self.action_quit)
 
 
-def run_app(config: Any, *, demo: bool) -> int:
+def run_app(
+    config: Any,
+    *,
+    demo: bool,
+    headless: bool = False,
+    ready_hook: Callable[[KioskApp], None] | None = None,
+) -> int:
     """Start the counter app on ``config`` (the store opens in a worker after the first
-    screen); ``demo`` adds the device panel."""
+    screen); ``demo`` adds the device panel; ``ready_hook`` runs once it is painted."""
     from kiosk.i18n import Catalogue
     from kiosk.services.context import ServiceHolder
 
@@ -373,6 +384,11 @@ def run_app(config: Any, *, demo: bool) -> int:
         office_id=config.office_id,
         demo_mode=demo,
     )
-    app = KioskApp(ctx, build_services=build, idle_timeout=float(config.idle_timeout_seconds))
-    app.run()
+    app = KioskApp(
+        ctx,
+        build_services=build,
+        idle_timeout=float(config.idle_timeout_seconds),
+        ready_hook=ready_hook,
+    )
+    app.run(headless=headless)
     return int(app.return_code or 0)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from kiosk.services.login import OperatorIdentity
 from screens.base import KeySpec, KioskScreen
 from screens.key_bar import KeyBar
 from screens.messages import LoggedIn
 from screens.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from kiosk.services.login import OperatorIdentity
 
 
 class LoginScreen(KioskScreen):

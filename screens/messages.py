@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from kiosk.services.login import OperatorIdentity
-from kiosk.services.ports import HolderSummary, ReaderEvent, ScanEvent
+if TYPE_CHECKING:
+    from kiosk.services.login import OperatorIdentity
+    from kiosk.services.ports import HolderSummary, ReaderEvent, ScanEvent
 
 
 class ReaderChanged(Message):

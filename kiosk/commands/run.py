@@ -26,10 +26,10 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from kiosk.app import run_app
+    from kiosk.commands.demo import launch
     from kiosk.config import load_config
 
     config = load_config(args.config)
     if args.lang:
         config = replace(config, language=args.lang)
-    return run_app(config, demo=config.readers.virtual)
+    return launch(config, demo=config.readers.virtual)

@@ -9,15 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kiosk.i18n import Catalogue
-from kiosk.services.card_test import CardTestService
 from kiosk.services.errors import StoreNotReadyError
-from kiosk.services.login import LoginService, OperatorIdentity
-from kiosk.services.lookup import LookupService
-from kiosk.services.ports import DemoControls, DeviceMonitor
-from kiosk.services.status import StatusService
-from kiosk.services.visit import Visit, VisitService
+
+if TYPE_CHECKING:  # the first screen must not wait for the service modules
+    from kiosk.services.card_test import CardTestService
+    from kiosk.services.login import LoginService, OperatorIdentity
+    from kiosk.services.lookup import LookupService
+    from kiosk.services.ports import DemoControls, DeviceMonitor
+    from kiosk.services.status import StatusService
+    from kiosk.services.visit import Visit, VisitService
 
 
 def utc_now() -> dt.datetime:

@@ -263,18 +263,3 @@ class IdentityChecker(Protocol):
         holder_id: str | None = None,
     ) -> None:
         """Record the finished check with the clerk's photo judgement (journaled)."""
-
-
-# --- status -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SyncFigures:
-    online: bool
-    waiting_events: int
-    waiting_blocks: int
-    oldest_block_age_seconds: float | None
-
-
-class SyncFiguresSource(Protocol):
-    def figures(self) -> SyncFigures: ...

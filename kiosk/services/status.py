@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from kiosk.services.ports import SyncFigures, SyncFiguresSource
+
+@dataclass(frozen=True)
+class SyncFigures:
+    online: bool
+    waiting_events: int
+    waiting_blocks: int
+    oldest_block_age_seconds: float | None
+
+
+class SyncFiguresSource(Protocol):
+    def figures(self) -> SyncFigures: ...
+
 
 OFFLINE = SyncFigures(
     online=False, waiting_events=0, waiting_blocks=0, oldest_block_age_seconds=None

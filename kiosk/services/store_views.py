@@ -16,8 +16,8 @@ from kiosk.services.ports import (
     HolderDetail,
     HolderSummary,
     OperatorRecord,
-    SyncFigures,
 )
+from kiosk.services.status import SyncFigures
 
 HISTORY_SCAN = 5000  # newest journal events searched for a holder's history
 HISTORY_LINES = 30

@@ -30,9 +30,8 @@ from kiosk.services.ports import (
     HolderDetail,
     HolderSummary,
     OperatorRecord,
-    SyncFigures,
 )
-from kiosk.services.status import StatusService
+from kiosk.services.status import StatusService, SyncFigures
 from kiosk.services.trust import AnchoredTrust
 from kiosk.services.visit import VisitService
 
