@@ -25,10 +25,17 @@ EARLY_EVENT_TYPES = frozenset({BLOCK_EVENT})
 ID_ADMIN_EVENT_TYPES = frozenset(
     {
         "card.unlocked_in_person",
-        "card.unlocked",
-        "puk.ordered",
-        "code_letter.ordered",
-        "unlock.in_person",
+        "order.code_letter",
+        "order.puk_letter",
+    }
+)
+# Events that use a card: refused for a blocked card even though they change no state.
+CARD_USE_EVENT_TYPES = frozenset(
+    {
+        "card.activated",
+        "card.unlocked_in_person",
+        "card.unlocked_with_code_letter",
+        "card.pin_changed",
     }
 )
 SYSTEM_PREFIXES = ("kiosk.", "sync.", "system.", "audit.")
@@ -114,10 +121,23 @@ def decide(
         if entry.role not in roles:
             return Decision(False, REASON_ROLE)
     serial = card_serial(payload)
-    if serial is not None and card_state == "blocked" and event_type != BLOCK_EVENT:
+    if serial is None or not event_type.startswith("card."):
+        return Decision(True)
+    new_state = next_card_state(event_type, payload)
+    # a block wins over any change to the card and over any use of it; events that
+    # leave the card as it is (a replacement order, a deadline) still count
+    changes = new_state not in (None, "blocked") or event_type in CARD_USE_EVENT_TYPES
+    if card_state == "blocked" and event_type != BLOCK_EVENT and changes:
         return Decision(False, REASON_CARD_BLOCKED)
-    new_state = CARD_STATE_BY_EVENT.get(event_type)
-    if new_state is None and serial is not None and event_type.startswith("card."):
-        state = payload.get("state")
-        new_state = state if isinstance(state, str) else None
-    return Decision(True, None, new_state if serial is not None else None)
+    return Decision(True, None, new_state)
+
+
+def next_card_state(event_type: str, payload: Mapping[str, Any]) -> str | None:
+    """The card state an event sets: a block always blocks; otherwise the state the
+    kiosk wrote in the payload, else the state the event type implies."""
+    if event_type == BLOCK_EVENT:
+        return "blocked"
+    state = payload.get("state")
+    if isinstance(state, str) and state:
+        return state
+    return CARD_STATE_BY_EVENT.get(event_type)

@@ -506,11 +506,13 @@ class CentralService:
             if card is None:
                 card = {
                     "serial": serial,
-                    "office_id": str(payload.get("office_id") or kiosk_office),
+                    "office_id": str(
+                        payload.get("office_id") or payload.get("photo_office_id") or kiosk_office
+                    ),
                     "holder_id": payload.get("holder_id"),
                     "product_number": payload.get("product_number"),
                     "state": decision.card_state or "ordered",
-                    "data": {},
+                    "data": {k: payload[k] for k in NEW_CARD_FIELDS if payload.get(k) is not None},
                 }
                 cards[serial] = card
                 card["_new"] = True
@@ -525,6 +527,8 @@ class CentralService:
                 "data": dict(data) if isinstance(data, dict) else {},
             }
         order_id = payload.get("order_id")
+        if event.event_type.startswith("order.") and not isinstance(order_id, str):
+            order_id = event.event_id  # one order per order event
         if event.event_type.startswith(("order.", "card.ordered", "card.reordered")) and (
             isinstance(order_id, str)
         ):
@@ -743,6 +747,17 @@ class CentralService:
         )
         return {int(r.seq): (str(r.prev_hash), str(r.hash)) for r in rows}
 
+
+NEW_CARD_FIELDS = (
+    "photo_office_id",
+    "photo_date",
+    "order_date",
+    "shipment_method",
+    "with_photo",
+    "sis_marked",
+    "assurance_level",
+    "is_reserve",
+)
 
 PULL_TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("holder", ("change_id", "holder_id", "office_id", "data")),

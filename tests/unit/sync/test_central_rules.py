@@ -24,15 +24,39 @@ def test_accepts_clerk_activation_and_sets_state() -> None:
 
 
 def test_r9_block_wins_over_any_other_card_change() -> None:
-    for event_type in ("card.activated", "card.returned", "card.tested", "card.unlocked"):
+    for event_type, payload in (
+        ("card.activated", {"serial": "S1", "state": "active"}),
+        ("card.returned", {"serial": "S1", "state": "returned"}),
+        ("card.pin_changed", {"serial": "S1"}),
+        ("card.unlocked_in_person", {"serial": "S1"}),
+        ("card.unlocked_with_code_letter", {"serial": "S1"}),
+        ("card.pin_locked", {"serial": "S1", "state": "locked"}),
+    ):
         decision = decide(
             event_type=event_type,
             operator="ADM",
-            payload={"serial": "S1"},
+            payload=payload,
             roster=ROSTER,
             card_state="blocked",
         )
-        assert not decision.accepted and decision.reason == rules.REASON_CARD_BLOCKED
+        assert decision == rules.Decision(False, rules.REASON_CARD_BLOCKED), event_type
+
+
+def test_r9_events_that_leave_a_blocked_card_alone_are_accepted() -> None:
+    for event_type, payload in (
+        ("order.replacement_card", {"serial": "S1", "holder_id": "H1"}),
+        ("card.return_due", {"serial": "S1"}),
+        ("card.reordered", {"serial": "S1", "state": "blocked", "replaced_by": "S2"}),
+    ):
+        decision = decide(
+            event_type=event_type,
+            operator="CLK",
+            payload=payload,
+            roster=ROSTER,
+            card_state="blocked",
+        )
+        assert decision.accepted, event_type
+        assert decision.card_state in (None, "blocked")
 
 
 def test_block_of_a_blocked_card_is_accepted() -> None:
@@ -79,6 +103,11 @@ def test_r7_in_person_unlock_needs_an_id_admin() -> None:
     )
     assert clerk == rules.Decision(False, rules.REASON_ROLE)
     assert admin.accepted
+    for event_type in ("order.code_letter", "order.puk_letter"):
+        ordered = decide(
+            event_type=event_type, operator="CLK", payload={}, roster=ROSTER, card_state=None
+        )
+        assert ordered == rules.Decision(False, rules.REASON_ROLE)
 
 
 def test_kiosk_events_need_no_operator() -> None:
@@ -86,6 +115,17 @@ def test_kiosk_events_need_no_operator() -> None:
         event_type="kiosk.started", operator=None, payload={}, roster={}, card_state=None
     )
     assert decision.accepted and decision.card_state is None
+
+
+def test_payload_state_wins_over_the_event_default() -> None:
+    decision = decide(
+        event_type="card.reordered",
+        operator="CLK",
+        payload={"serial": "S1", "state": "blocked"},
+        roster=ROSTER,
+        card_state="shipped",
+    )
+    assert decision.card_state == "blocked"
 
 
 def test_generic_card_event_may_carry_its_state() -> None:
