@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -124,6 +125,10 @@ class KioskApp(App[int]):
                 self._services_failed(exc)
         self.set_interval(self._status_interval, self.refresh_figures)
         self.refresh_figures()
+        if services.workflows is not None:
+            self._bind_workflow_keys()
+            self.run_deadline_sweep()
+            self.set_interval(3600, self.run_deadline_sweep)
 
     def on_unmount(self) -> None:
         if self.ctx.services.ready:
@@ -251,7 +256,9 @@ class KioskApp(App[int]):
         from screens.visit import VisitScreen
 
         await self._pop_to(self.screen_stack[0])
-        visit = self.ctx.services.get().visit.start(VisitPurpose.GENERAL, holder, cards)
+        visit = self.ctx.services.get().visit.start(
+            VisitPurpose.GENERAL, holder, cards, started_at=self.ctx.clock()
+        )
         self.ctx.session.visit = visit
         screen = VisitScreen(self.ctx, visit)
         await self.push_screen(screen)
@@ -339,6 +346,93 @@ class KioskApp(App[int]):
                 )
             )
 
+    # --- counter workflows (screens/workflows, kiosk/services/workflows) -------------------
+
+    def run_deadline_sweep(self) -> None:
+        """Due name-change and return deadlines (R10, R11), in a worker, hourly."""
+        services = self.ctx.services.get()
+        operator = self.ctx.session.operator
+        hsa_id = operator.hsa_id if operator else None
+        clock = self.ctx.clock
+
+        def job() -> None:
+            services.workflows.sweep.sweep(clock(), operator=hsa_id)
+
+        self.run_worker(job, thread=True, group="sweep", exclusive=True, exit_on_error=False)
+
+    def _workflow_entries(self) -> list[Any]:
+        from kiosk.domain.types import Role
+        from kiosk.services.workflows.common import Operator, visit_context_from_ui
+        from screens.workflows.launch import workflow_entries
+
+        services = self.ctx.services.get()
+        session = self.ctx.session
+
+        def operator() -> Any:
+            current = session.operator
+            assert current is not None
+            return Operator(current.hsa_id, Role(current.role), current.office_id)
+
+        def visit() -> Any:
+            current, who = session.visit, session.operator
+            if current is None or who is None:
+                return None
+            return visit_context_from_ui(
+                current,
+                operator_hsa_id=who.hsa_id,
+                operator_role=who.role,
+                office_id=who.office_id,
+                started_at=current.started_at or self.ctx.clock(),
+            )
+
+        def serial() -> str | None:
+            current = session.visit
+            match = current.card_match if current is not None else None
+            return match.card_serial if match is not None and match.matched else None
+
+        return list(
+            workflow_entries(
+                self.ctx.catalogue,
+                services.workflows,
+                visit=visit,
+                operator=operator,
+                serial=serial,
+            )
+        )
+
+    def _bind_workflow_keys(self) -> None:
+        for entry in self._workflow_entries():
+            self.bind(entry.suggested_key, f"workflow('{entry.name}')", show=False)
+
+    async def action_workflow(self, name: str) -> None:
+        if not self._logged_in() or self.ctx.services.get().workflows is None:
+            return
+        entry = next((e for e in self._workflow_entries() if e.name == name), None)
+        if entry is not None:
+            await self._open_workflow(entry)
+
+    async def _open_workflow(self, entry: Any) -> None:
+        from kiosk.errors import KioskError
+
+        if not self._logged_in():
+            return
+        if entry.needs_visit and self._visit_screen() is None:
+            await self._start_visit(None, ())
+        try:
+            screen = entry.make()
+        except KioskError as exc:
+            self.notify(self.ctx.catalogue.error(exc), severity="warning")
+            return
+
+        def finished(result: Any) -> None:
+            if result is None:
+                return
+            visit_screen = self._visit_screen()
+            if visit_screen is not None and self.status.customer_reader == "card":
+                visit_screen.customer_card(True)  # the card's state may have changed
+
+        await self.push_screen(screen, finished)
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         t = self.ctx.catalogue
         if self._logged_in():
@@ -354,6 +448,11 @@ class KioskApp(App[int]):
                 t("ui.cmd.end_visit"), t("ui.cmd.end_visit.help"), self.action_end_visit
             )
             yield SystemCommand(t("ui.cmd.lock"), t("ui.cmd.lock.help"), self.action_lock)
+            if self.ctx.services.ready and self.ctx.services.get().workflows is not None:
+                for entry in self._workflow_entries():
+                    yield SystemCommand(
+                        entry.title, entry.help, functools.partial(self._open_workflow, entry)
+                    )
         if self.ctx.demo_mode:
             yield SystemCommand(
                 t("ui.cmd.devices"), t("ui.cmd.devices.help"), self.action_device_panel

@@ -98,6 +98,9 @@ def build_services(
             today=lambda: now().date(),
         )
         sync = _sync_client(config, store, journal, closers)
+        workflows = _workflows(
+            config, store=store, journal=journal, cards=cards, sync=sync, now=now
+        )
         return Services(
             office_id=config.office_id,
             login=LoginService(cards=cards, trust=trust, roster=StoreRoster(store), clock=now),
@@ -107,12 +110,40 @@ def build_services(
             status=StatusService(SyncClientFigures(sync)),
             monitor=monitor,
             demo=demo,
+            workflows=workflows,
             closers=closers,
         )
     except BaseException:
         for closer in reversed(closers):
             closer()
         raise
+
+
+def _workflows(
+    config: KioskConfig,
+    *,
+    store: Any,
+    journal: Any,
+    cards: Any,
+    sync: Any,
+    now: Callable[[], dt.datetime],
+) -> Any:
+    """The counter workflows (activation, unlock, PIN change, blocking, ...) on the
+    customer reader; a PUK cache miss asks the central when one is configured."""
+    from kiosk.services.ports import ReaderRole
+    from kiosk.services.workflows.common import card_access_opener
+    from kiosk.services.workflows.container import build_workflows
+
+    def refresh() -> bool:
+        return bool(sync.run_round().online)
+
+    return build_workflows(
+        store=store,
+        journal=journal,
+        card_opener=card_access_opener(cards, ReaderRole.CUSTOMER),
+        clock=now,
+        puk_refresh=refresh if config.central.url else None,
+    )
 
 
 def _sync_client(

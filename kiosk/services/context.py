@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.i18n import Catalogue
 from kiosk.services.errors import StoreNotReadyError
@@ -39,6 +39,7 @@ class Services:
     status: StatusService
     monitor: DeviceMonitor | None = None
     demo: DemoControls | None = None
+    workflows: Any = None  # kiosk.services.workflows.container.Workflows
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:

@@ -44,6 +44,11 @@ class PivCardSession:
             self.close()
             raise
 
+    @property
+    def piv(self) -> Any:
+        """The underlying ``PivSession`` (the workflow services use it directly)."""
+        return self._piv
+
     def verify_pin(self, pin: str) -> None:
         from devices.card.errors import PinBlocked, WrongPin
 

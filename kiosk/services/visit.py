@@ -6,6 +6,7 @@ kiosk) drops it, and the screens drop what they showed.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -50,6 +51,7 @@ class Visit:
     likeness_confirmed: bool | None = None
     card_match: CardMatch | None = None
     cards: tuple[CardView, ...] = field(default_factory=tuple)
+    started_at: dt.datetime | None = None
 
     @property
     def identity_done(self) -> bool:
@@ -79,9 +81,10 @@ class VisitService:
         purpose: VisitPurpose,
         holder: HolderSummary | None = None,
         cards: tuple[CardView, ...] = (),
+        started_at: dt.datetime | None = None,
     ) -> Visit:
         """A new visit (no I/O); ``cards`` are the holder's cards when already looked up."""
-        return Visit(purpose=purpose, holder=holder, cards=cards)
+        return Visit(purpose=purpose, holder=holder, cards=cards, started_at=started_at)
 
     def _set_holder(self, visit: Visit, holder: HolderSummary) -> None:
         visit.holder = holder

@@ -78,3 +78,29 @@ async def test_demo_wrong_operator_pin_shows_tries_left(tmp_path: Path) -> None:
         await pilot.press(*"111111", "enter")
         await settle(pilot)
         assert SV("error.ui.pin_rejected", tries_left=2) in text_of(app, "#login-message")
+
+
+async def test_demo_workflows_are_in_the_palette_and_open_in_a_visit(tmp_path: Path) -> None:
+    from screens.workflows.activation import ActivationScreen
+
+    app = _app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait_ready(pilot, app)
+        await pilot.press("f9", "o", "escape")
+        await settle(pilot)
+        await pilot.press(*"123456", "enter")
+        await settle(pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert Catalogue("sv")("workflows.cmd.activation") in titles
+        await pilot.press("f2")
+        await settle(pilot)
+        app.ctx.services.get().demo.scan("swedish-passport")
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("f11")  # activation's key
+        await settle(pilot)
+        assert isinstance(app.screen, ActivationScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, VisitScreen)
