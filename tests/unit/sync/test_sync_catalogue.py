@@ -1,0 +1,41 @@
+"""Every sync error key and hint exists in Swedish and English; areas match."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from kiosk.i18n import Catalogue
+from store.central import errors
+
+LOCALE = Path(__file__).resolve().parents[3] / "kiosk" / "locale"
+
+
+def test_sync_area_has_the_same_keys_in_both_languages() -> None:
+    sv = tomllib.loads((LOCALE / "sv" / "sync.toml").read_text(encoding="utf-8"))
+    en = tomllib.loads((LOCALE / "en" / "sync.toml").read_text(encoding="utf-8"))
+    assert set(sv) == set(en)
+    assert all(sv[key] != en[key] for key in sv if not key.startswith("sync.status.online"))
+
+
+def test_every_sync_error_renders_in_both_languages() -> None:
+    classes = [
+        value
+        for value in vars(errors).values()
+        if isinstance(value, type) and issubclass(value, errors.SyncError)
+    ]
+    assert len(classes) >= 6
+    params = {
+        "kiosk_id": "k1",
+        "url": "https://central",
+        "status": 403,
+        "detail": "x",
+        "problem": "down",
+    }
+    for lang in ("sv", "en"):
+        catalogue = Catalogue(lang)
+        for cls in classes:
+            assert catalogue.has(cls.key), (lang, cls.key)
+            assert cls.hint_key is None or catalogue.has(cls.hint_key), (lang, cls.hint_key)
+            used = {k: v for k, v in params.items() if "{" + k + "}" in cls.english}
+            assert "⟨" not in catalogue.error(cls(**used))
