@@ -28,7 +28,9 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from store.central.errors import CentralRefusedError, CentralUnreachableError, SyncError
+from store.central.puk import open_puk
 from store.database import Store
+from store.holders import holder_name_aad, operator_name_aad, personnummer_aad
 from store.journal import PRIORITY_BLOCK, Journal
 from store.journal_format import SignedEvent, parse_timestamp
 from store.models import Card, Holder, JournalRow, Office, Operator, PukCache, SyncState
@@ -192,6 +194,7 @@ class SyncClient:
         pull_page: int = DEFAULT_PULL_PAGE,
         clock: Callable[[], datetime] | None = None,
         after_push_answer: Callable[[int], None] | None = None,
+        puk_key: bytes | None = None,
     ) -> None:
         self.store = store
         self.journal = journal
@@ -201,6 +204,7 @@ class SyncClient:
         self.pull_page = pull_page
         self.clock = clock or (lambda: datetime.now(UTC))
         self.online = False
+        self._puk_key = puk_key  # the office PUK key (store.central.puk), if configured
         # test/diagnostic hook, called with the batch number after an answer arrived
         # and before it is recorded (a kiosk killed here must lose nothing)
         self._after_push_answer = after_push_answer
@@ -324,7 +328,9 @@ class SyncClient:
                         self.transport.pull, self.kiosk_id, new_cursor, self.pull_page
                     )
                 with self.store.unit_of_work() as session:
-                    report.pulled += apply_page(self.store, session, answer.get("tables") or {})
+                    report.pulled += apply_page(
+                        self.store, session, answer.get("tables") or {}, puk_key=self._puk_key
+                    )
                     _set_state(session, CURSOR_KEY, str(new_cursor))
                 cursor = new_cursor
                 if not more:
@@ -526,12 +532,16 @@ class _Table:
         return self.index[name]
 
 
-def apply_page(store: Store, session: Session, tables: Mapping[str, Any]) -> int:
+def apply_page(
+    store: Store, session: Session, tables: Mapping[str, Any], *, puk_key: bytes | None = None
+) -> int:
     """Write one pulled page into the kiosk tables (the central wins); returns the
     number of changes. Offices first, then holders, operators, cards and PUK entries,
     so foreign keys hold; a card whose holder has not arrived yet gets a placeholder
     holder that the holder's own change fills in later. Personal fields are encrypted
-    with the kiosk's key (aad ``<holder id>:personnummer`` / ``:name``)."""
+    with the kiosk's key (the store's associated data, ``store.holders``). PUK entries
+    are opened with the office ``puk_key`` and cached under the kiosk's key; without
+    the key they are skipped."""
     writer = _Writer(session)
     cipher = store.cipher
     now = datetime.now(UTC)
@@ -580,7 +590,7 @@ def apply_page(store: Store, session: Session, tables: Mapping[str, Any]) -> int
                     str(r[c["hsa_id"]]),
                     str(r[c["role"]]),
                     "",
-                    cipher.encrypt("", f"{r[c['hsa_id']]}:name".encode()),
+                    cipher.encrypt("", operator_name_aad(str(r[c["hsa_id"]]))),
                     str(r[c["office_id"]]),
                     bool(r[c["active"]]),
                 )
@@ -592,15 +602,30 @@ def apply_page(store: Store, session: Session, tables: Mapping[str, Any]) -> int
     if len(cards):
         writer.upsert("cards", "serial", CARD_COLUMNS, _card_rows(cards, writer.stamp(now), now))
 
-    if len(puks):
-        key_at, text_at = puks.column("serial"), puks.column("ciphertext")
-        writer.upsert(
-            "puk_cache",
-            "card_serial",
-            ("card_serial", "puk_enc"),
-            [(str(r[key_at]), bytes.fromhex(str(r[text_at]))) for r in puks.rows],
-        )
+    if len(puks) and puk_key is not None:
+        _cache_puks(session, cipher, puks, puk_key)
     return len(holders) + len(operators) + len(cards) + len(puks) + len(orders)
+
+
+def _cache_puks(session: Session, cipher: Any, puks: _Table, puk_key: bytes) -> None:
+    from store.puk_cache import put_puk
+
+    key_at, text_at = puks.column("serial"), puks.column("ciphertext")
+    serials = [str(r[key_at]) for r in puks.rows]
+    products: dict[str, str | None] = dict(
+        session.execute(
+            select(_CARD.c.serial, _CARD.c.product_number).where(_CARD.c.serial.in_(serials))
+        ).all()
+    )
+    for row in puks.rows:
+        serial = str(row[key_at])
+        try:
+            puk = open_puk(puk_key, serial, str(row[text_at]))
+            put_puk(
+                session, cipher, card_serial=serial, product_number=products.get(serial), puk=puk
+            )
+        except ValueError:
+            log.warning("PUK cache entry for a card not cached (wrong key or not 7xx)")
 
 
 def _card_rows(cards: _Table, stamp: Any, now: datetime) -> list[tuple[Any, ...]]:
@@ -650,13 +675,11 @@ def _holder_rows(cipher: Any, items: Sequence[tuple[str, Any]]) -> list[tuple[An
         rows.append(
             (
                 holder_id,
-                cipher.encrypt_with_nonce(
-                    nonces[at : at + 12], pnr, f"{holder_id}:personnummer".encode()
-                ),
+                cipher.encrypt_with_nonce(nonces[at : at + 12], pnr, personnummer_aad(holder_id)),
                 cipher.personnummer_index(pnr) if pnr else os.urandom(16),
                 inner.get("hsa_id"),
                 cipher.encrypt_with_nonce(
-                    nonces[at + 12 : at + 24], name, f"{holder_id}:name".encode()
+                    nonces[at + 12 : at + 24], name, holder_name_aad(holder_id)
                 ),
                 cipher.name_index(name) if name else os.urandom(16),
                 str(inner.get("organisation") or ""),

@@ -221,7 +221,8 @@ class CentralService:
             )
 
     def put_puk_entry(self, *, serial: str, office_id: str, ciphertext: str) -> None:
-        """Store one encrypted PUK cache entry (7xx cards only, R7)."""
+        """Store one PUK cache entry (7xx cards only, R7), sealed under the office key
+        with :func:`store.central.puk.seal_puk`; the central never sees the PUK."""
         with self._write() as conn:
             card = conn.execute(
                 select(CARD.c.product_number).where(CARD.c.serial == serial)

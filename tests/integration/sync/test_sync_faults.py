@@ -25,6 +25,7 @@ from tests.integration.postgres_fixture import free_port
 from tests.integration.sync.conftest import (
     ADMIN,
     CLERK,
+    OFFICE,
     ROOT,
     CentralProcess,
     Kiosk,
@@ -46,13 +47,22 @@ def work(kiosk: Kiosk, serials: list[str], *, rounds: int = 3) -> None:
 def test_push_pull_round_trip(
     central: CentralProcess, central_service: CentralService, kiosk_factory: Callable[..., Kiosk]
 ) -> None:
-    serials = seed_cards(central_service, 4)
+    from store.central.puk import seal_puk
+    from store.puk_cache import get_puk
+
+    serials = seed_cards(central_service, 4)  # even ones are 7xx cards
+    office_key = bytes(range(32))
+    central_service.put_puk_entry(
+        serial=serials[0], office_id=OFFICE, ciphertext=seal_puk(office_key, serials[0], "87654321")
+    )
     kiosk = kiosk_factory("kiosk-1")
     kiosk.append("card.activated", {"serial": serials[0]})
     work(kiosk, serials[:2], rounds=1)
-    report = kiosk.client(central.url).run_round()
+    report = kiosk.client(central.url, puk_key=office_key).run_round()
     assert report.online and report.accepted == 5 and report.rejected == 0
-    assert report.pulled >= 4 + 4 + 2  # cards, holders, operators
+    assert report.pulled >= 4 + 4 + 2 + 1  # cards, holders, operators, PUK entry
+    with kiosk.store.unit_of_work() as session:
+        assert get_puk(session, kiosk.store.cipher, serials[0]) == "87654321"
     assert central_service.card_state(serials[0]) == "active"
     assert kiosk.card_state(serials[0]) == "active"
     assert kiosk.card_state(serials[1]) == "shipped"

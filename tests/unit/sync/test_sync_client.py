@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from store.central.puk import open_puk, seal_puk
 from store.database import Store, open_store
+from store.holders import holder_record
 from store.journal import PRIORITY_BLOCK, Journal
 from store.keys import KioskKeys
 from store.models import Card, Holder, Operator, PukCache
+from store.puk_cache import get_puk
 from store.sync_client import (
     CentralTransport,
     RoundReport,
@@ -110,6 +113,7 @@ def _page(**tables: tuple[tuple[str, ...], list[list[object]]]) -> dict[str, obj
     return {name: {"columns": list(cols), "rows": rows} for name, (cols, rows) in tables.items()}
 
 
+OFFICE_KEY = b"\x01" * 32
 CARD_COLS = ("change_id", "serial", "office_id", "holder_id", "product_number", "state", "data")
 
 
@@ -127,10 +131,13 @@ def test_apply_page_writes_kiosk_tables_and_the_central_wins(store: Store) -> No
             ("change_id", "holder_id", "office_id", "data"),
             [[3, "H1", "KK-SOLNA", {"personnummer": "198001019876", "name": "Anna Test"}]],
         ),
-        puk=(("change_id", "serial", "office_id", "ciphertext"), [[4, "S1", "KK-SOLNA", "00ff"]]),
+        puk=(
+            ("change_id", "serial", "office_id", "ciphertext"),
+            [[4, "S1", "KK-SOLNA", seal_puk(OFFICE_KEY, "S1", "12345678")]],
+        ),
     )
     with store.unit_of_work() as session:
-        assert apply_page(store, session, first) == 4
+        assert apply_page(store, session, first, puk_key=OFFICE_KEY) == 4
     # a card whose holder arrives in a later page gets a placeholder holder first
     later = _page(
         card=(
@@ -154,6 +161,25 @@ def test_apply_page_writes_kiosk_tables_and_the_central_wins(store: Store) -> No
         holder = holders["H1"]
         assert holder.personnummer_idx == store.cipher.personnummer_index("198001019876")
         assert b"198001019876" not in holder.personnummer_enc
-        assert store.cipher.decrypt(holder.name_enc, b"H1:name") == "Anna Test"
+        record = holder_record(store.cipher, holder)  # the store's own reader
+        assert (record.personnummer, record.name) == ("198001019876", "Anna Test")
         assert (operator.hsa_id, operator.role) == ("CLK", "clerk")
-        assert puk.puk_enc == b"\x00\xff"
+        assert b"12345678" not in puk.puk_enc
+        assert get_puk(session, store.cipher, "S1") == "12345678"
+
+
+def test_puk_entries_need_the_office_key(store: Store) -> None:
+    page = _page(
+        holder=(("change_id", "holder_id", "office_id", "data"), [[1, "H1", "KK-SOLNA", {}]]),
+        card=(CARD_COLS, [[2, "S1", "KK-SOLNA", "H1", "701", "active", {}]]),
+        puk=(
+            ("change_id", "serial", "office_id", "ciphertext"),
+            [[3, "S1", "KK-SOLNA", seal_puk(OFFICE_KEY, "S1", "12345678")]],
+        ),
+    )
+    with store.unit_of_work() as session:
+        apply_page(store, session, page)  # no key: not cached
+        apply_page(store, session, page, puk_key=b"\x02" * 32)  # wrong key: not cached
+        assert get_puk(session, store.cipher, "S1") is None
+    with pytest.raises(ValueError, match="office key"):
+        open_puk(OFFICE_KEY, "S2", seal_puk(OFFICE_KEY, "S1", "12345678"))  # moved entry
