@@ -28,6 +28,12 @@ def register(sub: Any) -> None:
     parser.add_argument("--batch", type=int, default=500, help="events per push request")
     parser.add_argument("--lang", choices=("sv", "en"), default=None, help="output language")
     parser.add_argument(
+        "--office-puk-key",
+        type=Path,
+        default=None,
+        help="file with the office PUK key (64 hex digits): opens pulled PUK cache entries",
+    )
+    parser.add_argument(
         "--show-public-key",
         action="store_true",
         help="print the kiosk's journal public key (hex, for kiosk central --register-kiosk)",
@@ -56,6 +62,18 @@ def run(args: argparse.Namespace) -> int:
     if not url:
         raise ConfigError(path="central.url", key_name="central.url", problem="not set")
     keys = load_keys(args.key or config.resolved_key_file)
+    puk_key = None
+    if args.office_puk_key is not None:
+        try:
+            puk_key = bytes.fromhex(args.office_puk_key.read_text(encoding="utf-8").strip())
+        except (OSError, ValueError):
+            puk_key = b""
+        if len(puk_key) != 32:
+            raise ConfigError(
+                path=str(args.office_puk_key),
+                key_name="office_puk_key",
+                problem="expected a readable file with 64 hex digits",
+            )
     store = open_store(args.db or config.resolved_database_url, keys)
     transport = CentralTransport(
         url,
@@ -70,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
             journal=Journal(args.kiosk_id or config.kiosk_id, keys, store.cipher),
             transport=transport,
             batch_size=args.batch,
+            puk_key=puk_key,
         )
         report = client.run_round()
         status = client.status()

@@ -487,6 +487,17 @@ def test_kiosk_sync_command_prints_what_it_did(
     assert done.returncode == 0, done.stderr
     assert "Sent 1 events: 1 accepted, 0 rejected." in done.stdout
     assert "0 events waiting" in done.stdout
+    bad_key = tmp_path / "office.key"
+    bad_key.write_text("not hex", encoding="utf-8")
+    refused = subprocess.run(
+        [*command, "--office-puk-key", str(bad_key)],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 1 and "64 hex digits" in refused.stderr
     shown = subprocess.run(
         [*command[:6], "--show-public-key"], check=True, cwd=ROOT, capture_output=True, text=True
     )
