@@ -26,8 +26,12 @@ def render_checks(t: Catalogue, outcome: IdentityOutcome) -> Text:
     for check in outcome.checks:
         mark = ("✓ ", "bold green") if check.ok else ("✗ ", "bold red")
         lines.append(Text.assemble(mark, t(check.key, **check.params)))
-    verdict_key = "ui.visit.identity.accepted" if outcome.accepted else "ui.visit.identity.refused"
-    lines.append(Text(t(verdict_key), style="bold green" if outcome.accepted else "bold red"))
+    if outcome.accepted:
+        lines.append(Text(t("ui.visit.identity.accepted"), style="bold green"))
+    elif outcome.soft_mismatch:
+        lines.append(Text(t("ui.visit.identity.mismatch"), style="bold yellow"))
+    else:
+        lines.append(Text(t("ui.visit.identity.refused"), style="bold red"))
     return Text("\n").join(lines)
 
 
@@ -93,14 +97,18 @@ class VisitScreen(KioskScreen):
             likeness.update("")
         else:
             checks.update(render_checks(self.ctx.catalogue, visit.identity))
-            if not visit.identity.accepted:
+            if not visit.may_confirm:
                 likeness.update("")
             elif visit.likeness_confirmed is None:
                 likeness.update(Text(self.t("ui.visit.photo_question"), style="bold yellow"))
-            elif visit.likeness_confirmed:
+            elif visit.identity_done and visit.reason_given:
+                likeness.update(Text(self.t("ui.visit.continued_with_reason"), style="bold yellow"))
+            elif visit.identity_done:
                 likeness.update(Text(self.t("ui.visit.photo_yes"), style="bold green"))
-            else:
+            elif not visit.likeness_confirmed:
                 likeness.update(Text(self.t("ui.visit.photo_no"), style="bold red"))
+            else:
+                likeness.update(Text(self.t("ui.visit.check_ended"), style="bold red"))
         self._show_card(visit.card_match)
 
     def _show_card(self, match: CardMatch | None) -> None:
@@ -174,15 +182,28 @@ class VisitScreen(KioskScreen):
         self._check()
 
     def action_likeness(self, alike: bool) -> None:
-        if self.visit.identity is None or not self.visit.identity.accepted:
+        identity = self.visit.identity
+        if identity is None or not self.visit.may_confirm:
             self._message(self.t("ui.visit.check_first"), refused=True)
             return
+        if identity.soft_mismatch or not alike:
+            from screens.reason import ReasonScreen
+
+            self.app.push_screen(
+                ReasonScreen(self.ctx), lambda reason: self._confirm(alike, reason)
+            )
+            return
+        self._confirm(alike, None)
+
+    def _confirm(self, alike: bool, reason: str | None) -> None:
         service = self.ctx.services
         visit = self.visit
         operator = self.ctx.session.operator
         hsa_id = operator.hsa_id if operator else ""
         self.run_io(
-            lambda: service.get().visit.confirm_likeness(visit, alike=alike, operator=hsa_id),
+            lambda: service.get().visit.confirm_likeness(
+                visit, alike=alike, operator=hsa_id, reason=reason
+            ),
             lambda _: self.refresh_view(),
             self._failed,
             group="likeness",

@@ -78,6 +78,7 @@ class DocumentIdentityChecker:
         return IdentityOutcome(
             accepted=report.verdict is Verdict.MATCH,
             checks=tuple(lines),
+            soft_mismatch=report.verdict is Verdict.MISMATCH,
             personnummer=found,
             document_kind=report.kind.value if report.kind else None,
             zone_lines=zone_lines,
@@ -116,6 +117,7 @@ class DocumentIdentityChecker:
         photo_matches: bool,
         operator: str,
         holder_id: str | None = None,
+        reason: str | None = None,
     ) -> None:
         if outcome.report is None:
             return
@@ -125,4 +127,5 @@ class DocumentIdentityChecker:
             operator=operator,
             now=dt.datetime.now(dt.UTC),
             holder_id=holder_id,
+            reason=reason,
         )

@@ -236,6 +236,7 @@ class IdentityOutcome:
 
     accepted: bool
     checks: tuple[CheckLine, ...]
+    soft_mismatch: bool = False  # name or birth date differ: continue only with a reason
     personnummer: str | None = None
     name: str | None = None
     document_kind: str | None = None
@@ -261,5 +262,7 @@ class IdentityChecker(Protocol):
         photo_matches: bool,
         operator: str,
         holder_id: str | None = None,
+        reason: str | None = None,
     ) -> None:
-        """Record the finished check with the clerk's photo judgement (journaled)."""
+        """Record the finished check with the clerk's photo judgement and, after a soft
+        mismatch, the clerk's reason to continue (journaled)."""

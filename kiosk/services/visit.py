@@ -52,10 +52,26 @@ class Visit:
     card_match: CardMatch | None = None
     cards: tuple[CardView, ...] = field(default_factory=tuple)
     started_at: dt.datetime | None = None
+    reason_given: bool = False  # the clerk continued after a soft mismatch, with a reason
+
+    @property
+    def may_confirm(self) -> bool:
+        """The document passed every hard check (R1): the clerk judges the photo."""
+        return bool(self.identity and (self.identity.accepted or self.identity.soft_mismatch))
+
+    @property
+    def needs_reason(self) -> bool:
+        """A soft mismatch (name, birth date) or an unlike photo: a reason to continue."""
+        if not self.may_confirm or self.likeness_confirmed is None:
+            return False
+        assert self.identity is not None
+        return self.identity.soft_mismatch or not self.likeness_confirmed
 
     @property
     def identity_done(self) -> bool:
-        return bool(self.identity and self.identity.accepted and self.likeness_confirmed)
+        if not self.may_confirm or self.likeness_confirmed is None:
+            return False
+        return self.reason_given if self.needs_reason else True
 
 
 def _digits(text: str) -> str:
@@ -107,27 +123,35 @@ class VisitService:
         outcome = self._identity.check_zone(zone_text, visit.holder, visit.purpose.value)
         if self._resolve_holder(visit, outcome):
             outcome = self._identity.check_zone(zone_text, visit.holder, visit.purpose.value)
-        visit.identity, visit.likeness_confirmed = outcome, None
+        visit.identity, visit.likeness_confirmed, visit.reason_given = outcome, None, False
         return outcome
 
     def check_manual(self, visit: Visit, document: ManualDocument) -> IdentityOutcome:
         outcome = self._identity.check_manual(document, visit.holder, visit.purpose.value)
         if self._resolve_holder(visit, outcome):
             outcome = self._identity.check_manual(document, visit.holder, visit.purpose.value)
-        visit.identity, visit.likeness_confirmed = outcome, None
+        visit.identity, visit.likeness_confirmed, visit.reason_given = outcome, None, False
         return outcome
 
-    def confirm_likeness(self, visit: Visit, *, alike: bool, operator: str) -> None:
-        """The clerk's photo judgement; the finished check is recorded (blocking)."""
-        if visit.identity is None:
+    def confirm_likeness(
+        self, visit: Visit, *, alike: bool, operator: str, reason: str | None = None
+    ) -> None:
+        """The clerk's photo judgement (and, after a soft mismatch or an unlike photo, the
+        reason to continue); the finished check is recorded (blocking). Without a reason
+        such a check ends: recorded, but the identity is not proven."""
+        if visit.identity is None or not visit.may_confirm:
             raise VisitNeedsIdentityError()
+        reason = reason.strip() if reason else None
+        needs_reason = visit.identity.soft_mismatch or not alike
         self._identity.confirm(
             visit.identity,
             photo_matches=alike,
             operator=operator,
             holder_id=visit.holder.holder_id if visit.holder else None,
+            reason=reason if needs_reason else None,
         )
         visit.likeness_confirmed = alike
+        visit.reason_given = bool(needs_reason and reason)
 
     def read_customer_card(self, visit: Visit) -> CardMatch:
         """Read the card in the customer reader and match it to the holder on record."""

@@ -171,3 +171,78 @@ async def test_device_error_on_customer_card_is_shown_not_crashed(world: World) 
         await settle(pilot)
         assert SV("ui.visit.card.none") in text_of(app, "#card")
         assert app.is_running
+
+
+def _renamed_zone() -> str:
+    import datetime as dt
+
+    from kiosk.documents.mrz import TD3, ZoneFields, compose
+
+    return "\n".join(
+        compose(
+            TD3,
+            ZoneFields(
+                document_code="P",
+                issuing_state="SWE",
+                document_number="AB7654321",
+                nationality="SWE",
+                surname="Andersson",  # the holder on record is Öberg
+                given_names="Åsa Linnéa",
+                birth_date=dt.date(1985, 3, 12),
+                expiry_date=dt.date(2031, 6, 30),
+                sex="F",
+                optional_data="8503122387",
+            ),
+        )
+    )
+
+
+async def test_r1_name_mismatch_continues_only_with_a_reason(world: World) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world)
+        await pilot.press("f2")
+        await settle(pilot)
+        world.readers.scan(_renamed_zone())
+        await settle(pilot)
+        checks = text_of(app, "#checks")
+        assert "✗ " + SV("documents.mismatch.name") in checks
+        assert SV("ui.visit.identity.mismatch") in checks
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press(*"Gift, nytt namn", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, VisitScreen)
+        assert app.ctx.session.visit.identity_done
+        assert world.recorder.records[-1].result.value == "approved_with_reason"
+        assert SV("ui.visit.continued_with_reason") in text_of(app, "#likeness")
+
+
+async def test_r1_mismatch_without_reason_ends_the_check(world: World) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world)
+        await pilot.press("f2")
+        await settle(pilot)
+        world.readers.scan(_renamed_zone())
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not app.ctx.session.visit.identity_done
+        assert world.recorder.records[-1].result.value == "ended"
+        assert SV("ui.visit.check_ended") in text_of(app, "#likeness")
+
+
+async def test_unlike_photo_without_reason_is_not_an_identity(world: World) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _visit_with_scan(pilot, world, "swedish-passport")
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not app.ctx.session.visit.identity_done
+        assert world.recorder.records[-1].photo_matches is False
+        assert SV("ui.visit.photo_no") in text_of(app, "#likeness")
