@@ -50,6 +50,9 @@ class CentralConfig:
     client_key: str = ""
     ca_file: str = ""
     timeout_seconds: float = 5.0
+    # The office key that opens the 7xx PUKs the central releases (never in the database).
+    puk_key_file: str = ""
+    sync_interval_seconds: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,8 @@ def validate(config: KioskConfig, path: str = "<defaults>") -> KioskConfig:
         raise _fail(path, "database_url", "must be a sqlite:/// or postgresql:// URL")
     if config.central.url and not config.central.url.startswith(("http://", "https://")):
         raise _fail(path, "central.url", "must start with http:// or https://")
+    if not 1 <= config.central.sync_interval_seconds <= 3600:
+        raise _fail(path, "central.sync_interval_seconds", "must be between 1 and 3600 seconds")
     return config
 
 
