@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events
 from textual.app import App, SystemCommand
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from kiosk.services.context import UiContext
 from kiosk.services.status import StatusSnapshot, SyncFigures
@@ -187,7 +187,7 @@ class KioskApp(App[int]):
         visit_screen = self._visit_screen()
         if visit_screen is None:
             visit_screen = await self._start_visit(None, ())
-        else:
+        elif not isinstance(self.screen, ModalScreen):  # a dialog stays; the visit updates
             await self._pop_to(visit_screen)
         visit_screen.scan(event.text)
 
