@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import shutil
 import signal
 import socket
@@ -41,20 +40,11 @@ CLERK = "SE2321000016-CLK1"
 PACE_SECONDS = 0.25  # each load kiosk pushes a batch of 10 events at most every 250 ms
 
 
-def _pg_module() -> Any:
-    path = ROOT / "tests" / "integration" / "postgres_fixture.py"
-    spec = importlib.util.spec_from_file_location("_kiosk_postgres_fixture", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @contextlib.contextmanager
 def _postgres() -> Iterator[Any]:
-    pg = _pg_module()
-    with pg.running_postgres(durable=True) as server:
+    from store.pgserver import running_postgres
+
+    with running_postgres(durable=True) as server:
         yield server
 
 

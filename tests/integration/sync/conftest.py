@@ -1,6 +1,6 @@
-"""Fixtures for the sync integration tests: a private PostgreSQL (once per session), a
-central database on PostgreSQL or SQLite, the central as a real uvicorn subprocess,
-and kiosks with real local stores and signed journals."""
+"""Fixtures for the sync integration tests: a central database on PostgreSQL (the
+session's private server from tests/integration/conftest.py) or SQLite, the central as
+a real uvicorn subprocess, and kiosks with real local stores and signed journals."""
 
 from __future__ import annotations
 
@@ -27,23 +27,12 @@ from store.journal import PRIORITY_BLOCK, PRIORITY_NORMAL, Journal
 from store.journal_format import SignedEvent
 from store.keys import KioskKeys
 from store.sync_client import CentralTransport, SyncClient
-from tests.integration.postgres_fixture import PostgresServer, free_port, pg_bin, start_postgres
+from tests.integration.postgres_fixture import PostgresServer, free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 OFFICE = "KK-SOLNA"
 CLERK = "SE2321000016-CLK1"
 ADMIN = "SE2321000016-ADM1"
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer]:
-    if pg_bin() is None:
-        pytest.fail("PostgreSQL server binaries missing: apt-get install postgresql")
-    server = start_postgres()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
