@@ -40,6 +40,13 @@ CARD_USE_EVENT_TYPES = frozenset(
 )
 SYSTEM_PREFIXES = ("kiosk.", "sync.", "system.", "audit.")
 
+# The kiosk's hourly deadline sweep (R10, R11) blocks overdue cards by itself, also
+# before anyone has logged in (operator None). Its ``card.blocked`` events say so in
+# the payload (``"source": "deadline_sweep"``, written by
+# kiosk/services/workflows/deadlines.py) and need no operator: a block is always safe
+# (a block wins), and the event is still signed by a registered kiosk.
+AUTOMATIC_BLOCK_SOURCES = frozenset({"deadline_sweep"})
+
 # What a card event does to the card's state on the central.
 CARD_STATE_BY_EVENT: Mapping[str, str] = {
     BLOCK_EVENT: "blocked",
@@ -81,13 +88,23 @@ class Effects:
     orders: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def required_role(event_type: str) -> tuple[str, ...] | None:
-    """The roles that may perform ``event_type``; None when no operator is needed."""
+def required_role(
+    event_type: str, payload: Mapping[str, Any] | None = None
+) -> tuple[str, ...] | None:
+    """The roles that may perform ``event_type``; None when no operator is needed:
+    kiosk-internal events and the deadline sweep's automatic blocks."""
     if event_type.startswith(SYSTEM_PREFIXES):
+        return None
+    if is_automatic_block(event_type, payload or {}):
         return None
     if event_type in ID_ADMIN_EVENT_TYPES:
         return (ID_ADMIN,)
     return ROLES
+
+
+def is_automatic_block(event_type: str, payload: Mapping[str, Any]) -> bool:
+    """A ``card.blocked`` the kiosk made by itself (the deadline sweep)."""
+    return event_type == BLOCK_EVENT and payload.get("source") in AUTOMATIC_BLOCK_SOURCES
 
 
 def card_serial(payload: Mapping[str, Any]) -> str | None:
@@ -111,7 +128,7 @@ def decide(
 
     ``card_state`` is the central state of the event's card (None if unknown).
     """
-    roles = required_role(event_type)
+    roles = required_role(event_type, payload)
     if roles is not None:
         if not operator:
             return Decision(False, REASON_OPERATOR_MISSING)

@@ -137,3 +137,78 @@ def test_generic_card_event_may_carry_its_state() -> None:
         card_state="active",
     )
     assert decision.card_state == "replaced"
+
+
+def test_r10_r11_deadline_sweep_block_needs_no_operator() -> None:
+    # the payload markers kiosk/services/workflows/deadlines.py writes for its blocks
+    payload = {"serial": "S1", "reason": "not_returned", "source": "deadline_sweep"}
+    decision = decide(
+        event_type="card.blocked", operator=None, payload=payload, roster=ROSTER, card_state=None
+    )
+    assert decision == rules.Decision(True, None, "blocked")
+    # a logged-in operator who is not on the roster does not stop the automatic block
+    decision = decide(
+        event_type="card.blocked", operator="NOPE", payload=payload, roster=ROSTER, card_state=None
+    )
+    assert decision.accepted
+
+
+def test_r9_everything_else_still_needs_a_roster_operator() -> None:
+    cases = (
+        ("card.blocked", None, {"serial": "S1"}, rules.REASON_OPERATOR_MISSING),
+        ("card.blocked", None, {"serial": "S1", "source": "clerk"}, rules.REASON_OPERATOR_MISSING),
+        ("card.blocked", "NOPE", {"serial": "S1"}, rules.REASON_NOT_ON_ROSTER),
+        (
+            "card.activated",
+            None,
+            {"serial": "S1", "source": "deadline_sweep"},
+            rules.REASON_OPERATOR_MISSING,
+        ),
+        (
+            "card.returned",
+            "OLD",
+            {"serial": "S1", "source": "deadline_sweep"},
+            rules.REASON_NOT_ON_ROSTER,
+        ),
+        ("order.puk_letter", "CLK", {"serial": "S1"}, rules.REASON_ROLE),
+    )
+    for event_type, operator, payload, reason in cases:
+        decision = decide(
+            event_type=event_type,
+            operator=operator,
+            payload=payload,
+            roster=ROSTER,
+            card_state="active",
+        )
+        assert decision == rules.Decision(False, reason), (event_type, operator, payload)
+
+
+def test_r7_id_admin_events_are_the_ones_the_workflows_write() -> None:
+    from kiosk.services.workflows import unlock
+
+    assert {
+        unlock.EVENT_UNLOCKED_IN_PERSON,
+        unlock.EVENT_ORDER_CODE_LETTER,
+        unlock.EVENT_ORDER_PUK_LETTER,
+    } == rules.ID_ADMIN_EVENT_TYPES
+    for event_type in rules.ID_ADMIN_EVENT_TYPES:
+        for role, accepted in (("CLK", False), ("ADM", True)):
+            decision = decide(
+                event_type=event_type,
+                operator=role,
+                payload={"serial": "S1"},
+                roster=ROSTER,
+                card_state="locked",
+            )
+            assert decision.accepted is accepted, (event_type, role)
+
+
+def test_sweep_marker_matches_the_workflow_source() -> None:
+    """The central trusts the marker the sweep writes; if the sweep stops writing it, fail."""
+    import inspect
+
+    from kiosk.services.workflows import deadlines
+
+    source = inspect.getsource(deadlines.DeadlineService.sweep)
+    assert '"source": "deadline_sweep"' in source
+    assert {"deadline_sweep"} == rules.AUTOMATIC_BLOCK_SOURCES
