@@ -20,6 +20,13 @@ def register(sub: Any) -> None:
         required=True,
         help="database URL: postgresql://user@host:port/name or sqlite:///path",
     )
+    parser.add_argument(
+        "--field-key",
+        required=True,
+        metavar="FILE",
+        help="the central's field-encryption key file (personnummer and names are encrypted "
+        "at rest); created with mode 0600 when missing; keep it outside the database",
+    )
     parser.add_argument("--listen", default="127.0.0.1:8443", help="HOST:PORT to listen on")
     parser.add_argument("--tls-cert", help="server certificate (PEM)")
     parser.add_argument("--tls-key", help="server private key (PEM)")
@@ -40,6 +47,21 @@ def register(sub: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def field_cipher(args: argparse.Namespace) -> Any:
+    """The central's field cipher from ``--field-key`` (the file is created if missing)."""
+    from kiosk.errors import ConfigError
+    from store.central.fields import CentralCipher, CentralKeyFileError
+
+    try:
+        return CentralCipher.from_file(args.field_key)
+    except CentralKeyFileError as exc:
+        raise ConfigError(path=args.field_key, key_name="field_key", problem=str(exc)) from None
+    except OSError as exc:
+        raise ConfigError(
+            path=args.field_key, key_name="field_key", problem=exc.strerror or "unreadable"
+        ) from None
+
+
 def administer(args: argparse.Namespace) -> int:
     from kiosk.errors import ConfigError
     from store.central.database import make_engine, migrate
@@ -47,9 +69,10 @@ def administer(args: argparse.Namespace) -> int:
 
     if not args.office:
         raise ConfigError(path="--office", key_name="office", problem="required")
+    cipher = field_cipher(args)
     engine = make_engine(args.db)
     migrate(engine)
-    service = CentralService(engine)
+    service = CentralService(engine, cipher=cipher)
     try:
         if args.register_kiosk:
             try:
@@ -118,5 +141,5 @@ def run(args: argparse.Namespace) -> int:
             "any client can push and pull (use --tls-cert, --tls-key and --tls-ca)",
             file=sys.stderr,
         )
-    serve(args.db, host, int(port_text), tls=tls)
+    serve(args.db, host, int(port_text), cipher=field_cipher(args), tls=tls)
     return 0

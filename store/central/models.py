@@ -1,5 +1,9 @@
 """The central service's tables: its own metadata, separate from the kiosk store's.
 
+Personal fields (personnummer, names) are never stored in clear: ``data`` holds the
+rest, ``personal_enc`` the personal part sealed with the central's field key, and
+event payloads are stored sealed (``payload_enc``); see ``store.central.fields``.
+
 The central is the system of record. Every entity a kiosk pulls (cards, holders,
 orders, operators, PUK cache entries) carries a ``change_id`` taken from one counter
 row that is locked until commit, so change ids become visible in commit order and a
@@ -10,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Integer, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, LargeBinary, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -57,7 +61,8 @@ class CentralEvent(CentralBase, table=True):
     received_at: str = Field(max_length=40)
     operator: str | None = Field(default=None, max_length=64)
     event_type: str = Field(max_length=64)
-    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # AES-GCM under the central's field key, associated data = event id (store.central.fields)
+    payload_enc: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
     signature: str = Field(max_length=128)
@@ -80,6 +85,12 @@ class CentralHolder(CentralBase, table=True):
     holder_id: str = Field(primary_key=True, max_length=64)
     office_id: str = Field(max_length=64, index=True)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # personal fields of ``data`` (store.central.fields): AES-GCM, None when there are none
+    personal_enc: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    # keyed blind index (HMAC) of the personnummer for exact lookup
+    personnummer_idx: bytes | None = Field(
+        default=None, sa_column=Column(LargeBinary(16), nullable=True, index=True)
+    )
     change_id: int = Field(default=0, index=True)
 
 
@@ -92,6 +103,8 @@ class CentralCard(CentralBase, table=True):
     product_number: str | None = Field(default=None, max_length=16)
     state: str = Field(max_length=16)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # personal fields of ``data`` (store.central.fields): AES-GCM, None when there are none
+    personal_enc: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     change_id: int = Field(default=0, index=True)
 
 
@@ -101,6 +114,8 @@ class CentralOrder(CentralBase, table=True):
     office_id: str = Field(max_length=64, index=True)
     card_serial: str | None = Field(default=None, max_length=64)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # personal fields of ``data`` (store.central.fields): AES-GCM, None when there are none
+    personal_enc: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     change_id: int = Field(default=0, index=True)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from store.central.app import build_app
 from store.central.database import make_engine, migrate
+from store.central.fields import CentralCipher
 from store.central.service import CentralService
 
 PEER_KEY = "peer_fingerprint"
@@ -73,6 +74,7 @@ def build_server(
     host: str,
     port: int,
     *,
+    cipher: CentralCipher,
     tls: TlsSettings | None = None,
     log_level: str = "warning",
 ) -> Any:
@@ -81,7 +83,7 @@ def build_server(
 
     engine = make_engine(db_url)
     migrate(engine)
-    service = CentralService(engine)
+    service = CentralService(engine, cipher=cipher)
     mutual = tls is not None and tls.ca is not None
     app = build_app(
         service,
@@ -108,8 +110,9 @@ def serve(
     host: str,
     port: int,
     *,
+    cipher: CentralCipher,
     tls: TlsSettings | None = None,
     log_level: str = "warning",
 ) -> None:
     """Serve until interrupted."""
-    build_server(db_url, host, port, tls=tls, log_level=log_level).run()
+    build_server(db_url, host, port, cipher=cipher, tls=tls, log_level=log_level).run()

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from store.central import rules
 from store.central.errors import UnknownKioskError, WrongKioskCertificateError
+from store.central.fields import CentralCipher, card_aad, event_aad, holder_aad, order_aad
 from store.central.models import (
     CentralCard,
     CentralCounter,
@@ -142,8 +143,15 @@ class _Pending:
 class CentralService:
     """The central's operations over one SQLAlchemy engine (SQLite or PostgreSQL)."""
 
-    def __init__(self, engine: Engine, *, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        cipher: CentralCipher,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         self.engine = engine
+        self.cipher = cipher
         self.clock = clock
         self._postgres = engine.dialect.name == "postgresql"
 
@@ -198,12 +206,14 @@ class CentralService:
             for offset, r in enumerate(rows):
                 serial = str(r["serial"])
                 state = "blocked" if serial in blocked else str(r.get("state", "ordered"))
+                clear, sealed, _ = self.cipher.split(dict(r.get("data") or {}), card_aad(serial))
                 values = {
                     "office_id": str(r["office_id"]),
                     "holder_id": r.get("holder_id"),
                     "product_number": r.get("product_number"),
                     "state": state,
-                    "data": dict(r.get("data") or {}),
+                    "data": clear,
+                    "personal_enc": sealed,
                     "change_id": start + offset,
                 }
                 if serial in existing:
@@ -215,10 +225,48 @@ class CentralService:
         return len(rows)
 
     def put_holder(self, *, holder_id: str, office_id: str, data: Mapping[str, Any]) -> None:
+        """Create or replace a holder (``data``: personnummer, name, hsa_id, organisation,
+        ...); the personal fields are sealed with the central's field key."""
         with self._write() as conn:
             self._upsert(
-                conn, HOLDER, "holder_id", holder_id, {"office_id": office_id, "data": dict(data)}
+                conn,
+                HOLDER,
+                "holder_id",
+                holder_id,
+                self._holder_values(holder_id, office_id, data),
             )
+
+    def _holder_values(
+        self, holder_id: str, office_id: str, data: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        clear, sealed, index = self.cipher.split(data, holder_aad(holder_id))
+        return {
+            "office_id": office_id,
+            "data": clear,
+            "personal_enc": sealed,
+            "personnummer_idx": index,
+        }
+
+    def holder_data(self, holder_id: str) -> dict[str, Any] | None:
+        """A holder's whole ``data`` (personal fields opened), or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(HOLDER.c.data, HOLDER.c.personal_enc).where(HOLDER.c.holder_id == holder_id)
+            ).first()
+        if row is None:
+            return None
+        return self.cipher.join(row.data or {}, row.personal_enc, holder_aad(holder_id))
+
+    def holder_ids_by_personnummer(self, personnummer: str) -> list[str]:
+        """Exact lookup through the keyed blind index (the number is never stored)."""
+        index = self.cipher.personnummer_index(personnummer)
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(HOLDER.c.holder_id)
+                .where(HOLDER.c.personnummer_idx == index)
+                .order_by(HOLDER.c.holder_id)
+            )
+            return [str(r[0]) for r in rows]
 
     def put_puk_entry(self, *, serial: str, office_id: str, ciphertext: str) -> None:
         """Store one PUK cache entry (7xx cards only, R7), sealed under the office key
@@ -274,13 +322,19 @@ class CentralService:
             return {str(s): int(n) for s, n in conn.execute(query)}
 
     def events(self, kiosk_id: str) -> list[SignedEvent]:
-        """The kiosk's stored events in seq order."""
-        cols = [EVENT.c[name] for name in (*SIGNED_FIELDS,)]
+        """The kiosk's stored events in seq order (payloads opened)."""
+        cols = [EVENT.c[name] for name in STORED_FIELDS]
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(*cols).where(EVENT.c.kiosk_id == kiosk_id).order_by(EVENT.c.seq)
             ).all()
-        return [SignedEvent.from_dict(dict(row._mapping)) for row in rows]
+        events = []
+        for row in rows:
+            values = dict(row._mapping)
+            blob = values.pop("payload_enc")
+            values["payload"] = self.cipher.open_json(blob, event_aad(str(values["event_id"])))
+            events.append(SignedEvent.from_dict(values))
+        return events
 
     def verify_chain(self, kiosk_id: str) -> bool:
         """Every stored event of the kiosk hashes, links and verifies with its key."""
@@ -432,9 +486,13 @@ class CentralService:
                 status = ACCEPTED if decision.accepted else REJECTED
                 decided[p.index] = EventResult(event.event_id, event.seq, status, decision.reason)
                 seen_ids.add(event.event_id)
+                stored_row = event.to_dict()
+                stored_row["payload_enc"] = self.cipher.seal_json(
+                    stored_row.pop("payload"), event_aad(event.event_id)
+                )
                 new_rows.append(
                     {
-                        **event.to_dict(),
+                        **stored_row,
                         "received_at": now,
                         "status": status,
                         "reason": decision.reason,
@@ -479,16 +537,14 @@ class CentralService:
             conn.execute(insert(EVENT), rows)
             return
 
-        columns = (*SIGNED_FIELDS, "received_at", "status", "reason", "linked")
+        columns = (*STORED_FIELDS, "received_at", "status", "reason", "linked")
         driver = conn.connection.driver_connection
         assert driver is not None
         with driver.cursor() as cursor:
             statement = f"COPY central_event ({', '.join(columns)}) FROM STDIN"
             with cursor.copy(statement) as copy:
                 for row in rows:
-                    values = [row[name] for name in columns]
-                    values[6] = json.dumps(values[6], ensure_ascii=False)  # payload
-                    copy.write_row(values)
+                    copy.write_row([row[name] for name in columns])
 
     def _collect_effects(
         self,
@@ -547,12 +603,15 @@ class CentralService:
         change = self._allocate(conn, total)
         new_cards: list[dict[str, Any]] = []
         for serial, card in effects.cards.items():
+            clear, sealed, _ = self.cipher.split(card.get("data") or {}, card_aad(serial))
             values = {
                 "office_id": card["office_id"],
                 "holder_id": card.get("holder_id"),
                 "product_number": card.get("product_number"),
                 "state": card["state"],
-                "data": card.get("data") or {},
+                "data": clear,
+                # a stored card's data arrives here without its sealed part: keep it
+                "personal_enc": sealed if sealed is not None else card.get("personal_enc"),
                 "change_id": change,
             }
             change += 1
@@ -562,10 +621,13 @@ class CentralService:
                 conn.execute(update(CARD).where(CARD.c.serial == serial).values(**values))
         if new_cards:
             conn.execute(insert(CARD), new_cards)
-        for holder_id, values in effects.holders.items():
+        for holder_id, holder in effects.holders.items():
+            values = self._holder_values(holder_id, holder["office_id"], holder["data"])
             self._upsert(conn, HOLDER, "holder_id", holder_id, values, change_id=change)
             change += 1
-        for order_id, values in effects.orders.items():
+        for order_id, order in effects.orders.items():
+            clear, sealed, _ = self.cipher.split(order["data"], order_aad(order_id))
+            values = {**order, "data": clear, "personal_enc": sealed}
             self._upsert(conn, ORDER, "order_id", order_id, values, change_id=change)
             change += 1
 
@@ -607,10 +669,31 @@ class CentralService:
             for entity, columns in PULL_TABLES:
                 table_name = PULL_TABLE_NAMES[entity]
                 where = self._pull_where(entity)
-                text = conn.exec_driver_sql(
-                    self._pull_rows_sql(table_name, columns, where),
-                    self._pull_params(cursor, upper, office),
-                ).scalar_one()
+                params = self._pull_params(cursor, upper, office)
+                if entity in SEALED_AAD:
+                    # rows without personal fields: built by the database; rows with
+                    # them: their sealed part opened here (see _sealed_rows)
+                    text = conn.exec_driver_sql(
+                        self._pull_rows_sql(
+                            table_name, columns, where + " AND personal_enc IS NULL"
+                        ),
+                        params,
+                    ).scalar_one()
+                    text = _join_arrays(
+                        text,
+                        self._sealed_rows(
+                            conn,
+                            entity=entity,
+                            table_name=table_name,
+                            columns=columns,
+                            where=where,
+                            params=params,
+                        ),
+                    )
+                else:
+                    text = conn.exec_driver_sql(
+                        self._pull_rows_sql(table_name, columns, where), params
+                    ).scalar_one()
                 parts.append(
                     f'"{entity}":{{"columns":{json.dumps(list(columns))},"rows":{text or "[]"}}}'
                 )
@@ -642,6 +725,40 @@ class CentralService:
             f"SELECT json_group_array(json_array({values})) FROM "  # noqa: S608 (constant names)
             f"(SELECT {names} FROM {table_name} WHERE {where} ORDER BY change_id)"
         )
+
+    def _sealed_rows(
+        self,
+        conn: Connection,
+        *,
+        entity: str,
+        table_name: str,
+        columns: Sequence[str],
+        where: str,
+        params: Mapping[str, Any],
+    ) -> list[str]:
+        """Wire rows (JSON arrays as text) of the rows that have personal fields: the
+        clear ``data`` text and the opened personal JSON object are merged as text
+        (they share no key), so a row costs one AES-GCM decryption and no JSON parse.
+        ``data`` is the last wire column of every sealed entity."""
+        assert columns[-1] == "data"
+        head = ", ".join(columns[:-1])
+        data_text = "data::text" if self._postgres else "json(data)"
+        rows = conn.exec_driver_sql(
+            f"SELECT {head}, {data_text}, personal_enc FROM {table_name} "  # noqa: S608
+            f"WHERE {where} AND personal_enc IS NOT NULL",
+            dict(params),
+        ).all()
+        aad = SEALED_AAD[entity]
+        open_ = self.cipher.open
+        dumps = json.dumps
+        out: list[str] = []
+        for row in rows:
+            *values, clear_text, blob = row
+            personal = open_(blob, aad(str(values[1]))).decode("utf-8")
+            body = str(clear_text or "{}").strip()[1:-1].strip()
+            merged = "{" + body + ("," if body else "") + personal[1:]
+            out.append(dumps(values)[:-1] + "," + merged + "]")
+        return out
 
     def pull(self, kiosk_id: str, cursor: int, limit: int = 20_000) -> PullAnswer:
         """:meth:`pull_json` decoded into :class:`Change` objects, oldest first."""
@@ -775,6 +892,12 @@ PULL_TABLE_NAMES = {
     "puk": "central_puk_entry",
 }
 
+SEALED_AAD: dict[str, Callable[[str], bytes]] = {
+    "holder": holder_aad,
+    "card": card_aad,
+    "order": order_aad,
+}
+
 SIGNED_FIELDS = (
     "event_id",
     "kiosk_id",
@@ -787,6 +910,20 @@ SIGNED_FIELDS = (
     "hash",
     "signature",
 )
+
+
+# the stored columns of an event: the signed fields with the payload sealed
+STORED_FIELDS = tuple("payload_enc" if name == "payload" else name for name in SIGNED_FIELDS)
+
+
+def _join_arrays(text: str | None, rows: list[str]) -> str:
+    """A JSON array text from the database plus more row texts."""
+    base = (text or "[]").strip()
+    if not rows:
+        return base
+    if base == "[]":
+        return "[" + ",".join(rows) + "]"
+    return base[:-1] + "," + ",".join(rows) + "]"
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:

@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from store.central.database import make_engine, migrate
+from store.central.fields import CentralCipher
 from store.central.service import CentralService
 from store.database import Store, open_store
 from store.journal import PRIORITY_BLOCK, PRIORITY_NORMAL, Journal
@@ -44,11 +45,17 @@ def central_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def central_service(central_db: str) -> Iterator[CentralService]:
+def central_key(tmp_path: Path) -> Path:
+    """The central's field-encryption key file (created by the first user)."""
+    return tmp_path / "central-field.key"
+
+
+@pytest.fixture
+def central_service(central_db: str, central_key: Path) -> Iterator[CentralService]:
     """Direct access to the central database: seeding and the checks after a test."""
     engine = make_engine(central_db)
     migrate(engine)
-    service = CentralService(engine)
+    service = CentralService(engine, cipher=CentralCipher.from_file(central_key))
     service.set_operator(hsa_id=CLERK, role="clerk", office_id=OFFICE)
     service.set_operator(hsa_id=ADMIN, role="id_admin", office_id=OFFICE)
     yield service
@@ -70,6 +77,7 @@ class CentralProcess:
 
     db_url: str
     log_path: Path
+    field_key: Path
     port: int = field(default_factory=free_port)
     extra_args: list[str] = field(default_factory=list)
     proc: subprocess.Popen[bytes] | None = None
@@ -89,6 +97,8 @@ class CentralProcess:
                     "central",
                     "--db",
                     self.db_url,
+                    "--field-key",
+                    str(self.field_key),
                     "--listen",
                     f"127.0.0.1:{self.port}",
                     *self.extra_args,
@@ -119,13 +129,16 @@ class CentralProcess:
 
 @pytest.fixture
 def central_factory(
-    central_db: str, central_service: CentralService, tmp_path: Path
+    central_db: str, central_service: CentralService, central_key: Path, tmp_path: Path
 ) -> Iterator[Callable[..., CentralProcess]]:
     started: list[CentralProcess] = []
 
     def make(*extra: str, start: bool = True, port: int | None = None) -> CentralProcess:
         process = CentralProcess(
-            central_db, tmp_path / f"central-{len(started)}.log", extra_args=list(extra)
+            central_db,
+            tmp_path / f"central-{len(started)}.log",
+            central_key,
+            extra_args=list(extra),
         )
         if port is not None:
             process.port = port

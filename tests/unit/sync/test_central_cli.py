@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from devices.virtual.pki import TestPki, cert_pem
 from kiosk.cli import main
 from store.central.database import make_engine
+from store.central.fields import CentralCipher
 from store.central.service import KIOSK, OPERATOR, CentralService
 
 
@@ -26,6 +27,8 @@ def test_register_kiosk_and_operator(tmp_path: Path, capsys: pytest.CaptureFixtu
                 "central",
                 "--db",
                 url,
+                "--field-key",
+                str(tmp_path / "central.key"),
                 "--register-kiosk",
                 "kiosk-9",
                 "--office",
@@ -44,6 +47,8 @@ def test_register_kiosk_and_operator(tmp_path: Path, capsys: pytest.CaptureFixtu
                 "central",
                 "--db",
                 url,
+                "--field-key",
+                str(tmp_path / "central.key"),
                 "--add-operator",
                 "SE-ADM",
                 "--role",
@@ -56,7 +61,7 @@ def test_register_kiosk_and_operator(tmp_path: Path, capsys: pytest.CaptureFixtu
     )
     assert "kiosk kiosk-9 registered" in capsys.readouterr().out
     engine = make_engine(url)
-    service = CentralService(engine)
+    service = CentralService(engine, cipher=CentralCipher.from_file(tmp_path / "central.key"))
     with engine.connect() as conn:
         kiosk = conn.execute(KIOSK.select()).one()
         operator = conn.execute(OPERATOR.select()).one()
@@ -72,7 +77,19 @@ def test_bad_public_key_is_a_clear_error(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'central.sqlite3'}"
     code = main(
-        ["central", "--db", url, "--register-kiosk", "k", "--office", "O", "--public-key", "zz"]
+        [
+            "central",
+            "--db",
+            url,
+            "--field-key",
+            str(tmp_path / "central.key"),
+            "--register-kiosk",
+            "k",
+            "--office",
+            "O",
+            "--public-key",
+            "zz",
+        ]
     )
     assert code == 1
     assert "expected 64 hex digits" in capsys.readouterr().err

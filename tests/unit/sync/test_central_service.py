@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from store.central.database import VERSION_TABLE, make_engine, migrate
 from store.central.errors import UnknownKioskError, WrongKioskCertificateError
+from store.central.fields import CentralCipher
 from store.central.models import CentralBase
 from store.central.service import CentralService
 from store.journal_format import GENESIS_HASH, SignedEvent
@@ -26,7 +27,7 @@ OFFICE = "KK-SOLNA"
 def service(tmp_path: Path) -> Iterator[CentralService]:
     engine = make_engine(f"sqlite:///{tmp_path / 'central.sqlite3'}")
     migrate(engine)
-    svc = CentralService(engine)
+    svc = CentralService(engine, cipher=CentralCipher.generate())
     svc.set_operator(hsa_id="CLK", role="clerk", office_id=OFFICE)
     svc.set_operator(hsa_id="ADM", role="id_admin", office_id=OFFICE)
     svc.put_cards(

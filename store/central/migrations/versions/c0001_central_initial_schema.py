@@ -1,5 +1,8 @@
 """central initial schema
 
+Personal fields are stored sealed (``personal_enc``, ``payload_enc``, blind index
+``personnummer_idx``); edited in place before the first release (nothing deployed).
+
 Revision ID: c0001
 Revises:
 Create Date: 2026-11-28 18:49:01.772016
@@ -26,6 +29,7 @@ def upgrade() -> None:
         sa.Column("product_number", sa.String(length=16), nullable=True),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("personal_enc", sa.LargeBinary(), nullable=True),
         sa.Column("change_id", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("serial"),
     )
@@ -56,7 +60,7 @@ def upgrade() -> None:
         sa.Column("received_at", sa.String(length=40), nullable=False),
         sa.Column("operator", sa.String(length=64), nullable=True),
         sa.Column("event_type", sa.String(length=64), nullable=False),
-        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("payload_enc", sa.LargeBinary(), nullable=False),
         sa.Column("prev_hash", sa.String(length=64), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.Column("signature", sa.String(length=128), nullable=False),
@@ -72,6 +76,8 @@ def upgrade() -> None:
         sa.Column("holder_id", sa.String(length=64), nullable=False),
         sa.Column("office_id", sa.String(length=64), nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("personal_enc", sa.LargeBinary(), nullable=True),
+        sa.Column("personnummer_idx", sa.LargeBinary(length=16), nullable=True),
         sa.Column("change_id", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("holder_id"),
     )
@@ -81,6 +87,9 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             batch_op.f("ix_central_holder_office_id"), ["office_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_central_holder_personnummer_idx"), ["personnummer_idx"], unique=False
         )
 
     op.create_table(
@@ -114,6 +123,7 @@ def upgrade() -> None:
         sa.Column("office_id", sa.String(length=64), nullable=False),
         sa.Column("card_serial", sa.String(length=64), nullable=True),
         sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("personal_enc", sa.LargeBinary(), nullable=True),
         sa.Column("change_id", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("order_id"),
     )
@@ -156,6 +166,7 @@ def downgrade() -> None:
     op.drop_table("central_operator")
     op.drop_table("central_kiosk")
     with op.batch_alter_table("central_holder", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_central_holder_personnummer_idx"))
         batch_op.drop_index(batch_op.f("ix_central_holder_office_id"))
         batch_op.drop_index(batch_op.f("ix_central_holder_change_id"))
 
