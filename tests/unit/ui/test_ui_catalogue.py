@@ -15,12 +15,12 @@ from kiosk.services import errors as service_errors
 
 ROOT = Path(__file__).resolve().parents[3]
 SOURCES = [
-    *sorted((ROOT / "screens").glob("*.py")),
+    *sorted((ROOT / "screens").rglob("*.py")),
     ROOT / "kiosk" / "app.py",
     *sorted((ROOT / "kiosk" / "services").glob("*.py")),
 ]
-KEY = re.compile(r"^(ui|error|hint|documents)\.[a-z0-9_.]+[a-z0-9_]$")
-PREFIX = re.compile(r"^(ui|error|hint|documents)\.[a-z0-9_.]+\.$")
+KEY = re.compile(r"^(ui|error|hint|documents|workflows)\.[a-z0-9_.]+[a-z0-9_]$")
+PREFIX = re.compile(r"^(ui|error|hint|documents|workflows)\.[a-z0-9_.]+\.$")
 
 
 def _literals() -> tuple[set[str], set[str]]:
