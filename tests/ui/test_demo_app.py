@@ -104,3 +104,20 @@ async def test_demo_workflows_are_in_the_palette_and_open_in_a_visit(tmp_path: P
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, VisitScreen)
+
+
+async def test_demo_lookup_by_full_name_and_serial_reads_the_store(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait_ready(pilot, app)
+        lookup = app.ctx.services.get().lookup
+        by_name = lookup.search("Jöns Ülrik Lindqvist")
+        assert [h.name for h in by_name.holders] == ["Jöns Ülrik Lindqvist"]
+        by_serial = lookup.search("9752269000000202")
+        assert by_serial.holders == by_name.holders
+        assert lookup.search("19850312-2388").holders == ()  # wrong check digit: nobody
+        detail = lookup.detail(by_name.holders[0].holder_id)
+        assert detail is not None
+        assert [(c.serial, c.state, c.assurance_level) for c in detail.cards] == [
+            ("9752269000000202", "locked", "LoA2")
+        ]
