@@ -55,10 +55,21 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _central(db_url: str) -> Iterator[str]:
+def _central(db_url: str, field_key: Path) -> Iterator[str]:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "central", "--db", db_url, "--listen", f"127.0.0.1:{port}"],
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "central",
+            "--db",
+            db_url,
+            "--field-key",
+            str(field_key),
+            "--listen",
+            f"127.0.0.1:{port}",
+        ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -82,13 +93,15 @@ def _central(db_url: str) -> Iterator[str]:
             proc.kill()
 
 
-def _central_service(db_url: str) -> Any:
+def _central_service(db_url: str, field_key: Path) -> Any:
+    """The central database, migrated, with the roster; ``field_key`` is created."""
     from store.central.database import make_engine, migrate
+    from store.central.fields import CentralCipher
     from store.central.service import CentralService
 
     engine = make_engine(db_url)
     migrate(engine)
-    service = CentralService(engine)
+    service = CentralService(engine, cipher=CentralCipher.from_file(field_key))
     service.set_operator(hsa_id=CLERK, role="clerk", office_id=OFFICE)
     return service
 
@@ -119,7 +132,7 @@ def push_10k(scale: float) -> list[Figure]:
     try:
         with _postgres() as server:
             db_url = server.create_database("push")
-            service = _central_service(db_url)
+            service = _central_service(db_url, work / "central.key")
             service.put_cards(
                 {"serial": f"SN{n:08d}", "office_id": OFFICE, "state": "shipped"}
                 for n in range(cards)
@@ -144,7 +157,7 @@ def push_10k(scale: float) -> list[Figure]:
             service.register_kiosk(
                 kiosk_id="kiosk-bench", office_id=OFFICE, public_key=store.keys.public_key_bytes()
             )
-            with _central(db_url) as url:
+            with _central(db_url, work / "central.key") as url:
                 transport = CentralTransport(url, timeout=60)
                 client = SyncClient(
                     store=store, journal=journal, transport=transport, batch_size=1000
@@ -171,6 +184,9 @@ def push_10k(scale: float) -> list[Figure]:
                     "CREATE TABLE raw_event (LIKE central_event INCLUDING DEFAULTS)"
                 )  # same columns, no constraints
                 conn.commit()
+                sealed = dict(
+                    conn.execute("SELECT event_id, payload_enc FROM central_event").fetchall()
+                )  # the stored (encrypted) payloads: the same rows as the central wrote
                 started = time.perf_counter()
                 for event in events:
                     if not verify_signature(public, event.hash, event.signature):
@@ -179,14 +195,12 @@ def push_10k(scale: float) -> list[Figure]:
                     conn.cursor() as cur,
                     cur.copy(
                         "COPY raw_event (id, event_id, kiosk_id, seq, occurred_at, received_at,"
-                        " operator, event_type, payload, prev_hash, hash, signature, status,"
+                        " operator, event_type, payload_enc, prev_hash, hash, signature, status,"
                         " reason, linked) FROM STDIN"
                     ) as copy,
                 ):
                     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
                     for n, event in enumerate(events, start=1):
-                        import json
-
                         copy.write_row(
                             (
                                 n,
@@ -197,7 +211,7 @@ def push_10k(scale: float) -> list[Figure]:
                                 now,
                                 event.operator,
                                 event.event_type,
-                                json.dumps(event.payload),
+                                sealed[event.event_id],
                                 event.prev_hash,
                                 event.hash,
                                 event.signature,
@@ -225,32 +239,32 @@ def push_10k(scale: float) -> list[Figure]:
 # ------------------------------------------------------------------------ bootstrap
 
 
-def _seed_cards_copy(db_url: str, count: int) -> None:
-    """Holders and cards straight into the central tables (seeding is not timed)."""
+def _seed_cards_copy(db_url: str, count: int, cipher: Any) -> None:
+    """Holders and cards straight into the central tables (seeding is not timed); the
+    holders' personal fields sealed as the central stores them."""
     import json
 
     import psycopg
 
+    from store.central.fields import holder_aad
+
     raw_url = db_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(raw_url) as conn, conn.cursor() as cur:
         with cur.copy(
-            "COPY central_holder (holder_id, office_id, data, change_id) FROM STDIN"
+            "COPY central_holder (holder_id, office_id, data, personal_enc, personnummer_idx,"
+            " change_id) FROM STDIN"
         ) as copy:
             for n in range(count):
-                copy.write_row(
-                    (
-                        f"H{n:09d}",
-                        OFFICE,
-                        json.dumps(
-                            {
-                                "personnummer": f"19{n % 90 + 10:02d}0101{n % 10000:04d}",
-                                "name": f"Holder Number {n}",
-                                "organisation": "Region Test",
-                            }
-                        ),
-                        n + 1,
-                    )
+                holder_id = f"H{n:09d}"
+                clear, sealed, index = cipher.split(
+                    {
+                        "personnummer": f"19{n % 90 + 10:02d}0101{n % 10000:04d}",
+                        "name": f"Holder Number {n}",
+                        "organisation": "Region Test",
+                    },
+                    holder_aad(holder_id),
                 )
+                copy.write_row((holder_id, OFFICE, json.dumps(clear), sealed, index, n + 1))
         with cur.copy(
             "COPY central_card (serial, office_id, holder_id, product_number, state, data,"
             " change_id) FROM STDIN"
@@ -288,13 +302,13 @@ def bootstrap_1m(scale: float) -> list[Figure]:
     try:
         with _postgres() as server:
             db_url = server.create_database("boot")
-            service = _central_service(db_url)
-            _seed_cards_copy(db_url, count)
+            service = _central_service(db_url, work / "central.key")
+            _seed_cards_copy(db_url, count, service.cipher)
             store, journal = _kiosk_store(work, "kiosk-new")
             service.register_kiosk(
                 kiosk_id="kiosk-new", office_id=OFFICE, public_key=store.keys.public_key_bytes()
             )
-            with _central(db_url) as url:
+            with _central(db_url, work / "central.key") as url:
                 transport = CentralTransport(url, timeout=300)
                 client = SyncClient(store=store, journal=journal, transport=transport)
                 started = time.perf_counter()
@@ -364,9 +378,11 @@ def load_20(scale: float) -> list[Figure]:
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
-    with _postgres() as server:
+    key_dir = tempfile.TemporaryDirectory(prefix="bench-sync-")
+    field_key = Path(key_dir.name) / "central.key"
+    with key_dir, _postgres() as server:
         db_url = server.create_database("load")
-        service = _central_service(db_url)
+        service = _central_service(db_url, field_key)
         service.put_cards(
             {"serial": f"SN{n:08d}", "office_id": OFFICE, "state": "active"} for n in range(200)
         )
@@ -423,7 +439,7 @@ def load_20(scale: float) -> list[Figure]:
                             errors += 1
                     time.sleep(max(0.0, PACE_SECONDS - (time.monotonic() - cycle)))
 
-        with _central(db_url) as url:
+        with _central(db_url, field_key) as url:
             stop_at[0] = time.monotonic() + duration
             threads = [threading.Thread(target=kiosk, args=(k,)) for k in range(kiosks)]
             for thread in threads:
