@@ -16,6 +16,7 @@ from store.database import Store, open_store
 from store.holders import holder_record
 from store.journal import PRIORITY_BLOCK, Journal
 from store.keys import KioskKeys
+from store.lookup import Lookup
 from store.models import Card, Holder, Operator, PukCache
 from store.puk_cache import get_puk
 from store.sync_client import (
@@ -163,9 +164,17 @@ def test_apply_page_writes_kiosk_tables_and_the_central_wins(store: Store) -> No
         assert b"198001019876" not in holder.personnummer_enc
         record = holder_record(store.cipher, holder)  # the store's own reader
         assert (record.personnummer, record.name) == ("198001019876", "Anna Test")
+        assert holder.name_idx == store.cipher.name_index("Anna Test")
         assert (operator.hsa_id, operator.role) == ("CLK", "clerk")
         assert b"12345678" not in puk.puk_enc
         assert get_puk(session, store.cipher, "S1") == "12345678"
+    lookup = Lookup(store)  # the store's lookups find the pulled holder
+    try:
+        found = lookup.holder_by_personnummer("198001019876")
+        assert found is not None and (found.id, found.name) == ("H1", "Anna Test")
+        assert [h.id for h in lookup.holders_by_name("anna  TEST")] == ["H1"]
+    finally:
+        lookup.close()
 
 
 def test_puk_entries_need_the_office_key(store: Store) -> None:
