@@ -153,3 +153,66 @@ def test_r10_sweep_block_without_operator_is_accepted_other_events_are_not(
     assert central_service.card_state("SN-SW-1") == "blocked"
     assert central_service.card_state("SN-SW-2") == "active"
     assert central_service.card_state("SN-SW-3") == "returned"
+
+
+def test_r10_r11_real_deadline_sweep_block_is_accepted_before_anyone_logs_in(
+    central: CentralProcess,
+    central_db: str,
+    central_service: CentralService,
+    kiosk_factory: Callable[..., Kiosk],
+) -> None:
+    """The kiosk's own sweep (operator None) blocks an overdue card; the central
+    accepts the block, and stores the holder data the payload carries sealed."""
+    import datetime as dt
+    import uuid
+
+    from kiosk.services.workflows.common import Backend
+    from kiosk.services.workflows.sweep import DeadlineSweep
+    from store.holders import new_holder
+    from store.models import Card, Deadline, Office
+
+    now = dt.datetime(2026, 11, 28, 6, 0, tzinfo=dt.UTC)
+    central_service.put_cards(
+        [{"serial": "SN-SWEEP", "office_id": OFFICE, "holder_id": "H-SW", "state": "active"}]
+    )
+    kiosk = kiosk_factory("kiosk-sweeper")
+    with kiosk.store.unit_of_work() as session:
+        session.add(Office(id=OFFICE, name=OFFICE))
+        session.add(
+            new_holder(
+                kiosk.store.cipher, personnummer=PNR_EVENT, name=NAME_EVENT, holder_id="H-SW"
+            )
+        )
+        session.flush()
+        session.add(
+            Card(
+                serial="SN-SWEEP",
+                holder_id="H-SW",
+                product_number="511",
+                state="active",
+                shipment_method="a_post",
+                order_date=dt.date(2026, 1, 5),
+                updated_at=now,
+            )
+        )
+        session.flush()
+        session.add(
+            Deadline(
+                id=str(uuid.uuid4()),
+                card_serial="SN-SWEEP",
+                kind="return",
+                due_date=dt.date(2026, 11, 1),
+            )
+        )
+    backend = Backend(store=kiosk.store, journal=kiosk.journal, clock=lambda: now)
+    report = DeadlineSweep(backend).sweep(now)  # nobody logged in
+    assert report.blocked == ("SN-SWEEP",)
+    result = kiosk.client(central.url).run_round()
+    assert result.online and result.accepted == 1 and result.rejected == 0, result
+    assert central_service.card_state("SN-SWEEP") == "blocked"
+    (event,) = central_service.events("kiosk-sweeper")
+    assert event.operator is None and event.payload["source"] == "deadline_sweep"
+    assert event.payload["personnummer"] == PNR_EVENT
+    central.stop()
+    dump = _dump(central_db, central_service)
+    assert [n.decode() for n in _needles() if n in dump] == []
