@@ -9,8 +9,8 @@ from tests.integration.sync.conftest import (  # noqa: F401
     central,
     central_db,
     central_factory,
+    central_key,
     central_service,
     kiosk_factory,
-    postgres,
 )
 from tests.unit.workflows.conftest import factory, world  # noqa: F401
