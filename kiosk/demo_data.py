@@ -22,6 +22,7 @@ from devices.virtual.factory import DEMO_MASTER_SECRET, CardFactory, Personalise
 from devices.virtual.pki import TestPki
 from devices.virtual.scanner import DOCUMENTS
 from kiosk.documents.mrz import TD3, ZoneFields, compose
+from kiosk.i18n import DEFAULT_LANGUAGE, Catalogue
 from store.crypto import FieldCipher
 from store.database import Store
 from store.holders import new_holder, new_operator
@@ -64,7 +65,6 @@ class DemoCardSpec:
     serial: str
     product_number: str | None
     state: str
-    situation: str  # shown in the device panel: what this card is for (no personal data)
     shipment: str = "a_post"
     rek_id: str | None = None
     photo_office: str | None = DEMO_OFFICE_ID
@@ -104,14 +104,13 @@ HOLDERS = (
 )
 
 CARDS = (
-    DemoCardSpec("asa-new", "asa", "9752269000000201", "711", "shipped", "activation (R2)"),
+    DemoCardSpec("asa-new", "asa", "9752269000000201", "711", "shipped"),
     DemoCardSpec(
         "jons-reserve",
         "jons",
         "9752269000000202",
         "512",
         "locked",
-        "reserve LoA2, no signing cert, PIN locked: code-letter unlock (R5, R7, R12)",
         reserve="LoA2",
         signing=False,
         pin_locked=True,
@@ -124,7 +123,6 @@ CARDS = (
         "9752269000000203",
         "613",
         "active",
-        "active 6xx; the holder's passport has expired (R1)",
         photo_days_ago=700,
         order_days_ago=702,
     ),
@@ -134,7 +132,6 @@ CARDS = (
         "9752269000000204",
         "714",
         "locked",
-        "7xx PIN locked; only a foreign passport (R1, R7)",
         pin_locked=True,
         photo_days_ago=300,
         order_days_ago=301,
@@ -145,7 +142,6 @@ CARDS = (
         "9752269000000205",
         "715",
         "locked",
-        "7xx PIN locked: in-person unlock by an id-admin (R7)",
         pin_locked=True,
         photo_days_ago=200,
         order_days_ago=201,
@@ -156,7 +152,6 @@ CARDS = (
         "9752269000000206",
         "616",
         "shipped",
-        "A-post, not delivered after 40 days: reorder (R3)",
         photo_days_ago=40,
         order_days_ago=41,
     ),
@@ -166,7 +161,6 @@ CARDS = (
         "9752269000000207",
         "717",
         "shipped",
-        "registered post, photographed in Huddinge (R2, R4)",
         shipment="registered",
         rek_id="RR123456785SE",
         photo_office=OTHER_OFFICE_ID,
@@ -179,7 +173,6 @@ CARDS = (
         "9752269000000208",
         None,
         "active",
-        "no product number, SIS-marked: block duties (R9)",
         sis_marked=True,
         photo_days_ago=500,
         order_days_ago=501,
@@ -190,7 +183,6 @@ CARDS = (
         "9752269000000209",
         "718",
         "replaced",
-        "first card after a reorder: blocked, cut it up (R3)",
         replaced_by="9752269000000210",
         photo_days_ago=60,
         order_days_ago=61,
@@ -201,7 +193,6 @@ CARDS = (
         "9752269000000210",
         "718",
         "shipped",
-        "the reordered card, same photo (R3)",
         photo_days_ago=60,
         order_days_ago=25,
     ),
@@ -211,7 +202,6 @@ CARDS = (
         "9752269000000211",
         "519",
         "blocked",
-        "blocked (lost)",
         blocked_reason="lost",
         photo_days_ago=900,
         order_days_ago=901,
@@ -222,7 +212,6 @@ CARDS = (
         "9752269000000212",
         "720",
         "returned",
-        "returned at the end of employment (R11)",
         photo_days_ago=1200,
         order_days_ago=1201,
     ),
@@ -232,7 +221,6 @@ CARDS = (
         "9752269000000213",
         "621",
         "puk_blocked",
-        "PUK blocked: cannot be saved, block and reorder (R7)",
         pin_locked=True,
         puk_blocked=True,
         photo_days_ago=800,
@@ -244,7 +232,6 @@ CARDS = (
         "9752269000000214",
         "722",
         "active",
-        "name changed: new card due within three months (R10)",
         deadline=("name_change", 20),
         photo_days_ago=600,
         order_days_ago=601,
@@ -255,7 +242,6 @@ CARDS = (
         "9752269000000215",
         "723",
         "active",
-        "not returned, deadline passed: the sweep blocks it (R11)",
         deadline=("return", -3),
         photo_days_ago=1500,
         order_days_ago=1501,
@@ -266,7 +252,6 @@ CARDS = (
         "9752269000000216",
         None,
         "ordered",
-        "ordered without photo, not yet shipped",
         photo_office=None,
         photo_days_ago=None,
         order_days_ago=3,
@@ -297,7 +282,8 @@ def extra_documents(today: dt.date) -> dict[str, tuple[str, ...]]:
 
 @dataclass
 class DemoWorld:
-    """What the demo's device panel offers: cards by key, documents by name."""
+    """What the demo's device panel offers: cards by key, documents by name, and their
+    labels (``labels[card key]`` and ``labels["document:" + name]``)."""
 
     pki: TestPki
     cards: dict[str, PersonalisedCard] = field(default_factory=dict)
@@ -310,8 +296,11 @@ def operator_fingerprint(card: PersonalisedCard) -> str:
     return hashlib.sha256(der).hexdigest()
 
 
-def build_demo_world(pki_dir: Path, today: dt.date) -> DemoWorld:
-    """Personalise the demo's virtual cards (fresh keys) from the kept test PKI."""
+def build_demo_world(pki_dir: Path, today: dt.date, lang: str = DEFAULT_LANGUAGE) -> DemoWorld:
+    """Personalise the demo's virtual cards (fresh keys) from the kept test PKI.
+
+    The device panel's labels come from the catalogue (``demo.toml``) in ``lang``."""
+    text = Catalogue(lang)
     pki = TestPki.load_or_create(pki_dir)
     factory = CardFactory(pki, master_secret=DEMO_MASTER_SECRET)
     world = DemoWorld(pki=pki, documents={**DOCUMENTS, **extra_documents(today)})
@@ -323,7 +312,7 @@ def build_demo_world(pki_dir: Path, today: dt.date) -> DemoWorld:
             product_number=op.product_number,
             pin=DEMO_PIN,
         )
-        world.labels[op.key] = f"operator: {op.role} {op.hsa_id}"
+        world.labels[op.key] = text(f"demo.operator.{op.role}", hsa_id=op.hsa_id)
     holders = {h.key: h for h in HOLDERS}
     for spec in CARDS:
         holder = holders[spec.holder]
@@ -339,7 +328,9 @@ def build_demo_world(pki_dir: Path, today: dt.date) -> DemoWorld:
         )
         _wear(card, spec)
         world.cards[spec.key] = card
-        world.labels[spec.key] = f"{spec.serial[-4:]}: {spec.situation}"
+        world.labels[spec.key] = text(f"demo.card.{spec.key}", serial=spec.serial[-4:])
+    for name in world.documents:
+        world.labels[f"document:{name}"] = text(f"demo.document.{name}")
     return world
 
 

@@ -85,3 +85,12 @@ def test_seed_writes_once_and_refreshes_the_roster(world: DemoWorld, tmp_path: P
             assert row.cert_fingerprint == operator_fingerprint(fresh.cards[op.key])
     with store.unit_of_work() as session:
         assert journal.verify_chain(session).ok
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_device_panel_labels_come_from_the_catalogue(tmp_path: Path, lang: str) -> None:
+    world = build_demo_world(tmp_path / "pki", TODAY, lang)
+    expected = set(world.cards) | {f"document:{name}" for name in world.documents}
+    assert set(world.labels) == expected
+    for key, label in world.labels.items():
+        assert not label.startswith("⟨"), f"{lang}: no catalogue text for {key}"
