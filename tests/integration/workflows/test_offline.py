@@ -27,6 +27,7 @@ from kiosk.services.workflows.common import (
 from kiosk.services.workflows.errors import PukNotCachedOffline
 from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
+from store.central.puk import seal_puk
 from store.central.service import CentralService
 from tests.integration.pcscd_fixture import InsertCard
 from tests.integration.sync.conftest import ADMIN, CLERK, OFFICE, CentralProcess, Kiosk
@@ -51,6 +52,9 @@ def lock_over_pcsc() -> None:
         context.release()
 
 
+OFFICE_PUK_KEY = bytes(range(32))  # the office key the kiosk holds outside its database
+
+
 def seed(central: CentralService, kiosk: Kiosk, puk: str) -> None:
     central.put_holder(
         holder_id="H-OFF", office_id=OFFICE, data={"personnummer": "191212121212", "name": "T T"}
@@ -66,8 +70,8 @@ def seed(central: CentralService, kiosk: Kiosk, puk: str) -> None:
         }
         for serial, number in (("OFF701", "701"), ("OFF511", "511"))
     )
-    # the card-management side releases the 7xx PUK, encrypted for this kiosk
-    ciphertext = kiosk.store.cipher.encrypt(puk, b"puk_cache:OFF701").hex()
+    # the card-management side releases the 7xx PUK, sealed under the office's key
+    ciphertext = seal_puk(OFFICE_PUK_KEY, "OFF701", puk)
     central.put_puk_entry(serial="OFF701", office_id=OFFICE, ciphertext=ciphertext)
 
 
@@ -81,7 +85,7 @@ def test_offline_block_and_unlock_accepted_when_central_returns(
     kiosk = kiosk_factory("kiosk-wf")
     made = factory.personalise(serial="OFF701", product="7xx", product_number="701")
     seed(central_service, kiosk, made.puk)
-    client = kiosk.client(central.url, timeout=1.0)
+    client = kiosk.client(central.url, timeout=1.0, puk_key=OFFICE_PUK_KEY)
     assert client.run_round().online  # cards, holder and the PUK arrive
     assert kiosk.card_state("OFF701") == "active"
 
