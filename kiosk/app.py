@@ -15,7 +15,7 @@ import functools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -25,7 +25,13 @@ from textual.screen import ModalScreen, Screen
 from kiosk.services.context import UiContext
 from kiosk.services.status import StatusSnapshot, SyncFigures
 from screens.login import LoginScreen
-from screens.messages import DocumentScanned, LoggedIn, ReaderChanged, VisitRequested
+from screens.messages import (
+    DocumentScanned,
+    LoggedIn,
+    ReaderChanged,
+    VisitRequested,
+    WorkflowDone,
+)
 
 if TYPE_CHECKING:  # imported where used: the first screen needs none of them
     from kiosk.services.context import Services
@@ -43,6 +49,7 @@ class KioskApp(App[int]):
     """
     ENABLE_COMMAND_PALETTE: ClassVar[bool] = True
     status: reactive[StatusSnapshot] = reactive(StatusSnapshot(office=""), init=False)
+    rejected_count: reactive[int] = reactive(0, init=False)  # events the central rejected
 
     def __init__(
         self,
@@ -63,6 +70,10 @@ class KioskApp(App[int]):
         self._last_activity = monotonic()
         self._ready_hook = ready_hook
         self._work_mode = False
+        self._receipted: set[str] = set()  # event ids whose receipt is under way or done
+        self._seen_rejected: set[str] = set()
+        self.rejected_lines: tuple[Any, ...] = ()
+        self.receipt_outcomes: list[Any] = []  # what became of each receipt, newest last
         self.title = ctx.catalogue("app.title")
         self.set_reactive(KioskApp.status, StatusSnapshot(office=ctx.office_id))
         self._translate_app_bindings()
@@ -151,11 +162,33 @@ class KioskApp(App[int]):
             figures = services.status.figures()
             with contextlib.suppress(RuntimeError):
                 self.call_from_thread(self._set_figures, figures)
+            if services.rejected is None:
+                return
+            try:
+                lines = services.rejected.lines()
+            except Exception:  # advisory, like the figures: never crash the status
+                return
+            with contextlib.suppress(RuntimeError):
+                self.call_from_thread(self._set_rejected, lines)
 
         self.run_worker(job, thread=True, group="status", exclusive=True, exit_on_error=False)
 
     def _set_figures(self, figures: SyncFigures) -> None:
         self.status = replace(self.status, figures=figures)
+
+    def _set_rejected(self, lines: tuple[Any, ...]) -> None:
+        """Events the central rejected: the status bar counts them; new ones notify."""
+        from screens.rejected import line_text
+
+        self.rejected_lines = tuple(lines)
+        self.rejected_count = len(self.rejected_lines)
+        new = [line for line in self.rejected_lines if line.event_id not in self._seen_rejected]
+        self._seen_rejected.update(line.event_id for line in new)
+        t = self.ctx.catalogue
+        for line in new[:3]:
+            self.notify(line_text(t, line), title=t("ui.rejected.notify_title"), severity="error")
+        if len(new) > 3:
+            self.notify(t("ui.rejected.notify_more", count=len(new) - 3), severity="error")
 
     async def on_reader_changed(self, message: ReaderChanged) -> None:
         event = message.event
@@ -433,6 +466,113 @@ class KioskApp(App[int]):
 
         await self.push_screen(screen, finished)
 
+    # --- receipts (kiosk/receipts) and rejected events ---------------------------------
+
+    def on_workflow_done(self, message: WorkflowDone) -> None:
+        """After a workflow's transaction: its receipt, in a worker (printer, else folder);
+        activation and return first ask the holder to sign with their card and PIN."""
+        event_id = getattr(message.result, "event_id", None)
+        if not self.ctx.services.ready or not isinstance(event_id, str):
+            return
+        desk = self.ctx.services.get().receipts
+        if desk is None or event_id in self._receipted:
+            return
+        self._receipted.add(event_id)
+        lang = self.ctx.catalogue.lang
+
+        def job() -> None:
+            try:
+                facts = desk.plan(event_id)
+            except Exception as exc:
+                with contextlib.suppress(RuntimeError):
+                    self.call_from_thread(self._receipt_failed, exc)
+                return
+            if facts is None:
+                return
+            if facts.needs_holder_signature and desk.can_sign:
+                with contextlib.suppress(RuntimeError):
+                    self.call_from_thread(self._ask_holder_signature, facts)
+                return
+            outcome = desk.issue(facts, lang=lang)
+            with contextlib.suppress(RuntimeError):
+                self.call_from_thread(self._receipt_issued, outcome, facts)
+
+        self.run_worker(job, thread=True, group="receipt", exit_on_error=False)
+
+    def _ask_holder_signature(self, facts: Any) -> None:
+        from screens.workflows.receipt import HolderSignScreen
+
+        desk = self.ctx.services.get().receipts
+        self.push_screen(
+            HolderSignScreen(self.ctx.catalogue, desk, facts),
+            functools.partial(self._receipt_issued, facts=facts),
+        )
+
+    def _receipt_issued(self, outcome: Any, facts: Any = None) -> None:
+        """Tell the clerk where the receipt went (printed / saved in / failed, and why)."""
+        if outcome is None:
+            return
+        self.receipt_outcomes.append(outcome)
+        t = self.ctx.catalogue
+        text = outcome.describe(t)
+        if facts is not None and facts.needs_holder_signature and not outcome.signed:
+            text += "\n" + t("ui.receipt.unsigned")
+        delivery = outcome.delivery
+        severity: Literal["information", "warning", "error"]
+        if delivery is None or not delivery.delivered:
+            severity = "error"
+        elif outcome.problem:
+            severity = "warning"
+        else:
+            severity = "information"
+        self.notify(text, title=t("ui.receipt.title"), severity=severity, timeout=12)
+
+    def _receipt_failed(self, exc: BaseException) -> None:
+        t = self.ctx.catalogue
+        self.notify(
+            t("ui.receipt.failed", problem=t.error(exc)),
+            title=t("ui.receipt.title"),
+            severity="error",
+        )
+
+    async def action_rejected_events(self) -> None:
+        from screens.rejected import RejectedEventsScreen
+
+        if not self._logged_in():
+            return
+        await self.push_screen(RejectedEventsScreen(self.ctx.catalogue, self.rejected_lines))
+
+    async def action_reprint_receipt(self) -> None:
+        from screens.workflows.receipt import ReprintScreen
+
+        desk = self.ctx.services.get().receipts if self.ctx.services.ready else None
+        if not self._logged_in() or desk is None:
+            return
+        await self.push_screen(ReprintScreen(self.ctx.catalogue, desk))
+
+    def action_day_report(self) -> None:
+        desk = self.ctx.services.get().receipts if self.ctx.services.ready else None
+        if not self._logged_in() or desk is None:
+            return
+        from kiosk.reports.day import LOCAL_ZONE
+
+        day = self.ctx.clock().astimezone(LOCAL_ZONE).date()
+        lang = self.ctx.catalogue.lang
+
+        def job() -> None:
+            try:
+                path = desk.day_report(day, lang=lang)
+            except Exception as exc:
+                with contextlib.suppress(RuntimeError):
+                    self.call_from_thread(self._receipt_failed, exc)
+                return
+            with contextlib.suppress(RuntimeError):
+                self.call_from_thread(
+                    self.notify, self.ctx.catalogue("report.written", path=path), timeout=12
+                )
+
+        self.run_worker(job, thread=True, group="report", exit_on_error=False)
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         t = self.ctx.catalogue
         if self._logged_in():
@@ -453,6 +593,18 @@ class KioskApp(App[int]):
                     yield SystemCommand(
                         entry.title, entry.help, functools.partial(self._open_workflow, entry)
                     )
+            yield SystemCommand(
+                t("ui.cmd.rejected", count=self.rejected_count),
+                t("ui.cmd.rejected.help"),
+                self.action_rejected_events,
+            )
+            if self.ctx.services.ready and self.ctx.services.get().receipts is not None:
+                yield SystemCommand(
+                    t("ui.cmd.reprint"), t("ui.cmd.reprint.help"), self.action_reprint_receipt
+                )
+                yield SystemCommand(
+                    t("ui.cmd.day_report"), t("ui.cmd.day_report.help"), self.action_day_report
+                )
         if self.ctx.demo_mode:
             yield SystemCommand(
                 t("ui.cmd.devices"), t("ui.cmd.devices.help"), self.action_device_panel

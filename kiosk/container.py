@@ -58,8 +58,10 @@ def build_services(
     *,
     clock: Callable[[], dt.datetime] | None = None,
     today: dt.date | None = None,
+    lp_command: str = "lp",
 ) -> Services:
-    """Open the store and the devices named by ``config``; seed the demo when virtual."""
+    """Open the store and the devices named by ``config``; seed the demo when virtual.
+    ``lp_command``: the program that prints receipts (CUPS ``lp``)."""
     from kiosk.services.card_test import CardTestService
     from kiosk.services.identity import IdentityCheckService
     from kiosk.services.identity_check import DocumentIdentityChecker
@@ -101,6 +103,7 @@ def build_services(
         workflows = _workflows(
             config, store=store, journal=journal, cards=cards, sync=sync, now=now
         )
+        receipts = _receipts(config, store=store, journal=journal, cards=cards, lp=lp_command)
         return Services(
             office_id=config.office_id,
             login=LoginService(cards=cards, trust=trust, roster=StoreRoster(store), clock=now),
@@ -111,6 +114,8 @@ def build_services(
             monitor=monitor,
             demo=demo,
             workflows=workflows,
+            receipts=receipts,
+            rejected=_rejected(sync, store),
             closers=closers,
         )
     except BaseException:
@@ -144,6 +149,37 @@ def _workflows(
         clock=now,
         puk_refresh=refresh if config.central.url else None,
     )
+
+
+def _receipts(config: KioskConfig, *, store: Any, journal: Any, cards: Any, lp: str) -> Any:
+    """The ONE receipt service: the config's printer (else its receipts folder) and
+    language; the holder signs with the card in the customer reader."""
+    from kiosk.receipts.desk import ReceiptDesk
+    from kiosk.receipts.service import ReceiptService
+    from kiosk.services.ports import ReaderRole
+    from kiosk.services.workflows.common import card_access_opener
+
+    service = ReceiptService(
+        store,
+        journal,
+        office_id=config.office_id,
+        config=config.receipts,
+        folder=config.resolved_receipts_folder,
+        lang=config.language,
+        lp_command=lp,
+    )
+    return ReceiptDesk(
+        service,
+        card_opener=card_access_opener(cards, ReaderRole.CUSTOMER),
+        reports_folder=config.data_dir / "reports",
+    )
+
+
+def _rejected(sync: Any, store: Any) -> Any:
+    """The events the central rejected (read from the sync client), for the clerk."""
+    from kiosk.services.workflows.rejected import RejectedEvents
+
+    return RejectedEvents(sync, store)
 
 
 def _sync_client(

@@ -41,3 +41,12 @@ class VisitRequested(Message):
     def __init__(self, holder: HolderSummary | None = None) -> None:
         super().__init__()
         self.holder = holder
+
+
+class WorkflowDone(Message):
+    """A workflow's transaction committed (``result`` is its ``Done``): the app makes the
+    receipt. Posted by the workflow screen the moment the service returned."""
+
+    def __init__(self, result: object) -> None:
+        super().__init__()
+        self.result = result

@@ -30,13 +30,20 @@ class StatusBar(Static):
 
     def on_mount(self) -> None:
         self.watch(self.app, "status", self._show, init=True)
+        if hasattr(type(self.app), "rejected_count"):
+            self.watch(self.app, "rejected_count", self._show_rejected, init=False)
 
     def _show(self, snapshot: Any) -> None:
         if isinstance(snapshot, StatusSnapshot):
-            self.update(render_status(self._t, snapshot))
+            rejected = getattr(self.app, "rejected_count", 0)
+            self.update(render_status(self._t, snapshot, rejected=int(rejected or 0)))
+
+    def _show_rejected(self, _count: int) -> None:
+        self._show(getattr(self.app, "status", None))
 
 
-def render_status(t: Catalogue, s: StatusSnapshot) -> Text:
+def render_status(t: Catalogue, s: StatusSnapshot, *, rejected: int = 0) -> Text:
+    """``rejected``: events the central rejected (shown only when there are any)."""
     if s.operator:
         who = Text.assemble((s.operator, "bold"), " (", t(f"ui.role.{s.role or 'clerk'}"), ")")
     else:
@@ -50,6 +57,9 @@ def render_status(t: Catalogue, s: StatusSnapshot) -> Text:
     line1 = Text.assemble(
         who, " │ ", s.office, " │ ", online, " │ ", t("ui.status.events", count=f.waiting_events)
     )
+    if rejected:
+        line1.append(" │ ")
+        line1.append(t("ui.status.rejected", count=rejected), style="bold red")
     styles = {"card": "bold green", "ok": "bold green", "missing": "bold red", "unknown": "dim"}
     blocks = Text(
         t("ui.status.blocks", count=f.waiting_blocks, age=format_age(f.oldest_block_age_seconds)),

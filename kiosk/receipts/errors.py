@@ -31,6 +31,12 @@ class NoHolderCertificate(ReceiptError):  # noqa: N818 (clerk-facing names)
     english = "The card has neither a signing nor an authentication certificate to sign with."
 
 
+class ReceiptCardMismatch(ReceiptError):  # noqa: N818 (clerk-facing names)
+    key = "error.receipt.card_mismatch"
+    hint_key = "hint.receipt.card_mismatch"
+    english = "The card in the customer reader is not card {serial}, which the receipt is about."
+
+
 class ReceiptUnreadable(ReceiptError):  # noqa: N818 (clerk-facing names)
     key = "error.receipt.unreadable"
     hint_key = "hint.receipt.unreadable"

@@ -86,6 +86,10 @@ class ReceiptService:
         self.lang = lang
         self._lp = lp_command
 
+    @property
+    def store(self) -> Store:
+        return self._store
+
     # -- facts ---------------------------------------------------------------------
 
     def facts_for_event(self, event: SignedEvent) -> ReceiptFacts:

@@ -40,6 +40,8 @@ class Services:
     monitor: DeviceMonitor | None = None
     demo: DemoControls | None = None
     workflows: Any = None  # kiosk.services.workflows.container.Workflows
+    receipts: Any = None  # kiosk.receipts.desk.ReceiptDesk (after each workflow)
+    rejected: Any = None  # kiosk.services.workflows.rejected.RejectedEvents
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:

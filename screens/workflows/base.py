@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from kiosk.domain.decisions import Notice
 from kiosk.i18n import Catalogue
+from screens.messages import WorkflowDone
 
 T = TypeVar("T")
 KeySpec = tuple[str, str, str]  # keys, action, catalogue key of the description
@@ -125,10 +126,13 @@ class WorkflowScreen(ModalScreen[Any]):
         raise NotImplementedError
 
     def finished(self, result: Any, text: str) -> None:
-        """Show the outcome; the clerk closes with Escape (the result goes with it)."""
+        """Show the outcome; the clerk closes with Escape (the result goes with it).
+        The app hears of it at once (``WorkflowDone``) and makes the receipt."""
         self.busy = False
         self.result = result
         self.show(f"{text}\n{self.t('workflows.close_hint')}", done=True)
+        if getattr(result, "event_id", None):
+            self.app.post_message(WorkflowDone(result))  # the app makes the receipt
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter moves to the next field; on the last one it runs the step."""

@@ -26,6 +26,7 @@ from kiosk.services.workflows.common import (
     require_same_card,
     set_state,
 )
+from kiosk.services.workflows.refusals import journals_refusals
 
 EVENT_ACTIVATED = "card.activated"
 
@@ -43,6 +44,7 @@ class ActivationService:
         self._s = services
         self._open_card = card_opener
 
+    @journals_refusals("activation", returned=lambda check: check.decision.refusal)
     def check(self, visit: VisitContext, serial: str) -> ActivationCheck:
         """The R2 decision for ``serial`` in this visit; writes nothing."""
         require_role(visit.operator.role, Action.ACTIVATE)
@@ -61,6 +63,7 @@ class ActivationService:
         )
         return ActivationCheck(serial, decision)
 
+    @journals_refusals("activation")
     def activate(self, visit: VisitContext, serial: str) -> Done:
         """Activate ``serial`` (raises the refusal). With a card opener, the card in the
         customer reader must be this card."""

@@ -35,6 +35,7 @@ from kiosk.services.workflows.common import (
     load_card,
     set_state,
 )
+from kiosk.services.workflows.refusals import journals_refusals
 from store.journal import PRIORITY_BLOCK
 from store.models import Card, Deadline, Holder
 
@@ -144,6 +145,7 @@ class BlockingService:
     def __init__(self, services: Backend) -> None:
         self._s = services
 
+    @journals_refusals("replacement_order")
     def order_replacement(self, operator: Operator, serial: str) -> Done:
         """Offered with the block of a card that cannot be saved (PUK blocked)."""
         return order_replacement(self._s, operator, serial)
@@ -174,6 +176,7 @@ class BlockingService:
             confirmed_duties=form.confirmed,
         )
 
+    @journals_refusals("block")
     def block(self, operator: Operator, form: BlockForm) -> Done:
         """R9: block the card (raises the refusal when a confirmation is missing)."""
         require_role(operator.role, Action.BLOCK)

@@ -37,6 +37,7 @@ from kiosk.services.workflows.errors import (
     NoHolderInVisit,
     NoSerialOnCard,
 )
+from kiosk.services.workflows.refusals import RefusalRecorder
 from store.database import Store
 from store.journal import Journal
 from store.models import Card, Office
@@ -288,6 +289,7 @@ class Backend:
     store: Store
     journal: Journal
     clock: Clock = utc_now
+    refusals: RefusalRecorder = field(default_factory=RefusalRecorder, repr=False, compare=False)
 
     def append(
         self,

@@ -6,12 +6,15 @@ import datetime as dt
 
 from kiosk.services.workflows.common import Backend, Operator
 from kiosk.services.workflows.deadlines import DeadlineDone, DeadlineService
+from kiosk.services.workflows.refusals import journals_refusals
 
 
 class NameChangeService:
     def __init__(self, services: Backend) -> None:
+        self._s = services
         self._deadlines = DeadlineService(services)
 
+    @journals_refusals("name_change")
     def record(self, operator: Operator, serial: str, changed_on: dt.date) -> DeadlineDone:
         """The holder changed name on ``changed_on``; the old card is blocked after
         three months (by the sweep) unless replaced."""

@@ -22,6 +22,7 @@ from kiosk.services.workflows.common import (
     set_state,
 )
 from kiosk.services.workflows.errors import PinNowLocked, WrongCurrentPin
+from kiosk.services.workflows.refusals import journals_refusals
 
 EVENT_PIN_CHANGED = "card.pin_changed"
 EVENT_PIN_LOCKED = "card.pin_locked"
@@ -36,6 +37,7 @@ class PinChangeService:
         """The serial of the card the holder put in the customer reader."""
         return serial_in_reader(self._open_card)
 
+    @journals_refusals("pin_change")
     def change_pin(
         self, visit: VisitContext, serial: str, current_pin: str, new_pin: str, repeated: str
     ) -> Done:

@@ -6,16 +6,20 @@ import datetime as dt
 
 from kiosk.services.workflows.common import Backend, Done, Operator
 from kiosk.services.workflows.deadlines import DeadlineDone, DeadlineService
+from kiosk.services.workflows.refusals import journals_refusals
 
 
 class ReturnService:
     def __init__(self, services: Backend) -> None:
+        self._s = services
         self._deadlines = DeadlineService(services)
 
+    @journals_refusals("return")
     def record_end(self, operator: Operator, serial: str, ended_on: dt.date) -> DeadlineDone:
         """Employment ended on ``ended_on``: the card is due back within three months."""
         return self._deadlines.record_end(operator, serial, ended_on)
 
+    @journals_refusals("return")
     def take_back(
         self,
         operator: Operator,

@@ -31,6 +31,7 @@ from kiosk.services.workflows.common import (
     load_card,
     set_state,
 )
+from kiosk.services.workflows.refusals import journals_refusals
 from store.models import Card
 
 EVENT_REORDERED = "card.reordered"
@@ -90,6 +91,7 @@ class UndeliveredService:
             (reorder_notice(facts, today),),
         )
 
+    @journals_refusals("reorder")
     def reorder(self, operator: Operator, serial: str) -> ReorderDone:
         """R3: order a new card without a new photo; the first card becomes ``replaced``."""
         require_role(operator.role, Action.REORDER)

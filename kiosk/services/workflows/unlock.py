@@ -51,6 +51,7 @@ from kiosk.services.workflows.errors import (
     NotCardPuk,
 )
 from kiosk.services.workflows.puk import PukSource
+from kiosk.services.workflows.refusals import journals_refusals
 
 EVENT_UNLOCKED_IN_PERSON = "card.unlocked_in_person"
 EVENT_UNLOCKED_CODE_LETTER = "card.unlocked_with_code_letter"
@@ -178,6 +179,7 @@ class UnlockService:
             )
         return Done(event_id, serial, CardState.ACTIVE)
 
+    @journals_refusals("unlock")
     def unlock_in_person(
         self, visit: VisitContext, serial: str, new_pin: str, repeated: str
     ) -> Done:
@@ -203,6 +205,7 @@ class UnlockService:
             self._verify_new_pin(card, new_pin)
         return self._record_unlock(visit, serial, EVENT_UNLOCKED_IN_PERSON, UnlockPath.IN_PERSON)
 
+    @journals_refusals("unlock")
     def unlock_with_code_letter(
         self, visit: VisitContext, serial: str, puk: str, new_pin: str, repeated: str
     ) -> Done:
@@ -253,10 +256,12 @@ class UnlockService:
             )
         return Done(event_id, serial, None)
 
+    @journals_refusals("code_letter_order")
     def order_code_letter(self, operator: Operator, serial: str) -> Done:
         """R7: a 5xx/6xx/none holder lost the code letter: order a new one (id-admin)."""
         return self._order(operator, serial, series_7xx=False)
 
+    @journals_refusals("puk_letter_order")
     def order_puk_letter(self, operator: Operator, serial: str) -> Done:
         """R7 (b): a 7xx holder who cannot come in person gets a PUK letter (id-admin)."""
         return self._order(operator, serial, series_7xx=True)

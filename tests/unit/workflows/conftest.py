@@ -107,8 +107,18 @@ class World:
             return row.state
 
     def events(self) -> list[tuple[str, dict[str, Any], int, str | None]]:
+        """The journal's events except ``refusal`` events (see :meth:`refusals`)."""
         with self.store.unit_of_work() as session:
-            return [(e.event_type, e.payload, 0, e.operator) for e in self.journal.events(session)]
+            return [
+                (e.event_type, e.payload, 0, e.operator)
+                for e in self.journal.events(session)
+                if e.event_type != "refusal"
+            ]
+
+    def refusals(self) -> list[dict[str, Any]]:
+        """Payloads of the journaled ``refusal`` events, oldest first."""
+        with self.store.unit_of_work() as session:
+            return [e.payload for e in self.journal.events(session) if e.event_type == "refusal"]
 
     def priorities(self) -> dict[str, int]:
         table = JournalRow.__table__  # type: ignore[attr-defined]

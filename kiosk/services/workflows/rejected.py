@@ -1,0 +1,82 @@
+"""Events the central rejected, for the clerk to act on (issue 5: "rejected events come
+back to the kiosk and are shown to the clerk").
+
+Reads :meth:`store.sync_client.SyncClient.rejected_events` (read-only) and adds, from the
+journal, when the event happened and which card it was about, so the clerk can act (for
+example: a card activated offline that was blocked centrally meanwhile). The central's
+reason is free text; the known ones map to catalogue keys (``ui.rejected.reason.*``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from kiosk.receipts.facts import event_card_serial
+from kiosk.receipts.journal_io import load_event
+from store.database import Store
+
+#: The central's reasons (``store.central``) and their catalogue keys.
+REASON_KEYS = {
+    "card blocked": "ui.rejected.reason.card_blocked",
+    "operator not on roster": "ui.rejected.reason.not_on_roster",
+    "operator lacks role": "ui.rejected.reason.role",
+    "operator missing": "ui.rejected.reason.operator_missing",
+    "wrong kiosk": "ui.rejected.reason.wrong_kiosk",
+    "hash mismatch": "ui.rejected.reason.hash_mismatch",
+    "bad signature": "ui.rejected.reason.bad_signature",
+}
+OTHER_REASON_KEY = "ui.rejected.reason.other"
+INVALID_PREFIX = "invalid: "
+
+
+class RejectionSource(Protocol):
+    def rejected_events(self, limit: int = 100) -> list[Any]: ...
+
+
+@dataclass(frozen=True)
+class RejectedLine:
+    """One rejected event (no personal data: the card serial at most)."""
+
+    event_id: str
+    seq: int
+    event_type: str
+    reason: str  # as the central said it
+    reason_key: str  # catalogue key (OTHER_REASON_KEY: show ``reason`` as it is)
+    serial: str | None = None
+    occurred_at: str | None = None
+
+
+def reason_key(reason: str) -> str:
+    text = reason.removeprefix(INVALID_PREFIX).strip().lower()
+    return REASON_KEYS.get(text, OTHER_REASON_KEY)
+
+
+class RejectedEvents:
+    """The rejected events of this kiosk, newest first."""
+
+    def __init__(self, source: RejectionSource, store: Store) -> None:
+        self._source = source
+        self._store = store
+
+    def lines(self, limit: int = 100) -> tuple[RejectedLine, ...]:
+        rejections = self._source.rejected_events(limit)
+        if not rejections:
+            return ()
+        out: list[RejectedLine] = []
+        with self._store.unit_of_work() as session:
+            for item in rejections:
+                stored = load_event(session, self._store.cipher, str(item.event_id))
+                serial = event_card_serial(stored.event.payload) if stored else None
+                out.append(
+                    RejectedLine(
+                        event_id=str(item.event_id),
+                        seq=int(item.seq),
+                        event_type=str(item.event_type),
+                        reason=str(item.reason),
+                        reason_key=reason_key(str(item.reason)),
+                        serial=serial,
+                        occurred_at=stored.event.occurred_at if stored else None,
+                    )
+                )
+        return tuple(out)

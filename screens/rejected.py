@@ -1,0 +1,73 @@
+"""Events the central rejected, with the reason in the catalogue's words, so the clerk
+can act (e.g. a card activated offline that was blocked centrally meanwhile)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from kiosk.i18n import Catalogue
+
+
+def event_text(t: Catalogue, event_type: str) -> str:
+    key = f"receipt.action.{event_type}"
+    return t(key) if t.has(key) else event_type
+
+
+def reason_text(t: Catalogue, line: Any) -> str:
+    """The central's reason in words (``RejectedLine.reason_key``), else as it came."""
+    key = str(line.reason_key)
+    if t.has(key) and not key.endswith(".other"):
+        return t(key)
+    return t("ui.rejected.reason.other", reason=line.reason)
+
+
+def line_text(t: Catalogue, line: Any) -> str:
+    when = (line.occurred_at or "")[:16].replace("T", " ")
+    return t(
+        "ui.rejected.line",
+        when=when or "-",
+        action=event_text(t, line.event_type),
+        serial=line.serial or "-",
+        reason=reason_text(t, line),
+        event_id=line.event_id,
+    )
+
+
+class RejectedEventsScreen(ModalScreen[None]):
+    """The list; Escape closes."""
+
+    DEFAULT_CSS = """
+    RejectedEventsScreen { align: center middle; }
+    RejectedEventsScreen > VerticalScroll {
+        width: 90; height: auto; max-height: 22; border: round $error; padding: 0 1;
+        background: $surface;
+    }
+    RejectedEventsScreen .title { text-style: bold; }
+    RejectedEventsScreen .line { height: auto; padding-bottom: 1; }
+    """
+
+    def __init__(self, catalogue: Catalogue, lines: Sequence[Any]) -> None:
+        super().__init__()
+        self.catalogue = catalogue
+        self.lines = tuple(lines)
+        self._bindings.bind("escape", "close", catalogue("workflows.key.close"))
+
+    def compose(self) -> ComposeResult:
+        t = self.catalogue
+        with VerticalScroll():
+            yield Static(t("ui.rejected.title", count=len(self.lines)), classes="title")
+            yield Static(t("ui.rejected.info"), classes="line")
+            if not self.lines:
+                yield Static(t("ui.rejected.none"), id="rejected-none", classes="line")
+            for index, line in enumerate(self.lines):
+                yield Static(line_text(t, line), id=f"rejected-{index}", classes="line")
+        yield Footer(show_command_palette=False, compact=True)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
