@@ -115,6 +115,10 @@ class World:
                 if e.event_type != "refusal"
             ]
 
+    def journal_events(self) -> list[Any]:
+        with self.store.unit_of_work() as session:
+            return list(self.journal.events(session))
+
     def refusals(self) -> list[dict[str, Any]]:
         """Payloads of the journaled ``refusal`` events, oldest first."""
         with self.store.unit_of_work() as session:
