@@ -1,0 +1,122 @@
+"""The holder signs the receipt (activation, return) on ``HolderSignScreen``: real store,
+real workflow services, in-process virtual cards; the PDF is checked with ``verify``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from devices.virtual.factory import DEFAULT_PIN, PersonalisedCard
+from kiosk.config import ReceiptConfig
+from kiosk.i18n import Catalogue
+from kiosk.receipts.desk import ReceiptDesk
+from kiosk.receipts.facts import ReceiptFacts
+from kiosk.receipts.service import ReceiptService
+from kiosk.receipts.verify import verify_receipt
+from kiosk.services.workflows.activation import ActivationService
+from kiosk.services.workflows.returns import ReturnService
+from screens.workflows.receipt import HolderSignScreen, ReprintScreen
+from tests.ui.workflows.conftest import Host, message, settle
+from tests.unit.receipts.pdf_helpers import compact, pdf_text
+from tests.unit.workflows.conftest import NAME, OFFICE, PNR, World, operator, spec, visit
+
+
+def _desk(world: World, tmp_path: Path) -> ReceiptDesk:
+    service = ReceiptService(
+        world.store,
+        world.journal,
+        office_id=OFFICE,
+        config=ReceiptConfig(),
+        folder=tmp_path / "receipts",
+    )
+    return ReceiptDesk(service, card_opener=world.opener())
+
+
+def _holder_card(world: World, serial: str, **kw: object) -> PersonalisedCard:
+    made = world.card(spec(serial, **kw), holder_id=PNR, name=NAME)
+    world.insert(made)
+    return made
+
+
+def _activated(world: World, desk: ReceiptDesk, serial: str) -> ReceiptFacts:
+    done = ActivationService(world.services).activate(visit(), serial)
+    facts = desk.plan(done.event_id)
+    assert facts is not None and facts.needs_holder_signature
+    return facts
+
+
+async def test_r11_return_receipt_signed_with_the_holders_card(
+    world: World, tmp_path: Path
+) -> None:
+    _holder_card(world, "S1", state="active", product_number="711")
+    desk = _desk(world, tmp_path)
+    done = ReturnService(world.services).take_back(operator(), "S1")
+    facts = desk.plan(done.event_id)
+    assert facts is not None and facts.needs_holder_signature
+    app = Host(lambda: HolderSignScreen(Catalogue("sv"), desk, facts))
+    async with app.run_test() as pilot:
+        await pilot.press(*DEFAULT_PIN, "ctrl+s")
+        await settle(pilot)
+    outcome = app.results[0]
+    assert outcome.signed and outcome.delivery.path is not None
+    pdf = outcome.delivery.path.read_bytes()
+    report = verify_receipt(pdf, store=world.store, office_id=OFFICE)
+    assert report.ok, report.findings
+    assert compact("Kortet har återlämnats.") in compact(pdf_text(pdf))
+
+
+async def test_r2_wrong_pin_then_skip_issues_an_unsigned_receipt_that_says_so(
+    world: World, tmp_path: Path
+) -> None:
+    _holder_card(world, "S2", state="shipped", product_number="711")
+    desk = _desk(world, tmp_path)
+    facts = _activated(world, desk, "S2")
+    en = Catalogue("en")
+    app = Host(lambda: HolderSignScreen(en, desk, facts))
+    async with app.run_test() as pilot:
+        await pilot.press(*"999999", "enter")
+        await settle(pilot)
+        assert en("error.card.wrong_pin", tries_left=2) in message(app)
+        assert en("ui.receipt.sign.retry_or_skip") in message(app)
+        assert app.results == []
+        await pilot.press("f8")
+        await settle(pilot)
+    outcome = app.results[0]
+    assert not outcome.signed and outcome.delivery.path is not None
+    pdf = outcome.delivery.path.read_bytes()
+    text = compact(pdf_text(pdf))
+    assert compact(en("receipt.signature.missing")) in text  # English, as the session
+    assert compact(en("receipt.action.card.activated")) in text
+    report = verify_receipt(pdf, store=world.store, office_id=OFFICE)
+    findings = report.keys()
+    assert "signature_missing" in findings and not report.ok
+
+
+async def test_another_card_in_the_reader_cannot_sign(world: World, tmp_path: Path) -> None:
+    _holder_card(world, "S3", state="shipped", product_number="711")
+    desk = _desk(world, tmp_path)
+    facts = _activated(world, desk, "S3")
+    _holder_card(world, "S4", state="active", product_number="711")  # now in the reader
+    app = Host(lambda: HolderSignScreen(Catalogue("sv"), desk, facts))
+    async with app.run_test() as pilot:
+        await pilot.press(*DEFAULT_PIN, "ctrl+s")
+        await settle(pilot)
+        assert Catalogue("sv")("error.receipt.card_mismatch", serial="S3") in message(app)
+        assert app.results == []
+    assert not (tmp_path / "receipts").exists() or not any((tmp_path / "receipts").iterdir())
+
+
+async def test_reprint_screen_makes_the_receipt_again(world: World, tmp_path: Path) -> None:
+    _holder_card(world, "S5", state="active", product_number="511")
+    desk = _desk(world, tmp_path)
+    done = ReturnService(world.services).take_back(operator(), "S5")
+    sv = Catalogue("sv")
+    app = Host(lambda: ReprintScreen(sv, desk))
+    async with app.run_test() as pilot:
+        await pilot.press(*done.event_id, "enter")
+        await settle(pilot)
+        saved = sorted((tmp_path / "receipts").glob(f"*{done.event_id}.pdf"))
+        assert len(saved) == 1
+        assert sv("receipt.saved", path=saved[0]) in message(app)
+        await pilot.press(*"-nope", "enter")
+        await settle(pilot)
+        assert sv("error.receipt.event_unknown", event_id=f"{done.event_id}-nope") in message(app)
