@@ -3,11 +3,14 @@
 The PIN field is masked, never echoed, and cleared as soon as it is read; the PIN goes to
 the card and nowhere else. A wrong PIN shows the tries left and the holder may try again;
 F8 (or Escape) issues the receipt without the signature, and the receipt says so. The
-screen dismisses with the ``ReceiptOutcome`` (where the receipt went).
+screen dismisses with the ``ReceiptOutcome`` (where the receipt went). Taken away
+undecided (the kiosk locks, the app ends), it still issues the receipt, unsigned, in a
+thread of its own (``fallback``): every card-changing workflow ends with a receipt.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -35,6 +38,8 @@ class HolderSignScreen(WorkflowScreen):
         self.desk = desk
         self.facts = facts
         self.attempts = 0
+        self.issuing = False  # a sign or skip is under way (or done)
+        self.fallback: threading.Thread | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -57,9 +62,11 @@ class HolderSignScreen(WorkflowScreen):
         self.attempts += 1
         desk, facts, lang = self.desk, self.facts, self.catalogue.lang
         self.show(self.t("ui.receipt.sign.working"))
+        self.issuing = True
         self.run_io(lambda: desk.sign_and_issue(facts, pin, lang=lang), self._issued, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
+        self.issuing = False  # nothing was issued: retry or skip
         self.refuse(exc)
         self.show(
             f"{self.catalogue.error(exc)}\n{self.t('ui.receipt.sign.retry_or_skip')}",
@@ -73,11 +80,22 @@ class HolderSignScreen(WorkflowScreen):
         self.query_one("#holder-pin", Input).value = ""
         desk, facts, lang = self.desk, self.facts, self.catalogue.lang
         self.show(self.t("ui.receipt.sign.unsigned_working"))
+        self.issuing = True
         self.run_io(lambda: desk.issue(facts, lang=lang), self._issued)
 
     def _issued(self, outcome: ReceiptOutcome) -> None:
         self.busy = False
         self.dismiss(outcome)
+
+    def on_unmount(self) -> None:
+        if self.issuing:
+            return
+        self.issuing = True
+        desk, facts, lang = self.desk, self.facts, self.catalogue.lang
+        self.fallback = threading.Thread(
+            target=lambda: desk.issue(facts, lang=lang), name="receipt-unsigned"
+        )
+        self.fallback.start()
 
 
 class ReprintScreen(WorkflowScreen):

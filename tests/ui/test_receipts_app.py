@@ -76,27 +76,32 @@ async def _wait_for(pilot: Any, predicate: Any, rounds: int = 60) -> None:
     assert predicate()
 
 
+async def _activate_asa(pilot: Any, app: KioskApp) -> None:
+    """Visit, passport, photo likeness, card in the reader, F11, Ctrl+S."""
+    demo = app.ctx.services.get().demo
+    await pilot.press("f2")
+    await settle(pilot)
+    demo.scan("swedish-passport")
+    await settle(pilot)
+    await pilot.press("f5")  # the photo is like the holder
+    await settle(pilot)
+    demo.insert(ReaderRole.CUSTOMER, "asa-new")
+    await settle(pilot)
+    await pilot.press("f11")
+    await settle(pilot)
+    assert isinstance(app.screen, ActivationScreen)
+    assert app.screen.query_one("#serial", Input).value == ASA_NEW
+    await pilot.press("ctrl+s")
+    await _wait_for(pilot, lambda: isinstance(app.screen, HolderSignScreen))
+    assert _card_state(app, ASA_NEW) == "active"  # committed before the receipt
+
+
 async def test_r2_activation_receipt_signed_by_holder_after_a_wrong_pin(tmp_path: Path) -> None:
     config = _config(tmp_path)
     app = _app(config)
     async with app.run_test(size=(100, 30)) as pilot:
         await _ready_and_logged_in(pilot, app)
-        demo = app.ctx.services.get().demo
-        await pilot.press("f2")
-        await settle(pilot)
-        demo.scan("swedish-passport")
-        await settle(pilot)
-        await pilot.press("f5")  # the photo is like the holder
-        await settle(pilot)
-        demo.insert(ReaderRole.CUSTOMER, "asa-new")
-        await settle(pilot)
-        await pilot.press("f11")
-        await settle(pilot)
-        assert isinstance(app.screen, ActivationScreen)
-        assert app.screen.query_one("#serial", Input).value == ASA_NEW
-        await pilot.press("ctrl+s")
-        await _wait_for(pilot, lambda: isinstance(app.screen, HolderSignScreen))
-        assert _card_state(app, ASA_NEW) == "active"  # committed before the receipt
+        await _activate_asa(pilot, app)
         field = app.screen.query_one("#holder-pin", Input)
         assert field.password  # masked, never echoed
         await pilot.press(*"000000", "ctrl+s")
@@ -124,6 +129,27 @@ async def test_r2_activation_receipt_signed_by_holder_after_a_wrong_pin(tmp_path
         assert DEMO_PIN not in pdf_text(pdf)
         shown = [n.message for n in app._notifications]
         assert any(SV("receipt.saved", path=path) in m for m in shown)
+
+
+async def test_locking_while_the_holder_signs_still_issues_the_receipt_unsigned(
+    tmp_path: Path,
+) -> None:
+    config = _config(tmp_path)
+    app = _app(config)
+    folder = config.resolved_receipts_folder
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready_and_logged_in(pilot, app)
+        await _activate_asa(pilot, app)
+        sign_screen = app.screen
+        assert isinstance(sign_screen, HolderSignScreen)
+        app.ctx.services.get().demo.remove(ReaderRole.OPERATOR)  # the clerk leaves
+        await settle(pilot)
+        assert app.ctx.session.operator is None
+        assert sign_screen.fallback is not None
+        sign_screen.fallback.join(30)
+        (saved,) = folder.glob("*card-activated*.pdf")
+        text = compact(pdf_text(saved.read_bytes()))
+        assert compact(SV("receipt.signature.missing")) in text
 
 
 async def _block(pilot: Any, app: KioskApp, serial: str, *, telia: bool) -> None:

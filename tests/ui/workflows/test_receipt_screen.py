@@ -91,18 +91,35 @@ async def test_r2_wrong_pin_then_skip_issues_an_unsigned_receipt_that_says_so(
     assert "signature_missing" in findings and not report.ok
 
 
-async def test_another_card_in_the_reader_cannot_sign(world: World, tmp_path: Path) -> None:
+async def test_another_card_in_the_reader_cannot_sign_and_leaving_issues_unsigned(
+    world: World, tmp_path: Path
+) -> None:
     _holder_card(world, "S3", state="shipped", product_number="711")
     desk = _desk(world, tmp_path)
     facts = _activated(world, desk, "S3")
     _holder_card(world, "S4", state="active", product_number="711")  # now in the reader
-    app = Host(lambda: HolderSignScreen(Catalogue("sv"), desk, facts))
+    screens: list[HolderSignScreen] = []
+
+    def make() -> HolderSignScreen:
+        screens.append(HolderSignScreen(Catalogue("sv"), desk, facts))
+        return screens[-1]
+
+    app = Host(make)
+    folder = tmp_path / "receipts"
     async with app.run_test() as pilot:
         await pilot.press(*DEFAULT_PIN, "ctrl+s")
         await settle(pilot)
         assert Catalogue("sv")("error.receipt.card_mismatch", serial="S3") in message(app)
         assert app.results == []
-    assert not (tmp_path / "receipts").exists() or not any((tmp_path / "receipts").iterdir())
+        assert not folder.exists() or not any(folder.iterdir())  # nothing issued yet
+    # taken away undecided (the app ended): the receipt still goes out, unsigned
+    fallback = screens[0].fallback
+    assert fallback is not None
+    fallback.join(30)
+    (saved,) = folder.glob(f"*{facts.event_id}.pdf")
+    assert compact(Catalogue("sv")("receipt.signature.missing")) in compact(
+        pdf_text(saved.read_bytes())
+    )
 
 
 async def test_reprint_screen_makes_the_receipt_again(world: World, tmp_path: Path) -> None:
