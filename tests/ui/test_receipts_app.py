@@ -206,6 +206,7 @@ async def test_r9_refused_block_is_journaled_and_counted_by_the_day_report(
     tmp_path: Path,
 ) -> None:
     from kiosk.reports.day import LOCAL_ZONE, build_day_report
+    from kiosk.reports.render import reason_text
 
     config = _config(tmp_path)
     app = _app(config)
@@ -219,6 +220,14 @@ async def test_r9_refused_block_is_journaled_and_counted_by_the_day_report(
         day = app.ctx.clock().astimezone(LOCAL_ZONE).date()
         report = build_day_report(store, day=day, office_id=config.office_id)
         assert dict(report.refusals) == {"error.block.telia_not_confirmed": 1}
+        # the palette's day report: the PDF in the reports folder counts it too
+        await pilot.press("escape")
+        await settle(pilot)
+        await app.run_action("day_report")
+        pdf_path = config.data_dir / "reports" / f"day-{day.isoformat()}.pdf"
+        await _wait_for(pilot, pdf_path.exists)
+        text = compact(pdf_text(pdf_path.read_bytes()))
+        assert compact(reason_text(SV, "error.block.telia_not_confirmed")) in text
 
 
 async def test_rejected_events_are_shown_to_the_clerk(tmp_path: Path) -> None:
