@@ -15,4 +15,10 @@ Wiring (the app owns it):
    ``make()``); yield a ``SystemCommand`` per entry and bind ``suggested_key``.
 3. app: run ``workflows.sweep.sweep(now, operator=<logged-in hsa_id or None>)`` at start
    and every hour in a thread worker.
+4. receipts: ``WorkflowScreen.finished`` posts ``screens.messages.WorkflowDone`` the
+   moment the service returned (the transaction has committed); the app asks the
+   container's ``ReceiptDesk`` (``kiosk.receipts.desk``) for the receipt in a thread
+   worker: activation and return open ``receipt.HolderSignScreen`` (the holder signs
+   with card and PIN, or F8 for an unsigned receipt), everything else is issued at once;
+   the clerk is told where it went. ``receipt.ReprintScreen``: a receipt again by id.
 """
