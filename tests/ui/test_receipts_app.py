@@ -15,6 +15,7 @@ from kiosk.container import build_services
 from kiosk.i18n import Catalogue
 from kiosk.receipts.verify import verify_receipt
 from kiosk.services.ports import ReaderRole
+from screens.messages import WorkflowDone
 from screens.rejected import RejectedEventsScreen
 from screens.workflows.activation import ActivationScreen
 from screens.workflows.blocking import BlockScreen
@@ -179,6 +180,12 @@ async def test_r9_block_receipt_unsigned_with_the_telia_duty(tmp_path: Path) -> 
         assert compact("också spärra kortet hos Telia, 020-32 32 62") in text
         assert compact(SV("receipt.signature.missing")) not in text  # a block needs none
         assert not any(isinstance(s, HolderSignScreen) for s in app.screen_stack)
+        # the same Done again (a nested dialog hands it on): no second receipt
+        assert app.screen.result.event_id == outcome.event_id
+        app.post_message(WorkflowDone(app.screen.result))
+        await settle(pilot)
+        assert len(app.receipt_outcomes) == 1
+        assert len(list(outcome.delivery.path.parent.glob("*.pdf"))) == 1
 
 
 async def test_printer_failure_saves_to_the_folder_and_the_block_stands(tmp_path: Path) -> None:
