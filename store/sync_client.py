@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from store.bulk import CARD_COLUMNS, HOLDER_COLUMNS
 from store.central.errors import CentralRefusedError, CentralUnreachableError, SyncError
 from store.central.puk import open_puk
 from store.database import Store
@@ -486,34 +487,6 @@ class _Writer:
         return moment.strftime(_SQLITE_DATETIME) if self.sqlite else moment
 
 
-HOLDER_COLUMNS = (
-    "id",
-    "personnummer_enc",
-    "personnummer_idx",
-    "hsa_id",
-    "name_enc",
-    "name_idx",
-    "organisation",
-)
-CARD_COLUMNS = (
-    "serial",
-    "holder_id",
-    "product_number",
-    "state",
-    "shipment_method",
-    "rek_id",
-    "photo_office_id",
-    "photo_date",
-    "order_date",
-    "with_photo",
-    "sis_marked",
-    "assurance_level",
-    "is_reserve",
-    "has_signing_cert",
-    "replaced_by_serial",
-    "blocked_reason",
-    "updated_at",
-)
 OPERATOR_COLUMNS = ("hsa_id", "role", "cert_fingerprint", "name_enc", "office_id", "active")
 
 

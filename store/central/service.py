@@ -35,7 +35,7 @@ from store.central.models import (
     CentralOrder,
     CentralPukEntry,
 )
-from store.journal_format import GENESIS_HASH, SignedEvent, format_timestamp
+from store.journal_format import GENESIS_HASH, HASHED_FIELDS, SignedEvent, format_timestamp
 
 log = logging.getLogger(__name__)
 
@@ -898,18 +898,7 @@ SEALED_AAD: dict[str, Callable[[str], bytes]] = {
     "order": order_aad,
 }
 
-SIGNED_FIELDS = (
-    "event_id",
-    "kiosk_id",
-    "seq",
-    "occurred_at",
-    "operator",
-    "event_type",
-    "payload",
-    "prev_hash",
-    "hash",
-    "signature",
-)
+SIGNED_FIELDS = (*HASHED_FIELDS, "hash", "signature")
 
 
 # the stored columns of an event: the signed fields with the payload sealed
