@@ -78,6 +78,7 @@ class KioskApp(App[int]):
         self.set_reactive(KioskApp.status, StatusSnapshot(office=ctx.office_id))
         self._translate_app_bindings()
         self.bind("ctrl+l", "lock", show=False)  # everywhere, shown where the footer has room
+        self.bind("f12", "sync_now", show=False)
         if ctx.demo_mode:
             self.bind("f9", "device_panel", description=ctx.catalogue("ui.key.devices"))
 
@@ -474,7 +475,10 @@ class KioskApp(App[int]):
         event_id = getattr(message.result, "event_id", None)
         if not self.ctx.services.ready or not isinstance(event_id, str):
             return
-        desk = self.ctx.services.get().receipts
+        services = self.ctx.services.get()
+        if services.sync_now is not None:
+            services.sync_now()  # a block request goes to the central at once (R9)
+        desk = services.receipts
         if desk is None or event_id in self._receipted:
             return
         self._receipted.add(event_id)
@@ -535,6 +539,17 @@ class KioskApp(App[int]):
             severity="error",
         )
 
+    def action_sync_now(self) -> None:
+        """Wake the sync worker: push waiting events (blocks first) and pull at once."""
+        if not self._logged_in() or not self.ctx.services.ready:
+            return
+        sync_now = self.ctx.services.get().sync_now
+        if sync_now is None:
+            self.notify(self.ctx.catalogue("ui.sync.no_central"), severity="warning")
+            return
+        sync_now()  # only sets an event for the worker thread: never blocks the loop
+        self.notify(self.ctx.catalogue("ui.sync.started"))
+
     async def action_rejected_events(self) -> None:
         from screens.rejected import RejectedEventsScreen
 
@@ -593,6 +608,7 @@ class KioskApp(App[int]):
                     yield SystemCommand(
                         entry.title, entry.help, functools.partial(self._open_workflow, entry)
                     )
+            yield SystemCommand(t("ui.cmd.sync"), t("ui.cmd.sync.help"), self.action_sync_now)
             yield SystemCommand(
                 t("ui.cmd.rejected", count=self.rejected_count),
                 t("ui.cmd.rejected.help"),

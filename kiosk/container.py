@@ -99,7 +99,7 @@ def build_services(
             ),
             today=lambda: now().date(),
         )
-        sync = _sync_client(config, store, journal, closers)
+        sync, sync_now = _sync_client(config, store, journal, closers)
         workflows = _workflows(
             config, store=store, journal=journal, cards=cards, sync=sync, now=now
         )
@@ -116,6 +116,7 @@ def build_services(
             workflows=workflows,
             receipts=receipts,
             rejected=_rejected(sync, store),
+            sync_now=sync_now,
             closers=closers,
         )
     except BaseException:
@@ -184,14 +185,16 @@ def _rejected(sync: Any, store: Any) -> Any:
 
 def _sync_client(
     config: KioskConfig, store: Any, journal: Any, closers: list[Callable[[], None]]
-) -> Any:
-    """The sync client whose status feeds the status bar; with a central URL configured
-    its worker thread pushes and pulls in the background (offline otherwise)."""
+) -> tuple[Any, Callable[[], None] | None]:
+    """The sync client whose status feeds the status bar, and the worker's "sync now"; with
+    a central URL configured the worker thread pushes and pulls in the background
+    (offline otherwise, and nothing to sync now)."""
     from store.sync_client import CentralTransport, SyncClient, SyncWorker
 
     central = config.central
     if not central.url:
-        return SyncClient(store=store, journal=journal, transport=None)  # type: ignore[arg-type]
+        offline = SyncClient(store=store, journal=journal, transport=None)  # type: ignore[arg-type]
+        return offline, None
     transport = CentralTransport(
         central.url,
         client_cert=central.client_cert or None,
@@ -200,11 +203,34 @@ def _sync_client(
         timeout=central.timeout_seconds,
     )
     closers.append(transport.close)
-    client = SyncClient(store=store, journal=journal, transport=transport)
-    worker = SyncWorker(client)
+    puk_key = _office_puk_key(central.puk_key_file)
+    client = SyncClient(store=store, journal=journal, transport=transport, puk_key=puk_key)
+    worker = SyncWorker(client, interval=central.sync_interval_seconds)
     worker.start()
     closers.append(worker.stop)
-    return client
+    return client, worker.sync_now
+
+
+def _office_puk_key(path: str) -> bytes | None:
+    """The office key that opens the 7xx PUKs the central releases (32 bytes, hex or raw);
+    without one the kiosk keeps no PUK cache and 7xx unlocks need the central."""
+    if not path:
+        return None
+    from kiosk.errors import ConfigError
+
+    try:
+        data = Path(path).read_bytes().strip()
+    except OSError as exc:
+        raise ConfigError(
+            path=path, key_name="central.puk_key_file", problem=exc.strerror or "unreadable"
+        ) from None
+    try:
+        key = bytes.fromhex(data.decode("ascii")) if len(data) == 64 else data
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise ConfigError(path=path, key_name="central.puk_key_file", problem="not a 32-byte key")
+    return key
 
 
 def _virtual_devices(
@@ -213,7 +239,7 @@ def _virtual_devices(
     from kiosk.demo_data import build_demo_world, seed_store
     from kiosk.services.devices import DemoCard, DemoDocument, InProcessDemo, InProcessReaders
 
-    world = build_demo_world(config.data_dir / "demo-pki", today)
+    world = build_demo_world(config.data_dir / "demo-pki", today, config.language)
     seed_store(store, store.cipher, journal, world, today=today)
     readers = InProcessReaders()
     demo = InProcessDemo(

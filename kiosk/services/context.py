@@ -42,6 +42,7 @@ class Services:
     workflows: Any = None  # kiosk.services.workflows.container.Workflows
     receipts: Any = None  # kiosk.receipts.desk.ReceiptDesk (after each workflow)
     rejected: Any = None  # kiosk.services.workflows.rejected.RejectedEvents
+    sync_now: Callable[[], None] | None = None  # wakes the sync worker (None: no central)
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
