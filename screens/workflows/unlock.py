@@ -98,7 +98,10 @@ class UnlockScreen(WorkflowScreen):
         self.run_io(unlock, self._unlocked, self._refused)
 
     def _unlocked(self, done: Done) -> None:
-        self.finished(done, self.t("workflows.unlock.done", serial=done.serial))
+        text = self.t("workflows.unlock.done", serial=done.serial)
+        if done.notices:
+            text += "\n" + self.notices(done.notices)
+        self.finished(done, text)
 
     def _refused(self, exc: BaseException) -> None:
         self.refuse(exc)

@@ -150,16 +150,45 @@ class UnlockService:
                     {"serial": serial, "state": CardState.PUK_BLOCKED.value},
                 )
 
-    def _verify_new_pin(self, card: WorkflowCard, new_pin: str) -> None:
+    def _new_pin_accepted(self, card: WorkflowCard, new_pin: str) -> bool:
         from devices.card.errors import CardError
 
         try:
             card.verify_pin(new_pin)
         except CardError:
-            raise NewPinNotAccepted() from None
+            return False
+        return True
+
+    def _unblock_and_record(
+        self,
+        card: WorkflowCard,
+        visit: VisitContext,
+        serial: str,
+        puk: str,
+        new_pin: str,
+        *,
+        event_type: str,
+        path: UnlockPath,
+    ) -> Done:
+        """Unblock, check the new PIN, record. Once the card has unblocked, its event is
+        written whatever the check says (a card pulled now leaves no unrecorded change);
+        a failed check is journaled and shown to the clerk as a notice."""
+        self._unblock(card, visit, serial, puk, new_pin)
+        verified = self._new_pin_accepted(card, new_pin)
+        done = self._record_unlock(visit, serial, event_type, path, verified=verified)
+        if verified:
+            return done
+        failed = NewPinNotAccepted()
+        return replace(done, notices=(Notice(failed.key), Notice(str(failed.hint_key))))
 
     def _record_unlock(
-        self, visit: VisitContext, serial: str, event_type: str, path: UnlockPath
+        self,
+        visit: VisitContext,
+        serial: str,
+        event_type: str,
+        path: UnlockPath,
+        *,
+        verified: bool,
     ) -> Done:
         now = self._s.clock()
         with self._s.store.unit_of_work() as session:
@@ -173,7 +202,7 @@ class UnlockService:
                     "serial": serial,
                     "path": path.value,
                     "office_id": visit.operator.office_id,
-                    "new_pin_verified": True,
+                    "new_pin_verified": verified,
                     "state": CardState.ACTIVE.value,
                 },
             )
@@ -200,10 +229,15 @@ class UnlockService:
             require_same_card(card, serial)
             self._require_locked(card, serial)
             puk = self._puks.puk_for(serial, role=visit.operator.role)
-            self._unblock(card, visit, serial, puk, new_pin)
-            del puk
-            self._verify_new_pin(card, new_pin)
-        return self._record_unlock(visit, serial, EVENT_UNLOCKED_IN_PERSON, UnlockPath.IN_PERSON)
+            return self._unblock_and_record(
+                card,
+                visit,
+                serial,
+                puk,
+                new_pin,
+                event_type=EVENT_UNLOCKED_IN_PERSON,
+                path=UnlockPath.IN_PERSON,
+            )
 
     @journals_refusals("unlock")
     def unlock_with_code_letter(
@@ -221,11 +255,15 @@ class UnlockService:
         with self._open_card() as card:
             require_same_card(card, serial)
             self._require_locked(card, serial)
-            self._unblock(card, visit, serial, puk, new_pin)
-            self._verify_new_pin(card, new_pin)
-        return self._record_unlock(
-            visit, serial, EVENT_UNLOCKED_CODE_LETTER, UnlockPath.CODE_LETTER
-        )
+            return self._unblock_and_record(
+                card,
+                visit,
+                serial,
+                puk,
+                new_pin,
+                event_type=EVENT_UNLOCKED_CODE_LETTER,
+                path=UnlockPath.CODE_LETTER,
+            )
 
     # -- orders --------------------------------------------------------------------------
 

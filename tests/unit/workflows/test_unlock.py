@@ -243,3 +243,27 @@ def test_r7_puk_source_releases_only_to_id_admin(world: World) -> None:
         source.puk_for("U710", role=Role.CLERK)
     assert len(source.puk_for("U710", role=Role.ID_ADMIN)) == 8
     assert repr(source) == "CachedPukSource()"
+
+
+def test_r7_unblocked_card_is_recorded_even_when_the_new_pin_check_fails(world: World) -> None:
+    """The card is pulled (or fails) after RESET RETRY COUNTER succeeded: the card has
+    changed, so its event is written, with the failed check, and the clerk is told."""
+    made = locked_card(world, "U799")
+    answer = made.card.transmit
+
+    def pulled_after_unblock(apdu: bytes) -> bytes:
+        response = answer(apdu)
+        if apdu[1] == 0x2C and response[-2:] == b"\x90\x00":
+            made.card.faults[0x20] = 0x6F00  # the VERIFY that follows fails
+        return response
+
+    made.card.transmit = pulled_after_unblock  # type: ignore[method-assign]
+    done = service(world).unlock_in_person(visit(Role.ID_ADMIN), "U799", NEW_PIN, NEW_PIN)
+    assert world.state("U799") == "active"
+    ((event_type, payload),) = [(e[0], e[1]) for e in world.events()]
+    assert event_type == "card.unlocked_in_person"
+    assert payload["new_pin_verified"] is False
+    assert [n.key for n in done.notices] == [
+        "error.workflows.new_pin_failed",
+        "hint.workflows.new_pin_failed",
+    ]
