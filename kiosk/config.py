@@ -70,6 +70,7 @@ class KioskConfig:
     data_dir: Path = field(default_factory=default_data_dir)
     database_url: str = ""
     key_file: str = ""
+    trust_dir: str = ""  # PEM files of the SITHS intermediate and root certificates
     readers: ReaderConfig = field(default_factory=ReaderConfig)
     scanner: ScannerConfig = field(default_factory=ScannerConfig)
     central: CentralConfig = field(default_factory=CentralConfig)
@@ -83,6 +84,11 @@ class KioskConfig:
     def resolved_key_file(self) -> Path:
         """The field-encryption and signing key file: never inside the database file."""
         return Path(self.key_file) if self.key_file else self.data_dir / "kiosk.key"
+
+    @property
+    def resolved_trust_dir(self) -> Path:
+        """Trust anchors (intermediate and root, R13) for card and operator certificates."""
+        return Path(self.trust_dir) if self.trust_dir else self.data_dir / "trust"
 
     @property
     def resolved_receipts_folder(self) -> Path:

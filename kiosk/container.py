@@ -5,7 +5,7 @@ devices. No globals: ``build_services`` returns everything, ``Services.close`` e
   cards and documents from ``kiosk.demo_data`` (seeded into the store on first start),
   the demo's test PKI as trust anchors.
 * otherwise: PC/SC readers found by name pattern, the serial scanner on ``scanner.port``
-  (``virtual`` = none), trust anchors from ``<data_dir>/trust/*.pem``.
+  (``virtual`` = none), trust anchors from ``trust_dir`` (default ``<data_dir>/trust``).
 
 Heavy imports (SQLAlchemy, cryptography, pyscard) happen inside ``build_services``, which
 the app calls in a worker after its first screen is up.
@@ -270,5 +270,5 @@ def _real_devices(config: KioskConfig) -> tuple[Any, Any, Any]:
         )
     cards = PcscCards(readers.operator_pattern, readers.customer_pattern)
     monitor = PcscMonitor(readers.operator_pattern, readers.customer_pattern, scanner)
-    trust = trust_from_folder(config.data_dir / "trust")
+    trust = trust_from_folder(config.resolved_trust_dir)
     return cards, monitor, trust

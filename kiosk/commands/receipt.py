@@ -41,7 +41,7 @@ def register(sub: Any) -> None:
         action="append",
         default=[],
         help="PEM file of trusted intermediate and root certificates (repeatable; "
-        "default: the kiosk's <data dir>/trust/*.pem)",
+        "default: the PEM files in the configured trust_dir)",
     )
     _store_arguments(verify)
     verify.set_defaults(func=run_verify)
@@ -89,7 +89,7 @@ def run_verify(args: argparse.Namespace) -> int:
     except OSError:
         raise ReceiptUnreadable(path=str(args.file)) from None
     config, store = open_from_args(args)
-    trust = list(args.trust) or sorted((config.data_dir / "trust").glob("*.pem"))
+    trust = list(args.trust) or sorted(config.resolved_trust_dir.glob("*.pem"))
     anchors = TrustAnchors.from_pem_files(trust) if trust else None
     text = Catalogue(args.lang)
     try:

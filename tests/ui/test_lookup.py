@@ -54,7 +54,7 @@ async def test_lookup_several_matches_then_choose(world: World) -> None:
         await log_in(pilot, world)
         await pilot.press("f3", *"er", "enter")
         await settle(pilot)
-        assert "träffar" in text_of(app, "#lookup-message")
+        assert text_of(app, "#lookup-message").startswith("Träffar: 2 (namn)")
         assert text_of(app, "#detail") == ""
         await pilot.press("enter")
         await settle(pilot)

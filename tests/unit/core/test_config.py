@@ -19,6 +19,7 @@ kiosk_id = "kiosk-7"
 language = "en"
 idle_timeout_seconds = 120
 data_dir = "{data}"
+trust_dir = "/etc/kiosk/trust"
 
 [kiosk.readers]
 operator_pattern = "OMNIKEY.*00 00"
@@ -54,6 +55,7 @@ def test_defaults_are_the_embedded_demo_setup() -> None:
     assert config.resolved_database_url.startswith("sqlite:///")
     assert config.resolved_key_file.parent == config.data_dir
     assert config.resolved_key_file.name != Path(config.resolved_database_url).name
+    assert config.resolved_trust_dir == config.data_dir / "trust"
 
 
 def test_a_full_file_is_read_with_types(tmp_path: Path) -> None:
@@ -61,6 +63,7 @@ def test_a_full_file_is_read_with_types(tmp_path: Path) -> None:
     assert config.kiosk_id == "kiosk-7"
     assert config.language == "en"
     assert config.data_dir == tmp_path
+    assert config.resolved_trust_dir == Path("/etc/kiosk/trust")
     assert config.readers.virtual is False
     assert config.scanner.framing == "stx-etx-bcc"
     assert config.scanner.baud == 19200
