@@ -165,6 +165,23 @@ class AuditReport:
         )
 
 
+def event_from_row(cipher: FieldCipher, row: Any) -> SignedEvent:
+    """A stored journal row (any kiosk's) as the signed event, payload decrypted."""
+    payload = json.loads(cipher.decrypt_bytes(row.payload_enc, row.event_id.encode()))
+    return SignedEvent(
+        event_id=row.event_id,
+        kiosk_id=row.kiosk_id,
+        seq=row.seq,
+        occurred_at=row.occurred_at,
+        operator=row.operator,
+        event_type=row.event_type,
+        payload=payload,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+        signature=row.signature,
+    )
+
+
 class Journal:
     """Appends and reads one kiosk's journal. Pass sessions in; keeps no connection."""
 
@@ -229,19 +246,7 @@ class Journal:
         return event
 
     def _to_event(self, row: Any) -> SignedEvent:
-        payload = json.loads(self._cipher.decrypt_bytes(row.payload_enc, row.event_id.encode()))
-        return SignedEvent(
-            event_id=row.event_id,
-            kiosk_id=row.kiosk_id,
-            seq=row.seq,
-            occurred_at=row.occurred_at,
-            operator=row.operator,
-            event_type=row.event_type,
-            payload=payload,
-            prev_hash=row.prev_hash,
-            hash=row.hash,
-            signature=row.signature,
-        )
+        return event_from_row(self._cipher, row)
 
     def events(self, session: Session, since_seq: int = 0) -> Iterator[SignedEvent]:
         """Events with ``seq > since_seq`` in seq order."""

@@ -8,7 +8,6 @@ only the rows returned (same encryption as ``Journal.append``: AES-GCM, aad = ev
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.crypto import FieldCipher
+from store.journal import event_from_row
 from store.journal_format import SignedEvent
 from store.models import JournalRow
 
@@ -34,27 +34,11 @@ class StoredEvent:
     sync_reason: str | None
 
 
-def _event(cipher: FieldCipher, row: Any) -> SignedEvent:
-    payload = json.loads(cipher.decrypt_bytes(row.payload_enc, row.event_id.encode()))
-    return SignedEvent(
-        event_id=row.event_id,
-        kiosk_id=row.kiosk_id,
-        seq=row.seq,
-        occurred_at=row.occurred_at,
-        operator=row.operator,
-        event_type=row.event_type,
-        payload=payload,
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-        signature=row.signature,
-    )
-
-
 def load_event(session: Session, cipher: FieldCipher, event_id: str) -> StoredEvent | None:
     row = session.execute(select(_T).where(_T.c.event_id == event_id)).first()
     if row is None:
         return None
-    return StoredEvent(_event(cipher, row), row.sync_status, row.sync_reason)
+    return StoredEvent(event_from_row(cipher, row), row.sync_status, row.sync_reason)
 
 
 def events_between(
@@ -68,7 +52,7 @@ def events_between(
         .execution_options(yield_per=2000)
     )
     for row in rows:
-        yield StoredEvent(_event(cipher, row), row.sync_status, row.sync_reason)
+        yield StoredEvent(event_from_row(cipher, row), row.sync_status, row.sync_reason)
 
 
 def recorded_signatures(
@@ -80,7 +64,7 @@ def recorded_signatures(
     )
     found = []
     for row in rows:
-        payload = _event(cipher, row).payload
+        payload = event_from_row(cipher, row).payload
         if payload.get("event_id") == event_id:
             found.append(payload)
     return found
@@ -100,4 +84,4 @@ def unaccepted_before(
         .order_by(_T.c.occurred_at, _T.c.kiosk_id, _T.c.seq)
     )
     for row in rows:
-        yield StoredEvent(_event(cipher, row), row.sync_status, row.sync_reason)
+        yield StoredEvent(event_from_row(cipher, row), row.sync_status, row.sync_reason)
