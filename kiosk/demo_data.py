@@ -40,12 +40,17 @@ DEMO_PIN = "123456"
 
 @dataclass(frozen=True)
 class DemoOperator:
+    """An operator's own card; the last four exist to show each login refusal."""
+
     key: str
     hsa_id: str
     name: str
     role: str
     serial: str
     product_number: str
+    variant: str = "ok"  # the certificate: ok, expired or wrong_chain (test PKI variants)
+    on_roster: bool = True
+    active: bool = True  # False: on the roster but blocked
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,45 @@ class DemoCardSpec:
 OPERATORS = (
     DemoOperator("clerk", "SE2321000016-1001", "Clara Kvist", "clerk", "9752269000000101", "701"),
     DemoOperator("admin", "SE2321000016-1002", "Adam Berg", "id_admin", "9752269000000102", "702"),
+    # operator cards that show each login refusal
+    DemoOperator(
+        "stranger",
+        "SE2321000016-1099",
+        "Sven Okänd",
+        "clerk",
+        "9752269000000199",
+        "703",
+        on_roster=False,
+    ),
+    DemoOperator(
+        "expired-op",
+        "SE2321000016-1003",
+        "Eva Utgången",
+        "clerk",
+        "9752269000000103",
+        "704",
+        variant="expired",
+    ),
+    DemoOperator(
+        "rogue-op",
+        "SE2321000016-1004",
+        "Rolf Fel",
+        "clerk",
+        "9752269000000104",
+        "705",
+        variant="wrong_chain",
+    ),
+    DemoOperator(
+        "blocked-op",
+        "SE2321000016-1005",
+        "Bo Spärr",
+        "clerk",
+        "9752269000000105",
+        "706",
+        active=False,
+    ),
 )
+
 
 HOLDERS = (
     DemoHolder("asa", "198503122387", "Åsa Linnéa Öberg"),
@@ -311,8 +354,9 @@ def build_demo_world(pki_dir: Path, today: dt.date, lang: str = DEFAULT_LANGUAGE
             serial=op.serial,
             product_number=op.product_number,
             pin=DEMO_PIN,
+            variant=op.variant,  # type: ignore[arg-type]
         )
-        world.labels[op.key] = text(f"demo.operator.{op.role}", hsa_id=op.hsa_id)
+        world.labels[op.key] = text(f"demo.operator.{op.key}", hsa_id=op.hsa_id)
     holders = {h.key: h for h in HOLDERS}
     for spec in CARDS:
         holder = holders[spec.holder]
@@ -371,6 +415,8 @@ def seed_store(
             session.add(Office(id=OTHER_OFFICE_ID, name=OTHER_OFFICE_NAME))
             session.flush()
         for op in OPERATORS:
+            if not op.on_roster:
+                continue
             fingerprint = operator_fingerprint(world.cards[op.key])
             row = session.get(Operator, op.hsa_id)
             if row is None:
@@ -382,6 +428,7 @@ def seed_store(
                         cert_fingerprint=fingerprint,
                         name=op.name,
                         office_id=DEMO_OFFICE_ID,
+                        active=op.active,
                     )
                 )
             else:

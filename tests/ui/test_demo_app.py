@@ -121,3 +121,30 @@ async def test_demo_lookup_by_full_name_and_serial_reads_the_store(tmp_path: Pat
         assert [(c.serial, c.state, c.assurance_level) for c in detail.cards] == [
             ("9752269000000202", "locked", "LoA2")
         ]
+
+
+REFUSED_OPERATORS = {
+    "stranger": SV("error.login.unknown"),
+    "expired-op": SV("error.login.expired", date="").split("  ")[0].rstrip(" ."),
+    "rogue-op": SV("error.login.wrong_chain"),
+    "blocked-op": SV("error.login.blocked"),
+}
+
+
+async def test_demo_has_an_operator_card_for_each_login_refusal(tmp_path: Path) -> None:
+    from kiosk.services.ports import ReaderRole
+
+    app = _app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait_ready(pilot, app)
+        demo = app.ctx.services.get().demo
+        assert demo is not None
+        for key, refusal in REFUSED_OPERATORS.items():
+            demo.insert(ReaderRole.OPERATOR, key)
+            await settle(pilot)
+            await pilot.press(*"123456", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, LoginScreen), key
+            assert refusal in text_of(app, "#login-message"), key
+            demo.remove(ReaderRole.OPERATOR)
+            await settle(pilot)

@@ -81,7 +81,11 @@ def test_seed_writes_once_and_refreshes_the_roster(world: DemoWorld, tmp_path: P
         assert session.scalar(select(func.count()).select_from(JournalRow)) == 1
         for op in OPERATORS:
             row = session.get(Operator, op.hsa_id)
+            if not op.on_roster:
+                assert row is None  # the unknown operator's card is refused at login
+                continue
             assert row is not None
+            assert row.active is op.active
             assert row.cert_fingerprint == operator_fingerprint(fresh.cards[op.key])
     with store.unit_of_work() as session:
         assert journal.verify_chain(session).ok
