@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -39,6 +40,9 @@ if TYPE_CHECKING:  # imported where used: the first screen needs none of them
 
 LOCKED = "locked"
 WORK = "work"
+
+
+log = logging.getLogger(__name__)
 
 
 class KioskApp(App[int]):
@@ -229,6 +233,7 @@ class KioskApp(App[int]):
 
     async def on_logged_in(self, message: LoggedIn) -> None:
         identity = message.identity
+        log.info("operator logged in (role %s)", identity.role)  # who: in the journal only
         self.ctx.session.operator = identity
         self._last_activity = self._monotonic()
         self.status = replace(self.status, operator=identity.display_name, role=identity.role)
@@ -242,6 +247,8 @@ class KioskApp(App[int]):
 
     async def lock(self, reason_key: str = "ui.lock.locked") -> None:
         """Lock now: forget the operator and the visit, drop every work screen."""
+        if self.ctx.session.operator is not None:
+            log.info("kiosk locked: %s", reason_key)
         self.ctx.session.clear()
         self.status = replace(self.status, operator=None, role=None)
         if self.current_mode != LOCKED:

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import time
 import uuid
@@ -74,6 +75,8 @@ PRIORITY_BLOCK = 0
 PRIORITY_NORMAL = 1
 PARALLEL_THRESHOLD = 20_000
 REORDER_SEARCH = 1000
+
+log = logging.getLogger(__name__)
 
 _T = JournalRow.__table__  # type: ignore[attr-defined]
 _S = SyncState.__table__  # type: ignore[attr-defined]
@@ -243,6 +246,8 @@ class Journal:
         updated = session.execute(_UPDATE_HEAD, {"head_key": key, "head": str(seq)})
         if updated.rowcount == 0:  # type: ignore[attr-defined]
             session.execute(_INSERT_HEAD, {"key": key, "value": str(seq)})
+        # the type and sequence only: payloads may carry personal data
+        log.info("journal %s seq %d: %s (%s)", self.kiosk_id, seq, event_type, event_id)
         return event
 
     def _to_event(self, row: Any) -> SignedEvent:
