@@ -34,13 +34,16 @@ def _bind_keys(screen: Screen[Any], specs: tuple[KeySpec, ...], ctx: UiContext) 
         screen._bindings.bind(keys, action, ctx.catalogue(description_key))
 
 
-def _run_io(
+def run_in_thread(
     screen: Screen[Any],
     fn: Callable[[], T],
     done: Callable[[T], None],
     failed: Callable[[BaseException], None],
     group: str,
 ) -> None:
+    """``fn`` in a thread worker; ``done`` or ``failed`` hears of it on the event loop,
+    and only while ``screen`` is still attached."""
+
     def deliver(callback: Callable[[Any], None], value: Any) -> None:
         if screen.is_attached:
             callback(value)
@@ -77,7 +80,7 @@ class KioskScreen(_Translated, Screen[Any]):
         *,
         group: str = "io",
     ) -> None:
-        _run_io(self, fn, done, failed, group)
+        run_in_thread(self, fn, done, failed, group)
 
 
 class KioskModal(_Translated, ModalScreen[Any]):
@@ -96,4 +99,4 @@ class KioskModal(_Translated, ModalScreen[Any]):
         *,
         group: str = "io",
     ) -> None:
-        _run_io(self, fn, done, failed, group)
+        run_in_thread(self, fn, done, failed, group)

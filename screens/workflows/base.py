@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, TypeVar
 
@@ -11,6 +10,7 @@ from textual.widgets import Input, Static
 
 from kiosk.domain.decisions import Notice
 from kiosk.i18n import Catalogue
+from screens.base import run_in_thread
 from screens.messages import WorkflowDone
 
 T = TypeVar("T")
@@ -95,25 +95,7 @@ class WorkflowScreen(ModalScreen[Any]):
     ) -> None:
         """``fn`` in a thread worker; the answer comes back on the event loop."""
         self.busy = True
-        on_error = failed or self.refuse
-
-        def deliver(callback: Callable[[Any], None], value: Any) -> None:
-            if self.is_attached:
-                callback(value)
-
-        def post(callback: Callable[[Any], None], value: Any) -> None:
-            with contextlib.suppress(RuntimeError):  # the app is shutting down
-                self.app.call_from_thread(deliver, callback, value)
-
-        def job() -> None:
-            try:
-                result = fn()
-            except Exception as exc:
-                post(on_error, exc)
-                return
-            post(done, result)
-
-        self.run_worker(job, thread=True, group="workflow", exclusive=True, exit_on_error=False)
+        run_in_thread(self, fn, done, failed or self.refuse, "workflow")
 
     def action_close(self) -> None:
         self.dismiss(self.result)
