@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from store.bulk import CARD_COLUMNS, HOLDER_COLUMNS
@@ -34,7 +34,8 @@ from store.database import Store
 from store.holders import holder_name_aad, operator_name_aad, personnummer_aad
 from store.journal import PRIORITY_BLOCK, Journal
 from store.journal_format import SignedEvent, parse_timestamp
-from store.models import Card, Holder, JournalRow, Office, Operator, PukCache, SyncState
+from store.models import Card, Holder, JournalRow, Office, Operator, PukCache
+from store.state import get_state, set_state
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,6 @@ PULL_CACHE_KIB = 65_536
 MAX_PUSH_ROUNDS = 10_000
 
 _J = JournalRow.__table__  # type: ignore[attr-defined]
-_S = SyncState.__table__  # type: ignore[attr-defined]
 _CARD = Card.__table__  # type: ignore[attr-defined]
 _HOLDER = Holder.__table__  # type: ignore[attr-defined]
 _OFFICE = Office.__table__  # type: ignore[attr-defined]
@@ -222,7 +222,7 @@ class SyncClient:
             report.online = True
             self.online = True
             with self.store.unit_of_work() as session:
-                _set_state(session, LAST_OK_KEY, self.clock().isoformat())
+                set_state(session, LAST_OK_KEY, self.clock().isoformat())
         except CentralUnreachableError as exc:
             self.online = False
             report.online = False
@@ -316,7 +316,7 @@ class SyncClient:
 
         report = report or RoundReport()
         with self.store.read_only() as session:
-            cursor = int(_get_state(session, CURSOR_KEY) or 0)
+            cursor = int(get_state(session, CURSOR_KEY) or 0)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
             future = pool.submit(self.transport.pull, self.kiosk_id, cursor, self.pull_page)
             while True:
@@ -332,7 +332,7 @@ class SyncClient:
                     report.pulled += apply_page(
                         self.store, session, answer.get("tables") or {}, puk_key=self._puk_key
                     )
-                    _set_state(session, CURSOR_KEY, str(new_cursor))
+                    set_state(session, CURSOR_KEY, str(new_cursor))
                 cursor = new_cursor
                 if not more:
                     break
@@ -360,7 +360,7 @@ class SyncClient:
                 .where(_J.c.kiosk_id == self.kiosk_id, _J.c.sync_status == "pending")
                 .group_by(_J.c.priority)
             ).all()
-            last_ok = _get_state(session, LAST_OK_KEY)
+            last_ok = get_state(session, LAST_OK_KEY)
         waiting = sum(int(r[1]) for r in rows)
         blocks = sum(int(r[1]) for r in rows if r[0] == PRIORITY_BLOCK)
         oldest_all = min((str(r[2]) for r in rows if r[2]), default=None)
@@ -401,17 +401,6 @@ def _age(now: datetime, stamp: str | None) -> float | None:
     if stamp is None:
         return None
     return max(0.0, (now - parse_timestamp(stamp)).total_seconds())
-
-
-def _get_state(session: Session, key: str) -> str | None:
-    value = session.execute(select(_S.c.value).where(_S.c.key == key)).scalar_one_or_none()
-    return None if value is None else str(value)
-
-
-def _set_state(session: Session, key: str, value: str) -> None:
-    done = session.execute(update(_S).where(_S.c.key == key).values(value=value))
-    if done.rowcount == 0:  # type: ignore[attr-defined]
-        session.execute(insert(_S).values(key=key, value=value))
 
 
 # ------------------------------------------------------------------- applying pulls
