@@ -33,8 +33,21 @@ def document_acceptable(
     activation takes any physical kind; an in-person unlock needs a Swedish document."""
     if kind not in PHYSICAL_KINDS:
         return Decision.refuse(DigitalIdRefused())
-    if expiry < today:
+    if is_expired(expiry, today):
         return Decision.refuse(DocumentExpired(expiry=expiry.isoformat()))
+    return kind_acceptable(kind, issuing_state, task)
+
+
+def is_expired(expiry: date, today: date) -> bool:
+    """R1: a document is valid through its expiry date."""
+    return expiry < today
+
+
+def kind_acceptable(kind: DocumentKind, issuing_state: str, task: IdTask) -> Decision:
+    """R1 without the expiry: digital ids never; an in-person unlock needs a Swedish
+    document. (``document_acceptable`` refuses a digital id before an expired one.)"""
+    if kind not in PHYSICAL_KINDS:
+        return Decision.refuse(DigitalIdRefused())
     if task is IdTask.IN_PERSON_UNLOCK and not is_swedish(kind, issuing_state):
         return Decision.refuse(DocumentNotSwedish())
     return Decision.ok()

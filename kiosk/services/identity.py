@@ -28,9 +28,11 @@ from typing import Protocol
 
 from kiosk.documents import transliteration
 from kiosk.documents.errors import ReasonRequiredError, RefusalFinalError
-from kiosk.documents.kinds import DocumentKind, ManualEntry, kind_from_document_code, rule_for
+from kiosk.documents.kinds import DocumentKind, ManualEntry, kind_from_document_code
 from kiosk.documents.mrz import PROBLEM_EXPIRED, MrzResult
-from kiosk.domain.documents import is_swedish
+from kiosk.domain.documents import is_expired, kind_acceptable
+from kiosk.domain.types import IdTask
+from kiosk.errors import DigitalIdRefused, DocumentNotSwedish, DomainError
 
 DocumentReading = MrzResult | ManualEntry
 
@@ -78,6 +80,13 @@ REASON_PERSONNUMMER = "documents.refusal.personnummer_mismatch"
 REASON_BIRTH_DATE = "documents.mismatch.birth_date"
 REASON_NAME = "documents.mismatch.name"
 REASON_PHOTO = "documents.mismatch.photo"
+
+# The domain's R1 task and refusals, in this report's words.
+_ID_TASKS = {Task.ACTIVATION: IdTask.ACTIVATION, Task.UNLOCK: IdTask.IN_PERSON_UNLOCK}
+_KIND_REASONS: dict[type[DomainError], str] = {
+    DigitalIdRefused: REASON_DIGITAL_ID,
+    DocumentNotSwedish: REASON_NOT_SWEDISH,
+}
 
 
 @dataclass(frozen=True)
@@ -259,7 +268,7 @@ class IdentityCheckService:
 
         if expiry is None:
             lines.append(CheckLine(CHECK_EXPIRY, CheckStatus.FAILED, True, REASON_NO_EXPIRY))
-        elif expiry < today:
+        elif is_expired(expiry, today):
             lines.append(CheckLine(CHECK_EXPIRY, CheckStatus.FAILED, True, REASON_EXPIRED))
         else:
             lines.append(CheckLine(CHECK_EXPIRY, CheckStatus.PASSED, True))
@@ -324,11 +333,9 @@ class IdentityCheckService:
     def _kind_line(kind: DocumentKind | None, state: str, task: Task) -> CheckLine:
         if kind is None:
             return CheckLine(CHECK_KIND, CheckStatus.FAILED, True, REASON_KIND_UNKNOWN)
-        rule = rule_for(kind)
-        if not rule.physical:
-            return CheckLine(CHECK_KIND, CheckStatus.FAILED, True, rule.refusal_key)
-        if task is Task.UNLOCK and not is_swedish(kind, state):
-            return CheckLine(CHECK_KIND, CheckStatus.FAILED, True, REASON_NOT_SWEDISH)
+        refusal = kind_acceptable(kind, state, _ID_TASKS[task]).refusal
+        if refusal is not None:
+            return CheckLine(CHECK_KIND, CheckStatus.FAILED, True, _KIND_REASONS[type(refusal)])
         return CheckLine(CHECK_KIND, CheckStatus.PASSED, True)
 
     def confirm(
