@@ -22,7 +22,9 @@ from kiosk.errors import (
 SAMORDNING_DAY_OFFSET = 60
 
 
-def _birth_date(year: int, month: int, day: int) -> date:
+def birth_date(year: int, month: int, day: int) -> date:
+    """The birth date a number's date part stands for (a samordningsnummer's day less 60);
+    ``PersonnummerImpossibleDate`` when there is no such day."""
     if day > SAMORDNING_DAY_OFFSET:
         day -= SAMORDNING_DAY_OFFSET
     try:
@@ -52,16 +54,16 @@ def normalise_personnummer(text: str, today: date | None = None) -> str:
     if len(compact) == 12:
         year = int(compact[:4])
         rest = compact[4:]
-        born = _birth_date(year, int(rest[0:2]), int(rest[2:4]))
+        born = birth_date(year, int(rest[0:2]), int(rest[2:4]))
     else:
         rest = compact[2:]
         year = reference.year // 100 * 100 + int(compact[:2])
-        born = _birth_date(year, int(rest[0:2]), int(rest[2:4]))
+        born = birth_date(year, int(rest[0:2]), int(rest[2:4]))
         if born > reference:
             year -= 100
         if sign == "+":
             year -= 100
-        born = _birth_date(year, int(rest[0:2]), int(rest[2:4]))
+        born = birth_date(year, int(rest[0:2]), int(rest[2:4]))
     if born > reference:
         raise PersonnummerImpossibleDate()
     digits = f"{year:04d}{rest}"

@@ -31,8 +31,14 @@ from kiosk.documents.errors import ReasonRequiredError, RefusalFinalError
 from kiosk.documents.kinds import DocumentKind, ManualEntry, kind_from_document_code
 from kiosk.documents.mrz import PROBLEM_EXPIRED, MrzResult
 from kiosk.domain.documents import is_expired, kind_acceptable
+from kiosk.domain.personnummer import birth_date
 from kiosk.domain.types import IdTask
-from kiosk.errors import DigitalIdRefused, DocumentNotSwedish, DomainError
+from kiosk.errors import (
+    DigitalIdRefused,
+    DocumentNotSwedish,
+    DomainError,
+    PersonnummerImpossibleDate,
+)
 
 DocumentReading = MrzResult | ManualEntry
 
@@ -177,12 +183,9 @@ def holder_birth_date(personnummer: str) -> date | None:
     """Birth date of a 12-digit personnummer (coordination numbers: day + 60)."""
     if len(personnummer) != 12 or not personnummer.isdigit():
         return None
-    day = int(personnummer[6:8])
-    if day > 60:
-        day -= 60
     try:
-        return date(int(personnummer[0:4]), int(personnummer[4:6]), day)
-    except ValueError:
+        return birth_date(int(personnummer[0:4]), int(personnummer[4:6]), int(personnummer[6:8]))
+    except PersonnummerImpossibleDate:
         return None
 
 
