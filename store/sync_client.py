@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import threading
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -722,7 +721,3 @@ class SyncWorker:
             delay = self.next_delay(report, blocks_waiting=blocks)
             self._wake.wait(delay)
             self._wake.clear()
-
-
-def monotonic() -> float:
-    return time.monotonic()
