@@ -258,15 +258,13 @@ class IdentityCheckService:
                     None if zone_ok else REASON_ZONE,
                 )
             )
-            personnummer, birth = reading.personnummer, reading.birth_date
-            surname, given = reading.surname, reading.given_names
             truncated = _zone_truncated(reading)
         else:
             doc_kind = kind or reading.kind
             lines.append(CheckLine(CHECK_ZONE, CheckStatus.NOT_APPLICABLE, True))
-            personnummer, birth = reading.personnummer, reading.birth_date
-            surname, given = reading.surname, reading.given_names
             truncated = False
+        personnummer, birth = reading.personnummer, reading.birth_date
+        surname, given = reading.surname, reading.given_names
         expiry, state = reading.expiry_date, reading.issuing_state
 
         if expiry is None:
