@@ -185,19 +185,27 @@ class Operation(enum.Enum):
     SIGN = "sign"
 
 
+def tries_left(sw: int) -> int | None:
+    """The tries a PIN or PUK status word reports: ``63Cx`` x, ``6983`` (blocked) 0;
+    None for any other status word."""
+    if sw & 0xFFF0 == 0x63C0:
+        return sw & 0x0F
+    if sw == SW_AUTH_BLOCKED:
+        return 0
+    return None
+
+
 def raise_for_status(sw: int, operation: Operation = Operation.GENERIC) -> None:
     """Raise the typed error a status word means for ``operation``; 9000 returns."""
     if sw == SW_OK:
         return
     puk = operation in (Operation.UNBLOCK, Operation.PUK_STATUS)
     pin = operation in (Operation.VERIFY_PIN, Operation.CHANGE_PIN)
-    if sw & 0xFFF0 == 0x63C0 and (pin or puk):
-        tries = sw & 0x0F
-        if tries == 0:
-            raise PukBlocked() if puk else PinBlocked()
-        raise WrongPuk(tries_left=tries) if puk else WrongPin(tries_left=tries)
-    if sw == SW_AUTH_BLOCKED and (pin or puk):
+    tries = tries_left(sw) if pin or puk else None
+    if tries == 0:
         raise PukBlocked() if puk else PinBlocked()
+    if tries is not None:
+        raise WrongPuk(tries_left=tries) if puk else WrongPin(tries_left=tries)
     if sw == SW_SECURITY_STATUS:
         raise SecurityStatusNotSatisfied()
     if operation is Operation.SELECT and sw in (

@@ -35,6 +35,7 @@ from devices.card.apdu import (
     raise_for_status,
     split_response,
     tlv,
+    tries_left,
     unwrap,
 )
 from devices.card.errors import InvalidPinFormat, MalformedResponse
@@ -281,12 +282,10 @@ class PivSession:
         _, sw = self._exchange(Apdu(0x00, INS_VERIFY, 0x00, KEY_PIN))
         if sw == SW_OK:
             return None
-        if sw & 0xFFF0 == 0x63C0:
-            return sw & 0x0F
-        if sw == 0x6983:
-            return 0
-        raise_for_status(sw)
-        return None
+        tries = tries_left(sw)
+        if tries is None:
+            raise_for_status(sw)
+        return tries
 
     def puk_retries(self) -> int | None:
         """PUK tries left, if the card answers a status query on the PUK reference (0x81).
@@ -294,11 +293,7 @@ class PivSession:
         Standard PIV has no such query; cards that lack it give None.
         """
         _, sw = self._exchange(Apdu(0x00, INS_VERIFY, 0x00, KEY_PUK))
-        if sw & 0xFFF0 == 0x63C0:
-            return sw & 0x0F
-        if sw == 0x6983:
-            return 0
-        return None
+        return tries_left(sw)
 
     def verify_pin(self, pin: str) -> None:
         """VERIFY the PIN. Raises WrongPin(tries_left) or PinBlocked."""
