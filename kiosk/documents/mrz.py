@@ -139,10 +139,7 @@ def check_digit(text: str) -> str:
 
 
 def _checks(text: str, digit: str) -> bool:
-    return (
-        digit in _DIGITS
-        and str(sum(map(mul, text.encode("latin-1").translate(_TABLE), _WEIGHTS)) % 10) == digit
-    )
+    return digit in _DIGITS and check_digit(text) == digit
 
 
 def split_lines(text: str | Iterable[str]) -> list[str]:
