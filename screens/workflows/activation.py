@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kiosk.i18n import Catalogue
 from kiosk.services.workflows.activation import ActivationCheck, ActivationService
@@ -27,15 +26,10 @@ class ActivationScreen(WorkflowScreen):
         self.visit = visit
         self.initial_serial = serial or ""
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Static(self.t("workflows.activation.title"), classes="wf-title")
-            yield Static(self.t("workflows.activation.info"), classes="wf-info")
-            yield Input(
-                self.initial_serial, id="serial", placeholder=self.t("workflows.field.serial")
-            )
-            yield Static(id="wf-message", classes="wf-message")
-        yield Footer(show_command_palette=False, compact=True)
+    def fields(self) -> ComposeResult:
+        yield Static(self.t("workflows.activation.title"), classes="wf-title")
+        yield Static(self.t("workflows.activation.info"), classes="wf-info")
+        yield self.serial_input()
 
     def on_mount(self) -> None:
         self.query_one("#serial", Input).focus()

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, TypeVar
 
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
 
 from kiosk.domain.decisions import Notice
 from kiosk.i18n import Catalogue
@@ -51,6 +53,8 @@ class WorkflowScreen(ModalScreen[Any]):
         ("ctrl+s", "submit", "workflows.key.submit"),
     )
 
+    initial_serial = ""  # the card the workflow was opened for, if any
+
     def __init__(self, catalogue: Catalogue) -> None:
         super().__init__()
         self.catalogue = catalogue
@@ -58,6 +62,19 @@ class WorkflowScreen(ModalScreen[Any]):
         self.result: Any = None
         for keys, action, description_key in self.KEYS:
             self._bindings.bind(keys, action, catalogue(description_key))
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield from self.fields()
+            yield Static(id="wf-message", classes="wf-message")
+        yield Footer(show_command_palette=False, compact=True)
+
+    def fields(self) -> ComposeResult:  # pragma: no cover - each screen overrides it
+        """The screen's own widgets, above the message line."""
+        raise NotImplementedError
+
+    def serial_input(self) -> Input:
+        return Input(self.initial_serial, id="serial", placeholder=self.t("workflows.field.serial"))
 
     def t(self, key: str, **params: Any) -> str:
         return self.catalogue(key, **params)

@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Footer, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from kiosk.domain.rules import TELIA_BLOCKING_LINE
 from kiosk.domain.types import BlockReason
@@ -48,23 +47,16 @@ class BlockScreen(WorkflowScreen):
         # R9: when the request came in (the call or the visit), not when it was saved
         self.received_at = received_at or dt.datetime.now(dt.UTC)
 
-    def compose(self) -> ComposeResult:
+    def fields(self) -> ComposeResult:
         reasons = [(self.t(f"workflows.block.reason.{r.value}"), r.value) for r in BlockReason]
-        with VerticalScroll():
-            yield Static(self.t("workflows.block.title"), classes="wf-title")
-            yield Input(
-                self.initial_serial, id="serial", placeholder=self.t("workflows.field.serial")
-            )
-            yield Select(reasons, id="reason", prompt=self.t("workflows.block.reason_prompt"))
-            yield Static(id="duties", classes="wf-info")
-            yield Checkbox(self.t("workflows.block.telia", phone=TELIA_BLOCKING_LINE), id="telia")
-            yield Checkbox(self.t("workflows.block.police"), id="police")
-            yield Checkbox(self.t("workflows.block.card_present"), self.card_present, id="card")
-            yield Checkbox(
-                self.t("workflows.block.holder_present"), self.holder_present, id="holder"
-            )
-            yield Static(id="wf-message", classes="wf-message")
-        yield Footer(show_command_palette=False, compact=True)
+        yield Static(self.t("workflows.block.title"), classes="wf-title")
+        yield self.serial_input()
+        yield Select(reasons, id="reason", prompt=self.t("workflows.block.reason_prompt"))
+        yield Static(id="duties", classes="wf-info")
+        yield Checkbox(self.t("workflows.block.telia", phone=TELIA_BLOCKING_LINE), id="telia")
+        yield Checkbox(self.t("workflows.block.police"), id="police")
+        yield Checkbox(self.t("workflows.block.card_present"), self.card_present, id="card")
+        yield Checkbox(self.t("workflows.block.holder_present"), self.holder_present, id="holder")
 
     def on_mount(self) -> None:
         self.query_one("#telia", Checkbox).display = False

@@ -6,8 +6,7 @@ import datetime as dt
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Footer, Input, Static
+from textual.widgets import Checkbox, Input, Static
 
 from kiosk.i18n import Catalogue
 from kiosk.services.workflows.common import Done, Operator
@@ -39,16 +38,11 @@ class NameChangeScreen(WorkflowScreen):
         self.operator = operator
         self.initial_serial = serial or ""
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Static(self.t("workflows.name_change.title"), classes="wf-title")
-            yield Static(self.t("workflows.name_change.info"), classes="wf-info")
-            yield Input(
-                self.initial_serial, id="serial", placeholder=self.t("workflows.field.serial")
-            )
-            yield Input(id="date", placeholder=self.t("workflows.field.date"))
-            yield Static(id="wf-message", classes="wf-message")
-        yield Footer(show_command_palette=False, compact=True)
+    def fields(self) -> ComposeResult:
+        yield Static(self.t("workflows.name_change.title"), classes="wf-title")
+        yield Static(self.t("workflows.name_change.info"), classes="wf-info")
+        yield self.serial_input()
+        yield Input(id="date", placeholder=self.t("workflows.field.date"))
 
     def on_mount(self) -> None:
         self.query_one("#date" if self.initial_serial else "#serial", Input).focus()
@@ -92,18 +86,13 @@ class ReturnScreen(WorkflowScreen):
         self.operator = operator
         self.initial_serial = serial or ""
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Static(self.t("workflows.return.title"), classes="wf-title")
-            yield Static(self.t("workflows.return.info"), classes="wf-info")
-            yield Input(
-                self.initial_serial, id="serial", placeholder=self.t("workflows.field.serial")
-            )
-            yield Input(id="date", placeholder=self.t("workflows.field.end_date"))
-            yield Checkbox(self.t("workflows.return.keep"), id="keep")
-            yield Input(id="reason", placeholder=self.t("workflows.field.keep_reason"))
-            yield Static(id="wf-message", classes="wf-message")
-        yield Footer(show_command_palette=False, compact=True)
+    def fields(self) -> ComposeResult:
+        yield Static(self.t("workflows.return.title"), classes="wf-title")
+        yield Static(self.t("workflows.return.info"), classes="wf-info")
+        yield self.serial_input()
+        yield Input(id="date", placeholder=self.t("workflows.field.end_date"))
+        yield Checkbox(self.t("workflows.return.keep"), id="keep")
+        yield Input(id="reason", placeholder=self.t("workflows.field.keep_reason"))
 
     def on_mount(self) -> None:
         self.query_one("#date" if self.initial_serial else "#serial", Input).focus()

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kiosk.i18n import Catalogue
 from kiosk.services.workflows.common import Done, VisitContext
@@ -25,19 +24,16 @@ class PinChangeScreen(WorkflowScreen):
         self.visit = visit
         self.serial = serial or ""
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Static(
-                self.t("workflows.pin_change.title", serial=self.serial),
-                id="title",
-                classes="wf-title",
-            )
-            yield Static(self.t("workflows.pin_change.info"), classes="wf-info")
-            yield pin_input("current-pin", self.t("workflows.field.current_pin"))
-            yield pin_input("new-pin", self.t("workflows.field.new_pin"))
-            yield pin_input("repeat-pin", self.t("workflows.field.repeat_pin"))
-            yield Static(id="wf-message", classes="wf-message")
-        yield Footer(show_command_palette=False, compact=True)
+    def fields(self) -> ComposeResult:
+        yield Static(
+            self.t("workflows.pin_change.title", serial=self.serial),
+            id="title",
+            classes="wf-title",
+        )
+        yield Static(self.t("workflows.pin_change.info"), classes="wf-info")
+        yield pin_input("current-pin", self.t("workflows.field.current_pin"))
+        yield pin_input("new-pin", self.t("workflows.field.new_pin"))
+        yield pin_input("repeat-pin", self.t("workflows.field.repeat_pin"))
 
     def on_mount(self) -> None:
         self.query_one("#current-pin", Input).focus()

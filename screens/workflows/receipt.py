@@ -14,8 +14,7 @@ import threading
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kiosk.i18n import Catalogue
 from kiosk.receipts.desk import ReceiptDesk
@@ -41,15 +40,12 @@ class HolderSignScreen(WorkflowScreen):
         self.issuing = False  # a sign or skip is under way (or done)
         self.fallback: threading.Thread | None = None
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Static(self.t("ui.receipt.sign.title"), classes="wf-title")
-            yield Static(
-                self.t("ui.receipt.sign.info", serial=self.facts.card_serial), classes="wf-info"
-            )
-            yield pin_input("holder-pin", self.t("ui.receipt.sign.pin"))
-            yield Static(id="wf-message", classes="wf-message")
-        yield Footer(show_command_palette=False, compact=True)
+    def fields(self) -> ComposeResult:
+        yield Static(self.t("ui.receipt.sign.title"), classes="wf-title")
+        yield Static(
+            self.t("ui.receipt.sign.info", serial=self.facts.card_serial), classes="wf-info"
+        )
+        yield pin_input("holder-pin", self.t("ui.receipt.sign.pin"))
 
     def on_mount(self) -> None:
         self.query_one("#holder-pin", Input).focus()
@@ -105,12 +101,9 @@ class ReprintScreen(WorkflowScreen):
         super().__init__(catalogue)
         self.desk = desk
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Static(self.t("ui.receipt.reprint.title"), classes="wf-title")
-            yield Input(id="event-id", placeholder=self.t("ui.receipt.reprint.event_id"))
-            yield Static(id="wf-message", classes="wf-message")
-        yield Footer(show_command_palette=False, compact=True)
+    def fields(self) -> ComposeResult:
+        yield Static(self.t("ui.receipt.reprint.title"), classes="wf-title")
+        yield Input(id="event-id", placeholder=self.t("ui.receipt.reprint.event_id"))
 
     def on_mount(self) -> None:
         self.query_one("#event-id", Input).focus()

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kiosk.i18n import Catalogue
 from kiosk.services.workflows.common import Operator
@@ -28,15 +27,10 @@ class UndeliveredScreen(WorkflowScreen):
         self.initial_serial = serial or ""
         self.view: UndeliveredView | None = None
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Static(self.t("workflows.undelivered.title"), classes="wf-title")
-            yield Input(
-                self.initial_serial, id="serial", placeholder=self.t("workflows.field.serial")
-            )
-            yield Static(id="shipment", classes="wf-info")
-            yield Static(id="wf-message", classes="wf-message")
-        yield Footer(show_command_palette=False, compact=True)
+    def fields(self) -> ComposeResult:
+        yield Static(self.t("workflows.undelivered.title"), classes="wf-title")
+        yield self.serial_input()
+        yield Static(id="shipment", classes="wf-info")
 
     def on_mount(self) -> None:
         self.query_one("#serial", Input).focus()

@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kiosk.i18n import Catalogue
 from kiosk.services.workflows.blocking import BlockingService
@@ -46,17 +45,14 @@ class UnlockScreen(WorkflowScreen):
         self.plan: UnlockPlan | None = None
         self.cannot_be_saved = False
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Static(
-                self.t("workflows.unlock.title", serial=self.serial), id="title", classes="wf-title"
-            )
-            yield Static(id="plan", classes="wf-info")
-            yield pin_input("puk", self.t("workflows.field.puk"))
-            yield pin_input("new-pin", self.t("workflows.field.new_pin"))
-            yield pin_input("repeat-pin", self.t("workflows.field.repeat_pin"))
-            yield Static(id="wf-message", classes="wf-message")
-        yield Footer(show_command_palette=False, compact=True)
+    def fields(self) -> ComposeResult:
+        yield Static(
+            self.t("workflows.unlock.title", serial=self.serial), id="title", classes="wf-title"
+        )
+        yield Static(id="plan", classes="wf-info")
+        yield pin_input("puk", self.t("workflows.field.puk"))
+        yield pin_input("new-pin", self.t("workflows.field.new_pin"))
+        yield pin_input("repeat-pin", self.t("workflows.field.repeat_pin"))
 
     def on_mount(self) -> None:
         if self.serial:
