@@ -67,6 +67,14 @@ def is_mrz_line(line: bytes) -> bool:
     return len(line) in LINES_FOR_LENGTH and MRZ_BYTES.issuperset(line)
 
 
+def block_check(payload: bytes) -> int:
+    """The BCC of an ``stx-etx-bcc`` frame: the XOR of the payload bytes and ETX."""
+    value = ETX
+    for byte in payload:
+        value ^= byte
+    return value
+
+
 def zone_from_payload(payload: bytes) -> FramerOutput:
     """A framed payload (zone lines separated by CR and/or LF) as a ``Zone``."""
     lines = [line.strip(b" \t") for line in payload.replace(b"\r", b"\n").split(b"\n")]
@@ -168,12 +176,13 @@ class StxEtxFramer:
             self._last = now
         for byte in data:
             if self._awaiting_bcc:
-                expected = ETX
-                for b in self._payload:
-                    expected ^= b
                 payload = bytes(self._payload)
                 self._drop()
-                out.append(zone_from_payload(payload) if byte == expected else Rejected(REJECT_BCC))
+                out.append(
+                    zone_from_payload(payload)
+                    if byte == block_check(payload)
+                    else Rejected(REJECT_BCC)
+                )
             elif not self._inside:
                 if byte == STX:
                     self._inside = True
@@ -263,10 +272,7 @@ def encode(framing: str, lines: Sequence[str]) -> bytes:
     if framing in ("stx-etx", "stx-etx-bcc"):
         frame = bytes([STX]) + payload + bytes([ETX])
         if framing == "stx-etx-bcc":
-            bcc = ETX
-            for b in payload:
-                bcc ^= b
-            frame += bytes([bcc])
+            frame += bytes([block_check(payload)])
         return frame
     if framing == "soh-length":
         return bytes([SOH, len(payload) >> 8, len(payload) & 0xFF]) + payload
