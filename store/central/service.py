@@ -422,9 +422,7 @@ class CentralService:
                     stored[str(row.event_id)] = row._mapping
             early = self._early_events(conn, kiosk_id, head)
             link_updates: list[int] = []
-            while head + 1 in early and early[head + 1][0] == head_hash:
-                head, head_hash = head + 1, early.pop(head + 1)[1]
-                link_updates.append(head)
+            head, head_hash = _absorb_early(early, head, head_hash, link_updates)
             todo: list[_Pending] = []
             for p in verified:
                 known = stored.get(p.event.event_id)
@@ -503,10 +501,7 @@ class CentralService:
                     head, head_hash = event.seq, event.hash
                 else:
                     early[event.seq] = (event.prev_hash, event.hash)
-                # absorb early events (blocks pushed ahead) that now link to the head
-                while head + 1 in early and early[head + 1][0] == head_hash:
-                    head, head_hash = head + 1, early.pop(head + 1)[1]
-                    link_updates.append(head)
+                head, head_hash = _absorb_early(early, head, head_hash, link_updates)
             # gaps stay unanswered until resent: re-mark those the head now covers
             for p in todo:
                 result = decided.get(p.index)
@@ -913,6 +908,17 @@ def _join_arrays(text: str | None, rows: list[str]) -> str:
     if base == "[]":
         return "[" + ",".join(rows) + "]"
     return base[:-1] + "," + ",".join(rows) + "]"
+
+
+def _absorb_early(
+    early: dict[int, tuple[str, str]], head: int, head_hash: str, link_updates: list[int]
+) -> tuple[int, str]:
+    """Advance the chain head over early events (blocks pushed ahead) that now link to
+    it: each is taken out of ``early`` and its seq added to ``link_updates``."""
+    while head + 1 in early and early[head + 1][0] == head_hash:
+        head, head_hash = head + 1, early.pop(head + 1)[1]
+        link_updates.append(head)
+    return head, head_hash
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
