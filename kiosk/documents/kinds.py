@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 from kiosk.documents.errors import ManualEntryIncompleteError, UnknownDocumentKindError
+from kiosk.domain.documents import PHYSICAL_KINDS, SWEDISH_ONLY_KINDS
 from kiosk.domain.types import DocumentKind
 
 
@@ -26,49 +27,42 @@ class Reading(StrEnum):
 class KindRule:
     kind: DocumentKind
     reading: Reading
-    physical: bool
     manual_fallback: bool  # may the clerk type it when the zone cannot be read
-    always_swedish: bool  # issued only by Swedish authorities or SIS-certified issuers
     label_key: str
     refusal_key: str | None = None
+
+    @property
+    def physical(self) -> bool:
+        return self.kind in PHYSICAL_KINDS
+
+    @property
+    def always_swedish(self) -> bool:
+        """Issued only by Swedish authorities or SIS-certified issuers."""
+        return self.kind in SWEDISH_ONLY_KINDS
 
 
 KIND_RULES: dict[DocumentKind, KindRule] = {
     DocumentKind.PASSPORT: KindRule(
-        DocumentKind.PASSPORT, Reading.MRZ, True, True, False, "documents.kind.passport"
+        DocumentKind.PASSPORT, Reading.MRZ, True, "documents.kind.passport"
     ),
     DocumentKind.NATIONAL_ID_CARD: KindRule(
-        DocumentKind.NATIONAL_ID_CARD,
-        Reading.MRZ,
-        True,
-        True,
-        False,
-        "documents.kind.national_id_card",
+        DocumentKind.NATIONAL_ID_CARD, Reading.MRZ, True, "documents.kind.national_id_card"
     ),
     DocumentKind.SWEDISH_DRIVING_LICENCE: KindRule(
         DocumentKind.SWEDISH_DRIVING_LICENCE,
         Reading.MANUAL,
         True,
-        True,
-        True,
         "documents.kind.swedish_driving_licence",
     ),
     DocumentKind.SIS_ID_CARD: KindRule(
-        DocumentKind.SIS_ID_CARD, Reading.MANUAL, True, True, True, "documents.kind.sis_id_card"
+        DocumentKind.SIS_ID_CARD, Reading.MANUAL, True, "documents.kind.sis_id_card"
     ),
     DocumentKind.TAX_AGENCY_ID_CARD: KindRule(
-        DocumentKind.TAX_AGENCY_ID_CARD,
-        Reading.MANUAL,
-        True,
-        True,
-        True,
-        "documents.kind.tax_agency_id_card",
+        DocumentKind.TAX_AGENCY_ID_CARD, Reading.MANUAL, True, "documents.kind.tax_agency_id_card"
     ),
     DocumentKind.DIGITAL_ID: KindRule(
         DocumentKind.DIGITAL_ID,
         Reading.MANUAL,
-        False,
-        False,
         False,
         "documents.kind.digital_id",
         refusal_key="documents.refusal.digital_id",
