@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -54,6 +55,18 @@ class TrustAnchors:
             certs.extend(x509.load_pem_x509_certificates(path.read_bytes()))
         return cls.from_certificates(certs)
 
+    @functools.cached_property
+    def chains(self) -> tuple[tuple[x509.Certificate, x509.Certificate], ...]:
+        """Each intermediate with the first root that signed it, in configured order
+        (an intermediate no root signed is left out). Checked once per set of anchors,
+        not again for every certificate on every card."""
+        out: list[tuple[x509.Certificate, x509.Certificate]] = []
+        for intermediate in self.intermediates:
+            root = next((r for r in self.roots if _signed_by(intermediate, r)), None)
+            if root is not None:
+                out.append((intermediate, root))
+        return tuple(out)
+
 
 def _signed_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     if cert.issuer != issuer.subject:
@@ -80,16 +93,13 @@ def check_chain(
     if cert is None:
         return ChainStatus.MISSING
     moment = now or dt.datetime.now(dt.UTC)
-    for intermediate in anchors.intermediates:
-        if not _signed_by(cert, intermediate):
-            continue
-        for root in anchors.roots:
-            if _signed_by(intermediate, root):
-                for link in (cert, intermediate, root):
-                    status = _time_status(link, moment)
-                    if status is not ChainStatus.OK:
-                        return status
-                return ChainStatus.OK
+    for intermediate, root in anchors.chains:
+        if _signed_by(cert, intermediate):
+            for link in (cert, intermediate, root):
+                status = _time_status(link, moment)
+                if status is not ChainStatus.OK:
+                    return status
+            return ChainStatus.OK
     return ChainStatus.UNTRUSTED
 
 
