@@ -284,11 +284,9 @@ class CentralService:
     def block_card(self, serial: str) -> None:
         """A block made centrally (service desk); it wins over any kiosk change."""
         with self._write() as conn:
-            self._lock_cards(conn, [serial])
-            change = self._allocate(conn, 1)
-            row = conn.execute(select(CARD.c.serial).where(CARD.c.serial == serial)).first()
-            if row is None:
+            if serial not in self._lock_cards(conn, [serial]):
                 raise ValueError("unknown card")
+            change = self._allocate(conn, 1)
             conn.execute(
                 update(CARD)
                 .where(CARD.c.serial == serial)

@@ -184,6 +184,15 @@ def test_central_block_wins_over_a_later_kiosk_change(service: CentralService) -
     assert service.card_state("S1") == "blocked"  # not even an import unblocks it
 
 
+def test_central_block_of_an_unknown_card_is_refused(service: CentralService) -> None:
+    FakeKiosk(service)
+    before = service.pull("k1", 0).cursor
+    with pytest.raises(ValueError, match="unknown card"):
+        service.block_card("NOPE")
+    assert service.card_state("NOPE") is None
+    assert service.pull("k1", 0).cursor == before  # no change id taken
+
+
 def test_pull_pages_in_change_order_for_the_office_only(service: CentralService) -> None:
     FakeKiosk(service)
     service.put_holder(holder_id="H1", office_id=OFFICE, data={"name": "x"})
