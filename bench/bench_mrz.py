@@ -48,10 +48,12 @@ def _zones(n: int) -> list[tuple[str, ...]]:
     return (zones * (n // len(zones) + 1))[:n]
 
 
+_RAW_VALUES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")} | {"<": 0}
+
+
 def _raw_check_digits(zone: tuple[str, ...]) -> bool:
     """Only the check digits of a zone, as directly as Python allows."""
-    values = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
-    values["<"] = 0
+    values = _RAW_VALUES
 
     def digit(text: str) -> int:
         total = 0
