@@ -58,6 +58,11 @@ class VpcdCard:
         return f"VpcdCard(reader={self.reader}, port={self.port}, inserted={self.inserted})"
 
     @property
+    def _on_vpcd_port(self) -> bool:
+        """Linked to vpcd's own port for ``reader``, so pcscd reports the card there."""
+        return self.port == VPCD_BASE_PORT + self.reader
+
+    @property
     def inserted(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
@@ -74,8 +79,7 @@ class VpcdCard:
         if not self._atr_sent.wait(timeout):
             self.remove(wait_pcsc=False)
             raise VirtualCardNotTaken()
-        on_vpcd_port = self.port == VPCD_BASE_PORT + self.reader
-        if wait_pcsc and on_vpcd_port and not wait_for_card(self.reader_name, True, timeout):
+        if wait_pcsc and self._on_vpcd_port and not wait_for_card(self.reader_name, True, timeout):
             self.remove(wait_pcsc=False)
             raise VirtualCardNotTaken()
 
@@ -92,7 +96,7 @@ class VpcdCard:
         if thread is not None:
             thread.join(timeout)
         self.card.power_off()
-        if wait_pcsc and self.port == VPCD_BASE_PORT + self.reader:
+        if wait_pcsc and self._on_vpcd_port:
             wait_for_card(self.reader_name, present=False, timeout=timeout)
 
     def pull_after(self, apdus: int) -> None:
