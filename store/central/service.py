@@ -561,13 +561,11 @@ class CentralService:
                     ),
                     "holder_id": payload.get("holder_id"),
                     "product_number": payload.get("product_number"),
-                    "state": decision.card_state or "ordered",
                     "data": {k: payload[k] for k in NEW_CARD_FIELDS if payload.get(k) is not None},
+                    "_new": True,
                 }
                 cards[serial] = card
-                card["_new"] = True
-            if decision.card_state is not None:
-                card["state"] = decision.card_state
+            card["state"] = decision.card_state
             effects.cards[serial] = card
         holder_id = payload.get("holder_id")
         if event.event_type.startswith("holder.") and isinstance(holder_id, str):
