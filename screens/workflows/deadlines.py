@@ -23,7 +23,25 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
-class NameChangeScreen(WorkflowScreen):
+class _DatedScreen(WorkflowScreen):
+    """A card and a date: the date field takes the focus when the card is known."""
+
+    def on_mount(self) -> None:
+        self.query_one("#date" if self.initial_serial else "#serial", Input).focus()
+
+    def serial_and_day(self) -> tuple[str, dt.date] | None:
+        """The serial and the date typed; a missing or unreadable one is refused."""
+        serial, day = self.value("#serial"), parse_date(self.value("#date"))
+        if not serial:
+            self.show(self.t("workflows.field.serial_missing"), refused=True)
+            return None
+        if day is None:
+            self.show(self.t("workflows.field.date_invalid"), refused=True)
+            return None
+        return serial, day
+
+
+class NameChangeScreen(_DatedScreen):
     """The day the holder changed name; the old card must be replaced within 3 months."""
 
     def __init__(
@@ -44,17 +62,11 @@ class NameChangeScreen(WorkflowScreen):
         yield self.serial_input()
         yield Input(id="date", placeholder=self.t("workflows.field.date"))
 
-    def on_mount(self) -> None:
-        self.query_one("#date" if self.initial_serial else "#serial", Input).focus()
-
     def submit(self) -> None:
-        serial, day = self.value("#serial"), parse_date(self.value("#date"))
-        if not serial:
-            self.show(self.t("workflows.field.serial_missing"), refused=True)
+        serial_and_day = self.serial_and_day()
+        if serial_and_day is None:
             return
-        if day is None:
-            self.show(self.t("workflows.field.date_invalid"), refused=True)
-            return
+        serial, day = serial_and_day
         self.run_io(lambda: self.service.record(self.operator, serial, day), self._done)
 
     def _done(self, done: DeadlineDone) -> None:
@@ -62,12 +74,12 @@ class NameChangeScreen(WorkflowScreen):
         self.finished(done, self.t("workflows.name_change.done", serial=done.serial, due=due))
 
 
-class ReturnScreen(WorkflowScreen):
+class ReturnScreen(_DatedScreen):
     """Ctrl+S: the card is handed back now (or kept, with a reason). F2: record the
     end of employment only (the card is due within three months)."""
 
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
-        *WorkflowScreen.KEYS,
+        *_DatedScreen.KEYS,
         ("f2", "record_end", "workflows.key.record_end"),
     )
     DEFAULT_CSS = """
@@ -94,19 +106,13 @@ class ReturnScreen(WorkflowScreen):
         yield Checkbox(self.t("workflows.return.keep"), id="keep")
         yield Input(id="reason", placeholder=self.t("workflows.field.keep_reason"))
 
-    def on_mount(self) -> None:
-        self.query_one("#date" if self.initial_serial else "#serial", Input).focus()
-
     def action_record_end(self) -> None:
         if self.busy:
             return
-        serial, day = self.value("#serial"), parse_date(self.value("#date"))
-        if not serial:
-            self.show(self.t("workflows.field.serial_missing"), refused=True)
+        serial_and_day = self.serial_and_day()
+        if serial_and_day is None:
             return
-        if day is None:
-            self.show(self.t("workflows.field.date_invalid"), refused=True)
-            return
+        serial, day = serial_and_day
         self.run_io(lambda: self.service.record_end(self.operator, serial, day), self._end)
 
     def _end(self, done: DeadlineDone) -> None:
