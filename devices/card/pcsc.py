@@ -223,13 +223,3 @@ class PcscContext:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
-
-
-def pcsc_available() -> bool:
-    """True when the PC/SC daemon answers."""
-    try:
-        with PcscContext() as context:
-            context.list_readers()
-    except ReaderGone:
-        return False
-    return True

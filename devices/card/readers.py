@@ -88,14 +88,6 @@ class StatusContext(Protocol):
     def release(self) -> None: ...
 
 
-def list_readers(context_factory: Callable[[], StatusContext]) -> list[str]:
-    context = context_factory()
-    try:
-        return context.list_readers()
-    finally:
-        context.release()
-
-
 class ReaderWatcher:
     """A thread that posts ``ReaderEvent`` objects; ``start()`` / ``stop()``."""
 
