@@ -295,8 +295,3 @@ ICAO_SPECIAL = frozenset(
 )
 
 CODES = ISO_ALPHA3 | ICAO_SPECIAL
-
-
-def is_known(code: str) -> bool:
-    """True for a three-character MRZ code (filler included) that ICAO knows."""
-    return code in CODES

@@ -130,8 +130,3 @@ def transition(state: CardState, action: Transition) -> CardState:
     if state not in move.sources:
         raise illegal_transition(state, action)
     return move.target
-
-
-def require_transition(state: CardState, action: Transition) -> None:
-    """Raise like ``transition`` without computing anything else (for rule checks)."""
-    transition(state, action)
