@@ -114,7 +114,7 @@ def _sqlite_datetime(moment: datetime) -> str:
 
 def holder_rows(cipher: FieldCipher, holders: Iterable[HolderInput]) -> Iterator[tuple[Any, ...]]:
     """Encrypted row tuples in :data:`HOLDER_COLUMNS` order."""
-    index = cipher.blind_index
+    pnr_index = cipher.personnummer_index
     encrypt = cipher.encrypt_with_nonce
     iterator = iter(holders)
     while batch := list(islice(iterator, BATCH)):
@@ -127,7 +127,7 @@ def holder_rows(cipher: FieldCipher, holders: Iterable[HolderInput]) -> Iterator
             yield (
                 holder.id,
                 encrypt(first, holder.personnummer, personnummer_aad(holder.id)),
-                index("pnr:" + holder.personnummer),
+                pnr_index(holder.personnummer),
                 holder.hsa_id,
                 encrypt(second, holder.name, holder_name_aad(holder.id)),
                 cipher.name_index(holder.name),
