@@ -56,11 +56,11 @@ def read_card(
     """CHUID, printed information, the four certificates, chain checks and PIN tries."""
     chuid = session.read_chuid()
     printed = session.read_printed_info()
-    summaries: list[CertificateSummary] = []
-    for slot in Slot:
-        cert = session.read_certificate(slot)
-        if cert is not None:
-            summaries.append(summarize(int(slot), cert, anchors, now))
+    summaries = [
+        summarize(int(slot), cert, anchors, now)
+        for slot, cert in session.read_certificates().items()
+        if cert is not None
+    ]
     auth = next((s for s in summaries if s.slot == Slot.AUTHENTICATION), None)
     guid = chuid.guid.hex.upper() if chuid else ""
     serial = (printed.card_serial if printed else None) or guid
