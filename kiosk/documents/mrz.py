@@ -24,6 +24,7 @@ from stdnum.se import personnummer as _stdnum_personnummer
 from kiosk.documents import transliteration
 from kiosk.documents.countries import CODES
 from kiosk.documents.errors import MrzCharactersError, MrzLineCountError, MrzLineLengthError
+from kiosk.domain.documents import is_expired
 
 TD1, TD2, TD3 = "TD1", "TD2", "TD3"
 LINE_LENGTHS = {TD1: 30, TD2: 36, TD3: 44}
@@ -317,7 +318,7 @@ def parse(text: str | Iterable[str], today: date) -> MrzResult:
         expiry = _expiry_date(expiry_text, today)
     except ValueError:
         problems.append(MrzProblem(PROBLEM_EXPIRY_DATE))
-    expired = expiry is not None and expiry < today
+    expired = expiry is not None and is_expired(expiry, today)
     if expiry is not None:
         if expired:
             problems.append(MrzProblem(PROBLEM_EXPIRED, {"expiry_date": expiry.isoformat()}))
