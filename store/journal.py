@@ -69,6 +69,7 @@ from store.journal_format import (
 )
 from store.keys import KioskKeys
 from store.models import JournalRow, SyncState
+from store.state import get_state
 
 SyncStatus = Literal["pending", "accepted", "rejected"]
 PRIORITY_BLOCK = 0
@@ -385,9 +386,7 @@ def verify_chain(
         .where(_T.c.kiosk_id == kiosk_id)
         .order_by(_T.c.seq)
     ).all()
-    head_value = session.execute(
-        select(_S.c.value).where(_S.c.key == _head_key(kiosk_id))
-    ).scalar_one_or_none()
+    head_value = get_state(session, _head_key(kiosk_id))
     recorded_head = int(head_value) if head_value is not None else 0
 
     problems: list[AuditProblem] = []
