@@ -14,6 +14,7 @@ from devices.card.apdu import (
     raise_for_status,
     split_response,
     tlv,
+    tries_left,
     unwrap,
 )
 from devices.card.errors import (
@@ -126,3 +127,11 @@ def test_other_status_words() -> None:
     assert info.value.params == {"sw": "6A82"}
     with pytest.raises(UnexpectedStatus):
         raise_for_status(0x63C1)  # tries mean nothing outside PIN/PUK commands
+
+
+def test_r6_tries_left_reads_pin_and_puk_status_words() -> None:
+    assert tries_left(0x63C2) == 2
+    assert tries_left(0x63C0) == 0
+    assert tries_left(0x6983) == 0
+    assert tries_left(0x9000) is None
+    assert tries_left(0x6982) is None

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kiosk.domain.documents import check_document, document_acceptable
+from kiosk.domain.documents import check_document, document_acceptable, is_expired, kind_acceptable
 from kiosk.domain.types import DocumentKind, IdentityDocument, IdTask
 from kiosk.errors import DigitalIdRefused, DocumentExpired, DocumentNotSwedish
 
@@ -71,3 +71,27 @@ def test_r1_check_document_raises_the_refusal() -> None:
     with pytest.raises(DocumentExpired):
         check_document(expired, TODAY, IdTask.ACTIVATION)
     check_document(IdentityDocument(DocumentKind.PASSPORT, "SWE", FUTURE), TODAY, IdTask.ACTIVATION)
+
+
+def test_r1_refusals_come_in_order_digital_then_expired_then_not_swedish() -> None:
+    yesterday = date(2026, 3, 14)
+    unlock = IdTask.IN_PERSON_UNLOCK
+    digital = document_acceptable(DocumentKind.DIGITAL_ID, "FIN", yesterday, TODAY, unlock)
+    assert isinstance(digital.refusal, DigitalIdRefused)
+    foreign = document_acceptable(DocumentKind.PASSPORT, "FIN", yesterday, TODAY, unlock)
+    assert isinstance(foreign.refusal, DocumentExpired)
+
+
+def test_r1_kind_acceptable_leaves_out_the_expiry() -> None:
+    unlock = IdTask.IN_PERSON_UNLOCK
+    assert kind_acceptable(DocumentKind.PASSPORT, "SWE", unlock)
+    assert isinstance(
+        kind_acceptable(DocumentKind.PASSPORT, "FIN", unlock).refusal, DocumentNotSwedish
+    )
+    assert kind_acceptable(DocumentKind.PASSPORT, "FIN", IdTask.ACTIVATION)
+    assert isinstance(
+        kind_acceptable(DocumentKind.DIGITAL_ID, "SWE", IdTask.ACTIVATION).refusal,
+        DigitalIdRefused,
+    )
+    assert is_expired(date(2026, 3, 14), TODAY)
+    assert not is_expired(TODAY, TODAY)
