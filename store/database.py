@@ -149,11 +149,7 @@ def check_sqlite_file(path: Path) -> None:
         raise CorruptDatabase(path=shown, problem=str(exc)) from None
     finally:
         connection.close()
-    unknown = versions - known_revisions()
-    if unknown:
-        raise ForeignDatabase(
-            path=shown, problem=f"unknown schema version {', '.join(sorted(unknown))}"
-        )
+    _refuse_unknown_versions(shown, versions)
     missing = OUR_TABLES - tables
     if missing:
         raise ForeignDatabase(path=shown, problem=f"tables missing: {', '.join(sorted(missing))}")
@@ -236,6 +232,11 @@ def _check_server_database(engine: Engine, shown: str) -> None:
             str(row[0])
             for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")
         }
+    _refuse_unknown_versions(shown, versions)
+
+
+def _refuse_unknown_versions(shown: str, versions: set[str]) -> None:
+    """A schema version this code does not know belongs to another application."""
     unknown = versions - known_revisions()
     if unknown:
         raise ForeignDatabase(
