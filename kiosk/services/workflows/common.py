@@ -310,6 +310,24 @@ class Backend:
         )
         return event.event_id
 
+    def record_card_state(
+        self,
+        operator: str | None,
+        serial: str,
+        state: CardState,
+        event_type: str,
+        *,
+        if_in: tuple[CardState, ...],
+    ) -> None:
+        """What the card itself reported (PIN locked, PUK blocked), in a transaction of its
+        own: the new state and its event, unless the card is already past ``if_in``."""
+        now = self.clock()
+        with self.store.unit_of_work() as session:
+            row = load_card(session, serial)
+            if CardState(row.state) in if_in:
+                set_state(row, state, now)
+                self.append(session, operator, event_type, {"serial": serial, "state": state.value})
+
 
 @dataclass(frozen=True)
 class Done:

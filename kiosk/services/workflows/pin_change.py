@@ -19,7 +19,6 @@ from kiosk.services.workflows.common import (
     require_holders_card,
     require_same_card,
     serial_in_reader,
-    set_state,
 )
 from kiosk.services.workflows.errors import PinNowLocked, WrongCurrentPin
 from kiosk.services.workflows.refusals import journals_refusals
@@ -70,14 +69,10 @@ class PinChangeService:
         return Done(event_id, serial, CardState.ACTIVE)
 
     def _record_locked(self, visit: VisitContext, serial: str) -> None:
-        now = self._s.clock()
-        with self._s.store.unit_of_work() as session:
-            row = load_card(session, serial)
-            if CardState(row.state) is CardState.ACTIVE:
-                set_state(row, CardState.LOCKED, now)
-                self._s.append(
-                    session,
-                    visit.operator.hsa_id,
-                    EVENT_PIN_LOCKED,
-                    {"serial": serial, "state": CardState.LOCKED.value},
-                )
+        self._s.record_card_state(
+            visit.operator.hsa_id,
+            serial,
+            CardState.LOCKED,
+            EVENT_PIN_LOCKED,
+            if_in=(CardState.ACTIVE,),
+        )

@@ -138,17 +138,13 @@ class UnlockService:
             raise CardCannotBeSaved(serial=serial) from None
 
     def _record_puk_blocked(self, visit: VisitContext, serial: str) -> None:
-        now = self._s.clock()
-        with self._s.store.unit_of_work() as session:
-            row = load_card(session, serial)
-            if CardState(row.state) in (CardState.ACTIVE, CardState.LOCKED):
-                set_state(row, CardState.PUK_BLOCKED, now)
-                self._s.append(
-                    session,
-                    visit.operator.hsa_id,
-                    EVENT_PUK_BLOCKED,
-                    {"serial": serial, "state": CardState.PUK_BLOCKED.value},
-                )
+        self._s.record_card_state(
+            visit.operator.hsa_id,
+            serial,
+            CardState.PUK_BLOCKED,
+            EVENT_PUK_BLOCKED,
+            if_in=(CardState.ACTIVE, CardState.LOCKED),
+        )
 
     def _new_pin_accepted(self, card: WorkflowCard, new_pin: str) -> bool:
         from devices.card.errors import CardError
