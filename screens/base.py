@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 
 from kiosk.services.context import UiContext
 
@@ -16,6 +17,19 @@ T = TypeVar("T")
 
 # (keys, action, catalogue key of the footer description)
 KeySpec = tuple[str, str, str]
+
+PIN_PATTERN = r"[0-9]*"
+
+
+def pin_input(input_id: str, placeholder: str, *, max_length: int = 8) -> Input:
+    """A masked code field: never echoed, digits only; its value is cleared after use."""
+    return Input(
+        password=True,
+        id=input_id,
+        placeholder=placeholder,
+        max_length=max_length,
+        restrict=PIN_PATTERN,
+    )
 
 
 class _Translated:

@@ -15,7 +15,7 @@ from kiosk.i18n import Catalogue
 from kiosk.services.card_test import CardTestReport, Verdict
 from kiosk.services.context import UiContext
 from kiosk.services.ports import CardView
-from screens.base import KeySpec, KioskScreen
+from screens.base import KeySpec, KioskScreen, pin_input
 from screens.key_bar import KeyBar
 from screens.status_bar import StatusBar
 
@@ -71,13 +71,7 @@ class CardTestScreen(KioskScreen):
     def compose(self) -> ComposeResult:
         yield StatusBar(self.ctx.catalogue)
         yield Static(self.t("ui.test.intro"), id="test-intro")
-        yield Input(
-            password=True,
-            id="test-pin",
-            placeholder=self.t("ui.test.pin_placeholder"),
-            max_length=8,
-            restrict=r"[0-9]*",
-        )
+        yield pin_input("test-pin", self.t("ui.test.pin_placeholder"))
         with VerticalScroll():
             yield Static("", id="test-report")
         yield KeyBar()

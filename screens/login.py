@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from screens.base import KeySpec, KioskScreen
+from screens.base import KeySpec, KioskScreen, pin_input
 from screens.key_bar import KeyBar
 from screens.messages import LoggedIn
 from screens.status_bar import StatusBar
@@ -35,13 +35,7 @@ class LoginScreen(KioskScreen):
         with Vertical(id="login-box"):
             yield Static(self.t("ui.login.title"), id="login-title")
             yield Static(self.t("ui.login.instructions"), id="login-instructions")
-            yield Input(
-                password=True,
-                id="pin",
-                placeholder=self.t("ui.login.pin_placeholder"),
-                max_length=8,
-                restrict=r"[0-9]*",
-            )
+            yield pin_input("pin", self.t("ui.login.pin_placeholder"))
             yield Static(self.t("ui.login.hint_idle"), id="login-message")
             if self.ctx.demo_mode:
                 yield Static(self.t("ui.login.demo_hint"), id="login-demo")

@@ -16,16 +16,13 @@ import threading
 from datetime import UTC, date, datetime
 from typing import Any
 
+from store.bulk import CARD_COLUMNS
 from store.database import Store, sqlite_path
 from store.holders import holder_name_aad, personnummer_aad
 from store.models import CardRecord, HolderRecord
 
 _HOLDER_COLUMNS = "id, personnummer_enc, hsa_id, name_enc, organisation"
-_CARD_COLUMNS = (
-    "serial, holder_id, product_number, state, shipment_method, rek_id, photo_office_id, "
-    "photo_date, order_date, with_photo, sis_marked, assurance_level, is_reserve, "
-    "has_signing_cert, replaced_by_serial, blocked_reason, updated_at"
-)
+_CARD_COLUMNS = ", ".join(CARD_COLUMNS)
 
 
 def _select(columns: str, table: str, where: str) -> str:
@@ -53,7 +50,7 @@ def _as_datetime(value: Any) -> datetime:
 
 
 def card_record(row: tuple[Any, ...] | Any) -> CardRecord:
-    """A :class:`CardRecord` from a row in the column order of the fixed card query."""
+    """A :class:`CardRecord` from a row in :data:`store.bulk.CARD_COLUMNS` order."""
     return CardRecord(
         serial=row[0],
         holder_id=row[1],

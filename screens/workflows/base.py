@@ -18,19 +18,6 @@ from screens.messages import WorkflowDone
 T = TypeVar("T")
 KeySpec = tuple[str, str, str]  # keys, action, catalogue key of the description
 
-PIN_PATTERN = r"[0-9]*"
-
-
-def pin_input(input_id: str, placeholder: str, *, max_length: int = 8) -> Input:
-    """A masked code field: never echoed, digits only; its value is cleared after use."""
-    return Input(
-        password=True,
-        id=input_id,
-        placeholder=placeholder,
-        max_length=max_length,
-        restrict=PIN_PATTERN,
-    )
-
 
 class WorkflowScreen(ModalScreen[Any]):
     """Base of the workflow dialogs: Escape leaves, Ctrl+S runs the step."""

@@ -8,7 +8,8 @@ from textual.widgets import Input, Static
 from kiosk.i18n import Catalogue
 from kiosk.services.workflows.common import Done, VisitContext
 from kiosk.services.workflows.pin_change import PinChangeService
-from screens.workflows.base import WorkflowScreen, pin_input
+from screens.base import pin_input
+from screens.workflows.base import WorkflowScreen
 
 
 class PinChangeScreen(WorkflowScreen):

@@ -20,7 +20,8 @@ from kiosk.i18n import Catalogue
 from kiosk.receipts.desk import ReceiptDesk
 from kiosk.receipts.facts import ReceiptFacts
 from kiosk.receipts.service import ReceiptOutcome
-from screens.workflows.base import KeySpec, WorkflowScreen, pin_input
+from screens.base import pin_input
+from screens.workflows.base import KeySpec, WorkflowScreen
 
 
 class HolderSignScreen(WorkflowScreen):
