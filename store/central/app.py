@@ -47,6 +47,16 @@ def build_app(
             kiosk_id, fingerprint(request), required=require_certificate
         )
 
+    def answer(request: Request, kiosk_id: str, work: Callable[[], Response]) -> Response:
+        """``work()`` for a registered kiosk with its own certificate; else a 403."""
+        try:
+            authorise(request, kiosk_id)
+            return work()
+        except UnknownKioskError:
+            return _error(403, "unknown_kiosk", "kiosk not registered")
+        except WrongKioskCertificateError:
+            return _error(403, "wrong_certificate", "certificate not registered for kiosk")
+
     def health(_request: Request) -> Response:
         return JSONResponse({"ok": True})
 
@@ -68,16 +78,9 @@ def build_app(
         from starlette.concurrency import run_in_threadpool
 
         def work() -> Response:
-            try:
-                authorise(request, kiosk_id)
-                answer = service.push(kiosk_id, events)
-            except UnknownKioskError:
-                return _error(403, "unknown_kiosk", "kiosk not registered")
-            except WrongKioskCertificateError:
-                return _error(403, "wrong_certificate", "certificate not registered for kiosk")
-            return JSONResponse(answer.to_dict())
+            return JSONResponse(service.push(kiosk_id, events).to_dict())
 
-        return await run_in_threadpool(work)
+        return await run_in_threadpool(answer, request, kiosk_id, work)
 
     def pull(request: Request) -> Response:  # sync: Starlette runs it in a thread
         kiosk_id = request.query_params.get("kiosk_id", "")
@@ -86,25 +89,21 @@ def build_app(
             limit = int(request.query_params.get("limit", "20000"))
         except ValueError:
             return _error(400, "bad_request", "cursor and limit are integers")
-        try:
-            authorise(request, kiosk_id)
+
+        def work() -> Response:
             text = service.pull_json(kiosk_id, cursor, limit)
-        except UnknownKioskError:
-            return _error(403, "unknown_kiosk", "kiosk not registered")
-        except WrongKioskCertificateError:
-            return _error(403, "wrong_certificate", "certificate not registered for kiosk")
-        return Response(text, media_type="application/json")
+            return Response(text, media_type="application/json")
+
+        return answer(request, kiosk_id, work)
 
     def head(request: Request) -> Response:
         kiosk_id = request.query_params.get("kiosk_id", "")
-        try:
-            authorise(request, kiosk_id)
+
+        def work() -> Response:
             seq, digest = service.kiosk_head(kiosk_id)
-        except UnknownKioskError:
-            return _error(403, "unknown_kiosk", "kiosk not registered")
-        except WrongKioskCertificateError:
-            return _error(403, "wrong_certificate", "certificate not registered for kiosk")
-        return JSONResponse({"kiosk_id": kiosk_id, "head_seq": seq, "head_hash": digest})
+            return JSONResponse({"kiosk_id": kiosk_id, "head_seq": seq, "head_hash": digest})
+
+        return answer(request, kiosk_id, work)
 
     return Starlette(
         routes=[
