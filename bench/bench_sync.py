@@ -120,10 +120,7 @@ def _kiosk_store(directory: Path, kiosk_id: str) -> tuple[Any, Any]:
 
 
 def push_10k(scale: float) -> list[Figure]:
-    from sqlalchemy import select
-
     from store.journal_format import verify_signature
-    from store.models import JournalRow
     from store.sync_client import CentralTransport, SyncClient
 
     count = max(100, int(10_000 * scale))
@@ -171,9 +168,6 @@ def push_10k(scale: float) -> list[Figure]:
             }:
                 raise RuntimeError(f"push incomplete: {report}")
             # baseline: verify the same signatures + raw COPY of the same rows
-            table = JournalRow.__table__
-            with store.unit_of_work() as session:
-                rows = session.execute(select(table).order_by(table.c.seq)).all()
             events = list(service.events("kiosk-bench"))
             public = store.keys.public_key_bytes()
             import psycopg
@@ -222,7 +216,6 @@ def push_10k(scale: float) -> list[Figure]:
                         )
                 conn.commit()
                 baseline = time.perf_counter() - started
-            del rows
             store.close()
             service.engine.dispose()
     finally:
