@@ -64,6 +64,7 @@ from store.errors import DecryptionFailed
 from store.journal_format import (
     GENESIS_HASH,
     SignedEvent,
+    canonical_json,
     format_timestamp,
     sign_hash,
 )
@@ -100,9 +101,7 @@ def _head_key(kiosk_id: str) -> str:
 
 
 def canonical_payload(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8"
-    )
+    return canonical_json(payload)
 
 
 def _dumps(value: Any) -> str:

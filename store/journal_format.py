@@ -56,12 +56,16 @@ def parse_timestamp(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
-def canonical_bytes(fields: Mapping[str, Any]) -> bytes:
-    """Canonical JSON bytes of the hashed fields (other keys in ``fields`` are ignored)."""
-    subset = {name: fields[name] for name in HASHED_FIELDS}
-    return json.dumps(subset, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+def canonical_json(value: Any) -> bytes:
+    """Canonical JSON bytes: sorted keys, no spaces, UTF-8 (not ASCII-escaped)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
         "utf-8"
     )
+
+
+def canonical_bytes(fields: Mapping[str, Any]) -> bytes:
+    """Canonical JSON bytes of the hashed fields (other keys in ``fields`` are ignored)."""
+    return canonical_json({name: fields[name] for name in HASHED_FIELDS})
 
 
 def event_hash(fields: Mapping[str, Any]) -> str:
