@@ -48,15 +48,11 @@ def _postgres() -> Iterator[Any]:
         yield server
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def _central(db_url: str, field_key: Path) -> Iterator[str]:
-    port = _free_port()
+    from store.pgserver import free_port
+
+    port = free_port()
     proc = subprocess.Popen(
         [
             sys.executable,
