@@ -1,17 +1,23 @@
 from __future__ import annotations
 
+import contextlib
 import io
 from typing import Any
 
 from rich.console import Console
 from textual.widgets import Static
+from textual.worker import WorkerCancelled
 
 
 async def settle(pilot: Any, rounds: int = 4) -> None:
-    """Let workers finish and their results reach the screen."""
+    """Let workers finish and their results reach the screen. A worker cancelled on the
+    way (superseded in an exclusive group, e.g. the status refresh) is simply done; a
+    worker that failed still fails the test."""
     app = pilot.app
     for _ in range(rounds):
-        await app.workers.wait_for_complete()
+        for worker in list(app.workers):
+            with contextlib.suppress(WorkerCancelled):
+                await worker.wait()
         await pilot.pause()
 
 
