@@ -420,10 +420,9 @@ class _Writer:
 
     def __init__(self, session: Session) -> None:
         connection = session.connection()
-        self.dialect = connection.dialect.name
         self.cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        self.mark = "?" if self.dialect == "sqlite" else "%s"
-        self.sqlite = self.dialect == "sqlite"
+        self.sqlite = connection.dialect.name == "sqlite"
+        self.mark = "?" if self.sqlite else "%s"
         if self.sqlite:  # bulk pages touch random index pages: keep them in memory
             self.cursor.execute(f"PRAGMA cache_size = -{PULL_CACHE_KIB}")
 
