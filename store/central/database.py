@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from store.central.errors import CentralDatabaseError
 
 VERSION_TABLE = "central_alembic_version"
+CHANGE_COUNTER = "change"  # the counter row change ids are allocated from
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -69,9 +70,9 @@ def migrate(engine: Engine) -> None:
             command.upgrade(config, "head")
         with engine.begin() as conn:
             table = CentralCounter.__table__  # type: ignore[attr-defined]
-            row = conn.execute(select(table.c.name).where(table.c.name == "change")).first()
+            row = conn.execute(select(table.c.name).where(table.c.name == CHANGE_COUNTER)).first()
             if row is None:
-                conn.execute(insert(table).values(name="change", value=0))
+                conn.execute(insert(table).values(name=CHANGE_COUNTER, value=0))
     except OperationalError as exc:
         raise CentralDatabaseError(
             url=engine.url.render_as_string(hide_password=True), problem=str(exc.orig)

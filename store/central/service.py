@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from store.central import rules
+from store.central.database import CHANGE_COUNTER
 from store.central.errors import UnknownKioskError, WrongKioskCertificateError
 from store.central.fields import CentralCipher, card_aad, event_aad, holder_aad, order_aad
 from store.central.models import (
@@ -44,7 +45,6 @@ REJECTED = "rejected"
 GAP = "gap"
 INVALID = "invalid"
 
-CHANGE_COUNTER = "change"
 MAX_BATCH = 5000
 MAX_PULL = 50_000
 RETRIES = 5
