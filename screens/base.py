@@ -11,6 +11,7 @@ from typing import Any, ClassVar, TypeVar
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
+from kiosk.i18n import Catalogue
 from kiosk.services.context import UiContext
 
 T = TypeVar("T")
@@ -43,9 +44,10 @@ class _Translated:
         return self.ctx.catalogue.error(exc)
 
 
-def _bind_keys(screen: Screen[Any], specs: tuple[KeySpec, ...], ctx: UiContext) -> None:
+def bind_keys(screen: Screen[Any], specs: tuple[KeySpec, ...], catalogue: Catalogue) -> None:
+    """The screen's key bindings, their footer descriptions from the catalogue."""
     for keys, action, description_key in specs:
-        screen._bindings.bind(keys, action, ctx.catalogue(description_key))
+        screen._bindings.bind(keys, action, catalogue(description_key))
 
 
 def run_in_thread(
@@ -84,7 +86,7 @@ class KioskScreen(_Translated, Screen[Any]):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         self.ctx = ctx
-        _bind_keys(self, self.KEYS, ctx)
+        bind_keys(self, self.KEYS, ctx.catalogue)
 
     def run_io(
         self,
@@ -103,7 +105,7 @@ class KioskModal(_Translated, ModalScreen[Any]):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         self.ctx = ctx
-        _bind_keys(self, self.KEYS, ctx)
+        bind_keys(self, self.KEYS, ctx.catalogue)
 
     def run_io(
         self,

@@ -12,11 +12,10 @@ from textual.widgets import Footer, Input, Static
 
 from kiosk.domain.decisions import Notice
 from kiosk.i18n import Catalogue
-from screens.base import run_in_thread
+from screens.base import KeySpec, bind_keys, run_in_thread
 from screens.messages import WorkflowDone
 
 T = TypeVar("T")
-KeySpec = tuple[str, str, str]  # keys, action, catalogue key of the description
 
 
 class WorkflowScreen(ModalScreen[Any]):
@@ -47,8 +46,7 @@ class WorkflowScreen(ModalScreen[Any]):
         self.catalogue = catalogue
         self.busy = False
         self.result: Any = None
-        for keys, action, description_key in self.KEYS:
-            self._bindings.bind(keys, action, catalogue(description_key))
+        bind_keys(self, self.KEYS, catalogue)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():

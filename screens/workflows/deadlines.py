@@ -13,7 +13,8 @@ from kiosk.services.workflows.common import Done, Operator
 from kiosk.services.workflows.deadlines import DeadlineDone
 from kiosk.services.workflows.name_change import NameChangeService
 from kiosk.services.workflows.returns import ReturnService
-from screens.workflows.base import KeySpec, WorkflowScreen
+from screens.base import KeySpec
+from screens.workflows.base import WorkflowScreen
 
 
 def parse_date(text: str) -> dt.date | None:

@@ -20,8 +20,8 @@ from kiosk.i18n import Catalogue
 from kiosk.receipts.desk import ReceiptDesk
 from kiosk.receipts.facts import ReceiptFacts
 from kiosk.receipts.service import ReceiptOutcome
-from screens.base import pin_input
-from screens.workflows.base import KeySpec, WorkflowScreen
+from screens.base import KeySpec, pin_input
+from screens.workflows.base import WorkflowScreen
 
 
 class HolderSignScreen(WorkflowScreen):

@@ -17,8 +17,8 @@ from kiosk.services.workflows.blocking import BlockingService
 from kiosk.services.workflows.common import Done, VisitContext
 from kiosk.services.workflows.errors import CardCannotBeSaved
 from kiosk.services.workflows.unlock import UnlockPlan, UnlockService
-from screens.base import pin_input
-from screens.workflows.base import KeySpec, WorkflowScreen
+from screens.base import KeySpec, pin_input
+from screens.workflows.base import WorkflowScreen
 
 
 class UnlockScreen(WorkflowScreen):
