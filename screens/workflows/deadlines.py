@@ -27,6 +27,11 @@ def parse_date(text: str) -> dt.date | None:
 class _DatedScreen(WorkflowScreen):
     """A card and a date: the date field takes the focus when the card is known."""
 
+    def __init__(self, catalogue: Catalogue, operator: Operator, serial: str | None) -> None:
+        super().__init__(catalogue)
+        self.operator = operator
+        self.initial_serial = serial or ""
+
     def on_mount(self) -> None:
         self.query_one("#date" if self.initial_serial else "#serial", Input).focus()
 
@@ -52,10 +57,8 @@ class NameChangeScreen(_DatedScreen):
         operator: Operator,
         serial: str | None = None,
     ) -> None:
-        super().__init__(catalogue)
+        super().__init__(catalogue, operator, serial)
         self.service = service
-        self.operator = operator
-        self.initial_serial = serial or ""
 
     def fields(self) -> ComposeResult:
         yield Static(self.t("workflows.name_change.title"), classes="wf-title")
@@ -94,10 +97,8 @@ class ReturnScreen(_DatedScreen):
         operator: Operator,
         serial: str | None = None,
     ) -> None:
-        super().__init__(catalogue)
+        super().__init__(catalogue, operator, serial)
         self.service = service
-        self.operator = operator
-        self.initial_serial = serial or ""
 
     def fields(self) -> ComposeResult:
         yield Static(self.t("workflows.return.title"), classes="wf-title")
