@@ -114,6 +114,7 @@ async def _switch(app: Any, key: str, target: type[Any]) -> float:
 
 
 async def _switches(rounds: int) -> list[float]:
+    from clock import system_clock
     from kiosk.app import KioskApp
     from kiosk.config import KioskConfig, validate
     from kiosk.container import build_services
@@ -127,11 +128,12 @@ async def _switches(rounds: int) -> list[float]:
     samples: list[float] = []
     with tempfile.TemporaryDirectory() as data:
         config = validate(KioskConfig().with_data_dir(Path(data)))
-        services = build_services(config)
+        services = build_services(config, clock=system_clock)
         ctx = UiContext(
             catalogue=Catalogue("sv"),
             services=ServiceHolder(services),
             office_id=config.office_id,
+            clock=system_clock,
             demo_mode=True,
         )
         app = KioskApp(ctx, status_interval=3600)

@@ -11,12 +11,14 @@ Samples of the session and of the raw baseline are interleaved so drift hits bot
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from bench.harness import Figure, median
+from clock import system_clock
 from devices.card.certs import TrustAnchors
 from devices.card.pcsc import PcscConnection, PcscContext
 from devices.card.piv import OBJECT_CHUID, PivSession
@@ -36,13 +38,15 @@ class Stack:
     connection: PcscConnection
     session: PivSession
     anchors: TrustAnchors
+    now: dt.datetime  # the moment the test PKI was made: its certificates are valid then
 
 
 @contextmanager
 def _stack() -> Iterator[Stack]:
     daemon = PcscDaemon.ensure()
     try:
-        pki = TestPki.create()
+        now = system_clock()
+        pki = TestPki.create(now=now)
         issued = CardFactory(pki, master_secret=b"bench").personalise(pin=PIN)
         with VpcdCard(issued.card, reader=0), PcscContext() as context:
             connection = context.connect(VPCD_READERS[0])
@@ -51,6 +55,7 @@ def _stack() -> Iterator[Stack]:
                     connection,
                     PivSession(connection),
                     TrustAnchors.from_certificates(pki.trust_anchors),
+                    now,
                 )
             finally:
                 connection.close()
@@ -124,7 +129,7 @@ def full_read_ms(scale: float) -> Figure:
         samples = []
         for _ in range(repeat):
             start = time.perf_counter()
-            reading = read_card(PivSession(stack.connection), stack.anchors)
+            reading = read_card(PivSession(stack.connection), stack.anchors, now=stack.now)
             samples.append(time.perf_counter() - start)
             assert len(reading.certificates) == 4
     return Figure(

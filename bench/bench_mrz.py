@@ -126,6 +126,7 @@ def _raw_pty_latency(frame: bytes, samples: int) -> list[float]:
 
 
 def latency(scale: float) -> Figure:
+    from clock import local_date, system_clock
     from devices.scanner.serial_port import (
         ScannerConnected,
         ScannerEvent,
@@ -134,6 +135,7 @@ def latency(scale: float) -> Figure:
         ZoneScanned,
     )
     from devices.virtual.scanner import VirtualScanner
+    from kiosk.demo_documents import demo_documents
 
     samples = max(30, int(SCANS * scale))
     connected = threading.Event()
@@ -147,7 +149,8 @@ def latency(scale: float) -> Figure:
             stamps.append(time.perf_counter())
             arrived.set()
 
-    scanner = VirtualScanner.open("crlf")
+    documents = demo_documents(local_date(system_clock()))
+    scanner = VirtualScanner.open("crlf", documents=documents)
     reader = SerialScannerReader(SerialSettings(scanner.path, framing="crlf"), on_event)
     reader.start()
     times: list[float] = []

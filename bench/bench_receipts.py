@@ -30,6 +30,7 @@ atexit.register(_tmp.cleanup)
 
 
 def _signed_facts() -> tuple[Any, Any]:
+    from clock import system_clock
     from devices.card.piv import PivSession
     from devices.virtual.card import InProcessConnection
     from devices.virtual.factory import CardFactory
@@ -51,7 +52,8 @@ def _signed_facts() -> tuple[Any, Any]:
         office_name="Kortkontoret Solna",
         operator_name="Åsa Handläggare",
     )
-    card = CardFactory(TestPki.create(), master_secret=b"bench").personalise()
+    pki = TestPki.create(now=system_clock())
+    card = CardFactory(pki, master_secret=b"bench").personalise()
     signature = sign_receipt(
         PivSession(InProcessConnection(card.card)), receipt_digest(facts), card.pin
     )
@@ -83,6 +85,7 @@ def render_ms(scale: float) -> Figure:
 
 
 def _journal_store(n: int) -> tuple[Any, Path]:
+    from clock import fixed_clock
     from store.database import open_store
     from store.journal import Journal
     from store.keys import load_or_create_keys
@@ -92,8 +95,8 @@ def _journal_store(n: int) -> tuple[Any, Path]:
     keys = load_or_create_keys(folder / "kiosk.key")
     path = folder / "kiosk.sqlite3"
     store = open_store(f"sqlite:///{path}", keys)
-    journal = Journal("kiosk-solna-1", keys, store.cipher)
     day_start = dt.datetime(2026, 11, 28, 7, 0, tzinfo=dt.UTC)
+    journal = Journal("kiosk-solna-1", keys, store.cipher, clock=fixed_clock(day_start))
     kinds = (
         "card.activated",
         "card.returned",

@@ -223,11 +223,12 @@ def lookup_serial(scale: float) -> list[Figure]:
 def audit_verify_rate(scale: float) -> Figure:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+    from clock import system_clock
     from store.journal import Journal
 
     n = max(2000, int(JOURNAL_SIZE * scale))
     store = _fresh_store(f"journal-{scale}")
-    journal = Journal("kiosk-bench-1", store.keys, store.cipher)
+    journal = Journal("kiosk-bench-1", store.keys, store.cipher, clock=system_clock)
     with store.unit_of_work() as session:
         for i in range(n):
             journal.append(

@@ -28,11 +28,11 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench.harness import Figure, percentile
+from clock import system_clock
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFICE = "KK-SOLNA"
@@ -97,7 +97,7 @@ def _central_service(db_url: str, field_key: Path) -> Any:
 
     engine = make_engine(db_url)
     migrate(engine)
-    service = CentralService(engine, cipher=CentralCipher.from_file(field_key))
+    service = CentralService(engine, cipher=CentralCipher.from_file(field_key), clock=system_clock)
     service.set_operator(hsa_id=CLERK, role="clerk", office_id=OFFICE)
     return service
 
@@ -109,7 +109,7 @@ def _kiosk_store(directory: Path, kiosk_id: str) -> tuple[Any, Any]:
 
     keys = KioskKeys.generate()
     store = open_store(f"sqlite:///{directory / f'{kiosk_id}.sqlite3'}", keys)
-    return store, Journal(kiosk_id, keys, store.cipher)
+    return store, Journal(kiosk_id, keys, store.cipher, clock=system_clock)
 
 
 # ----------------------------------------------------------------------------- push
@@ -189,7 +189,7 @@ def push_10k(scale: float) -> list[Figure]:
                         " reason, linked) FROM STDIN"
                     ) as copy,
                 ):
-                    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+                    now = system_clock().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
                     for n, event in enumerate(events, start=1):
                         copy.write_row(
                             (
@@ -401,7 +401,7 @@ def load_20(scale: float) -> list[Figure]:
                             event_id=str(uuid.uuid4()),
                             kiosk_id=kiosk_id,
                             seq=seq,
-                            occurred_at=format_timestamp(datetime.now(UTC)),
+                            occurred_at=format_timestamp(system_clock()),
                             operator=CLERK,
                             event_type="card.tested" if seq % 2 else "identity.checked",
                             payload={"serial": f"SN{(seq * 7 + k) % 200:08d}"}

@@ -40,49 +40,79 @@ def _visits(scale: float) -> int:
     return max(5, round(20 * scale))
 
 
+def _seed(
+    store: Any, cards: dict[str, Any], state: str, product_number: str, now: dt.datetime
+) -> None:
+    """The office, one holder and a row per card (PUK cached), as a sync would leave them."""
+    from clock import local_date
+    from store.holders import new_holder
+    from store.models import Card, Office
+    from store.puk_cache import put_puk
+
+    photo_date = local_date(now) - dt.timedelta(days=30)
+    with store.unit_of_work() as session:
+        session.add(Office(id=OFFICE, name="Kortkontoret Bänk"))
+        session.add(
+            new_holder(
+                store.cipher, personnummer="191212121212", name="Tolvan Tolvansson", holder_id="h-1"
+            )
+        )
+        session.flush()
+        for serial, made in cards.items():
+            session.add(
+                Card(
+                    serial=serial,
+                    holder_id="h-1",
+                    product_number=product_number,
+                    state=state,
+                    shipment_method="a_post",
+                    photo_office_id=OFFICE,
+                    photo_date=photo_date,
+                    order_date=photo_date,
+                    updated_at=now,
+                )
+            )
+            session.flush()
+            put_puk(
+                session,
+                store.cipher,
+                card_serial=serial,
+                product_number=product_number,
+                puk=made.puk,
+            )
+
+
 class _World:
     """A store with one holder and ``n`` cards, and a virtual card for each."""
 
     def __init__(self, name: str, n: int, state: str, product_number: str) -> None:
+        from clock import system_clock
         from devices.virtual.factory import CardFactory
         from devices.virtual.pki import TestPki
         from kiosk.services.workflows.common import Backend
-        from kiosk.services.workflows.seed import CardSpec, add_card, add_holder, add_office
         from store.database import open_store
         from store.journal import Journal
         from store.keys import KioskKeys
 
+        self.clock = system_clock
+        now = self.clock()
         self.path = Path(_tmp.name) / f"{name}.sqlite3"
         keys = KioskKeys.generate()
         self.store = open_store(f"sqlite:///{self.path}", keys)
-        self.journal = Journal("kiosk-bench", keys, self.store.cipher)
-        self.services = Backend(self.store, self.journal)
-        add_office(self.store, OFFICE, "Kortkontoret Bänk")
-        add_holder(self.store, "h-1", personnummer="191212121212", name="Tolvan Tolvansson")
-        factory = CardFactory(TestPki.create(), master_secret=b"bench-master")
+        self.journal = Journal("kiosk-bench", keys, self.store.cipher, clock=self.clock)
+        self.services = Backend(self.store, self.journal, self.clock)
+        factory = CardFactory(TestPki.create(now=now), master_secret=b"bench-master")
         first = factory.personalise(product="7xx", product_number=product_number)
         self.cards: dict[str, Any] = {}
         for i in range(n):
             serial = f"B{name[:1].upper()}{i:06d}"
-            made = factory.personalise(
+            self.cards[serial] = factory.personalise(
                 serial=serial,
                 product="7xx",
                 product_number=product_number,
                 holder=first.holder,
             )
-            add_card(
-                self.store,
-                CardSpec(
-                    serial,
-                    "h-1",
-                    state=state,
-                    product_number=product_number,
-                    photo_office_id=OFFICE,
-                    photo_date=dt.date(2026, 9, 1),
-                ),
-                puk=made.puk,
-            )
-            self.cards[serial] = made
+        _seed(self.store, self.cards, state, product_number, now)
         self.inserted: Any = None
 
     def opener(self) -> Any:
@@ -97,11 +127,14 @@ class _World:
         return connection_opener(connect)
 
     def visit(self, role: str) -> Any:
+        from clock import local_date
         from kiosk.domain.types import DocumentKind, IdentityDocument, Role
         from kiosk.services.workflows.common import IdentityProof, Operator, VisitContext
 
-        now = dt.datetime.now(dt.UTC)
-        document = IdentityDocument(DocumentKind.PASSPORT, "SWE", dt.date(2030, 1, 1))
+        now = self.clock()
+        today = local_date(now)
+        expiry = today.replace(year=today.year + 5, day=min(today.day, 28))
+        document = IdentityDocument(DocumentKind.PASSPORT, "SWE", expiry)
         return VisitContext(
             Operator("SE2321000016-ADM1", Role(role), OFFICE),
             now - dt.timedelta(seconds=1),
@@ -122,12 +155,14 @@ def _raw_connection(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def _raw_sql(connection: sqlite3.Connection, serial: str, state: str, event_type: str) -> None:
+def _raw_sql(
+    connection: sqlite3.Connection, serial: str, state: str, event_type: str, now: dt.datetime
+) -> None:
     """The same rows written raw: the card's state and one journal row."""
     connection.execute("BEGIN IMMEDIATE")
     connection.execute(
         "UPDATE cards SET state = ?, updated_at = ? WHERE serial = ?",
-        (state, dt.datetime.now(dt.UTC).isoformat(), serial),
+        (state, now.isoformat(), serial),
     )
     seq = connection.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM journal").fetchone()[0]
     payload = json.dumps({"serial": serial, "state": state}).encode()
@@ -135,7 +170,7 @@ def _raw_sql(connection: sqlite3.Connection, serial: str, state: str, event_type
         "INSERT INTO journal (event_id, kiosk_id, seq, occurred_at, operator, event_type,"
         " payload_enc, prev_hash, hash, signature, sync_status, priority)"
         " VALUES (?, 'raw', ?, ?, 'op', ?, ?, '', '', '', 'pending', 1)",
-        (str(uuid.uuid4()), seq + 1_000_000, time.time(), event_type, payload),
+        (str(uuid.uuid4()), seq + 1_000_000, now.timestamp(), event_type, payload),
     )
     connection.execute("COMMIT")
 
@@ -169,7 +204,7 @@ def activation_visit(scale: float) -> Figure:
     for serial, made in world.cards.items():
         start = time.perf_counter()
         _raw_apdus(made.card, [_SELECT, _PRINTED])
-        _raw_sql(connection, serial, "active", "card.activated")
+        _raw_sql(connection, serial, "active", "card.activated", world.clock())
         raw.append(time.perf_counter() - start)
     connection.close()
     world.store.close()
@@ -221,7 +256,7 @@ def unlock_visit(scale: float) -> Figure:
         verify = bytes.fromhex("0020008008") + _pin_block(NEW_PIN)
         start = time.perf_counter()
         _raw_apdus(made.card, [_SELECT, _PRINTED, _VERIFY_STATUS, reset, verify])
-        _raw_sql(connection, serial, "active", "card.unlocked_in_person")
+        _raw_sql(connection, serial, "active", "card.unlocked_in_person", world.clock())
         raw.append(time.perf_counter() - start)
         assert made.card.pin_tries_left == 3
     connection.close()

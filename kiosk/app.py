@@ -576,9 +576,9 @@ class KioskApp(App[int]):
         desk = self.ctx.services.get().receipts if self.ctx.services.ready else None
         if not self._logged_in() or desk is None:
             return
-        from kiosk.reports.day import LOCAL_ZONE
+        from clock import local_date
 
-        day = self.ctx.clock().astimezone(LOCAL_ZONE).date()
+        day = local_date(self.ctx.clock())
         lang = self.ctx.catalogue.lang
 
         def job() -> None:
@@ -643,19 +643,25 @@ def run_app(
     ready_hook: Callable[[KioskApp], None] | None = None,
 ) -> int:
     """Start the counter app on ``config`` (the store opens in a worker after the first
-    screen); ``demo`` adds the device panel; ``ready_hook`` runs once it is painted."""
+    screen); ``demo`` adds the device panel; ``ready_hook`` runs once it is painted.
+    While it runs, log lines go to ``<data_dir>/logs/kiosk.log``, never to the terminal."""
+    from textual.logging import TextualHandler
+
+    from clock import system_clock
     from kiosk.i18n import Catalogue
+    from kiosk.logging_setup import app_logging
     from kiosk.services.context import ServiceHolder
 
     def build() -> Services:
         from kiosk.container import build_services
 
-        return build_services(config)
+        return build_services(config, clock=system_clock)
 
     ctx = UiContext(
         catalogue=Catalogue(config.language),
         services=ServiceHolder(),
         office_id=config.office_id,
+        clock=system_clock,
         demo_mode=demo,
     )
     app = KioskApp(
@@ -664,5 +670,8 @@ def run_app(
         idle_timeout=float(config.idle_timeout_seconds),
         ready_hook=ready_hook,
     )
-    app.run(headless=headless)
+    # Textual's devtools console gets the lines too (app.log only while an app runs).
+    console = TextualHandler(stderr=False, stdout=False)
+    with app_logging(config.data_dir, console):
+        app.run(headless=headless)
     return int(app.return_code or 0)

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from clock import Clock
 from kiosk.config import KioskConfig
 from kiosk.services.context import Services
 
@@ -56,11 +57,11 @@ def document_number_key(index_key: bytes) -> bytes:
 def build_services(
     config: KioskConfig,
     *,
-    clock: Callable[[], dt.datetime] | None = None,
-    today: dt.date | None = None,
+    clock: Clock,
     lp_command: str = "lp",
 ) -> Services:
     """Open the store and the devices named by ``config``; seed the demo when virtual.
+    ``clock``: the one wall clock every service reads (``clock.system_clock`` in the app).
     ``lp_command``: the program that prints receipts (CUPS ``lp``)."""
     from kiosk.services.card_test import CardTestService
     from kiosk.services.identity import IdentityCheckService
@@ -75,40 +76,37 @@ def build_services(
     from store.journal import Journal
     from store.keys import load_or_create_keys
 
-    now = clock or (lambda: dt.datetime.now(dt.UTC))
     config.data_dir.mkdir(parents=True, exist_ok=True)
     keys = load_or_create_keys(config.resolved_key_file)
     store = open_store(config.resolved_database_url, keys)
     closers: list[Callable[[], None]] = [store.close]
     try:
-        journal = Journal(config.kiosk_id, keys, store.cipher)
+        journal = Journal(config.kiosk_id, keys, store.cipher, clock=clock)
         cards: Any
         monitor: Any
         demo: Any = None
         if config.readers.virtual:
-            cards, monitor, demo, trust = _virtual_devices(
-                config, store, journal, today or now().date()
-            )
+            cards, monitor, demo, trust = _virtual_devices(config, store, journal, clock())
         else:
             cards, monitor, trust = _real_devices(config)
-        directory = StoreDirectory(store)
+        directory = StoreDirectory(store, clock)
         closers.append(directory.close)
         identity = DocumentIdentityChecker(
             IdentityCheckService(
                 StoreIdentityRecorder(store, journal), document_number_key(keys.index_key)
             ),
-            today=lambda: now().date(),
+            clock=clock,
         )
         sync, sync_now = _sync_client(config, store, journal, closers)
         workflows = _workflows(
-            config, store=store, journal=journal, cards=cards, sync=sync, now=now
+            config, store=store, journal=journal, cards=cards, sync=sync, clock=clock
         )
         receipts = _receipts(config, store=store, journal=journal, cards=cards, lp=lp_command)
         return Services(
             office_id=config.office_id,
-            login=LoginService(cards=cards, trust=trust, roster=StoreRoster(store), clock=now),
+            login=LoginService(cards=cards, trust=trust, roster=StoreRoster(store), clock=clock),
             lookup=LookupService(directory),
-            card_test=CardTestService(cards=cards, trust=trust, clock=now),
+            card_test=CardTestService(cards=cards, trust=trust, clock=clock),
             visit=VisitService(identity=identity, directory=directory, cards=cards),
             status=StatusService(SyncClientFigures(sync)),
             monitor=monitor,
@@ -132,7 +130,7 @@ def _workflows(
     journal: Any,
     cards: Any,
     sync: Any,
-    now: Callable[[], dt.datetime],
+    clock: Clock,
 ) -> Any:
     """The counter workflows (activation, unlock, PIN change, blocking, ...) on the
     customer reader; a PUK cache miss asks the central when one is configured."""
@@ -147,7 +145,7 @@ def _workflows(
         store=store,
         journal=journal,
         card_opener=card_access_opener(cards, ReaderRole.CUSTOMER),
-        clock=now,
+        clock=clock,
         puk_refresh=refresh if config.central.url else None,
     )
 
@@ -234,13 +232,13 @@ def _office_puk_key(path: str) -> bytes | None:
 
 
 def _virtual_devices(
-    config: KioskConfig, store: Any, journal: Any, today: dt.date
+    config: KioskConfig, store: Any, journal: Any, now: dt.datetime
 ) -> tuple[Any, Any, Any, Any]:
     from kiosk.demo_data import build_demo_world, seed_store
     from kiosk.services.devices import DemoCard, DemoDocument, InProcessDemo, InProcessReaders
 
-    world = build_demo_world(config.data_dir / "demo-pki", today, config.language)
-    seed_store(store, store.cipher, journal, world, today=today)
+    world = build_demo_world(config.data_dir / "demo-pki", now, config.language)
+    seed_store(store, store.cipher, journal, world, now=now)
     readers = InProcessReaders()
     demo = InProcessDemo(
         readers,

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from clock import local_date
 from devices.virtual.factory import DEMO_MASTER_SECRET, CardFactory, PersonalisedCard, derive_puk
 from devices.virtual.pki import TestPki
-from devices.virtual.scanner import DOCUMENTS
-from kiosk.documents.mrz import TD3, ZoneFields, compose
+from kiosk.demo_documents import demo_documents
 from kiosk.i18n import DEFAULT_LANGUAGE, Catalogue
 from store.crypto import FieldCipher
 from store.database import Store
@@ -302,27 +302,6 @@ CARDS = (
 )
 
 
-def extra_documents(today: dt.date) -> dict[str, tuple[str, ...]]:
-    """Documents of demo holders beyond the virtual scanner's fixed set."""
-    return {
-        "cecilia-passport": compose(
-            TD3,
-            ZoneFields(
-                document_code="P",
-                issuing_state="SWE",
-                document_number="AC2468135",
-                nationality="SWE",
-                surname="Ceder",
-                given_names="Cecilia",
-                birth_date=dt.date(1978, 5, 14),
-                expiry_date=today.replace(year=today.year + 4),
-                sex="F",
-                optional_data="197805141236"[2:],
-            ),
-        ),
-    }
-
-
 @dataclass
 class DemoWorld:
     """What the demo's device panel offers: cards by key, documents by name, and their
@@ -339,14 +318,14 @@ def operator_fingerprint(card: PersonalisedCard) -> str:
     return hashlib.sha256(der).hexdigest()
 
 
-def build_demo_world(pki_dir: Path, today: dt.date, lang: str = DEFAULT_LANGUAGE) -> DemoWorld:
+def build_demo_world(pki_dir: Path, now: dt.datetime, lang: str = DEFAULT_LANGUAGE) -> DemoWorld:
     """Personalise the demo's virtual cards (fresh keys) from the kept test PKI.
 
     The device panel's labels come from the catalogue (``demo.toml``) in ``lang``."""
     text = Catalogue(lang)
-    pki = TestPki.load_or_create(pki_dir)
+    pki = TestPki.load_or_create(pki_dir, now=now)
     factory = CardFactory(pki, master_secret=DEMO_MASTER_SECRET)
-    world = DemoWorld(pki=pki, documents={**DOCUMENTS, **extra_documents(today)})
+    world = DemoWorld(pki=pki, documents=demo_documents(local_date(now)))
     for op in OPERATORS:
         world.cards[op.key] = factory.personalise(
             holder_id=op.hsa_id,
@@ -400,14 +379,13 @@ def seed_store(
     journal: Journal,
     world: DemoWorld,
     *,
-    today: dt.date,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> bool:
     """Write the demo office, roster, holders and cards once; refresh the roster always.
 
     Returns True when the demo data was written for the first time.
     """
-    moment = now or dt.datetime.now(dt.UTC)
+    today = local_date(now)
     with store.unit_of_work() as session:
         first = session.get(Office, DEMO_OFFICE_ID) is None
         if first:
@@ -448,7 +426,7 @@ def seed_store(
             holder_ids[holder.key] = row_h.id
         session.flush()
         for spec in CARDS:
-            session.add(_card_row(spec, holder_ids[spec.holder], today, moment))
+            session.add(_card_row(spec, holder_ids[spec.holder], today, now))
         session.flush()
         for spec in CARDS:
             if spec.deadline is not None:
@@ -480,7 +458,7 @@ def seed_store(
                 "cards": len(CARDS),
                 "operators": len(OPERATORS),
             },
-            now=moment,
+            now=now,
         )
     return True
 

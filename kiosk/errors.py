@@ -31,6 +31,21 @@ class ConfigError(KioskError):
     english = "Configuration {path}: {problem} (key: {key_name})"
 
 
+class ExtraMissing(KioskError):  # noqa: N818 (same naming as the store's errors)
+    """A command needs an optional part of the install (a ``pip install`` extra)."""
+
+    key = "error.extra"
+    english = "This command needs an optional part of the kiosk that is not installed."
+
+
+class CentralExtraMissing(ExtraMissing):
+    """``kiosk central`` without Starlette and uvicorn (the ``central`` extra)."""
+
+    key = "error.extra.central"
+    hint_key = "hint.extra.central"
+    english = "The central service needs the 'central' extra ({module} is not installed)."
+
+
 # ---------------------------------------------------------------------------
 # Card-office domain (kiosk/domain): rules R1–R14, the card lifecycle, roles.
 # Texts: kiosk/locale/{sv,en}/domain.toml. Params are plain strings or ints; they name

@@ -4,7 +4,9 @@ SQLite is the kiosk default: every connection runs ``journal_mode=WAL``,
 ``synchronous=FULL`` (a power cut at the counter must not lose a block request) and
 ``foreign_keys=ON``; every transaction starts with ``BEGIN IMMEDIATE`` so that two
 writers can never both read the same journal head and fork the chain. PostgreSQL URLs
-(psycopg) work too; the journal takes a transaction-scoped advisory lock there.
+(psycopg, the ``postgres`` extra) work too; the journal takes a transaction-scoped
+advisory lock there. Without psycopg installed, a PostgreSQL URL is refused with
+:class:`~store.errors.PostgresExtraMissing`.
 
 ``open_store`` first inspects an existing SQLite file read-only and refuses, with a
 typed error and without writing anything, a file that is not SQLite, is damaged, or
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
@@ -31,12 +33,16 @@ from store.errors import (
     DatabaseUnavailable,
     ForeignDatabase,
     NotADatabase,
+    PostgresExtraMissing,
     StoreError,
 )
 from store.keys import KioskKeys
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 OUR_TABLES = frozenset({"offices", "operators", "holders", "cards", "journal", "sync_state"})
+# URL schemes that run on psycopg 3 (the 'postgres' extra): bare postgresql:// URLs are
+# given the psycopg driver here and in store.central.database.
+PSYCOPG_DRIVERS = frozenset({"postgresql", "postgres", "postgresql+psycopg"})
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -82,7 +88,24 @@ def create_engine_for(url: str) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed, pool_pre_ping=True)
+    with postgres_driver(url):
+        return create_engine(parsed, pool_pre_ping=True)
+
+
+@contextmanager
+def postgres_driver(url: str | URL) -> Iterator[None]:
+    """Around creating an engine: a missing psycopg becomes :class:`PostgresExtraMissing`.
+
+    SQLAlchemy imports the driver when the engine is created; psycopg comes with the
+    ``postgres`` extra, so a plain install refuses PostgreSQL URLs with a message naming it.
+    """
+    try:
+        yield
+    except ImportError as exc:
+        module = (exc.name or "psycopg").partition(".")[0]
+        if not module.startswith("psycopg") or make_url(url).drivername not in PSYCOPG_DRIVERS:
+            raise
+        raise PostgresExtraMissing(url=_safe_url(url), module=module) from None
 
 
 def _alembic_config(engine_url: str) -> Any:
@@ -244,5 +267,5 @@ def _refuse_unknown_versions(shown: str, versions: set[str]) -> None:
         )
 
 
-def _safe_url(url: str) -> str:
+def _safe_url(url: str | URL) -> str:
     return make_url(url).render_as_string(hide_password=True)

@@ -65,3 +65,14 @@ class DatabaseMissing(StoreError):  # noqa: N818 (same naming as its siblings)
     key = "error.store.database_missing"
     hint_key = "hint.store.database_missing"
     english = "There is no kiosk database at {path}."
+
+
+class PostgresExtraMissing(StoreError):  # noqa: N818 (same naming as its siblings)
+    """A PostgreSQL URL without psycopg (the ``postgres`` extra) installed."""
+
+    key = "error.store.postgres_extra"
+    hint_key = "hint.store.postgres_extra"
+    english = (
+        "The database {url} is PostgreSQL, which needs the 'postgres' extra"
+        " ({module} is not installed)."
+    )

@@ -48,7 +48,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
 from cryptography.exceptions import InvalidSignature
@@ -59,6 +59,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from clock import Clock
 from store.crypto import FieldCipher
 from store.errors import DecryptionFailed
 from store.journal_format import (
@@ -188,8 +189,11 @@ def event_from_row(cipher: FieldCipher, row: Any) -> SignedEvent:
 class Journal:
     """Appends and reads one kiosk's journal. Pass sessions in; keeps no connection."""
 
-    def __init__(self, kiosk_id: str, keys: KioskKeys, cipher: FieldCipher) -> None:
+    def __init__(
+        self, kiosk_id: str, keys: KioskKeys, cipher: FieldCipher, *, clock: Clock
+    ) -> None:
         self.kiosk_id = kiosk_id
+        self.clock = clock
         self._keys = keys
         self._cipher = cipher
 
@@ -212,7 +216,7 @@ class Journal:
         last = session.execute(_LAST, {"kiosk_id": self.kiosk_id}).first()
         seq, prev_hash = (1, GENESIS_HASH) if last is None else (last[0] + 1, last[1])
         event_id = str(uuid.uuid4())
-        moment = format_timestamp(now or datetime.now(UTC))
+        moment = format_timestamp(now or self.clock())
         event = SignedEvent.create(
             self._keys.signing_key,
             event_id=event_id,

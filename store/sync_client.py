@@ -19,13 +19,14 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from itertools import islice
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from clock import local_date
 from store.bulk import CARD_COLUMNS, HOLDER_COLUMNS
 from store.central.errors import CentralRefusedError, CentralUnreachableError, SyncError
 from store.central.puk import open_puk
@@ -202,7 +203,7 @@ class SyncClient:
         self.transport = transport
         self.batch_size = batch_size
         self.pull_page = pull_page
-        self.clock = clock or (lambda: datetime.now(UTC))
+        self.clock = clock or journal.clock
         self.online = False
         self._puk_key = puk_key  # the office PUK key (store.central.puk), if configured
         # test/diagnostic hook, called with the batch number after an answer arrived
@@ -329,7 +330,11 @@ class SyncClient:
                     )
                 with self.store.unit_of_work() as session:
                     report.pulled += apply_page(
-                        self.store, session, answer.get("tables") or {}, puk_key=self._puk_key
+                        self.store,
+                        session,
+                        answer.get("tables") or {},
+                        now=self.clock(),
+                        puk_key=self._puk_key,
                     )
                     set_state(session, CURSOR_KEY, str(new_cursor))
                 cursor = new_cursor
@@ -493,7 +498,12 @@ class _Table:
 
 
 def apply_page(
-    store: Store, session: Session, tables: Mapping[str, Any], *, puk_key: bytes | None = None
+    store: Store,
+    session: Session,
+    tables: Mapping[str, Any],
+    *,
+    now: datetime,
+    puk_key: bytes | None = None,
 ) -> int:
     """Write one pulled page into the kiosk tables (the central wins); returns the
     number of changes. Offices first, then holders, operators, cards and PUK entries,
@@ -504,7 +514,6 @@ def apply_page(
     the key they are skipped."""
     writer = _Writer(session)
     cipher = store.cipher
-    now = datetime.now(UTC)
     holders = _Table(tables, "holder")
     operators = _Table(tables, "operator")
     cards = _Table(tables, "card")
@@ -592,7 +601,7 @@ def _card_rows(cards: _Table, stamp: Any, now: datetime) -> list[tuple[Any, ...]
     c = cards.index
     serial_at, holder_at, product_at = c["serial"], c["holder_id"], c["product_number"]
     state_at, office_at, data_at = c["state"], c["office_id"], c["data"]
-    today = now.date().isoformat()
+    today = local_date(now).isoformat()
     rows = []
     for r in cards.rows:
         if not r[holder_at]:

@@ -8,6 +8,6 @@ Layers, each in its own module:
   the product number, certificates 9A/9C/9D/9E, PIN/PUK, signatures).
 - ``certs``: validity, chain to the configured intermediate and root (R13), key usage,
   holder identifier (personnummer or HSA-id).
-- ``reading``: ``read_card(session, anchors) -> CardReading``.
+- ``reading``: ``read_card(session, anchors, now=...) -> CardReading``.
 - ``readers``: reader roles (operator / customer) and the ``ReaderWatcher`` thread.
 """

@@ -87,16 +87,15 @@ def _time_status(cert: x509.Certificate, now: dt.datetime) -> ChainStatus:
 
 
 def check_chain(
-    cert: x509.Certificate | None, anchors: TrustAnchors, now: dt.datetime | None = None
+    cert: x509.Certificate | None, anchors: TrustAnchors, now: dt.datetime
 ) -> ChainStatus:
     """Leaf → configured intermediate → configured root, every link signed and in date."""
     if cert is None:
         return ChainStatus.MISSING
-    moment = now or dt.datetime.now(dt.UTC)
     for intermediate, root in anchors.chains:
         if _signed_by(cert, intermediate):
             for link in (cert, intermediate, root):
-                status = _time_status(link, moment)
+                status = _time_status(link, now)
                 if status is not ChainStatus.OK:
                     return status
             return ChainStatus.OK
@@ -161,7 +160,7 @@ def summarize(
     slot: int,
     cert: x509.Certificate,
     anchors: TrustAnchors,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> CertificateSummary:
     try:
         usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value

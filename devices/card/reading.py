@@ -50,9 +50,7 @@ class CardReading:
         return None
 
 
-def read_card(
-    session: PivSession, anchors: TrustAnchors, *, now: dt.datetime | None = None
-) -> CardReading:
+def read_card(session: PivSession, anchors: TrustAnchors, *, now: dt.datetime) -> CardReading:
     """CHUID, printed information, the four certificates, chain checks and PIN tries."""
     chuid = session.read_chuid()
     printed = session.read_printed_info()

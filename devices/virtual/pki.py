@@ -1,6 +1,6 @@
 """A throw-away test PKI shaped like the SITHS hierarchy, built with ``cryptography``.
 
-``TestPki.create()`` makes a root ("SITHS e-id Root CA v2"-like), an intermediate for
+``TestPki.create(now=...)`` makes a root ("SITHS e-id Root CA v2"-like), an intermediate for
 person certificates ("SITHS e-id Person ID 3 CA"-like) and a function CA for kiosk and
 server TLS certificates. Holder credentials carry the four PIV slots (9A authentication,
 9C signing, 9D key management, 9E card authentication); the subject ``serialNumber``
@@ -203,9 +203,9 @@ class TestPki:
     now: dt.datetime
 
     @classmethod
-    def create(cls, *, key_type: KeyType = "p256", now: dt.datetime | None = None) -> TestPki:
+    def create(cls, *, now: dt.datetime, key_type: KeyType = "p256") -> TestPki:
         """A fresh hierarchy. ``key_type`` is used for the CA keys too."""
-        moment = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+        moment = now.replace(microsecond=0)
         root = _make_ca(
             ROOT_NAME, generate_key(key_type), issuer=None, now=moment, days=7300, path_length=1
         )
@@ -393,7 +393,7 @@ class TestPki:
             key_path.chmod(0o600)
 
     @classmethod
-    def load(cls, directory: Path, *, now: dt.datetime | None = None) -> TestPki:
+    def load(cls, directory: Path, *, now: dt.datetime) -> TestPki:
         """The PKI written by ``save``."""
         cas: dict[str, CertificateAuthority] = {}
         for label in _CA_LABELS:
@@ -404,14 +404,16 @@ class TestPki:
             if not isinstance(key, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey):
                 raise ValueError(f"unsupported key type in {label}.key")
             cas[label] = CertificateAuthority(cert, key)
-        moment = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+        moment = now.replace(microsecond=0)
         return cls(cas["root-ca"], cas["person-ca"], cas["function-ca"], cas["rogue-ca"], moment)
 
     @classmethod
-    def load_or_create(cls, directory: Path, *, key_type: KeyType = "p256") -> TestPki:
+    def load_or_create(
+        cls, directory: Path, *, now: dt.datetime, key_type: KeyType = "p256"
+    ) -> TestPki:
         if (directory / "root-ca.key").exists():
-            return cls.load(directory)
-        pki = cls.create(key_type=key_type)
+            return cls.load(directory, now=now)
+        pki = cls.create(now=now, key_type=key_type)
         pki.save(directory)
         return pki
 

@@ -6,8 +6,9 @@ framed zone to the master side. ``.unplug()`` closes the pty (reads on the port 
 fail, like a pulled cable). With ``link=`` the path is a symlink that a new virtual
 scanner can re-point, which is how a scanner "comes back" at the configured port.
 
-The documents are fixed zones: the published ICAO 9303 specimens (Utopia, expired) and
-generated Swedish and foreign documents whose check digits and personnummer are valid.
+The scanner scans the documents it is given by name; without any, the published ICAO 9303
+specimens (Utopia, fixed and long expired). The demo's dated Swedish and foreign documents
+are composed by ``kiosk.demo_documents`` from the day it runs.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from __future__ import annotations
 import contextlib
 import os
 import tty
+from collections.abc import Mapping
 from pathlib import Path
 
 from devices.scanner.errors import UnknownVirtualDocumentError
 from devices.scanner.framing import encode, make_framer
 
-__all__ = ["DOCUMENTS", "UnknownVirtualDocumentError", "VirtualScanner"]
+__all__ = ["SPECIMENS", "UnknownVirtualDocumentError", "VirtualScanner"]
 
-DOCUMENTS: dict[str, tuple[str, ...]] = {
+SPECIMENS: Mapping[str, tuple[str, ...]] = {
     # ICAO 9303 part 5/6/4 specimens: Anna Maria Eriksson of Utopia, expired 2012-04-15.
     "specimen-td1": (
         "I<UTOD231458907<<<<<<<<<<<<<<<",
@@ -37,32 +39,6 @@ DOCUMENTS: dict[str, tuple[str, ...]] = {
         "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
         "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
     ),
-    # Åsa Linnéa Öberg, 19850312-2387, Swedish passport valid to 2031-06-30.
-    "swedish-passport": (
-        "P<SWEOEBERG<<AASA<LINNEA<<<<<<<<<<<<<<<<<<<<",
-        "AB12345671SWE8503127F31063058503122387<<<<78",
-    ),
-    # Jöns Ülrik Lindqvist, 19920704-5486, Swedish national id card valid to 2030-02-14.
-    "swedish-id-card": (
-        "I<SWEIS987654329207045486<<<<<",
-        "9207042M3002142SWE<<<<<<<<<<<7",
-        "LINDQVIST<<JOENS<UELRIK<<<<<<<",
-    ),
-    # Kari Haugen, Norwegian passport valid to 2029-10-09 (refused for an unlock).
-    "foreign-passport": (
-        "P<NORHAUGEN<<KARI<<<<<<<<<<<<<<<<<<<<<<<<<<<",
-        "NX00412731NOR8809014F2910091<<<<<<<<<<<<<<<2",
-    ),
-    # Per Erik Nyström, 19611120-9018, Swedish passport that expired 2021-01-15.
-    "expired-swedish-passport": (
-        "P<SWENYSTROEM<<PER<ERIK<<<<<<<<<<<<<<<<<<<<<",
-        "AA76543216SWE6111209M21011526111209018<<<<98",
-    ),
-    # The Swedish passport misread: one digit of the document number is wrong.
-    "misread-swedish-passport": (
-        "P<SWEOEBERG<<AASA<LINNEA<<<<<<<<<<<<<<<<<<<<",
-        "AB12845671SWE8503127F31063058503122387<<<<78",
-    ),
 }
 
 
@@ -70,8 +46,16 @@ class VirtualScanner:
     """One pseudo-terminal acting as a serial MRZ scanner."""
 
     def __init__(
-        self, master_fd: int, slave_fd: int, device_path: str, framing: str, link: Path | None
+        self,
+        master_fd: int,
+        slave_fd: int,
+        device_path: str,
+        framing: str,
+        link: Path | None,
+        *,
+        documents: Mapping[str, tuple[str, ...]],
     ) -> None:
+        self.documents = documents
         self._master = master_fd
         self._slave = slave_fd
         self.device_path = device_path
@@ -79,7 +63,12 @@ class VirtualScanner:
         self.link = link
 
     @classmethod
-    def open(cls, framing: str = "crlf", link: str | Path | None = None) -> VirtualScanner:
+    def open(
+        cls,
+        framing: str = "crlf",
+        link: str | Path | None = None,
+        documents: Mapping[str, tuple[str, ...]] = SPECIMENS,
+    ) -> VirtualScanner:
         """A new pty; with ``link`` a symlink at that path points to it (replaced)."""
         make_framer(framing, 1.0)  # validates the framing name
         master, slave = os.openpty()
@@ -91,7 +80,7 @@ class VirtualScanner:
             temporary.unlink(missing_ok=True)
             temporary.symlink_to(device)
             temporary.replace(link_path)  # atomic re-point
-        return cls(master, slave, device, framing, link_path)
+        return cls(master, slave, device, framing, link_path, documents=documents)
 
     @property
     def path(self) -> str:
@@ -104,7 +93,7 @@ class VirtualScanner:
 
     def frame(self, document: str) -> bytes:
         try:
-            lines = DOCUMENTS[document]
+            lines = self.documents[document]
         except KeyError:
             raise UnknownVirtualDocumentError(name=document[:40]) from None
         return encode(self.framing, lines)

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from clock import system_clock
+
 EXIT_OK = 0
 EXIT_BROKEN = 1
 
@@ -63,7 +65,7 @@ def run_verify(args: argparse.Namespace) -> int:
                 print(text("audit.empty"))
                 return EXIT_OK
             for kiosk_id in kiosk_ids:
-                report = Journal(kiosk_id, keys, store.cipher).verify_chain(
+                report = Journal(kiosk_id, keys, store.cipher, clock=system_clock).verify_chain(
                     session, workers=args.workers
                 )
                 if report.problem is None:

@@ -5,6 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from clock import system_clock
+
+# The top-level modules of the 'central' extra (pyproject.toml), which only the HTTP
+# server needs; registering kiosks and operators works on a plain install.
+CENTRAL_EXTRA_MODULES = frozenset({"starlette", "uvicorn"})
+
 
 def register(sub: Any) -> None:
     parser = sub.add_parser(
@@ -66,13 +72,15 @@ def administer(args: argparse.Namespace) -> int:
     from kiosk.errors import ConfigError
     from store.central.database import make_engine, migrate
     from store.central.service import CentralService
+    from store.database import postgres_driver
 
     if not args.office:
         raise ConfigError(path="--office", key_name="office", problem="required")
     cipher = field_cipher(args)
-    engine = make_engine(args.db)
+    with postgres_driver(args.db):
+        engine = make_engine(args.db)
     migrate(engine)
-    service = CentralService(engine, cipher=cipher)
+    service = CentralService(engine, cipher=cipher, clock=system_clock)
     try:
         if args.register_kiosk:
             try:
@@ -116,11 +124,17 @@ def administer(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.errors import ConfigError
-    from store.central.server import TlsSettings, serve
+    from kiosk.errors import CentralExtraMissing, ConfigError
 
     if args.register_kiosk or args.add_operator:
-        return administer(args)
+        return administer(args)  # works on the database alone: no HTTP server needed
+    try:
+        from store.central.server import TlsSettings, serve
+    except ModuleNotFoundError as exc:
+        module = (exc.name or "").partition(".")[0]
+        if module in CENTRAL_EXTRA_MODULES:
+            raise CentralExtraMissing(module=module) from None
+        raise
 
     host, _, port_text = str(args.listen).rpartition(":")
     if not host or not port_text.isdigit():
@@ -141,5 +155,5 @@ def run(args: argparse.Namespace) -> int:
             "any client can push and pull (use --tls-cert, --tls-key and --tls-ca)",
             file=sys.stderr,
         )
-    serve(args.db, host, int(port_text), cipher=field_cipher(args), tls=tls)
+    serve(args.db, host, int(port_text), cipher=field_cipher(args), clock=system_clock, tls=tls)
     return 0

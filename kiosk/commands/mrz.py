@@ -39,13 +39,14 @@ def register(sub: Any) -> None:
 def run_check(args: argparse.Namespace) -> int:
     from datetime import date
 
+    from clock import local_date, system_clock
     from kiosk.documents import mrz
     from kiosk.documents.errors import MrzUnreadableError
     from kiosk.i18n import Catalogue
 
     catalogue = Catalogue(args.lang)
     try:
-        today = date.fromisoformat(args.today) if args.today else date.today()
+        today = date.fromisoformat(args.today) if args.today else local_date(system_clock())
     except ValueError:
         print(f"kiosk mrz check: --today must be YYYY-MM-DD, not {args.today!r}", file=sys.stderr)
         return EXIT_UNREADABLE

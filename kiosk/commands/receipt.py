@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from clock import system_clock
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 
@@ -114,7 +116,7 @@ def run_reprint(args: argparse.Namespace) -> int:
     try:
         service = ReceiptService(
             store,
-            Journal(config.kiosk_id, store.keys, store.cipher),
+            Journal(config.kiosk_id, store.keys, store.cipher, clock=system_clock),
             office_id=config.office_id,
             config=config.receipts,
             folder=config.resolved_receipts_folder,

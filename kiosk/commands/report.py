@@ -34,11 +34,11 @@ def register(sub: Any) -> None:
 
 
 def parse_day(value: str | None) -> dt.date:
+    from clock import local_date, system_clock
     from kiosk.receipts.errors import ReportDateInvalid
-    from kiosk.reports.day import LOCAL_ZONE
 
     if value is None:
-        return dt.datetime.now(LOCAL_ZONE).date()
+        return local_date(system_clock())
     try:
         return dt.date.fromisoformat(value)
     except ValueError:

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from clock import system_clock
+
 EXIT_OK = 0
 EXIT_OFFLINE = 3
 
@@ -85,7 +87,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         client = SyncClient(
             store=store,
-            journal=Journal(args.kiosk_id or config.kiosk_id, keys, store.cipher),
+            journal=Journal(
+                args.kiosk_id or config.kiosk_id, keys, store.cipher, clock=system_clock
+            ),
             transport=transport,
             batch_size=args.batch,
             puk_key=puk_key,

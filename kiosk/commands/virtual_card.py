@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from clock import system_clock
+
 ENV_MASTER_SECRET = "KIOSK_CARD_MASTER_SECRET"  # noqa: S105  (a variable name)
 
 
@@ -68,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.i18n import Catalogue
 
     pki_dir = args.pki_dir or default_data_dir() / "test-pki"
-    pki = TestPki.load_or_create(pki_dir)
+    pki = TestPki.load_or_create(pki_dir, now=system_clock())
     pki.write_pem_bundle(pki_dir / "bundle")
     secret = os.environ.get(ENV_MASTER_SECRET, "").encode() or DEMO_MASTER_SECRET
     factory = CardFactory(pki, master_secret=secret)

@@ -16,6 +16,7 @@ DOCUMENT_NAMES = (
     "foreign-passport",
     "expired-swedish-passport",
     "misread-swedish-passport",
+    "cecilia-passport",
 )
 
 
@@ -39,20 +40,23 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from devices.virtual.scanner import DOCUMENTS, VirtualScanner
+    from clock import local_date, system_clock
+    from devices.virtual.scanner import VirtualScanner
+    from kiosk.demo_documents import demo_documents
 
-    scanner = VirtualScanner.open(args.framing, link=args.link)
+    documents = demo_documents(local_date(system_clock()))
+    scanner = VirtualScanner.open(args.framing, link=args.link, documents=documents)
     try:
         print(scanner.path, flush=True)
         print(
             f"framing {args.framing}; Enter scans {args.document}; "
-            f"a name then Enter scans that document ({', '.join(DOCUMENTS)}); Ctrl-D ends.",
+            f"a name then Enter scans that document ({', '.join(documents)}); Ctrl-D ends.",
             file=sys.stderr,
             flush=True,
         )
         for line in sys.stdin:
             name = line.strip() or args.document
-            if name not in DOCUMENTS:
+            if name not in documents:
                 print(f"unknown document {name!r}", file=sys.stderr, flush=True)
                 continue
             scanner.scan(name)

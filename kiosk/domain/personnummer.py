@@ -33,15 +33,14 @@ def birth_date(year: int, month: int, day: int) -> date:
         raise PersonnummerImpossibleDate() from None
 
 
-def normalise_personnummer(text: str, today: date | None = None) -> str:
+def normalise_personnummer(text: str, today: date) -> str:
     """The 12-digit form ``YYYYMMDDNNNN`` of a personnummer or samordningsnummer.
 
     Accepts ``YYMMDD-NNNN``, ``YYMMDD+NNNN`` (``+``: the holder is 100 or older),
     ``YYMMDDNNNN``, ``YYYYMMDD-NNNN`` and ``YYYYMMDDNNNN``; surrounding and inner blanks
     are ignored. A 10-digit number gets the century that makes the holder younger than
     100 on ``today`` (100 or more with ``+``). ``today`` is only read for 10-digit input
-    and to refuse a birth date in the future; callers pass the kiosk clock's date, and
-    without one the computer's date is used.
+    and to refuse a birth date in the future; callers pass the kiosk clock's local date.
     """
     compact = "".join(text.split())
     sign = "-"
@@ -50,21 +49,20 @@ def normalise_personnummer(text: str, today: date | None = None) -> str:
         compact = compact[:-5] + compact[-4:]
     if len(compact) not in (10, 12) or not (compact.isascii() and compact.isdigit()):
         raise PersonnummerWrongFormat()
-    reference = today if today is not None else date.today()
     if len(compact) == 12:
         year = int(compact[:4])
         rest = compact[4:]
         born = birth_date(year, int(rest[0:2]), int(rest[2:4]))
     else:
         rest = compact[2:]
-        year = reference.year // 100 * 100 + int(compact[:2])
+        year = today.year // 100 * 100 + int(compact[:2])
         born = birth_date(year, int(rest[0:2]), int(rest[2:4]))
-        if born > reference:
+        if born > today:
             year -= 100
         if sign == "+":
             year -= 100
         born = birth_date(year, int(rest[0:2]), int(rest[2:4]))
-    if born > reference:
+    if born > today:
         raise PersonnummerImpossibleDate()
     digits = f"{year:04d}{rest}"
     try:

@@ -17,7 +17,6 @@ import itertools
 import json
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.pagesizes import A5
@@ -25,13 +24,13 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
+from clock import LOCAL_ZONE
 from kiosk.i18n import Catalogue
 from kiosk.receipts.facts import ReceiptFacts, receipt_digest
 from kiosk.receipts.signature import HolderSignature
 from store.journal_format import parse_timestamp
 
 EMBED_PREFIX = "kiosk-receipt/1 "
-LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
 DETAIL_ORDER = (
     "reason",
     "kept",

@@ -11,6 +11,9 @@ Checks, in order, each reported as a finding (ok / fail / info):
    the embedded certificate, the certificate names the holder (subject serialNumber),
    the chain to the trust anchors when they are given, and equal to the signature the
    journal recorded (``receipt.signed``).
+
+pypdf (a runtime dependency) reads the PDF; it is imported with this module, so a missing
+pypdf shows when ``kiosk receipt verify`` starts, not half-way through a check.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ import io
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from devices.card.certs import ChainStatus, TrustAnchors
 from kiosk.i18n import LANGUAGES, Catalogue
@@ -64,9 +70,6 @@ class VerifyReport:
 
 def read_pdf(pdf: bytes) -> tuple[EmbeddedReceipt | None, str]:
     """The embedded receipt data and the text of all pages (raises ``ValueError``)."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
     try:
         reader = PdfReader(io.BytesIO(pdf))
         metadata = reader.metadata

@@ -21,10 +21,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from clock import LOCAL_ZONE
 from kiosk.receipts.facts import event_card_serial
 from kiosk.receipts.journal_io import StoredEvent, events_between, unaccepted_before
 from store.database import Store
@@ -35,7 +35,6 @@ REFUSAL_EVENT = "refusal"
 BLOCK_EVENT = "card.blocked"
 SYSTEM_PREFIXES = ("kiosk.", "sync.", "system.", "audit.", "receipt.")
 DEADLINE_HORIZON_DAYS = 30
-LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
 
 
 @dataclass(frozen=True)

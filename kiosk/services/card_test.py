@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from clock import local_date
 from kiosk.services.errors import PinBlockedError, PinRejectedError
 from kiosk.services.ports import (
     ALL_SLOTS,
@@ -129,8 +130,8 @@ class CardTestService:
                     CertificateLine(
                         slot=slot,
                         subject=str(names[0].value) if names else "",
-                        not_before=cert.not_valid_before_utc.date(),
-                        not_after=cert.not_valid_after_utc.date(),
+                        not_before=local_date(cert.not_valid_before_utc),
+                        not_after=local_date(cert.not_valid_after_utc),
                         valid_now=valid,
                     )
                 )
@@ -143,7 +144,7 @@ class CardTestService:
                             Verdict.FAIL,
                             {
                                 "slot": f"{slot:X}",
-                                "date": cert.not_valid_after_utc.date().isoformat(),
+                                "date": local_date(cert.not_valid_after_utc).isoformat(),
                             },
                         )
                     )

@@ -6,11 +6,11 @@ container builds the services in a worker and hands them over through ``ServiceH
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from clock import Clock
 from kiosk.i18n import Catalogue
 from kiosk.services.errors import StoreNotReadyError
 
@@ -21,10 +21,6 @@ if TYPE_CHECKING:  # the first screen must not wait for the service modules
     from kiosk.services.ports import DemoControls, DeviceMonitor
     from kiosk.services.status import StatusService
     from kiosk.services.visit import Visit, VisitService
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
@@ -88,6 +84,6 @@ class UiContext:
     catalogue: Catalogue
     services: ServiceHolder
     office_id: str
-    clock: Callable[[], dt.datetime] = utc_now
+    clock: Clock
     session: Session = field(default_factory=Session)
     demo_mode: bool = False

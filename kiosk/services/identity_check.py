@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from typing import Any
 
+from clock import Clock, local_date
 from kiosk.services.ports import CheckLine, HolderSummary, IdentityOutcome, ManualDocument
 
 # Visit purpose → the identity service's task: a general visit uses the activation rules.
@@ -26,26 +26,29 @@ def split_name(name: str) -> tuple[str, str]:
     return parts[-1], " ".join(parts[:-1])
 
 
-def twelve_digits(personnummer: str) -> str | None:
+def twelve_digits(personnummer: str, today: dt.date) -> str | None:
     from kiosk.domain.personnummer import normalise_personnummer
 
     try:
-        return re.sub(r"\D", "", normalise_personnummer(personnummer))
+        return re.sub(r"\D", "", normalise_personnummer(personnummer, today))
     except Exception:  # an invalid number simply does not match
         return None
 
 
 class DocumentIdentityChecker:
-    def __init__(self, service: Any, *, today: Callable[[], dt.date]) -> None:
+    def __init__(self, service: Any, *, clock: Clock) -> None:
         self._service = service
-        self._today = today
+        self._clock = clock
+
+    def _today(self) -> dt.date:
+        return local_date(self._clock())
 
     def _holder(self, holder: HolderSummary) -> Any:
         from kiosk.services.identity import Holder
 
         surname, given = split_name(holder.name)
         return Holder(
-            personnummer=twelve_digits(holder.personnummer),
+            personnummer=twelve_digits(holder.personnummer, self._today()),
             surname=surname,
             given_names=given,
         )
@@ -106,7 +109,7 @@ class DocumentIdentityChecker:
             surname=document.surname,
             given_names=document.given_names,
             expiry_date=document.expiry,
-            personnummer=twelve_digits(document.personnummer),
+            personnummer=twelve_digits(document.personnummer, self._today()),
         )
         return self._outcome(reading, holder, purpose, ())
 
@@ -125,7 +128,7 @@ class DocumentIdentityChecker:
             outcome.report,
             photo_matches=photo_matches,
             operator=operator,
-            now=dt.datetime.now(dt.UTC),
+            now=self._clock(),
             holder_id=holder_id,
             reason=reason,
         )

@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from clock import local_date
 from kiosk.services.errors import (
     CardUnreadableError,
     ChallengeFailedError,
@@ -96,11 +97,11 @@ class LoginService:
             now = self._clock()
             if now > cert.not_valid_after_utc:
                 raise OperatorCertificateExpiredError(
-                    date=cert.not_valid_after_utc.date().isoformat()
+                    date=local_date(cert.not_valid_after_utc).isoformat()
                 )
             if now < cert.not_valid_before_utc:
                 raise OperatorCertificateNotYetValidError(
-                    date=cert.not_valid_before_utc.date().isoformat()
+                    date=local_date(cert.not_valid_before_utc).isoformat()
                 )
             if not self._trust.check_chain(der).ok:
                 raise OperatorWrongChainError()

@@ -9,6 +9,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from clock import Clock, local_date
 from kiosk.services.ports import (
     CardView,
     DeadlineView,
@@ -45,10 +46,11 @@ def _card(record: Any) -> CardView:
 class StoreDirectory:
     """``HolderDirectory`` over ``store.lookup.Lookup`` (blind-index exact lookups)."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, clock: Clock) -> None:
         from store.lookup import Lookup
 
         self._store = store
+        self._clock = clock
         self._lookup = Lookup(store)
 
     def close(self) -> None:
@@ -58,7 +60,7 @@ class StoreDirectory:
         from kiosk.domain.personnummer import normalise_personnummer
 
         try:
-            normal = normalise_personnummer(personnummer)
+            normal = normalise_personnummer(personnummer, local_date(self._clock()))
         except Exception:  # not a valid personnummer: no holder has it
             return []
         record = self._lookup.holder_by_personnummer(normal)

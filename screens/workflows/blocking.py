@@ -45,7 +45,7 @@ class BlockScreen(WorkflowScreen):
         self.holder_present = holder_present
         self.preview: BlockPreview | None = None
         # R9: when the request came in (the call or the visit), not when it was saved
-        self.received_at = received_at or dt.datetime.now(dt.UTC)
+        self.received_at = received_at or service.now()
 
     def fields(self) -> ComposeResult:
         reasons = [(self.t(f"workflows.block.reason.{r.value}"), r.value) for r in BlockReason]

@@ -5,6 +5,9 @@ Certificates come from configuration (paths), never from code: the server presen
 to it (unknown issuers and expired certificates fail the handshake); with ``crl`` set,
 revoked kiosk certificates fail too; and each push or pull must come from the
 certificate registered for its kiosk (SHA-256 fingerprint of the DER).
+
+Starlette and uvicorn come with the ``central`` extra; both are imported when this module
+is (``kiosk central`` turns their absence into a message naming the extra).
 """
 
 from __future__ import annotations
@@ -16,10 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import uvicorn
+
+from clock import Clock
 from store.central.app import build_app
 from store.central.database import make_engine, migrate
 from store.central.fields import CentralCipher
 from store.central.service import CentralService
+from store.database import postgres_driver
 
 PEER_KEY = "peer_fingerprint"
 
@@ -75,15 +82,15 @@ def build_server(
     port: int,
     *,
     cipher: CentralCipher,
+    clock: Clock,
     tls: TlsSettings | None = None,
     log_level: str = "warning",
 ) -> Any:
     """A configured ``uvicorn.Server`` over a migrated central database."""
-    import uvicorn
-
-    engine = make_engine(db_url)
+    with postgres_driver(db_url):
+        engine = make_engine(db_url)
     migrate(engine)
-    service = CentralService(engine, cipher=cipher)
+    service = CentralService(engine, cipher=cipher, clock=clock)
     mutual = tls is not None and tls.ca is not None
     app = build_app(
         service,
@@ -111,8 +118,9 @@ def serve(
     port: int,
     *,
     cipher: CentralCipher,
+    clock: Clock,
     tls: TlsSettings | None = None,
     log_level: str = "warning",
 ) -> None:
     """Serve until interrupted."""
-    build_server(db_url, host, port, cipher=cipher, tls=tls, log_level=log_level).run()
+    build_server(db_url, host, port, cipher=cipher, clock=clock, tls=tls, log_level=log_level).run()

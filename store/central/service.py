@@ -15,13 +15,13 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, Table, and_, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from clock import Clock
 from store.central import rules
 from store.central.database import CHANGE_COUNTER
 from store.central.errors import UnknownKioskError, WrongKioskCertificateError
@@ -57,10 +57,6 @@ ORDER: Table = CentralOrder.__table__  # type: ignore[attr-defined]
 OPERATOR: Table = CentralOperator.__table__  # type: ignore[attr-defined]
 PUK: Table = CentralPukEntry.__table__  # type: ignore[attr-defined]
 COUNTER: Table = CentralCounter.__table__  # type: ignore[attr-defined]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -148,7 +144,7 @@ class CentralService:
         engine: Engine,
         *,
         cipher: CentralCipher,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock,
     ) -> None:
         self.engine = engine
         self.cipher = cipher

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.clock import TestClock
 from tests.ui.world import World, build_world
 
 
 @pytest.fixture
-def world() -> World:
-    return build_world()
+def world(clock: TestClock) -> World:
+    return build_world(clock)

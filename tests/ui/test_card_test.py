@@ -6,7 +6,7 @@ from kiosk.i18n import Catalogue
 from kiosk.services.card_test import Verdict
 from screens.card_test import CardTestScreen
 from tests.ui.helpers import log_in, settle, text_of
-from tests.ui.world import World, make_app, zone
+from tests.ui.world import World, make_app
 
 SV = Catalogue("sv")
 
@@ -18,7 +18,7 @@ async def _card_test(world: World, card: str, pins: list[str], document: str | N
         await pilot.press("f2")
         await settle(pilot)
         if document:
-            world.readers.scan(zone(document))
+            world.readers.scan(world.zone(document))
             await settle(pilot)
         world.insert("customer", card)
         await settle(pilot)

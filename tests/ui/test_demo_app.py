@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from clock import Clock
 from kiosk.app import KioskApp
 from kiosk.config import KioskConfig, validate
 from kiosk.container import build_services
@@ -13,17 +14,22 @@ from kiosk.services.context import ServiceHolder, UiContext
 from screens.home import HomeScreen
 from screens.login import LoginScreen
 from screens.visit import VisitScreen
+from tests.support.clock import TestClock
 from tests.ui.helpers import settle, text_of
 
 SV = Catalogue("sv")
 
 
-def _app(tmp_path: Path) -> KioskApp:
+def _app(tmp_path: Path, clock: Clock) -> KioskApp:
     config = validate(KioskConfig().with_data_dir(tmp_path))
     ctx = UiContext(
-        catalogue=SV, services=ServiceHolder(), office_id=config.office_id, demo_mode=True
+        catalogue=SV,
+        services=ServiceHolder(),
+        office_id=config.office_id,
+        clock=clock,
+        demo_mode=True,
     )
-    return KioskApp(ctx, build_services=lambda: build_services(config))
+    return KioskApp(ctx, build_services=lambda: build_services(config, clock=clock))
 
 
 async def _wait_ready(pilot, app: KioskApp) -> None:
@@ -35,8 +41,8 @@ async def _wait_ready(pilot, app: KioskApp) -> None:
     assert app.ctx.services.ready
 
 
-async def test_demo_login_lookup_and_identity_check(tmp_path: Path) -> None:
-    app = _app(tmp_path)
+async def test_demo_login_lookup_and_identity_check(tmp_path: Path, clock: TestClock) -> None:
+    app = _app(tmp_path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, LoginScreen)
         await _wait_ready(pilot, app)
@@ -69,8 +75,8 @@ async def test_demo_login_lookup_and_identity_check(tmp_path: Path) -> None:
         assert any(h.event_type == "identity.checked" for h in detail_after.history)
 
 
-async def test_demo_wrong_operator_pin_shows_tries_left(tmp_path: Path) -> None:
-    app = _app(tmp_path)
+async def test_demo_wrong_operator_pin_shows_tries_left(tmp_path: Path, clock: TestClock) -> None:
+    app = _app(tmp_path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await _wait_ready(pilot, app)
         await pilot.press("f9", "o", "escape")
@@ -80,10 +86,12 @@ async def test_demo_wrong_operator_pin_shows_tries_left(tmp_path: Path) -> None:
         assert SV("error.ui.pin_rejected", tries_left=2) in text_of(app, "#login-message")
 
 
-async def test_demo_workflows_are_in_the_palette_and_open_in_a_visit(tmp_path: Path) -> None:
+async def test_demo_workflows_are_in_the_palette_and_open_in_a_visit(
+    tmp_path: Path, clock: TestClock
+) -> None:
     from screens.workflows.activation import ActivationScreen
 
-    app = _app(tmp_path)
+    app = _app(tmp_path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await _wait_ready(pilot, app)
         await pilot.press("f9", "o", "escape")
@@ -106,8 +114,10 @@ async def test_demo_workflows_are_in_the_palette_and_open_in_a_visit(tmp_path: P
         assert isinstance(app.screen, VisitScreen)
 
 
-async def test_demo_lookup_by_full_name_and_serial_reads_the_store(tmp_path: Path) -> None:
-    app = _app(tmp_path)
+async def test_demo_lookup_by_full_name_and_serial_reads_the_store(
+    tmp_path: Path, clock: TestClock
+) -> None:
+    app = _app(tmp_path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await _wait_ready(pilot, app)
         lookup = app.ctx.services.get().lookup
@@ -131,10 +141,12 @@ REFUSED_OPERATORS = {
 }
 
 
-async def test_demo_has_an_operator_card_for_each_login_refusal(tmp_path: Path) -> None:
+async def test_demo_has_an_operator_card_for_each_login_refusal(
+    tmp_path: Path, clock: TestClock
+) -> None:
     from kiosk.services.ports import ReaderRole
 
-    app = _app(tmp_path)
+    app = _app(tmp_path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await _wait_ready(pilot, app)
         demo = app.ctx.services.get().demo

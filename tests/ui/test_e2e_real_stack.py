@@ -15,12 +15,14 @@ from typing import Any
 
 import pytest
 
+from clock import fixed_clock
 from devices.virtual.pki import cert_pem
 from devices.virtual.scanner import VirtualScanner
 from kiosk.app import KioskApp
 from kiosk.config import KioskConfig, ReaderConfig, validate
 from kiosk.container import build_services
 from kiosk.demo_data import build_demo_world, seed_store
+from kiosk.demo_documents import demo_documents
 from kiosk.i18n import Catalogue
 from kiosk.services.card_test import Verdict
 from kiosk.services.context import ServiceHolder, UiContext
@@ -32,6 +34,7 @@ from store.database import open_store
 from store.journal import Journal
 from store.keys import load_or_create_keys
 from tests.integration.pcscd_fixture import pcscd, vpcd_cards  # noqa: F401
+from tests.support.clock import TestClock
 from tests.ui.helpers import settle, text_of
 
 SV = Catalogue("sv")
@@ -50,7 +53,7 @@ async def _until(pilot: Any, condition: Callable[[], bool], timeout: float = 10.
     raise AssertionError("condition not met in time")
 
 
-def _prepare(data: Path, scanner_path: str) -> tuple[KioskConfig, Any]:
+def _prepare(data: Path, scanner_path: str, now: dt.datetime) -> tuple[KioskConfig, Any]:
     config = validate(
         replace(
             KioskConfig().with_data_dir(data),
@@ -58,15 +61,13 @@ def _prepare(data: Path, scanner_path: str) -> tuple[KioskConfig, Any]:
         )
     )
     config = replace(config, scanner=replace(config.scanner, port=scanner_path, framing="crlf"))
-    today = dt.datetime.now(dt.UTC).date()
-    world = build_demo_world(data / "demo-pki", today)
+    world = build_demo_world(data / "demo-pki", now)
     data.mkdir(parents=True, exist_ok=True)
     keys = load_or_create_keys(config.resolved_key_file)
     store = open_store(config.resolved_database_url, keys)
     try:
-        seed_store(
-            store, store.cipher, Journal(config.kiosk_id, keys, store.cipher), world, today=today
-        )
+        journal = Journal(config.kiosk_id, keys, store.cipher, clock=fixed_clock(now))
+        seed_store(store, store.cipher, journal, world, now=now)
     finally:
         store.close()
     trust = data / "trust"
@@ -76,12 +77,23 @@ def _prepare(data: Path, scanner_path: str) -> tuple[KioskConfig, Any]:
     return config, world
 
 
-async def test_e2e_login_scan_and_card_test_over_pcscd(tmp_path: Path, vpcd_cards) -> None:  # noqa: F811
-    scanner = VirtualScanner.open(framing="crlf")
+async def test_e2e_login_scan_and_card_test_over_pcscd(
+    tmp_path: Path,
+    vpcd_cards,  # noqa: F811
+    clock: TestClock,
+    today: dt.date,
+) -> None:
+    scanner = VirtualScanner.open(framing="crlf", documents=demo_documents(today))
     try:
-        config, world = _prepare(tmp_path / "data", scanner.path)
-        ctx = UiContext(catalogue=SV, services=ServiceHolder(), office_id=config.office_id)
-        app = KioskApp(ctx, build_services=lambda: build_services(config), status_interval=3600)
+        config, world = _prepare(tmp_path / "data", scanner.path, clock())
+        ctx = UiContext(
+            catalogue=SV, services=ServiceHolder(), office_id=config.office_id, clock=clock
+        )
+        app = KioskApp(
+            ctx,
+            build_services=lambda: build_services(config, clock=clock),
+            status_interval=3600,
+        )
         async with app.run_test(size=(80, 24)) as pilot:
             await _until(pilot, lambda: app.ctx.services.ready, 30)
             await _until(pilot, lambda: app.status.scanner == "ok")

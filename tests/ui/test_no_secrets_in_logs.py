@@ -11,6 +11,7 @@ import pytest
 from kiosk.services.ports import ReaderRole
 from screens.card_test import CardTestScreen
 from screens.home import HomeScreen
+from tests.support.clock import TestClock
 from tests.ui.helpers import settle
 from tests.ui.test_demo_app import _app, _wait_ready
 
@@ -27,10 +28,10 @@ SECRETS = (
 
 
 async def test_a_counter_session_logs_no_secrets(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, clock: TestClock
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    app = _app(tmp_path)
+    app = _app(tmp_path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await _wait_ready(pilot, app)
         demo = app.ctx.services.get().demo

@@ -9,6 +9,7 @@ from typing import Any
 
 from textual.widgets import Checkbox, Input, Select
 
+from clock import Clock
 from kiosk.app import KioskApp
 from kiosk.config import KioskConfig, ReceiptConfig, validate
 from kiosk.container import build_services
@@ -21,6 +22,7 @@ from screens.workflows.activation import ActivationScreen
 from screens.workflows.blocking import BlockScreen
 from screens.workflows.receipt import HolderSignScreen
 from store.models import Card
+from tests.support.clock import TestClock
 from tests.ui.helpers import settle, text_of
 from tests.unit.receipts.pdf_helpers import compact, pdf_text
 
@@ -37,14 +39,20 @@ def _config(tmp_path: Path, printer: str = "") -> KioskConfig:
     return validate(replace(config, receipts=ReceiptConfig(printer=printer)))
 
 
-def _app(config: KioskConfig, **build: Any) -> KioskApp:
+def _app(config: KioskConfig, clock: Clock, **build: Any) -> KioskApp:
     from kiosk.services.context import ServiceHolder, UiContext
 
     ctx = UiContext(
-        catalogue=SV, services=ServiceHolder(), office_id=config.office_id, demo_mode=True
+        catalogue=SV,
+        services=ServiceHolder(),
+        office_id=config.office_id,
+        clock=clock,
+        demo_mode=True,
     )
     return KioskApp(
-        ctx, build_services=lambda: build_services(config, **build), status_interval=0.2
+        ctx,
+        build_services=lambda: build_services(config, clock=clock, **build),
+        status_interval=0.2,
     )
 
 
@@ -97,9 +105,11 @@ async def _activate_asa(pilot: Any, app: KioskApp) -> None:
     assert _card_state(app, ASA_NEW) == "active"  # committed before the receipt
 
 
-async def test_r2_activation_receipt_signed_by_holder_after_a_wrong_pin(tmp_path: Path) -> None:
+async def test_r2_activation_receipt_signed_by_holder_after_a_wrong_pin(
+    tmp_path: Path, clock: TestClock
+) -> None:
     config = _config(tmp_path)
-    app = _app(config)
+    app = _app(config, clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await _ready_and_logged_in(pilot, app)
         await _activate_asa(pilot, app)
@@ -134,9 +144,10 @@ async def test_r2_activation_receipt_signed_by_holder_after_a_wrong_pin(tmp_path
 
 async def test_locking_while_the_holder_signs_still_issues_the_receipt_unsigned(
     tmp_path: Path,
+    clock: TestClock,
 ) -> None:
     config = _config(tmp_path)
-    app = _app(config)
+    app = _app(config, clock)
     folder = config.resolved_receipts_folder
     async with app.run_test(size=(100, 30)) as pilot:
         await _ready_and_logged_in(pilot, app)
@@ -167,8 +178,10 @@ async def _block(pilot: Any, app: KioskApp, serial: str, *, telia: bool) -> None
     await settle(pilot)
 
 
-async def test_r9_block_receipt_unsigned_with_the_telia_duty(tmp_path: Path) -> None:
-    app = _app(_config(tmp_path))
+async def test_r9_block_receipt_unsigned_with_the_telia_duty(
+    tmp_path: Path, clock: TestClock
+) -> None:
+    app = _app(_config(tmp_path), clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await _ready_and_logged_in(pilot, app)
         await _block(pilot, app, PER_ACTIVE, telia=True)
@@ -188,12 +201,14 @@ async def test_r9_block_receipt_unsigned_with_the_telia_duty(tmp_path: Path) -> 
         assert len(list(outcome.delivery.path.parent.glob("*.pdf"))) == 1
 
 
-async def test_printer_failure_saves_to_the_folder_and_the_block_stands(tmp_path: Path) -> None:
+async def test_printer_failure_saves_to_the_folder_and_the_block_stands(
+    tmp_path: Path, clock: TestClock
+) -> None:
     lp = tmp_path / "failing-lp"
     lp.write_text("#!/bin/sh\necho 'lp: printer on fire' >&2\nexit 1\n")
     lp.chmod(lp.stat().st_mode | stat.S_IXUSR)
     config = _config(tmp_path / "data", printer="counter-printer")
-    app = _app(config, lp_command=str(lp))
+    app = _app(config, clock, lp_command=str(lp))
     async with app.run_test(size=(100, 30)) as pilot:
         await _ready_and_logged_in(pilot, app)
         await _block(pilot, app, PER_ACTIVE, telia=True)
@@ -211,12 +226,14 @@ async def test_printer_failure_saves_to_the_folder_and_the_block_stands(tmp_path
 
 async def test_r9_refused_block_is_journaled_and_counted_by_the_day_report(
     tmp_path: Path,
+    clock: TestClock,
 ) -> None:
-    from kiosk.reports.day import LOCAL_ZONE, build_day_report
+    from clock import local_date
+    from kiosk.reports.day import build_day_report
     from kiosk.reports.render import reason_text
 
     config = _config(tmp_path)
-    app = _app(config)
+    app = _app(config, clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await _ready_and_logged_in(pilot, app)
         await _block(pilot, app, PER_ACTIVE, telia=False)  # not confirmed: refused
@@ -224,7 +241,7 @@ async def test_r9_refused_block_is_journaled_and_counted_by_the_day_report(
         assert _card_state(app, PER_ACTIVE) == "active"
         assert app.receipt_outcomes == []
         store = app.ctx.services.get().receipts.service.store
-        day = app.ctx.clock().astimezone(LOCAL_ZONE).date()
+        day = local_date(app.ctx.clock())
         report = build_day_report(store, day=day, office_id=config.office_id)
         assert dict(report.refusals) == {"error.block.telia_not_confirmed": 1}
         # the palette's day report: the PDF in the reports folder counts it too
@@ -237,10 +254,10 @@ async def test_r9_refused_block_is_journaled_and_counted_by_the_day_report(
         assert compact(reason_text(SV, "error.block.telia_not_confirmed")) in text
 
 
-async def test_rejected_events_are_shown_to_the_clerk(tmp_path: Path) -> None:
+async def test_rejected_events_are_shown_to_the_clerk(tmp_path: Path, clock: TestClock) -> None:
     from store.sync_client import mark_many
 
-    app = _app(_config(tmp_path))
+    app = _app(_config(tmp_path), clock)
     async with app.run_test(size=(110, 30)) as pilot:
         await _ready_and_logged_in(pilot, app)
         await _block(pilot, app, PER_ACTIVE, telia=True)

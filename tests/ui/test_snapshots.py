@@ -1,18 +1,41 @@
 """Snapshots of the main screens at 80×24, in Swedish and English (fixed clock and data).
 
+The screens show dates (certificate validity, photo and deadline dates, journal history)
+and the scanned zone, so the snapshots pin their own instant and their own documents
+instead of the suite's clock: they look the same on any day.
+
 Update after an intended change with ``pytest tests/ui/test_snapshots.py --snapshot-update``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 
+from clock import fixed_clock
 from tests.ui.helpers import log_in, settle
-from tests.ui.world import build_world, make_app, zone
+from tests.ui.world import World, build_world, make_app
 
 SIZE = (80, 24)
+SNAPSHOT_NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+SNAPSHOT_DOCUMENTS: dict[str, tuple[str, ...]] = {
+    # Åsa Linnéa Öberg, 19850312-2387: Swedish passport valid to 2031-06-30.
+    "swedish-passport": (
+        "P<SWEOEBERG<<AASA<LINNEA<<<<<<<<<<<<<<<<<<<<",
+        "AB12345671SWE8503127F31063058503122387<<<<78",
+    ),
+    # Kari Haugen: Norwegian passport valid to 2029-10-09.
+    "foreign-passport": (
+        "P<NORHAUGEN<<KARI<<<<<<<<<<<<<<<<<<<<<<<<<<<",
+        "NX00412731NOR8809014F2910091<<<<<<<<<<<<<<<2",
+    ),
+}
+
+
+def snapshot_world() -> World:
+    return build_world(fixed_clock(SNAPSHOT_NOW), documents=SNAPSHOT_DOCUMENTS)
 
 
 def _scenario(name: str, world: Any) -> Any:
@@ -35,7 +58,7 @@ def _scenario(name: str, world: Any) -> Any:
         await log_in(pilot, world)
         await pilot.press("f2")
         await settle(pilot)
-        world.readers.scan(zone("swedish-passport"))
+        world.readers.scan(world.zone("swedish-passport"))
         await settle(pilot)
         world.insert("customer", "asa")
         await settle(pilot)
@@ -68,6 +91,6 @@ def _scenario(name: str, world: Any) -> Any:
     "screen", ["login", "refused", "home", "lookup", "visit", "card_test", "panel"]
 )
 def test_snapshot(snap_compare: Any, screen: str, lang: str) -> None:
-    world = build_world()
+    world = snapshot_world()
     app = make_app(world, lang=lang)
     assert snap_compare(app, terminal_size=SIZE, run_before=_scenario(screen, world))

@@ -9,7 +9,7 @@ from kiosk.i18n import Catalogue
 from screens.home import HomeScreen
 from screens.visit import VisitScreen
 from tests.ui.helpers import all_text, log_in, settle, text_of
-from tests.ui.world import World, make_app, zone
+from tests.ui.world import World, make_app
 
 SV = Catalogue("sv")
 
@@ -18,7 +18,7 @@ async def _visit_with_scan(pilot, world: World, document: str) -> None:
     await log_in(pilot, world)
     await pilot.press("f2")
     await settle(pilot)
-    world.readers.scan(zone(document))
+    world.readers.scan(world.zone(document))
     await settle(pilot)
 
 
@@ -60,6 +60,11 @@ async def test_r1_expired_document_is_refused(world: World) -> None:
 
 
 async def test_r1_digital_id_typed_in_is_refused(world: World) -> None:
+    import datetime as dt
+
+    from clock import local_date
+
+    valid_to = local_date(world.clock()) + dt.timedelta(days=4 * 365)  # in date: only the kind
     app = make_app(world)
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot, world)
@@ -71,7 +76,7 @@ async def test_r1_digital_id_typed_in_is_refused(world: World) -> None:
             ("personnummer", "19850312-2387"),
             ("surname", "Öberg"),
             ("given_names", "Åsa Linnéa"),
-            ("expiry", "2030-01-01"),
+            ("expiry", valid_to.isoformat()),
         ):
             app.screen.query_one(f"#{field}", Input).focus()
             await pilot.press(*value)
@@ -94,7 +99,7 @@ async def test_r1_unlock_needs_swedish_document(world: World) -> None:
         assert isinstance(app.screen, VisitScreen)
         await pilot.press("f4", "f4")  # general → activation → unlock
         assert SV("ui.visit.purpose.unlock") in text_of(app, "#visit-head")
-        world.readers.scan(zone("foreign-passport"))
+        world.readers.scan(world.zone("foreign-passport"))
         await settle(pilot)
         checks = text_of(app, "#checks")
         assert "✗ " + SV("documents.refusal.not_swedish") in checks
@@ -109,7 +114,7 @@ async def test_r1_document_of_another_person_is_a_mismatch(world: World) -> None
         await settle(pilot)
         await pilot.press("f2")
         await settle(pilot)
-        world.readers.scan(zone("swedish-id-card"))  # Jöns's card, not Åsa's
+        world.readers.scan(world.zone("swedish-id-card"))  # Jöns's card, not Åsa's
         await settle(pilot)
         checks = text_of(app, "#checks")
         assert "✗ " + SV("documents.refusal.personnummer_mismatch") in checks
@@ -141,7 +146,7 @@ async def test_scan_while_locked_does_nothing(world: World) -> None:
     app = make_app(world)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        world.readers.scan(zone("swedish-passport"))
+        world.readers.scan(world.zone("swedish-passport"))
         await settle(pilot)
         assert app.ctx.session.visit is None
         assert "OEBERG" not in all_text(app)
@@ -157,9 +162,8 @@ async def test_document_without_personnummer_asks_to_find_the_holder_first(world
 
 async def test_device_error_on_customer_card_is_shown_not_crashed(world: World) -> None:
     from devices.virtual.factory import CardFactory
-    from tests.ui.world import pki
 
-    odd = CardFactory(pki(), master_secret=b"x").personalise(piv_applet=False, serial="1")
+    odd = CardFactory(world.pki, master_secret=b"x").personalise(piv_applet=False, serial="1")
     world.cards["odd"] = odd
     app = make_app(world)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -173,10 +177,14 @@ async def test_device_error_on_customer_card_is_shown_not_crashed(world: World) 
         assert app.is_running
 
 
-def _renamed_zone() -> str:
+def _renamed_zone(world: World) -> str:
+    """Åsa's passport, valid five more years, under a name she does not have on record."""
     import datetime as dt
 
+    from clock import local_date
     from kiosk.documents.mrz import TD3, ZoneFields, compose
+
+    today = local_date(world.clock())
 
     return "\n".join(
         compose(
@@ -189,7 +197,7 @@ def _renamed_zone() -> str:
                 surname="Andersson",  # the holder on record is Öberg
                 given_names="Åsa Linnéa",
                 birth_date=dt.date(1985, 3, 12),
-                expiry_date=dt.date(2031, 6, 30),
+                expiry_date=dt.date(today.year + 5, today.month, min(today.day, 28)),
                 sex="F",
                 optional_data="8503122387",
             ),
@@ -203,7 +211,7 @@ async def test_r1_name_mismatch_continues_only_with_a_reason(world: World) -> No
         await log_in(pilot, world)
         await pilot.press("f2")
         await settle(pilot)
-        world.readers.scan(_renamed_zone())
+        world.readers.scan(_renamed_zone(world))
         await settle(pilot)
         checks = text_of(app, "#checks")
         assert "✗ " + SV("documents.mismatch.name") in checks
@@ -224,7 +232,7 @@ async def test_r1_mismatch_without_reason_ends_the_check(world: World) -> None:
         await log_in(pilot, world)
         await pilot.press("f2")
         await settle(pilot)
-        world.readers.scan(_renamed_zone())
+        world.readers.scan(_renamed_zone(world))
         await settle(pilot)
         await pilot.press("f5")
         await settle(pilot)

@@ -1,20 +1,24 @@
-"""A small, fixed counter world for the UI tests: PKI, operator and customer cards,
-holders on record, identity documents. Time is fixed; nothing here touches a database.
+"""A small counter world for the UI tests: PKI, operator and customer cards, holders on
+record, identity documents. Nothing here touches a database.
+
+Everything dated is relative to the clock the world is built on (``build_world(clock)``):
+the UI tests pass the suite's ``clock`` fixture, the snapshots their own fixed instant.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from clock import Clock, local_date
 from devices.virtual.factory import CardFactory, PersonalisedCard
 from devices.virtual.pki import TestPki
-from devices.virtual.scanner import DOCUMENTS
+from kiosk.demo_documents import demo_documents
 from kiosk.i18n import Catalogue
 from kiosk.services.card_test import CardTestService
 from kiosk.services.context import ServiceHolder, Services, UiContext
@@ -35,13 +39,12 @@ from kiosk.services.status import StatusService, SyncFigures
 from kiosk.services.trust import AnchoredTrust
 from kiosk.services.visit import VisitService
 
-NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 PIN = "123456"
 OFFICE = "KK-SOLNA"
-
-
-def zone(name: str) -> str:
-    return "\n".join(DOCUMENTS[name])
+# The holders' cards were photographed and ordered this many days before the world's day;
+# the name-change deadline falls this many days after it.
+PHOTO_DAYS_AGO = 41
+DEADLINE_IN_DAYS = 90
 
 
 @dataclass
@@ -63,8 +66,9 @@ class FakeRoster:
 
 
 class FakeDirectory:
-    def __init__(self, holders: Sequence[Holder]) -> None:
+    def __init__(self, holders: Sequence[Holder], now: dt.datetime) -> None:
         self.holders = {h.summary.holder_id: h for h in holders}
+        self.now = now
 
     def by_personnummer(self, personnummer: str) -> list[HolderSummary]:
         digits = "".join(c for c in personnummer if c.isdigit())[-10:]
@@ -86,13 +90,20 @@ class FakeDirectory:
         history: tuple[HistoryLine, ...] = ()
         if holder.cards:
             first = holder.cards[0]
-            deadlines = (DeadlineView("name_change", dt.date(2026, 5, 31), first.serial),)
+            due = local_date(self.now) + dt.timedelta(days=DEADLINE_IN_DAYS)
+            deadlines = (DeadlineView("name_change", due, first.serial),)
             history = (
                 HistoryLine(
-                    NOW - dt.timedelta(days=40), "card.ordered", "SE2321000016-1001", first.serial
+                    self.now - dt.timedelta(days=40),
+                    "card.ordered",
+                    "SE2321000016-1001",
+                    first.serial,
                 ),
                 HistoryLine(
-                    NOW - dt.timedelta(days=5), "card.activated", "SE2321000016-1001", first.serial
+                    self.now - dt.timedelta(days=5),
+                    "card.activated",
+                    "SE2321000016-1001",
+                    first.serial,
                 ),
             )
         return HolderDetail(holder.summary, tuple(holder.cards), deadlines, history)
@@ -117,6 +128,9 @@ class MemoryRecorder:
 
 @dataclass
 class World:
+    clock: Clock
+    pki: TestPki
+    documents: Mapping[str, tuple[str, ...]]
     readers: InProcessReaders
     cards: dict[str, PersonalisedCard]
     roster: FakeRoster
@@ -124,6 +138,10 @@ class World:
     sync: FakeSync
     recorder: MemoryRecorder
     services: Services
+
+    def zone(self, name: str) -> str:
+        """A document of the world's day (``kiosk.demo_documents``), as the scanner sends it."""
+        return "\n".join(self.documents[name])
 
     def insert(self, role: str, name: str) -> None:
         from kiosk.services.ports import ReaderRole
@@ -136,32 +154,40 @@ class World:
         self.readers.remove(ReaderRole(role))
 
 
-_PKI: TestPki | None = None
+_PKIS: dict[dt.datetime, TestPki] = {}
 
 
-def pki() -> TestPki:
-    global _PKI  # noqa: PLW0603 - one test PKI per test process (key generation is slow)
-    if _PKI is None:
-        _PKI = TestPki.create(now=NOW)
-    return _PKI
+def pki_at(now: dt.datetime) -> TestPki:
+    """One test PKI per moment and test process (key generation is slow)."""
+    if now not in _PKIS:
+        _PKIS[now] = TestPki.create(now=now)
+    return _PKIS[now]
 
 
-def card_view(card: PersonalisedCard, state: str = "active", **extra: Any) -> CardView:
+def card_view(
+    card: PersonalisedCard, today: dt.date, state: str = "active", **extra: Any
+) -> CardView:
+    photographed = today - dt.timedelta(days=PHOTO_DAYS_AGO)
     return CardView(
         serial=card.serial,
         product_number=card.product_number,
         state=state,
         shipment="a_post",
         photo_office=OFFICE,
-        photo_date=dt.date(2026, 1, 20),
-        order_date=dt.date(2026, 1, 20),
+        photo_date=photographed,
+        order_date=photographed,
         has_signing_cert=card.holder.signing is not None,
         **extra,
     )
 
 
-def build_world() -> World:
-    factory = CardFactory(pki(), master_secret=b"ui-tests")
+def build_world(clock: Clock, *, documents: Mapping[str, tuple[str, ...]] | None = None) -> World:
+    """The world on ``clock``: its PKI, cards and holders dated from the moment it is built;
+    ``documents`` (by name) default to the demo's documents of that day."""
+    now = clock()
+    today = local_date(now)
+    pki = pki_at(now)
+    factory = CardFactory(pki, master_secret=b"ui-tests")
     make = factory.personalise
     cards = {
         "clerk": make(
@@ -237,44 +263,47 @@ def build_world() -> World:
     )
     holders = [
         Holder(
-            HolderSummary("h-asa", "Åsa Linnéa Öberg", "198503122387"), [card_view(cards["asa"])]
+            HolderSummary("h-asa", "Åsa Linnéa Öberg", "198503122387"),
+            [card_view(cards["asa"], today)],
         ),
         Holder(
             HolderSummary("h-jons", "Jöns Ülrik Lindqvist", "199207045486"),
-            [card_view(cards["jons"], assurance_level="LoA2")],
+            [card_view(cards["jons"], today, assurance_level="LoA2")],
         ),
         Holder(
             HolderSummary("h-per", "Per Erik Nyström", "196111209018"),
-            [card_view(cards["per"], state="locked")],
+            [card_view(cards["per"], today, state="locked")],
         ),
         Holder(HolderSummary("h-kari", "Kari Haugen", "198809014449"), []),
     ]
-    directory = FakeDirectory(holders)
+    directory = FakeDirectory(holders, now)
     readers = InProcessReaders()
     sync = FakeSync()
     recorder = MemoryRecorder()
     trust = AnchoredTrust(
-        [pki().intermediate.public_bytes(Encoding.DER)], [pki().root.public_bytes(Encoding.DER)]
+        [pki.intermediate.public_bytes(Encoding.DER)], [pki.root.public_bytes(Encoding.DER)]
     )
-    identity = DocumentIdentityChecker(
-        IdentityCheckService(recorder, b"ui-test-key"), today=NOW.date
-    )
+    identity = DocumentIdentityChecker(IdentityCheckService(recorder, b"ui-test-key"), clock=clock)
+    zones = demo_documents(today) if documents is None else documents
     demo = InProcessDemo(
         readers,
         [DemoCard(name, f"{name} {card.serial[-4:]}", card.card) for name, card in cards.items()],
-        [DemoDocument(name, name, zone(name)) for name in ("swedish-passport", "foreign-passport")],
+        [
+            DemoDocument(name, name, "\n".join(zones[name]))
+            for name in ("swedish-passport", "foreign-passport")
+        ],
     )
     services = Services(
         office_id=OFFICE,
-        login=LoginService(cards=readers, trust=trust, roster=roster, clock=lambda: NOW),
+        login=LoginService(cards=readers, trust=trust, roster=roster, clock=clock),
         lookup=LookupService(directory),
-        card_test=CardTestService(cards=readers, trust=trust, clock=lambda: NOW),
+        card_test=CardTestService(cards=readers, trust=trust, clock=clock),
         visit=VisitService(identity=identity, directory=directory, cards=readers),
         status=StatusService(sync),
         monitor=readers,
         demo=demo,
     )
-    return World(readers, cards, roster, directory, sync, recorder, services)
+    return World(clock, pki, zones, readers, cards, roster, directory, sync, recorder, services)
 
 
 def make_app(world: World, *, lang: str = "sv", idle: float = 300.0, demo: bool = True) -> Any:
@@ -284,7 +313,7 @@ def make_app(world: World, *, lang: str = "sv", idle: float = 300.0, demo: bool 
         catalogue=Catalogue(lang),
         services=ServiceHolder(world.services),
         office_id=OFFICE,
-        clock=lambda: NOW,
+        clock=world.clock,
         demo_mode=demo,
     )
     return KioskApp(ctx, idle_timeout=idle, status_interval=3600)

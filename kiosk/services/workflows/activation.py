@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from clock import local_date
 from kiosk.domain.decisions import Decision
 from kiosk.domain.roles import Action, require_role
 from kiosk.domain.rules import check_activation
@@ -58,7 +59,7 @@ class ActivationService:
             holder_id=holder_id,
             office_id=visit.operator.office_id,
             document=visit.identity_document(),
-            today=self._s.clock().date(),
+            today=local_date(self._s.clock()),
             photo_office_name=photo_office,
         )
         return ActivationCheck(serial, decision)
@@ -80,7 +81,7 @@ class ActivationService:
                 holder_id=visit.require_holder(),
                 office_id=visit.operator.office_id,
                 document=visit.identity_document(),
-                today=now.date(),
+                today=local_date(now),
             ).require()
             set_state(row, CardState.ACTIVE, now)
             event_id = self._s.append(

@@ -145,6 +145,10 @@ class BlockingService:
     def __init__(self, services: Backend) -> None:
         self._s = services
 
+    def now(self) -> dt.datetime:
+        """The kiosk clock's moment: when a block request comes in (R9)."""
+        return self._s.clock()
+
     @journals_refusals("replacement_order")
     def order_replacement(self, operator: Operator, serial: str) -> Done:
         """Offered with the block of a card that cannot be saved (PUK blocked)."""

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from clock import Clock
 from kiosk.domain.types import (
     AssuranceLevel,
     CardFacts,
@@ -41,12 +42,6 @@ from kiosk.services.workflows.refusals import RefusalRecorder
 from store.database import Store
 from store.journal import Journal
 from store.models import Card, Office
-
-Clock = Callable[[], dt.datetime]
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -288,7 +283,7 @@ class Backend:
 
     store: Store
     journal: Journal
-    clock: Clock = utc_now
+    clock: Clock
     refusals: RefusalRecorder = field(default_factory=RefusalRecorder, repr=False, compare=False)
 
     def append(

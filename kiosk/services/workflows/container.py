@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from clock import Clock
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.blocking import BlockingService
-from kiosk.services.workflows.common import Backend, CardOpener, Clock, utc_now
+from kiosk.services.workflows.common import Backend, CardOpener
 from kiosk.services.workflows.name_change import NameChangeService
 from kiosk.services.workflows.pin_change import PinChangeService
 from kiosk.services.workflows.puk import CachedPukSource
@@ -38,7 +39,7 @@ def build_workflows(
     store: Store,
     journal: Journal,
     card_opener: CardOpener,
-    clock: Clock = utc_now,
+    clock: Clock,
     puk_refresh: Callable[[], bool] | None = None,
     new_serial: Callable[[], str] = new_order_serial,
 ) -> Workflows:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from clock import local_date
 from kiosk.domain.lifecycle import Transition, transition
 from kiosk.domain.roles import Action, require_role
 from kiosk.domain.rules import (
@@ -86,7 +87,7 @@ class DeadlineService:
         )
         require_role(operator.role, action)
         now = self._s.clock()
-        if on > now.date():
+        if on > local_date(now):
             raise DeadlineInvalid(date=on.isoformat())
         with self._s.store.unit_of_work() as session:
             row = load_card(session, serial)
@@ -175,7 +176,7 @@ class DeadlineService:
         """Block every card with an overdue open deadline (R10, R11); idempotent.
         ``operator`` (the logged-in operator, if any) is recorded on the events."""
         who = operator if operator is not None else self._sweep_operator
-        today = now.date()
+        today = local_date(now)
         with self._s.store.unit_of_work() as session:
             rows = session.execute(
                 select(DeadlineRow, Card.state)  # type: ignore[call-overload]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from clock import local_date
 from kiosk.domain.decisions import Decision, Notice
 from kiosk.domain.roles import Action, require_role
 from kiosk.domain.rules import (
@@ -68,7 +69,7 @@ class UndeliveredService:
 
     def view(self, serial: str) -> UndeliveredView:
         """What to tell the holder: the reorder date (A-post) or the Rek-id (registered)."""
-        today = self._s.clock().date()
+        today = local_date(self._s.clock())
         with self._s.store.unit_of_work() as session:
             facts = card_facts(load_card(session, serial))
         if facts.shipment_method is ShipmentMethod.REGISTERED:
@@ -99,7 +100,7 @@ class UndeliveredService:
         new_serial = self._new_serial()
         with self._s.store.unit_of_work() as session:
             first = load_card(session, serial)
-            plan = reorder_plan(card_facts(first), now.date())
+            plan = reorder_plan(card_facts(first), local_date(now))
             set_state(first, plan.first_card_next_state, now)
             first.replaced_by_serial = new_serial
             first.blocked_reason = plan.block_reason.value
@@ -112,7 +113,7 @@ class UndeliveredService:
                     shipment_method=first.shipment_method,
                     photo_office_id=plan.photo_office_id,
                     photo_date=plan.photo_date,
-                    order_date=now.date(),
+                    order_date=local_date(now),
                     with_photo=plan.with_photo,
                     sis_marked=first.sis_marked,
                     assurance_level=first.assurance_level,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from clock import local_date
 from kiosk.domain.decisions import Notice
 from kiosk.domain.pin import check_new_pin
 from kiosk.domain.rules import (
@@ -217,7 +218,7 @@ class UnlockService:
             office_id=visit.operator.office_id,
             same_organisation=visit.same_organisation,
             document=visit.identity_document(),
-            today=self._s.clock().date(),
+            today=local_date(self._s.clock()),
             photo_office_name=photo_office,
         ).require()
         check_new_pin(new_pin, repeated)

@@ -3,6 +3,7 @@ PKI and card factory, and PIV sessions over PC/SC connections."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -18,8 +19,8 @@ MASTER_SECRET = b"integration-card-management-secret"
 
 
 @pytest.fixture(scope="session")
-def pki() -> TestPki:
-    return TestPki.create()
+def pki(now: dt.datetime) -> TestPki:
+    return TestPki.create(now=now)
 
 
 @pytest.fixture(scope="session")

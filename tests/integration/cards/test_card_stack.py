@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import queue
@@ -61,6 +62,7 @@ def test_read_card_in_both_readers(
     open_session: Open,
     anchors: TrustAnchors,
     pcsc: PcscContext,
+    now: dt.datetime,
 ) -> None:
     operator = factory.personalise(product="7xx", holder_id="SE2321000016-1003")
     customer = factory.personalise(product="5xx", signing=False)
@@ -69,8 +71,8 @@ def test_read_card_in_both_readers(
     roles = ReaderRoles().assign(pcsc.list_readers())
     assert roles == {"operator": OPERATOR, "customer": CUSTOMER}
 
-    op = read_card(open_session(roles["operator"]), anchors)
-    cu = read_card(open_session(roles["customer"]), anchors)
+    op = read_card(open_session(roles["operator"]), anchors, now=now)
+    cu = read_card(open_session(roles["customer"]), anchors, now=now)
     assert op.serial == operator.serial and cu.serial == customer.serial
     assert op.product_series == "7xx" and cu.product_series == "5xx"
     assert op.has_signing_certificate and not cu.has_signing_certificate  # R5
@@ -213,21 +215,26 @@ def test_r13_chain_checks_refuse_bad_certificates(
     anchors: TrustAnchors,
     variant: str,
     expected: ChainStatus,
+    now: dt.datetime,
 ) -> None:
     issued = factory.personalise(variant=variant)  # type: ignore[arg-type]
     vpcd_cards(issued.card, 1)
-    reading = read_card(open_session(CUSTOMER), anchors)
+    reading = read_card(open_session(CUSTOMER), anchors, now=now)
     assert reading.chain is expected
     assert not reading.certificates_ok
 
 
 def test_r13_missing_intermediate_fails_chain(
-    factory: CardFactory, vpcd_cards: InsertCard, open_session: Open, anchors: TrustAnchors
+    factory: CardFactory,
+    vpcd_cards: InsertCard,
+    open_session: Open,
+    anchors: TrustAnchors,
+    now: dt.datetime,
 ) -> None:
     issued = factory.personalise()
     vpcd_cards(issued.card, 1)
     only_root = TrustAnchors((), anchors.roots)
-    assert read_card(open_session(CUSTOMER), only_root).chain is ChainStatus.UNTRUSTED
+    assert read_card(open_session(CUSTOMER), only_root, now=now).chain is ChainStatus.UNTRUSTED
 
 
 def test_card_removed_in_the_middle_of_an_operation(
@@ -303,6 +310,7 @@ def test_reader_disappears_when_pcscd_stops_and_comes_back(
     factory: CardFactory,
     vpcd_cards: InsertCard,
     anchors: TrustAnchors,
+    now: dt.datetime,
 ) -> None:
     if not pcscd.owned:
         pytest.skip("pcscd was already running; this test restarts only a daemon it owns")
@@ -328,10 +336,12 @@ def test_reader_disappears_when_pcscd_stops_and_comes_back(
         _wait_event(events, ReaderAppeared(OPERATOR, "operator"))
         _wait_event(events, CardInserted(OPERATOR, "operator", issued.card.atr))
     with PcscContext() as context, context.connect(OPERATOR) as connection:
-        assert read_card(PivSession(connection), anchors).serial == issued.serial
+        assert read_card(PivSession(connection), anchors, now=now).serial == issued.serial
 
 
-def test_kiosk_virtual_card_command(tmp_path: Path, pcscd: PcscDaemon, anchors: object) -> None:
+def test_kiosk_virtual_card_command(
+    tmp_path: Path, pcscd: PcscDaemon, anchors: object, now: dt.datetime
+) -> None:
     kiosk = Path(sys.executable).with_name("kiosk")
     command = [
         str(kiosk),
@@ -359,7 +369,7 @@ def test_kiosk_virtual_card_command(tmp_path: Path, pcscd: PcscDaemon, anchors: 
         )
         with PcscContext() as context, context.connect(CUSTOMER) as connection:
             session = PivSession(connection)
-            reading = read_card(session, trust)
+            reading = read_card(session, trust, now=now)
             session.verify_pin("112233")
         assert reading.product_series == "6xx"
         assert not reading.has_signing_certificate

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,12 +12,13 @@ from devices.card.pcsc import PcscContext
 from devices.virtual.factory import CardFactory
 from devices.virtual.pki import TestPki
 from tests.integration.pcscd_fixture import pcscd, vpcd_cards  # noqa: F401
+from tests.support.clock import TestClock
 from tests.unit.receipts.world import World, make_world
 
 
 @pytest.fixture(scope="session")
-def pki() -> TestPki:
-    return TestPki.create()
+def pki(now: dt.datetime) -> TestPki:
+    return TestPki.create(now=now)
 
 
 @pytest.fixture(scope="session")
@@ -32,7 +34,7 @@ def pcsc(pcscd: object) -> Iterator[PcscContext]:  # noqa: F811
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    built = make_world(tmp_path / "data")
+def world(tmp_path: Path, clock: TestClock) -> Iterator[World]:
+    built = make_world(tmp_path / "data", clock=clock)
     yield built
     built.store.close()

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
 from devices.scanner.serial_port import ScannerEvent, SerialScannerReader, SerialSettings
 from devices.virtual.scanner import VirtualScanner
+from kiosk.demo_documents import demo_documents
 
 
 class Events:
@@ -71,12 +73,20 @@ def make_reader(events: Events) -> Iterator[ReaderFactory]:
         reader.stop()
 
 
+@pytest.fixture(scope="session")
+def documents(today: dt.date) -> Mapping[str, tuple[str, ...]]:
+    """The documents the virtual scanners scan: the demo's, dated from the suite's day."""
+    return demo_documents(today)
+
+
 @pytest.fixture
-def make_scanner() -> Iterator[Callable[..., VirtualScanner]]:
+def make_scanner(
+    documents: Mapping[str, tuple[str, ...]],
+) -> Iterator[Callable[..., VirtualScanner]]:
     scanners: list[VirtualScanner] = []
 
     def make(framing: str = "crlf", link: Path | None = None) -> VirtualScanner:
-        scanner = VirtualScanner.open(framing, link=link)
+        scanner = VirtualScanner.open(framing, link=link, documents=documents)
         scanners.append(scanner)
         return scanner
 

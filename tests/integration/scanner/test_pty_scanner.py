@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from devices.scanner.serial_port import (
     SerialScannerReader,
     ZoneScanned,
 )
-from devices.virtual.scanner import DOCUMENTS, VirtualScanner
+from devices.virtual.scanner import VirtualScanner
 from kiosk.config import KioskConfig, ScannerConfig, validate
 from kiosk.documents import mrz
 from tests.integration.scanner.conftest import Events, ReaderFactory
@@ -30,6 +30,7 @@ from tests.integration.scanner.conftest import Events, ReaderFactory
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[3]
 ScannerFactory = Callable[..., VirtualScanner]
+Documents = Mapping[str, tuple[str, ...]]
 
 
 def zones(events: Events) -> list[tuple[str, ...]]:
@@ -38,7 +39,12 @@ def zones(events: Events) -> list[tuple[str, ...]]:
 
 @pytest.mark.parametrize("framing", FRAMINGS)
 def test_each_framing_delivers_zones_that_parse(
-    framing: str, events: Events, make_reader: ReaderFactory, make_scanner: ScannerFactory
+    framing: str,
+    events: Events,
+    make_reader: ReaderFactory,
+    make_scanner: ScannerFactory,
+    documents: Documents,
+    today: date,
 ) -> None:
     scanner = make_scanner(framing)
     make_reader(scanner.path, framing)
@@ -46,14 +52,18 @@ def test_each_framing_delivers_zones_that_parse(
     scanner.scan("swedish-passport")
     scanner.scan("specimen-td1")
     events.wait_for(ZoneScanned, 2)
-    assert zones(events) == [DOCUMENTS["swedish-passport"], DOCUMENTS["specimen-td1"]]
-    result = mrz.parse(zones(events)[0], date(2026, 11, 28))
+    assert zones(events) == [documents["swedish-passport"], documents["specimen-td1"]]
+    result = mrz.parse(zones(events)[0], today)
     assert result.valid and result.personnummer == "198503122387"
 
 
 @pytest.mark.parametrize("framing", ["crlf", "stx-etx-bcc", "soh-length"])
 def test_gaps_between_characters_are_tolerated(
-    framing: str, events: Events, make_reader: ReaderFactory, make_scanner: ScannerFactory
+    framing: str,
+    events: Events,
+    make_reader: ReaderFactory,
+    make_scanner: ScannerFactory,
+    documents: Documents,
 ) -> None:
     scanner = make_scanner(framing)
     make_reader(scanner.path, framing, frame_timeout_ms=300)
@@ -63,13 +73,17 @@ def test_gaps_between_characters_are_tolerated(
         scanner.write_raw(frame[start : start + 7])
         time.sleep(0.004)
     (event,) = events.wait_for(ZoneScanned)
-    assert event.lines == DOCUMENTS["specimen-td3"]  # type: ignore[attr-defined]
+    assert event.lines == documents["specimen-td3"]  # type: ignore[attr-defined]
     assert not events.of(ScanRejected)
 
 
 @pytest.mark.parametrize("framing", FRAMINGS)
 def test_noise_between_frames_and_queued_scans(
-    framing: str, events: Events, make_reader: ReaderFactory, make_scanner: ScannerFactory
+    framing: str,
+    events: Events,
+    make_reader: ReaderFactory,
+    make_scanner: ScannerFactory,
+    documents: Documents,
 ) -> None:
     scanner = make_scanner(framing)
     make_reader(scanner.path, framing)
@@ -78,12 +92,16 @@ def test_noise_between_frames_and_queued_scans(
     names = ["specimen-td3", "specimen-td2", "swedish-id-card", "foreign-passport"]
     scanner.write_raw(noise + noise.join(scanner.frame(name) for name in names) + noise)
     events.wait_for(ZoneScanned, len(names))
-    assert zones(events) == [DOCUMENTS[name] for name in names]
+    assert zones(events) == [documents[name] for name in names]
 
 
 @pytest.mark.parametrize("framing", FRAMINGS)
 def test_partial_frame_is_dropped_after_the_frame_timeout(
-    framing: str, events: Events, make_reader: ReaderFactory, make_scanner: ScannerFactory
+    framing: str,
+    events: Events,
+    make_reader: ReaderFactory,
+    make_scanner: ScannerFactory,
+    documents: Documents,
 ) -> None:
     scanner = make_scanner(framing)
     make_reader(scanner.path, framing, frame_timeout_ms=100)
@@ -94,11 +112,15 @@ def test_partial_frame_is_dropped_after_the_frame_timeout(
     assert rejected.reason == "timeout"  # type: ignore[attr-defined]
     scanner.scan("specimen-td3")
     events.wait_for(ZoneScanned)
-    assert zones(events) == [DOCUMENTS["specimen-td3"]]
+    assert zones(events) == [documents["specimen-td3"]]
 
 
 def test_unplug_is_reported_and_replug_at_the_same_path_reconnects(
-    tmp_path: Path, events: Events, make_reader: ReaderFactory, make_scanner: ScannerFactory
+    tmp_path: Path,
+    events: Events,
+    make_reader: ReaderFactory,
+    make_scanner: ScannerFactory,
+    documents: Documents,
 ) -> None:
     link = tmp_path / "scanner"
     first = make_scanner("crlf", link)
@@ -119,11 +141,15 @@ def test_unplug_is_reported_and_replug_at_the_same_path_reconnects(
     events.wait_for(ScannerConnected, 2)
     second.scan("swedish-passport")
     events.wait_for(ZoneScanned, 2)
-    assert zones(events)[-1] == DOCUMENTS["swedish-passport"]
+    assert zones(events)[-1] == documents["swedish-passport"]
 
 
 def test_scanner_absent_at_start_is_reported_then_found(
-    tmp_path: Path, events: Events, make_reader: ReaderFactory, make_scanner: ScannerFactory
+    tmp_path: Path,
+    events: Events,
+    make_reader: ReaderFactory,
+    make_scanner: ScannerFactory,
+    documents: Documents,
 ) -> None:
     link = tmp_path / "scanner"
     make_reader(str(link))
@@ -133,7 +159,7 @@ def test_scanner_absent_at_start_is_reported_then_found(
     events.wait_for(ScannerConnected)
     scanner.scan("specimen-td3")
     events.wait_for(ZoneScanned)
-    assert zones(events) == [DOCUMENTS["specimen-td3"]]
+    assert zones(events) == [documents["specimen-td3"]]
 
 
 def test_wrong_framing_configured_delivers_nothing(
@@ -162,8 +188,10 @@ def test_stop_ends_the_thread_promptly(
 
 
 def test_virtual_scanner_command_writes_a_scan_per_enter(
-    events: Events, make_reader: ReaderFactory
+    events: Events, make_reader: ReaderFactory, documents: Documents
 ) -> None:
+    """The command is a composition root: it dates its documents from the real clock,
+    which the suite's clock follows (real components read the real time too)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "virtual-scanner", "--framing", "stx-etx-bcc",
          "--document", "swedish-id-card"],
@@ -181,7 +209,7 @@ def test_virtual_scanner_command_writes_a_scan_per_enter(
         process.stdin.write("specimen-td2\n")
         process.stdin.flush()
         events.wait_for(ZoneScanned, 2)
-        assert zones(events) == [DOCUMENTS["swedish-id-card"], DOCUMENTS["specimen-td2"]]
+        assert zones(events) == [documents["swedish-id-card"], documents["specimen-td2"]]
         process.stdin.close()
         assert process.wait(timeout=10) == 0
     finally:
@@ -191,7 +219,7 @@ def test_virtual_scanner_command_writes_a_scan_per_enter(
 
 
 def test_kiosk_scanner_config_drives_the_reader(
-    events: Events, make_scanner: ScannerFactory
+    events: Events, make_scanner: ScannerFactory, documents: Documents
 ) -> None:
     scanner = make_scanner("soh-length")
     config = ScannerConfig(
@@ -204,4 +232,4 @@ def test_kiosk_scanner_config_drives_the_reader(
         assert reader.settings.baud == 19200
         scanner.scan("expired-swedish-passport")
         events.wait_for(ZoneScanned)
-    assert zones(events) == [DOCUMENTS["expired-swedish-passport"]]
+    assert zones(events) == [documents["expired-swedish-passport"]]

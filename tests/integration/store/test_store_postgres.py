@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
 
+from clock import local_date
 from store.crypto import FieldCipher
 from store.database import create_engine_for, open_store
 from store.errors import ForeignDatabase
@@ -18,6 +17,7 @@ from store.journal import Journal
 from store.keys import KioskKeys
 from store.models import METADATA, Card, Holder, JournalRow
 from tests.integration.postgres_fixture import PostgresServer
+from tests.support.clock import TestClock
 
 pytestmark = pytest.mark.integration
 
@@ -36,13 +36,15 @@ def test_migrations_match_the_models_on_postgresql(postgres: PostgresServer) -> 
         store.close()
 
 
-def test_holders_cards_and_journal_commit_together(postgres: PostgresServer) -> None:
+def test_holders_cards_and_journal_commit_together(
+    postgres: PostgresServer, clock: TestClock
+) -> None:
     url = postgres.create_database("store")
     keys = KioskKeys.generate()
     store = open_store(url, keys)
     cipher = FieldCipher(keys)
-    journal = Journal("kiosk-pg", keys, cipher)
-    now = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.UTC)
+    journal = Journal("kiosk-pg", keys, cipher, clock=clock)
+    now = clock()
     try:
         with store.unit_of_work() as session:
             holder = new_holder(cipher, personnummer=PNR, name=NAME)
@@ -55,7 +57,7 @@ def test_holders_cards_and_journal_commit_together(postgres: PostgresServer) -> 
                     product_number="711",
                     state="shipped",
                     shipment_method="a_post",
-                    order_date=now.date(),
+                    order_date=local_date(now),
                     updated_at=now,
                 )
             )

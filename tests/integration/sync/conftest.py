@@ -13,13 +13,14 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from clock import local_date
 from store.central.database import make_engine, migrate
 from store.central.fields import CentralCipher
 from store.central.service import CentralService
@@ -29,6 +30,7 @@ from store.journal_format import SignedEvent
 from store.keys import KioskKeys
 from store.sync_client import CentralTransport, SyncClient
 from tests.integration.postgres_fixture import PostgresServer, free_port
+from tests.support.clock import TestClock
 
 ROOT = Path(__file__).resolve().parents[3]
 OFFICE = "KK-SOLNA"
@@ -51,11 +53,13 @@ def central_key(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def central_service(central_db: str, central_key: Path) -> Iterator[CentralService]:
+def central_service(
+    central_db: str, central_key: Path, clock: TestClock
+) -> Iterator[CentralService]:
     """Direct access to the central database: seeding and the checks after a test."""
     engine = make_engine(central_db)
     migrate(engine)
-    service = CentralService(engine, cipher=CentralCipher.from_file(central_key))
+    service = CentralService(engine, cipher=CentralCipher.from_file(central_key), clock=clock)
     service.set_operator(hsa_id=CLERK, role="clerk", office_id=OFFICE)
     service.set_operator(hsa_id=ADMIN, role="id_admin", office_id=OFFICE)
     yield service
@@ -241,7 +245,7 @@ class Kiosk:
 
 @pytest.fixture
 def kiosk_factory(
-    tmp_path: Path, central_service: CentralService
+    tmp_path: Path, central_service: CentralService, clock: TestClock
 ) -> Iterator[Callable[..., Kiosk]]:
     made: list[Kiosk] = []
 
@@ -253,7 +257,8 @@ def kiosk_factory(
         key_file.write_text(keys.to_json(), encoding="utf-8")
         os.chmod(key_file, 0o600)
         store = open_store(f"sqlite:///{path / 'kiosk.sqlite3'}", keys)
-        kiosk = Kiosk(kiosk_id, office_id, path, keys, store, Journal(kiosk_id, keys, store.cipher))
+        journal = Journal(kiosk_id, keys, store.cipher, clock=clock)
+        kiosk = Kiosk(kiosk_id, office_id, path, keys, store, journal)
         central_service.register_kiosk(
             kiosk_id=kiosk_id, office_id=office_id, public_key=keys.public_key_bytes()
         )
@@ -265,8 +270,13 @@ def kiosk_factory(
         kiosk.close()
 
 
+ORDER_AGE = timedelta(days=58)  # the seeded cards were ordered this long before the test
+
+
 def seed_cards(service: CentralService, count: int, *, office: str = OFFICE) -> list[str]:
-    """Cards (shipped, 7xx and 5xx) with their holders at the central."""
+    """Cards (shipped, 7xx and 5xx) with their holders at the central, ordered
+    ``ORDER_AGE`` before the day on the central's (the test's) clock."""
+    ordered = (local_date(service.clock()) - ORDER_AGE).isoformat()
     serials = [f"SN{n:08d}" for n in range(1, count + 1)]
     for n in range(count):
         service.put_holder(
@@ -281,7 +291,7 @@ def seed_cards(service: CentralService, count: int, *, office: str = OFFICE) -> 
             "holder_id": f"H{n:08d}",
             "product_number": "701" if n % 2 == 0 else "511",
             "state": "shipped",
-            "data": {"shipment_method": "a_post", "order_date": "2026-10-01"},
+            "data": {"shipment_method": "a_post", "order_date": ordered},
         }
         for n, serial in enumerate(serials)
     )

@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, text
 
+from clock import local_date
 from store.central.service import CentralService
 from store.holders import holder_record
 from store.lookup import Lookup
 from store.models import Holder
-from tests.integration.sync.conftest import CLERK, OFFICE, CentralProcess, Kiosk
+from tests.integration.sync.conftest import CLERK, OFFICE, ORDER_AGE, CentralProcess, Kiosk
+from tests.support.clock import TestClock
 
 pytestmark = pytest.mark.integration
 
@@ -56,6 +58,7 @@ def test_personal_data_is_encrypted_at_rest_at_the_central(
     central_service: CentralService,
     kiosk_factory: Callable[..., Kiosk],
 ) -> None:
+    ordered = (local_date(central_service.clock()) - ORDER_AGE).isoformat()
     central_service.put_holder(
         holder_id="H-PUT",
         office_id=OFFICE,
@@ -69,7 +72,7 @@ def test_personal_data_is_encrypted_at_rest_at_the_central(
                 "holder_id": "H-PUT",
                 "product_number": "511",
                 "state": "active",
-                "data": {"order_date": "2026-10-01", "holder_name": NAME_PUT},
+                "data": {"order_date": ordered, "holder_name": NAME_PUT},
             }
         ]
     )
@@ -160,6 +163,7 @@ def test_r10_r11_real_deadline_sweep_block_is_accepted_before_anyone_logs_in(
     central_db: str,
     central_service: CentralService,
     kiosk_factory: Callable[..., Kiosk],
+    clock: TestClock,
 ) -> None:
     """The kiosk's own sweep (operator None) blocks an overdue card; the central
     accepts the block, and stores the holder data the payload carries sealed."""
@@ -171,7 +175,8 @@ def test_r10_r11_real_deadline_sweep_block_is_accepted_before_anyone_logs_in(
     from store.holders import new_holder
     from store.models import Card, Deadline, Office
 
-    now = dt.datetime(2026, 11, 28, 6, 0, tzinfo=dt.UTC)
+    now = clock()
+    today = local_date(now)
     central_service.put_cards(
         [{"serial": "SN-SWEEP", "office_id": OFFICE, "holder_id": "H-SW", "state": "active"}]
     )
@@ -191,7 +196,7 @@ def test_r10_r11_real_deadline_sweep_block_is_accepted_before_anyone_logs_in(
                 product_number="511",
                 state="active",
                 shipment_method="a_post",
-                order_date=dt.date(2026, 1, 5),
+                order_date=today - dt.timedelta(days=327),
                 updated_at=now,
             )
         )
@@ -201,10 +206,10 @@ def test_r10_r11_real_deadline_sweep_block_is_accepted_before_anyone_logs_in(
                 id=str(uuid.uuid4()),
                 card_serial="SN-SWEEP",
                 kind="return",
-                due_date=dt.date(2026, 11, 1),
+                due_date=today - dt.timedelta(days=27),  # overdue
             )
         )
-    backend = Backend(store=kiosk.store, journal=kiosk.journal, clock=lambda: now)
+    backend = Backend(store=kiosk.store, journal=kiosk.journal, clock=clock)
     report = DeadlineSweep(backend).sweep(now)  # nobody logged in
     assert report.blocked == ("SN-SWEEP",)
     result = kiosk.client(central.url).run_round()

@@ -15,7 +15,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -255,13 +255,16 @@ def test_kiosk_resends_from_the_seq_the_central_expects(
 KIOSK_SCRIPT = textwrap.dedent(
     """
     import json, sys, time
+    from datetime import datetime
     from pathlib import Path
+    from clock import fixed_clock
     from store.database import open_store
     from store.journal import Journal
     from store.keys import load_keys
     from store.sync_client import CentralTransport, SyncClient
 
     path, url, kiosk_id, stall = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+    clock = fixed_clock(datetime.fromisoformat(sys.argv[5]))  # the test's clock
     keys = load_keys(path / "kiosk.key")
     store = open_store(f"sqlite:///{path / 'kiosk.sqlite3'}", keys)
 
@@ -270,7 +273,7 @@ KIOSK_SCRIPT = textwrap.dedent(
             (path / "answered").write_text("1")
             time.sleep(60)  # killed here: the answer arrived, nothing recorded yet
 
-    client = SyncClient(store=store, journal=Journal(kiosk_id, keys, store.cipher),
+    client = SyncClient(store=store, journal=Journal(kiosk_id, keys, store.cipher, clock=clock),
                         transport=CentralTransport(url), batch_size=5, after_push_answer=hook)
     report = client.run_round()
     print(json.dumps({"online": report.online, "accepted": report.accepted,
@@ -280,7 +283,10 @@ KIOSK_SCRIPT = textwrap.dedent(
 
 
 def test_kiosk_killed_mid_round_and_restarted(
-    central: CentralProcess, central_service: CentralService, kiosk_factory: Callable[..., Kiosk]
+    central: CentralProcess,
+    central_service: CentralService,
+    kiosk_factory: Callable[..., Kiosk],
+    now: datetime,
 ) -> None:
     serials = seed_cards(central_service, 3)
     kiosk = kiosk_factory("kiosk-1")
@@ -288,7 +294,7 @@ def test_kiosk_killed_mid_round_and_restarted(
     script = kiosk.path / "round.py"
     script.write_text(KIOSK_SCRIPT, encoding="utf-8")
     args = [sys.executable, str(script), str(kiosk.path), central.url, kiosk.kiosk_id]
-    proc = subprocess.Popen([*args, "stall"], cwd=ROOT, stdout=subprocess.PIPE)
+    proc = subprocess.Popen([*args, "stall", now.isoformat()], cwd=ROOT, stdout=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while not (kiosk.path / "answered").exists():
         assert proc.poll() is None, "kiosk round ended before the kill point"
@@ -299,7 +305,9 @@ def test_kiosk_killed_mid_round_and_restarted(
     # batch 0 recorded, batch 1 committed at the central but not recorded locally
     assert central_service.event_counts("kiosk-1") == {"accepted": 10}
     assert kiosk.sync_statuses() == {"accepted": 5, "pending": 13}
-    done = subprocess.run([*args, "run"], cwd=ROOT, capture_output=True, check=True, timeout=60)
+    done = subprocess.run(
+        [*args, "run", now.isoformat()], cwd=ROOT, capture_output=True, check=True, timeout=60
+    )
     result = json.loads(done.stdout.decode().strip().splitlines()[-1])
     assert result == {"online": True, "accepted": 13, "duplicates": 5}
     assert_converged(central_service, kiosk)
@@ -336,13 +344,15 @@ def test_r9_block_wins_when_two_kiosks_change_the_same_card_offline(
 
 
 def test_kiosk_clock_skew_does_not_decide(
-    central: CentralProcess, central_service: CentralService, kiosk_factory: Callable[..., Kiosk]
+    central: CentralProcess,
+    central_service: CentralService,
+    kiosk_factory: Callable[..., Kiosk],
+    now: datetime,
 ) -> None:
     """A kiosk whose clock runs a year ahead cannot beat a block made by a kiosk whose
     clock is a day behind: the central orders by arrival and seq, never by clock."""
     serials = seed_cards(central_service, 1)
     behind, ahead = kiosk_factory("kiosk-behind"), kiosk_factory("kiosk-ahead")
-    now = datetime.now(UTC)
     behind.append("card.blocked", {"serial": serials[0]}, now=now - timedelta(days=1))
     ahead.append("card.activated", {"serial": serials[0]}, now=now + timedelta(days=365))
     ahead.append("identity.checked", {"n": 1}, now=now - timedelta(days=400))  # jumps back

@@ -32,8 +32,10 @@ def _write_client(directory: Path, name: str, pki: TestPki, variant: str) -> tup
 
 
 @pytest.fixture
-def tls_files(tmp_path: Path) -> tuple[TestPki, dict[str, Path], list[x509.Certificate]]:
-    pki = TestPki.create()
+def tls_files(
+    tmp_path: Path, now: dt.datetime
+) -> tuple[TestPki, dict[str, Path], list[x509.Certificate]]:
+    pki = TestPki.create(now=now)
     directory = tmp_path / "pki"
     directory.mkdir()
     server_cert, server_key = pki.issue_server_certificate("localhost")
@@ -50,8 +52,7 @@ def tls_files(tmp_path: Path) -> tuple[TestPki, dict[str, Path], list[x509.Certi
     return pki, files, revoked
 
 
-def _write_crl(pki: TestPki, path: Path, revoked: list[x509.Certificate]) -> None:
-    now = dt.datetime.now(dt.UTC)
+def _write_crl(pki: TestPki, path: Path, revoked: list[x509.Certificate], now: dt.datetime) -> None:
     builder = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(pki.function_intermediate.subject)
@@ -88,7 +89,7 @@ def test_mutual_tls_refuses_unknown_expired_revoked_and_foreign_certificates(
     rogue_cert, rogue_key, _ = _write_client(certs, "kiosk-rogue", pki, "wrong_chain")
     revoked_cert, revoked_key, revoked_fp = _write_client(certs, "kiosk-revoked", pki, "ok")
     revoked_x509 = x509.load_pem_x509_certificate(revoked_cert.read_bytes())
-    _write_crl(pki, files["crl"], [revoked_x509])
+    _write_crl(pki, files["crl"], [revoked_x509], pki.now)
     for kiosk, fingerprint in ((good, good_fp), (other, other_fp)):
         central_service.register_kiosk(
             kiosk_id=kiosk.kiosk_id,

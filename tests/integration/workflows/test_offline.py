@@ -10,12 +10,13 @@ from collections.abc import Callable
 
 import pytest
 
+from clock import local_date
 from devices.card.errors import PinBlocked, WrongPin
 from devices.card.pcsc import PcscContext
 from devices.card.piv import PivSession
 from devices.virtual.factory import CardFactory
 from devices.virtual.pcscd import VPCD_READERS
-from kiosk.domain.types import BlockReason, Role
+from kiosk.domain.types import BlockReason, DocumentKind, IdentityDocument, Role
 from kiosk.services.workflows.blocking import BlockForm, BlockingService
 from kiosk.services.workflows.common import (
     Backend,
@@ -31,7 +32,8 @@ from store.central.puk import seal_puk
 from store.central.service import CentralService
 from tests.integration.pcscd_fixture import InsertCard
 from tests.integration.sync.conftest import ADMIN, CLERK, OFFICE, CentralProcess, Kiosk
-from tests.unit.workflows.conftest import NEW_PIN, SWEDISH_PASSPORT
+from tests.support.clock import TestClock
+from tests.unit.workflows.conftest import NEW_PIN, VALID_FOR
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
@@ -53,9 +55,13 @@ def lock_over_pcsc() -> None:
 
 
 OFFICE_PUK_KEY = bytes(range(32))  # the office key the kiosk holds outside its database
+ORDER_AGE = dt.timedelta(days=119)
 
 
 def seed(central: CentralService, kiosk: Kiosk, puk: str) -> None:
+    """Two active cards of one holder at the central, ordered ``ORDER_AGE`` before the day
+    on the central's (the test's) clock, and the 7xx card's PUK."""
+    ordered = (local_date(central.clock()) - ORDER_AGE).isoformat()
     central.put_holder(
         holder_id="H-OFF", office_id=OFFICE, data={"personnummer": "191212121212", "name": "T T"}
     )
@@ -66,7 +72,7 @@ def seed(central: CentralService, kiosk: Kiosk, puk: str) -> None:
             "holder_id": "H-OFF",
             "product_number": number,
             "state": "active",
-            "data": {"shipment_method": "a_post", "order_date": "2026-08-01"},
+            "data": {"shipment_method": "a_post", "order_date": ordered},
         }
         for serial, number in (("OFF701", "701"), ("OFF511", "511"))
     )
@@ -81,6 +87,7 @@ def test_offline_block_and_unlock_accepted_when_central_returns(
     kiosk_factory: Callable[..., Kiosk],
     factory: CardFactory,
     vpcd_cards: InsertCard,
+    clock: TestClock,
 ) -> None:
     kiosk = kiosk_factory("kiosk-wf")
     made = factory.personalise(serial="OFF701", product="7xx", product_number="701")
@@ -90,9 +97,10 @@ def test_offline_block_and_unlock_accepted_when_central_returns(
     assert kiosk.card_state("OFF701") == "active"
 
     central.stop()  # the network is gone
-    services = Backend(kiosk.store, kiosk.journal)
+    services = Backend(kiosk.store, kiosk.journal, clock)
     puks = CachedPukSource(kiosk.store, refresh=lambda: client.run_round().online)
-    now = dt.datetime.now(dt.UTC)
+    now = clock()
+    passport = IdentityDocument(DocumentKind.PASSPORT, "SWE", local_date(now) + VALID_FOR)
 
     # a phone call: block the 5xx card (clerk confirms the Telia call)
     clerk = Operator(CLERK, Role.CLERK, OFFICE)
@@ -108,7 +116,7 @@ def test_offline_block_and_unlock_accepted_when_central_returns(
         admin,
         now - dt.timedelta(minutes=1),
         "H-OFF",
-        IdentityProof("H-OFF", SWEDISH_PASSPORT, True, now),
+        IdentityProof("H-OFF", passport, True, now),
     )
     unlock = UnlockService(services, card_opener=pcsc_opener(CUSTOMER), puk_source=puks)
     unlock.unlock_in_person(visit, "OFF701", NEW_PIN, NEW_PIN)
@@ -141,6 +149,7 @@ def test_r11_sweep_block_made_offline_is_accepted(
     central_service: CentralService,
     kiosk_factory: Callable[..., Kiosk],
     factory: CardFactory,
+    clock: TestClock,
 ) -> None:
     """The hourly sweep blocks an overdue card during an outage (run while an operator is
     logged in); the block goes first when the central is back and is accepted."""
@@ -152,12 +161,13 @@ def test_r11_sweep_block_made_offline_is_accepted(
     seed(central_service, kiosk, made.puk)
     client = kiosk.client(central.url, timeout=1.0)
     assert client.run_round().online
-    backend = Backend(kiosk.store, kiosk.journal)
+    backend = Backend(kiosk.store, kiosk.journal, clock)
     clerk = Operator(CLERK, Role.CLERK, OFFICE)
-    today = dt.datetime.now(dt.UTC)
-    ReturnService(backend).record_end(clerk, "OFF701", (today - dt.timedelta(days=200)).date())
+    now = clock()
+    ended_on = local_date(now) - dt.timedelta(days=200)  # the return deadline has passed
+    ReturnService(backend).record_end(clerk, "OFF701", ended_on)
     central.stop()
-    report = DeadlineSweep(backend).sweep(today, operator=CLERK)
+    report = DeadlineSweep(backend).sweep(now, operator=CLERK)
     assert report.blocked == ("OFF701",)
     assert not client.run_round().online and client.status().waiting_blocks == 1
     central.start()

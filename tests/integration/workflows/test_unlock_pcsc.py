@@ -16,7 +16,7 @@ from kiosk.services.workflows.common import pcsc_opener
 from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
 from tests.integration.pcscd_fixture import InsertCard
-from tests.unit.workflows.conftest import NEW_PIN, World, spec, visit
+from tests.unit.workflows.conftest import NEW_PIN, World
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 
@@ -55,11 +55,11 @@ def service(world: World) -> UnlockService:
 
 
 def test_r7_in_person_unlock_7xx_over_pcsc(world: World, vpcd_cards: InsertCard) -> None:
-    made = world.card(spec("E701", state="active", product_number="701"))
+    made = world.card(world.spec("E701", state="active", product_number="701"))
     vpcd_cards(made.card, 1)
     lock_over_pcsc()
     assert made.card.pin_tries_left == 0
-    done = service(world).unlock_in_person(visit(Role.ID_ADMIN), "E701", NEW_PIN, NEW_PIN)
+    done = service(world).unlock_in_person(world.visit(Role.ID_ADMIN), "E701", NEW_PIN, NEW_PIN)
     assert done.state is not None and done.state.value == "active"
     over_pcsc("verify", NEW_PIN)  # the new PIN works through the stack
     assert made.card.pin_tries_left == 3
@@ -74,7 +74,7 @@ def test_r7_code_letter_unlock_5xx_over_pcsc(world: World, vpcd_cards: InsertCar
     from kiosk.services.ports import ReaderRole
     from kiosk.services.workflows.common import card_access_opener
 
-    made = world.card(spec("E511", state="active", product_number="511"))
+    made = world.card(world.spec("E511", state="active", product_number="511"))
     assert made.code_letter is not None and made.puk in made.code_letter
     vpcd_cards(made.card, 1)
     lock_over_pcsc()
@@ -85,7 +85,7 @@ def test_r7_code_letter_unlock_5xx_over_pcsc(world: World, vpcd_cards: InsertCar
         card_opener=card_access_opener(access, ReaderRole.CUSTOMER),
         puk_source=CachedPukSource(world.store),
     )
-    unlock.unlock_with_code_letter(visit(Role.CLERK), "E511", made.puk, NEW_PIN, NEW_PIN)
+    unlock.unlock_with_code_letter(world.visit(Role.CLERK), "E511", made.puk, NEW_PIN, NEW_PIN)
     over_pcsc("verify", NEW_PIN)
     assert world.state("E511") == "active"
     assert [e[0] for e in world.events()] == ["card.unlocked_with_code_letter"]

@@ -4,7 +4,7 @@ from kiosk.i18n import Catalogue
 from kiosk.services.workflows.activation import ActivationService
 from screens.workflows.activation import ActivationScreen
 from tests.ui.workflows.conftest import Host, message, settle
-from tests.unit.workflows.conftest import OTHER_OFFICE, OTHER_OFFICE_NAME, World, spec, visit
+from tests.unit.workflows.conftest import OTHER_OFFICE, OTHER_OFFICE_NAME, World
 
 
 def host(world: World, serial: str | None = None, **visit_kw: object) -> Host:
@@ -12,14 +12,14 @@ def host(world: World, serial: str | None = None, **visit_kw: object) -> Host:
         lambda: ActivationScreen(
             Catalogue("en"),
             ActivationService(world.services),
-            visit(**visit_kw),
+            world.visit(**visit_kw),
             serial,  # type: ignore[arg-type]
         )
     )
 
 
 async def test_r2_activation_screen_happy_path(world: World) -> None:
-    world.card(spec("A1"))
+    world.card(world.spec("A1"))
     app = host(world)
     async with app.run_test() as pilot:
         await pilot.press(*"A1", "enter")
@@ -35,7 +35,7 @@ async def test_r2_activation_screen_happy_path(world: World) -> None:
 
 
 async def test_r2_activation_screen_names_the_office_to_go_to(world: World) -> None:
-    world.card(spec("A2", photo_office_id=OTHER_OFFICE))
+    world.card(world.spec("A2", photo_office_id=OTHER_OFFICE))
     app = host(world, "A2")
     async with app.run_test() as pilot:
         await pilot.press("ctrl+s")
@@ -47,7 +47,7 @@ async def test_r2_activation_screen_names_the_office_to_go_to(world: World) -> N
 
 
 async def test_r3_activation_screen_replaced_card_cut_it_up(world: World) -> None:
-    world.card(spec("A3", state="replaced"))
+    world.card(world.spec("A3", state="replaced"))
     app = host(world, "A3")
     async with app.run_test() as pilot:
         await pilot.press("enter")
@@ -56,7 +56,7 @@ async def test_r3_activation_screen_replaced_card_cut_it_up(world: World) -> Non
 
 
 async def test_r1_activation_screen_needs_identity_check(world: World) -> None:
-    world.card(spec("A4"))
+    world.card(world.spec("A4"))
     app = host(world, "A4", document=None)
     async with app.run_test() as pilot:
         await pilot.press("ctrl+s")
@@ -66,9 +66,11 @@ async def test_r1_activation_screen_needs_identity_check(world: World) -> None:
 
 
 async def test_activation_screen_in_swedish(world: World) -> None:
-    world.card(spec("A5"))
+    world.card(world.spec("A5"))
     app = Host(
-        lambda: ActivationScreen(Catalogue("sv"), ActivationService(world.services), visit(), "A5")
+        lambda: ActivationScreen(
+            Catalogue("sv"), ActivationService(world.services), world.visit(), "A5"
+        )
     )
     async with app.run_test() as pilot:
         await pilot.press("ctrl+s")

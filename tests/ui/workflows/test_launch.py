@@ -10,7 +10,7 @@ from kiosk.i18n import Catalogue
 from kiosk.services.workflows.container import build_workflows
 from screens.workflows.launch import workflow_entries
 from tests.ui.workflows.conftest import settle
-from tests.unit.workflows.conftest import World, operator, spec, visit
+from tests.unit.workflows.conftest import World, operator
 
 
 class Palette(App[None]):
@@ -21,13 +21,13 @@ class Palette(App[None]):
 
 
 async def test_every_entry_opens_its_screen_and_activation_runs(world: World) -> None:
-    made = world.card(spec("Q1"))
+    made = world.card(world.spec("Q1"))
     world.insert(made)
     flows = build_workflows(
         store=world.store, journal=world.journal, card_opener=world.opener(), clock=world.clock
     )
     entries = workflow_entries(
-        Catalogue("sv"), flows, visit=visit, operator=operator, serial=lambda: "Q1"
+        Catalogue("sv"), flows, visit=world.visit, operator=operator, serial=lambda: "Q1"
     )
     assert [e.name for e in entries] == [
         "activation",
@@ -62,7 +62,9 @@ def test_visit_entries_refuse_without_visit(world: World) -> None:
 
     from kiosk.services.workflows.errors import NoHolderInVisit
 
-    flows = build_workflows(store=world.store, journal=world.journal, card_opener=world.opener())
+    flows = build_workflows(
+        store=world.store, journal=world.journal, card_opener=world.opener(), clock=world.clock
+    )
     entries = workflow_entries(Catalogue("en"), flows, visit=lambda: None, operator=operator)
     for entry in entries:
         if entry.needs_visit:

@@ -20,7 +20,7 @@ from screens.workflows.deadlines import NameChangeScreen, ReturnScreen
 from screens.workflows.pin_change import PinChangeScreen
 from screens.workflows.undelivered import UndeliveredScreen
 from tests.ui.workflows.conftest import Host, message, screen_text, settle
-from tests.unit.workflows.conftest import NEW_PIN, World, operator, spec, visit
+from tests.unit.workflows.conftest import NEW_PIN, World, months_after, operator
 
 EN = Catalogue("en")
 
@@ -29,11 +29,11 @@ EN = Catalogue("en")
 
 def pin_host(world: World, serial: str) -> Host:
     service = PinChangeService(world.services, card_opener=world.opener())
-    return Host(lambda: PinChangeScreen(EN, service, visit(), serial))
+    return Host(lambda: PinChangeScreen(EN, service, world.visit(), serial))
 
 
 async def test_r8_pin_change_screen(world: World) -> None:
-    made = world.card(spec("C1", state="active", product_number="511"))
+    made = world.card(world.spec("C1", state="active", product_number="511"))
     world.insert(made)
     app = pin_host(world, "C1")
     async with app.run_test() as pilot:
@@ -46,7 +46,7 @@ async def test_r8_pin_change_screen(world: World) -> None:
 
 
 async def test_r8_pin_change_screen_wrong_current_pin(world: World) -> None:
-    made = world.card(spec("C2", state="active", product_number="511"))
+    made = world.card(world.spec("C2", state="active", product_number="511"))
     world.insert(made)
     app = pin_host(world, "C2")
     async with app.run_test() as pilot:
@@ -58,7 +58,11 @@ async def test_r8_pin_change_screen_wrong_current_pin(world: World) -> None:
 # --- blocking --------------------------------------------------------------------------
 
 
-CALL_CAME_IN = dt.datetime(2026, 11, 28, 9, 55, tzinfo=dt.UTC)
+CALL_AGO = dt.timedelta(minutes=5)  # the phone call came in this long before the block
+
+
+def call_came_in(world: World) -> dt.datetime:
+    return world.now - CALL_AGO
 
 
 def block_host(world: World, serial: str | None = None, role: Role = Role.CLERK) -> Host:
@@ -68,7 +72,7 @@ def block_host(world: World, serial: str | None = None, role: Role = Role.CLERK)
             BlockingService(world.services),
             operator(role),
             serial=serial,
-            received_at=CALL_CAME_IN,
+            received_at=call_came_in(world),
         )
     )
 
@@ -79,7 +83,7 @@ async def choose_reason(app: Host, pilot: object, reason: str) -> None:
 
 
 async def test_r9_block_screen_by_phone_7xx(world: World) -> None:
-    world.card(spec("K1", state="active"))
+    world.card(world.spec("K1", state="active"))
     app = block_host(world)
     async with app.run_test() as pilot:
         await pilot.press(*"K1", "enter")
@@ -94,11 +98,11 @@ async def test_r9_block_screen_by_phone_7xx(world: World) -> None:
     assert world.state("K1") == "blocked" and app.results[0].serial == "K1"
     payload = world.events()[0][1]
     assert payload["card_present"] is False and payload["holder_present"] is False
-    assert payload["received_at"] == CALL_CAME_IN.isoformat()
+    assert payload["received_at"] == call_came_in(world).isoformat()
 
 
 async def test_r9_block_screen_5xx_needs_telia_confirmation(world: World) -> None:
-    world.card(spec("K2", state="active", product_number="511"))
+    world.card(world.spec("K2", state="active", product_number="511"))
     app = block_host(world, "K2")
     async with app.run_test() as pilot:
         await settle(pilot)
@@ -118,7 +122,7 @@ async def test_r9_block_screen_5xx_needs_telia_confirmation(world: World) -> Non
 
 
 async def test_r9_block_screen_sis_card_needs_police_report(world: World) -> None:
-    world.card(spec("K3", state="active", sis_marked=True))
+    world.card(world.spec("K3", state="active", sis_marked=True))
     app = block_host(world, "K3")
     async with app.run_test() as pilot:
         await settle(pilot)
@@ -135,7 +139,7 @@ async def test_r9_block_screen_sis_card_needs_police_report(world: World) -> Non
 
 
 async def test_r9_block_screen_needs_reason_and_refuses_blocked_card(world: World) -> None:
-    world.card(spec("K4", state="blocked"))
+    world.card(world.spec("K4", state="blocked"))
     app = block_host(world, "K4")
     async with app.run_test() as pilot:
         await settle(pilot)
@@ -157,20 +161,22 @@ def undelivered_host(world: World, serial: str) -> Host:
 
 
 async def test_r3_undelivered_screen_too_early_shows_date(world: World) -> None:
-    world.card(spec("N1", photo_date=dt.date(2026, 11, 10)))
+    photographed = world.today - dt.timedelta(days=18)
+    reorder_from = (photographed + dt.timedelta(days=30)).isoformat()  # R3: 30 days on
+    world.card(world.spec("N1", photo_date=photographed))
     app = undelivered_host(world, "N1")
     async with app.run_test() as pilot:
         await settle(pilot)
-        assert "2026-12-10" in message(app)
+        assert reorder_from in message(app)
         assert "A-post" in screen_text(app)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "2026-12-10" in message(app)
+        assert reorder_from in message(app)
     assert world.state("N1") == "shipped"
 
 
 async def test_r3_undelivered_screen_reorders_without_new_photo(world: World) -> None:
-    world.card(spec("N2", photo_date=dt.date(2026, 9, 1)))
+    world.card(world.spec("N2", photo_date=world.today - dt.timedelta(days=88)))
     app = undelivered_host(world, "N2")
     async with app.run_test() as pilot:
         await settle(pilot)
@@ -182,7 +188,7 @@ async def test_r3_undelivered_screen_reorders_without_new_photo(world: World) ->
 
 
 async def test_r4_undelivered_screen_registered_post_rek_id(world: World) -> None:
-    world.card(spec("N3", shipment_method="registered", rek_id="RR987654321SE"))
+    world.card(world.spec("N3", shipment_method="registered", rek_id="RR987654321SE"))
     app = undelivered_host(world, "N3")
     async with app.run_test() as pilot:
         await settle(pilot)
@@ -197,25 +203,27 @@ async def test_r4_undelivered_screen_registered_post_rek_id(world: World) -> Non
 
 
 async def test_r10_name_change_screen(world: World) -> None:
-    world.card(spec("M1", state="active"))
+    changed_on = world.today - dt.timedelta(days=27)
+    world.card(world.spec("M1", state="active"))
     app = Host(lambda: NameChangeScreen(EN, NameChangeService(world.services), operator(), "M1"))
     async with app.run_test() as pilot:
         await pilot.press(*"2026-13-01", "ctrl+s")
         await settle(pilot)
         assert "YYYY-MM-DD" in message(app)
         app.screen.query_one("#date", Input).value = ""
-        await pilot.press(*"2026-11-01", "enter")
+        await pilot.press(*changed_on.isoformat(), "enter")
         await settle(pilot)
-        assert "blocked after 2027-02-01" in message(app)
+        assert f"blocked after {months_after(changed_on, 3)}" in message(app)
 
 
 async def test_r11_return_screen_keep_needs_reason_then_returns(world: World) -> None:
-    world.card(spec("M2", state="active"))
+    ended_on = world.today - dt.timedelta(days=27)
+    world.card(world.spec("M2", state="active"))
     app = Host(lambda: ReturnScreen(EN, ReturnService(world.services), operator(), "M2"))
     async with app.run_test() as pilot:
-        await pilot.press(*"2026-11-01", "f2")
+        await pilot.press(*ended_on.isoformat(), "f2")
         await settle(pilot)
-        assert "blocked after 2027-02-01" in message(app)
+        assert f"blocked after {months_after(ended_on, 3)}" in message(app)
         app.screen.query_one("#keep", Checkbox).focus()
         await pilot.press("space", "ctrl+s")
         await settle(pilot)
@@ -228,7 +236,7 @@ async def test_r11_return_screen_keep_needs_reason_then_returns(world: World) ->
 
 
 async def test_r11_return_screen_card_handed_back(world: World) -> None:
-    world.card(spec("M3", state="active"))
+    world.card(world.spec("M3", state="active"))
     app = Host(lambda: ReturnScreen(EN, ReturnService(world.services), operator(), "M3"))
     async with app.run_test() as pilot:
         await pilot.press("ctrl+s")
@@ -238,10 +246,10 @@ async def test_r11_return_screen_card_handed_back(world: World) -> None:
 
 
 async def test_r8_pin_change_screen_reads_the_card_in_the_reader(world: World) -> None:
-    made = world.card(spec("C3", state="active", product_number="511"))
+    made = world.card(world.spec("C3", state="active", product_number="511"))
     world.insert(made)
     service = PinChangeService(world.services, card_opener=world.opener())
-    app = Host(lambda: PinChangeScreen(EN, service, visit()))
+    app = Host(lambda: PinChangeScreen(EN, service, world.visit()))
     async with app.run_test() as pilot:
         await settle(pilot)
         assert "card C3" in screen_text(app)
@@ -251,7 +259,7 @@ async def test_r8_pin_change_screen_reads_the_card_in_the_reader(world: World) -
 
 
 async def test_r11_return_screen_serial_typed(world: World) -> None:
-    world.card(spec("M4", state="active"))
+    world.card(world.spec("M4", state="active"))
     app = Host(lambda: ReturnScreen(EN, ReturnService(world.services), operator()))
     async with app.run_test() as pilot:
         await pilot.press("ctrl+s")

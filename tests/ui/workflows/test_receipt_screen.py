@@ -17,7 +17,7 @@ from kiosk.services.workflows.returns import ReturnService
 from screens.workflows.receipt import HolderSignScreen, ReprintScreen
 from tests.ui.workflows.conftest import Host, message, settle
 from tests.unit.receipts.pdf_helpers import compact, pdf_text
-from tests.unit.workflows.conftest import NAME, OFFICE, PNR, World, operator, spec, visit
+from tests.unit.workflows.conftest import NAME, OFFICE, PNR, World, operator
 
 
 def _desk(world: World, tmp_path: Path) -> ReceiptDesk:
@@ -32,13 +32,13 @@ def _desk(world: World, tmp_path: Path) -> ReceiptDesk:
 
 
 def _holder_card(world: World, serial: str, **kw: object) -> PersonalisedCard:
-    made = world.card(spec(serial, **kw), holder_id=PNR, name=NAME)
+    made = world.card(world.spec(serial, **kw), holder_id=PNR, name=NAME)
     world.insert(made)
     return made
 
 
 def _activated(world: World, desk: ReceiptDesk, serial: str) -> ReceiptFacts:
-    done = ActivationService(world.services).activate(visit(), serial)
+    done = ActivationService(world.services).activate(world.visit(), serial)
     facts = desk.plan(done.event_id)
     assert facts is not None and facts.needs_holder_signature
     return facts

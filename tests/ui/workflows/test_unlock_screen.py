@@ -14,7 +14,7 @@ from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
 from screens.workflows.unlock import UnlockScreen
 from tests.ui.workflows.conftest import Host, message, screen_text, settle
-from tests.unit.workflows.conftest import NEW_PIN, World, spec, visit
+from tests.unit.workflows.conftest import NEW_PIN, World
 
 
 def host(world: World, serial: str, role: Role = Role.ID_ADMIN, **kw: object) -> Host:
@@ -27,7 +27,7 @@ def host(world: World, serial: str, role: Role = Role.ID_ADMIN, **kw: object) ->
         lambda: UnlockScreen(
             Catalogue("en"),
             service,
-            visit(role, **kw),  # type: ignore[arg-type]
+            world.visit(role, **kw),  # type: ignore[arg-type]
             serial,
             blocking=BlockingService(world.services),
         )
@@ -35,7 +35,7 @@ def host(world: World, serial: str, role: Role = Role.ID_ADMIN, **kw: object) ->
 
 
 def locked(world: World, serial: str, product_number: str | None) -> object:
-    made = world.card(spec(serial, state="active", product_number=product_number))
+    made = world.card(world.spec(serial, state="active", product_number=product_number))
     world.lock(made)
     world.insert(made)
     return made
@@ -81,10 +81,8 @@ async def test_r7_unlock_screen_clerk_refused_for_7xx(world: World) -> None:
 
 
 async def test_r1_unlock_screen_needs_swedish_document(world: World) -> None:
-    from tests.unit.workflows.conftest import FOREIGN_PASSPORT
-
     locked(world, "L703", "701")
-    app = host(world, "L703", document=FOREIGN_PASSPORT)
+    app = host(world, "L703", document=world.foreign_passport)
     async with app.run_test() as pilot:
         await settle(pilot)
         await pilot.press(*NEW_PIN, "enter", *NEW_PIN, "enter")
@@ -150,7 +148,7 @@ async def test_r7_unlock_screen_puk_blocked_offers_block_and_replacement(world: 
 
 
 async def test_r7_unlock_screen_orders_code_letter(world: World) -> None:
-    world.card(spec("L505", state="active", product_number="511"))
+    world.card(world.spec("L505", state="active", product_number="511"))
     app = host(world, "L505", Role.ID_ADMIN)
     async with app.run_test() as pilot:
         await settle(pilot)
@@ -161,7 +159,7 @@ async def test_r7_unlock_screen_orders_code_letter(world: World) -> None:
 
 
 async def test_r7_unlock_screen_orders_puk_letter_for_7xx(world: World) -> None:
-    world.card(spec("L705", state="active", product_number="701"))
+    world.card(world.spec("L705", state="active", product_number="701"))
     app = host(world, "L705", Role.ID_ADMIN)
     async with app.run_test() as pilot:
         await settle(pilot)
@@ -176,7 +174,7 @@ async def test_r7_unlock_screen_reads_the_card_in_the_reader(world: World) -> No
     service = UnlockService(
         world.services, card_opener=world.opener(), puk_source=CachedPukSource(world.store)
     )
-    app = Host(lambda: UnlockScreen(Catalogue("sv"), service, visit(Role.CLERK)))
+    app = Host(lambda: UnlockScreen(Catalogue("sv"), service, world.visit(Role.CLERK)))
     async with app.run_test() as pilot:
         await settle(pilot)
         assert "Lås upp kort L506" in screen_text(app)
@@ -190,7 +188,7 @@ async def test_unlock_screen_empty_reader_says_so(world: World) -> None:
     service = UnlockService(
         world.services, card_opener=world.opener(), puk_source=CachedPukSource(world.store)
     )
-    app = Host(lambda: UnlockScreen(Catalogue("en"), service, visit(Role.CLERK)))
+    app = Host(lambda: UnlockScreen(Catalogue("en"), service, world.visit(Role.CLERK)))
     async with app.run_test() as pilot:
         await settle(pilot)
         assert "no card in the reader" in message(app)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from devices.virtual.factory import CardFactory
@@ -7,8 +9,8 @@ from devices.virtual.pki import TestPki
 
 
 @pytest.fixture(scope="session")
-def pki() -> TestPki:
-    return TestPki.create()
+def pki(now: dt.datetime) -> TestPki:
+    return TestPki.create(now=now)
 
 
 @pytest.fixture(scope="session")

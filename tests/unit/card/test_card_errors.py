@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 from pathlib import Path
 
@@ -47,10 +48,11 @@ def test_card_catalogue_files_have_same_keys() -> None:
     assert sv.keys() == en.keys()
 
 
-def test_pki_save_and_load(tmp_path: Path) -> None:
-    pki = TestPki.create()
+def test_pki_save_and_load(tmp_path: Path, now: dt.datetime) -> None:
+    pki = TestPki.create(now=now)
     pki.save(tmp_path)
-    again = TestPki.load_or_create(tmp_path)
+    again = TestPki.load_or_create(tmp_path, now=now)
     assert again.root == pki.root and again.intermediate == pki.intermediate
+    assert again.now == pki.now
     holder = again.issue_holder("191212121212", "X")
     holder.authentication.cert.verify_directly_issued_by(pki.intermediate)

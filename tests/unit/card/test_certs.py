@@ -31,17 +31,17 @@ def anchors(pki: TestPki) -> TrustAnchors:
     ],
 )
 def test_r13_chain_status(
-    pki: TestPki, anchors: TrustAnchors, variant: str, expected: ChainStatus
+    pki: TestPki, anchors: TrustAnchors, now: dt.datetime, variant: str, expected: ChainStatus
 ) -> None:
     holder = pki.issue_holder("191212121212", "X", variant=variant)  # type: ignore[arg-type]
-    assert check_chain(holder.authentication.cert, anchors) is expected
+    assert check_chain(holder.authentication.cert, anchors, now) is expected
 
 
-def test_r13_missing_intermediate_or_root_is_untrusted(pki: TestPki) -> None:
+def test_r13_missing_intermediate_or_root_is_untrusted(pki: TestPki, now: dt.datetime) -> None:
     cert = pki.issue_holder("191212121212", "X").authentication.cert
-    assert check_chain(cert, TrustAnchors((), (pki.root,))) is ChainStatus.UNTRUSTED
-    assert check_chain(cert, TrustAnchors((pki.intermediate,), ())) is ChainStatus.UNTRUSTED
-    assert check_chain(None, TrustAnchors((), ())) is ChainStatus.MISSING
+    assert check_chain(cert, TrustAnchors((), (pki.root,)), now) is ChainStatus.UNTRUSTED
+    assert check_chain(cert, TrustAnchors((pki.intermediate,), ()), now) is ChainStatus.UNTRUSTED
+    assert check_chain(None, TrustAnchors((), ()), now) is ChainStatus.MISSING
 
 
 def test_root_expiry_counts(pki: TestPki, anchors: TrustAnchors) -> None:
@@ -57,12 +57,14 @@ def test_anchors_from_pem_files(pki: TestPki, tmp_path) -> None:  # type: ignore
     assert loaded.roots == (pki.root,) and loaded.intermediates == (pki.intermediate,)
 
 
-def test_summary_usage_and_identifier(pki: TestPki, anchors: TrustAnchors) -> None:
+def test_summary_usage_and_identifier(
+    pki: TestPki, anchors: TrustAnchors, now: dt.datetime
+) -> None:
     holder = pki.issue_holder("191212121212", "Tolvan", signing=True)
     assert holder.signing is not None
-    signing = summarize(0x9C, holder.signing.cert, anchors)
+    signing = summarize(0x9C, holder.signing.cert, anchors, now)
     assert signing.non_repudiation and signing.usable_for_signing
-    auth = summarize(0x9A, holder.authentication.cert, anchors)
+    auth = summarize(0x9A, holder.authentication.cert, anchors, now)
     assert auth.digital_signature and not auth.non_repudiation and not auth.usable_for_signing
     assert auth.identifier_kind == "personnummer"
     assert auth.holder_identifier == "191212121212"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 import pytest
@@ -225,9 +226,9 @@ def test_garbage_response_is_malformed() -> None:
         session.read_chuid()
 
 
-def test_read_card_summary(issued: PersonalisedCard, pki: TestPki) -> None:
+def test_read_card_summary(issued: PersonalisedCard, pki: TestPki, now: dt.datetime) -> None:
     session = PivSession(InProcessConnection(issued.card))
-    reading = read_card(session, TrustAnchors.from_certificates(pki.trust_anchors))
+    reading = read_card(session, TrustAnchors.from_certificates(pki.trust_anchors), now=now)
     assert reading.serial == issued.serial
     assert reading.product_series == "7xx"
     assert reading.has_signing_certificate
@@ -239,11 +240,14 @@ def test_read_card_summary(issued: PersonalisedCard, pki: TestPki) -> None:
     assert issued.holder.name not in repr(reading)
 
 
-def test_r12_reserve_card_level_and_no_number(factory: CardFactory, pki: TestPki) -> None:
+def test_r12_reserve_card_level_and_no_number(
+    factory: CardFactory, pki: TestPki, now: dt.datetime
+) -> None:
     card = factory.personalise(product="none", reserve="LoA2", signing=False)
     reading = read_card(
         PivSession(InProcessConnection(card.card)),
         TrustAnchors.from_certificates(pki.trust_anchors),
+        now=now,
     )
     assert reading.assurance_level == "LoA2"
     assert reading.product_number is None and reading.product_series == "none"

@@ -18,8 +18,8 @@ from devices.virtual.pki import PERSON_CA_NAME, ROOT_NAME, TestPki
 
 
 @pytest.fixture(scope="module")
-def pki() -> TestPki:
-    return TestPki.create()
+def pki(now: dt.datetime) -> TestPki:
+    return TestPki.create(now=now)
 
 
 def _cn(name: x509.Name) -> str:
@@ -56,8 +56,7 @@ def test_holder_without_signing_has_no_9c(pki: TestPki) -> None:
     assert 0x9C not in holder.slots()
 
 
-def test_variants(pki: TestPki) -> None:
-    now = dt.datetime.now(dt.UTC)
+def test_variants(pki: TestPki, now: dt.datetime) -> None:
     expired = pki.issue_holder("199001011234", "X", variant="expired").authentication.cert
     assert expired.not_valid_after_utc < now
     future = pki.issue_holder("199001011234", "X", variant="not_yet_valid").authentication.cert
@@ -74,8 +73,15 @@ def test_key_types(pki: TestPki) -> None:
     assert isinstance(pki.issue_holder("1", "X").authentication.key, ec.EllipticCurvePrivateKey)
 
 
-def test_pem_bundle_gives_mutual_tls(pki: TestPki, tmp_path: Path) -> None:
-    bundle = pki.write_pem_bundle(tmp_path, kiosk_id="kiosk-1", hostname="localhost")
+@pytest.fixture(scope="module")
+def real_time_pki(now: dt.datetime, clock_offset_days: int) -> TestPki:
+    """A PKI dated at the machine's real time: OpenSSL checks certificate dates against
+    the real clock, which ``--clock-offset-days`` cannot move (the session's start)."""
+    return TestPki.create(now=now - dt.timedelta(days=clock_offset_days))
+
+
+def test_pem_bundle_gives_mutual_tls(real_time_pki: TestPki, tmp_path: Path) -> None:
+    bundle = real_time_pki.write_pem_bundle(tmp_path, kiosk_id="kiosk-1", hostname="localhost")
     server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=bundle.ca_bundle)
     server_ctx.load_cert_chain(bundle.server_cert, bundle.server_key)
     server_ctx.verify_mode = ssl.CERT_REQUIRED

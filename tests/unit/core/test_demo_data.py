@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from clock import fixed_clock
 from kiosk.demo_data import (
     CARDS,
     HOLDERS,
@@ -26,28 +27,26 @@ from store.journal import Journal
 from store.keys import load_or_create_keys
 from store.models import Card, Holder, JournalRow, Operator
 
-TODAY = dt.date(2026, 11, 28)
-
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> DemoWorld:
-    return build_demo_world(tmp_path_factory.mktemp("pki"), TODAY)
+def world(tmp_path_factory: pytest.TempPathFactory, now: dt.datetime) -> DemoWorld:
+    return build_demo_world(tmp_path_factory.mktemp("pki"), now)
 
 
-def _store(tmp_path: Path) -> tuple[Store, FieldCipher, Journal]:
+def _store(tmp_path: Path, now: dt.datetime) -> tuple[Store, FieldCipher, Journal]:
     keys = load_or_create_keys(tmp_path / "kiosk.key")
     store = open_store(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}", keys)
     cipher = FieldCipher(keys)
-    return store, cipher, Journal("demo-kiosk", keys, cipher)
+    return store, cipher, Journal("demo-kiosk", keys, cipher, clock=fixed_clock(now))
 
 
 def test_every_card_state_has_a_demo_card() -> None:
     assert {spec.state for spec in CARDS} == {state.value for state in CardState}
 
 
-def test_demo_personnummer_are_valid() -> None:
+def test_demo_personnummer_are_valid(today: dt.date) -> None:
     for holder in HOLDERS:
-        assert normalise_personnummer(holder.personnummer, TODAY) == holder.personnummer
+        assert normalise_personnummer(holder.personnummer, today) == holder.personnummer
 
 
 def test_virtual_cards_are_worn_as_their_specs_say(world: DemoWorld) -> None:
@@ -58,23 +57,27 @@ def test_virtual_cards_are_worn_as_their_specs_say(world: DemoWorld) -> None:
         assert (world.cards[spec.key].holder.signing is not None) == spec.signing, spec.key
 
 
-def test_swedish_demo_documents_carry_their_holders_personnummer(world: DemoWorld) -> None:
+def test_swedish_demo_documents_carry_their_holders_personnummer(
+    world: DemoWorld, today: dt.date
+) -> None:
     expected = {
         "swedish-passport": "198503122387",
         "swedish-id-card": "199207045486",
         "cecilia-passport": "197805141236",
     }
     for name, personnummer in expected.items():
-        result = parse(world.documents[name], TODAY)
+        result = parse(world.documents[name], today)
         assert result.valid, (name, result.errors)
         assert result.personnummer == personnummer
 
 
-def test_seed_writes_once_and_refreshes_the_roster(world: DemoWorld, tmp_path: Path) -> None:
-    store, cipher, journal = _store(tmp_path)
-    assert seed_store(store, cipher, journal, world, today=TODAY) is True
-    fresh = build_demo_world(tmp_path / "pki2", TODAY)
-    assert seed_store(store, cipher, journal, fresh, today=TODAY) is False
+def test_seed_writes_once_and_refreshes_the_roster(
+    world: DemoWorld, tmp_path: Path, now: dt.datetime
+) -> None:
+    store, cipher, journal = _store(tmp_path, now)
+    assert seed_store(store, cipher, journal, world, now=now) is True
+    fresh = build_demo_world(tmp_path / "pki2", now)
+    assert seed_store(store, cipher, journal, fresh, now=now) is False
     with store.unit_of_work() as session:
         assert session.scalar(select(func.count()).select_from(Card)) == len(CARDS)
         assert session.scalar(select(func.count()).select_from(Holder)) == len(HOLDERS)
@@ -92,8 +95,10 @@ def test_seed_writes_once_and_refreshes_the_roster(world: DemoWorld, tmp_path: P
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_device_panel_labels_come_from_the_catalogue(tmp_path: Path, lang: str) -> None:
-    world = build_demo_world(tmp_path / "pki", TODAY, lang)
+def test_device_panel_labels_come_from_the_catalogue(
+    tmp_path: Path, now: dt.datetime, lang: str
+) -> None:
+    world = build_demo_world(tmp_path / "pki", now, lang)
     expected = set(world.cards) | {f"document:{name}" for name in world.documents}
     assert set(world.labels) == expected
     for key, label in world.labels.items():

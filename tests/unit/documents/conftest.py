@@ -1,10 +1,14 @@
-"""Fixtures of the identity-document tests: a fixed today and known zones."""
+"""Known zones of the identity-document tests, and the fixed day they are read on.
+
+The MRZ and identity rules are pure functions of (zone, day): these tests pass the day
+explicitly and pin it (``TODAY``), so the zones' fixed expiry dates keep their meaning on
+any date. Tests that need the session's day use the root ``today`` fixture, which this
+module deliberately does not shadow.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-
-import pytest
 
 TODAY = date(2026, 11, 28)
 
@@ -36,8 +40,3 @@ FOREIGN_PASSPORT = (
     "P<NORHAUGEN<<KARI<<<<<<<<<<<<<<<<<<<<<<<<<<<",
     "NX00412731NOR8809014F2910091<<<<<<<<<<<<<<<2",
 )
-
-
-@pytest.fixture
-def today() -> date:
-    return TODAY

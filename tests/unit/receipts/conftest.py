@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,12 +14,13 @@ from devices.virtual.factory import CardFactory, PersonalisedCard
 from devices.virtual.pki import TestPki
 from kiosk.config import ReceiptConfig
 from kiosk.receipts.service import ReceiptService
+from tests.support.clock import TestClock
 from tests.unit.receipts.world import HOLDER_NAME, HOLDER_PNR, OFFICE_ID, World, make_world
 
 
 @pytest.fixture(scope="session")
-def pki() -> TestPki:
-    return TestPki.create()
+def pki(now: dt.datetime) -> TestPki:
+    return TestPki.create(now=now)
 
 
 @pytest.fixture(scope="session")
@@ -34,8 +36,8 @@ def holder_card(factory: CardFactory) -> PersonalisedCard:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    built = make_world(tmp_path / "data")
+def world(tmp_path: Path, clock: TestClock) -> Iterator[World]:
+    built = make_world(tmp_path / "data", clock=clock)
     yield built
     built.store.close()
 

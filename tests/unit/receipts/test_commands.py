@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -152,6 +153,7 @@ def test_reprint_with_failing_printer_falls_back(
 def test_report_day_writes_a_pdf(
     world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The block journalled today (the world's clock) is in the report of that day."""
     world.add_card("SE5000000009")
     world.event("card.blocked", {"serial": "SE5000000009", "reason": "lost"})
     out = tmp_path / "day.pdf"
@@ -160,7 +162,7 @@ def test_report_day_writes_a_pdf(
             "report",
             "day",
             "--date",
-            "2026-11-28",
+            world.today.isoformat(),
             "--out",
             str(out),
             "--config",
@@ -184,12 +186,13 @@ def test_verify_with_foreign_trust_anchors_exit_1(
     world: World,
     receipts: ReceiptService,
     piv: PivSession,
+    now: dt.datetime,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     _, pdf = _signed_receipt(world, receipts, piv)
     foreign = tmp_path / "foreign.pem"
-    foreign.write_bytes(b"".join(cert_pem(c) for c in TestPki.create().trust_anchors))
+    foreign.write_bytes(b"".join(cert_pem(c) for c in TestPki.create(now=now).trust_anchors))
     code = main(
         [
             "receipt",

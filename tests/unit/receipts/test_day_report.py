@@ -19,6 +19,8 @@ from tests.unit.receipts.pdf_helpers import (
 )
 from tests.unit.receipts.world import ADMIN, CLERK, OFFICE_ID, World
 
+# A pinned office day in winter (CET): the report is a pure function of the day and the
+# journal, whose events here carry explicit times, so the hours below stay exact.
 DAY = dt.date(2026, 11, 28)
 UTC = dt.UTC
 

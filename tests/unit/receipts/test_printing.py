@@ -145,7 +145,7 @@ def test_journal_failure_while_recording_signature_still_delivers(
 
     service = ReceiptService(
         world.store,
-        BrokenJournal("k", world.store.keys, world.store.cipher),
+        BrokenJournal("k", world.store.keys, world.store.cipher, clock=world.clock),
         office_id=OFFICE_ID,
         config=ReceiptConfig(),
         folder=tmp_path / "r",

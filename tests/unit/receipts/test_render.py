@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -21,6 +23,9 @@ from tests.unit.receipts.pdf_helpers import (
     render_gray,
 )
 from tests.unit.receipts.world import CLERK, CLERK_NAME, HOLDER_NAME, OFFICE_NAME, World
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+TIME_SHOWN = "%Y-%m-%d %H:%M:%S"
 
 
 def _facts(
@@ -47,9 +52,10 @@ def test_text_extracted_with_pypdf_matches_the_facts(
         "712",
         facts.event_id,
         receipt_digest(facts),
-        "2026-11-28 10:30:00",  # 09:30 UTC in Stockholm (CET)
+        world.now.astimezone(STOCKHOLM).strftime(TIME_SHOWN),  # the office's local time
     ):
         assert compact(value) in flat, value
+    assert compact(world.now.astimezone(dt.UTC).strftime(TIME_SHOWN)) not in flat  # never UTC
     assert "Kvitto" in text and "Kortet har aktiverats." in text
     assert "Kvittot är inte underskrivet av kortinnehavaren." in text
     assert "191212121212" not in flat and "1212" + "1212" not in flat.replace("121212-XXXX", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -20,6 +21,7 @@ from kiosk.receipts.render import EMBED_PREFIX, render_receipt
 from kiosk.receipts.service import ReceiptService
 from kiosk.receipts.signature import HolderSignature, sign_receipt
 from kiosk.receipts.verify import VerifyReport, verify_receipt
+from tests.support.clock import TestClock
 from tests.unit.receipts.world import OFFICE_ID, OTHER_NAME, OTHER_PNR, World, make_world
 
 
@@ -72,10 +74,14 @@ def test_genuine_signed_receipt_passes_with_chain(
 
 
 def test_chain_to_foreign_anchors_fails(
-    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: PivSession
+    world: World,
+    receipts: ReceiptService,
+    activation: ReceiptFacts,
+    piv: PivSession,
+    now: dt.datetime,
 ) -> None:
     pdf, _ = _signed_pdf(receipts, activation, piv)
-    foreign = TestPki.create()
+    foreign = TestPki.create(now=now)
     report = _verify(world, pdf, TrustAnchors.from_certificates(foreign.trust_anchors))
     assert _failed(report) == {"chain_bad"}
 
@@ -181,9 +187,9 @@ def test_unsigned_block_receipt_passes(world: World, receipts: ReceiptService) -
 
 
 def test_receipt_from_another_journal_fails(
-    world: World, activation: ReceiptFacts, tmp_path: Path
+    world: World, activation: ReceiptFacts, tmp_path: Path, clock: TestClock
 ) -> None:
-    elsewhere = make_world(tmp_path / "elsewhere")
+    elsewhere = make_world(tmp_path / "elsewhere", clock=clock)
     try:
         report = verify_receipt(
             render_receipt(activation), store=elsewhere.store, office_id=OFFICE_ID

@@ -22,8 +22,8 @@ from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.blocking import BlockForm, BlockingService
 from kiosk.services.workflows.common import Backend, IdentityProof, Operator, VisitContext
 from kiosk.services.workflows.deadlines import DeadlineService
-from kiosk.services.workflows.seed import CardSpec, add_card
 from kiosk.services.workflows.unlock import UnlockService
+from tests.support.seed import CardSpec, add_card
 from tests.unit.receipts.pdf_helpers import compact, pdf_text
 from tests.unit.receipts.world import (
     ADMIN,
@@ -35,19 +35,21 @@ from tests.unit.receipts.world import (
     World,
 )
 
-NOW = dt.datetime.now(dt.UTC)
-PASSPORT = IdentityDocument(DocumentKind.PASSPORT, "SWE", dt.date(2099, 1, 1))
+PASSPORT_VALID = dt.timedelta(days=5 * 365)  # the holder's passport: valid for years yet
+PHOTO_AGE = dt.timedelta(days=91)  # the card's photo was taken this long before today
 
 
 @pytest.fixture
 def backend(world: World) -> Backend:
-    return Backend(world.store, world.journal)
+    return Backend(world.store, world.journal, world.clock)
 
 
-def _visit() -> VisitContext:
-    proof = IdentityProof(HOLDER_ID, PASSPORT, True, NOW - dt.timedelta(minutes=1))
+def _visit(world: World) -> VisitContext:
+    now = world.now
+    passport = IdentityDocument(DocumentKind.PASSPORT, "SWE", world.today + PASSPORT_VALID)
+    proof = IdentityProof(HOLDER_ID, passport, True, now - dt.timedelta(minutes=1))
     return VisitContext(
-        Operator(CLERK, Role.CLERK, OFFICE_ID), NOW - dt.timedelta(minutes=5), HOLDER_ID, proof
+        Operator(CLERK, Role.CLERK, OFFICE_ID), now - dt.timedelta(minutes=5), HOLDER_ID, proof
     )
 
 
@@ -55,10 +57,11 @@ def _add(world: World, serial: str, **kw: object) -> None:
     base: dict[str, object] = {
         "holder_id": HOLDER_ID,
         "photo_office_id": OFFICE_ID,
-        "photo_date": dt.date(2026, 9, 1),
+        "photo_date": world.today - PHOTO_AGE,
+        "order_date": world.today - PHOTO_AGE,
     }
     base.update(kw)
-    add_card(world.store, CardSpec(serial=serial, **base))  # type: ignore[arg-type]
+    add_card(world.store, CardSpec(serial=serial, **base), now=world.now)  # type: ignore[arg-type]
 
 
 def _check(world: World, receipts: ReceiptService, pdf: bytes, anchors: TrustAnchors | None) -> str:
@@ -72,7 +75,7 @@ def test_r2_activation_receipt_signed_by_the_holder(
 ) -> None:
     card = factory.personalise(holder_id=HOLDER_PNR, name=HOLDER_NAME, product_number="712")
     _add(world, card.serial, state="shipped", product_number="712")
-    done = ActivationService(backend).activate(_visit(), card.serial)
+    done = ActivationService(backend).activate(_visit(world), card.serial)
     facts = receipts.facts(done.event_id)
     assert facts.needs_holder_signature
     signature = receipts.sign(facts, PivSession(InProcessConnection(card.card)), card.pin)
@@ -113,7 +116,7 @@ def test_r11_kept_card_receipt_with_reason_signed(
     _add(world, card.serial, state="active", product_number=card.product_number)
     deadlines = DeadlineService(backend)
     clerk = Operator(CLERK, Role.CLERK, OFFICE_ID)
-    deadlines.record_end(clerk, card.serial, NOW.date())
+    deadlines.record_end(clerk, card.serial, world.today)
     done = deadlines.take_back(
         clerk, card.serial, keep_card=True, keep_reason="nytt uppdrag i regionen"
     )

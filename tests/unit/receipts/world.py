@@ -1,6 +1,9 @@
 """A small register for receipt and report tests: one office, two operators, holders, cards.
 
 Shared by the unit and integration tests of receipts (imported, not a fixture module).
+The world runs on the clock it is given (the tests' ``clock`` fixture): its journal stamps
+events with it, and its cards were ordered and photographed ``CARD_AGE`` before that day,
+so receipts signed with the test PKI (made at the same ``now``) verify on any date.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from clock import Clock, local_date
 from devices.virtual.factory import PersonalisedCard
 from store.database import Store, open_store
 from store.holders import new_holder, new_operator
@@ -30,7 +34,7 @@ HOLDER_PNR = "191212121212"
 OTHER_HOLDER_ID = "holder-2"
 OTHER_NAME = "Märta Ödmansson"
 OTHER_PNR = "198112189876"
-MOMENT = dt.datetime(2026, 11, 28, 9, 30, 0, tzinfo=dt.UTC)
+CARD_AGE = dt.timedelta(days=58)  # the cards were ordered and photographed this long ago
 
 
 @dataclass
@@ -38,6 +42,15 @@ class World:
     store: Store
     journal: Journal
     data_dir: Path
+    clock: Clock
+
+    @property
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    @property
+    def today(self) -> dt.date:
+        return local_date(self.now)
 
     def add_card(
         self,
@@ -56,9 +69,9 @@ class World:
                     state=state,
                     shipment_method="a_post",
                     photo_office_id=OFFICE_ID,
-                    photo_date=dt.date(2026, 10, 1),
-                    order_date=dt.date(2026, 10, 1),
-                    updated_at=MOMENT,
+                    photo_date=self.today - CARD_AGE,
+                    order_date=self.today - CARD_AGE,
+                    updated_at=self.now,
                 )
             )
 
@@ -71,16 +84,18 @@ class World:
         payload: dict[str, Any],
         *,
         operator: str | None = CLERK,
-        now: dt.datetime = MOMENT,
+        now: dt.datetime | None = None,
     ) -> SignedEvent:
+        """Journal an event at ``now`` (default: the world's clock)."""
         with self.store.unit_of_work() as session:
             return self.journal.append(
                 session, event_type=event_type, operator=operator, payload=payload, now=now
             )
 
 
-def make_world(data_dir: Path) -> World:
-    """A store at ``data_dir`` laid out like a kiosk's (kiosk.key, kiosk.sqlite3)."""
+def make_world(data_dir: Path, *, clock: Clock) -> World:
+    """A store at ``data_dir`` laid out like a kiosk's (kiosk.key, kiosk.sqlite3), whose
+    journal reads ``clock``."""
     keys = load_or_create_keys(data_dir / "kiosk.key")
     store = open_store(f"sqlite:///{data_dir / 'kiosk.sqlite3'}", keys)
     with store.unit_of_work() as session:
@@ -105,4 +120,4 @@ def make_world(data_dir: Path) -> World:
                 store.cipher, personnummer=OTHER_PNR, name=OTHER_NAME, holder_id=OTHER_HOLDER_ID
             )
         )
-    return World(store, Journal(KIOSK_ID, keys, store.cipher), data_dir)
+    return World(store, Journal(KIOSK_ID, keys, store.cipher, clock=clock), data_dir, clock)

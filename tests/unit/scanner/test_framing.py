@@ -21,11 +21,11 @@ from devices.scanner.framing import (
     make_framer,
     zone_from_payload,
 )
-from devices.virtual.scanner import DOCUMENTS
+from devices.virtual.scanner import SPECIMENS
 
-TD3 = DOCUMENTS["specimen-td3"]
-TD1 = DOCUMENTS["specimen-td1"]
-TD2 = DOCUMENTS["specimen-td2"]
+TD3 = SPECIMENS["specimen-td3"]
+TD1 = SPECIMENS["specimen-td1"]
+TD2 = SPECIMENS["specimen-td2"]
 TIMEOUT = 0.5
 
 

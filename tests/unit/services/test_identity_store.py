@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from devices.virtual.scanner import DOCUMENTS
+from clock import fixed_clock
+from kiosk.demo_documents import demo_documents
 from kiosk.documents.mrz import parse
 from kiosk.services.identity import Holder, IdentityCheckService, IdentityResult
 from kiosk.services.identity_store import StoreIdentityRecorder
@@ -19,13 +20,11 @@ from store.journal import Journal
 from store.keys import load_or_create_keys
 from store.models import IdentityCheck
 
-TODAY = dt.date(2026, 11, 28)
-NOW = dt.datetime(2026, 11, 28, 9, 30, tzinfo=dt.UTC)
 ASA = Holder(personnummer="198503122387", surname="Öberg", given_names="Åsa Linnéa")
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> tuple[Store, Journal, str, Path]:
+def world(tmp_path: Path, now: dt.datetime) -> tuple[Store, Journal, str, Path]:
     keys = load_or_create_keys(tmp_path / "kiosk.key")
     db = tmp_path / "kiosk.sqlite3"
     store = open_store(f"sqlite:///{db}", keys)
@@ -34,17 +33,18 @@ def world(tmp_path: Path) -> tuple[Store, Journal, str, Path]:
         holder = new_holder(cipher, personnummer=ASA.personnummer or "", name="Åsa Linnéa Öberg")
         session.add(holder)
         holder_id = holder.id
-    return store, Journal("kiosk-1", keys, cipher), holder_id, db
+    return store, Journal("kiosk-1", keys, cipher, clock=fixed_clock(now)), holder_id, db
 
 
 def test_r1_confirmed_check_is_stored_with_its_event(
-    world: tuple[Store, Journal, str, Path],
+    world: tuple[Store, Journal, str, Path], now: dt.datetime, today: dt.date
 ) -> None:
     store, journal, holder_id, db = world
     service = IdentityCheckService(StoreIdentityRecorder(store, journal), b"document-key")
-    report = service.check(parse(DOCUMENTS["swedish-passport"], TODAY), ASA, "unlock", TODAY)
+    passport = demo_documents(today)["swedish-passport"]
+    report = service.check(parse(passport, today), ASA, "unlock", today)
     confirmed = service.confirm(
-        report, photo_matches=True, operator="SE2321000016-1002", now=NOW, holder_id=holder_id
+        report, photo_matches=True, operator="SE2321000016-1002", now=now, holder_id=holder_id
     )
     assert confirmed.record.result is IdentityResult.APPROVED
     with store.unit_of_work() as session:
@@ -62,12 +62,13 @@ def test_r1_confirmed_check_is_stored_with_its_event(
 
 
 def test_r1_refused_document_for_nobody_on_record_is_journaled_only(
-    world: tuple[Store, Journal, str, Path],
+    world: tuple[Store, Journal, str, Path], now: dt.datetime, today: dt.date
 ) -> None:
     store, journal, _holder_id, _db = world
     service = IdentityCheckService(StoreIdentityRecorder(store, journal), b"document-key")
-    report = service.check(parse(DOCUMENTS["foreign-passport"], TODAY), ASA, "unlock", TODAY)
-    confirmed = service.confirm(report, photo_matches=True, operator="SE2321000016-1002", now=NOW)
+    foreign = demo_documents(today)["foreign-passport"]
+    report = service.check(parse(foreign, today), ASA, "unlock", today)
+    confirmed = service.confirm(report, photo_matches=True, operator="SE2321000016-1002", now=now)
     assert confirmed.record.result is IdentityResult.REFUSED
     with store.unit_of_work() as session:
         assert session.scalars(select(IdentityCheck)).all() == []

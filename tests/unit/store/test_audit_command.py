@@ -10,19 +10,21 @@ from pathlib import Path
 
 import pytest
 
+from clock import Clock
 from kiosk.cli import main
 from store.database import open_store
 from store.journal import Journal
 from store.keys import load_or_create_keys
+from tests.support.clock import TestClock
 
 REPO = Path(__file__).resolve().parents[3]
 
 
-def _make_journal(data: Path, count: int = 5) -> Path:
+def _make_journal(data: Path, clock: Clock, count: int = 5) -> Path:
     keys = load_or_create_keys(data / "kiosk.key")
     db_path = data / "kiosk.sqlite3"
     store = open_store(f"sqlite:///{db_path}", keys)
-    journal = Journal("kiosk-solna-1", keys, store.cipher)
+    journal = Journal("kiosk-solna-1", keys, store.cipher, clock=clock)
     with store.unit_of_work() as session:
         for number in range(count):
             journal.append(session, event_type="card.blocked", operator=None, payload={"n": number})
@@ -39,8 +41,8 @@ def _sql(db_path: Path, *statements: str) -> None:
         connection.close()
 
 
-def test_audit_verify_subprocess_ok_then_broken(tmp_path: Path) -> None:
-    db_path = _make_journal(tmp_path)
+def test_audit_verify_subprocess_ok_then_broken(tmp_path: Path, clock: TestClock) -> None:
+    db_path = _make_journal(tmp_path, clock)
     command = [sys.executable, "-m", "kiosk", "audit", "verify", "--data", str(tmp_path)]
     ok = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
     assert ok.returncode == 0, ok.stdout + ok.stderr
@@ -91,9 +93,9 @@ TAMPERS: dict[str, tuple[Callable[[Path], None], int, str]] = {
 
 @pytest.mark.parametrize("tamper", sorted(TAMPERS))
 def test_audit_verify_names_each_tampering(
-    tmp_path: Path, tamper: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, clock: TestClock, tamper: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db_path = _make_journal(tmp_path)
+    db_path = _make_journal(tmp_path, clock)
     change, seq, kind = TAMPERS[tamper]
     change(db_path)
     code = main(["audit", "verify", "--data", str(tmp_path), "--lang", "en"])
@@ -103,9 +105,9 @@ def test_audit_verify_names_each_tampering(
 
 
 def test_audit_verify_without_key_file_fails_clearly(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, clock: TestClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _make_journal(tmp_path)
+    _make_journal(tmp_path, clock)
     (tmp_path / "kiosk.key").unlink()
     code = main(["audit", "verify", "--data", str(tmp_path)])
     assert code == 1

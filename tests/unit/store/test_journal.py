@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from pathlib import Path
@@ -11,7 +12,8 @@ import pytest
 import store.journal as journal_module
 from store.database import Store
 from store.journal import PRIORITY_BLOCK, AuditReport, Journal, canonical_payload
-from store.journal_format import GENESIS_HASH
+from store.journal_format import GENESIS_HASH, format_timestamp
+from tests.support.clock import TestClock
 
 from .conftest import KIOSK_ID
 
@@ -52,6 +54,20 @@ def test_append_chains_hashes_and_signs(store: Store, journal: Journal) -> None:
     assert all(e.hash_ok() and e.signature_ok(public) for e in events)
     assert events[0].payload == {"serial": "S0", "namn": "Åsa Öberg"}
     assert events[0].occurred_at.endswith("Z")
+
+
+def test_append_stamps_the_journal_clock_unless_told_a_moment(
+    store: Store, journal: Journal, clock: TestClock
+) -> None:
+    with store.unit_of_work() as session:
+        first = journal.append(session, event_type="a", operator=None, payload={})
+        later = clock.advance(dt.timedelta(minutes=5))
+        second = journal.append(session, event_type="b", operator=None, payload={})
+        earlier = later - dt.timedelta(days=2)
+        told = journal.append(session, event_type="c", operator=None, payload={}, now=earlier)
+    assert first.occurred_at == format_timestamp(later - dt.timedelta(minutes=5))
+    assert second.occurred_at == format_timestamp(later)
+    assert told.occurred_at == format_timestamp(earlier)
 
 
 def test_rolled_back_transaction_leaves_no_event_and_no_seq_gap(
@@ -209,7 +225,7 @@ def test_first_of_several_problems_is_reported(
 
 
 def test_other_kiosk_events_do_not_mix(store: Store, journal: Journal) -> None:
-    other = Journal("kiosk-other", store.keys, store.cipher)
+    other = Journal("kiosk-other", store.keys, store.cipher, clock=journal.clock)
     with store.unit_of_work() as session:
         journal.append(session, event_type="a", operator=None, payload={})
         other.append(session, event_type="b", operator=None, payload={})
@@ -229,7 +245,10 @@ def test_two_writers_on_one_file_never_fork_the_chain(
     from store.database import open_store
 
     other_store = open_store(f"sqlite:///{db_path}", store.keys)
-    writers = [journal, Journal(KIOSK_ID, other_store.keys, other_store.cipher)]
+    writers = [
+        journal,
+        Journal(KIOSK_ID, other_store.keys, other_store.cipher, clock=journal.clock),
+    ]
     stores = [store, other_store]
     errors: list[BaseException] = []
 

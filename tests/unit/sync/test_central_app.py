@@ -14,15 +14,16 @@ from store.central.database import make_engine, migrate
 from store.central.fields import CentralCipher
 from store.central.service import CentralService
 from store.journal_format import GENESIS_HASH
+from tests.support.clock import TestClock
 
 GOOD_FP = "aa" * 32
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Iterator[CentralService]:
+def service(tmp_path: Path, clock: TestClock) -> Iterator[CentralService]:
     engine = make_engine(f"sqlite:///{tmp_path / 'central.sqlite3'}")
     migrate(engine)
-    svc = CentralService(engine, cipher=CentralCipher.generate())
+    svc = CentralService(engine, cipher=CentralCipher.generate(), clock=clock)
     svc.register_kiosk(
         kiosk_id="k1", office_id="KK-SOLNA", public_key=b"\x01" * 32, cert_fingerprint=GOOD_FP
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from pathlib import Path
 
@@ -13,11 +14,14 @@ from kiosk.cli import main
 from store.central.database import make_engine
 from store.central.fields import CentralCipher
 from store.central.service import KIOSK, OPERATOR, CentralService
+from tests.support.clock import TestClock
 
 
-def test_register_kiosk_and_operator(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_register_kiosk_and_operator(
+    tmp_path: Path, now: dt.datetime, clock: TestClock, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = f"sqlite:///{tmp_path / 'central.sqlite3'}"
-    cert, _key = TestPki.create().issue_kiosk_certificate("kiosk-9")
+    cert, _key = TestPki.create(now=now).issue_kiosk_certificate("kiosk-9")
     cert_path = tmp_path / "kiosk.pem"
     cert_path.write_bytes(cert_pem(cert))
     public = "ab" * 32
@@ -61,7 +65,9 @@ def test_register_kiosk_and_operator(tmp_path: Path, capsys: pytest.CaptureFixtu
     )
     assert "kiosk kiosk-9 registered" in capsys.readouterr().out
     engine = make_engine(url)
-    service = CentralService(engine, cipher=CentralCipher.from_file(tmp_path / "central.key"))
+    service = CentralService(
+        engine, cipher=CentralCipher.from_file(tmp_path / "central.key"), clock=clock
+    )
     with engine.connect() as conn:
         kiosk = conn.execute(KIOSK.select()).one()
         operator = conn.execute(OPERATOR.select()).one()

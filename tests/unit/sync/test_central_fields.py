@@ -22,7 +22,8 @@ from store.central.fields import (
     load_or_create_key,
 )
 from store.central.service import CentralService
-from store.journal_format import GENESIS_HASH, SignedEvent
+from store.journal_format import GENESIS_HASH, SignedEvent, format_timestamp
+from tests.support.clock import TestClock
 
 PNR = "194512249876"
 NAME = "Åsa Öberg-Testsson"
@@ -87,10 +88,10 @@ def test_split_keeps_personal_fields_sealed_and_bound_to_their_row() -> None:
     )
 
 
-def test_service_stores_sealed_and_serves_whole_rows(tmp_path: Path) -> None:
+def test_service_stores_sealed_and_serves_whole_rows(tmp_path: Path, clock: TestClock) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'central.sqlite3'}")
     migrate(engine)
-    service = CentralService(engine, cipher=CentralCipher.generate())
+    service = CentralService(engine, cipher=CentralCipher.generate(), clock=clock)
     service.set_operator(hsa_id="CLK", role="clerk", office_id="O")
     service.put_holder(
         holder_id="H1", office_id="O", data={"personnummer": PNR, "name": NAME, "hsa_id": "HSA"}
@@ -110,7 +111,7 @@ def test_service_stores_sealed_and_serves_whole_rows(tmp_path: Path) -> None:
         event_id=str(uuid.uuid4()),
         kiosk_id="k1",
         seq=1,
-        occurred_at="2026-11-28T10:00:00.000000Z",
+        occurred_at=format_timestamp(clock()),
         operator="CLK",
         event_type="card.blocked",
         payload=payload,

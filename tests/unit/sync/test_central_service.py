@@ -18,16 +18,17 @@ from store.central.errors import UnknownKioskError, WrongKioskCertificateError
 from store.central.fields import CentralCipher
 from store.central.models import CentralBase
 from store.central.service import CentralService
-from store.journal_format import GENESIS_HASH, SignedEvent
+from store.journal_format import GENESIS_HASH, SignedEvent, format_timestamp
+from tests.support.clock import TestClock
 
 OFFICE = "KK-SOLNA"
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Iterator[CentralService]:
+def service(tmp_path: Path, clock: TestClock) -> Iterator[CentralService]:
     engine = make_engine(f"sqlite:///{tmp_path / 'central.sqlite3'}")
     migrate(engine)
-    svc = CentralService(engine, cipher=CentralCipher.generate())
+    svc = CentralService(engine, cipher=CentralCipher.generate(), clock=clock)
     svc.set_operator(hsa_id="CLK", role="clerk", office_id=OFFICE)
     svc.set_operator(hsa_id="ADM", role="id_admin", office_id=OFFICE)
     svc.put_cards(
@@ -42,10 +43,12 @@ def service(tmp_path: Path) -> Iterator[CentralService]:
 
 
 class FakeKiosk:
-    """Signs events like a kiosk's journal (real keys, real hash chain)."""
+    """Signs events like a kiosk's journal (real keys, real hash chain), stamped by the
+    central's clock (the kiosk and the central agree on the time)."""
 
     def __init__(self, service: CentralService, kiosk_id: str = "k1") -> None:
         self.kiosk_id = kiosk_id
+        self.clock = service.clock
         self.key = Ed25519PrivateKey.generate()
         self.prev = GENESIS_HASH
         self.seq = 0
@@ -64,7 +67,7 @@ class FakeKiosk:
             event_id=str(uuid.uuid4()),
             kiosk_id=self.kiosk_id,
             seq=self.seq,
-            occurred_at="2026-11-28T10:00:00.000000Z",
+            occurred_at=format_timestamp(self.clock()),
             operator=operator,
             event_type=event_type,
             payload=payload,

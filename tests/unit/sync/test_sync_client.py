@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from clock import local_date
 from store.central.puk import open_puk, seal_puk
 from store.database import Store, open_store
 from store.holders import holder_record
@@ -27,6 +28,7 @@ from store.sync_client import (
     apply_page,
 )
 from tests.integration.postgres_fixture import free_port
+from tests.support.clock import TestClock
 
 
 @pytest.fixture
@@ -37,22 +39,26 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def client(store: Store) -> Iterator[SyncClient]:
+def client(store: Store, clock: TestClock) -> Iterator[SyncClient]:
     transport = CentralTransport(f"http://127.0.0.1:{free_port()}", timeout=0.5)
-    journal = Journal("kiosk-1", store.keys, store.cipher)
-    yield SyncClient(
-        store=store,
-        journal=journal,
-        transport=transport,
-        clock=lambda: datetime(2026, 11, 28, 12, 0, tzinfo=UTC),
-    )
+    journal = Journal("kiosk-1", store.keys, store.cipher, clock=clock)
+    yield SyncClient(store=store, journal=journal, transport=transport)  # the journal's clock
     transport.close()
 
 
-def test_offline_round_keeps_every_event_and_reports_waiting_blocks(
-    store: Store, client: SyncClient
+def test_the_client_reads_the_journals_clock_unless_given_one(
+    store: Store, client: SyncClient, clock: TestClock
 ) -> None:
-    start = datetime(2026, 11, 28, 11, 0, tzinfo=UTC)
+    assert client.clock is client.journal.clock is clock
+    own = TestClock(clock() + timedelta(hours=1))
+    other = SyncClient(store=store, journal=client.journal, transport=client.transport, clock=own)
+    assert other.clock is own
+
+
+def test_offline_round_keeps_every_event_and_reports_waiting_blocks(
+    store: Store, client: SyncClient, now: datetime
+) -> None:
+    start = now - timedelta(hours=1)
     with store.unit_of_work() as session:
         client.journal.append(
             session, event_type="identity.checked", operator="CLK", payload={}, now=start
@@ -118,7 +124,7 @@ OFFICE_KEY = b"\x01" * 32
 CARD_COLS = ("change_id", "serial", "office_id", "holder_id", "product_number", "state", "data")
 
 
-def test_apply_page_writes_kiosk_tables_and_the_central_wins(store: Store) -> None:
+def test_apply_page_writes_kiosk_tables_and_the_central_wins(store: Store, now: datetime) -> None:
     first = _page(
         operator=(
             ("change_id", "hsa_id", "role", "office_id", "active"),
@@ -138,7 +144,7 @@ def test_apply_page_writes_kiosk_tables_and_the_central_wins(store: Store) -> No
         ),
     )
     with store.unit_of_work() as session:
-        assert apply_page(store, session, first, puk_key=OFFICE_KEY) == 4
+        assert apply_page(store, session, first, now=now, puk_key=OFFICE_KEY) == 4
     # a card whose holder arrives in a later page gets a placeholder holder first
     later = _page(
         card=(
@@ -150,7 +156,7 @@ def test_apply_page_writes_kiosk_tables_and_the_central_wins(store: Store) -> No
         )
     )
     with store.unit_of_work() as session:
-        apply_page(store, session, later)
+        apply_page(store, session, later, now=now)
     with store.unit_of_work() as session:
         cards = {c.serial: c for c in session.execute(select(Card)).scalars()}
         holders = {h.id: h for h in session.execute(select(Holder)).scalars()}
@@ -159,6 +165,7 @@ def test_apply_page_writes_kiosk_tables_and_the_central_wins(store: Store) -> No
         assert (cards["S1"].state, cards["S1"].holder_id) == ("blocked", "H1")
         assert cards["S1"].order_date.isoformat() == "2026-10-01"
         assert cards["S2"].holder_id == "H2" and set(holders) == {"H1", "H2"}
+        assert cards["S2"].order_date == local_date(now)  # no order date pulled: today
         holder = holders["H1"]
         assert holder.personnummer_idx == store.cipher.personnummer_index("198001019876")
         assert b"198001019876" not in holder.personnummer_enc
@@ -177,7 +184,7 @@ def test_apply_page_writes_kiosk_tables_and_the_central_wins(store: Store) -> No
         lookup.close()
 
 
-def test_puk_entries_need_the_office_key(store: Store) -> None:
+def test_puk_entries_need_the_office_key(store: Store, now: datetime) -> None:
     page = _page(
         holder=(("change_id", "holder_id", "office_id", "data"), [[1, "H1", "KK-SOLNA", {}]]),
         card=(CARD_COLS, [[2, "S1", "KK-SOLNA", "H1", "701", "active", {}]]),
@@ -187,8 +194,8 @@ def test_puk_entries_need_the_office_key(store: Store) -> None:
         ),
     )
     with store.unit_of_work() as session:
-        apply_page(store, session, page)  # no key: not cached
-        apply_page(store, session, page, puk_key=b"\x02" * 32)  # wrong key: not cached
+        apply_page(store, session, page, now=now)  # no key: not cached
+        apply_page(store, session, page, now=now, puk_key=b"\x02" * 32)  # wrong key: not cached
         assert get_puk(session, store.cipher, "S1") is None
     with pytest.raises(ValueError, match="office key"):
         open_puk(OFFICE_KEY, "S2", seal_puk(OFFICE_KEY, "S1", "12345678"))  # moved entry

@@ -7,11 +7,13 @@ import datetime as dt
 
 import pytest
 
+from clock import local_date
 from kiosk.services.errors import ChallengeFailedError, NoCardInReaderError
 from kiosk.services.lookup import QueryKind, classify, mask_personnummer
 from kiosk.services.ports import ReaderRole
 from kiosk.services.status import OFFLINE, StatusService, format_age
-from tests.ui.world import NOW, build_world
+from tests.support.clock import TestClock
+from tests.ui.world import build_world
 
 
 @pytest.mark.parametrize(
@@ -46,8 +48,8 @@ def test_status_service_shows_offline_when_the_source_fails() -> None:
     assert StatusService(None).figures() == OFFLINE
 
 
-def test_login_refuses_a_signature_that_does_not_verify() -> None:
-    world = build_world()
+def test_login_refuses_a_signature_that_does_not_verify(clock: TestClock) -> None:
+    world = build_world(clock)
     world.insert("operator", "clerk")
     real_open = world.readers.open
 
@@ -66,8 +68,8 @@ def test_login_refuses_a_signature_that_does_not_verify() -> None:
         world.services.login.login("123456")
 
 
-def test_login_uses_a_fresh_challenge_each_time() -> None:
-    world = build_world()
+def test_login_uses_a_fresh_challenge_each_time(clock: TestClock) -> None:
+    world = build_world(clock)
     world.insert("operator", "clerk")
     seen: list[bytes] = []
     real_open = world.readers.open
@@ -89,18 +91,18 @@ def test_login_uses_a_fresh_challenge_each_time() -> None:
     assert len(seen) == 2 and seen[0] != seen[1] and len(seen[0]) == 32
 
 
-def test_empty_reader_is_a_typed_error() -> None:
-    world = build_world()
+def test_empty_reader_is_a_typed_error(clock: TestClock) -> None:
+    world = build_world(clock)
     with pytest.raises(NoCardInReaderError):
         world.readers.open(ReaderRole.CUSTOMER)
 
 
-def test_r13_card_test_report_on_a_good_card() -> None:
-    world = build_world()
+def test_r13_card_test_report_on_a_good_card(clock: TestClock, today: dt.date) -> None:
+    world = build_world(clock)
     world.insert("customer", "asa")
     report = world.services.card_test.run("123456")
     assert report.pin_ok and report.signing_present and report.chain and report.chain.ok
     assert report.verdict.value == "ok"
-    assert all(line.not_after > NOW.date() for line in report.certificates)
+    assert all(line.not_after > today for line in report.certificates)
     assert {line.slot for line in report.certificates} == {0x9A, 0x9C, 0x9D, 0x9E}
-    assert dt.date(2026, 3, 2) == NOW.date()
+    assert local_date(world.clock()) == today

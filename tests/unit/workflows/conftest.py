@@ -1,18 +1,25 @@
 """A small world for the workflow services: a real SQLite store with journal, two offices,
-holders, cards, a fixed clock, and in-process virtual cards (the real PIV engine)."""
+holders, cards, the test clock, and in-process virtual cards (the real PIV engine).
+
+Everything dated is relative to the world's clock (the suite's ``clock`` fixture): the
+test PKI is made at the session's ``now``, cards were photographed and ordered some days
+before the world's day, and the holders' documents expire relative to it."""
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import EllipsisType
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from clock import LOCAL_ZONE, local_date
 from devices.card.piv import PivSession
 from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory, PersonalisedCard
@@ -25,11 +32,12 @@ from kiosk.services.workflows.common import (
     VisitContext,
     connection_opener,
 )
-from kiosk.services.workflows.seed import CardSpec, add_card, add_holder, add_office
 from store.database import Store, open_store
 from store.journal import Journal
 from store.keys import KioskKeys
 from store.models import Card, JournalRow
+from tests.support.clock import TestClock
+from tests.support.seed import CardSpec, add_card, add_holder, add_office
 
 OFFICE = "KK-SOLNA"
 OTHER_OFFICE = "KK-KISTA"
@@ -40,14 +48,32 @@ HOLDER = "holder-1"
 OTHER_HOLDER = "holder-2"
 PNR = "191212121212"
 NAME = "Tolvan Tolvansson"
-NOW = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.UTC)
 NEW_PIN = "271828"
 MASTER = b"unit-workflows-master-secret"
+# Relative to the world's day: when the cards were photographed and ordered, and how long
+# the holders' documents are (or were) valid.
+PHOTO_AGE = dt.timedelta(days=88)
+ORDER_AGE = dt.timedelta(days=95)
+VALID_FOR = dt.timedelta(days=1130)  # the valid documents expire about three years ahead
+EXPIRED_FOR = dt.timedelta(days=331)  # the expired passport ran out this long ago
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months on, or the last day of a shorter month
+    (worked out here, not with the product's ``add_months``, for the expected values)."""
+    year, month0 = divmod(day.year * 12 + day.month - 1 + months, 12)
+    last = calendar.monthrange(year, month0 + 1)[1]
+    return dt.date(year, month0 + 1, min(day.day, last))
+
+
+def local_noon(day: dt.date) -> dt.datetime:
+    """Midday in the office (UTC): a moment well inside the office's calendar ``day``."""
+    return dt.datetime.combine(day, dt.time(12), tzinfo=LOCAL_ZONE).astimezone(dt.UTC)
 
 
 @pytest.fixture(scope="session")
-def factory() -> CardFactory:
-    return CardFactory(TestPki.create(), master_secret=MASTER)
+def factory(now: dt.datetime) -> CardFactory:
+    return CardFactory(TestPki.create(now=now), master_secret=MASTER)
 
 
 @dataclass
@@ -56,11 +82,70 @@ class World:
     journal: Journal
     services: Backend
     factory: CardFactory
-    now: dt.datetime = NOW
+    clock: TestClock
     inserted: list[Any] = field(default_factory=list)
 
-    def clock(self) -> dt.datetime:
-        return self.now
+    @property
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    @property
+    def today(self) -> dt.date:
+        """The office's calendar day on the world's clock."""
+        return local_date(self.now)
+
+    def document(
+        self, kind: DocumentKind = DocumentKind.PASSPORT, state: str = "SWE"
+    ) -> IdentityDocument:
+        """A document of ``kind`` from ``state``, valid for years yet."""
+        return IdentityDocument(kind, state, self.today + VALID_FOR)
+
+    @property
+    def swedish_passport(self) -> IdentityDocument:
+        return self.document()
+
+    @property
+    def foreign_passport(self) -> IdentityDocument:
+        return self.document(state="NOR")
+
+    @property
+    def expired_passport(self) -> IdentityDocument:
+        return IdentityDocument(DocumentKind.PASSPORT, "SWE", self.today - EXPIRED_FOR)
+
+    def visit(
+        self,
+        role: Role = Role.CLERK,
+        *,
+        document: IdentityDocument | EllipsisType | None = ...,
+        approved: bool = True,
+        holder: str = HOLDER,
+        checked_at: dt.datetime | None = None,
+        office: str = OFFICE,
+        same_organisation: bool = False,
+    ) -> VisitContext:
+        """A visit that began five minutes ago; its identity check (a valid Swedish
+        passport unless ``document`` says otherwise; ``None``: no check) two minutes ago."""
+        now = self.now
+        if document is ...:
+            document = self.swedish_passport
+        started = now - dt.timedelta(minutes=5)
+        proof = None
+        if document is not None:
+            proof = IdentityProof(
+                holder, document, approved, checked_at or now - dt.timedelta(minutes=2)
+            )
+        return VisitContext(operator(role, office), started, holder, proof, same_organisation)
+
+    def spec(self, serial: str, **kw: Any) -> CardSpec:
+        """A card of the holder, photographed at the office ``PHOTO_AGE`` ago."""
+        base: dict[str, Any] = {
+            "holder_id": HOLDER,
+            "photo_office_id": OFFICE,
+            "photo_date": self.today - PHOTO_AGE,
+            "order_date": self.today - ORDER_AGE,
+        }
+        base.update(kw)
+        return CardSpec(serial=serial, **base)
 
     def card(
         self, spec: CardSpec, *, cache_puk: bool = True, **personalise: Any
@@ -74,7 +159,8 @@ class World:
             product_number=spec.product_number,
             **personalise,
         )
-        add_card(self.store, spec, puk=made.puk if series == "7xx" and cache_puk else None)
+        puk = made.puk if series == "7xx" and cache_puk else None
+        add_card(self.store, spec, now=self.now, puk=puk)
         return made
 
     def insert(self, made: PersonalisedCard) -> None:
@@ -132,54 +218,18 @@ class World:
 
 
 @pytest.fixture
-def world(tmp_path: Path, factory: CardFactory) -> Iterator[World]:
+def world(tmp_path: Path, factory: CardFactory, clock: TestClock) -> Iterator[World]:
     keys = KioskKeys.generate()
     store = open_store(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}", keys)
-    journal = Journal("kiosk-unit", keys, store.cipher)
+    journal = Journal("kiosk-unit", keys, store.cipher, clock=clock)
     add_office(store, OFFICE, "Kortkontoret Solna")
     add_office(store, OTHER_OFFICE, OTHER_OFFICE_NAME)
     add_holder(store, HOLDER, personnummer=PNR, name=NAME, hsa_id="SE2321000016-H001")
     add_holder(store, OTHER_HOLDER, personnummer="198001011234", name="Anna Annasson")
-    w = World(store, journal, Backend(store, journal), factory)
-    w.services.clock = w.clock
+    w = World(store, journal, Backend(store, journal, clock), factory, clock)
     yield w
     store.close()
 
 
 def operator(role: Role = Role.CLERK, office: str = OFFICE) -> Operator:
     return Operator(ADMIN if role is Role.ID_ADMIN else CLERK, role, office)
-
-
-SWEDISH_PASSPORT = IdentityDocument(DocumentKind.PASSPORT, "SWE", dt.date(2030, 1, 1))
-FOREIGN_PASSPORT = IdentityDocument(DocumentKind.PASSPORT, "NOR", dt.date(2030, 1, 1))
-EXPIRED_PASSPORT = IdentityDocument(DocumentKind.PASSPORT, "SWE", dt.date(2026, 1, 1))
-
-
-def visit(
-    role: Role = Role.CLERK,
-    *,
-    document: IdentityDocument | None = SWEDISH_PASSPORT,
-    approved: bool = True,
-    holder: str = HOLDER,
-    checked_at: dt.datetime | None = None,
-    office: str = OFFICE,
-    same_organisation: bool = False,
-) -> VisitContext:
-    started = NOW - dt.timedelta(minutes=5)
-    proof = None
-    if document is not None:
-        proof = IdentityProof(
-            holder, document, approved, checked_at or NOW - dt.timedelta(minutes=2)
-        )
-    return VisitContext(operator(role, office), started, holder, proof, same_organisation)
-
-
-def spec(serial: str, **kw: Any) -> CardSpec:
-    base: dict[str, Any] = {
-        "holder_id": HOLDER,
-        "photo_office_id": OFFICE,
-        "photo_date": dt.date(2026, 9, 1),
-        "order_date": dt.date(2026, 8, 25),
-    }
-    base.update(kw)
-    return CardSpec(serial=serial, **base)

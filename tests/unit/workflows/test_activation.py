@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -23,20 +24,16 @@ from kiosk.services.workflows.common import Backend
 from kiosk.services.workflows.errors import CardInReaderMismatch, CardNotOnRecord
 from store.journal import Journal
 from tests.unit.workflows.conftest import (
-    EXPIRED_PASSPORT,
-    NOW,
     OTHER_HOLDER,
     OTHER_OFFICE,
     OTHER_OFFICE_NAME,
     World,
-    spec,
-    visit,
 )
 
 
 def test_r2_activate_shipped_card_at_photo_office(world: World) -> None:
-    world.card(spec("S701"))
-    done = ActivationService(world.services).activate(visit(), "S701")
+    world.card(world.spec("S701"))
+    done = ActivationService(world.services).activate(world.visit(), "S701")
     assert world.state("S701") == "active"
     events = world.events()
     assert [e[0] for e in events] == ["card.activated"]
@@ -45,89 +42,94 @@ def test_r2_activate_shipped_card_at_photo_office(world: World) -> None:
 
 
 def test_r2_activation_at_other_office_names_the_office(world: World) -> None:
-    world.card(spec("S702", photo_office_id=OTHER_OFFICE))
+    world.card(world.spec("S702", photo_office_id=OTHER_OFFICE))
     service = ActivationService(world.services)
-    decision = service.check(visit(), "S702").decision
+    decision = service.check(world.visit(), "S702").decision
     assert isinstance(decision.refusal, WrongOffice)
     with pytest.raises(WrongOffice) as info:
-        service.activate(visit(), "S702")
+        service.activate(world.visit(), "S702")
     assert OTHER_OFFICE_NAME in Catalogue("sv").error(info.value)
     assert OTHER_OFFICE_NAME in Catalogue("en").error(info.value)
     assert world.state("S702") == "shipped" and world.events() == []
 
 
 def test_r2_activation_refused_for_another_holders_card(world: World) -> None:
-    world.card(spec("S703", holder_id=OTHER_HOLDER))
+    world.card(world.spec("S703", holder_id=OTHER_HOLDER))
     with pytest.raises(CardNotForHolder):
-        ActivationService(world.services).activate(visit(), "S703")
+        ActivationService(world.services).activate(world.visit(), "S703")
     assert world.events() == []
 
 
 def test_r3_replaced_card_is_refused_cut_it_up(world: World) -> None:
-    world.card(spec("S704", state="replaced"))
+    world.card(world.spec("S704", state="replaced"))
     with pytest.raises(ReplacedCardRefused) as info:
-        ActivationService(world.services).activate(visit(), "S704")
+        ActivationService(world.services).activate(world.visit(), "S704")
     text = Catalogue("en").error(info.value).lower()
     assert "blocked" in text and "cut it up" in text and "throw it away" in text
     assert world.state("S704") == "replaced"
 
 
 def test_r1_activation_needs_identity_check_of_this_visit(world: World) -> None:
-    world.card(spec("S705"))
+    world.card(world.spec("S705"))
     service = ActivationService(world.services)
     with pytest.raises(IdentityCheckMissing):
-        service.activate(visit(document=None), "S705")
+        service.activate(world.visit(document=None), "S705")
     with pytest.raises(IdentityCheckMissing):  # checked but not approved
-        service.activate(visit(approved=False), "S705")
+        service.activate(world.visit(approved=False), "S705")
     with pytest.raises(IdentityCheckMissing):  # a check from an earlier visit
-        service.activate(visit(checked_at=NOW - dt.timedelta(days=1)), "S705")
+        service.activate(world.visit(checked_at=world.now - dt.timedelta(days=1)), "S705")
     assert world.state("S705") == "shipped"
+
+
+def _expired_passport(world: World) -> IdentityDocument:
+    return world.expired_passport
+
+
+def _digital_id(world: World) -> IdentityDocument:
+    return world.document(DocumentKind.DIGITAL_ID)  # in date, but never enough (R1)
 
 
 @pytest.mark.parametrize(
     ("document", "error"),
-    [
-        (EXPIRED_PASSPORT, DocumentExpired),
-        (IdentityDocument(DocumentKind.DIGITAL_ID, "SWE", dt.date(2030, 1, 1)), DigitalIdRefused),
-    ],
+    [(_expired_passport, DocumentExpired), (_digital_id, DigitalIdRefused)],
 )
 def test_r1_activation_refuses_invalid_document(
-    world: World, document: IdentityDocument, error: type[Exception]
+    world: World, document: Callable[[World], IdentityDocument], error: type[Exception]
 ) -> None:
-    world.card(spec("S706"))
+    world.card(world.spec("S706"))
     with pytest.raises(error):
-        ActivationService(world.services).activate(visit(document=document), "S706")
+        ActivationService(world.services).activate(world.visit(document=document(world)), "S706")
 
 
 def test_r2_active_card_cannot_be_activated_again(world: World) -> None:
-    world.card(spec("S707", state="active"))
+    world.card(world.spec("S707", state="active"))
     with pytest.raises(CardIsActive):
-        ActivationService(world.services).activate(visit(), "S707")
+        ActivationService(world.services).activate(world.visit(), "S707")
 
 
 def test_r2_unknown_card_refused(world: World) -> None:
     with pytest.raises(CardNotOnRecord):
-        ActivationService(world.services).activate(visit(), "NOPE")
+        ActivationService(world.services).activate(world.visit(), "NOPE")
 
 
 def test_r2_card_in_reader_must_be_the_card(world: World) -> None:
-    world.card(spec("S708"))
-    other = world.card(spec("S709"))
+    world.card(world.spec("S708"))
+    other = world.card(world.spec("S709"))
     world.insert(other)
     service = ActivationService(world.services, card_opener=world.opener())
     with pytest.raises(CardInReaderMismatch):
-        service.activate(visit(), "S708")
+        service.activate(world.visit(), "S708")
     assert world.state("S708") == "shipped"
     world.inserted[:] = []
     made = world.factory.personalise(serial="S708", product="7xx", product_number="701")
     world.insert(made)
-    service.activate(visit(), "S708")
+    service.activate(world.visit(), "S708")
     assert world.state("S708") == "active"
 
 
 def test_r2_roles_both_may_activate(world: World) -> None:
-    world.card(spec("S710"))
-    ActivationService(world.services).activate(visit(Role.ID_ADMIN), "S710")
+    world.card(world.spec("S710"))
+    ActivationService(world.services).activate(world.visit(Role.ID_ADMIN), "S710")
     assert world.state("S710") == "active"
 
 
@@ -138,10 +140,10 @@ class FailingJournal(Journal):
 
 
 def test_r2_state_change_and_event_in_one_transaction(world: World) -> None:
-    world.card(spec("S711"))
-    journal = FailingJournal("kiosk-unit", world.store.keys, world.store.cipher)
+    world.card(world.spec("S711"))
+    journal = FailingJournal("kiosk-unit", world.store.keys, world.store.cipher, clock=world.clock)
     services = Backend(world.store, journal, world.clock)
     with pytest.raises(RuntimeError):
-        ActivationService(services).activate(visit(), "S711")
+        ActivationService(services).activate(world.visit(), "S711")
     assert world.state("S711") == "shipped"
     assert world.events() == []

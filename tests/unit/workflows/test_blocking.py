@@ -11,12 +11,12 @@ from kiosk.domain.types import BlockReason, Role
 from kiosk.errors import CardIsBlocked, PoliceReportNotConfirmed, TeliaCallNotConfirmed
 from kiosk.services.workflows.blocking import BlockForm, BlockingService
 from store.models import JournalRow
-from tests.unit.workflows.conftest import CLERK, NAME, NOW, OFFICE, PNR, World, operator, spec
+from tests.unit.workflows.conftest import CLERK, NAME, OFFICE, PNR, World, operator
 
 
 def test_r9_block_7xx_by_phone_without_card_or_holder(world: World) -> None:
-    world.card(spec("B701", state="active"))
-    received = NOW - dt.timedelta(minutes=3)
+    world.card(world.spec("B701", state="active"))
+    received = world.now - dt.timedelta(minutes=3)
     form = BlockForm("B701", BlockReason.LOST, received_at=received)
     done = BlockingService(world.services).block(operator(), form)
     assert world.state("B701") == "blocked" and done.event_id
@@ -33,7 +33,7 @@ def test_r9_block_7xx_by_phone_without_card_or_holder(world: World) -> None:
 
 
 def test_r9_personal_data_encrypted_at_rest(world: World) -> None:
-    world.card(spec("B702", state="active"))
+    world.card(world.spec("B702", state="active"))
     BlockingService(world.services).block(operator(), BlockForm("B702", BlockReason.STOLEN))
     table = JournalRow.__table__  # type: ignore[attr-defined]
     with world.store.unit_of_work() as session:
@@ -43,7 +43,7 @@ def test_r9_personal_data_encrypted_at_rest(world: World) -> None:
 
 @pytest.mark.parametrize("product_number", ["511", "611", None])
 def test_r9_5xx_6xx_none_need_telia_confirmation(world: World, product_number: str | None) -> None:
-    world.card(spec("B501", state="active", product_number=product_number))
+    world.card(world.spec("B501", state="active", product_number=product_number))
     service = BlockingService(world.services)
     assert service.preview("B501").needs_telia
     with pytest.raises(TeliaCallNotConfirmed) as info:
@@ -56,12 +56,12 @@ def test_r9_5xx_6xx_none_need_telia_confirmation(world: World, product_number: s
 
 
 def test_r9_7xx_needs_no_telia_call(world: World) -> None:
-    world.card(spec("B703", state="active"))
+    world.card(world.spec("B703", state="active"))
     assert not BlockingService(world.services).preview("B703").needs_telia
 
 
 def test_r9_sis_marked_lost_card_needs_police_report(world: World) -> None:
-    world.card(spec("B704", state="active", sis_marked=True))
+    world.card(world.spec("B704", state="active", sis_marked=True))
     service = BlockingService(world.services)
     assert service.preview("B704", BlockReason.STOLEN).needs_police
     assert not service.preview("B704", BlockReason.PIN_OR_PUK_KNOWN).needs_police
@@ -73,7 +73,7 @@ def test_r9_sis_marked_lost_card_needs_police_report(world: World) -> None:
 
 @pytest.mark.parametrize("reason", list(BlockReason))
 def test_r9_every_reason_blocks(world: World, reason: BlockReason) -> None:
-    world.card(spec("B705", state="shipped"))
+    world.card(world.spec("B705", state="shipped"))
     form = BlockForm("B705", reason, card_present=True, holder_present=True)
     BlockingService(world.services).block(operator(Role.ID_ADMIN), form)
     assert world.state("B705") == "blocked"
@@ -81,13 +81,13 @@ def test_r9_every_reason_blocks(world: World, reason: BlockReason) -> None:
 
 
 def test_r9_blocked_card_cannot_be_blocked_again(world: World) -> None:
-    world.card(spec("B706", state="blocked"))
+    world.card(world.spec("B706", state="blocked"))
     with pytest.raises(CardIsBlocked):
         BlockingService(world.services).block(operator(), BlockForm("B706", BlockReason.LOST))
 
 
 def test_r9_puk_blocked_card_can_be_blocked(world: World) -> None:
-    world.card(spec("B707", state="puk_blocked", product_number="511"))
+    world.card(world.spec("B707", state="puk_blocked", product_number="511"))
     form = BlockForm("B707", BlockReason.PIN_OR_PUK_KNOWN, telia_confirmed=True)
     BlockingService(world.services).block(operator(), form)
     assert world.state("B707") == "blocked"

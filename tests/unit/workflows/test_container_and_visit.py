@@ -14,15 +14,15 @@ from kiosk.services.ports import HolderSummary, IdentityOutcome
 from kiosk.services.visit import Visit, VisitPurpose
 from kiosk.services.workflows.common import visit_context_from_ui
 from kiosk.services.workflows.container import build_workflows
-from tests.unit.workflows.conftest import ADMIN, HOLDER, NOW, OFFICE, World, spec
+from tests.unit.workflows.conftest import ADMIN, HOLDER, OFFICE, VALID_FOR, World
 
 
-def ui_visit(*, likeness: bool | None, accepted: bool = True) -> Visit:
+def ui_visit(today: dt.date, *, likeness: bool | None, accepted: bool = True) -> Visit:
     report = IdentityReport(
         task=Task.ACTIVATION,
         kind=ScannedKind.PASSPORT,
         issuing_state="SWE",
-        expiry_date=dt.date(2030, 1, 1),
+        expiry_date=today + VALID_FOR,
         checks=(),
         verdict=Verdict.MATCH,
         document_number="AA0000000",
@@ -35,19 +35,21 @@ def ui_visit(*, likeness: bool | None, accepted: bool = True) -> Visit:
     )
 
 
-def context(visit: Visit) -> object:
+def context(visit: Visit, now: dt.datetime) -> object:
     return visit_context_from_ui(
         visit,
         operator_hsa_id=ADMIN,
         operator_role="id_admin",
         office_id=OFFICE,
-        started_at=NOW - dt.timedelta(minutes=5),
-        checked_at=NOW - dt.timedelta(minutes=1),
+        started_at=now - dt.timedelta(minutes=5),
+        checked_at=now - dt.timedelta(minutes=1),
     )
 
 
-def test_r1_visit_adapter_takes_the_confirmed_identity_check() -> None:
-    ctx = context(ui_visit(likeness=True))
+def test_r1_visit_adapter_takes_the_confirmed_identity_check(
+    now: dt.datetime, today: dt.date
+) -> None:
+    ctx = context(ui_visit(today, likeness=True), now)
     assert ctx.operator.role is Role.ID_ADMIN and ctx.holder_id == HOLDER  # type: ignore[attr-defined]
     document = ctx.require_identity()  # type: ignore[attr-defined]
     assert document.kind is DocumentKind.PASSPORT and document.issuing_state == "SWE"
@@ -55,9 +57,9 @@ def test_r1_visit_adapter_takes_the_confirmed_identity_check() -> None:
 
 @pytest.mark.parametrize(("likeness", "accepted"), [(None, True), (False, True), (True, False)])
 def test_r1_visit_adapter_unconfirmed_check_does_not_count(
-    likeness: bool | None, accepted: bool
+    now: dt.datetime, today: dt.date, likeness: bool | None, accepted: bool
 ) -> None:
-    ctx = context(ui_visit(likeness=likeness, accepted=accepted))
+    ctx = context(ui_visit(today, likeness=likeness, accepted=accepted), now)
     with pytest.raises(IdentityCheckMissing):
         ctx.require_identity()  # type: ignore[attr-defined]
 
@@ -66,10 +68,11 @@ def test_build_workflows_wires_every_service(world: World) -> None:
     flows = build_workflows(
         store=world.store, journal=world.journal, card_opener=world.opener(), clock=world.clock
     )
-    world.insert(world.card(spec("W1")))
-    flows.activation.activate(context(ui_visit(likeness=True)), "W1")  # type: ignore[arg-type]
+    world.insert(world.card(world.spec("W1")))
+    visit_ctx = context(ui_visit(world.today, likeness=True), world.now)
+    flows.activation.activate(visit_ctx, "W1")  # type: ignore[arg-type]
     assert world.state("W1") == "active"
-    assert flows.sweep.sweep(NOW).blocked == ()
+    assert flows.sweep.sweep(world.now).blocked == ()
 
 
 def test_card_access_opener_over_the_apps_in_process_readers(world: World) -> None:
@@ -80,13 +83,13 @@ def test_card_access_opener_over_the_apps_in_process_readers(world: World) -> No
     from kiosk.services.workflows.errors import CardInReaderMismatch
 
     readers = InProcessReaders()
-    made = world.card(spec("W2"))
-    other = world.card(spec("W3"))
+    made = world.card(world.spec("W2"))
+    other = world.card(world.spec("W3"))
     service = ActivationService(
         Backend(world.store, world.journal, world.clock),
         card_opener=card_access_opener(readers, ReaderRole.CUSTOMER),
     )
-    visit_ctx = context(ui_visit(likeness=True))
+    visit_ctx = context(ui_visit(world.today, likeness=True), world.now)
     readers.insert(ReaderRole.OPERATOR, made.card)  # the wrong reader: not the customer's
     readers.insert(ReaderRole.CUSTOMER, other.card)
     with pytest.raises(CardInReaderMismatch):

@@ -13,7 +13,7 @@ from kiosk.services.workflows.name_change import NameChangeService
 from kiosk.services.workflows.returns import ReturnService
 from kiosk.services.workflows.sweep import DeadlineSweep
 from store.models import Deadline
-from tests.unit.workflows.conftest import NOW, World, operator, spec
+from tests.unit.workflows.conftest import World, local_noon, months_after, operator
 
 
 def deadlines(world: World) -> list[Deadline]:
@@ -22,25 +22,30 @@ def deadlines(world: World) -> list[Deadline]:
 
 
 def test_r10_name_change_recorded_with_three_month_deadline(world: World) -> None:
-    world.card(spec("D1", state="active"))
-    done = NameChangeService(world.services).record(operator(), "D1", dt.date(2026, 11, 28))
-    assert done.due == dt.date(2027, 2, 28)
+    world.card(world.spec("D1", state="active"))
+    done = NameChangeService(world.services).record(operator(), "D1", world.today)  # today: ok
+    due = months_after(world.today, 3)
+    assert done.due == due
     (row,) = deadlines(world)
-    assert row.kind == "name_change" and row.due_date == dt.date(2027, 2, 28)
+    assert row.kind == "name_change" and row.due_date == due
     assert [e[0] for e in world.events()] == ["card.name_change_recorded"]
 
 
 def test_r10_date_in_future_refused(world: World) -> None:
-    world.card(spec("D2", state="active"))
-    with pytest.raises(DeadlineInvalid):
-        NameChangeService(world.services).record(operator(), "D2", dt.date(2027, 1, 1))
+    world.card(world.spec("D2", state="active"))
+    service = NameChangeService(world.services)
+    for ahead in (1, 34):  # tomorrow, and a month or so ahead
+        with pytest.raises(DeadlineInvalid):
+            service.record(operator(), "D2", world.today + dt.timedelta(days=ahead))
+    assert deadlines(world) == []
 
 
 def test_r11_end_recorded_and_card_returned(world: World) -> None:
-    world.card(spec("D3", state="active"))
+    world.card(world.spec("D3", state="active"))
     service = ReturnService(world.services)
-    done = service.record_end(operator(), "D3", dt.date(2026, 11, 1))
-    assert done.due == dt.date(2027, 2, 1)
+    ended = world.today - dt.timedelta(days=27)
+    done = service.record_end(operator(), "D3", ended)
+    assert done.due == months_after(ended, 3)
     service.take_back(operator(), "D3")
     assert world.state("D3") == "returned"
     assert all(d.resolved for d in deadlines(world))
@@ -50,9 +55,9 @@ def test_r11_end_recorded_and_card_returned(world: World) -> None:
 
 
 def test_r11_keeping_the_card_needs_a_reason(world: World) -> None:
-    world.card(spec("D4", state="active"))
+    world.card(world.spec("D4", state="active"))
     service = ReturnService(world.services)
-    service.record_end(operator(), "D4", dt.date(2026, 11, 1))
+    service.record_end(operator(), "D4", world.today - dt.timedelta(days=27))
     with pytest.raises(KeepReasonMissing):
         service.take_back(operator(), "D4", keep_card=True, keep_reason="  ")
     assert world.state("D4") == "active"
@@ -64,32 +69,37 @@ def test_r11_keeping_the_card_needs_a_reason(world: World) -> None:
 
 
 def test_r10_r11_sweep_blocks_overdue_cards_once(world: World) -> None:
-    world.card(spec("D5", state="active"))
-    world.card(spec("D6", state="active"))
-    world.card(spec("D7", state="active"))
-    NameChangeService(world.services).record(operator(), "D5", dt.date(2026, 8, 1))  # due 11-01
-    ReturnService(world.services).record_end(operator(), "D6", dt.date(2026, 8, 1))
-    ReturnService(world.services).record_end(operator(), "D7", dt.date(2026, 8, 28))  # due 11-28
+    world.card(world.spec("D5", state="active"))
+    world.card(world.spec("D6", state="active"))
+    world.card(world.spec("D7", state="active"))
+    long_ago = world.today - dt.timedelta(days=119)
+    later = world.today - dt.timedelta(days=92)
+    NameChangeService(world.services).record(operator(), "D5", long_ago)
+    ReturnService(world.services).record_end(operator(), "D6", long_ago)
+    ReturnService(world.services).record_end(operator(), "D7", later)
+    # the sweep runs on D7's due day (about today): D5 and D6 are weeks overdue by then
+    due_day = local_noon(months_after(later, 3))
+    assert months_after(long_ago, 3) < due_day.date() - dt.timedelta(days=20)
     sweep = DeadlineSweep(world.services)
-    report = sweep.sweep(NOW)
+    report = sweep.sweep(due_day)
     assert sorted(report.blocked) == ["D5", "D6"] and len(report.event_ids) == 2
     assert world.state("D5") == "blocked" and world.state("D6") == "blocked"
     assert world.state("D7") == "active"  # the holder has the whole due date
     blocks = [e for e in world.events() if e[0] == "card.blocked"]
     assert {e[1]["reason"] for e in blocks} == {"name_change", "not_returned"}
     assert world.priorities()["card.blocked"] == 0
-    assert sweep.sweep(NOW).blocked == ()  # idempotent
-    assert sweep.sweep(NOW + dt.timedelta(days=1)).blocked == ("D7",)
+    assert sweep.sweep(due_day).blocked == ()  # idempotent
+    assert sweep.sweep(due_day + dt.timedelta(days=1)).blocked == ("D7",)
     assert len([e for e in world.events() if e[0] == "card.blocked"]) == 3
 
 
 def test_r11_sweep_leaves_returned_and_kept_cards(world: World) -> None:
-    world.card(spec("D8", state="active"))
-    world.card(spec("D9", state="active"))
+    world.card(world.spec("D8", state="active"))
+    world.card(world.spec("D9", state="active"))
     service = ReturnService(world.services)
-    service.record_end(operator(), "D8", dt.date(2026, 8, 1))
-    service.record_end(operator(), "D9", dt.date(2026, 8, 1))
+    service.record_end(operator(), "D8", world.today - dt.timedelta(days=119))  # long overdue
+    service.record_end(operator(), "D9", world.today - dt.timedelta(days=119))
     service.take_back(operator(), "D8")
     service.take_back(operator(), "D9", keep_card=True, keep_reason="continues")
-    assert DeadlineSweep(world.services).sweep(NOW).blocked == ()
+    assert DeadlineSweep(world.services).sweep(world.now).blocked == ()
     assert world.state("D9") == "active"

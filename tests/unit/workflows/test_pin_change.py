@@ -10,18 +10,18 @@ from devices.virtual.factory import DEFAULT_PIN
 from kiosk.errors import CardIsLocked, CurrentPinMissing, PinRepeatMismatch, PinSameAsCurrent
 from kiosk.services.workflows.errors import PinNowLocked, WrongCurrentPin
 from kiosk.services.workflows.pin_change import PinChangeService
-from tests.unit.workflows.conftest import NEW_PIN, World, spec, visit
+from tests.unit.workflows.conftest import NEW_PIN, World
 
 
 def setup(world: World, serial: str, state: str = "active") -> tuple[PinChangeService, object]:
-    made = world.card(spec(serial, state=state, product_number="511"))
+    made = world.card(world.spec(serial, state=state, product_number="511"))
     world.insert(made)
     return PinChangeService(world.services, card_opener=world.opener()), made
 
 
 def test_r8_change_pin_with_current_pin(world: World) -> None:
     service, made = setup(world, "P1")
-    service.change_pin(visit(), "P1", DEFAULT_PIN, NEW_PIN, NEW_PIN)
+    service.change_pin(world.visit(), "P1", DEFAULT_PIN, NEW_PIN, NEW_PIN)
     PivSession(InProcessConnection(made.card)).verify_pin(NEW_PIN)  # type: ignore[attr-defined]
     assert [e[0] for e in world.events()] == ["card.pin_changed"]
     assert NEW_PIN not in repr(world.events())
@@ -30,7 +30,7 @@ def test_r8_change_pin_with_current_pin(world: World) -> None:
 def test_r8_wrong_current_pin_shows_tries_left(world: World) -> None:
     service, _ = setup(world, "P2")
     with pytest.raises(WrongCurrentPin) as info:
-        service.change_pin(visit(), "P2", "999999", NEW_PIN, NEW_PIN)
+        service.change_pin(world.visit(), "P2", "999999", NEW_PIN, NEW_PIN)
     assert info.value.params == {"tries_left": 2}
     assert world.events() == []
 
@@ -39,9 +39,9 @@ def test_r6_three_wrong_current_pins_lock_the_card(world: World) -> None:
     service, made = setup(world, "P3")
     for _ in range(2):
         with pytest.raises(WrongCurrentPin):
-            service.change_pin(visit(), "P3", "999999", NEW_PIN, NEW_PIN)
+            service.change_pin(world.visit(), "P3", "999999", NEW_PIN, NEW_PIN)
     with pytest.raises(PinNowLocked):
-        service.change_pin(visit(), "P3", "999999", NEW_PIN, NEW_PIN)
+        service.change_pin(world.visit(), "P3", "999999", NEW_PIN, NEW_PIN)
     assert made.card.pin_tries_left == 0  # type: ignore[attr-defined]
     assert world.state("P3") == "locked"
     assert [e[0] for e in world.events()] == ["card.pin_locked"]
@@ -50,15 +50,15 @@ def test_r6_three_wrong_current_pins_lock_the_card(world: World) -> None:
 def test_r8_new_pin_policy_before_the_card(world: World) -> None:
     service, made = setup(world, "P4")
     with pytest.raises(PinRepeatMismatch):
-        service.change_pin(visit(), "P4", DEFAULT_PIN, NEW_PIN, "271829")
+        service.change_pin(world.visit(), "P4", DEFAULT_PIN, NEW_PIN, "271829")
     with pytest.raises(PinSameAsCurrent):
-        service.change_pin(visit(), "P4", "271828", "271828", "271828")
+        service.change_pin(world.visit(), "P4", "271828", "271828", "271828")
     with pytest.raises(CurrentPinMissing):
-        service.change_pin(visit(), "P4", "", NEW_PIN, NEW_PIN)
+        service.change_pin(world.visit(), "P4", "", NEW_PIN, NEW_PIN)
     assert made.card.pin_tries_left == 3  # type: ignore[attr-defined]
 
 
 def test_r8_locked_card_cannot_change_pin(world: World) -> None:
     service, _ = setup(world, "P5", state="locked")
     with pytest.raises(CardIsLocked):
-        service.change_pin(visit(), "P5", DEFAULT_PIN, NEW_PIN, NEW_PIN)
+        service.change_pin(world.visit(), "P5", DEFAULT_PIN, NEW_PIN, NEW_PIN)

@@ -35,14 +35,13 @@ from tests.unit.workflows.conftest import (
     OTHER_OFFICE,
     PNR,
     World,
+    local_noon,
     operator,
-    spec,
-    visit,
 )
 
 
 def _report(world: World) -> dict[str, int]:
-    report = build_day_report(world.store, day=world.now.date(), office_id=OFFICE)
+    report = build_day_report(world.store, day=world.today, office_id=OFFICE)
     return dict(report.refusals)
 
 
@@ -51,11 +50,11 @@ def _unlock(world: World) -> UnlockService:
 
 
 def test_r2_refused_activation_is_one_refusal_event_without_personal_data(world: World) -> None:
-    world.card(spec("F1", photo_office_id=OTHER_OFFICE))
+    world.card(world.spec("F1", photo_office_id=OTHER_OFFICE))
     service = ActivationService(world.services)
-    assert service.check(visit(), "F1").decision.refusal is not None  # Enter: the check
+    assert service.check(world.visit(), "F1").decision.refusal is not None  # Enter: the check
     with pytest.raises(WrongOffice):
-        service.activate(visit(), "F1")  # Ctrl+S: the attempt, same refusal
+        service.activate(world.visit(), "F1")  # Ctrl+S: the attempt, same refusal
     refusals = world.refusals()
     assert refusals == [
         {"reason": "error.activation.wrong_office", "action": "activation", "serial": "F1"}
@@ -68,13 +67,14 @@ def test_r2_refused_activation_is_one_refusal_event_without_personal_data(world:
 
 
 def test_refusals_by_rule_are_counted_by_the_day_report(world: World) -> None:
-    world.card(spec("F2", photo_office_id=OTHER_OFFICE))
-    world.card(spec("F3", state="shipped", photo_date=dt.date(2026, 11, 20)))
-    world.card(spec("F4", state="active", product_number="511"))
-    world.card(spec("F5", state="active", product_number="611"))
-    world.card(spec("F6", holder_id=OTHER_HOLDER))
+    world.card(world.spec("F2", photo_office_id=OTHER_OFFICE))
+    photographed = world.today - dt.timedelta(days=8)
+    world.card(world.spec("F3", state="shipped", photo_date=photographed))
+    world.card(world.spec("F4", state="active", product_number="511"))
+    world.card(world.spec("F5", state="active", product_number="611"))
+    world.card(world.spec("F6", holder_id=OTHER_HOLDER))
     with pytest.raises(WrongOffice):
-        ActivationService(world.services).activate(visit(), "F2")
+        ActivationService(world.services).activate(world.visit(), "F2")
     with pytest.raises(ReorderTooEarly):  # R3: 30 days from the photo
         UndeliveredService(world.services).reorder(operator(), "F3")
     with pytest.raises(ActionNotPermitted):  # R7: a clerk orders no code letter
@@ -84,10 +84,10 @@ def test_refusals_by_rule_are_counted_by_the_day_report(world: World) -> None:
     with pytest.raises(TeliaCallNotConfirmed):  # R9: 6xx needs Telia's line confirmed
         BlockingService(world.services).block(operator(), BlockForm("F5", BlockReason.LOST))
     with pytest.raises(CardNotForHolder):  # R2: shipped to someone else
-        ActivationService(world.services).activate(visit(), "F6")
+        ActivationService(world.services).activate(world.visit(), "F6")
     pin_change = PinChangeService(world.services, card_opener=world.opener())
     with pytest.raises(CardOfAnotherHolder):
-        pin_change.change_pin(visit(), "F6", DEFAULT_PIN, NEW_PIN, NEW_PIN)
+        pin_change.change_pin(world.visit(), "F6", DEFAULT_PIN, NEW_PIN, NEW_PIN)
     assert _report(world) == {
         "error.activation.wrong_office": 1,
         "error.reorder.too_early": 1,
@@ -111,24 +111,25 @@ def test_refusals_by_rule_are_counted_by_the_day_report(world: World) -> None:
 
 
 def test_r8_pin_typos_are_not_refusals(world: World) -> None:
-    made = world.card(spec("F7", state="active", product_number="511"))
+    made = world.card(world.spec("F7", state="active", product_number="511"))
     world.insert(made)
     service = PinChangeService(world.services, card_opener=world.opener())
     with pytest.raises(PinRepeatMismatch):
-        service.change_pin(visit(), "F7", DEFAULT_PIN, NEW_PIN, "314159")
+        service.change_pin(world.visit(), "F7", DEFAULT_PIN, NEW_PIN, "314159")
     with pytest.raises(WrongCurrentPin):
-        service.change_pin(visit(), "F7", "999999", NEW_PIN, NEW_PIN)
+        service.change_pin(world.visit(), "F7", "999999", NEW_PIN, NEW_PIN)
     assert world.refusals() == [] and _report(world) == {}
 
 
 def test_the_same_refusal_again_later_counts_again(world: World) -> None:
-    world.card(spec("F8", photo_office_id=OTHER_OFFICE))
+    world.clock.set(local_noon(world.today))  # both attempts within the office's day
+    world.card(world.spec("F8", photo_office_id=OTHER_OFFICE))
     service = ActivationService(world.services)
     with pytest.raises(WrongOffice):
-        service.activate(visit(), "F8")
-    world.now += dt.timedelta(minutes=11)
+        service.activate(world.visit(), "F8")
+    world.clock.advance(dt.timedelta(minutes=11))
     with pytest.raises(WrongOffice):
-        service.activate(visit(), "F8")
+        service.activate(world.visit(), "F8")
     assert _report(world) == {"error.activation.wrong_office": 2}
 
 

@@ -11,7 +11,7 @@ from kiosk.errors import NotRegisteredPost, ReorderNeedsAPost, ReorderTooEarly, 
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.undelivered import UndeliveredService
 from store.models import Card
-from tests.unit.workflows.conftest import NOW, OFFICE, World, operator, spec, visit
+from tests.unit.workflows.conftest import OFFICE, World, operator
 
 
 def service(world: World) -> UndeliveredService:
@@ -19,34 +19,37 @@ def service(world: World) -> UndeliveredService:
 
 
 def test_r3_reorder_date_is_30_days_after_photo(world: World) -> None:
-    world.card(spec("R1", photo_date=dt.date(2026, 11, 10)))
+    photographed = world.today - dt.timedelta(days=18)
+    world.card(world.spec("R1", photo_date=photographed))
     view = service(world).view("R1")
-    assert view.reorder_from == dt.date(2026, 12, 10)
+    reorder_from = photographed + dt.timedelta(days=30)  # 12 days from today
+    assert view.reorder_from == reorder_from
     assert view.reorder is not None and not view.reorder.allowed
     assert view.notices[0].key == "notice.r3.reorder_from"
     with pytest.raises(ReorderTooEarly) as info:
         service(world).reorder(operator(), "R1")
-    assert info.value.params["from_date"] == "2026-12-10"
+    assert info.value.params["from_date"] == reorder_from.isoformat()
     assert world.state("R1") == "shipped" and world.events() == []
 
 
 def test_r3_card_without_photo_counts_from_the_order(world: World) -> None:
     world.card(
-        spec(
+        world.spec(
             "R2",
             with_photo=False,
             photo_date=None,
             photo_office_id=None,
-            order_date=dt.date(2026, 10, 20),
+            order_date=world.today - dt.timedelta(days=39),
         )
     )
     view = service(world).view("R2")
-    assert view.reorder_from == dt.date(2026, 11, 19)
+    assert view.reorder_from == world.today - dt.timedelta(days=9)  # the order + 30 days
     assert view.reorder is not None and view.reorder.allowed
 
 
 def test_r3_reorder_keeps_photo_and_replaces_first_card(world: World) -> None:
-    world.card(spec("R3", photo_date=dt.date(2026, 9, 1)))
+    photographed = world.today - dt.timedelta(days=88)
+    world.card(world.spec("R3", photo_date=photographed))
     done = service(world).reorder(operator(), "R3")
     assert done.new_serial == "NEW-1"
     assert world.state("R3") == "replaced"
@@ -55,17 +58,17 @@ def test_r3_reorder_keeps_photo_and_replaces_first_card(world: World) -> None:
         new = session.get(Card, "NEW-1")
         assert first is not None and new is not None
         assert first.replaced_by_serial == "NEW-1" and first.blocked_reason == "replaced"
-        assert new.state == "ordered" and new.photo_date == dt.date(2026, 9, 1)
-        assert new.photo_office_id == OFFICE and new.order_date == NOW.date()
+        assert new.state == "ordered" and new.photo_date == photographed
+        assert new.photo_office_id == OFFICE and new.order_date == world.today
     assert [e[0] for e in world.events()] == ["card.reordered", "card.ordered"]
     assert world.events()[0][1]["new_photo"] is False
     # the first card turns up: blocked, cut it up (R3)
     with pytest.raises(ReplacedCardRefused):
-        ActivationService(world.services).activate(visit(), "R3")
+        ActivationService(world.services).activate(world.visit(), "R3")
 
 
 def test_r4_registered_post_is_traced_with_rek_id(world: World) -> None:
-    world.card(spec("R4", shipment_method="registered", rek_id="RR123456789SE"))
+    world.card(world.spec("R4", shipment_method="registered", rek_id="RR123456789SE"))
     view = service(world).view("R4")
     assert view.rek_id == "RR123456789SE"
     keys = [n.key for n in view.notices]
@@ -76,7 +79,7 @@ def test_r4_registered_post_is_traced_with_rek_id(world: World) -> None:
 
 
 def test_r4_registered_post_without_rek_id_says_where_to_ask(world: World) -> None:
-    world.card(spec("R5", shipment_method="registered"))
+    world.card(world.spec("R5", shipment_method="registered"))
     assert service(world).view("R5").notices[0].key == "notice.r4.ask_for_rek_id"
 
 
@@ -84,7 +87,7 @@ def test_r4_a_post_cannot_be_traced(world: World) -> None:
     from kiosk.domain.rules import trace_notices
     from kiosk.services.workflows.common import card_facts
 
-    world.card(spec("R6"))
+    world.card(world.spec("R6"))
     with world.store.unit_of_work() as session:
         row = session.get(Card, "R6")
         assert row is not None

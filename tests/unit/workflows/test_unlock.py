@@ -34,13 +34,10 @@ from kiosk.services.workflows.unlock import UnlockService
 from store.central.errors import CentralUnreachableError
 from store.puk_cache import put_puk
 from tests.unit.workflows.conftest import (
-    FOREIGN_PASSPORT,
     NEW_PIN,
     OTHER_OFFICE,
     World,
     operator,
-    spec,
-    visit,
 )
 
 
@@ -55,7 +52,7 @@ def service(world: World, refresh: object = None) -> UnlockService:
 def locked_card(
     world: World, serial: str, product_number: str | None = "701", **kw: object
 ) -> PersonalisedCard:
-    made = world.card(spec(serial, state="active", product_number=product_number), **kw)  # type: ignore[arg-type]
+    made = world.card(world.spec(serial, state="active", product_number=product_number), **kw)  # type: ignore[arg-type]
     world.lock(made)
     world.insert(made)
     return made
@@ -71,7 +68,7 @@ def pin_works(made: PersonalisedCard, pin: str) -> bool:
 
 def test_r7_in_person_unlock_7xx_with_cached_puk(world: World) -> None:
     made = locked_card(world, "U701")
-    done = service(world).unlock_in_person(visit(Role.ID_ADMIN), "U701", NEW_PIN, NEW_PIN)
+    done = service(world).unlock_in_person(world.visit(Role.ID_ADMIN), "U701", NEW_PIN, NEW_PIN)
     assert pin_works(made, NEW_PIN)
     assert world.state("U701") == "active"
     events = world.events()
@@ -85,7 +82,7 @@ def test_r7_in_person_unlock_7xx_with_cached_puk(world: World) -> None:
 def test_r7_in_person_unlock_is_for_id_admins_only(world: World) -> None:
     made = locked_card(world, "U702")
     with pytest.raises(ActionNotPermitted):
-        service(world).unlock_in_person(visit(Role.CLERK), "U702", NEW_PIN, NEW_PIN)
+        service(world).unlock_in_person(world.visit(Role.CLERK), "U702", NEW_PIN, NEW_PIN)
     assert made.card.pin_tries_left == 0 and world.events() == []
 
 
@@ -93,20 +90,20 @@ def test_r1_in_person_unlock_needs_swedish_document(world: World) -> None:
     locked_card(world, "U703")
     with pytest.raises(DocumentNotSwedish):
         service(world).unlock_in_person(
-            visit(Role.ID_ADMIN, document=FOREIGN_PASSPORT), "U703", NEW_PIN, NEW_PIN
+            world.visit(Role.ID_ADMIN, document=world.foreign_passport), "U703", NEW_PIN, NEW_PIN
         )
     with pytest.raises(IdentityCheckMissing):
         service(world).unlock_in_person(
-            visit(Role.ID_ADMIN, document=None), "U703", NEW_PIN, NEW_PIN
+            world.visit(Role.ID_ADMIN, document=None), "U703", NEW_PIN, NEW_PIN
         )
 
 
 def test_r7_in_person_unlock_at_photo_office_or_own_organisation(world: World) -> None:
     made = locked_card(world, "U704")
-    elsewhere = visit(Role.ID_ADMIN, office=OTHER_OFFICE)
+    elsewhere = world.visit(Role.ID_ADMIN, office=OTHER_OFFICE)
     with pytest.raises(UnlockWrongPlace):
         service(world).unlock_in_person(elsewhere, "U704", NEW_PIN, NEW_PIN)
-    own_org = visit(Role.ID_ADMIN, office=OTHER_OFFICE, same_organisation=True)
+    own_org = world.visit(Role.ID_ADMIN, office=OTHER_OFFICE, same_organisation=True)
     service(world).unlock_in_person(own_org, "U704", NEW_PIN, NEW_PIN)
     assert pin_works(made, NEW_PIN)
 
@@ -114,13 +111,15 @@ def test_r7_in_person_unlock_at_photo_office_or_own_organisation(world: World) -
 def test_r7_puk_not_cached_and_central_unreachable_says_so(world: World) -> None:
     made = locked_card(world, "U705", cache_puk=False)
     with pytest.raises(PukNotCachedOffline):
-        service(world).unlock_in_person(visit(Role.ID_ADMIN), "U705", NEW_PIN, NEW_PIN)
+        service(world).unlock_in_person(world.visit(Role.ID_ADMIN), "U705", NEW_PIN, NEW_PIN)
 
     def unreachable() -> bool:
         raise CentralUnreachableError(url="https://central.invalid")
 
     with pytest.raises(PukNotCachedOffline):
-        service(world, unreachable).unlock_in_person(visit(Role.ID_ADMIN), "U705", NEW_PIN, NEW_PIN)
+        service(world, unreachable).unlock_in_person(
+            world.visit(Role.ID_ADMIN), "U705", NEW_PIN, NEW_PIN
+        )
     assert made.card.pin_tries_left == 0 and world.state("U705") == "active"
 
 
@@ -134,7 +133,7 @@ def test_r7_puk_pulled_from_central_when_not_cached(world: World) -> None:
             )
         return True
 
-    service(world, pull).unlock_in_person(visit(Role.ID_ADMIN), "U706", NEW_PIN, NEW_PIN)
+    service(world, pull).unlock_in_person(world.visit(Role.ID_ADMIN), "U706", NEW_PIN, NEW_PIN)
     assert pin_works(made, NEW_PIN)
 
 
@@ -142,13 +141,15 @@ def test_r7_central_has_no_puk(world: World) -> None:
     locked_card(world, "U707", cache_puk=False)
     with pytest.raises(PukNotAvailable):
         service(world, lambda: True).unlock_in_person(
-            visit(Role.ID_ADMIN), "U707", NEW_PIN, NEW_PIN
+            world.visit(Role.ID_ADMIN), "U707", NEW_PIN, NEW_PIN
         )
 
 
 def test_r7_code_letter_unlock_5xx(world: World) -> None:
     made = locked_card(world, "U501", "511")
-    service(world).unlock_with_code_letter(visit(Role.CLERK), "U501", made.puk, NEW_PIN, NEW_PIN)
+    service(world).unlock_with_code_letter(
+        world.visit(Role.CLERK), "U501", made.puk, NEW_PIN, NEW_PIN
+    )
     assert pin_works(made, NEW_PIN)
     assert world.state("U501") == "active"
     assert [e[0] for e in world.events()] == ["card.unlocked_with_code_letter"]
@@ -159,7 +160,7 @@ def test_r7_code_letter_unlock_6xx_and_no_product_number(
     world: World, product_number: str | None
 ) -> None:
     made = locked_card(world, "U601", product_number)
-    service(world).unlock_with_code_letter(visit(), "U601", made.puk, NEW_PIN, NEW_PIN)
+    service(world).unlock_with_code_letter(world.visit(), "U601", made.puk, NEW_PIN, NEW_PIN)
     assert pin_works(made, NEW_PIN)
 
 
@@ -167,20 +168,20 @@ def test_r7_7xx_has_no_code_letter(world: World) -> None:
     made = locked_card(world, "U708")
     with pytest.raises(UnlockNotByCodeLetter):
         service(world).unlock_with_code_letter(
-            visit(Role.ID_ADMIN), "U708", made.puk, NEW_PIN, NEW_PIN
+            world.visit(Role.ID_ADMIN), "U708", made.puk, NEW_PIN, NEW_PIN
         )
 
 
 def test_r7_5xx_is_not_unlocked_in_person(world: World) -> None:
     locked_card(world, "U502", "511")
     with pytest.raises(UnlockNeedsCodeLetter):
-        service(world).unlock_in_person(visit(Role.ID_ADMIN), "U502", NEW_PIN, NEW_PIN)
+        service(world).unlock_in_person(world.visit(Role.ID_ADMIN), "U502", NEW_PIN, NEW_PIN)
 
 
 def test_r7_wrong_code_letter_puk_shows_tries_left(world: World) -> None:
     made = locked_card(world, "U503", "511")
     with pytest.raises(NotCardPuk) as info:
-        service(world).unlock_with_code_letter(visit(), "U503", "00000000", NEW_PIN, NEW_PIN)
+        service(world).unlock_with_code_letter(world.visit(), "U503", "00000000", NEW_PIN, NEW_PIN)
     assert info.value.params["tries_left"] == PUK_TRIES - 1
     assert made.card.pin_tries_left == 0 and world.events() == []
 
@@ -192,33 +193,33 @@ def test_r7_puk_blocked_card_cannot_be_saved(world: World) -> None:
         with contextlib.suppress(Exception):
             session.unblock_with_puk("00000000", NEW_PIN)
     with pytest.raises(CardCannotBeSaved):
-        service(world).unlock_with_code_letter(visit(), "U504", "00000000", NEW_PIN, NEW_PIN)
+        service(world).unlock_with_code_letter(world.visit(), "U504", "00000000", NEW_PIN, NEW_PIN)
     assert world.state("U504") == "puk_blocked"
     assert [e[0] for e in world.events()] == ["card.puk_blocked"]
     # a second attempt is refused by the rules before the card is touched
     with pytest.raises(PukBlockedCannotUnlock):
-        service(world).unlock_with_code_letter(visit(), "U504", made.puk, NEW_PIN, NEW_PIN)
+        service(world).unlock_with_code_letter(world.visit(), "U504", made.puk, NEW_PIN, NEW_PIN)
 
 
 def test_r6_unlock_refused_when_card_is_not_locked(world: World) -> None:
-    made = world.card(spec("U505", state="active", product_number="511"))
+    made = world.card(world.spec("U505", state="active", product_number="511"))
     world.insert(made)
     with pytest.raises(CardNotLocked):
-        service(world).unlock_with_code_letter(visit(), "U505", made.puk, NEW_PIN, NEW_PIN)
+        service(world).unlock_with_code_letter(world.visit(), "U505", made.puk, NEW_PIN, NEW_PIN)
     assert made.card.puk_tries_left == 10
 
 
 def test_r8_new_pin_typed_twice_and_policy_before_the_card(world: World) -> None:
     made = locked_card(world, "U506", "511")
     with pytest.raises(PinRepeatMismatch):
-        service(world).unlock_with_code_letter(visit(), "U506", made.puk, NEW_PIN, "271829")
+        service(world).unlock_with_code_letter(world.visit(), "U506", made.puk, NEW_PIN, "271829")
     with pytest.raises(PinTooSimple):
-        service(world).unlock_with_code_letter(visit(), "U506", made.puk, "123456", "123456")
+        service(world).unlock_with_code_letter(world.visit(), "U506", made.puk, "123456", "123456")
     assert made.card.puk_tries_left == 10
 
 
 def test_r7_order_code_letter_for_5xx(world: World) -> None:
-    world.card(spec("U507", state="active", product_number="511"))
+    world.card(world.spec("U507", state="active", product_number="511"))
     done = service(world).order_code_letter(operator(Role.ID_ADMIN), "U507")
     events = world.events()
     assert [e[0] for e in events] == ["order.code_letter"] and done.event_id
@@ -229,7 +230,7 @@ def test_r7_order_code_letter_for_5xx(world: World) -> None:
 
 
 def test_r7_order_puk_letter_for_7xx_holder_who_cannot_come(world: World) -> None:
-    world.card(spec("U709", state="active"))
+    world.card(world.spec("U709", state="active"))
     service(world).order_puk_letter(operator(Role.ID_ADMIN), "U709")
     assert [e[0] for e in world.events()] == ["order.puk_letter"]
     with pytest.raises(UnlockNotByCodeLetter):
@@ -237,7 +238,7 @@ def test_r7_order_puk_letter_for_7xx_holder_who_cannot_come(world: World) -> Non
 
 
 def test_r7_puk_source_releases_only_to_id_admin(world: World) -> None:
-    world.card(spec("U710", state="active"))
+    world.card(world.spec("U710", state="active"))
     source = CachedPukSource(world.store)
     with pytest.raises(ActionNotPermitted):
         source.puk_for("U710", role=Role.CLERK)
@@ -258,7 +259,7 @@ def test_r7_unblocked_card_is_recorded_even_when_the_new_pin_check_fails(world: 
         return response
 
     made.card.transmit = pulled_after_unblock  # type: ignore[method-assign]
-    done = service(world).unlock_in_person(visit(Role.ID_ADMIN), "U799", NEW_PIN, NEW_PIN)
+    done = service(world).unlock_in_person(world.visit(Role.ID_ADMIN), "U799", NEW_PIN, NEW_PIN)
     assert world.state("U799") == "active"
     ((event_type, payload),) = [(e[0], e[1]) for e in world.events()]
     assert event_type == "card.unlocked_in_person"

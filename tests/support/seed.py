@@ -1,4 +1,4 @@
-"""Put offices, holders and cards into a local store: the demo, tests and benches.
+"""Put offices, holders and cards into a local store: tests and benches.
 
 Counter code never calls this; cards normally arrive from the central by sync.
 """
@@ -58,8 +58,8 @@ def add_holder(
         )
 
 
-def add_card(store: Store, spec: CardSpec, *, puk: str | None = None) -> None:
-    """A card row; ``puk`` (7xx only) goes into the encrypted PUK cache."""
+def add_card(store: Store, spec: CardSpec, *, now: dt.datetime, puk: str | None = None) -> None:
+    """A card row changed at ``now``; ``puk`` (7xx only) goes into the encrypted PUK cache."""
     with store.unit_of_work() as session:
         session.add(
             Card(
@@ -75,7 +75,7 @@ def add_card(store: Store, spec: CardSpec, *, puk: str | None = None) -> None:
                 with_photo=spec.with_photo,
                 sis_marked=spec.sis_marked,
                 has_signing_cert=spec.has_signing_cert,
-                updated_at=dt.datetime.now(dt.UTC),
+                updated_at=now,
             )
         )
         session.flush()

@@ -1,0 +1,1 @@
+"""What tests share: the one test clock, worlds and helpers (imported, not conftest)."""
