@@ -21,7 +21,8 @@ from dataclasses import dataclass, replace
 from clock import local_date
 from kiosk.domain.decisions import Notice
 from kiosk.domain.pin import check_new_pin
-from kiosk.domain.rules import (
+from kiosk.domain.types import CardFacts, CardState, ProductSeries
+from kiosk.domain.unlock import (
     UnlockPath,
     check_code_order,
     check_unlock,
@@ -29,7 +30,6 @@ from kiosk.domain.rules import (
     unlock_notices,
     unlock_paths,
 )
-from kiosk.domain.types import CardFacts, CardState, ProductSeries
 from kiosk.services.workflows.common import (
     Backend,
     CardOpener,
