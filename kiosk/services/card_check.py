@@ -1,4 +1,4 @@
-"""Card test inside a visit (R13, with R5 and R12): PIN, certificates, chain, verdict."""
+"""The card check inside a visit (R13, with R5 and R12): PIN, certificates, chain, verdict."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class CardTestReport:
+class CardCheckReport:
     card_serial: str | None
     pin_ok: bool
     tries_left: int | None
@@ -74,8 +74,8 @@ def unlock_finding(product_number: str | None) -> Finding:
     return Finding("ui.test.finding.unlock_puk_letter", Verdict.FAIL)
 
 
-class CardTestService:
-    """Runs the card test on the card in the customer reader."""
+class CardCheckService:
+    """Runs the card check on the card in the customer reader."""
 
     def __init__(
         self, *, cards: CardAccess, trust: TrustStore, clock: Callable[[], dt.datetime]
@@ -84,7 +84,7 @@ class CardTestService:
         self._trust = trust
         self._clock = clock
 
-    def run(self, pin: str, record: CardView | None = None) -> CardTestReport:
+    def run(self, pin: str, record: CardView | None = None) -> CardCheckReport:
         from cryptography import x509
         from cryptography.x509.oid import NameOID
 
@@ -169,7 +169,7 @@ class CardTestService:
                 findings.append(
                     Finding("ui.test.finding.assurance", Verdict.OK, {"level": assurance})
                 )
-            return CardTestReport(
+            return CardCheckReport(
                 card_serial=serial,
                 pin_ok=pin_ok,
                 tries_left=tries_left,
