@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kiosk.domain.decisions import Notice
+from kiosk.domain.signing import signing_cert_notice
 
 
 class CardTestVerdict(StrEnum):
@@ -41,9 +42,7 @@ def card_test_verdict(facts: CardTestFacts) -> CardTestResult:
     """R13: the first failing check decides the verdict; the steps say what to do. A
     computer without the intermediate or root certificate installs the intermediate
     first, then the root. The R5 signing-certificate notice is always included."""
-    signing = Notice(
-        "notice.r5.signing_present" if facts.has_signing_cert else "notice.r5.signing_missing"
-    )
+    signing = signing_cert_notice(facts)
     steps: list[Notice] = []
     if not facts.pin_ok:
         verdict = CardTestVerdict.PIN_REFUSED

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from kiosk.domain.decisions import Notice
-from kiosk.domain.types import AssuranceLevel, CardFacts
+from kiosk.domain.types import AssuranceLevel
 
 
-def assurance_notice(card: CardFacts) -> Notice:
+class ReserveFacts(Protocol):
+    """Whether a card is a reserve card and at which level: ``CardFacts`` has both."""
+
+    @property
+    def is_reserve(self) -> bool: ...
+
+    @property
+    def assurance_level(self) -> AssuranceLevel | None: ...
+
+
+def assurance_notice(card: ReserveFacts) -> Notice:
     """R12: which assurance level a reserve card holds (LoA2: issued remotely)."""
     if not card.is_reserve:
         return Notice("notice.r12.ordinary")

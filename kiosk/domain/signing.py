@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from kiosk.domain.decisions import Notice
-from kiosk.domain.types import CardFacts
 
 
-def signing_cert_notice(card: CardFacts) -> Notice:
+class SigningFacts(Protocol):
+    """Whatever knows whether a card carries a signing certificate: the card's record
+    (``CardFacts``) or what a card check read from the card (``CardTestFacts``)."""
+
+    @property
+    def has_signing_cert(self) -> bool: ...
+
+
+def signing_cert_notice(card: SigningFacts) -> Notice:
     """R5: whether the card has a signing certificate, and where to get one (Mina sidor)."""
     if card.has_signing_cert:
         return Notice("notice.r5.signing_present")

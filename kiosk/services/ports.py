@@ -168,6 +168,7 @@ class CardView:
     sis_marked: bool = False
     assurance_level: str | None = None
     has_signing_cert: bool = False
+    is_reserve: bool = False  # R12: a reserve card (its level is assurance_level)
 
 
 @dataclass(frozen=True)

@@ -268,7 +268,7 @@ def build_world(clock: Clock, *, documents: Mapping[str, tuple[str, ...]] | None
         ),
         Holder(
             HolderSummary("h-jons", "Jöns Ülrik Lindqvist", "199207045486"),
-            [card_view(cards["jons"], today, assurance_level="LoA2")],
+            [card_view(cards["jons"], today, assurance_level="LoA2", is_reserve=True)],
         ),
         Holder(
             HolderSummary("h-per", "Per Erik Nyström", "196111209018"),
