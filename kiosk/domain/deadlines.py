@@ -9,9 +9,9 @@ from datetime import date
 from enum import StrEnum
 
 from kiosk.domain.dates import add_months
-from kiosk.domain.lifecycle import Transition, transition
+from kiosk.domain.lifecycle import Transition, allowed_transitions, transition
 from kiosk.domain.types import BlockReason, CardFacts, CardState, Deadline, DeadlineKind
-from kiosk.errors import DomainError, KeepReasonMissing
+from kiosk.errors import KeepReasonMissing
 
 #: R10/R11: calendar months to get a new card after a name change / to hand the card back.
 DEADLINE_MONTHS = 3
@@ -80,9 +80,7 @@ def sweep(
         state = states.get(deadline.serial)
         if deadline.serial in seen or state is None:
             continue
-        try:
-            transition(state, Transition.BLOCK)
-        except DomainError:
+        if Transition.BLOCK not in allowed_transitions(state):
             continue
         seen.add(deadline.serial)
         blocks.append(SweepBlock(deadline.serial, deadline_block_reason(deadline.kind), deadline))

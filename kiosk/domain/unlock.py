@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from kiosk.domain.decisions import Decision, Notice
 from kiosk.domain.documents import check_document
-from kiosk.domain.lifecycle import Transition, illegal_transition, transition
+from kiosk.domain.lifecycle import Transition, illegal_transition, is_final, transition
 from kiosk.domain.roles import Action, require_role
 from kiosk.domain.types import (
     CardFacts,
@@ -114,7 +114,7 @@ def check_code_order(card: CardFacts, *, role: Role) -> Decision:
     try:
         require_role(role, Action.ORDER_CODES)
         _check_not_saveable(card.state)
-        if card.state in (CardState.BLOCKED, CardState.RETURNED, CardState.REPLACED):
+        if is_final(card.state):
             raise illegal_transition(card.state, Transition.UNLOCK)
     except DomainError as refusal:
         return Decision.refuse(refusal)
