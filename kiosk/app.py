@@ -293,7 +293,7 @@ class KioskApp(App[int]):
             await self.pop_screen()
 
     async def _start_visit(self, holder: HolderSummary | None, cards: tuple[Any, ...]) -> Any:
-        from kiosk.services.visit import VisitPurpose
+        from kiosk.domain.types import VisitPurpose
         from screens.visit import VisitScreen
 
         await self._pop_to(self.screen_stack[0])

@@ -7,7 +7,7 @@ from datetime import date
 from kiosk.domain.decisions import Decision
 from kiosk.domain.documents import check_document
 from kiosk.domain.lifecycle import Transition, transition
-from kiosk.domain.types import CardFacts, CardState, IdentityDocument, IdTask
+from kiosk.domain.types import CardFacts, CardState, IdentityDocument, VisitPurpose
 from kiosk.errors import (
     CardNotForHolder,
     DomainError,
@@ -43,7 +43,7 @@ def check_activation(
             raise WrongOffice(office=photo_office_name or card.photo_office_id)
         if document is None:
             raise IdentityCheckMissing()
-        check_document(document, today, IdTask.ACTIVATION)
+        check_document(document, today, VisitPurpose.ACTIVATION)
     except DomainError as refusal:
         return Decision.refuse(refusal)
     return Decision.ok()

@@ -13,9 +13,9 @@ from kiosk.domain.types import (
     CardFacts,
     CardState,
     IdentityDocument,
-    IdTask,
     ProductSeries,
     Role,
+    VisitPurpose,
 )
 from kiosk.errors import (
     DomainError,
@@ -102,7 +102,7 @@ def check_unlock(
                 )
             if document is None or today is None:
                 raise IdentityCheckMissing()
-            check_document(document, today, IdTask.IN_PERSON_UNLOCK)
+            check_document(document, today, VisitPurpose.UNLOCK)
     except DomainError as refusal:
         return Decision.refuse(refusal)
     return Decision.ok()
