@@ -293,7 +293,7 @@ class KioskApp(App[int]):
             await self.pop_screen()
 
     async def _start_visit(self, holder: HolderSummary | None, cards: tuple[Any, ...]) -> Any:
-        from kiosk.services.visit import VisitPurpose
+        from kiosk.domain.types import VisitPurpose
         from screens.visit import VisitScreen
 
         await self._pop_to(self.screen_stack[0])
@@ -337,7 +337,7 @@ class KioskApp(App[int]):
         await self.push_screen(LookupScreen(self.ctx))
 
     async def action_open_card_test(self) -> None:
-        from screens.card_test import CardTestScreen
+        from screens.card_check import CardCheckScreen
 
         if not self._logged_in():
             return
@@ -348,7 +348,7 @@ class KioskApp(App[int]):
             await self._pop_to(visit_screen)
         match = visit_screen.visit.card_match
         record = match.card if match is not None and match.matched else None
-        await self.push_screen(CardTestScreen(self.ctx, record))
+        await self.push_screen(CardCheckScreen(self.ctx, record))
 
     async def action_end_visit(self) -> None:
         if not self._logged_in():

@@ -63,7 +63,7 @@ def build_services(
     """Open the store and the devices named by ``config``; seed the demo when virtual.
     ``clock``: the one wall clock every service reads (``clock.system_clock`` in the app).
     ``lp_command``: the program that prints receipts (CUPS ``lp``)."""
-    from kiosk.services.card_test import CardTestService
+    from kiosk.services.card_check import CardCheckService
     from kiosk.services.identity import IdentityCheckService
     from kiosk.services.identity_check import DocumentIdentityChecker
     from kiosk.services.identity_store import StoreIdentityRecorder
@@ -106,7 +106,7 @@ def build_services(
             office_id=config.office_id,
             login=LoginService(cards=cards, trust=trust, roster=StoreRoster(store), clock=clock),
             lookup=LookupService(directory),
-            card_test=CardTestService(cards=cards, trust=trust, clock=clock),
+            card_check=CardCheckService(cards=cards, trust=trust, clock=clock),
             visit=VisitService(identity=identity, directory=directory, cards=cards),
             status=StatusService(SyncClientFigures(sync)),
             monitor=monitor,

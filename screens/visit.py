@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from kiosk.domain.types import VisitPurpose
 from kiosk.i18n import Catalogue
 from kiosk.services.context import UiContext
 from kiosk.services.lookup import mask_personnummer
 from kiosk.services.ports import IdentityOutcome, ManualDocument
-from kiosk.services.visit import CardMatch, Visit, VisitPurpose
+from kiosk.services.visit import CardMatch, Visit
 from screens.base import KeySpec, KioskScreen
 from screens.key_bar import KeyBar
 from screens.status_bar import StatusBar

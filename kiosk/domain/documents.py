@@ -1,11 +1,11 @@
-"""R1: which identity documents the counter accepts, for which task."""
+"""R1: which identity documents the counter accepts, for which visit purpose."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from kiosk.domain.decisions import Decision
-from kiosk.domain.types import DocumentKind, IdentityDocument, IdTask
+from kiosk.domain.types import DocumentKind, IdentityDocument, VisitPurpose
 from kiosk.errors import DigitalIdRefused, DocumentExpired, DocumentNotSwedish
 
 SWEDEN = frozenset({"SE", "SWE"})
@@ -27,7 +27,7 @@ def is_swedish(kind: DocumentKind, issuing_state: str) -> bool:
 
 
 def document_acceptable(
-    kind: DocumentKind, issuing_state: str, expiry: date, today: date, task: IdTask
+    kind: DocumentKind, issuing_state: str, expiry: date, today: date, purpose: VisitPurpose
 ) -> Decision:
     """R1. Digital ids never; an expired document never (valid through its expiry date);
     activation takes any physical kind; an in-person unlock needs a Swedish document."""
@@ -35,7 +35,7 @@ def document_acceptable(
         return Decision.refuse(DigitalIdRefused())
     if is_expired(expiry, today):
         return Decision.refuse(DocumentExpired(expiry=expiry.isoformat()))
-    return kind_acceptable(kind, issuing_state, task)
+    return kind_acceptable(kind, issuing_state, purpose)
 
 
 def is_expired(expiry: date, today: date) -> bool:
@@ -43,18 +43,18 @@ def is_expired(expiry: date, today: date) -> bool:
     return expiry < today
 
 
-def kind_acceptable(kind: DocumentKind, issuing_state: str, task: IdTask) -> Decision:
+def kind_acceptable(kind: DocumentKind, issuing_state: str, purpose: VisitPurpose) -> Decision:
     """R1 without the expiry: digital ids never; an in-person unlock needs a Swedish
     document. (``document_acceptable`` refuses a digital id before an expired one.)"""
     if kind not in PHYSICAL_KINDS:
         return Decision.refuse(DigitalIdRefused())
-    if task is IdTask.IN_PERSON_UNLOCK and not is_swedish(kind, issuing_state):
+    if purpose is VisitPurpose.UNLOCK and not is_swedish(kind, issuing_state):
         return Decision.refuse(DocumentNotSwedish())
     return Decision.ok()
 
 
-def check_document(document: IdentityDocument, today: date, task: IdTask) -> None:
+def check_document(document: IdentityDocument, today: date, purpose: VisitPurpose) -> None:
     """``document_acceptable`` for a document object; raises the refusal."""
     document_acceptable(
-        document.kind, document.issuing_state, document.expiry, today, task
+        document.kind, document.issuing_state, document.expiry, today, purpose
     ).require()

@@ -28,11 +28,6 @@ PIN_MAX_LENGTH = 8
 CHANGE_PIN_WORDS = ("byta kortets PIN-kod", "change the card's PIN")
 
 
-def tries_left(wrong_in_row: int, limit: int = PIN_TRIES) -> int:
-    """How many tries remain after ``wrong_in_row`` consecutive wrong codes."""
-    return max(0, limit - max(0, wrong_in_row))
-
-
 def after_wrong_pin(state: CardState, wrong_in_row: int) -> CardState:
     """R6: the card's state after a wrong PIN, ``wrong_in_row`` counting this one."""
     if wrong_in_row >= PIN_TRIES:

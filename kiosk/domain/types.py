@@ -76,11 +76,13 @@ class DocumentKind(StrEnum):
     DIGITAL_ID = "digital_id"  # BankID, Freja eID and similar: never accepted (R1)
 
 
-class IdTask(StrEnum):
-    """What an identity document is checked for (R1)."""
+class VisitPurpose(StrEnum):
+    """Why the holder is at the counter, and so what the identity document is checked
+    for (R1). A general visit (a card check, questions) checks it as for an activation."""
 
+    GENERAL = "general"
     ACTIVATION = "activation"
-    IN_PERSON_UNLOCK = "in_person_unlock"
+    UNLOCK = "unlock"  # in person (R7): needs a Swedish document
 
 
 class BlockReason(StrEnum):

@@ -1,10 +1,11 @@
 """Receipt PDFs with reportlab: deterministic (invariant mode), Swedish or English.
 
 The page shows office, operator, time (Europe/Stockholm), holder, masked personnummer,
-card serial and product number, what was done, the journal event id and the digest;
-for holder-signed receipts the signature's fingerprint; and a QR code of the event id
-and the digest. ``kiosk receipt verify`` needs the facts, the digest and the signature:
-they travel in the PDF's ``/Keywords`` entry as ``kiosk-receipt/1 {json}`` (ASCII JSON).
+card serial and product number, what was done, the journal event id, whom the holder
+contacts with questions (R14) and the digest; for holder-signed receipts the signature's
+fingerprint; and a QR code of the event id and the digest. ``kiosk receipt verify`` needs
+the facts, the digest and the signature: they travel in the PDF's ``/Keywords`` entry as
+``kiosk-receipt/1 {json}`` (ASCII JSON).
 
 Invariant mode fixes the creation date and the document id, so the same facts give the
 same bytes (tests compare them; a reprint equals the original).
@@ -25,6 +26,8 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from clock import LOCAL_ZONE
+from kiosk.domain.decisions import Notice
+from kiosk.domain.support import support_path
 from kiosk.i18n import Catalogue
 from kiosk.receipts.facts import ReceiptFacts, receipt_digest
 from kiosk.receipts.signature import HolderSignature
@@ -104,6 +107,13 @@ def detail_text(text: Catalogue, name: str, value: str | bool) -> str:
         if name == family and text.has(key):
             return f"{label}: {text(key)}"
     return f"{label}: {value}"
+
+
+def contact_notices() -> tuple[Notice, ...]:
+    """R14 for the holder's paper: the organisation's contact first, then the service desk.
+    The paper goes with the holder, who may be on SLL-net, so the portal note is included.
+    Not part of the facts: the digest, and so every receipt printed before, is unchanged."""
+    return support_path(on_sll_net=True)
 
 
 def action_text(text: Catalogue, event_type: str) -> str:
@@ -203,6 +213,15 @@ def render_receipt(
     )
     for name, detail in ordered:
         for piece in simpleSplit(detail_text(text, name, detail), FONT, 9, usable):
+            canvas.drawString(margin, y, piece)
+            y -= 4.6 * mm
+    y -= 2 * mm
+    canvas.setFont(FONT_BOLD, 9)
+    canvas.drawString(margin, y, text("receipt.contact"))
+    y -= 4.6 * mm
+    canvas.setFont(FONT, 9)
+    for notice in contact_notices():
+        for piece in simpleSplit(text(notice.key, **notice.params), FONT, 9, usable):
             canvas.drawString(margin, y, piece)
             y -= 4.6 * mm
     y -= 2 * mm

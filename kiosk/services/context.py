@@ -15,7 +15,7 @@ from kiosk.i18n import Catalogue
 from kiosk.services.errors import StoreNotReadyError
 
 if TYPE_CHECKING:  # the first screen must not wait for the service modules
-    from kiosk.services.card_test import CardTestService
+    from kiosk.services.card_check import CardCheckService
     from kiosk.services.login import LoginService, OperatorIdentity
     from kiosk.services.lookup import LookupService
     from kiosk.services.ports import DemoControls, DeviceMonitor
@@ -30,7 +30,7 @@ class Services:
     office_id: str
     login: LoginService
     lookup: LookupService
-    card_test: CardTestService
+    card_check: CardCheckService
     visit: VisitService
     status: StatusService
     monitor: DeviceMonitor | None = None

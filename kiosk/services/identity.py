@@ -1,7 +1,7 @@
 """The identity check at the counter: does this document prove this holder (R1)?
 
 ``IdentityCheckService.check`` compares a document reading (a scanned zone or details the
-clerk typed) with the holder on record for a task (activation or in-person unlock) and
+clerk typed) with the holder on record for a visit purpose (activation or in-person unlock) and
 returns a per-check report with a verdict:
 
 * ``refused`` (hard, R1): a check digit or zone problem, an expired or undated document,
@@ -32,7 +32,7 @@ from kiosk.documents.kinds import DocumentKind, ManualEntry, kind_from_document_
 from kiosk.documents.mrz import PROBLEM_EXPIRED, MrzResult
 from kiosk.domain.documents import is_expired, kind_acceptable
 from kiosk.domain.personnummer import birth_date
-from kiosk.domain.types import IdTask
+from kiosk.domain.types import VisitPurpose
 from kiosk.errors import (
     DigitalIdRefused,
     DocumentNotSwedish,
@@ -41,11 +41,6 @@ from kiosk.errors import (
 )
 
 DocumentReading = MrzResult | ManualEntry
-
-
-class Task(StrEnum):
-    ACTIVATION = "activation"
-    UNLOCK = "unlock"
 
 
 class CheckStatus(StrEnum):
@@ -87,8 +82,7 @@ REASON_BIRTH_DATE = "documents.mismatch.birth_date"
 REASON_NAME = "documents.mismatch.name"
 REASON_PHOTO = "documents.mismatch.photo"
 
-# The domain's R1 task and refusals, in this report's words.
-_ID_TASKS = {Task.ACTIVATION: IdTask.ACTIVATION, Task.UNLOCK: IdTask.IN_PERSON_UNLOCK}
+# The domain's R1 refusals, in this report's words.
 _KIND_REASONS: dict[type[DomainError], str] = {
     DigitalIdRefused: REASON_DIGITAL_ID,
     DocumentNotSwedish: REASON_NOT_SWEDISH,
@@ -118,7 +112,7 @@ class CheckLine:
 
 @dataclass(frozen=True)
 class IdentityReport:
-    task: Task
+    purpose: VisitPurpose
     kind: DocumentKind | None
     issuing_state: str
     expiry_date: date | None
@@ -141,7 +135,7 @@ class IdentityReport:
 class IdentityCheckRecord:
     """What is stored about a check: never the document number in clear, nor names."""
 
-    task: str
+    purpose: str
     kind: str | None
     issuing_state: str
     document_number_hash: str
@@ -238,14 +232,14 @@ class IdentityCheckService:
         self,
         reading: DocumentReading,
         holder: Holder,
-        task: Task | str,
+        purpose: VisitPurpose | str,
         today: date,
         *,
         kind: DocumentKind | None = None,
     ) -> IdentityReport:
-        """Every check of ``reading`` against ``holder`` for ``task``; ``kind`` lets the
+        """Every check of ``reading`` against ``holder`` for ``purpose``; ``kind`` lets the
         clerk name the kind of a scanned document (otherwise its document code says)."""
-        task = Task(task)
+        purpose = VisitPurpose(purpose)
         lines: list[CheckLine] = []
         if isinstance(reading, MrzResult):
             doc_kind = kind or kind_from_document_code(reading.document_code)
@@ -274,7 +268,7 @@ class IdentityCheckService:
         else:
             lines.append(CheckLine(CHECK_EXPIRY, CheckStatus.PASSED, True))
 
-        lines.append(self._kind_line(doc_kind, state, task))
+        lines.append(self._kind_line(doc_kind, state, purpose))
 
         holder_pnr = holder.personnummer
         if personnummer and holder_pnr:
@@ -321,7 +315,7 @@ class IdentityCheckService:
         else:
             verdict = Verdict.MATCH
         return IdentityReport(
-            task=task,
+            purpose=purpose,
             kind=doc_kind,
             issuing_state=state,
             expiry_date=expiry,
@@ -331,10 +325,10 @@ class IdentityCheckService:
         )
 
     @staticmethod
-    def _kind_line(kind: DocumentKind | None, state: str, task: Task) -> CheckLine:
+    def _kind_line(kind: DocumentKind | None, state: str, purpose: VisitPurpose) -> CheckLine:
         if kind is None:
             return CheckLine(CHECK_KIND, CheckStatus.FAILED, True, REASON_KIND_UNKNOWN)
-        refusal = kind_acceptable(kind, state, _ID_TASKS[task]).refusal
+        refusal = kind_acceptable(kind, state, purpose).refusal
         if refusal is not None:
             return CheckLine(CHECK_KIND, CheckStatus.FAILED, True, _KIND_REASONS[type(refusal)])
         return CheckLine(CHECK_KIND, CheckStatus.PASSED, True)
@@ -365,7 +359,7 @@ class IdentityCheckService:
         else:
             result = IdentityResult.APPROVED
         record = IdentityCheckRecord(
-            task=report.task.value,
+            purpose=report.purpose.value,
             kind=report.kind.value if report.kind else None,
             issuing_state=report.issuing_state,
             document_number_hash=document_number_hash(

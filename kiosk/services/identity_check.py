@@ -12,10 +12,14 @@ import re
 from typing import Any
 
 from clock import Clock, local_date
+from kiosk.domain.types import VisitPurpose
 from kiosk.services.ports import CheckLine, HolderSummary, IdentityOutcome, ManualDocument
 
-# Visit purpose → the identity service's task: a general visit uses the activation rules.
-_TASKS = {"general": "activation", "activation": "activation", "unlock": "unlock"}
+
+def checked_for(purpose: VisitPurpose) -> VisitPurpose:
+    """The purpose a document is checked and recorded for: a general visit's document is
+    checked as for an activation (R1)."""
+    return VisitPurpose.ACTIVATION if purpose is VisitPurpose.GENERAL else purpose
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -57,7 +61,7 @@ class DocumentIdentityChecker:
         self,
         reading: Any,
         holder: HolderSummary | None,
-        purpose: str,
+        purpose: VisitPurpose,
         zone_lines: tuple[str, ...],
     ) -> IdentityOutcome:
         from kiosk.services.identity import CheckStatus, Verdict
@@ -68,7 +72,7 @@ class DocumentIdentityChecker:
                 accepted=False, checks=(), personnummer=found, zone_lines=zone_lines
             )
         report = self._service.check(
-            reading, self._holder(holder), _TASKS.get(purpose, "activation"), self._today()
+            reading, self._holder(holder), checked_for(purpose), self._today()
         )
         lines = []
         for line in report.checks:
@@ -89,7 +93,7 @@ class DocumentIdentityChecker:
         )
 
     def check_zone(
-        self, zone_text: str, holder: HolderSummary | None, purpose: str
+        self, zone_text: str, holder: HolderSummary | None, purpose: VisitPurpose
     ) -> IdentityOutcome:
         from kiosk.documents import mrz
 
@@ -98,7 +102,7 @@ class DocumentIdentityChecker:
         return self._outcome(reading, holder, purpose, lines)
 
     def check_manual(
-        self, document: ManualDocument, holder: HolderSummary | None, purpose: str
+        self, document: ManualDocument, holder: HolderSummary | None, purpose: VisitPurpose
     ) -> IdentityOutcome:
         from kiosk.documents.kinds import DocumentKind, ManualEntry
 

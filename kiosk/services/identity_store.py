@@ -34,7 +34,7 @@ class StoreIdentityRecorder:
                 payload={
                     "check_id": check_id,
                     "holder_id": record.holder_id,
-                    "task": record.task,
+                    "task": record.purpose,  # the journal's name for the purpose
                     "document_kind": record.kind,
                     "issuing_state": record.issuing_state,
                     "document_number_hash": record.document_number_hash,

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+from kiosk.domain.types import VisitPurpose
+
 SLOT_AUTHENTICATION = 0x9A
 SLOT_SIGNING = 0x9C
 SLOT_KEY_MANAGEMENT = 0x9D
@@ -168,6 +170,7 @@ class CardView:
     sis_marked: bool = False
     assurance_level: str | None = None
     has_signing_cert: bool = False
+    is_reserve: bool = False  # R12: a reserve card (its level is assurance_level)
 
 
 @dataclass(frozen=True)
@@ -248,11 +251,11 @@ class IdentityChecker(Protocol):
     """Checks a document (scanned zone or typed details) against a holder (R1)."""
 
     def check_zone(
-        self, zone_text: str, holder: HolderSummary | None, purpose: str
+        self, zone_text: str, holder: HolderSummary | None, purpose: VisitPurpose
     ) -> IdentityOutcome: ...
 
     def check_manual(
-        self, document: ManualDocument, holder: HolderSummary | None, purpose: str
+        self, document: ManualDocument, holder: HolderSummary | None, purpose: VisitPurpose
     ) -> IdentityOutcome: ...
 
     def confirm(

@@ -40,6 +40,7 @@ def _card(record: Any) -> CardView:
         sis_marked=record.sis_marked,
         assurance_level=record.assurance_level,
         has_signing_cert=record.has_signing_cert,
+        is_reserve=record.is_reserve,
     )
 
 

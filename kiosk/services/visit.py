@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from kiosk.domain.types import VisitPurpose
 from kiosk.services.errors import NoHolderForDocumentError, VisitNeedsIdentityError
 from kiosk.services.ports import (
     SLOT_AUTHENTICATION,
@@ -23,14 +23,6 @@ from kiosk.services.ports import (
     ManualDocument,
     ReaderRole,
 )
-
-
-class VisitPurpose(StrEnum):
-    """Why the customer is at the counter: decides which documents are accepted (R1)."""
-
-    GENERAL = "general"
-    ACTIVATION = "activation"
-    UNLOCK = "unlock"
 
 
 @dataclass(frozen=True)
@@ -120,16 +112,16 @@ class VisitService:
         return True
 
     def check_zone(self, visit: Visit, zone_text: str) -> IdentityOutcome:
-        outcome = self._identity.check_zone(zone_text, visit.holder, visit.purpose.value)
+        outcome = self._identity.check_zone(zone_text, visit.holder, visit.purpose)
         if self._resolve_holder(visit, outcome):
-            outcome = self._identity.check_zone(zone_text, visit.holder, visit.purpose.value)
+            outcome = self._identity.check_zone(zone_text, visit.holder, visit.purpose)
         visit.identity, visit.likeness_confirmed, visit.reason_given = outcome, None, False
         return outcome
 
     def check_manual(self, visit: Visit, document: ManualDocument) -> IdentityOutcome:
-        outcome = self._identity.check_manual(document, visit.holder, visit.purpose.value)
+        outcome = self._identity.check_manual(document, visit.holder, visit.purpose)
         if self._resolve_holder(visit, outcome):
-            outcome = self._identity.check_manual(document, visit.holder, visit.purpose.value)
+            outcome = self._identity.check_manual(document, visit.holder, visit.purpose)
         visit.identity, visit.likeness_confirmed, visit.reason_given = outcome, None, False
         return outcome
 

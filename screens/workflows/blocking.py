@@ -12,7 +12,7 @@ import datetime as dt
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Select, Static
 
-from kiosk.domain.rules import TELIA_BLOCKING_LINE
+from kiosk.domain.blocking import TELIA_BLOCKING_LINE
 from kiosk.domain.types import BlockReason
 from kiosk.i18n import Catalogue
 from kiosk.services.workflows.blocking import BlockForm, BlockingService, BlockPreview

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kiosk.i18n import Catalogue
-from kiosk.services.card_test import Verdict
-from screens.card_test import CardTestScreen
+from kiosk.services.card_check import Verdict
+from screens.card_check import CardCheckScreen
 from tests.ui.helpers import log_in, settle, text_of
 from tests.ui.world import World, make_app
 
@@ -24,7 +24,7 @@ async def _card_test(world: World, card: str, pins: list[str], document: str | N
         await settle(pilot)
         await pilot.press("f7")
         await settle(pilot)
-        assert isinstance(app.screen, CardTestScreen)
+        assert isinstance(app.screen, CardCheckScreen)
         for pin in pins:
             await pilot.press(*pin, "enter")
             await settle(pilot)

@@ -24,9 +24,9 @@ from kiosk.container import build_services
 from kiosk.demo_data import build_demo_world, seed_store
 from kiosk.demo_documents import demo_documents
 from kiosk.i18n import Catalogue
-from kiosk.services.card_test import Verdict
+from kiosk.services.card_check import Verdict
 from kiosk.services.context import ServiceHolder, UiContext
-from screens.card_test import CardTestScreen
+from screens.card_check import CardCheckScreen
 from screens.home import HomeScreen
 from screens.login import LoginScreen
 from screens.visit import VisitScreen
@@ -125,7 +125,7 @@ async def test_e2e_login_scan_and_card_test_over_pcscd(
             assert app.ctx.session.visit.card_match.matched
             await pilot.press("f7")
             await settle(pilot)
-            assert isinstance(app.screen, CardTestScreen)
+            assert isinstance(app.screen, CardCheckScreen)
             await pilot.press(*"123456", "enter")
             await _until(pilot, lambda: app.screen.report is not None)
             assert app.screen.report.verdict is Verdict.OK

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.i18n import Catalogue
-from screens.card_test import CardTestScreen
+from screens.card_check import CardCheckScreen
 from screens.device_panel import DevicePanel
 from screens.home import HomeScreen
 from screens.lookup import LookupScreen
@@ -41,7 +41,7 @@ async def test_palette_opens_lookup_and_card_test(world: World) -> None:
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, CardTestScreen)
+        assert isinstance(app.screen, CardCheckScreen)
         assert isinstance(app.screen_stack[-2], VisitScreen)
 
 

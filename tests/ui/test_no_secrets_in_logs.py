@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.services.ports import ReaderRole
-from screens.card_test import CardTestScreen
+from screens.card_check import CardCheckScreen
 from screens.home import HomeScreen
 from tests.support.clock import TestClock
 from tests.ui.helpers import settle
@@ -53,7 +53,7 @@ async def test_a_counter_session_logs_no_secrets(
         await settle(pilot)
         await pilot.press("f7")
         await settle(pilot)
-        assert isinstance(app.screen, CardTestScreen)
+        assert isinstance(app.screen, CardCheckScreen)
         await pilot.press(*"123456", "enter")
         await settle(pilot)
         demo.remove(ReaderRole.OPERATOR)  # locks the kiosk

@@ -20,7 +20,7 @@ from devices.virtual.factory import CardFactory, PersonalisedCard
 from devices.virtual.pki import TestPki
 from kiosk.demo_documents import demo_documents
 from kiosk.i18n import Catalogue
-from kiosk.services.card_test import CardTestService
+from kiosk.services.card_check import CardCheckService
 from kiosk.services.context import ServiceHolder, Services, UiContext
 from kiosk.services.devices import DemoCard, DemoDocument, InProcessDemo, InProcessReaders
 from kiosk.services.identity import IdentityCheckService
@@ -268,7 +268,7 @@ def build_world(clock: Clock, *, documents: Mapping[str, tuple[str, ...]] | None
         ),
         Holder(
             HolderSummary("h-jons", "Jöns Ülrik Lindqvist", "199207045486"),
-            [card_view(cards["jons"], today, assurance_level="LoA2")],
+            [card_view(cards["jons"], today, assurance_level="LoA2", is_reserve=True)],
         ),
         Holder(
             HolderSummary("h-per", "Per Erik Nyström", "196111209018"),
@@ -297,7 +297,7 @@ def build_world(clock: Clock, *, documents: Mapping[str, tuple[str, ...]] | None
         office_id=OFFICE,
         login=LoginService(cards=readers, trust=trust, roster=roster, clock=clock),
         lookup=LookupService(directory),
-        card_test=CardTestService(cards=readers, trust=trust, clock=clock),
+        card_check=CardCheckService(cards=readers, trust=trust, clock=clock),
         visit=VisitService(identity=identity, directory=directory, cards=readers),
         status=StatusService(sync),
         monitor=readers,

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from clock import local_date
+from kiosk.domain.activation import check_activation
 from kiosk.domain.decisions import Decision
 from kiosk.domain.roles import Action, require_role
-from kiosk.domain.rules import check_activation
 from kiosk.domain.types import CardState
 from kiosk.services.workflows.common import (
     Backend,

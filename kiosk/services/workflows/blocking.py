@@ -17,15 +17,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from kiosk.domain.decisions import Notice
-from kiosk.domain.roles import Action, require_role
-from kiosk.domain.rules import (
+from kiosk.domain.blocking import (
     BlockDuty,
     BlockRequest,
     block_duties,
     block_duty_notices,
     check_block,
 )
+from kiosk.domain.decisions import Notice
+from kiosk.domain.roles import Action, require_role
 from kiosk.domain.types import BlockReason, CardFacts, CardState
 from kiosk.services.workflows.common import (
     Backend,

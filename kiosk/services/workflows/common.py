@@ -30,7 +30,7 @@ from kiosk.domain.types import (
     Role,
     ShipmentMethod,
 )
-from kiosk.errors import IdentityCheckMissing
+from kiosk.errors import IdentityCheckMissing, IllegalTransition
 from kiosk.services.workflows.errors import (
     CardInReaderMismatch,
     CardNotOnRecord,
@@ -309,17 +309,22 @@ class Backend:
         self,
         operator: str | None,
         serial: str,
-        state: CardState,
         event_type: str,
-        *,
-        if_in: tuple[CardState, ...],
+        next_state: Callable[[CardState], CardState],
     ) -> None:
         """What the card itself reported (PIN locked, PUK blocked), in a transaction of its
-        own: the new state and its event, unless the card is already past ``if_in``."""
+        own: ``next_state``, a rule, gives the record's state from the current one; the new
+        state and its event are written unless the rule refuses (the record is already past
+        it) or leaves the state as it is."""
         now = self.clock()
         with self.store.unit_of_work() as session:
             row = load_card(session, serial)
-            if CardState(row.state) in if_in:
+            current = CardState(row.state)
+            try:
+                state = next_state(current)
+            except IllegalTransition:
+                return
+            if state is not current:
                 set_state(row, state, now)
                 self.append(session, operator, event_type, {"serial": serial, "state": state.value})
 

@@ -18,9 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from clock import local_date
-from kiosk.domain.lifecycle import Transition, transition
-from kiosk.domain.roles import Action, require_role
-from kiosk.domain.rules import (
+from kiosk.domain.deadlines import (
     ReturnOutcome,
     check_return,
     deadline_block_reason,
@@ -28,6 +26,8 @@ from kiosk.domain.rules import (
     return_deadline,
     sweep,
 )
+from kiosk.domain.lifecycle import Transition, transition
+from kiosk.domain.roles import Action, require_role
 from kiosk.domain.types import CardState, Deadline, DeadlineKind
 from kiosk.errors import DomainError
 from kiosk.services.workflows.blocking import block_row

@@ -6,7 +6,7 @@ touched. No PIN is kept, logged or put into an error or the journal.
 
 from __future__ import annotations
 
-from kiosk.domain.pin import check_pin_change
+from kiosk.domain.pin import PIN_TRIES, after_wrong_pin, check_pin_change
 from kiosk.domain.roles import Action, require_role
 from kiosk.domain.types import CardState
 from kiosk.services.workflows.common import (
@@ -69,10 +69,10 @@ class PinChangeService:
         return Done(event_id, serial, CardState.ACTIVE)
 
     def _record_locked(self, visit: VisitContext, serial: str) -> None:
+        """R6: the card has used up its PIN tries, so the record is locked too."""
         self._s.record_card_state(
             visit.operator.hsa_id,
             serial,
-            CardState.LOCKED,
             EVENT_PIN_LOCKED,
-            if_in=(CardState.ACTIVE,),
+            lambda state: after_wrong_pin(state, wrong_in_row=PIN_TRIES),
         )

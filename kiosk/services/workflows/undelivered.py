@@ -16,14 +16,14 @@ from datetime import date
 from clock import local_date
 from kiosk.domain.decisions import Decision, Notice
 from kiosk.domain.roles import Action, require_role
-from kiosk.domain.rules import (
+from kiosk.domain.types import CardState, ShipmentMethod
+from kiosk.domain.undelivered import (
     reorder_allowed,
     reorder_from,
     reorder_notice,
     reorder_plan,
     trace_notices,
 )
-from kiosk.domain.types import CardState, ShipmentMethod
 from kiosk.services.workflows.common import (
     Backend,
     Done,

@@ -20,8 +20,9 @@ from dataclasses import dataclass, replace
 
 from clock import local_date
 from kiosk.domain.decisions import Notice
-from kiosk.domain.pin import check_new_pin
-from kiosk.domain.rules import (
+from kiosk.domain.pin import PUK_TRIES, after_wrong_puk, check_new_pin
+from kiosk.domain.types import CardFacts, CardState, ProductSeries
+from kiosk.domain.unlock import (
     UnlockPath,
     check_code_order,
     check_unlock,
@@ -29,7 +30,6 @@ from kiosk.domain.rules import (
     unlock_notices,
     unlock_paths,
 )
-from kiosk.domain.types import CardFacts, CardState, ProductSeries
 from kiosk.services.workflows.common import (
     Backend,
     CardOpener,
@@ -76,9 +76,13 @@ class UnlockPlan:
         return UnlockPath.IN_PERSON in self.paths
 
 
-def _as_locked(facts: CardFacts) -> CardFacts:
+def _locked_state(state: CardState) -> CardState:
     """Before the card is read, an ``active`` record may be a card locked at home."""
-    return replace(facts, state=CardState.LOCKED) if facts.state is CardState.ACTIVE else facts
+    return CardState.LOCKED if state is CardState.ACTIVE else state
+
+
+def _as_locked(facts: CardFacts) -> CardFacts:
+    return replace(facts, state=_locked_state(facts.state))
 
 
 class UnlockService:
@@ -139,12 +143,13 @@ class UnlockService:
             raise CardCannotBeSaved(serial=serial) from None
 
     def _record_puk_blocked(self, visit: VisitContext, serial: str) -> None:
+        """The card has used up its PUK tries, so the record is PUK-blocked too (an
+        ``active`` record is a card that was locked at home)."""
         self._s.record_card_state(
             visit.operator.hsa_id,
             serial,
-            CardState.PUK_BLOCKED,
             EVENT_PUK_BLOCKED,
-            if_in=(CardState.ACTIVE, CardState.LOCKED),
+            lambda state: after_wrong_puk(_locked_state(state), wrong_in_row=PUK_TRIES),
         )
 
     def _new_pin_accepted(self, card: WorkflowCard, new_pin: str) -> bool:

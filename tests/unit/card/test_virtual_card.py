@@ -6,6 +6,7 @@ import pytest
 
 from devices.virtual.card import APPLICATION_TEMPLATE, DEFAULT_ATR, VirtualPivCard
 from devices.virtual.factory import CardFactory, PersonalisedCard, derive_puk
+from kiosk.domain.pin import PIN_TRIES, PUK_TRIES
 
 SELECT = bytes.fromhex("00A4040009A0000003080000100000")
 GET_9A = bytes.fromhex("00CB3FFF055C035FC105")
@@ -57,6 +58,23 @@ def test_verify_status_query_and_reset(card: VirtualPivCard) -> None:
     card.reset()
     card.transmit(SELECT)
     assert card.transmit(bytes.fromhex("00200080")) == b"\x63\xc3"
+
+
+def test_r6_tries_left_counts_down_and_stops_at_zero(card: VirtualPivCard) -> None:
+    """The card counts the tries and the kiosk reads them: PIN_TRIES PINs, PUK_TRIES PUKs."""
+    card.transmit(SELECT)
+    wrong_pin = bytes.fromhex("0020008008") + b"000000\xff\xff"
+    left = [card.pin_tries_left]
+    for _ in range(4):
+        card.transmit(wrong_pin)
+        left.append(card.pin_tries_left)
+    assert left == [3, 2, 1, 0, 0]
+    assert card.pin_limit == PIN_TRIES
+    wrong_puk = bytes.fromhex("002C008010") + b"00000000" + b"135790\xff\xff"
+    for _ in range(4):
+        card.transmit(wrong_puk)
+    assert card.puk_tries_left == 6
+    assert card.puk_limit == PUK_TRIES
 
 
 def test_commands_before_select_are_refused(card: VirtualPivCard) -> None:

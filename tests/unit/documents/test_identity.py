@@ -12,6 +12,7 @@ import pytest
 from kiosk.documents import mrz
 from kiosk.documents.errors import ReasonRequiredError, RefusalFinalError
 from kiosk.documents.kinds import DocumentKind, ManualEntry
+from kiosk.domain.types import VisitPurpose
 from kiosk.services.identity import (
     CHECK_BIRTH_DATE,
     CHECK_EXPIRY,
@@ -30,7 +31,6 @@ from kiosk.services.identity import (
     IdentityCheckRecord,
     IdentityCheckService,
     IdentityResult,
-    Task,
     Verdict,
     document_number_hash,
 )
@@ -92,11 +92,11 @@ def manual(kind: DocumentKind, **changes: object) -> ManualEntry:
 # --- R1 -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("task", [Task.ACTIVATION, Task.UNLOCK])
+@pytest.mark.parametrize("purpose", [VisitPurpose.ACTIVATION, VisitPurpose.UNLOCK])
 def test_r1_digital_id_is_refused_with_the_reason(
-    service: IdentityCheckService, task: Task
+    service: IdentityCheckService, purpose: VisitPurpose
 ) -> None:
-    report = service.check(manual(DocumentKind.DIGITAL_ID), ASA, task, TODAY)
+    report = service.check(manual(DocumentKind.DIGITAL_ID), ASA, purpose, TODAY)
     assert report.verdict is Verdict.REFUSED
     line = report.check(CHECK_KIND)
     assert line.status is CheckStatus.FAILED and line.reason_key == REASON_DIGITAL_ID
@@ -107,14 +107,16 @@ def test_r1_digital_id_kind_cannot_be_claimed_for_a_scanned_zone(
     service: IdentityCheckService,
 ) -> None:
     report = service.check(
-        scanned(SWEDISH_PASSPORT), ASA, Task.ACTIVATION, TODAY, kind=DocumentKind.DIGITAL_ID
+        scanned(SWEDISH_PASSPORT), ASA, VisitPurpose.ACTIVATION, TODAY, kind=DocumentKind.DIGITAL_ID
     )
     assert report.verdict is Verdict.REFUSED
 
 
-@pytest.mark.parametrize("task", [Task.ACTIVATION, Task.UNLOCK])
-def test_r1_expired_document_is_refused(service: IdentityCheckService, task: Task) -> None:
-    report = service.check(scanned(SWEDISH_PASSPORT), ASA, task, date(2031, 7, 1))
+@pytest.mark.parametrize("purpose", [VisitPurpose.ACTIVATION, VisitPurpose.UNLOCK])
+def test_r1_expired_document_is_refused(
+    service: IdentityCheckService, purpose: VisitPurpose
+) -> None:
+    report = service.check(scanned(SWEDISH_PASSPORT), ASA, purpose, date(2031, 7, 1))
     assert report.verdict is Verdict.REFUSED
     assert report.check(CHECK_EXPIRY).reason_key == REASON_EXPIRED
     # A zone that is only expired is still well read: the zone check itself passes.
@@ -123,26 +125,26 @@ def test_r1_expired_document_is_refused(service: IdentityCheckService, task: Tas
 
 def test_r1_published_specimen_is_refused_as_expired(service: IdentityCheckService) -> None:
     holder = Holder(None, "Eriksson", "Anna Maria")
-    report = service.check(scanned(SPECIMEN_TD3), holder, Task.ACTIVATION, TODAY)
+    report = service.check(scanned(SPECIMEN_TD3), holder, VisitPurpose.ACTIVATION, TODAY)
     assert report.verdict is Verdict.REFUSED
     assert report.reasons == (REASON_EXPIRED,)
 
 
 def test_r1_manual_entry_past_expiry_is_refused(service: IdentityCheckService) -> None:
     entry = manual(DocumentKind.SWEDISH_DRIVING_LICENCE, expiry_date=date(2026, 11, 27))
-    report = service.check(entry, ASA, Task.ACTIVATION, TODAY)
+    report = service.check(entry, ASA, VisitPurpose.ACTIVATION, TODAY)
     assert report.check(CHECK_EXPIRY).reason_key == REASON_EXPIRED
     assert report.verdict is Verdict.REFUSED
 
 
 def test_r1_unlock_refuses_a_foreign_document(service: IdentityCheckService) -> None:
-    report = service.check(scanned(FOREIGN_PASSPORT), KARI, Task.UNLOCK, TODAY)
+    report = service.check(scanned(FOREIGN_PASSPORT), KARI, VisitPurpose.UNLOCK, TODAY)
     assert report.verdict is Verdict.REFUSED
     assert report.check(CHECK_KIND).reason_key == REASON_NOT_SWEDISH
 
 
 def test_r1_activation_accepts_a_valid_foreign_passport(service: IdentityCheckService) -> None:
-    report = service.check(scanned(FOREIGN_PASSPORT), KARI, Task.ACTIVATION, TODAY)
+    report = service.check(scanned(FOREIGN_PASSPORT), KARI, VisitPurpose.ACTIVATION, TODAY)
     assert report.verdict is Verdict.MATCH
     assert report.check(CHECK_PERSONNUMMER).status is CheckStatus.NOT_APPLICABLE
 
@@ -152,7 +154,7 @@ def test_r1_unlock_accepts_a_valid_swedish_zone(
     service: IdentityCheckService, lines: tuple[str, ...]
 ) -> None:
     holder = ASA if lines is SWEDISH_PASSPORT else JONS
-    report = service.check(scanned(lines), holder, Task.UNLOCK, TODAY)
+    report = service.check(scanned(lines), holder, VisitPurpose.UNLOCK, TODAY)
     assert report.verdict is Verdict.MATCH, report.reasons
     assert report.issuing_state == "SWE"
     assert report.check(CHECK_PERSONNUMMER).status is CheckStatus.PASSED
@@ -168,11 +170,11 @@ def test_r1_unlock_accepts_a_valid_swedish_zone(
         DocumentKind.NATIONAL_ID_CARD,
     ],
 )
-@pytest.mark.parametrize("task", [Task.ACTIVATION, Task.UNLOCK])
+@pytest.mark.parametrize("purpose", [VisitPurpose.ACTIVATION, VisitPurpose.UNLOCK])
 def test_r1_every_physical_swedish_kind_is_accepted(
-    service: IdentityCheckService, kind: DocumentKind, task: Task
+    service: IdentityCheckService, kind: DocumentKind, purpose: VisitPurpose
 ) -> None:
-    report = service.check(manual(kind), ASA, task, TODAY)
+    report = service.check(manual(kind), ASA, purpose, TODAY)
     assert report.verdict is Verdict.MATCH, report.reasons
     assert report.kind is kind
 
@@ -185,13 +187,13 @@ def test_r1_swedish_only_kinds_are_swedish_whatever_is_typed() -> None:
 
 def test_r1_unlock_refuses_a_typed_foreign_passport(service: IdentityCheckService) -> None:
     entry = manual(DocumentKind.PASSPORT, issuing_state="FIN", personnummer=None)
-    report = service.check(entry, ASA, Task.UNLOCK, TODAY)
+    report = service.check(entry, ASA, VisitPurpose.UNLOCK, TODAY)
     assert report.check(CHECK_KIND).reason_key == REASON_NOT_SWEDISH
 
 
 def test_r1_a_zone_with_a_failing_check_digit_is_refused(service: IdentityCheckService) -> None:
     lines = (SWEDISH_PASSPORT[0], SWEDISH_PASSPORT[1][:3] + "8" + SWEDISH_PASSPORT[1][4:])
-    report = service.check(scanned(lines), ASA, Task.ACTIVATION, TODAY)
+    report = service.check(scanned(lines), ASA, VisitPurpose.ACTIVATION, TODAY)
     assert report.verdict is Verdict.REFUSED
     assert report.check(CHECK_ZONE).reason_key == REASON_ZONE
 
@@ -199,7 +201,7 @@ def test_r1_a_zone_with_a_failing_check_digit_is_refused(service: IdentityCheckS
 def test_r1_refusal_cannot_be_overridden_by_a_reason(
     service: IdentityCheckService, recorder: Recorder
 ) -> None:
-    report = service.check(manual(DocumentKind.DIGITAL_ID), ASA, Task.ACTIVATION, TODAY)
+    report = service.check(manual(DocumentKind.DIGITAL_ID), ASA, VisitPurpose.ACTIVATION, TODAY)
     with pytest.raises(RefusalFinalError):
         service.confirm(report, photo_matches=True, operator="op1", now=NOW, reason="known")
     assert recorder.records == []
@@ -212,7 +214,7 @@ def test_r1_unknown_document_code_is_refused(service: IdentityCheckService) -> N
     fields = mrz.ZoneFields(
         "V", "SWE", "X1", "SWE", "Öberg", "Åsa", date(1985, 3, 12), date(2030, 1, 1)
     )
-    report = service.check(scanned(mrz.compose("TD3", fields)), ASA, Task.ACTIVATION, TODAY)
+    report = service.check(scanned(mrz.compose("TD3", fields)), ASA, VisitPurpose.ACTIVATION, TODAY)
     assert report.verdict is Verdict.REFUSED
     assert report.check(CHECK_KIND).status is CheckStatus.FAILED
 
@@ -222,7 +224,7 @@ def test_r1_unknown_document_code_is_refused(service: IdentityCheckService) -> N
 
 def test_personnummer_of_someone_else_is_refused(service: IdentityCheckService) -> None:
     other = dataclasses.replace(ASA, personnummer="199207045486")
-    report = service.check(scanned(SWEDISH_PASSPORT), other, Task.ACTIVATION, TODAY)
+    report = service.check(scanned(SWEDISH_PASSPORT), other, VisitPurpose.ACTIVATION, TODAY)
     assert report.verdict is Verdict.REFUSED
     assert report.check(CHECK_PERSONNUMMER).reason_key == REASON_PERSONNUMMER
 
@@ -239,7 +241,7 @@ def test_name_matches_after_transliteration(
     service: IdentityCheckService, surname: str, given: str
 ) -> None:
     holder = Holder("198503122387", surname, given)
-    report = service.check(scanned(SWEDISH_PASSPORT), holder, Task.ACTIVATION, TODAY)
+    report = service.check(scanned(SWEDISH_PASSPORT), holder, VisitPurpose.ACTIVATION, TODAY)
     assert report.check(CHECK_NAME).status is CheckStatus.PASSED
 
 
@@ -250,10 +252,10 @@ def test_issuer_writing_names_without_icao_transliteration_matches(
         "P<SWEOBERG<<ASA<LINNEA<<<<<<<<<<<<<<<<<<<<<<",  # Ö→O, Å→A instead of OE, AA
         SWEDISH_PASSPORT[1],
     )
-    report = service.check(scanned(lines), ASA, Task.ACTIVATION, TODAY)
+    report = service.check(scanned(lines), ASA, VisitPurpose.ACTIVATION, TODAY)
     assert report.check(CHECK_NAME).status is CheckStatus.PASSED
     other = Holder("198503122387", "Olsson", "Åsa")
-    assert service.check(scanned(lines), other, Task.ACTIVATION, TODAY).verdict is (
+    assert service.check(scanned(lines), other, VisitPurpose.ACTIVATION, TODAY).verdict is (
         Verdict.MISMATCH
     )
 
@@ -266,13 +268,13 @@ def test_truncated_name_field_matches_by_prefix(service: IdentityCheckService) -
     )  # fmt: skip
     lines = mrz.compose("TD3", fields)
     assert not lines[0].endswith("<")
-    report = service.check(scanned(lines), holder, Task.ACTIVATION, TODAY)
+    report = service.check(scanned(lines), holder, VisitPurpose.ACTIVATION, TODAY)
     assert report.check(CHECK_NAME).status is CheckStatus.PASSED
 
 
 def test_other_name_is_a_soft_mismatch(service: IdentityCheckService) -> None:
     holder = Holder("198503122387", "Andersson", "Åsa")
-    report = service.check(scanned(SWEDISH_PASSPORT), holder, Task.ACTIVATION, TODAY)
+    report = service.check(scanned(SWEDISH_PASSPORT), holder, VisitPurpose.ACTIVATION, TODAY)
     assert report.verdict is Verdict.MISMATCH
     assert report.check(CHECK_NAME).reason_key == REASON_NAME
 
@@ -281,7 +283,7 @@ def test_birth_date_mismatch_is_soft(service: IdentityCheckService) -> None:
     holder = Holder(None, "Öberg", "Åsa")
     entry = manual(DocumentKind.PASSPORT, personnummer=None, birth_date=date(1985, 3, 13))
     holder = Holder("198503122387", "Öberg", "Åsa")
-    report = service.check(entry, holder, Task.ACTIVATION, TODAY)
+    report = service.check(entry, holder, VisitPurpose.ACTIVATION, TODAY)
     assert report.check(CHECK_BIRTH_DATE).status is CheckStatus.FAILED
     assert report.verdict is Verdict.MISMATCH
 
@@ -299,7 +301,7 @@ def test_coordination_number_birth_date() -> None:
 def test_match_with_photo_likeness_is_approved_and_recorded(
     service: IdentityCheckService, recorder: Recorder
 ) -> None:
-    report = service.check(scanned(SWEDISH_PASSPORT), ASA, Task.UNLOCK, TODAY)
+    report = service.check(scanned(SWEDISH_PASSPORT), ASA, VisitPurpose.UNLOCK, TODAY)
     confirmed = service.confirm(report, photo_matches=True, operator="clerk-7", now=NOW)
     assert confirmed.event_id == "event-1"
     assert confirmed.may_continue
@@ -311,7 +313,7 @@ def test_match_with_photo_likeness_is_approved_and_recorded(
     assert record.expiry_date == date(2031, 6, 30)
     assert record.operator == "clerk-7"
     assert record.checked_at == NOW
-    assert record.task == "unlock"
+    assert record.purpose == "unlock"
     expected = hmac.new(KEY, b"SWE\x1fAB1234567", hashlib.sha256).hexdigest()
     assert record.document_number_hash == expected
 
@@ -319,7 +321,7 @@ def test_match_with_photo_likeness_is_approved_and_recorded(
 def test_record_never_holds_the_document_number_in_clear(
     service: IdentityCheckService, recorder: Recorder
 ) -> None:
-    report = service.check(scanned(SWEDISH_PASSPORT), ASA, Task.ACTIVATION, TODAY)
+    report = service.check(scanned(SWEDISH_PASSPORT), ASA, VisitPurpose.ACTIVATION, TODAY)
     service.confirm(report, photo_matches=True, operator="clerk-7", now=NOW)
     values = " ".join(str(v) for v in dataclasses.asdict(recorder.records[0]).values())
     assert "AB1234567" not in values
@@ -338,7 +340,7 @@ def test_mismatch_without_reason_ends_the_check(
     service: IdentityCheckService, recorder: Recorder
 ) -> None:
     holder = Holder("198503122387", "Andersson", "Åsa")
-    report = service.check(scanned(SWEDISH_PASSPORT), holder, Task.ACTIVATION, TODAY)
+    report = service.check(scanned(SWEDISH_PASSPORT), holder, VisitPurpose.ACTIVATION, TODAY)
     confirmed = service.confirm(report, photo_matches=True, operator="c", now=NOW)
     assert confirmed.record.result is IdentityResult.ENDED
     assert not confirmed.may_continue
@@ -347,7 +349,7 @@ def test_mismatch_without_reason_ends_the_check(
 
 def test_mismatch_with_reason_continues(service: IdentityCheckService) -> None:
     holder = Holder("198503122387", "Andersson", "Åsa")
-    report = service.check(scanned(SWEDISH_PASSPORT), holder, Task.ACTIVATION, TODAY)
+    report = service.check(scanned(SWEDISH_PASSPORT), holder, VisitPurpose.ACTIVATION, TODAY)
     confirmed = service.confirm(
         report, photo_matches=True, operator="c", now=NOW, reason="Name changed at marriage"
     )
@@ -358,14 +360,14 @@ def test_mismatch_with_reason_continues(service: IdentityCheckService) -> None:
 
 def test_blank_reason_is_rejected(service: IdentityCheckService, recorder: Recorder) -> None:
     holder = Holder("198503122387", "Andersson", "Åsa")
-    report = service.check(scanned(SWEDISH_PASSPORT), holder, Task.ACTIVATION, TODAY)
+    report = service.check(scanned(SWEDISH_PASSPORT), holder, VisitPurpose.ACTIVATION, TODAY)
     with pytest.raises(ReasonRequiredError):
         service.confirm(report, photo_matches=True, operator="c", now=NOW, reason="  ")
     assert recorder.records == []
 
 
 def test_photo_not_alike_needs_a_reason(service: IdentityCheckService) -> None:
-    report = service.check(scanned(SWEDISH_PASSPORT), ASA, Task.ACTIVATION, TODAY)
+    report = service.check(scanned(SWEDISH_PASSPORT), ASA, VisitPurpose.ACTIVATION, TODAY)
     ended = service.confirm(report, photo_matches=False, operator="c", now=NOW)
     assert ended.record.result is IdentityResult.ENDED
     assert ended.record.photo_matches is False

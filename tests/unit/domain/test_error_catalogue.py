@@ -98,7 +98,7 @@ def test_domain_area_has_the_same_keys_and_placeholders_in_both_languages() -> N
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_domain_notice_keys_exist(lang: str) -> None:
-    from kiosk.domain.rules import NOTICE_KEYS
+    from kiosk.domain.notices import NOTICE_KEYS
 
     missing = sorted(NOTICE_KEYS - load_language(lang).keys())
     assert not missing

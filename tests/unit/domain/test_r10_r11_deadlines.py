@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk.domain.dates import add_months
-from kiosk.domain.rules import (
+from kiosk.domain.deadlines import (
     ReturnOutcome,
     check_return,
     deadline_block_reason,

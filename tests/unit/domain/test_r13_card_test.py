@@ -6,7 +6,12 @@ from dataclasses import replace
 
 import pytest
 
-from kiosk.domain.rules import CardTestFacts, CardTestVerdict, card_test_verdict, verdict_notice
+from kiosk.domain.card_check import (
+    CardTestFacts,
+    CardTestVerdict,
+    card_test_verdict,
+    verdict_notice,
+)
 
 GOOD = CardTestFacts(pin_ok=True, certs_readable=True, certs_valid=True, chain_ok=True)
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from kiosk.domain.rules import check_activation
+from kiosk.domain.activation import check_activation
 from kiosk.domain.types import CardFacts, CardState, DocumentKind, IdentityDocument
 from kiosk.errors import (
     CardIsActive,

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from kiosk.domain.rules import reorder_allowed, reorder_from, reorder_notice, reorder_plan
 from kiosk.domain.types import BlockReason, CardFacts, CardState, ShipmentMethod
+from kiosk.domain.undelivered import reorder_allowed, reorder_from, reorder_notice, reorder_plan
 from kiosk.errors import (
     CardFactsIncomplete,
     CardIsActive,

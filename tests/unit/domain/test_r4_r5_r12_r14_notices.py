@@ -6,8 +6,11 @@ from collections.abc import Callable
 
 import pytest
 
-from kiosk.domain.rules import assurance_notice, signing_cert_notice, support_path, trace_notices
+from kiosk.domain.reserve import assurance_notice
+from kiosk.domain.signing import signing_cert_notice
+from kiosk.domain.support import support_path
 from kiosk.domain.types import AssuranceLevel, CardFacts, ShipmentMethod
+from kiosk.domain.undelivered import trace_notices
 from kiosk.errors import NotRegisteredPost
 from kiosk.i18n import Catalogue
 

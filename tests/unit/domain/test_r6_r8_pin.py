@@ -13,7 +13,6 @@ from kiosk.domain.pin import (
     after_wrong_puk,
     check_new_pin,
     check_pin_change,
-    tries_left,
 )
 from kiosk.domain.types import CardState
 from kiosk.errors import (
@@ -34,11 +33,6 @@ def test_r6_three_wrong_pins_lock_the_card() -> None:
     assert after_wrong_pin(CardState.ACTIVE, 1) is CardState.ACTIVE
     assert after_wrong_pin(CardState.ACTIVE, 2) is CardState.ACTIVE
     assert after_wrong_pin(CardState.ACTIVE, 3) is CardState.LOCKED
-
-
-def test_r6_tries_left_counts_down_and_stops_at_zero() -> None:
-    assert [tries_left(n) for n in range(5)] == [3, 2, 1, 0, 0]
-    assert tries_left(4, PUK_TRIES) == 6
 
 
 def test_r6_puk_tries_used_up_block_the_puk() -> None:

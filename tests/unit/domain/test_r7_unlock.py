@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from kiosk.domain.rules import (
+from kiosk.domain.types import CardFacts, CardState, ProductSeries, Role, product_series
+from kiosk.domain.unlock import (
     CodeOrder,
     UnlockPath,
     check_code_order,
@@ -16,7 +17,6 @@ from kiosk.domain.rules import (
     unlock_notices,
     unlock_paths,
 )
-from kiosk.domain.types import CardFacts, CardState, ProductSeries, Role, product_series
 from kiosk.errors import (
     ActionNotPermitted,
     CardIsActive,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kiosk.domain.rules import (
+from kiosk.domain.blocking import (
     TELIA_BLOCKING_LINE,
     BlockDuty,
     BlockRequest,

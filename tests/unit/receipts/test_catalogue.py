@@ -8,8 +8,8 @@ from importlib import resources
 
 import pytest
 
-from kiosk.domain.rules import UnlockPath
 from kiosk.domain.types import BlockReason, DeadlineKind
+from kiosk.domain.unlock import UnlockPath
 from kiosk.i18n import load_language
 from kiosk.receipts import errors
 from kiosk.receipts.facts import RECEIPT_EVENTS

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from reportlab.graphics.barcode import qrencoder
 
 from devices.card.piv import PivSession
+from kiosk.i18n import Catalogue
 from kiosk.receipts.facts import ReceiptFacts, receipt_digest
 from kiosk.receipts.render import parse_embedded, qr_value, render_receipt
 from kiosk.receipts.service import ReceiptService
@@ -177,3 +178,16 @@ def test_qr_code_holds_event_id_and_digest(
     other.addData(qr_value(facts, "0" * 64))
     other.make()
     assert printed != [[bool(m) for m in row] for row in other.modules]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_r14_receipt_says_whom_to_contact(
+    world: World, receipts: ReceiptService, lang: str
+) -> None:
+    facts = _facts(world, receipts, "card.activated")
+    flat = compact(pdf_text(render_receipt(facts, lang=lang)))
+    text = Catalogue(lang)
+    keys = ["notice.r14.contact", "notice.r14.service_desk", "notice.r14.portal_card_login"]
+    for phrase in [text("receipt.contact"), *(text(key) for key in keys)]:
+        assert compact(phrase) in flat, phrase
+    assert flat.index(compact(text(keys[0]))) < flat.index(compact(text(keys[1])))

@@ -100,7 +100,7 @@ def test_empty_reader_is_a_typed_error(clock: TestClock) -> None:
 def test_r13_card_test_report_on_a_good_card(clock: TestClock, today: dt.date) -> None:
     world = build_world(clock)
     world.insert("customer", "asa")
-    report = world.services.card_test.run("123456")
+    report = world.services.card_check.run("123456")
     assert report.pin_ok and report.signing_present and report.chain and report.chain.ok
     assert report.verdict.value == "ok"
     assert all(line.not_after > today for line in report.certificates)

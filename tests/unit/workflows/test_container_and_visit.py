@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 
 from kiosk.documents.kinds import DocumentKind as ScannedKind
-from kiosk.domain.types import DocumentKind, Role
+from kiosk.domain.types import DocumentKind, Role, VisitPurpose
 from kiosk.errors import IdentityCheckMissing
-from kiosk.services.identity import IdentityReport, Task, Verdict
+from kiosk.services.identity import IdentityReport, Verdict
 from kiosk.services.ports import HolderSummary, IdentityOutcome
-from kiosk.services.visit import Visit, VisitPurpose
+from kiosk.services.visit import Visit
 from kiosk.services.workflows.common import visit_context_from_ui
 from kiosk.services.workflows.container import build_workflows
 from tests.unit.workflows.conftest import ADMIN, HOLDER, OFFICE, VALID_FOR, World
@@ -19,7 +19,7 @@ from tests.unit.workflows.conftest import ADMIN, HOLDER, OFFICE, VALID_FOR, Worl
 
 def ui_visit(today: dt.date, *, likeness: bool | None, accepted: bool = True) -> Visit:
     report = IdentityReport(
-        task=Task.ACTIVATION,
+        purpose=VisitPurpose.ACTIVATION,
         kind=ScannedKind.PASSPORT,
         issuing_state="SWE",
         expiry_date=today + VALID_FOR,

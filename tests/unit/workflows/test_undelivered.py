@@ -84,7 +84,7 @@ def test_r4_registered_post_without_rek_id_says_where_to_ask(world: World) -> No
 
 
 def test_r4_a_post_cannot_be_traced(world: World) -> None:
-    from kiosk.domain.rules import trace_notices
+    from kiosk.domain.undelivered import trace_notices
     from kiosk.services.workflows.common import card_facts
 
     world.card(world.spec("R6"))

@@ -1,4 +1,4 @@
-"""The card test (R13 with R5, R12): PIN, certificates, chain, signing certificate, verdict."""
+"""The card check (R13 with R5, R12): PIN, certificates, chain, signing certificate, verdict."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
 from kiosk.i18n import Catalogue
-from kiosk.services.card_test import CardTestReport, Verdict
+from kiosk.services.card_check import CardCheckReport, Verdict
 from kiosk.services.context import UiContext
 from kiosk.services.ports import CardView
 from screens.base import KeySpec, KioskScreen, pin_input
@@ -23,7 +23,7 @@ VERDICT_STYLE = {Verdict.OK: "bold green", Verdict.WARNING: "bold yellow", Verdi
 MARK = {Verdict.OK: "✓ ", Verdict.WARNING: "! ", Verdict.FAIL: "✗ "}
 
 
-def render_report(t: Catalogue, report: CardTestReport) -> RenderableType:
+def render_report(t: Catalogue, report: CardCheckReport) -> RenderableType:
     verdict = report.verdict
     parts: list[RenderableType] = [
         Text(t(f"ui.test.verdict.{verdict.value}"), style=VERDICT_STYLE[verdict]),
@@ -51,11 +51,11 @@ def render_report(t: Catalogue, report: CardTestReport) -> RenderableType:
     return Group(*parts)
 
 
-class CardTestScreen(KioskScreen):
+class CardCheckScreen(KioskScreen):
     DEFAULT_CSS = """
-    CardTestScreen #test-intro { padding: 0 1; height: auto; }
-    CardTestScreen #test-pin { width: 30; margin: 0 1; }
-    CardTestScreen VerticalScroll { padding: 0 1; }
+    CardCheckScreen #test-intro { padding: 0 1; height: auto; }
+    CardCheckScreen #test-pin { width: 30; margin: 0 1; }
+    CardCheckScreen VerticalScroll { padding: 0 1; }
     """
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         ("escape", "app.back", "ui.key.back"),
@@ -66,7 +66,7 @@ class CardTestScreen(KioskScreen):
     def __init__(self, ctx: UiContext, record: CardView | None = None) -> None:
         super().__init__(ctx)
         self.record = record
-        self.report: CardTestReport | None = None
+        self.report: CardCheckReport | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.ctx.catalogue)
@@ -89,13 +89,13 @@ class CardTestScreen(KioskScreen):
         record = self.record
         self.query_one("#test-report", Static).update(self.t("ui.test.running"))
         self.run_io(
-            lambda: service.get().card_test.run(pin, record),
+            lambda: service.get().card_check.run(pin, record),
             self._done,
             self._failed,
-            group="card-test",
+            group="card-check",
         )
 
-    def _done(self, report: CardTestReport) -> None:
+    def _done(self, report: CardCheckReport) -> None:
         self.report = report
         self.query_one("#test-report", Static).update(render_report(self.ctx.catalogue, report))
 

@@ -1,0 +1,281 @@
+"""The card check inside a visit (R13, with R5, R7 and R12): PIN, certificates, chain, verdict.
+
+The service reads the card in the customer reader and asks the trust store whether the
+login certificate chains to the configured SITHS intermediate and root. What it found
+goes to the R13 rule (``kiosk.domain.card_check.card_test_verdict``), which decides
+whether the card works and brings R5's signing-certificate notice; R7 (``unlock_paths``)
+says how a locked PIN is unlocked and R12 (``assurance_notice``) which level a reserve
+card holds. The report words every check as a finding (a catalogue key with params) for
+the screen; its verdict is the rule's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from clock import local_date
+from kiosk.domain.card_check import (
+    CardTestFacts,
+    CardTestResult,
+    CardTestVerdict,
+    card_test_verdict,
+)
+from kiosk.domain.reserve import assurance_notice
+from kiosk.domain.types import AssuranceLevel, product_series
+from kiosk.domain.unlock import UnlockPath, unlock_paths
+from kiosk.errors import InvalidProductNumber
+from kiosk.services.errors import PinBlockedError, PinRejectedError
+from kiosk.services.ports import (
+    ALL_SLOTS,
+    SLOT_AUTHENTICATION,
+    SLOT_SIGNING,
+    CardAccess,
+    CardSession,
+    CardView,
+    ChainReport,
+    ReaderRole,
+    TrustStore,
+)
+
+
+class Verdict(StrEnum):
+    OK = "ok"
+    WARNING = "warning"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True)
+class CertificateLine:
+    slot: int
+    subject: str
+    not_before: dt.date
+    not_after: dt.date
+    valid_now: bool
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the clerk should know, as a catalogue key with params."""
+
+    key: str
+    severity: Verdict
+    params: dict[str, str] = field(default_factory=dict)
+
+
+#: R5 (from the R13 result): a missing signing certificate is a remark, not a failure.
+SIGNING_FINDINGS: Mapping[str, Finding] = {
+    "notice.r5.signing_present": Finding("ui.test.finding.signing_present", Verdict.OK),
+    "notice.r5.signing_missing": Finding("ui.test.finding.signing_missing", Verdict.WARNING),
+}
+
+#: R12: the levels the card check shows, by the rule's notice for the card.
+SHOWN_LEVELS: Mapping[str, AssuranceLevel] = {
+    "notice.r12.reserve_loa2": AssuranceLevel.LOA2,
+    "notice.r12.reserve_loa3": AssuranceLevel.LOA3,
+}
+
+
+@dataclass(frozen=True)
+class CardCheckReport:
+    card_serial: str | None
+    pin_ok: bool
+    tries_left: int | None
+    pin_blocked: bool
+    certificates: tuple[CertificateLine, ...]
+    chain: ChainReport | None
+    signing_present: bool
+    assurance_level: str | None
+    findings: tuple[Finding, ...]
+    result: CardTestResult  # the R13 rule's verdict and steps
+
+    @property
+    def verdict(self) -> Verdict:
+        """R13 decides whether the card works; a working card without a signing
+        certificate (R5) works with a remark."""
+        if self.result.verdict is not CardTestVerdict.OK:
+            return Verdict.FAIL
+        return SIGNING_FINDINGS[self.result.signing.key].severity
+
+
+def unlock_finding(product_number: str | None) -> Finding:
+    """R7: how a blocked PIN is unlocked depends on the product number series; a number
+    the rules cannot read gets the code-letter advice, which holds for 5xx, 6xx and none."""
+    try:
+        in_person = UnlockPath.IN_PERSON in unlock_paths(product_series(product_number))
+    except InvalidProductNumber:
+        in_person = False
+    if in_person:
+        return Finding("ui.test.finding.unlock_7xx", Verdict.FAIL)
+    return Finding("ui.test.finding.unlock_puk_letter", Verdict.FAIL)
+
+
+@dataclass(frozen=True)
+class _RecordedReserve:
+    """R12's view of the card record: reserve or not, and a level the rules know."""
+
+    is_reserve: bool
+    assurance_level: AssuranceLevel | None
+
+
+def assurance_finding(record: CardView | None) -> Finding | None:
+    """R12: a reserve card's assurance level (LoA2 or LoA3), when the record has one."""
+    if record is None:
+        return None
+    try:
+        level: AssuranceLevel | None = AssuranceLevel(record.assurance_level or "")
+    except ValueError:  # none recorded, or a level the rules do not know
+        level = None
+    shown = SHOWN_LEVELS.get(assurance_notice(_RecordedReserve(record.is_reserve, level)).key)
+    if shown is None:
+        return None
+    return Finding("ui.test.finding.assurance", Verdict.OK, {"level": shown.value})
+
+
+@dataclass
+class _PinCheck:
+    ok: bool = False
+    tries_left: int | None = None
+    blocked: bool = False
+
+
+@dataclass
+class _CertificateCheck:
+    lines: list[CertificateLine] = field(default_factory=list)
+    authentication_der: bytes | None = None
+    readable: bool = True
+    valid: bool = True
+
+
+class CardCheckService:
+    """Runs the card check on the card in the customer reader."""
+
+    def __init__(
+        self, *, cards: CardAccess, trust: TrustStore, clock: Callable[[], dt.datetime]
+    ) -> None:
+        self._cards = cards
+        self._trust = trust
+        self._clock = clock
+
+    def run(self, pin: str, record: CardView | None = None) -> CardCheckReport:
+        findings: list[Finding] = []
+        session = self._cards.open(ReaderRole.CUSTOMER)
+        try:
+            serial = session.card_serial()
+            pin_check = self._check_pin(session, pin, record, findings)
+            certificates = self._check_certificates(session, findings)
+            chain = self._check_chain(certificates.authentication_der, findings)
+            signing = any(line.slot == SLOT_SIGNING for line in certificates.lines)
+            # The chain is checked against the anchors configured in this kiosk, so a
+            # failure is the card's chain (R13: chain broken); whether the holder's own
+            # computer has the intermediate and root, the kiosk cannot see.
+            result = card_test_verdict(
+                CardTestFacts(
+                    pin_ok=pin_check.ok,
+                    certs_readable=certificates.readable,
+                    certs_valid=certificates.valid,
+                    chain_ok=chain is not None and chain.ok,
+                    has_signing_cert=signing,
+                )
+            )
+            findings.append(SIGNING_FINDINGS[result.signing.key])
+            assurance = assurance_finding(record)
+            if assurance is not None:
+                findings.append(assurance)
+            return CardCheckReport(
+                card_serial=serial,
+                pin_ok=pin_check.ok,
+                tries_left=pin_check.tries_left,
+                pin_blocked=pin_check.blocked,
+                certificates=tuple(certificates.lines),
+                chain=chain,
+                signing_present=signing,
+                assurance_level=record.assurance_level if record else None,
+                findings=tuple(findings),
+                result=result,
+            )
+        finally:
+            session.close()
+
+    @staticmethod
+    def _check_pin(
+        session: CardSession, pin: str, record: CardView | None, findings: list[Finding]
+    ) -> _PinCheck:
+        try:
+            session.verify_pin(pin)
+        except PinRejectedError as exc:
+            tries_left = int(exc.params.get("tries_left", 0))
+            findings.append(
+                Finding("ui.test.finding.pin_wrong", Verdict.FAIL, {"tries_left": str(tries_left)})
+            )
+            return _PinCheck(tries_left=tries_left)
+        except PinBlockedError:
+            findings.append(Finding("ui.test.finding.pin_blocked", Verdict.FAIL))
+            findings.append(unlock_finding(record.product_number if record else None))
+            return _PinCheck(tries_left=0, blocked=True)
+        findings.append(Finding("ui.test.finding.pin_ok", Verdict.OK))
+        return _PinCheck(ok=True)
+
+    def _check_certificates(
+        self, session: CardSession, findings: list[Finding]
+    ) -> _CertificateCheck:
+        from cryptography import x509
+        from cryptography.x509.oid import NameOID
+
+        now = self._clock()
+        check = _CertificateCheck()
+        for slot in ALL_SLOTS:
+            der = session.certificate(slot)
+            if not der:
+                continue
+            try:
+                cert = x509.load_der_x509_certificate(der)
+            except ValueError:
+                check.readable = False
+                findings.append(
+                    Finding("ui.test.finding.cert_unreadable", Verdict.FAIL, {"slot": f"{slot:X}"})
+                )
+                continue
+            names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+            valid = cert.not_valid_before_utc <= now <= cert.not_valid_after_utc
+            check.lines.append(
+                CertificateLine(
+                    slot=slot,
+                    subject=str(names[0].value) if names else "",
+                    not_before=local_date(cert.not_valid_before_utc),
+                    not_after=local_date(cert.not_valid_after_utc),
+                    valid_now=valid,
+                )
+            )
+            if slot == SLOT_AUTHENTICATION:
+                check.authentication_der = der
+            if not valid:
+                check.valid = False
+                findings.append(
+                    Finding(
+                        "ui.test.finding.cert_invalid",
+                        Verdict.FAIL,
+                        {
+                            "slot": f"{slot:X}",
+                            "date": local_date(cert.not_valid_after_utc).isoformat(),
+                        },
+                    )
+                )
+        return check
+
+    def _check_chain(
+        self, authentication_der: bytes | None, findings: list[Finding]
+    ) -> ChainReport | None:
+        if authentication_der is None:
+            findings.append(Finding("ui.test.finding.no_auth_cert", Verdict.FAIL))
+            return None
+        chain = self._trust.check_chain(authentication_der)
+        if not chain.intermediate_ok:
+            findings.append(Finding("ui.test.finding.chain_intermediate", Verdict.FAIL))
+        elif not chain.root_ok:
+            findings.append(Finding("ui.test.finding.chain_root", Verdict.FAIL))
+        else:
+            findings.append(Finding("ui.test.finding.chain_ok", Verdict.OK))
+        return chain
