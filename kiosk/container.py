@@ -134,8 +134,8 @@ def _workflows(
 ) -> Any:
     """The counter workflows (activation, unlock, PIN change, blocking, ...) on the
     customer reader; a PUK cache miss asks the central when one is configured."""
+    from kiosk.services.card import opener_for
     from kiosk.services.ports import ReaderRole
-    from kiosk.services.workflows.common import card_access_opener
     from kiosk.services.workflows.container import build_workflows
 
     def refresh() -> bool:
@@ -144,7 +144,7 @@ def _workflows(
     return build_workflows(
         store=store,
         journal=journal,
-        card_opener=card_access_opener(cards, ReaderRole.CUSTOMER),
+        card_opener=opener_for(cards, ReaderRole.CUSTOMER),
         clock=clock,
         puk_refresh=refresh if config.central.url else None,
     )
@@ -155,8 +155,8 @@ def _receipts(config: KioskConfig, *, store: Any, journal: Any, cards: Any, lp: 
     language; the holder signs with the card in the customer reader."""
     from kiosk.receipts.desk import ReceiptDesk
     from kiosk.receipts.service import ReceiptService
+    from kiosk.services.card import opener_for
     from kiosk.services.ports import ReaderRole
-    from kiosk.services.workflows.common import card_access_opener
 
     service = ReceiptService(
         store,
@@ -169,7 +169,7 @@ def _receipts(config: KioskConfig, *, store: Any, journal: Any, cards: Any, lp: 
     )
     return ReceiptDesk(
         service,
-        card_opener=card_access_opener(cards, ReaderRole.CUSTOMER),
+        card_opener=opener_for(cards, ReaderRole.CUSTOMER),
         reports_folder=config.data_dir / "reports",
     )
 

@@ -8,17 +8,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from clock import local_date
-from kiosk.services.errors import PinBlockedError, PinRejectedError
-from kiosk.services.ports import (
-    ALL_SLOTS,
-    SLOT_AUTHENTICATION,
-    SLOT_SIGNING,
-    CardAccess,
-    CardView,
-    ChainReport,
-    ReaderRole,
-    TrustStore,
-)
+from devices.card.errors import PinLockedError, WrongPinError
+from kiosk.services.card import CardAccess, CardKey
+from kiosk.services.ports import CardView, ChainReport, ReaderRole, TrustStore
 
 
 class Verdict(StrEnum):
@@ -97,21 +89,20 @@ class CardTestService:
                 session.verify_pin(pin)
                 pin_ok = True
                 findings.append(Finding("ui.test.finding.pin_ok", Verdict.OK))
-            except PinRejectedError as exc:
-                tries_left = int(exc.params.get("tries_left", 0))
+            except WrongPinError as exc:
+                tries_left = exc.tries_left
+                shown = str(exc.params["tries_left"])  # "?" from a card that gives no count
                 findings.append(
-                    Finding(
-                        "ui.test.finding.pin_wrong", Verdict.FAIL, {"tries_left": str(tries_left)}
-                    )
+                    Finding("ui.test.finding.pin_wrong", Verdict.FAIL, {"tries_left": shown})
                 )
-            except PinBlockedError:
+            except PinLockedError:
                 blocked, tries_left = True, 0
                 findings.append(Finding("ui.test.finding.pin_blocked", Verdict.FAIL))
                 findings.append(unlock_finding(record.product_number if record else None))
             now = self._clock()
             lines: list[CertificateLine] = []
             auth_der: bytes | None = None
-            for slot in ALL_SLOTS:
+            for slot in CardKey:
                 der = session.certificate(slot)
                 if not der:
                     continue
@@ -135,7 +126,7 @@ class CardTestService:
                         valid_now=valid,
                     )
                 )
-                if slot == SLOT_AUTHENTICATION:
+                if slot is CardKey.AUTHENTICATION:
                     auth_der = der
                 if not valid:
                     findings.append(
@@ -159,7 +150,7 @@ class CardTestService:
                     findings.append(Finding("ui.test.finding.chain_root", Verdict.FAIL))
                 else:
                     findings.append(Finding("ui.test.finding.chain_ok", Verdict.OK))
-            signing = any(line.slot == SLOT_SIGNING for line in lines)
+            signing = any(line.slot == CardKey.SIGNING for line in lines)
             if signing:
                 findings.append(Finding("ui.test.finding.signing_present", Verdict.OK))
             else:

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from clock import local_date
+from devices.card.errors import PinLockedError, WrongPinError
+from kiosk.services.card import CardAccess, CardKey
 from kiosk.services.errors import (
     CardUnreadableError,
     ChallengeFailedError,
@@ -20,14 +22,10 @@ from kiosk.services.errors import (
     OperatorNoCertificateError,
     OperatorUnknownError,
     OperatorWrongChainError,
+    PinBlockedError,
+    PinRejectedError,
 )
-from kiosk.services.ports import (
-    SLOT_AUTHENTICATION,
-    CardAccess,
-    OperatorRoster,
-    ReaderRole,
-    TrustStore,
-)
+from kiosk.services.ports import OperatorRoster, ReaderRole, TrustStore
 
 CHALLENGE_BYTES = 32
 
@@ -87,7 +85,7 @@ class LoginService:
 
         session = self._cards.open(ReaderRole.OPERATOR)
         try:
-            der = session.certificate(SLOT_AUTHENTICATION)
+            der = session.certificate(CardKey.AUTHENTICATION)
             if not der:
                 raise OperatorNoCertificateError()
             try:
@@ -111,9 +109,14 @@ class LoginService:
                 raise OperatorUnknownError()
             if record.blocked:
                 raise OperatorBlockedError()
-            session.verify_pin(pin)
+            try:
+                session.verify_pin(pin)
+            except WrongPinError as exc:
+                raise PinRejectedError(state=exc.state, kind=exc.kind) from None
+            except PinLockedError as exc:
+                raise PinBlockedError(kind=exc.kind) from None
             challenge = self._entropy(CHALLENGE_BYTES)
-            signature = session.sign(SLOT_AUTHENTICATION, challenge)
+            signature = session.sign(CardKey.AUTHENTICATION, challenge)
             if not verify_signature(der, challenge, signature):
                 raise ChallengeFailedError()
             return OperatorIdentity(

@@ -3,7 +3,8 @@
 Services and screens depend on these Protocols and plain data classes only; the
 container (``kiosk/container.py``) plugs in the real implementations (PC/SC or
 in-process virtual cards, the serial or virtual scanner, the encrypted store) through
-small adapters. Tests pass fakes. Nothing here does I/O.
+small adapters. Tests pass fakes. Nothing here does I/O. The card itself is reached
+through the card protocol, ``kiosk.services.card``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
-
-SLOT_AUTHENTICATION = 0x9A
-SLOT_SIGNING = 0x9C
-SLOT_KEY_MANAGEMENT = 0x9D
-SLOT_CARD_AUTHENTICATION = 0x9E
-ALL_SLOTS = (SLOT_AUTHENTICATION, SLOT_SIGNING, SLOT_KEY_MANAGEMENT, SLOT_CARD_AUTHENTICATION)
 
 
 class ReaderRole(StrEnum):
@@ -54,34 +49,6 @@ class ScanEvent:
 
 ReaderCallback = Callable[[ReaderEvent], None]
 ScanCallback = Callable[[ScanEvent], None]
-
-
-class CardSession(Protocol):
-    """One open connection to a PIV card. Every method blocks (APDUs).
-
-    ``verify_pin`` raises ``kiosk.services.errors.PinRejectedError(tries_left=n)`` for a wrong
-    PIN and ``PinBlockedError`` when the PIN is locked (R6). ``sign`` returns a signature over
-    ``message`` (SHA-256; PKCS#1 v1.5 for RSA, DER ECDSA for EC) verifiable with the
-    public key of the slot's certificate.
-    """
-
-    def verify_pin(self, pin: str) -> None: ...
-
-    def pin_tries_left(self) -> int | None: ...
-
-    def certificate(self, slot: int) -> bytes | None: ...
-
-    def sign(self, slot: int, message: bytes) -> bytes: ...
-
-    def card_serial(self) -> str | None: ...
-
-    def close(self) -> None: ...
-
-
-class CardAccess(Protocol):
-    """Opens the card in one of the two readers (raises a typed error when empty)."""
-
-    def open(self, role: ReaderRole) -> CardSession: ...
 
 
 class DeviceMonitor(Protocol):

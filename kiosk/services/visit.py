@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from kiosk.services.card import CardAccess, CardKey
 from kiosk.services.errors import NoHolderForDocumentError, VisitNeedsIdentityError
 from kiosk.services.ports import (
-    SLOT_AUTHENTICATION,
-    CardAccess,
     CardView,
     HolderDirectory,
     HolderSummary,
@@ -161,7 +160,7 @@ class VisitService:
         session = self._cards.open(ReaderRole.CUSTOMER)
         try:
             serial = session.card_serial()
-            der = session.certificate(SLOT_AUTHENTICATION)
+            der = session.certificate(CardKey.AUTHENTICATION)
         finally:
             session.close()
         cert_id = ""

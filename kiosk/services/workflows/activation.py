@@ -16,9 +16,9 @@ from kiosk.domain.decisions import Decision
 from kiosk.domain.roles import Action, require_role
 from kiosk.domain.rules import check_activation
 from kiosk.domain.types import CardState
+from kiosk.services.card import CardOpener
 from kiosk.services.workflows.common import (
     Backend,
-    CardOpener,
     Done,
     VisitContext,
     card_facts,

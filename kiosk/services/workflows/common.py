@@ -4,19 +4,18 @@ A workflow runs for one operator (``Operator``), usually inside a customer visit
 (``VisitContext``). Screens build the context from the app's session and visit
 (``visit_context_from_ui``) and pass it to each call; services keep no visit state.
 
-Cards are reached through a ``CardOpener``: a callable that returns a context manager
-yielding a ``WorkflowCard`` (``devices.card.piv.PivSession`` fits it) for the customer
-reader. Store access is one ``unit_of_work`` per state change, with its journal event
-appended in that same transaction.
+Cards are reached through a ``CardOpener`` (``kiosk.services.card``): a callable that
+returns a context manager yielding the customer reader's ``CardSession``. Store access
+is one ``unit_of_work`` per state change, with its journal event appended in that same
+transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -31,6 +30,7 @@ from kiosk.domain.types import (
     ShipmentMethod,
 )
 from kiosk.errors import IdentityCheckMissing
+from kiosk.services.card import CardOpener, CardSession
 from kiosk.services.workflows.errors import (
     CardInReaderMismatch,
     CardNotOnRecord,
@@ -135,98 +135,19 @@ def visit_context_from_ui(
 # --- cards ------------------------------------------------------------------------------
 
 
-class WorkflowCard(Protocol):
-    """The customer's card, as the workflows use it (``PivSession`` has these)."""
-
-    def verify_pin(self, pin: str) -> None: ...
-
-    def change_pin(self, old_pin: str, new_pin: str) -> None: ...
-
-    def unblock_with_puk(self, puk: str, new_pin: str) -> None: ...
-
-    def pin_retries(self) -> int | None: ...
-
-    def read_printed_info(self) -> Any: ...
-
-
-CardOpener = Callable[[], AbstractContextManager[WorkflowCard]]
-
-
-def printed_serial(card: WorkflowCard) -> str | None:
-    info = card.read_printed_info()
-    serial = getattr(info, "card_serial", None)
-    return serial if isinstance(serial, str) and serial else None
-
-
 def serial_in_reader(opener: CardOpener) -> str:
     """The printed serial of the card in the customer reader."""
     with opener() as card:
-        serial = printed_serial(card)
+        serial = card.printed_serial()
     if serial is None:
         raise NoSerialOnCard()
     return serial
 
 
-def require_same_card(card: WorkflowCard, serial: str) -> None:
+def require_same_card(card: CardSession, serial: str) -> None:
     """The card in the reader must be the card the clerk picked."""
-    if printed_serial(card) != serial:
+    if card.printed_serial() != serial:
         raise CardInReaderMismatch(serial=serial)
-
-
-def connection_opener(connect: Callable[[], Any]) -> CardOpener:
-    """A ``CardOpener`` over any APDU connection factory (in-process virtual cards)."""
-    from devices.card.piv import PivSession
-
-    @contextmanager
-    def opener() -> Iterator[WorkflowCard]:
-        connection = connect()
-        try:
-            yield PivSession(connection)
-        finally:
-            close = getattr(connection, "close", None)
-            if callable(close):
-                close()
-
-    return opener
-
-
-def pcsc_opener(reader_name: str) -> CardOpener:
-    """A ``CardOpener`` for one PC/SC reader (the customer reader, by full name)."""
-
-    @contextmanager
-    def opener() -> Iterator[WorkflowCard]:
-        from devices.card.pcsc import PcscContext
-        from devices.card.piv import PivSession
-
-        context = PcscContext()
-        try:
-            connection = context.connect(reader_name)
-            try:
-                yield PivSession(connection)
-            finally:
-                connection.close()
-        finally:
-            context.release()
-
-    return opener
-
-
-def card_access_opener(access: Any, role: Any) -> CardOpener:
-    """A ``CardOpener`` over the app's ``CardAccess`` port (``kiosk.services.devices``:
-    ``InProcessReaders`` in the demo, ``PcscCards`` on real readers) for ``role``
-    (``ReaderRole.CUSTOMER``). The port's session wraps a ``PivSession``; it is used through
-    its ``piv`` attribute when the port offers one (else its ``_piv``), and closed after."""
-
-    @contextmanager
-    def opener() -> Iterator[WorkflowCard]:
-        session = access.open(role)
-        try:
-            piv = getattr(session, "piv", None) or session._piv
-            yield piv
-        finally:
-            session.close()
-
-    return opener
 
 
 # --- store ------------------------------------------------------------------------------

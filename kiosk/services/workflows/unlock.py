@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from clock import local_date
+from devices.card.errors import CardError, PukBlockedError, WrongPukError
 from kiosk.domain.decisions import Notice
 from kiosk.domain.pin import check_new_pin
 from kiosk.domain.rules import (
@@ -30,13 +31,12 @@ from kiosk.domain.rules import (
     unlock_paths,
 )
 from kiosk.domain.types import CardFacts, CardState, ProductSeries
+from kiosk.services.card import CardCapability, CardOpener, CardSession, require_capability
 from kiosk.services.workflows.common import (
     Backend,
-    CardOpener,
     Done,
     Operator,
     VisitContext,
-    WorkflowCard,
     card_facts,
     load_card,
     office_name,
@@ -46,10 +46,10 @@ from kiosk.services.workflows.common import (
     set_state,
 )
 from kiosk.services.workflows.errors import (
-    CardCannotBeSaved,
+    CardCannotBeSavedError,
     CardNotLocked,
     NewPinNotAccepted,
-    NotCardPuk,
+    NotCardPukError,
 )
 from kiosk.services.workflows.puk import PukSource
 from kiosk.services.workflows.refusals import journals_refusals
@@ -117,26 +117,27 @@ class UnlockService:
             facts = card_facts(row)
             return facts, office_name(session, facts.photo_office_id)
 
-    def _require_locked(self, card: WorkflowCard, serial: str) -> None:
-        tries = card.pin_retries()
-        if tries != 0:
-            raise CardNotLocked(serial=serial, tries_left="-" if tries is None else tries)
+    def _require_locked(self, card: CardSession, serial: str) -> None:
+        """The card can be unblocked here, and its own PIN counter says it is locked."""
+        require_capability(card, CardCapability.UNBLOCK_PIN)
+        state = card.pin_state()
+        if not state.locked:
+            tries = "-" if state.tries_left is None else state.tries_left
+            raise CardNotLocked(serial=serial, tries_left=tries)
 
     def _unblock(
-        self, card: WorkflowCard, visit: VisitContext, serial: str, puk: str, new_pin: str
+        self, card: CardSession, visit: VisitContext, serial: str, puk: str, new_pin: str
     ) -> None:
-        from devices.card.errors import PukBlocked, WrongPuk
-
         try:
-            card.unblock_with_puk(puk, new_pin)
-        except WrongPuk as exc:
-            if exc.tries_left > 0:
-                raise NotCardPuk(tries_left=exc.tries_left) from None
+            card.unblock_pin(puk, new_pin)
+        except WrongPukError as exc:
+            if not exc.state.locked:
+                raise NotCardPukError(state=exc.state, kind=exc.kind) from None
             self._record_puk_blocked(visit, serial)
-            raise CardCannotBeSaved(serial=serial) from None
-        except PukBlocked:
+            raise CardCannotBeSavedError(serial=serial, kind=exc.kind) from None
+        except PukBlockedError as exc:
             self._record_puk_blocked(visit, serial)
-            raise CardCannotBeSaved(serial=serial) from None
+            raise CardCannotBeSavedError(serial=serial, kind=exc.kind) from None
 
     def _record_puk_blocked(self, visit: VisitContext, serial: str) -> None:
         self._s.record_card_state(
@@ -147,9 +148,7 @@ class UnlockService:
             if_in=(CardState.ACTIVE, CardState.LOCKED),
         )
 
-    def _new_pin_accepted(self, card: WorkflowCard, new_pin: str) -> bool:
-        from devices.card.errors import CardError
-
+    def _new_pin_accepted(self, card: CardSession, new_pin: str) -> bool:
         try:
             card.verify_pin(new_pin)
         except CardError:
@@ -158,7 +157,7 @@ class UnlockService:
 
     def _unblock_and_record(
         self,
-        card: WorkflowCard,
+        card: CardSession,
         visit: VisitContext,
         serial: str,
         puk: str,

@@ -11,19 +11,19 @@ from collections.abc import Callable
 import pytest
 
 from clock import local_date
-from devices.card.errors import PinBlocked, WrongPin
+from devices.card.errors import PinLockedError, WrongPinError
 from devices.card.pcsc import PcscContext
 from devices.card.piv import PivSession
 from devices.virtual.factory import CardFactory
 from devices.virtual.pcscd import VPCD_READERS
 from kiosk.domain.types import BlockReason, DocumentKind, IdentityDocument, Role
+from kiosk.services.devices import pcsc_opener
 from kiosk.services.workflows.blocking import BlockForm, BlockingService
 from kiosk.services.workflows.common import (
     Backend,
     IdentityProof,
     Operator,
     VisitContext,
-    pcsc_opener,
 )
 from kiosk.services.workflows.errors import PukNotCachedOffline
 from kiosk.services.workflows.puk import CachedPukSource
@@ -46,7 +46,7 @@ def lock_over_pcsc() -> None:
         for _ in range(3):
             connection = context.connect(CUSTOMER)
             try:
-                with contextlib.suppress(WrongPin, PinBlocked):
+                with contextlib.suppress(WrongPinError, PinLockedError):
                     PivSession(connection).verify_pin("000001")
             finally:
                 connection.close()

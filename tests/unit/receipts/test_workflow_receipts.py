@@ -11,13 +11,13 @@ import datetime as dt
 import pytest
 
 from devices.card.certs import TrustAnchors
-from devices.card.piv import PivSession
 from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory
 from devices.virtual.pki import TestPki
 from kiosk.domain.types import BlockReason, DocumentKind, IdentityDocument, Role
 from kiosk.receipts.service import ReceiptService, issue_receipt
 from kiosk.receipts.verify import verify_receipt
+from kiosk.services.devices import PivCardSession
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.blocking import BlockForm, BlockingService
 from kiosk.services.workflows.common import Backend, IdentityProof, Operator, VisitContext
@@ -78,7 +78,7 @@ def test_r2_activation_receipt_signed_by_the_holder(
     done = ActivationService(backend).activate(_visit(world), card.serial)
     facts = receipts.facts(done.event_id)
     assert facts.needs_holder_signature
-    signature = receipts.sign(facts, PivSession(InProcessConnection(card.card)), card.pin)
+    signature = receipts.sign(facts, PivCardSession(InProcessConnection(card.card)), card.pin)
     outcome = receipts.issue(facts, signature=signature)
     assert outcome.delivery is not None and outcome.delivery.path is not None
     text = _check(
@@ -121,7 +121,7 @@ def test_r11_kept_card_receipt_with_reason_signed(
         clerk, card.serial, keep_card=True, keep_reason="nytt uppdrag i regionen"
     )
     facts = receipts.facts(done.event_id)
-    signature = receipts.sign(facts, PivSession(InProcessConnection(card.card)), card.pin)
+    signature = receipts.sign(facts, PivCardSession(InProcessConnection(card.card)), card.pin)
     assert signature.slot == "9A"
     outcome = receipts.issue(facts, signature=signature)
     assert outcome.delivery is not None and outcome.delivery.path is not None

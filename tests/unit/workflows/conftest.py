@@ -25,12 +25,12 @@ from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory, PersonalisedCard
 from devices.virtual.pki import TestPki
 from kiosk.domain.types import DocumentKind, IdentityDocument, Role
+from kiosk.services.devices import connection_opener
 from kiosk.services.workflows.common import (
     Backend,
     IdentityProof,
     Operator,
     VisitContext,
-    connection_opener,
 )
 from store.database import Store, open_store
 from store.journal import Journal

@@ -75,11 +75,12 @@ def test_build_workflows_wires_every_service(world: World) -> None:
     assert flows.sweep.sweep(world.now).blocked == ()
 
 
-def test_card_access_opener_over_the_apps_in_process_readers(world: World) -> None:
+def test_card_opener_over_the_apps_in_process_readers(world: World) -> None:
+    from kiosk.services.card import opener_for
     from kiosk.services.devices import InProcessReaders
     from kiosk.services.ports import ReaderRole
     from kiosk.services.workflows.activation import ActivationService
-    from kiosk.services.workflows.common import Backend, card_access_opener
+    from kiosk.services.workflows.common import Backend
     from kiosk.services.workflows.errors import CardInReaderMismatch
 
     readers = InProcessReaders()
@@ -87,7 +88,7 @@ def test_card_access_opener_over_the_apps_in_process_readers(world: World) -> No
     other = world.card(world.spec("W3"))
     service = ActivationService(
         Backend(world.store, world.journal, world.clock),
-        card_opener=card_access_opener(readers, ReaderRole.CUSTOMER),
+        card_opener=opener_for(readers, ReaderRole.CUSTOMER),
     )
     visit_ctx = context(ui_visit(world.today, likeness=True), world.now)
     readers.insert(ReaderRole.OPERATOR, made.card)  # the wrong reader: not the customer's
