@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from clock import Clock, local_date
+from kiosk.domain.types import IdentityDocument
 from kiosk.services.ports import CheckLine, HolderSummary, IdentityOutcome, ManualDocument
 
 # Visit purpose → the identity service's task: a general visit uses the activation rules.
@@ -78,6 +79,9 @@ class DocumentIdentityChecker:
                 lines.append(CheckLine(line.reason_key, False))
             else:
                 lines.append(CheckLine(f"documents.check.{line.name}", not line.failed))
+        document = None
+        if report.kind is not None and report.expiry_date is not None:
+            document = IdentityDocument(report.kind, report.issuing_state, report.expiry_date)
         return IdentityOutcome(
             accepted=report.verdict is Verdict.MATCH,
             checks=tuple(lines),
@@ -85,6 +89,8 @@ class DocumentIdentityChecker:
             personnummer=found,
             document_kind=report.kind.value if report.kind else None,
             zone_lines=zone_lines,
+            document=document,
+            checked_at=self._clock(),
             report=report,
         )
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from clock import local_date
 from devices.card.errors import PinLockedError, WrongPinError
+from kiosk.domain.types import Role
 from kiosk.services.card import CardAccess, CardKey
 from kiosk.services.errors import (
     CardUnreadableError,
@@ -31,6 +32,15 @@ CHALLENGE_BYTES = 32
 
 
 @dataclass(frozen=True)
+class Operator:
+    """Who works the counter, as the workflows need it (from the forced card login)."""
+
+    hsa_id: str
+    role: Role
+    office_id: str
+
+
+@dataclass(frozen=True)
 class OperatorIdentity:
     """Who is logged in, and as what."""
 
@@ -39,6 +49,10 @@ class OperatorIdentity:
     role: str  # "clerk" | "id_admin"
     office_id: str
     fingerprint: str
+
+    @property
+    def operator(self) -> Operator:
+        return Operator(self.hsa_id, Role(self.role), self.office_id)
 
 
 def verify_signature(certificate_der: bytes, message: bytes, signature: bytes) -> bool:

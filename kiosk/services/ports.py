@@ -13,7 +13,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from kiosk.domain.types import IdentityDocument
+    from kiosk.services.identity import IdentityReport
 
 
 class ReaderRole(StrEnum):
@@ -199,7 +203,11 @@ class CheckLine:
 
 @dataclass(frozen=True)
 class IdentityOutcome:
-    """The identity check of a document against the holder on record (R1)."""
+    """The identity check of a document against the holder on record (R1).
+
+    ``document``: the document as the card-office rules see it (kind, issuing state,
+    expiry), when the check could tell; ``checked_at``: when the document was checked.
+    """
 
     accepted: bool
     checks: tuple[CheckLine, ...]
@@ -208,7 +216,9 @@ class IdentityOutcome:
     name: str | None = None
     document_kind: str | None = None
     zone_lines: tuple[str, ...] = ()
-    report: Any = field(default=None, compare=False, repr=False)  # the checker's own report
+    document: IdentityDocument | None = None
+    checked_at: dt.datetime | None = None
+    report: IdentityReport | None = field(default=None, compare=False, repr=False)
 
 
 class IdentityChecker(Protocol):

@@ -19,6 +19,7 @@ Every rule refusal a service raises is journaled as one ``refusal`` event
 ``rejected.RejectedEvents`` lists the events the central rejected for the clerk.
 
 ``container.build_workflows`` builds them all, with a card opener for the customer reader
-(``kiosk.services.card.opener_for``); ``common.visit_context_from_ui`` adapts the app's
-``Visit``; ``seed`` puts offices, holders and cards into a store (demo, tests, bench).
+(``kiosk.services.card.opener_for``). The services take the app's own
+``kiosk.services.visit.Visit``; ``seed`` puts offices, holders and cards into a store
+(demo, tests, bench).
 """

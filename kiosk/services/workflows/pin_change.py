@@ -11,10 +11,10 @@ from kiosk.domain.pin import check_pin_change
 from kiosk.domain.roles import Action, require_role
 from kiosk.domain.types import CardState
 from kiosk.services.card import CardOpener
+from kiosk.services.visit import Visit
 from kiosk.services.workflows.common import (
     Backend,
     Done,
-    VisitContext,
     card_facts,
     load_card,
     require_holders_card,
@@ -39,7 +39,7 @@ class PinChangeService:
 
     @journals_refusals("pin_change")
     def change_pin(
-        self, visit: VisitContext, serial: str, current_pin: str, new_pin: str, repeated: str
+        self, visit: Visit, serial: str, current_pin: str, new_pin: str, repeated: str
     ) -> Done:
         require_role(visit.operator.role, Action.CHANGE_PIN)
         with self._s.store.unit_of_work() as session:
@@ -67,7 +67,7 @@ class PinChangeService:
             )
         return Done(event_id, serial, CardState.ACTIVE)
 
-    def _record_locked(self, visit: VisitContext, serial: str) -> None:
+    def _record_locked(self, visit: Visit, serial: str) -> None:
         self._s.record_card_state(
             visit.operator.hsa_id,
             serial,

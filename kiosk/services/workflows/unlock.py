@@ -32,11 +32,11 @@ from kiosk.domain.rules import (
 )
 from kiosk.domain.types import CardFacts, CardState, ProductSeries
 from kiosk.services.card import CardCapability, CardOpener, CardSession, require_capability
+from kiosk.services.login import Operator
+from kiosk.services.visit import Visit
 from kiosk.services.workflows.common import (
     Backend,
     Done,
-    Operator,
-    VisitContext,
     card_facts,
     load_card,
     office_name,
@@ -95,7 +95,7 @@ class UnlockService:
 
     # -- what is possible ----------------------------------------------------------------
 
-    def plan(self, visit: VisitContext, serial: str) -> UnlockPlan:
+    def plan(self, visit: Visit, serial: str) -> UnlockPlan:
         with self._s.store.unit_of_work() as session:
             row = load_card(session, serial)
             require_holders_card(row, visit)
@@ -110,7 +110,7 @@ class UnlockService:
 
     # -- unlocking -----------------------------------------------------------------------
 
-    def _facts(self, visit: VisitContext, serial: str) -> tuple[CardFacts, str | None]:
+    def _facts(self, visit: Visit, serial: str) -> tuple[CardFacts, str | None]:
         with self._s.store.unit_of_work() as session:
             row = load_card(session, serial)
             require_holders_card(row, visit)
@@ -126,7 +126,7 @@ class UnlockService:
             raise CardNotLocked(serial=serial, tries_left=tries)
 
     def _unblock(
-        self, card: CardSession, visit: VisitContext, serial: str, puk: str, new_pin: str
+        self, card: CardSession, visit: Visit, serial: str, puk: str, new_pin: str
     ) -> None:
         try:
             card.unblock_pin(puk, new_pin)
@@ -139,7 +139,7 @@ class UnlockService:
             self._record_puk_blocked(visit, serial)
             raise CardCannotBeSavedError(serial=serial, kind=exc.kind) from None
 
-    def _record_puk_blocked(self, visit: VisitContext, serial: str) -> None:
+    def _record_puk_blocked(self, visit: Visit, serial: str) -> None:
         self._s.record_card_state(
             visit.operator.hsa_id,
             serial,
@@ -158,7 +158,7 @@ class UnlockService:
     def _unblock_and_record(
         self,
         card: CardSession,
-        visit: VisitContext,
+        visit: Visit,
         serial: str,
         puk: str,
         new_pin: str,
@@ -179,7 +179,7 @@ class UnlockService:
 
     def _record_unlock(
         self,
-        visit: VisitContext,
+        visit: Visit,
         serial: str,
         event_type: str,
         path: UnlockPath,
@@ -205,9 +205,7 @@ class UnlockService:
         return Done(event_id, serial, CardState.ACTIVE)
 
     @journals_refusals("unlock")
-    def unlock_in_person(
-        self, visit: VisitContext, serial: str, new_pin: str, repeated: str
-    ) -> Done:
+    def unlock_in_person(self, visit: Visit, serial: str, new_pin: str, repeated: str) -> Done:
         """R7 (a): 7xx, id-administrator, Swedish document, PUK from the cache."""
         facts, photo_office = self._facts(visit, serial)
         check_unlock(
@@ -237,7 +235,7 @@ class UnlockService:
 
     @journals_refusals("unlock")
     def unlock_with_code_letter(
-        self, visit: VisitContext, serial: str, puk: str, new_pin: str, repeated: str
+        self, visit: Visit, serial: str, puk: str, new_pin: str, repeated: str
     ) -> Done:
         """R7: 5xx/6xx/none, the PUK from the code letter typed by the holder."""
         facts, _ = self._facts(visit, serial)

@@ -18,12 +18,16 @@ from kiosk.domain.types import BlockReason, DocumentKind, IdentityDocument, Role
 from kiosk.receipts.service import ReceiptService, issue_receipt
 from kiosk.receipts.verify import verify_receipt
 from kiosk.services.devices import PivCardSession
+from kiosk.services.login import Operator
+from kiosk.services.ports import HolderSummary
+from kiosk.services.visit import Visit
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.blocking import BlockForm, BlockingService
-from kiosk.services.workflows.common import Backend, IdentityProof, Operator, VisitContext
+from kiosk.services.workflows.common import Backend
 from kiosk.services.workflows.deadlines import DeadlineService
 from kiosk.services.workflows.unlock import UnlockService
 from tests.support.seed import CardSpec, add_card
+from tests.support.visits import visit_with_identity
 from tests.unit.receipts.pdf_helpers import compact, pdf_text
 from tests.unit.receipts.world import (
     ADMIN,
@@ -44,12 +48,15 @@ def backend(world: World) -> Backend:
     return Backend(world.store, world.journal, world.clock)
 
 
-def _visit(world: World) -> VisitContext:
+def _visit(world: World) -> Visit:
     now = world.now
     passport = IdentityDocument(DocumentKind.PASSPORT, "SWE", world.today + PASSPORT_VALID)
-    proof = IdentityProof(HOLDER_ID, passport, True, now - dt.timedelta(minutes=1))
-    return VisitContext(
-        Operator(CLERK, Role.CLERK, OFFICE_ID), now - dt.timedelta(minutes=5), HOLDER_ID, proof
+    return visit_with_identity(
+        Operator(CLERK, Role.CLERK, OFFICE_ID),
+        HolderSummary(HOLDER_ID, HOLDER_NAME, HOLDER_PNR),
+        passport,
+        started_at=now - dt.timedelta(minutes=5),
+        checked_at=now - dt.timedelta(minutes=1),
     )
 
 
