@@ -35,6 +35,7 @@ from kiosk.services.ports import (
 if TYPE_CHECKING:
     from devices.card.pcsc import PcscContext
     from devices.card.piv import Connection
+    from devices.card.readers import ReaderChange
 
 # PIV: one PIN serves login and signing; the card counts the tries left.
 PIV_CAPABILITIES = frozenset(
@@ -307,7 +308,7 @@ class PcscMonitor:
         from devices.card import readers
         from devices.card.pcsc import PcscContext
 
-        def post_reader(event: Any) -> None:
+        def post_reader(event: ReaderChange) -> None:
             if event.role is None:
                 return
             role = ReaderRole(event.role)

@@ -13,7 +13,7 @@ from typing import Any
 
 from clock import Clock, local_date
 from kiosk.domain.types import IdentityDocument
-from kiosk.services.ports import CheckLine, HolderSummary, IdentityOutcome, ManualDocument
+from kiosk.services.ports import HolderSummary, IdentityOutcome, ManualDocument
 
 # Visit purpose → the identity service's task: a general visit uses the activation rules.
 _TASKS = {"general": "activation", "activation": "activation", "unlock": "unlock"}
@@ -61,7 +61,7 @@ class DocumentIdentityChecker:
         purpose: str,
         zone_lines: tuple[str, ...],
     ) -> IdentityOutcome:
-        from kiosk.services.identity import CheckStatus, Verdict
+        from kiosk.services.identity import CheckStatus, IdentityVerdict
 
         found = getattr(reading, "personnummer", None)
         if holder is None:
@@ -71,21 +71,16 @@ class DocumentIdentityChecker:
         report = self._service.check(
             reading, self._holder(holder), _TASKS.get(purpose, "activation"), self._today()
         )
-        lines = []
-        for line in report.checks:
-            if line.status is CheckStatus.NOT_APPLICABLE:
-                continue
-            if line.failed and line.reason_key:
-                lines.append(CheckLine(line.reason_key, False))
-            else:
-                lines.append(CheckLine(f"documents.check.{line.name}", not line.failed))
+        lines = tuple(
+            line for line in report.checks if line.status is not CheckStatus.NOT_APPLICABLE
+        )
         document = None
         if report.kind is not None and report.expiry_date is not None:
             document = IdentityDocument(report.kind, report.issuing_state, report.expiry_date)
         return IdentityOutcome(
-            accepted=report.verdict is Verdict.MATCH,
-            checks=tuple(lines),
-            soft_mismatch=report.verdict is Verdict.MISMATCH,
+            accepted=report.verdict is IdentityVerdict.MATCH,
+            checks=lines,
+            soft_mismatch=report.verdict is IdentityVerdict.MISMATCH,
             personnummer=found,
             document_kind=report.kind.value if report.kind else None,
             zone_lines=zone_lines,

@@ -121,7 +121,7 @@ class LoginService:
             record = self._roster.find_by_fingerprint(fingerprint)
             if record is None:
                 raise OperatorUnknownError()
-            if record.blocked:
+            if not record.active:
                 raise OperatorBlockedError()
             try:
                 session.verify_pin(pin)
@@ -135,7 +135,7 @@ class LoginService:
                 raise ChallengeFailedError()
             return OperatorIdentity(
                 hsa_id=record.hsa_id,
-                display_name=record.display_name,
+                display_name=record.name,
                 role=record.role,
                 office_id=record.office_id,
                 fingerprint=fingerprint,

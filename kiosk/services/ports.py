@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from kiosk.domain.types import IdentityDocument
-    from kiosk.services.identity import IdentityReport
+    from kiosk.services.identity import CheckLine, IdentityReport
+    from store.models import OperatorRecord
 
 
 class ReaderRole(StrEnum):
@@ -107,16 +108,10 @@ class TrustStore(Protocol):
 # --- store views (plain data; never live ORM rows) -------------------------------------
 
 
-@dataclass(frozen=True)
-class OperatorRecord:
-    hsa_id: str
-    display_name: str
-    role: str  # "clerk" | "id_admin"
-    office_id: str
-    blocked: bool = False
-
-
 class OperatorRoster(Protocol):
+    """The local operator roster (``store.models.OperatorRecord``: role "clerk" or
+    "id_admin"; an operator who is not ``active`` is blocked)."""
+
     def find_by_fingerprint(self, fingerprint_sha256_hex: str) -> OperatorRecord | None: ...
 
 
@@ -193,17 +188,9 @@ class ManualDocument:
 
 
 @dataclass(frozen=True)
-class CheckLine:
-    """One identity check as shown on screen: catalogue key, outcome, message params."""
-
-    key: str
-    ok: bool
-    params: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class IdentityOutcome:
-    """The identity check of a document against the holder on record (R1).
+    """The identity check of a document against the holder on record (R1): the checks
+    that applied (``checks``, shown on screen by their ``key`` and ``ok``) and the verdict.
 
     ``document``: the document as the card-office rules see it (kind, issuing state,
     expiry), when the check could tell; ``checked_at``: when the document was checked.

@@ -36,8 +36,8 @@ from devices.card.piv import PivSession, Slot
 from devices.card.readers import (
     CardInserted,
     ReaderAppeared,
+    ReaderChange,
     ReaderDisappeared,
-    ReaderEvent,
     ReaderRoles,
     ReaderWatcher,
 )
@@ -276,7 +276,9 @@ def test_card_without_piv_application(
         open_session(CUSTOMER)
 
 
-def _wait_event(events: queue.Queue[ReaderEvent], wanted: ReaderEvent, timeout: float = 5) -> None:
+def _wait_event(
+    events: queue.Queue[ReaderChange], wanted: ReaderChange, timeout: float = 5
+) -> None:
     deadline = time.monotonic() + timeout
     seen = []
     while time.monotonic() < deadline:
@@ -293,7 +295,7 @@ def _wait_event(events: queue.Queue[ReaderEvent], wanted: ReaderEvent, timeout: 
 def test_watcher_sees_insert_and_remove_with_roles(
     factory: CardFactory, vpcd_cards: InsertCard
 ) -> None:
-    events: queue.Queue[ReaderEvent] = queue.Queue()
+    events: queue.Queue[ReaderChange] = queue.Queue()
     issued = factory.personalise()
     with ReaderWatcher(PcscContext, events.put, poll_seconds=0.2) as watcher:
         assert watcher.ready.wait(5)
@@ -315,7 +317,7 @@ def test_reader_disappears_when_pcscd_stops_and_comes_back(
     if not pcscd.owned:
         pytest.skip("pcscd was already running; this test restarts only a daemon it owns")
     issued = factory.personalise()
-    events: queue.Queue[ReaderEvent] = queue.Queue()
+    events: queue.Queue[ReaderChange] = queue.Queue()
     vpcd_cards(issued.card, 0)  # the link reconnects by itself when vpcd comes back
     with ReaderWatcher(PcscContext, events.put, poll_seconds=0.2, retry_seconds=0.05) as watcher:
         assert watcher.ready.wait(5)
