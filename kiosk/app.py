@@ -393,13 +393,15 @@ class KioskApp(App[int]):
 
     def run_deadline_sweep(self) -> None:
         """Due name-change and return deadlines (R10, R11), in a worker, hourly."""
-        services = self.ctx.services.get()
+        workflows = self.ctx.services.get().workflows
+        if workflows is None:
+            return
         operator = self.ctx.session.operator
         hsa_id = operator.hsa_id if operator else None
         clock = self.ctx.clock
 
         def job() -> None:
-            services.workflows.sweep.sweep(clock(), operator=hsa_id)
+            workflows.sweep.sweep(clock(), operator=hsa_id)
 
         self.run_worker(job, thread=True, group="sweep", exclusive=True, exit_on_error=False)
 
@@ -408,7 +410,9 @@ class KioskApp(App[int]):
         from kiosk.services.visit import Visit
         from screens.workflows.launch import workflow_entries
 
-        services = self.ctx.services.get()
+        workflows = self.ctx.services.get().workflows
+        if workflows is None:
+            return []
         session = self.ctx.session
 
         def operator() -> Operator:
@@ -430,7 +434,7 @@ class KioskApp(App[int]):
         return list(
             workflow_entries(
                 self.ctx.catalogue,
-                services.workflows,
+                workflows,
                 visit=visit,
                 operator=operator,
                 serial=serial,
@@ -510,6 +514,8 @@ class KioskApp(App[int]):
         from screens.workflows.receipt import HolderSignScreen
 
         desk = self.ctx.services.get().receipts
+        if desk is None:
+            return
         self.push_screen(
             HolderSignScreen(self.ctx.catalogue, desk, facts),
             functools.partial(self._receipt_issued, facts=facts),

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from devices.card.pin import PinKind, PinState
 from kiosk.services.card import CardCapability, CardKey, CardOpener, CardSession
@@ -35,7 +35,9 @@ from kiosk.services.ports import (
 if TYPE_CHECKING:
     from devices.card.pcsc import PcscContext
     from devices.card.piv import Connection
-    from devices.card.readers import ReaderChange
+    from devices.card.readers import ReaderChange, ReaderWatcher
+    from devices.scanner.serial_port import ScannerEvent, SerialScannerReader, SerialSettings
+    from devices.virtual.card import InProcessConnection, VirtualPivCard
 
 # PIV: one PIN serves login and signing; the card counts the tries left.
 PIV_CAPABILITIES = frozenset(
@@ -177,7 +179,7 @@ class InProcessReaders:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._slots: dict[ReaderRole, Any] = {}
+        self._slots: dict[ReaderRole, InProcessConnection] = {}
         self._on_reader: ReaderCallback | None = None
         self._on_scan: ScanCallback | None = None
 
@@ -200,7 +202,7 @@ class InProcessReaders:
         self._on_reader = self._on_scan = None
 
     # the hands at the counter
-    def insert(self, role: ReaderRole, card: Any) -> None:
+    def insert(self, role: ReaderRole, card: VirtualPivCard) -> None:
         from devices.virtual.card import InProcessConnection
 
         self.remove(role)
@@ -228,7 +230,7 @@ class InProcessReaders:
 class DemoCard:
     item_id: str
     label: str
-    card: Any  # VirtualPivCard
+    card: VirtualPivCard
 
 
 @dataclass(frozen=True)
@@ -297,12 +299,12 @@ class PcscMonitor:
         self,
         operator_pattern: str,
         customer_pattern: str,
-        scanner_settings: Any | None,
+        scanner_settings: SerialSettings | None,
     ) -> None:
         self._patterns = (operator_pattern, customer_pattern)
         self._scanner_settings = scanner_settings
-        self._watcher: Any = None
-        self._scanner: Any = None
+        self._watcher: ReaderWatcher | None = None
+        self._scanner: SerialScannerReader | None = None
 
     def start(self, on_reader: ReaderCallback, on_scan: ScanCallback) -> None:
         from devices.card import readers
@@ -327,7 +329,7 @@ class PcscMonitor:
         if self._scanner_settings is not None:
             from devices.scanner import serial_port
 
-            def post_scan(event: Any) -> None:
+            def post_scan(event: ScannerEvent) -> None:
                 if isinstance(event, serial_port.ZoneScanned):
                     on_scan(ScanEvent(text="\n".join(event.lines)))
                 elif isinstance(event, serial_port.ScannerConnected):

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from clock import Clock, local_date
 from kiosk.domain.types import IdentityDocument
 from kiosk.services.ports import HolderSummary, IdentityOutcome, ManualDocument
+
+if TYPE_CHECKING:  # the document modules load with the first check, not at start-up
+    from kiosk.services.identity import DocumentReading, Holder, IdentityCheckService
 
 # Visit purpose → the identity service's task: a general visit uses the activation rules.
 _TASKS = {"general": "activation", "activation": "activation", "unlock": "unlock"}
@@ -37,14 +40,14 @@ def twelve_digits(personnummer: str, today: dt.date) -> str | None:
 
 
 class DocumentIdentityChecker:
-    def __init__(self, service: Any, *, clock: Clock) -> None:
+    def __init__(self, service: IdentityCheckService, *, clock: Clock) -> None:
         self._service = service
         self._clock = clock
 
     def _today(self) -> dt.date:
         return local_date(self._clock())
 
-    def _holder(self, holder: HolderSummary) -> Any:
+    def _holder(self, holder: HolderSummary) -> Holder:
         from kiosk.services.identity import Holder
 
         surname, given = split_name(holder.name)
@@ -56,7 +59,7 @@ class DocumentIdentityChecker:
 
     def _outcome(
         self,
-        reading: Any,
+        reading: DocumentReading,
         holder: HolderSummary | None,
         purpose: str,
         zone_lines: tuple[str, ...],
