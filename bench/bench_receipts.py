@@ -31,12 +31,12 @@ atexit.register(_tmp.cleanup)
 
 def _signed_facts() -> tuple[Any, Any]:
     from clock import system_clock
-    from devices.card.piv import PivSession
     from devices.virtual.card import InProcessConnection
     from devices.virtual.factory import CardFactory
     from devices.virtual.pki import TestPki
     from kiosk.receipts.facts import ReceiptFacts, receipt_digest
     from kiosk.receipts.signature import sign_receipt
+    from kiosk.services.devices import PivCardSession
 
     facts = ReceiptFacts(
         event_id="6f1c2d3e-4a5b-4c6d-8e7f-901234567890",
@@ -55,7 +55,7 @@ def _signed_facts() -> tuple[Any, Any]:
     pki = TestPki.create(now=system_clock())
     card = CardFactory(pki, master_secret=b"bench").personalise()
     signature = sign_receipt(
-        PivSession(InProcessConnection(card.card)), receipt_digest(facts), card.pin
+        PivCardSession(InProcessConnection(card.card)), receipt_digest(facts), card.pin
     )
     return facts, signature
 

@@ -117,7 +117,7 @@ class _World:
 
     def opener(self) -> Any:
         from devices.virtual.card import InProcessConnection
-        from kiosk.services.workflows.common import connection_opener
+        from kiosk.services.devices import connection_opener
 
         def connect() -> Any:
             card = self.inserted.card
@@ -129,17 +129,21 @@ class _World:
     def visit(self, role: str) -> Any:
         from clock import local_date
         from kiosk.domain.types import DocumentKind, IdentityDocument, Role
-        from kiosk.services.workflows.common import IdentityProof, Operator, VisitContext
+        from kiosk.services.login import Operator
+        from kiosk.services.ports import HolderSummary, IdentityOutcome
+        from kiosk.services.visit import Visit, VisitPurpose
 
         now = self.clock()
         today = local_date(now)
         expiry = today.replace(year=today.year + 5, day=min(today.day, 28))
         document = IdentityDocument(DocumentKind.PASSPORT, "SWE", expiry)
-        return VisitContext(
+        return Visit(
+            VisitPurpose.GENERAL,
             Operator("SE2321000016-ADM1", Role(role), OFFICE),
-            now - dt.timedelta(seconds=1),
-            "h-1",
-            IdentityProof("h-1", document, True, now),
+            holder=HolderSummary("h-1", "", ""),
+            identity=IdentityOutcome(accepted=True, checks=(), document=document, checked_at=now),
+            likeness_confirmed=True,
+            started_at=now - dt.timedelta(seconds=1),
         )
 
 

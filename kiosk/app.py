@@ -297,8 +297,10 @@ class KioskApp(App[int]):
         from screens.visit import VisitScreen
 
         await self._pop_to(self.screen_stack[0])
+        who = self.ctx.session.operator
+        assert who is not None  # a visit starts only when logged in
         visit = self.ctx.services.get().visit.start(
-            VisitPurpose.GENERAL, holder, cards, started_at=self.ctx.clock()
+            VisitPurpose.GENERAL, holder, cards, started_at=self.ctx.clock(), operator=who.operator
         )
         self.ctx.session.visit = visit
         screen = VisitScreen(self.ctx, visit)
@@ -391,40 +393,38 @@ class KioskApp(App[int]):
 
     def run_deadline_sweep(self) -> None:
         """Due name-change and return deadlines (R10, R11), in a worker, hourly."""
-        services = self.ctx.services.get()
+        workflows = self.ctx.services.get().workflows
+        if workflows is None:
+            return
         operator = self.ctx.session.operator
         hsa_id = operator.hsa_id if operator else None
         clock = self.ctx.clock
 
         def job() -> None:
-            services.workflows.sweep.sweep(clock(), operator=hsa_id)
+            workflows.sweep.sweep(clock(), operator=hsa_id)
 
         self.run_worker(job, thread=True, group="sweep", exclusive=True, exit_on_error=False)
 
     def _workflow_entries(self) -> list[Any]:
-        from kiosk.domain.types import Role
-        from kiosk.services.workflows.common import Operator, visit_context_from_ui
+        from kiosk.services.login import Operator
+        from kiosk.services.visit import Visit
         from screens.workflows.launch import workflow_entries
 
-        services = self.ctx.services.get()
+        workflows = self.ctx.services.get().workflows
+        if workflows is None:
+            return []
         session = self.ctx.session
 
-        def operator() -> Any:
+        def operator() -> Operator:
             current = session.operator
             assert current is not None
-            return Operator(current.hsa_id, Role(current.role), current.office_id)
+            return current.operator
 
-        def visit() -> Any:
-            current, who = session.visit, session.operator
-            if current is None or who is None:
-                return None
-            return visit_context_from_ui(
-                current,
-                operator_hsa_id=who.hsa_id,
-                operator_role=who.role,
-                office_id=who.office_id,
-                started_at=current.started_at or self.ctx.clock(),
-            )
+        def visit() -> Visit | None:
+            # As it is when the workflow opens: a document scanned while the workflow's
+            # dialog is up updates the visit screen, not the open workflow.
+            current = session.visit
+            return replace(current) if current is not None and session.operator else None
 
         def serial() -> str | None:
             current = session.visit
@@ -434,7 +434,7 @@ class KioskApp(App[int]):
         return list(
             workflow_entries(
                 self.ctx.catalogue,
-                services.workflows,
+                workflows,
                 visit=visit,
                 operator=operator,
                 serial=serial,
@@ -514,6 +514,8 @@ class KioskApp(App[int]):
         from screens.workflows.receipt import HolderSignScreen
 
         desk = self.ctx.services.get().receipts
+        if desk is None:
+            return
         self.push_screen(
             HolderSignScreen(self.ctx.catalogue, desk, facts),
             functools.partial(self._receipt_issued, facts=facts),

@@ -18,20 +18,35 @@ import hashlib
 import hmac
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from clock import Clock
 from kiosk.config import KioskConfig
 from kiosk.services.context import Services
 
+if TYPE_CHECKING:  # the modules themselves are imported where they are built
+    from cryptography import x509
 
-def _der(cert: Any) -> bytes:
+    from devices.scanner.serial_port import SerialSettings
+    from kiosk.receipts.desk import ReceiptDesk
+    from kiosk.services.card import CardAccess
+    from kiosk.services.devices import InProcessDemo, InProcessReaders, PcscCards, PcscMonitor
+    from kiosk.services.ports import DemoControls, DeviceMonitor, TrustStore
+    from kiosk.services.trust import AnchoredTrust
+    from kiosk.services.workflows.container import Workflows
+    from kiosk.services.workflows.rejected import RejectedEvents
+    from store.database import Store
+    from store.journal import Journal
+    from store.sync_client import SyncClient
+
+
+def _der(cert: x509.Certificate) -> bytes:
     from cryptography.hazmat.primitives.serialization import Encoding
 
     return bytes(cert.public_bytes(Encoding.DER))
 
 
-def trust_from_certificates(certs: Sequence[Any]) -> Any:
+def trust_from_certificates(certs: Sequence[x509.Certificate]) -> AnchoredTrust:
     """Self-signed certificates are roots, the others intermediates."""
     from kiosk.services.trust import AnchoredTrust
 
@@ -40,10 +55,10 @@ def trust_from_certificates(certs: Sequence[Any]) -> Any:
     return AnchoredTrust([_der(c) for c in intermediates], [_der(c) for c in roots])
 
 
-def trust_from_folder(folder: Path) -> Any:
+def trust_from_folder(folder: Path) -> AnchoredTrust:
     from cryptography import x509
 
-    certs: list[Any] = []
+    certs: list[x509.Certificate] = []
     for path in sorted(folder.glob("*.pem")):
         certs.extend(x509.load_pem_x509_certificates(path.read_bytes()))
     return trust_from_certificates(certs)
@@ -82,9 +97,10 @@ def build_services(
     closers: list[Callable[[], None]] = [store.close]
     try:
         journal = Journal(config.kiosk_id, keys, store.cipher, clock=clock)
-        cards: Any
-        monitor: Any
-        demo: Any = None
+        cards: CardAccess
+        monitor: DeviceMonitor
+        trust: TrustStore
+        demo: DemoControls | None = None
         if config.readers.virtual:
             cards, monitor, demo, trust = _virtual_devices(config, store, journal, clock())
         else:
@@ -126,16 +142,16 @@ def build_services(
 def _workflows(
     config: KioskConfig,
     *,
-    store: Any,
-    journal: Any,
-    cards: Any,
-    sync: Any,
+    store: Store,
+    journal: Journal,
+    cards: CardAccess,
+    sync: SyncClient,
     clock: Clock,
-) -> Any:
+) -> Workflows:
     """The counter workflows (activation, unlock, PIN change, blocking, ...) on the
     customer reader; a PUK cache miss asks the central when one is configured."""
+    from kiosk.services.card import opener_for
     from kiosk.services.ports import ReaderRole
-    from kiosk.services.workflows.common import card_access_opener
     from kiosk.services.workflows.container import build_workflows
 
     def refresh() -> bool:
@@ -144,19 +160,21 @@ def _workflows(
     return build_workflows(
         store=store,
         journal=journal,
-        card_opener=card_access_opener(cards, ReaderRole.CUSTOMER),
+        card_opener=opener_for(cards, ReaderRole.CUSTOMER),
         clock=clock,
         puk_refresh=refresh if config.central.url else None,
     )
 
 
-def _receipts(config: KioskConfig, *, store: Any, journal: Any, cards: Any, lp: str) -> Any:
+def _receipts(
+    config: KioskConfig, *, store: Store, journal: Journal, cards: CardAccess, lp: str
+) -> ReceiptDesk:
     """The ONE receipt service: the config's printer (else its receipts folder) and
     language; the holder signs with the card in the customer reader."""
     from kiosk.receipts.desk import ReceiptDesk
     from kiosk.receipts.service import ReceiptService
+    from kiosk.services.card import opener_for
     from kiosk.services.ports import ReaderRole
-    from kiosk.services.workflows.common import card_access_opener
 
     service = ReceiptService(
         store,
@@ -169,12 +187,12 @@ def _receipts(config: KioskConfig, *, store: Any, journal: Any, cards: Any, lp: 
     )
     return ReceiptDesk(
         service,
-        card_opener=card_access_opener(cards, ReaderRole.CUSTOMER),
+        card_opener=opener_for(cards, ReaderRole.CUSTOMER),
         reports_folder=config.data_dir / "reports",
     )
 
 
-def _rejected(sync: Any, store: Any) -> Any:
+def _rejected(sync: SyncClient, store: Store) -> RejectedEvents:
     """The events the central rejected (read from the sync client), for the clerk."""
     from kiosk.services.workflows.rejected import RejectedEvents
 
@@ -182,8 +200,8 @@ def _rejected(sync: Any, store: Any) -> Any:
 
 
 def _sync_client(
-    config: KioskConfig, store: Any, journal: Any, closers: list[Callable[[], None]]
-) -> tuple[Any, Callable[[], None] | None]:
+    config: KioskConfig, store: Store, journal: Journal, closers: list[Callable[[], None]]
+) -> tuple[SyncClient, Callable[[], None] | None]:
     """The sync client whose status feeds the status bar, and the worker's "sync now"; with
     a central URL configured the worker thread pushes and pulls in the background
     (offline otherwise, and nothing to sync now)."""
@@ -232,8 +250,8 @@ def _office_puk_key(path: str) -> bytes | None:
 
 
 def _virtual_devices(
-    config: KioskConfig, store: Any, journal: Any, now: dt.datetime
-) -> tuple[Any, Any, Any, Any]:
+    config: KioskConfig, store: Store, journal: Journal, now: dt.datetime
+) -> tuple[InProcessReaders, InProcessReaders, InProcessDemo, AnchoredTrust]:
     from kiosk.demo_data import build_demo_world, seed_store
     from kiosk.services.devices import DemoCard, DemoDocument, InProcessDemo, InProcessReaders
 
@@ -249,11 +267,11 @@ def _virtual_devices(
     return readers, readers, demo, trust
 
 
-def _real_devices(config: KioskConfig) -> tuple[Any, Any, Any]:
+def _real_devices(config: KioskConfig) -> tuple[PcscCards, PcscMonitor, AnchoredTrust]:
     from kiosk.services.devices import PcscCards, PcscMonitor
 
     readers = config.readers
-    scanner: Any = None
+    scanner: SerialSettings | None = None
     if config.scanner.port != "virtual":
         from devices.scanner.serial_port import SerialSettings
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from devices.card.errors import PukBlockedError
+
 
 class KioskError(Exception):
     """Root of the kiosk's errors: a clerk-readable message and what to do next."""
@@ -242,10 +244,20 @@ class UnlockWrongPlace(DomainError):  # noqa: N818 (clerk-facing names)
     )
 
 
-class PukBlockedCannotUnlock(DomainError):  # noqa: N818 (clerk-facing names)
+class PukBlockedCannotUnlock(DomainError, PukBlockedError):  # noqa: N818 (clerk-facing names)
+    """R7 refuses before the card is touched: the record says the card's PUK is blocked.
+
+    A rule refusal like every ``DomainError`` (journaled), and one of the PIN family
+    (``devices.card.errors``) for code that asks whether a PUK is blocked.
+    """
+
     key = "error.unlock.puk_blocked"
     hint_key = "hint.unlock.puk_blocked"
     english = "The PUK is blocked too: the card cannot be saved."
+
+    def __init__(self) -> None:
+        # The two roots take the same params; the PIN side also sets ``state`` and ``kind``.
+        PukBlockedError.__init__(self)
 
 
 # --- R8 PIN policy ----------------------------------------------------------

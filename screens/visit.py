@@ -26,7 +26,7 @@ def render_checks(t: Catalogue, outcome: IdentityOutcome) -> Text:
     lines = []
     for check in outcome.checks:
         mark = ("✓ ", "bold green") if check.ok else ("✗ ", "bold red")
-        lines.append(Text.assemble(mark, t(check.key, **check.params)))
+        lines.append(Text.assemble(mark, t(check.key)))
     if outcome.accepted:
         lines.append(Text(t("ui.visit.identity.accepted"), style="bold green"))
     elif outcome.soft_mismatch:

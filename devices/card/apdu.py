@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from devices.card.errors import (
     MalformedResponse,
     NotPivCard,
-    PinBlocked,
-    PukBlocked,
+    PinLockedError,
+    PukBlockedError,
     SecurityStatusNotSatisfied,
     UnexpectedStatus,
-    WrongPin,
-    WrongPuk,
+    WrongPinError,
+    WrongPukError,
 )
+from devices.card.pin import PinState
 
 SW_OK = 0x9000
 SW_SECURITY_STATUS = 0x6982
@@ -203,9 +204,10 @@ def raise_for_status(sw: int, operation: Operation = Operation.GENERIC) -> None:
     pin = operation in (Operation.VERIFY_PIN, Operation.CHANGE_PIN)
     tries = tries_left(sw) if pin or puk else None
     if tries == 0:
-        raise PukBlocked() if puk else PinBlocked()
+        raise PukBlockedError() if puk else PinLockedError()
     if tries is not None:
-        raise WrongPuk(tries_left=tries) if puk else WrongPin(tries_left=tries)
+        state = PinState.exact(tries)
+        raise WrongPukError(state=state) if puk else WrongPinError(state=state)
     if sw == SW_SECURITY_STATUS:
         raise SecurityStatusNotSatisfied()
     if operation is Operation.SELECT and sw in (

@@ -1,4 +1,4 @@
-# ruff: noqa: N818  (names follow the issue: WrongPin, PinBlocked, CardRemoved, ...)
+# ruff: noqa: N818  (the older clerk-facing names: NoCard, CardRemoved, ...)
 """Typed card errors: each has a catalogue key (kiosk/locale/*/card.toml) and an English text.
 
 Params carry counts and status words only: never a PIN, a PUK, a personnummer or a name.
@@ -6,6 +6,9 @@ Params carry counts and status words only: never a PIN, a PUK, a personnummer or
 
 from __future__ import annotations
 
+from typing import Any
+
+from devices.card.pin import LOCKED, PinKind, PinState
 from devices.errors import DeviceError
 
 
@@ -14,36 +17,81 @@ class CardError(DeviceError):
     english = "The card did not answer as expected."
 
 
-class WrongPin(CardError):
+# --- PINs and PUKs: one family, from the card up -----------------------------------------
+# The kiosk's services subclass these where the clerk reads other words for the same answer
+# (login, PIN change, unlock); ``except WrongPinError`` catches every one of them.
+
+
+class PinError(CardError):
+    """The card refused a PIN or a PUK, or no longer takes it.
+
+    ``kind``: the PIN concerned (for a PUK, the PIN it was to unblock); ``state``: what the
+    card said about the code it refused. Never carries the code itself.
+    """
+
+    key = "error.card.pin"
+    english = "The card did not accept the code."
+
+    def __init__(self, *, state: PinState, kind: PinKind = PinKind.LOGIN, **params: Any) -> None:
+        super().__init__(**params)
+        self.state = state
+        self.kind = kind
+
+    @property
+    def tries_left(self) -> int | None:
+        """The exact tries left, when the card counts (PIV); None for flags-only cards."""
+        return self.state.tries_left
+
+
+def _tries_param(state: PinState) -> int | str:
+    # A card that reports only flags (PKCS#11) gives no count to show.
+    return "?" if state.tries_left is None else state.tries_left
+
+
+class WrongPinError(PinError):
     key = "error.card.wrong_pin"
     hint_key = "hint.card.wrong_pin"
     english = "Wrong PIN. {tries_left} tries left."
 
-    def __init__(self, *, tries_left: int) -> None:
-        super().__init__(tries_left=tries_left)
-        self.tries_left = tries_left
+    def __init__(self, *, state: PinState, kind: PinKind = PinKind.LOGIN, **params: Any) -> None:
+        super().__init__(state=state, kind=kind, tries_left=_tries_param(state), **params)
 
 
-class PinBlocked(CardError):
+class PinLockedError(PinError):
     key = "error.card.pin_blocked"
     hint_key = "hint.card.pin_blocked"
     english = "The card is locked: the PIN was entered wrongly too many times."
 
+    def __init__(self, *, kind: PinKind = PinKind.LOGIN, **params: Any) -> None:
+        super().__init__(state=LOCKED, kind=kind, **params)
 
-class WrongPuk(CardError):
+
+class WrongPukError(PinError):
+    """``state`` is the PUK's."""
+
     key = "error.card.wrong_puk"
     hint_key = "hint.card.wrong_puk"
     english = "Wrong PUK. {tries_left} tries left."
 
-    def __init__(self, *, tries_left: int) -> None:
-        super().__init__(tries_left=tries_left)
-        self.tries_left = tries_left
+    def __init__(self, *, state: PinState, kind: PinKind = PinKind.LOGIN, **params: Any) -> None:
+        super().__init__(state=state, kind=kind, tries_left=_tries_param(state), **params)
 
 
-class PukBlocked(CardError):
+class PukBlockedError(PinError):
     key = "error.card.puk_blocked"
     hint_key = "hint.card.puk_blocked"
     english = "The PUK is blocked: the card can no longer be unlocked."
+
+    def __init__(self, *, kind: PinKind = PinKind.LOGIN, **params: Any) -> None:
+        super().__init__(state=LOCKED, kind=kind, **params)
+
+
+class CardOperationNotAllowedError(CardError):
+    """The card, through the backend that talks to it, does not allow the operation
+    (``operation``: a ``CardCapability`` value)."""
+
+    key = "error.card.not_allowed"
+    english = "The card does not allow this operation."
 
 
 class InvalidPinFormat(CardError):

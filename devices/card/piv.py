@@ -296,7 +296,7 @@ class PivSession:
         return tries_left(sw)
 
     def verify_pin(self, pin: str) -> None:
-        """VERIFY the PIN. Raises WrongPin(tries_left) or PinBlocked."""
+        """VERIFY the PIN. Raises ``WrongPinError`` (with the tries left) or ``PinLockedError``."""
         _, sw = self._exchange_encoded(_VERIFY_PIN_HEADER + _pad_code(pin))
         if sw != SW_OK:
             raise_for_status(sw, Operation.VERIFY_PIN)
@@ -307,7 +307,8 @@ class PivSession:
         self._send(Apdu(0x00, INS_CHANGE_REFERENCE, 0x00, KEY_PIN, data), Operation.CHANGE_PIN)
 
     def unblock_with_puk(self, puk: str, new_pin: str) -> None:
-        """RESET RETRY COUNTER (R7): PUK and a new PIN. Raises WrongPuk / PukBlocked."""
+        """RESET RETRY COUNTER (R7): PUK and a new PIN. Raises ``WrongPukError`` /
+        ``PukBlockedError``."""
         data = _pad_code(puk, puk=True) + _pad_code(new_pin)
         self._send(Apdu(0x00, INS_RESET_RETRY, 0x00, KEY_PIN, data), Operation.UNBLOCK)
 
@@ -331,6 +332,13 @@ class PivSession:
             if tag == 0x82:
                 return value
         raise MalformedResponse(what="GENERAL AUTHENTICATE without a signature")
+
+    def sign_prehashed(self, slot: Slot, digest: bytes) -> bytes:
+        """Sign a SHA-256 ``digest`` with the key in ``slot`` (ECDSA DER or PKCS#1 v1.5);
+        the 9C key needs a fresh VERIFY. Verifies with the slot certificate's public key."""
+        if len(digest) != 32:
+            raise ValueError("a signature takes a 32-byte SHA-256 digest")
+        return self._general_authenticate(slot, digest)
 
     def sign_challenge(self, challenge: bytes) -> bytes:
         """Sign ``challenge`` with the 9A key (SHA-256; ECDSA DER or PKCS#1 v1.5).

@@ -71,7 +71,9 @@ class ReaderDisappeared:
     role: Role | None
 
 
-ReaderEvent = CardInserted | CardRemoved | ReaderAppeared | ReaderDisappeared
+# What the watcher saw change at the PC/SC level; the kiosk turns each into its own
+# ``kiosk.services.ports.ReaderEvent`` for the app.
+ReaderChange = CardInserted | CardRemoved | ReaderAppeared | ReaderDisappeared
 
 
 class StatusContext(Protocol):
@@ -89,12 +91,12 @@ class StatusContext(Protocol):
 
 
 class ReaderWatcher:
-    """A thread that posts ``ReaderEvent`` objects; ``start()`` / ``stop()``."""
+    """A thread that posts ``ReaderChange`` objects; ``start()`` / ``stop()``."""
 
     def __init__(
         self,
         context_factory: Callable[[], StatusContext],
-        post: Callable[[ReaderEvent], None],
+        post: Callable[[ReaderChange], None],
         *,
         roles: ReaderRoles | None = None,
         poll_seconds: float = 0.5,
@@ -144,7 +146,7 @@ class ReaderWatcher:
 
     # -- loop ----------------------------------------------------------------------------
 
-    def _emit(self, event: ReaderEvent) -> None:
+    def _emit(self, event: ReaderChange) -> None:
         try:
             self._post(event)
         except Exception:

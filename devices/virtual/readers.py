@@ -1,7 +1,7 @@
 """Two in-process card readers for the demo and UI tests (no pcscd needed).
 
 Same shape as the real stack: ``list_readers()`` and ``connect(reader)`` like
-``devices.card.pcsc.PcscContext``, and the same ``ReaderEvent`` objects as
+``devices.card.pcsc.PcscContext``, and the same ``ReaderChange`` objects as
 ``devices.card.readers.ReaderWatcher``, posted from the thread that inserts or removes
 the card (the app's ``post`` must be thread-safe, e.g. ``App.post_message``).
 """
@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 
 from devices.card.errors import NoCard, ReaderGone
-from devices.card.readers import CardInserted, CardRemoved, ReaderEvent, ReaderRoles
+from devices.card.readers import CardInserted, CardRemoved, ReaderChange, ReaderRoles
 from devices.virtual.card import InProcessConnection, VirtualPivCard
 from devices.virtual.pcscd import VPCD_READERS
 
@@ -25,13 +25,13 @@ class VirtualReaderBank:
     ) -> None:
         self.roles = roles or ReaderRoles()
         self._slots: dict[str, InProcessConnection | None] = dict.fromkeys(names)
-        self._listeners: list[Callable[[ReaderEvent], None]] = []
+        self._listeners: list[Callable[[ReaderChange], None]] = []
         self._lock = threading.Lock()
 
     def list_readers(self) -> list[str]:
         return list(self._slots)
 
-    def subscribe(self, post: Callable[[ReaderEvent], None]) -> None:
+    def subscribe(self, post: Callable[[ReaderChange], None]) -> None:
         """Receive events; a card already inserted is reported at once."""
         with self._lock:
             self._listeners.append(post)
@@ -40,12 +40,12 @@ class VirtualReaderBank:
             assert connection is not None
             post(CardInserted(reader, self.roles.role_of(reader), connection.card.atr))
 
-    def unsubscribe(self, post: Callable[[ReaderEvent], None]) -> None:
+    def unsubscribe(self, post: Callable[[ReaderChange], None]) -> None:
         with self._lock:
             if post in self._listeners:
                 self._listeners.remove(post)
 
-    def _emit(self, event: ReaderEvent) -> None:
+    def _emit(self, event: ReaderChange) -> None:
         with self._lock:
             listeners = list(self._listeners)
         for post in listeners:

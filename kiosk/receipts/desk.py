@@ -8,8 +8,8 @@ customer reader:
   (activation, return);
 * ``sign_and_issue(facts, pin)``: the card in the customer reader must be the card of
   the receipt; the holder's PIN goes to the card, the card signs the digest (9C, else
-  9A), then the receipt is issued with the signature. Card errors (``WrongPin`` with the
-  tries left, ``PinBlocked``) and :class:`ReceiptCardMismatch` are raised *before*
+  9A), then the receipt is issued with the signature. Card errors (``WrongPinError`` with
+  the tries left, ``PinLockedError``) and :class:`ReceiptCardMismatch` are raised *before*
   anything is issued, so the holder can retry or skip;
 * ``issue(facts)``: the receipt without a holder signature (it says so when one was
   needed); never raises.
@@ -23,24 +23,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
 
 from kiosk.receipts.errors import ReceiptCardMismatch
 from kiosk.receipts.facts import RECEIPT_EVENTS, ReceiptFacts
 from kiosk.receipts.service import ReceiptOutcome, ReceiptService
+from kiosk.services.card import CardOpener
 
 log = logging.getLogger(__name__)
-
-CardOpener = Callable[[], AbstractContextManager[Any]]  # yields a PivSession
-
-
-def _printed_serial(piv: Any) -> str | None:
-    info = piv.read_printed_info()
-    serial = getattr(info, "card_serial", None)
-    return serial if isinstance(serial, str) and serial else None
 
 
 class ReceiptDesk:
@@ -81,10 +71,10 @@ class ReceiptDesk:
         """
         if self._open_card is None:
             raise ReceiptCardMismatch(serial=facts.card_serial)
-        with self._open_card() as piv:
-            if _printed_serial(piv) != facts.card_serial:
+        with self._open_card() as card:
+            if card.printed_serial() != facts.card_serial:
                 raise ReceiptCardMismatch(serial=facts.card_serial)
-            signature = self.service.sign(facts, piv, pin)
+            signature = self.service.sign(facts, card, pin)
         return self.service.issue(facts, signature=signature, lang=lang or self.lang)
 
     def issue(self, facts: ReceiptFacts, *, lang: str | None = None) -> ReceiptOutcome:

@@ -7,7 +7,7 @@ Workflows call it **after** their transaction has committed::
     facts = receipts.facts_for_event(event)          # SignedEvent from Journal.append
     signature = None
     if facts.needs_holder_signature:                 # activation, return
-        signature = receipts.sign(facts, piv, pin)   # holder typed the PIN; may raise WrongPin
+        signature = receipts.sign(facts, card, pin)  # the holder's PIN; may raise WrongPinError
     outcome = receipts.issue(facts, signature=signature, lang="sv")
 
 or, in one call that never raises, ``issue_receipt(receipts, event, signature=...)``.
@@ -22,7 +22,6 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from devices.card.piv import PivSession
 from kiosk.config import ReceiptConfig
 from kiosk.i18n import Catalogue
 from kiosk.receipts.errors import ReceiptEventUnknown
@@ -30,6 +29,7 @@ from kiosk.receipts.facts import ReceiptFacts, facts_for_event, receipt_digest
 from kiosk.receipts.journal_io import SIGNATURE_EVENT, load_event, recorded_signatures
 from kiosk.receipts.printing import Delivery, deliver
 from kiosk.receipts.signature import HolderSignature, sign_receipt, signature_valid
+from kiosk.services.card import CardSession
 from store.database import Store
 from store.journal import Journal
 from store.journal_format import SignedEvent
@@ -124,9 +124,9 @@ class ReceiptService:
 
     # -- signing -------------------------------------------------------------------
 
-    def sign(self, facts: ReceiptFacts, piv: PivSession, pin: str) -> HolderSignature:
+    def sign(self, facts: ReceiptFacts, card: CardSession, pin: str) -> HolderSignature:
         """The holder signs the receipt digest with their card (raises card errors)."""
-        return sign_receipt(piv, receipt_digest(facts), pin)
+        return sign_receipt(card, receipt_digest(facts), pin)
 
     def record_signature(self, facts: ReceiptFacts, signature: HolderSignature) -> None:
         """Journal the holder's signature (event ``receipt.signed``) in its own transaction."""

@@ -7,7 +7,7 @@ The holder types the PIN; the card then signs the receipt digest (32 bytes, see
   signs the digest as a SHA-256 hash, so the signature verifies as an ordinary
   SHA-256 signature over the canonical facts;
 * otherwise (R5: many cards lack one) with the authentication key (slot 9A), which
-  signs SHA-256 of the digest bytes (PIV ``sign_challenge``).
+  signs SHA-256 of the digest bytes.
 
 The signature's **fingerprint** is SHA-256 of the signature bytes; the receipt shows it.
 """
@@ -24,13 +24,13 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
-from cryptography.hazmat.primitives.serialization import Encoding
 
 from devices.card.certs import ChainStatus, TrustAnchors, check_chain, holder_identifier
-from devices.card.piv import PivSession, Slot
+from devices.card.pin import PinKind
 from kiosk.receipts.errors import NoHolderCertificate
+from kiosk.services.card import CardKey, CardSession
 
-SLOT_NAMES = {Slot.SIGNATURE: "9C", Slot.AUTHENTICATION: "9A"}
+SLOT_NAMES = {CardKey.SIGNING: "9C", CardKey.AUTHENTICATION: "9A"}
 
 
 @dataclass(frozen=True)
@@ -73,23 +73,23 @@ class HolderSignature:
             raise ValueError(f"holder signature of the wrong shape: {exc}") from None
 
 
-def sign_receipt(piv: PivSession, digest_hex: str, pin: str) -> HolderSignature:
+def sign_receipt(card: CardSession, digest_hex: str, pin: str) -> HolderSignature:
     """Verify the holder's PIN and sign the receipt digest with 9C (or 9A without 9C).
 
-    Raises the card layer's typed errors (``WrongPin``, ``PinBlocked``, ...) and
+    Raises the card's typed errors (``WrongPinError``, ``PinLockedError``, ...) and
     :class:`NoHolderCertificate`. The PIN is passed to the card and not kept.
     """
     digest = bytes.fromhex(digest_hex)
-    slot = Slot.SIGNATURE
-    cert = piv.read_certificate(slot)
-    if cert is None:
-        slot = Slot.AUTHENTICATION
-        cert = piv.read_certificate(slot)
-    if cert is None:
+    key = CardKey.SIGNING
+    der = card.certificate(key)
+    if der is None:
+        key = CardKey.AUTHENTICATION
+        der = card.certificate(key)
+    if der is None:
         raise NoHolderCertificate()
-    piv.verify_pin(pin)
-    value = piv.sign_digest(digest) if slot is Slot.SIGNATURE else piv.sign_challenge(digest)
-    return HolderSignature(SLOT_NAMES[slot], value, cert.public_bytes(Encoding.DER))
+    card.verify_pin(pin, kind=PinKind.SIGNING if key is CardKey.SIGNING else PinKind.LOGIN)
+    value = card.sign_digest(key, digest) if key is CardKey.SIGNING else card.sign(key, digest)
+    return HolderSignature(SLOT_NAMES[key], value, der)
 
 
 def signature_valid(signature: HolderSignature, digest_hex: str) -> bool:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from clock import local_date
+from devices.card.errors import PinLockedError, WrongPinError
 from kiosk.domain.card_check import (
     CardTestFacts,
     CardTestResult,
@@ -27,18 +28,8 @@ from kiosk.domain.reserve import assurance_notice
 from kiosk.domain.types import AssuranceLevel, product_series
 from kiosk.domain.unlock import UnlockPath, unlock_paths
 from kiosk.errors import InvalidProductNumber
-from kiosk.services.errors import PinBlockedError, PinRejectedError
-from kiosk.services.ports import (
-    ALL_SLOTS,
-    SLOT_AUTHENTICATION,
-    SLOT_SIGNING,
-    CardAccess,
-    CardSession,
-    CardView,
-    ChainReport,
-    ReaderRole,
-    TrustStore,
-)
+from kiosk.services.card import CardAccess, CardKey, CardSession
+from kiosk.services.ports import CardView, ChainReport, ReaderRole, TrustStore
 
 
 class Verdict(StrEnum):
@@ -167,7 +158,7 @@ class CardCheckService:
             pin_check = self._check_pin(session, pin, record, findings)
             certificates = self._check_certificates(session, findings)
             chain = self._check_chain(certificates.authentication_der, findings)
-            signing = any(line.slot == SLOT_SIGNING for line in certificates.lines)
+            signing = any(line.slot == CardKey.SIGNING for line in certificates.lines)
             # The chain is checked against the anchors configured in this kiosk, so a
             # failure is the card's chain (R13: chain broken); whether the holder's own
             # computer has the intermediate and root, the kiosk cannot see.
@@ -205,13 +196,13 @@ class CardCheckService:
     ) -> _PinCheck:
         try:
             session.verify_pin(pin)
-        except PinRejectedError as exc:
-            tries_left = int(exc.params.get("tries_left", 0))
+        except WrongPinError as exc:
+            shown = str(exc.params["tries_left"])  # "?" from a card that gives no count
             findings.append(
-                Finding("ui.test.finding.pin_wrong", Verdict.FAIL, {"tries_left": str(tries_left)})
+                Finding("ui.test.finding.pin_wrong", Verdict.FAIL, {"tries_left": shown})
             )
-            return _PinCheck(tries_left=tries_left)
-        except PinBlockedError:
+            return _PinCheck(tries_left=exc.tries_left)
+        except PinLockedError:
             findings.append(Finding("ui.test.finding.pin_blocked", Verdict.FAIL))
             findings.append(unlock_finding(record.product_number if record else None))
             return _PinCheck(tries_left=0, blocked=True)
@@ -226,7 +217,7 @@ class CardCheckService:
 
         now = self._clock()
         check = _CertificateCheck()
-        for slot in ALL_SLOTS:
+        for slot in CardKey:
             der = session.certificate(slot)
             if not der:
                 continue
@@ -249,7 +240,7 @@ class CardCheckService:
                     valid_now=valid,
                 )
             )
-            if slot == SLOT_AUTHENTICATION:
+            if slot is CardKey.AUTHENTICATION:
                 check.authentication_der = der
             if not valid:
                 check.valid = False

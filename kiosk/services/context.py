@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from clock import Clock
 from kiosk.i18n import Catalogue
 from kiosk.services.errors import StoreNotReadyError
 
 if TYPE_CHECKING:  # the first screen must not wait for the service modules
+    from kiosk.receipts.desk import ReceiptDesk
     from kiosk.services.card_check import CardCheckService
     from kiosk.services.login import LoginService, OperatorIdentity
     from kiosk.services.lookup import LookupService
     from kiosk.services.ports import DemoControls, DeviceMonitor
     from kiosk.services.status import StatusService
     from kiosk.services.visit import Visit, VisitService
+    from kiosk.services.workflows.container import Workflows
+    from kiosk.services.workflows.rejected import RejectedEvents
 
 
 @dataclass
@@ -35,9 +38,9 @@ class Services:
     status: StatusService
     monitor: DeviceMonitor | None = None
     demo: DemoControls | None = None
-    workflows: Any = None  # kiosk.services.workflows.container.Workflows
-    receipts: Any = None  # kiosk.receipts.desk.ReceiptDesk (after each workflow)
-    rejected: Any = None  # kiosk.services.workflows.rejected.RejectedEvents
+    workflows: Workflows | None = None
+    receipts: ReceiptDesk | None = None  # after each workflow
+    rejected: RejectedEvents | None = None  # the events the central rejected
     sync_now: Callable[[], None] | None = None  # wakes the sync worker (None: no central)
     closers: list[Callable[[], None]] = field(default_factory=list)
 

@@ -1,7 +1,8 @@
 """Adapters from the device layer (``devices/``) to the kiosk's ports.
 
-* ``PivCardSession``: the ``CardSession`` port over ``devices.card.piv.PivSession`` on
-  any APDU connection (PC/SC or an in-process virtual card).
+* ``PivCardSession``: the card protocol (``kiosk.services.card.CardSession``) over
+  ``devices.card.piv.PivSession`` on any APDU connection (PC/SC or an in-process virtual
+  card); ``connection_opener`` and ``pcsc_opener`` open one as a ``CardOpener``.
 * ``InProcessReaders``: two in-process virtual readers (the demo and the pilot tests):
   ``CardAccess`` and ``DeviceMonitor`` at once, with ``insert``/``remove``/``scan``.
 * ``PcscCards`` and ``PcscMonitor``: the real PC/SC readers, the reader watcher thread and
@@ -14,13 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from kiosk.services.errors import NoCardInReaderError, PinBlockedError, PinRejectedError
+from devices.card.pin import PinKind, PinState
+from kiosk.services.card import CardCapability, CardKey, CardOpener, CardSession
+from kiosk.services.errors import NoCardInReaderError
 from kiosk.services.ports import (
-    SLOT_AUTHENTICATION,
     DemoItem,
     ReaderCallback,
     ReaderEvent,
@@ -29,14 +32,34 @@ from kiosk.services.ports import (
     ScanEvent,
 )
 
+if TYPE_CHECKING:
+    from devices.card.pcsc import PcscContext
+    from devices.card.piv import Connection
+    from devices.card.readers import ReaderChange, ReaderWatcher
+    from devices.scanner.serial_port import ScannerEvent, SerialScannerReader, SerialSettings
+    from devices.virtual.card import InProcessConnection, VirtualPivCard
+
+# PIV: one PIN serves login and signing; the card counts the tries left.
+PIV_CAPABILITIES = frozenset(
+    {
+        CardCapability.VERIFY_PIN,
+        CardCapability.CHANGE_PIN,
+        CardCapability.UNBLOCK_PIN,
+        CardCapability.SIGN,
+        CardCapability.EXACT_PIN_COUNT,
+    }
+)
+
 
 class PivCardSession:
-    """``CardSession`` over a PIV session; ``close`` releases the connection."""
+    """``CardSession`` over a PIV session; ``close`` releases the connection.
 
-    def __init__(self, connection: Any, on_close: Callable[[], None] | None = None) -> None:
+    PIV has one PIN for login and signing, so every ``PinKind`` is that PIN.
+    """
+
+    def __init__(self, connection: Connection, on_close: Callable[[], None] | None = None) -> None:
         from devices.card.piv import PivSession
 
-        self._connection = connection
         self._on_close = on_close
         try:
             self._piv = PivSession(connection)
@@ -44,48 +67,103 @@ class PivCardSession:
             self.close()
             raise
 
-    @property
-    def piv(self) -> Any:
-        """The underlying ``PivSession`` (the workflow services use it directly)."""
-        return self._piv
+    def capabilities(self) -> frozenset[CardCapability]:
+        return PIV_CAPABILITIES
 
-    def verify_pin(self, pin: str) -> None:
-        from devices.card.errors import PinBlocked, WrongPin
+    def printed_serial(self) -> str | None:
+        info = self._piv.read_printed_info()
+        return info.card_serial if info is not None and info.card_serial else None
 
-        try:
-            self._piv.verify_pin(pin)
-        except WrongPin as exc:
-            raise PinRejectedError(tries_left=exc.tries_left) from None
-        except PinBlocked:
-            raise PinBlockedError() from None
+    def card_serial(self) -> str | None:
+        serial = self.printed_serial()
+        if serial is not None:
+            return serial
+        chuid = self._piv.read_chuid()
+        return str(chuid.guid) if chuid is not None else None
 
-    def pin_tries_left(self) -> int | None:
-        return self._piv.pin_retries()
-
-    def certificate(self, slot: int) -> bytes | None:
+    def certificate(self, key: CardKey) -> bytes | None:
         from cryptography.hazmat.primitives.serialization import Encoding
 
         from devices.card.piv import Slot
 
-        cert = self._piv.read_certificate(Slot(slot))
+        cert = self._piv.read_certificate(Slot(key.value))
         return None if cert is None else cert.public_bytes(Encoding.DER)
 
-    def sign(self, slot: int, message: bytes) -> bytes:
-        if slot == SLOT_AUTHENTICATION:
-            return self._piv.sign_challenge(message)
-        return self._piv.sign_digest(hashlib.sha256(message).digest())
+    def pin_state(self, kind: PinKind = PinKind.LOGIN) -> PinState:
+        tries = self._piv.pin_retries()
+        return PinState.already_verified() if tries is None else PinState.exact(tries)
 
-    def card_serial(self) -> str | None:
-        info = self._piv.read_printed_info()
-        if info is not None and info.card_serial:
-            return info.card_serial
-        chuid = self._piv.read_chuid()
-        return str(chuid.guid) if chuid is not None else None
+    def verify_pin(self, pin: str, *, kind: PinKind = PinKind.LOGIN) -> None:
+        self._piv.verify_pin(pin)
+
+    def change_pin(self, current: str, new: str, *, kind: PinKind = PinKind.LOGIN) -> None:
+        self._piv.change_pin(current, new)
+
+    def unblock_pin(self, puk: str, new_pin: str, *, kind: PinKind = PinKind.LOGIN) -> None:
+        self._piv.unblock_with_puk(puk, new_pin)
+
+    def sign(self, key: CardKey, message: bytes) -> bytes:
+        return self.sign_digest(key, hashlib.sha256(message).digest())
+
+    def sign_digest(self, key: CardKey, digest: bytes) -> bytes:
+        from devices.card.piv import Slot
+
+        return self._piv.sign_prehashed(Slot(key.value), digest)
 
     def close(self) -> None:
         closer, self._on_close = self._on_close, None
         if closer is not None:
             closer()
+
+
+def connection_opener(connect: Callable[[], Connection]) -> CardOpener:
+    """A ``CardOpener`` over any APDU connection factory (in-process virtual cards); a
+    connection with a ``close`` method is closed after."""
+
+    @contextmanager
+    def opener() -> Iterator[CardSession]:
+        connection = connect()
+        close = getattr(connection, "close", None)
+        session = PivCardSession(connection, close if callable(close) else None)
+        try:
+            yield session
+        finally:
+            session.close()
+
+    return opener
+
+
+def _pcsc_session(pick_reader: Callable[[PcscContext], str]) -> PivCardSession:
+    """A ``PivCardSession`` on the PC/SC reader ``pick_reader`` names; closing it
+    releases the connection and the PC/SC context."""
+    from devices.card.pcsc import PcscContext
+
+    context = PcscContext()
+    try:
+        connection = context.connect(pick_reader(context))
+    except Exception:
+        context.release()
+        raise
+
+    def close() -> None:
+        connection.close()
+        context.release()
+
+    return PivCardSession(connection, close)
+
+
+def pcsc_opener(reader_name: str) -> CardOpener:
+    """A ``CardOpener`` for one PC/SC reader (the customer reader, by full name)."""
+
+    @contextmanager
+    def opener() -> Iterator[CardSession]:
+        session = _pcsc_session(lambda _context: reader_name)
+        try:
+            yield session
+        finally:
+            session.close()
+
+    return opener
 
 
 # --- in-process virtual readers ----------------------------------------------------------
@@ -101,7 +179,7 @@ class InProcessReaders:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._slots: dict[ReaderRole, Any] = {}
+        self._slots: dict[ReaderRole, InProcessConnection] = {}
         self._on_reader: ReaderCallback | None = None
         self._on_scan: ScanCallback | None = None
 
@@ -124,7 +202,7 @@ class InProcessReaders:
         self._on_reader = self._on_scan = None
 
     # the hands at the counter
-    def insert(self, role: ReaderRole, card: Any) -> None:
+    def insert(self, role: ReaderRole, card: VirtualPivCard) -> None:
         from devices.virtual.card import InProcessConnection
 
         self.remove(role)
@@ -152,7 +230,7 @@ class InProcessReaders:
 class DemoCard:
     item_id: str
     label: str
-    card: Any  # VirtualPivCard
+    card: VirtualPivCard
 
 
 @dataclass(frozen=True)
@@ -205,23 +283,13 @@ class PcscCards:
         )
 
     def open(self, role: ReaderRole) -> PivCardSession:
-        from devices.card.pcsc import PcscContext
-
-        context = PcscContext()
-        try:
-            reader = self._roles.assign(context.list_readers()).get(role.value)
-            if reader is None:
+        def reader(context: PcscContext) -> str:
+            name = self._roles.assign(context.list_readers()).get(role.value)
+            if name is None:
                 raise NoCardInReaderError(reader=role.value)
-            connection = context.connect(reader)
-        except Exception:
-            context.release()
-            raise
+            return name
 
-        def close() -> None:
-            connection.close()
-            context.release()
-
-        return PivCardSession(connection, close)
+        return _pcsc_session(reader)
 
 
 class PcscMonitor:
@@ -231,18 +299,18 @@ class PcscMonitor:
         self,
         operator_pattern: str,
         customer_pattern: str,
-        scanner_settings: Any | None,
+        scanner_settings: SerialSettings | None,
     ) -> None:
         self._patterns = (operator_pattern, customer_pattern)
         self._scanner_settings = scanner_settings
-        self._watcher: Any = None
-        self._scanner: Any = None
+        self._watcher: ReaderWatcher | None = None
+        self._scanner: SerialScannerReader | None = None
 
     def start(self, on_reader: ReaderCallback, on_scan: ScanCallback) -> None:
         from devices.card import readers
         from devices.card.pcsc import PcscContext
 
-        def post_reader(event: Any) -> None:
+        def post_reader(event: ReaderChange) -> None:
             if event.role is None:
                 return
             role = ReaderRole(event.role)
@@ -261,7 +329,7 @@ class PcscMonitor:
         if self._scanner_settings is not None:
             from devices.scanner import serial_port
 
-            def post_scan(event: Any) -> None:
+            def post_scan(event: ScannerEvent) -> None:
                 if isinstance(event, serial_port.ZoneScanned):
                     on_scan(ScanEvent(text="\n".join(event.lines)))
                 elif isinstance(event, serial_port.ScannerConnected):

@@ -1,21 +1,27 @@
 """Typed errors of the counter workflows (login, visit, card test, lookup).
 
 Keys live in ``kiosk/locale/<lang>/ui.toml``. Params never carry a PIN, a personnummer
-or a name.
+or a name. The PIN errors are the card's own (``devices.card.errors``) in the words of the
+operator login.
 """
 
 from __future__ import annotations
 
+from devices.card.errors import PinLockedError, WrongPinError
 from kiosk.errors import KioskError
 
 
-class PinRejectedError(KioskError):
+class PinRejectedError(WrongPinError):
+    """The operator card refused the PIN at login."""
+
     key = "error.ui.pin_rejected"
     hint_key = "hint.ui.pin_rejected"
     english = "Wrong PIN. {tries_left} tries left."
 
 
-class PinBlockedError(KioskError):
+class PinBlockedError(PinLockedError):
+    """The operator card's PIN is locked."""
+
     key = "error.ui.pin_blocked"
     hint_key = "hint.ui.pin_blocked"
     english = "The PIN is blocked after three wrong attempts."

@@ -49,7 +49,7 @@ class CheckStatus(StrEnum):
     NOT_APPLICABLE = "not_applicable"
 
 
-class Verdict(StrEnum):
+class IdentityVerdict(StrEnum):
     MATCH = "match"
     MISMATCH = "mismatch"  # soft: a reason lets the clerk continue
     REFUSED = "refused"  # hard: R1 or a wrong person; nothing overrides it
@@ -100,6 +100,8 @@ class Holder:
 
 @dataclass(frozen=True)
 class CheckLine:
+    """One check of the document against the holder, as reported and as shown on screen."""
+
     name: str
     status: CheckStatus
     hard: bool  # a failure refuses the document (no reason overrides it)
@@ -109,6 +111,17 @@ class CheckLine:
     def failed(self) -> bool:
         return self.status is CheckStatus.FAILED
 
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    @property
+    def key(self) -> str:
+        """The line's catalogue text: the reason of a failure, else the check itself."""
+        if self.failed and self.reason_key:
+            return self.reason_key
+        return f"documents.check.{self.name}"
+
 
 @dataclass(frozen=True)
 class IdentityReport:
@@ -117,7 +130,7 @@ class IdentityReport:
     issuing_state: str
     expiry_date: date | None
     checks: tuple[CheckLine, ...]
-    verdict: Verdict
+    verdict: IdentityVerdict
     document_number: str = field(repr=False)
 
     def check(self, name: str) -> CheckLine:
@@ -141,7 +154,7 @@ class IdentityCheckRecord:
     document_number_hash: str
     expiry_date: date | None
     result: IdentityResult
-    verdict: Verdict
+    verdict: IdentityVerdict
     photo_matches: bool
     reason: str | None = field(repr=False)
     operator: str
@@ -309,11 +322,11 @@ class IdentityCheckService:
         )
 
         if any(line.failed and line.hard for line in lines):
-            verdict = Verdict.REFUSED
+            verdict = IdentityVerdict.REFUSED
         elif any(line.failed for line in lines):
-            verdict = Verdict.MISMATCH
+            verdict = IdentityVerdict.MISMATCH
         else:
-            verdict = Verdict.MATCH
+            verdict = IdentityVerdict.MATCH
         return IdentityReport(
             purpose=purpose,
             kind=doc_kind,
@@ -345,11 +358,11 @@ class IdentityCheckService:
     ) -> ConfirmedCheck:
         """The clerk's decision, recorded. A soft mismatch (name, birth date, photo)
         continues only with a non-blank ``reason``; without one the check ends."""
-        if report.verdict is Verdict.REFUSED:
+        if report.verdict is IdentityVerdict.REFUSED:
             if reason is not None:
                 raise RefusalFinalError()
             result = IdentityResult.REFUSED
-        elif report.verdict is Verdict.MISMATCH or not photo_matches:
+        elif report.verdict is IdentityVerdict.MISMATCH or not photo_matches:
             if reason is None:
                 result = IdentityResult.ENDED
             elif not reason.strip():

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from clock import Clock, local_date
-from kiosk.domain.types import VisitPurpose
-from kiosk.services.ports import CheckLine, HolderSummary, IdentityOutcome, ManualDocument
+from kiosk.domain.types import IdentityDocument, VisitPurpose
+from kiosk.services.ports import HolderSummary, IdentityOutcome, ManualDocument
+
+if TYPE_CHECKING:  # the document modules load with the first check, not at start-up
+    from kiosk.services.identity import DocumentReading, Holder, IdentityCheckService
 
 
 def checked_for(purpose: VisitPurpose) -> VisitPurpose:
@@ -40,14 +43,14 @@ def twelve_digits(personnummer: str, today: dt.date) -> str | None:
 
 
 class DocumentIdentityChecker:
-    def __init__(self, service: Any, *, clock: Clock) -> None:
+    def __init__(self, service: IdentityCheckService, *, clock: Clock) -> None:
         self._service = service
         self._clock = clock
 
     def _today(self) -> dt.date:
         return local_date(self._clock())
 
-    def _holder(self, holder: HolderSummary) -> Any:
+    def _holder(self, holder: HolderSummary) -> Holder:
         from kiosk.services.identity import Holder
 
         surname, given = split_name(holder.name)
@@ -59,12 +62,12 @@ class DocumentIdentityChecker:
 
     def _outcome(
         self,
-        reading: Any,
+        reading: DocumentReading,
         holder: HolderSummary | None,
         purpose: VisitPurpose,
         zone_lines: tuple[str, ...],
     ) -> IdentityOutcome:
-        from kiosk.services.identity import CheckStatus, Verdict
+        from kiosk.services.identity import CheckStatus, IdentityVerdict
 
         found = getattr(reading, "personnummer", None)
         if holder is None:
@@ -74,21 +77,21 @@ class DocumentIdentityChecker:
         report = self._service.check(
             reading, self._holder(holder), checked_for(purpose), self._today()
         )
-        lines = []
-        for line in report.checks:
-            if line.status is CheckStatus.NOT_APPLICABLE:
-                continue
-            if line.failed and line.reason_key:
-                lines.append(CheckLine(line.reason_key, False))
-            else:
-                lines.append(CheckLine(f"documents.check.{line.name}", not line.failed))
+        lines = tuple(
+            line for line in report.checks if line.status is not CheckStatus.NOT_APPLICABLE
+        )
+        document = None
+        if report.kind is not None and report.expiry_date is not None:
+            document = IdentityDocument(report.kind, report.issuing_state, report.expiry_date)
         return IdentityOutcome(
-            accepted=report.verdict is Verdict.MATCH,
-            checks=tuple(lines),
-            soft_mismatch=report.verdict is Verdict.MISMATCH,
+            accepted=report.verdict is IdentityVerdict.MATCH,
+            checks=lines,
+            soft_mismatch=report.verdict is IdentityVerdict.MISMATCH,
             personnummer=found,
             document_kind=report.kind.value if report.kind else None,
             zone_lines=zone_lines,
+            document=document,
+            checked_at=self._clock(),
             report=report,
         )
 

@@ -11,6 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from clock import local_date
+from devices.card.errors import PinLockedError, WrongPinError
+from kiosk.domain.types import Role
+from kiosk.services.card import CardAccess, CardKey
 from kiosk.services.errors import (
     CardUnreadableError,
     ChallengeFailedError,
@@ -20,16 +23,21 @@ from kiosk.services.errors import (
     OperatorNoCertificateError,
     OperatorUnknownError,
     OperatorWrongChainError,
+    PinBlockedError,
+    PinRejectedError,
 )
-from kiosk.services.ports import (
-    SLOT_AUTHENTICATION,
-    CardAccess,
-    OperatorRoster,
-    ReaderRole,
-    TrustStore,
-)
+from kiosk.services.ports import OperatorRoster, ReaderRole, TrustStore
 
 CHALLENGE_BYTES = 32
+
+
+@dataclass(frozen=True)
+class Operator:
+    """Who works the counter, as the workflows need it (from the forced card login)."""
+
+    hsa_id: str
+    role: Role
+    office_id: str
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,10 @@ class OperatorIdentity:
     role: str  # "clerk" | "id_admin"
     office_id: str
     fingerprint: str
+
+    @property
+    def operator(self) -> Operator:
+        return Operator(self.hsa_id, Role(self.role), self.office_id)
 
 
 def verify_signature(certificate_der: bytes, message: bytes, signature: bytes) -> bool:
@@ -87,7 +99,7 @@ class LoginService:
 
         session = self._cards.open(ReaderRole.OPERATOR)
         try:
-            der = session.certificate(SLOT_AUTHENTICATION)
+            der = session.certificate(CardKey.AUTHENTICATION)
             if not der:
                 raise OperatorNoCertificateError()
             try:
@@ -109,16 +121,21 @@ class LoginService:
             record = self._roster.find_by_fingerprint(fingerprint)
             if record is None:
                 raise OperatorUnknownError()
-            if record.blocked:
+            if not record.active:
                 raise OperatorBlockedError()
-            session.verify_pin(pin)
+            try:
+                session.verify_pin(pin)
+            except WrongPinError as exc:
+                raise PinRejectedError(state=exc.state, kind=exc.kind) from None
+            except PinLockedError as exc:
+                raise PinBlockedError(kind=exc.kind) from None
             challenge = self._entropy(CHALLENGE_BYTES)
-            signature = session.sign(SLOT_AUTHENTICATION, challenge)
+            signature = session.sign(CardKey.AUTHENTICATION, challenge)
             if not verify_signature(der, challenge, signature):
                 raise ChallengeFailedError()
             return OperatorIdentity(
                 hsa_id=record.hsa_id,
-                display_name=record.display_name,
+                display_name=record.name,
                 role=record.role,
                 office_id=record.office_id,
                 fingerprint=fingerprint,

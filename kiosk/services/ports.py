@@ -3,7 +3,8 @@
 Services and screens depend on these Protocols and plain data classes only; the
 container (``kiosk/container.py``) plugs in the real implementations (PC/SC or
 in-process virtual cards, the serial or virtual scanner, the encrypted store) through
-small adapters. Tests pass fakes. Nothing here does I/O.
+small adapters. Tests pass fakes. Nothing here does I/O. The card itself is reached
+through the card protocol, ``kiosk.services.card``.
 """
 
 from __future__ import annotations
@@ -12,15 +13,14 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.domain.types import VisitPurpose
 
-SLOT_AUTHENTICATION = 0x9A
-SLOT_SIGNING = 0x9C
-SLOT_KEY_MANAGEMENT = 0x9D
-SLOT_CARD_AUTHENTICATION = 0x9E
-ALL_SLOTS = (SLOT_AUTHENTICATION, SLOT_SIGNING, SLOT_KEY_MANAGEMENT, SLOT_CARD_AUTHENTICATION)
+if TYPE_CHECKING:
+    from kiosk.domain.types import IdentityDocument
+    from kiosk.services.identity import CheckLine, IdentityReport
+    from store.models import OperatorRecord
 
 
 class ReaderRole(StrEnum):
@@ -56,34 +56,6 @@ class ScanEvent:
 
 ReaderCallback = Callable[[ReaderEvent], None]
 ScanCallback = Callable[[ScanEvent], None]
-
-
-class CardSession(Protocol):
-    """One open connection to a PIV card. Every method blocks (APDUs).
-
-    ``verify_pin`` raises ``kiosk.services.errors.PinRejectedError(tries_left=n)`` for a wrong
-    PIN and ``PinBlockedError`` when the PIN is locked (R6). ``sign`` returns a signature over
-    ``message`` (SHA-256; PKCS#1 v1.5 for RSA, DER ECDSA for EC) verifiable with the
-    public key of the slot's certificate.
-    """
-
-    def verify_pin(self, pin: str) -> None: ...
-
-    def pin_tries_left(self) -> int | None: ...
-
-    def certificate(self, slot: int) -> bytes | None: ...
-
-    def sign(self, slot: int, message: bytes) -> bytes: ...
-
-    def card_serial(self) -> str | None: ...
-
-    def close(self) -> None: ...
-
-
-class CardAccess(Protocol):
-    """Opens the card in one of the two readers (raises a typed error when empty)."""
-
-    def open(self, role: ReaderRole) -> CardSession: ...
 
 
 class DeviceMonitor(Protocol):
@@ -138,16 +110,10 @@ class TrustStore(Protocol):
 # --- store views (plain data; never live ORM rows) -------------------------------------
 
 
-@dataclass(frozen=True)
-class OperatorRecord:
-    hsa_id: str
-    display_name: str
-    role: str  # "clerk" | "id_admin"
-    office_id: str
-    blocked: bool = False
-
-
 class OperatorRoster(Protocol):
+    """The local operator roster (``store.models.OperatorRecord``: role "clerk" or
+    "id_admin"; an operator who is not ``active`` is blocked)."""
+
     def find_by_fingerprint(self, fingerprint_sha256_hex: str) -> OperatorRecord | None: ...
 
 
@@ -225,17 +191,13 @@ class ManualDocument:
 
 
 @dataclass(frozen=True)
-class CheckLine:
-    """One identity check as shown on screen: catalogue key, outcome, message params."""
-
-    key: str
-    ok: bool
-    params: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class IdentityOutcome:
-    """The identity check of a document against the holder on record (R1)."""
+    """The identity check of a document against the holder on record (R1): the checks
+    that applied (``checks``, shown on screen by their ``key`` and ``ok``) and the verdict.
+
+    ``document``: the document as the card-office rules see it (kind, issuing state,
+    expiry), when the check could tell; ``checked_at``: when the document was checked.
+    """
 
     accepted: bool
     checks: tuple[CheckLine, ...]
@@ -244,7 +206,9 @@ class IdentityOutcome:
     name: str | None = None
     document_kind: str | None = None
     zone_lines: tuple[str, ...] = ()
-    report: Any = field(default=None, compare=False, repr=False)  # the checker's own report
+    document: IdentityDocument | None = None
+    checked_at: dt.datetime | None = None
+    report: IdentityReport | None = field(default=None, compare=False, repr=False)
 
 
 class IdentityChecker(Protocol):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clock import Clock, local_date
 from kiosk.services.ports import (
@@ -16,9 +16,11 @@ from kiosk.services.ports import (
     HistoryLine,
     HolderDetail,
     HolderSummary,
-    OperatorRecord,
 )
 from kiosk.services.status import SyncFigures
+
+if TYPE_CHECKING:
+    from store.models import OperatorRecord
 
 HISTORY_SCAN = 5000  # newest journal events searched for a holder's history
 HISTORY_LINES = 30
@@ -162,14 +164,7 @@ class StoreRoster:
             ).first()
             if row is None:
                 return None
-            record = operator_record(self._store.cipher, row)
-        return OperatorRecord(
-            hsa_id=record.hsa_id,
-            display_name=record.name,
-            role=record.role,
-            office_id=record.office_id,
-            blocked=not record.active,
-        )
+            return operator_record(self._store.cipher, row)
 
 
 class SyncClientFigures:

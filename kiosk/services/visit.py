@@ -1,7 +1,9 @@
 """A customer visit: identity check first (R1), then the customer's card matched to the holder.
 
 The visit object holds everything about the holder; ending the visit (or locking the
-kiosk) drops it, and the screens drop what they showed.
+kiosk) drops it, and the screens drop what they showed. The screens hold it and the
+workflows take it: the operator serving the visit, its holder, and the document of its
+approved identity check (``identity_document``).
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from kiosk.domain.types import VisitPurpose
+from kiosk.domain.types import IdentityDocument, VisitPurpose
+from kiosk.errors import IdentityCheckMissing
+from kiosk.services.card import CardAccess, CardKey
 from kiosk.services.errors import NoHolderForDocumentError, VisitNeedsIdentityError
+from kiosk.services.login import Operator
 from kiosk.services.ports import (
-    SLOT_AUTHENTICATION,
-    CardAccess,
     CardView,
     HolderDirectory,
     HolderSummary,
@@ -23,6 +26,7 @@ from kiosk.services.ports import (
     ManualDocument,
     ReaderRole,
 )
+from kiosk.services.workflows.errors import NoHolderInVisit
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class CardMatch:
 @dataclass
 class Visit:
     purpose: VisitPurpose
+    operator: Operator
     holder: HolderSummary | None = None
     identity: IdentityOutcome | None = None
     likeness_confirmed: bool | None = None
@@ -45,6 +50,7 @@ class Visit:
     cards: tuple[CardView, ...] = field(default_factory=tuple)
     started_at: dt.datetime | None = None
     reason_given: bool = False  # the clerk continued after a soft mismatch, with a reason
+    same_organisation: bool = False  # id-admin of the holder's own organisation (R7)
 
     @property
     def may_confirm(self) -> bool:
@@ -64,6 +70,33 @@ class Visit:
         if not self.may_confirm or self.likeness_confirmed is None:
             return False
         return self.reason_given if self.needs_reason else True
+
+    @property
+    def holder_id(self) -> str | None:
+        return self.holder.holder_id if self.holder is not None else None
+
+    def require_holder(self) -> str:
+        if self.holder is None:
+            raise NoHolderInVisit()
+        return self.holder.holder_id
+
+    def identity_document(self) -> IdentityDocument | None:
+        """The document of this visit's identity check, once done (the clerk confirmed
+        the photo, with a reason where one was needed); None before, or for a check made
+        before the visit began."""
+        outcome = self.identity
+        if outcome is None or self.holder is None or not self.identity_done:
+            return None
+        started, checked = self.started_at, outcome.checked_at
+        if started is not None and checked is not None and checked < started:
+            return None
+        return outcome.document
+
+    def require_identity(self) -> IdentityDocument:
+        document = self.identity_document()
+        if document is None:
+            raise IdentityCheckMissing()
+        return document
 
 
 def _digits(text: str) -> str:
@@ -90,9 +123,14 @@ class VisitService:
         holder: HolderSummary | None = None,
         cards: tuple[CardView, ...] = (),
         started_at: dt.datetime | None = None,
+        *,
+        operator: Operator,
     ) -> Visit:
-        """A new visit (no I/O); ``cards`` are the holder's cards when already looked up."""
-        return Visit(purpose=purpose, holder=holder, cards=cards, started_at=started_at)
+        """A new visit of ``operator`` (no I/O); ``cards`` are the holder's cards when
+        already looked up."""
+        return Visit(
+            purpose=purpose, operator=operator, holder=holder, cards=cards, started_at=started_at
+        )
 
     def _set_holder(self, visit: Visit, holder: HolderSummary) -> None:
         visit.holder = holder
@@ -153,7 +191,7 @@ class VisitService:
         session = self._cards.open(ReaderRole.CUSTOMER)
         try:
             serial = session.card_serial()
-            der = session.certificate(SLOT_AUTHENTICATION)
+            der = session.certificate(CardKey.AUTHENTICATION)
         finally:
             session.close()
         cert_id = ""

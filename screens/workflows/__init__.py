@@ -7,9 +7,9 @@ Ctrl+S runs the step; Enter moves to the next field (and runs the step on the la
 Wiring (the app owns it):
 
 1. container: ``workflows = build_workflows(store=store, journal=journal,
-   card_opener=card_access_opener(cards, ReaderRole.CUSTOMER), clock=now,
+   card_opener=opener_for(cards, ReaderRole.CUSTOMER), clock=now,
    puk_refresh=lambda: sync_client.run_round().online)`` (``kiosk.services.workflows``
-   ``.container`` and ``.common``) and keep it on the services object.
+   ``.container``, ``kiosk.services.card``) and keep it on the services object.
 2. app: ``screens.workflows.launch.workflow_entries(catalogue, workflows, visit=...,
    operator=..., serial=...)`` gives one entry per workflow (title, help, suggested key,
    ``make()``); yield a ``SystemCommand`` per entry and bind ``suggested_key``.

@@ -6,8 +6,9 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
 from kiosk.i18n import Catalogue
+from kiosk.services.visit import Visit
 from kiosk.services.workflows.activation import ActivationCheck, ActivationService
-from kiosk.services.workflows.common import Done, VisitContext
+from kiosk.services.workflows.common import Done
 from screens.workflows.base import WorkflowScreen
 
 
@@ -18,7 +19,7 @@ class ActivationScreen(WorkflowScreen):
         self,
         catalogue: Catalogue,
         service: ActivationService,
-        visit: VisitContext,
+        visit: Visit,
         serial: str | None = None,
     ) -> None:
         super().__init__(catalogue)

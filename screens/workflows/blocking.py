@@ -15,8 +15,9 @@ from textual.widgets import Checkbox, Input, Select, Static
 from kiosk.domain.blocking import TELIA_BLOCKING_LINE
 from kiosk.domain.types import BlockReason
 from kiosk.i18n import Catalogue
+from kiosk.services.login import Operator
 from kiosk.services.workflows.blocking import BlockForm, BlockingService, BlockPreview
-from kiosk.services.workflows.common import Done, Operator
+from kiosk.services.workflows.common import Done
 from screens.workflows.base import WorkflowScreen
 
 

@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Static
 
 from kiosk.i18n import Catalogue
-from kiosk.services.workflows.common import Done, Operator
+from kiosk.services.login import Operator
+from kiosk.services.workflows.common import Done
 from kiosk.services.workflows.deadlines import DeadlineDone
 from kiosk.services.workflows.name_change import NameChangeService
 from kiosk.services.workflows.returns import ReturnService

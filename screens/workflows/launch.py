@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from textual.screen import Screen
 
 from kiosk.i18n import Catalogue
-from kiosk.services.workflows.common import Operator, VisitContext
+from kiosk.services.login import Operator
+from kiosk.services.visit import Visit
 from kiosk.services.workflows.container import Workflows
 from kiosk.services.workflows.errors import NoHolderInVisit
 from screens.workflows.activation import ActivationScreen
@@ -41,14 +42,14 @@ def workflow_entries(
     catalogue: Catalogue,
     flows: Workflows,
     *,
-    visit: Callable[[], VisitContext | None],
+    visit: Callable[[], Visit | None],
     operator: Callable[[], Operator],
     serial: Callable[[], str | None] = lambda: None,
 ) -> list[WorkflowEntry]:
     """``visit()`` gives the current visit's context (None outside a visit), ``operator()``
     the logged-in operator, ``serial()`` the customer's matched card (or None)."""
 
-    def need_visit() -> VisitContext:
+    def need_visit() -> Visit:
         context = visit()
         if context is None:
             raise NoHolderInVisit()

@@ -6,7 +6,8 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
 from kiosk.i18n import Catalogue
-from kiosk.services.workflows.common import Done, VisitContext
+from kiosk.services.visit import Visit
+from kiosk.services.workflows.common import Done
 from kiosk.services.workflows.pin_change import PinChangeService
 from screens.base import pin_input
 from screens.workflows.base import WorkflowScreen
@@ -17,7 +18,7 @@ class PinChangeScreen(WorkflowScreen):
         self,
         catalogue: Catalogue,
         service: PinChangeService,
-        visit: VisitContext,
+        visit: Visit,
         serial: str | None = None,
     ) -> None:
         super().__init__(catalogue)

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
 from kiosk.i18n import Catalogue
-from kiosk.services.workflows.common import Operator
+from kiosk.services.login import Operator
 from kiosk.services.workflows.undelivered import ReorderDone, UndeliveredService, UndeliveredView
 from screens.workflows.base import WorkflowScreen
 

@@ -13,9 +13,10 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
 from kiosk.i18n import Catalogue
+from kiosk.services.visit import Visit
 from kiosk.services.workflows.blocking import BlockingService
-from kiosk.services.workflows.common import Done, VisitContext
-from kiosk.services.workflows.errors import CardCannotBeSaved
+from kiosk.services.workflows.common import Done
+from kiosk.services.workflows.errors import CardCannotBeSavedError
 from kiosk.services.workflows.unlock import UnlockPlan, UnlockService
 from screens.base import KeySpec, pin_input
 from screens.workflows.base import WorkflowScreen
@@ -33,7 +34,7 @@ class UnlockScreen(WorkflowScreen):
         self,
         catalogue: Catalogue,
         service: UnlockService,
-        visit: VisitContext,
+        visit: Visit,
         serial: str | None = None,
         *,
         blocking: BlockingService | None = None,
@@ -102,7 +103,7 @@ class UnlockScreen(WorkflowScreen):
 
     def _refused(self, exc: BaseException) -> None:
         self.refuse(exc)
-        if isinstance(exc, CardCannotBeSaved):
+        if isinstance(exc, CardCannotBeSavedError):
             self.cannot_be_saved = True
             self.show(
                 f"{self.catalogue.error(exc)}\n{self.t('workflows.unlock.offer')}", refused=True

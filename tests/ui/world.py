@@ -33,11 +33,11 @@ from kiosk.services.ports import (
     HistoryLine,
     HolderDetail,
     HolderSummary,
-    OperatorRecord,
 )
 from kiosk.services.status import StatusService, SyncFigures
 from kiosk.services.trust import AnchoredTrust
 from kiosk.services.visit import VisitService
+from store.models import OperatorRecord
 
 PIN = "123456"
 OFFICE = "KK-SOLNA"
@@ -57,9 +57,12 @@ class FakeRoster:
     def __init__(self) -> None:
         self.by_fp: dict[str, OperatorRecord] = {}
 
-    def add(self, card: PersonalisedCard, record: OperatorRecord) -> None:
+    def add(
+        self, card: PersonalisedCard, hsa_id: str, name: str, role: str, *, active: bool = True
+    ) -> None:
         der = card.holder.authentication.cert.public_bytes(Encoding.DER)
-        self.by_fp[hashlib.sha256(der).hexdigest()] = record
+        fingerprint = hashlib.sha256(der).hexdigest()
+        self.by_fp[fingerprint] = OperatorRecord(hsa_id, role, fingerprint, name, OFFICE, active)
 
     def find_by_fingerprint(self, fingerprint_sha256_hex: str) -> OperatorRecord | None:
         return self.by_fp.get(fingerprint_sha256_hex)
@@ -251,16 +254,11 @@ def build_world(clock: Clock, *, documents: Mapping[str, tuple[str, ...]] | None
         ),
     }
     roster = FakeRoster()
-    roster.add(cards["clerk"], OperatorRecord("SE2321000016-1001", "Clara Kvist", "clerk", OFFICE))
-    roster.add(cards["admin"], OperatorRecord("SE2321000016-1002", "Adam Berg", "id_admin", OFFICE))
-    roster.add(
-        cards["expired_op"], OperatorRecord("SE2321000016-1003", "Eva Utgången", "clerk", OFFICE)
-    )
-    roster.add(cards["rogue_op"], OperatorRecord("SE2321000016-1004", "Rolf Fel", "clerk", OFFICE))
-    roster.add(
-        cards["blocked_op"],
-        OperatorRecord("SE2321000016-1005", "Bo Spärr", "clerk", OFFICE, blocked=True),
-    )
+    roster.add(cards["clerk"], "SE2321000016-1001", "Clara Kvist", "clerk")
+    roster.add(cards["admin"], "SE2321000016-1002", "Adam Berg", "id_admin")
+    roster.add(cards["expired_op"], "SE2321000016-1003", "Eva Utgången", "clerk")
+    roster.add(cards["rogue_op"], "SE2321000016-1004", "Rolf Fel", "clerk")
+    roster.add(cards["blocked_op"], "SE2321000016-1005", "Bo Spärr", "clerk", active=False)
     holders = [
         Holder(
             HolderSummary("h-asa", "Åsa Linnéa Öberg", "198503122387"),

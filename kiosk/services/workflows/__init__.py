@@ -18,7 +18,8 @@ Every rule refusal a service raises is journaled as one ``refusal`` event
 (``refusals.journals_refusals`` on the service methods; the day report counts them);
 ``rejected.RejectedEvents`` lists the events the central rejected for the clerk.
 
-``container.build_workflows`` builds them all; ``common.card_access_opener`` adapts the
-app's ``CardAccess`` port (customer reader) and ``common.visit_context_from_ui`` the app's
-``Visit``; ``seed`` puts offices, holders and cards into a store (demo, tests, bench).
+``container.build_workflows`` builds them all, with a card opener for the customer reader
+(``kiosk.services.card.opener_for``). The services take the app's own
+``kiosk.services.visit.Visit``; ``seed`` puts offices, holders and cards into a store
+(demo, tests, bench).
 """

@@ -16,11 +16,11 @@ from kiosk.domain.activation import check_activation
 from kiosk.domain.decisions import Decision
 from kiosk.domain.roles import Action, require_role
 from kiosk.domain.types import CardState
+from kiosk.services.card import CardOpener
+from kiosk.services.visit import Visit
 from kiosk.services.workflows.common import (
     Backend,
-    CardOpener,
     Done,
-    VisitContext,
     card_facts,
     load_card,
     office_name,
@@ -46,7 +46,7 @@ class ActivationService:
         self._open_card = card_opener
 
     @journals_refusals("activation", returned=lambda check: check.decision.refusal)
-    def check(self, visit: VisitContext, serial: str) -> ActivationCheck:
+    def check(self, visit: Visit, serial: str) -> ActivationCheck:
         """The R2 decision for ``serial`` in this visit; writes nothing."""
         require_role(visit.operator.role, Action.ACTIVATE)
         holder_id = visit.require_holder()
@@ -65,7 +65,7 @@ class ActivationService:
         return ActivationCheck(serial, decision)
 
     @journals_refusals("activation")
-    def activate(self, visit: VisitContext, serial: str) -> Done:
+    def activate(self, visit: Visit, serial: str) -> Done:
         """Activate ``serial`` (raises the refusal). With a card opener, the card in the
         customer reader must be this card."""
         self.check(visit, serial).decision.require()

@@ -27,14 +27,8 @@ from kiosk.domain.blocking import (
 from kiosk.domain.decisions import Notice
 from kiosk.domain.roles import Action, require_role
 from kiosk.domain.types import BlockReason, CardFacts, CardState
-from kiosk.services.workflows.common import (
-    Backend,
-    Done,
-    Operator,
-    card_facts,
-    load_card,
-    set_state,
-)
+from kiosk.services.login import Operator
+from kiosk.services.workflows.common import Backend, Done, card_facts, load_card, set_state
 from kiosk.services.workflows.refusals import journals_refusals
 from store.journal import PRIORITY_BLOCK
 from store.models import Card, Deadline, Holder

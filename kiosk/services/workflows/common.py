@@ -1,41 +1,33 @@
-"""What every workflow service shares: the visit context, the card port, store helpers.
+"""What every workflow service shares: card checks, store helpers, the ``Backend``.
 
-A workflow runs for one operator (``Operator``), usually inside a customer visit
-(``VisitContext``). Screens build the context from the app's session and visit
-(``visit_context_from_ui``) and pass it to each call; services keep no visit state.
+A workflow runs for one operator (``kiosk.services.login.Operator``), usually inside a
+customer visit (``kiosk.services.visit.Visit``, which names its operator): the screens
+pass the visit they hold to each call; services keep no visit state.
 
-Cards are reached through a ``CardOpener``: a callable that returns a context manager
-yielding a ``WorkflowCard`` (``devices.card.piv.PivSession`` fits it) for the customer
-reader. Store access is one ``unit_of_work`` per state change, with its journal event
-appended in that same transaction.
+Cards are reached through a ``CardOpener`` (``kiosk.services.card``): a callable that
+returns a context manager yielding the customer reader's ``CardSession``. Store access
+is one ``unit_of_work`` per state change, with its journal event appended in that same
+transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from clock import Clock
-from kiosk.domain.types import (
-    AssuranceLevel,
-    CardFacts,
-    CardState,
-    DocumentKind,
-    IdentityDocument,
-    Role,
-    ShipmentMethod,
-)
-from kiosk.errors import IdentityCheckMissing, IllegalTransition
+from kiosk.domain.types import AssuranceLevel, CardFacts, CardState, ShipmentMethod
+from kiosk.errors import IllegalTransition
+from kiosk.services.card import CardOpener, CardSession
+from kiosk.services.visit import Visit
 from kiosk.services.workflows.errors import (
     CardInReaderMismatch,
     CardNotOnRecord,
     CardOfAnotherHolder,
-    NoHolderInVisit,
     NoSerialOnCard,
 )
 from kiosk.services.workflows.refusals import RefusalRecorder
@@ -43,190 +35,22 @@ from store.database import Store
 from store.journal import Journal
 from store.models import Card, Office
 
-
-@dataclass(frozen=True)
-class Operator:
-    """Who works the counter (from the forced card login)."""
-
-    hsa_id: str
-    role: Role
-    office_id: str
-
-
-@dataclass(frozen=True)
-class IdentityProof:
-    """The identity check done in this visit (R1): the document shown and the verdict."""
-
-    holder_id: str
-    document: IdentityDocument
-    approved: bool
-    checked_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class VisitContext:
-    """One customer visit as the workflows need it (plain data, no personal fields)."""
-
-    operator: Operator
-    started_at: dt.datetime
-    holder_id: str | None = None
-    identity: IdentityProof | None = None
-    same_organisation: bool = False  # id-admin of the holder's own organisation (R7)
-
-    def require_holder(self) -> str:
-        if self.holder_id is None:
-            raise NoHolderInVisit()
-        return self.holder_id
-
-    def identity_document(self) -> IdentityDocument | None:
-        """The document of an approved identity check of *this* visit for its holder."""
-        proof = self.identity
-        if (
-            proof is None
-            or not proof.approved
-            or proof.holder_id != self.holder_id
-            or proof.checked_at < self.started_at
-        ):
-            return None
-        return proof.document
-
-    def require_identity(self) -> IdentityDocument:
-        document = self.identity_document()
-        if document is None:
-            raise IdentityCheckMissing()
-        return document
-
-
-def visit_context_from_ui(
-    visit: Any,
-    *,
-    operator_hsa_id: str,
-    operator_role: str,
-    office_id: str,
-    started_at: dt.datetime,
-    checked_at: dt.datetime | None = None,
-    same_organisation: bool = False,
-) -> VisitContext:
-    """Adapter from the app's ``kiosk.services.visit.Visit`` to a ``VisitContext``.
-
-    The identity check counts when it was accepted and the clerk confirmed the photo
-    likeness (``visit.identity_done``); its report gives document kind, state and expiry.
-    """
-    operator = Operator(operator_hsa_id, Role(operator_role), office_id)
-    holder = getattr(visit, "holder", None)
-    holder_id = getattr(holder, "holder_id", None)
-    proof: IdentityProof | None = None
-    outcome = getattr(visit, "identity", None)
-    report = getattr(outcome, "report", None)
-    if holder_id is not None and report is not None and report.expiry_date is not None:
-        kind = getattr(report.kind, "value", None)
-        if kind is not None:
-            proof = IdentityProof(
-                holder_id=holder_id,
-                document=IdentityDocument(
-                    DocumentKind(kind), str(report.issuing_state), report.expiry_date
-                ),
-                approved=bool(getattr(visit, "identity_done", False)),
-                checked_at=checked_at or started_at,
-            )
-    return VisitContext(operator, started_at, holder_id, proof, same_organisation)
-
-
 # --- cards ------------------------------------------------------------------------------
-
-
-class WorkflowCard(Protocol):
-    """The customer's card, as the workflows use it (``PivSession`` has these)."""
-
-    def verify_pin(self, pin: str) -> None: ...
-
-    def change_pin(self, old_pin: str, new_pin: str) -> None: ...
-
-    def unblock_with_puk(self, puk: str, new_pin: str) -> None: ...
-
-    def pin_retries(self) -> int | None: ...
-
-    def read_printed_info(self) -> Any: ...
-
-
-CardOpener = Callable[[], AbstractContextManager[WorkflowCard]]
-
-
-def printed_serial(card: WorkflowCard) -> str | None:
-    info = card.read_printed_info()
-    serial = getattr(info, "card_serial", None)
-    return serial if isinstance(serial, str) and serial else None
 
 
 def serial_in_reader(opener: CardOpener) -> str:
     """The printed serial of the card in the customer reader."""
     with opener() as card:
-        serial = printed_serial(card)
+        serial = card.printed_serial()
     if serial is None:
         raise NoSerialOnCard()
     return serial
 
 
-def require_same_card(card: WorkflowCard, serial: str) -> None:
+def require_same_card(card: CardSession, serial: str) -> None:
     """The card in the reader must be the card the clerk picked."""
-    if printed_serial(card) != serial:
+    if card.printed_serial() != serial:
         raise CardInReaderMismatch(serial=serial)
-
-
-def connection_opener(connect: Callable[[], Any]) -> CardOpener:
-    """A ``CardOpener`` over any APDU connection factory (in-process virtual cards)."""
-    from devices.card.piv import PivSession
-
-    @contextmanager
-    def opener() -> Iterator[WorkflowCard]:
-        connection = connect()
-        try:
-            yield PivSession(connection)
-        finally:
-            close = getattr(connection, "close", None)
-            if callable(close):
-                close()
-
-    return opener
-
-
-def pcsc_opener(reader_name: str) -> CardOpener:
-    """A ``CardOpener`` for one PC/SC reader (the customer reader, by full name)."""
-
-    @contextmanager
-    def opener() -> Iterator[WorkflowCard]:
-        from devices.card.pcsc import PcscContext
-        from devices.card.piv import PivSession
-
-        context = PcscContext()
-        try:
-            connection = context.connect(reader_name)
-            try:
-                yield PivSession(connection)
-            finally:
-                connection.close()
-        finally:
-            context.release()
-
-    return opener
-
-
-def card_access_opener(access: Any, role: Any) -> CardOpener:
-    """A ``CardOpener`` over the app's ``CardAccess`` port (``kiosk.services.devices``:
-    ``InProcessReaders`` in the demo, ``PcscCards`` on real readers) for ``role``
-    (``ReaderRole.CUSTOMER``). The port's session wraps a ``PivSession``; it is used through
-    its ``piv`` attribute when the port offers one (else its ``_piv``), and closed after."""
-
-    @contextmanager
-    def opener() -> Iterator[WorkflowCard]:
-        session = access.open(role)
-        try:
-            piv = getattr(session, "piv", None) or session._piv
-            yield piv
-        finally:
-            session.close()
-
-    return opener
 
 
 # --- store ------------------------------------------------------------------------------
@@ -258,7 +82,7 @@ def load_card(session: Session, serial: str) -> Card:
     return row
 
 
-def require_holders_card(row: Card, visit: VisitContext) -> None:
+def require_holders_card(row: Card, visit: Visit) -> None:
     if row.holder_id != visit.require_holder():
         raise CardOfAnotherHolder(serial=row.serial)
 

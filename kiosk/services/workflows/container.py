@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from clock import Clock
+from kiosk.services.card import CardOpener
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.blocking import BlockingService
-from kiosk.services.workflows.common import Backend, CardOpener
+from kiosk.services.workflows.common import Backend
 from kiosk.services.workflows.name_change import NameChangeService
 from kiosk.services.workflows.pin_change import PinChangeService
 from kiosk.services.workflows.puk import CachedPukSource

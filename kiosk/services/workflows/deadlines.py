@@ -30,15 +30,9 @@ from kiosk.domain.lifecycle import Transition, transition
 from kiosk.domain.roles import Action, require_role
 from kiosk.domain.types import CardState, Deadline, DeadlineKind
 from kiosk.errors import DomainError
+from kiosk.services.login import Operator
 from kiosk.services.workflows.blocking import block_row
-from kiosk.services.workflows.common import (
-    Backend,
-    Done,
-    Operator,
-    card_facts,
-    load_card,
-    set_state,
-)
+from kiosk.services.workflows.common import Backend, Done, card_facts, load_card, set_state
 from kiosk.services.workflows.errors import DeadlineInvalid
 from store.models import Card
 from store.models import Deadline as DeadlineRow

@@ -6,6 +6,13 @@ or a personnummer: only serials, offices, dates and counts.
 
 from __future__ import annotations
 
+from devices.card.errors import (
+    CardError,
+    PinLockedError,
+    PukBlockedError,
+    WrongPinError,
+    WrongPukError,
+)
 from kiosk.errors import KioskError
 
 
@@ -59,16 +66,36 @@ class PukNotAvailable(WorkflowError):  # noqa: N818 (clerk-facing names)
     english = "The card-management service has no PUK for card {serial}."
 
 
-class CardCannotBeSaved(WorkflowError):  # noqa: N818 (clerk-facing names)
+# The card's PIN and PUK answers in the words of the workflows: each one is the card's
+# own error (``devices.card.errors``), so ``except WrongPinError`` catches it too.
+
+
+class CardCannotBeSavedError(PukBlockedError):
+    """The card said its PUK is blocked (``serial``): the card cannot be saved."""
+
     key = "error.workflows.puk_blocked"
     hint_key = "hint.workflows.puk_blocked"
     english = "The PUK of card {serial} is blocked: the card cannot be saved."
 
 
-class NotCardPuk(WorkflowError):  # noqa: N818 (clerk-facing names)
+class NotCardPukError(WrongPukError):
     key = "error.workflows.puk_rejected"
     hint_key = "hint.workflows.puk_rejected"
     english = "The card did not accept the PUK. {tries_left} tries left."
+
+
+class WrongCurrentPinError(WrongPinError):
+    key = "error.workflows.wrong_current_pin"
+    hint_key = "hint.workflows.wrong_current_pin"
+    english = "The current PIN is wrong. {tries_left} tries left."
+
+
+class PinNowLockedError(PinLockedError):
+    """The last wrong PIN locked card ``serial``."""
+
+    key = "error.workflows.pin_locked"
+    hint_key = "hint.workflows.pin_locked"
+    english = "Three wrong PINs in a row: card {serial} is now PIN-locked."
 
 
 class NewPinNotAccepted(WorkflowError):  # noqa: N818 (clerk-facing names)
@@ -83,25 +110,13 @@ class CardNotLocked(WorkflowError):  # noqa: N818 (clerk-facing names)
     english = "Card {serial} is not PIN-locked ({tries_left} tries left): nothing to unlock."
 
 
-class WrongCurrentPin(WorkflowError):  # noqa: N818 (clerk-facing names)
-    key = "error.workflows.wrong_current_pin"
-    hint_key = "hint.workflows.wrong_current_pin"
-    english = "The current PIN is wrong. {tries_left} tries left."
-
-
-class PinNowLocked(WorkflowError):  # noqa: N818 (clerk-facing names)
-    key = "error.workflows.pin_locked"
-    hint_key = "hint.workflows.pin_locked"
-    english = "Three wrong PINs in a row: card {serial} is now PIN-locked."
-
-
 class DeadlineInvalid(WorkflowError):  # noqa: N818 (clerk-facing names)
     key = "error.workflows.deadline_date"
     hint_key = "hint.workflows.deadline_date"
     english = "The date {date} lies in the future."
 
 
-ALL_ERRORS: tuple[type[WorkflowError], ...] = (
+ALL_ERRORS: tuple[type[WorkflowError | CardError], ...] = (
     WorkflowError,
     CardNotOnRecord,
     CardInReaderMismatch,
@@ -110,11 +125,11 @@ ALL_ERRORS: tuple[type[WorkflowError], ...] = (
     CardOfAnotherHolder,
     PukNotCachedOffline,
     PukNotAvailable,
-    CardCannotBeSaved,
-    NotCardPuk,
+    CardCannotBeSavedError,
+    NotCardPukError,
     NewPinNotAccepted,
     CardNotLocked,
-    WrongCurrentPin,
-    PinNowLocked,
+    WrongCurrentPinError,
+    PinNowLockedError,
     DeadlineInvalid,
 )

@@ -6,21 +6,22 @@ touched. No PIN is kept, logged or put into an error or the journal.
 
 from __future__ import annotations
 
+from devices.card.errors import PinLockedError, WrongPinError
 from kiosk.domain.pin import PIN_TRIES, after_wrong_pin, check_pin_change
 from kiosk.domain.roles import Action, require_role
 from kiosk.domain.types import CardState
+from kiosk.services.card import CardOpener
+from kiosk.services.visit import Visit
 from kiosk.services.workflows.common import (
     Backend,
-    CardOpener,
     Done,
-    VisitContext,
     card_facts,
     load_card,
     require_holders_card,
     require_same_card,
     serial_in_reader,
 )
-from kiosk.services.workflows.errors import PinNowLocked, WrongCurrentPin
+from kiosk.services.workflows.errors import PinNowLockedError, WrongCurrentPinError
 from kiosk.services.workflows.refusals import journals_refusals
 
 EVENT_PIN_CHANGED = "card.pin_changed"
@@ -38,7 +39,7 @@ class PinChangeService:
 
     @journals_refusals("pin_change")
     def change_pin(
-        self, visit: VisitContext, serial: str, current_pin: str, new_pin: str, repeated: str
+        self, visit: Visit, serial: str, current_pin: str, new_pin: str, repeated: str
     ) -> Done:
         require_role(visit.operator.role, Action.CHANGE_PIN)
         with self._s.store.unit_of_work() as session:
@@ -46,20 +47,18 @@ class PinChangeService:
             require_holders_card(row, visit)
             state = card_facts(row).state
         check_pin_change(state, current_pin, new_pin, repeated)
-        from devices.card.errors import PinBlocked, WrongPin
-
         with self._open_card() as card:
             require_same_card(card, serial)
             try:
                 card.change_pin(current_pin, new_pin)
-            except WrongPin as exc:
-                if exc.tries_left > 0:
-                    raise WrongCurrentPin(tries_left=exc.tries_left) from None
+            except WrongPinError as exc:
+                if not exc.state.locked:
+                    raise WrongCurrentPinError(state=exc.state, kind=exc.kind) from None
                 self._record_locked(visit, serial)
-                raise PinNowLocked(serial=serial) from None
-            except PinBlocked:
+                raise PinNowLockedError(serial=serial, kind=exc.kind) from None
+            except PinLockedError as exc:
                 self._record_locked(visit, serial)
-                raise PinNowLocked(serial=serial) from None
+                raise PinNowLockedError(serial=serial, kind=exc.kind) from None
         with self._s.store.unit_of_work() as session:
             row = load_card(session, serial)
             row.updated_at = self._s.clock()
@@ -68,7 +67,7 @@ class PinChangeService:
             )
         return Done(event_id, serial, CardState.ACTIVE)
 
-    def _record_locked(self, visit: VisitContext, serial: str) -> None:
+    def _record_locked(self, visit: Visit, serial: str) -> None:
         """R6: the card has used up its PIN tries, so the record is locked too."""
         self._s.record_card_state(
             visit.operator.hsa_id,

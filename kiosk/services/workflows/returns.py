@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kiosk.services.workflows.common import Backend, Done, Operator
+from kiosk.services.login import Operator
+from kiosk.services.workflows.common import Backend, Done
 from kiosk.services.workflows.deadlines import DeadlineDone, DeadlineService
 from kiosk.services.workflows.refusals import journals_refusals
 

@@ -24,14 +24,8 @@ from kiosk.domain.undelivered import (
     reorder_plan,
     trace_notices,
 )
-from kiosk.services.workflows.common import (
-    Backend,
-    Done,
-    Operator,
-    card_facts,
-    load_card,
-    set_state,
-)
+from kiosk.services.login import Operator
+from kiosk.services.workflows.common import Backend, Done, card_facts, load_card, set_state
 from kiosk.services.workflows.refusals import journals_refusals
 from store.models import Card
 

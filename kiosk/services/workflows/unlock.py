@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from clock import local_date
+from devices.card.errors import CardError, PukBlockedError, WrongPukError
 from kiosk.domain.decisions import Notice
 from kiosk.domain.pin import PUK_TRIES, after_wrong_puk, check_new_pin
 from kiosk.domain.types import CardFacts, CardState, ProductSeries
@@ -30,13 +31,12 @@ from kiosk.domain.unlock import (
     unlock_notices,
     unlock_paths,
 )
+from kiosk.services.card import CardCapability, CardOpener, CardSession, require_capability
+from kiosk.services.login import Operator
+from kiosk.services.visit import Visit
 from kiosk.services.workflows.common import (
     Backend,
-    CardOpener,
     Done,
-    Operator,
-    VisitContext,
-    WorkflowCard,
     card_facts,
     load_card,
     office_name,
@@ -46,10 +46,10 @@ from kiosk.services.workflows.common import (
     set_state,
 )
 from kiosk.services.workflows.errors import (
-    CardCannotBeSaved,
+    CardCannotBeSavedError,
     CardNotLocked,
     NewPinNotAccepted,
-    NotCardPuk,
+    NotCardPukError,
 )
 from kiosk.services.workflows.puk import PukSource
 from kiosk.services.workflows.refusals import journals_refusals
@@ -99,7 +99,7 @@ class UnlockService:
 
     # -- what is possible ----------------------------------------------------------------
 
-    def plan(self, visit: VisitContext, serial: str) -> UnlockPlan:
+    def plan(self, visit: Visit, serial: str) -> UnlockPlan:
         with self._s.store.unit_of_work() as session:
             row = load_card(session, serial)
             require_holders_card(row, visit)
@@ -114,35 +114,36 @@ class UnlockService:
 
     # -- unlocking -----------------------------------------------------------------------
 
-    def _facts(self, visit: VisitContext, serial: str) -> tuple[CardFacts, str | None]:
+    def _facts(self, visit: Visit, serial: str) -> tuple[CardFacts, str | None]:
         with self._s.store.unit_of_work() as session:
             row = load_card(session, serial)
             require_holders_card(row, visit)
             facts = card_facts(row)
             return facts, office_name(session, facts.photo_office_id)
 
-    def _require_locked(self, card: WorkflowCard, serial: str) -> None:
-        tries = card.pin_retries()
-        if tries != 0:
-            raise CardNotLocked(serial=serial, tries_left="-" if tries is None else tries)
+    def _require_locked(self, card: CardSession, serial: str) -> None:
+        """The card can be unblocked here, and its own PIN counter says it is locked."""
+        require_capability(card, CardCapability.UNBLOCK_PIN)
+        state = card.pin_state()
+        if not state.locked:
+            tries = "-" if state.tries_left is None else state.tries_left
+            raise CardNotLocked(serial=serial, tries_left=tries)
 
     def _unblock(
-        self, card: WorkflowCard, visit: VisitContext, serial: str, puk: str, new_pin: str
+        self, card: CardSession, visit: Visit, serial: str, puk: str, new_pin: str
     ) -> None:
-        from devices.card.errors import PukBlocked, WrongPuk
-
         try:
-            card.unblock_with_puk(puk, new_pin)
-        except WrongPuk as exc:
-            if exc.tries_left > 0:
-                raise NotCardPuk(tries_left=exc.tries_left) from None
+            card.unblock_pin(puk, new_pin)
+        except WrongPukError as exc:
+            if not exc.state.locked:
+                raise NotCardPukError(state=exc.state, kind=exc.kind) from None
             self._record_puk_blocked(visit, serial)
-            raise CardCannotBeSaved(serial=serial) from None
-        except PukBlocked:
+            raise CardCannotBeSavedError(serial=serial, kind=exc.kind) from None
+        except PukBlockedError as exc:
             self._record_puk_blocked(visit, serial)
-            raise CardCannotBeSaved(serial=serial) from None
+            raise CardCannotBeSavedError(serial=serial, kind=exc.kind) from None
 
-    def _record_puk_blocked(self, visit: VisitContext, serial: str) -> None:
+    def _record_puk_blocked(self, visit: Visit, serial: str) -> None:
         """The card has used up its PUK tries, so the record is PUK-blocked too (an
         ``active`` record is a card that was locked at home)."""
         self._s.record_card_state(
@@ -152,9 +153,7 @@ class UnlockService:
             lambda state: after_wrong_puk(_locked_state(state), wrong_in_row=PUK_TRIES),
         )
 
-    def _new_pin_accepted(self, card: WorkflowCard, new_pin: str) -> bool:
-        from devices.card.errors import CardError
-
+    def _new_pin_accepted(self, card: CardSession, new_pin: str) -> bool:
         try:
             card.verify_pin(new_pin)
         except CardError:
@@ -163,8 +162,8 @@ class UnlockService:
 
     def _unblock_and_record(
         self,
-        card: WorkflowCard,
-        visit: VisitContext,
+        card: CardSession,
+        visit: Visit,
         serial: str,
         puk: str,
         new_pin: str,
@@ -185,7 +184,7 @@ class UnlockService:
 
     def _record_unlock(
         self,
-        visit: VisitContext,
+        visit: Visit,
         serial: str,
         event_type: str,
         path: UnlockPath,
@@ -211,9 +210,7 @@ class UnlockService:
         return Done(event_id, serial, CardState.ACTIVE)
 
     @journals_refusals("unlock")
-    def unlock_in_person(
-        self, visit: VisitContext, serial: str, new_pin: str, repeated: str
-    ) -> Done:
+    def unlock_in_person(self, visit: Visit, serial: str, new_pin: str, repeated: str) -> Done:
         """R7 (a): 7xx, id-administrator, Swedish document, PUK from the cache."""
         facts, photo_office = self._facts(visit, serial)
         check_unlock(
@@ -243,7 +240,7 @@ class UnlockService:
 
     @journals_refusals("unlock")
     def unlock_with_code_letter(
-        self, visit: VisitContext, serial: str, puk: str, new_pin: str, repeated: str
+        self, visit: Visit, serial: str, puk: str, new_pin: str, repeated: str
     ) -> Done:
         """R7: 5xx/6xx/none, the PUK from the code letter typed by the holder."""
         facts, _ = self._facts(visit, serial)

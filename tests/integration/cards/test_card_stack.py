@@ -23,21 +23,21 @@ from devices.card.certs import ChainStatus, TrustAnchors
 from devices.card.errors import (
     CardRemoved,
     NotPivCard,
-    PinBlocked,
-    PukBlocked,
+    PinLockedError,
+    PukBlockedError,
     ReaderGone,
     SecurityStatusNotSatisfied,
     UnexpectedStatus,
-    WrongPin,
-    WrongPuk,
+    WrongPinError,
+    WrongPukError,
 )
 from devices.card.pcsc import PcscContext
 from devices.card.piv import PivSession, Slot
 from devices.card.readers import (
     CardInserted,
     ReaderAppeared,
+    ReaderChange,
     ReaderDisappeared,
-    ReaderEvent,
     ReaderRoles,
     ReaderWatcher,
 )
@@ -91,14 +91,14 @@ def test_r6_three_wrong_pins_lock_the_card(
     session = open_session(CUSTOMER)
     tries = []
     for _ in range(2):
-        with pytest.raises(WrongPin) as wrong:
+        with pytest.raises(WrongPinError) as wrong:
             session.verify_pin("000000")
         tries.append(wrong.value.tries_left)
-    with pytest.raises(PinBlocked):
+    with pytest.raises(PinLockedError):
         session.verify_pin("000000")
     assert tries == [2, 1]
     assert session.pin_retries() == 0
-    with pytest.raises(PinBlocked):
+    with pytest.raises(PinLockedError):
         session.verify_pin(issued.pin)
 
 
@@ -110,9 +110,9 @@ def test_r7_unlock_7xx_with_derived_puk(
     vpcd_cards(issued.card, 1)
     session = open_session(CUSTOMER)
     for _ in range(3):
-        with pytest.raises((WrongPin, PinBlocked)):
+        with pytest.raises((WrongPinError, PinLockedError)):
             session.verify_pin("000000")
-    with pytest.raises(WrongPuk) as wrong:
+    with pytest.raises(WrongPukError) as wrong:
         session.unblock_with_puk("00000000", "246810")
     assert wrong.value.tries_left == 9
     session.unblock_with_puk(puk, "246810")
@@ -129,7 +129,7 @@ def test_r7_unlock_5xx_needs_code_letter_puk(
     vpcd_cards(issued.card, 0)
     session = open_session(OPERATOR)
     for _ in range(3):
-        with pytest.raises((WrongPin, PinBlocked)):
+        with pytest.raises((WrongPinError, PinLockedError)):
             session.verify_pin("999999")
     session.unblock_with_puk(issued.puk, "135790")
     session.verify_pin("135790")
@@ -143,12 +143,12 @@ def test_r7_puk_blocked_after_ten_wrong_tries(
     session = open_session(OPERATOR)
     assert session.puk_retries() == 10
     for left in range(9, 0, -1):
-        with pytest.raises(WrongPuk) as wrong:
+        with pytest.raises(WrongPukError) as wrong:
             session.unblock_with_puk("00000000", "246810")
         assert wrong.value.tries_left == left
-    with pytest.raises(PukBlocked):
+    with pytest.raises(PukBlockedError):
         session.unblock_with_puk("00000000", "246810")
-    with pytest.raises(PukBlocked):
+    with pytest.raises(PukBlockedError):
         session.unblock_with_puk(issued.puk, "246810")  # blocked for good
     assert session.puk_retries() == 0
 
@@ -157,12 +157,12 @@ def test_r8_change_pin(factory: CardFactory, vpcd_cards: InsertCard, open_sessio
     issued = factory.personalise()
     vpcd_cards(issued.card, 0)
     session = open_session(OPERATOR)
-    with pytest.raises(WrongPin):
+    with pytest.raises(WrongPinError):
         session.change_pin("000000", "11223344")
     session.change_pin(issued.pin, "11223344")
     issued.card.power_off()  # the next holder session starts unverified
     session = open_session(OPERATOR)
-    with pytest.raises(WrongPin):
+    with pytest.raises(WrongPinError):
         session.verify_pin(issued.pin)
     session.verify_pin("11223344")
 
@@ -276,7 +276,9 @@ def test_card_without_piv_application(
         open_session(CUSTOMER)
 
 
-def _wait_event(events: queue.Queue[ReaderEvent], wanted: ReaderEvent, timeout: float = 5) -> None:
+def _wait_event(
+    events: queue.Queue[ReaderChange], wanted: ReaderChange, timeout: float = 5
+) -> None:
     deadline = time.monotonic() + timeout
     seen = []
     while time.monotonic() < deadline:
@@ -293,7 +295,7 @@ def _wait_event(events: queue.Queue[ReaderEvent], wanted: ReaderEvent, timeout: 
 def test_watcher_sees_insert_and_remove_with_roles(
     factory: CardFactory, vpcd_cards: InsertCard
 ) -> None:
-    events: queue.Queue[ReaderEvent] = queue.Queue()
+    events: queue.Queue[ReaderChange] = queue.Queue()
     issued = factory.personalise()
     with ReaderWatcher(PcscContext, events.put, poll_seconds=0.2) as watcher:
         assert watcher.ready.wait(5)
@@ -315,7 +317,7 @@ def test_reader_disappears_when_pcscd_stops_and_comes_back(
     if not pcscd.owned:
         pytest.skip("pcscd was already running; this test restarts only a daemon it owns")
     issued = factory.personalise()
-    events: queue.Queue[ReaderEvent] = queue.Queue()
+    events: queue.Queue[ReaderChange] = queue.Queue()
     vpcd_cards(issued.card, 0)  # the link reconnects by itself when vpcd comes back
     with ReaderWatcher(PcscContext, events.put, poll_seconds=0.2, retry_seconds=0.05) as watcher:
         assert watcher.ready.wait(5)
@@ -478,11 +480,11 @@ def test_no_pin_or_puk_in_errors_or_logs_on_real_stack(
     for attempt in ("271828", "161803", "141421"):
         try:
             session.verify_pin(attempt)
-        except (WrongPin, PinBlocked) as exc:
+        except (WrongPinError, PinLockedError) as exc:
             texts += [str(exc), repr(exc), repr(exc.params)]
     try:
         session.unblock_with_puk("57721566", "662607")
-    except WrongPuk as exc:
+    except WrongPukError as exc:
         texts += [str(exc), repr(exc), repr(exc.params)]
     session.unblock_with_puk("27182818", "662607")
     session.change_pin("662607", "299792")

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 
 from devices.card.certs import TrustAnchors
-from devices.card.errors import WrongPin
+from devices.card.errors import WrongPinError
 from devices.card.pcsc import PcscContext
-from devices.card.piv import PivSession
 from devices.virtual.factory import CardFactory
 from devices.virtual.pki import TestPki
 from devices.virtual.vpcd import VpcdCard
 from kiosk.config import ReceiptConfig
 from kiosk.receipts.service import ReceiptService
 from kiosk.receipts.verify import verify_receipt
+from kiosk.services.devices import PivCardSession
 from tests.unit.receipts.world import HOLDER_NAME, HOLDER_PNR, OFFICE_ID, World
 
 CUSTOMER_READER = "Virtual PCD 00 01"
@@ -59,8 +59,8 @@ def test_holder_signs_activation_receipt_over_pcsc_and_it_verifies(
     vpcd_cards(card.card, 1)
     connection = pcsc.connect(CUSTOMER_READER)
     try:
-        piv = PivSession(connection)
-        with pytest.raises(WrongPin):
+        piv = PivCardSession(connection)
+        with pytest.raises(WrongPinError):
             receipts.sign(facts, piv, "000000")
         signature = receipts.sign(facts, piv, card.pin)
     finally:

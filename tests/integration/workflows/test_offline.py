@@ -11,20 +11,17 @@ from collections.abc import Callable
 import pytest
 
 from clock import local_date
-from devices.card.errors import PinBlocked, WrongPin
+from devices.card.errors import PinLockedError, WrongPinError
 from devices.card.pcsc import PcscContext
 from devices.card.piv import PivSession
 from devices.virtual.factory import CardFactory
 from devices.virtual.pcscd import VPCD_READERS
 from kiosk.domain.types import BlockReason, DocumentKind, IdentityDocument, Role
+from kiosk.services.devices import pcsc_opener
+from kiosk.services.login import Operator
+from kiosk.services.ports import HolderSummary
 from kiosk.services.workflows.blocking import BlockForm, BlockingService
-from kiosk.services.workflows.common import (
-    Backend,
-    IdentityProof,
-    Operator,
-    VisitContext,
-    pcsc_opener,
-)
+from kiosk.services.workflows.common import Backend
 from kiosk.services.workflows.errors import PukNotCachedOffline
 from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
@@ -33,6 +30,7 @@ from store.central.service import CentralService
 from tests.integration.pcscd_fixture import InsertCard
 from tests.integration.sync.conftest import ADMIN, CLERK, OFFICE, CentralProcess, Kiosk
 from tests.support.clock import TestClock
+from tests.support.visits import visit_with_identity
 from tests.unit.workflows.conftest import NEW_PIN, VALID_FOR
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
@@ -46,7 +44,7 @@ def lock_over_pcsc() -> None:
         for _ in range(3):
             connection = context.connect(CUSTOMER)
             try:
-                with contextlib.suppress(WrongPin, PinBlocked):
+                with contextlib.suppress(WrongPinError, PinLockedError):
                     PivSession(connection).verify_pin("000001")
             finally:
                 connection.close()
@@ -112,11 +110,12 @@ def test_offline_block_and_unlock_accepted_when_central_returns(
     vpcd_cards(made.card, 1)
     lock_over_pcsc()
     admin = Operator(ADMIN, Role.ID_ADMIN, OFFICE)
-    visit = VisitContext(
+    visit = visit_with_identity(
         admin,
-        now - dt.timedelta(minutes=1),
-        "H-OFF",
-        IdentityProof("H-OFF", passport, True, now),
+        HolderSummary("H-OFF", "", ""),
+        passport,
+        started_at=now - dt.timedelta(minutes=1),
+        checked_at=now,
     )
     unlock = UnlockService(services, card_opener=pcsc_opener(CUSTOMER), puk_source=puks)
     unlock.unlock_in_person(visit, "OFF701", NEW_PIN, NEW_PIN)

@@ -7,12 +7,12 @@ import contextlib
 
 import pytest
 
-from devices.card.errors import PinBlocked, WrongPin
+from devices.card.errors import PinLockedError, WrongPinError
 from devices.card.pcsc import PcscContext
 from devices.card.piv import PivSession
 from devices.virtual.pcscd import VPCD_READERS
 from kiosk.domain.types import Role
-from kiosk.services.workflows.common import pcsc_opener
+from kiosk.services.devices import pcsc_opener
 from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
 from tests.integration.pcscd_fixture import InsertCard
@@ -40,9 +40,9 @@ def over_pcsc(action: str, pin: str) -> None:
 def lock_over_pcsc() -> None:
     """R6: three wrong PINs in a row, typed through pcscd."""
     for _ in range(3):
-        with contextlib.suppress(WrongPin, PinBlocked):
+        with contextlib.suppress(WrongPinError, PinLockedError):
             over_pcsc("verify", "000001")
-    with pytest.raises(PinBlocked):
+    with pytest.raises(PinLockedError):
         over_pcsc("verify", "000001")
 
 
@@ -70,9 +70,9 @@ def test_r7_in_person_unlock_7xx_over_pcsc(world: World, vpcd_cards: InsertCard)
 def test_r7_code_letter_unlock_5xx_over_pcsc(world: World, vpcd_cards: InsertCard) -> None:
     """Through the app's own ``PcscCards`` port, as the app will wire it."""
     from kiosk.config import ReaderConfig
+    from kiosk.services.card import opener_for
     from kiosk.services.devices import PcscCards
     from kiosk.services.ports import ReaderRole
-    from kiosk.services.workflows.common import card_access_opener
 
     made = world.card(world.spec("E511", state="active", product_number="511"))
     assert made.code_letter is not None and made.puk in made.code_letter
@@ -82,7 +82,7 @@ def test_r7_code_letter_unlock_5xx_over_pcsc(world: World, vpcd_cards: InsertCar
     access = PcscCards(readers.operator_pattern, readers.customer_pattern)
     unlock = UnlockService(
         world.services,
-        card_opener=card_access_opener(access, ReaderRole.CUSTOMER),
+        card_opener=opener_for(access, ReaderRole.CUSTOMER),
         puk_source=CachedPukSource(world.store),
     )
     unlock.unlock_with_code_letter(world.visit(Role.CLERK), "E511", made.puk, NEW_PIN, NEW_PIN)

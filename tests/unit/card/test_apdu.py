@@ -20,12 +20,12 @@ from devices.card.apdu import (
 from devices.card.errors import (
     MalformedResponse,
     NotPivCard,
-    PinBlocked,
-    PukBlocked,
+    PinLockedError,
+    PukBlockedError,
     SecurityStatusNotSatisfied,
     UnexpectedStatus,
-    WrongPin,
-    WrongPuk,
+    WrongPinError,
+    WrongPukError,
 )
 
 
@@ -95,23 +95,23 @@ def test_unwrap() -> None:
 
 
 def test_r6_status_words_for_pin() -> None:
-    with pytest.raises(WrongPin) as info:
+    with pytest.raises(WrongPinError) as info:
         raise_for_status(0x63C2, Operation.VERIFY_PIN)
     assert info.value.tries_left == 2
     assert info.value.params == {"tries_left": 2}
-    with pytest.raises(PinBlocked):
+    with pytest.raises(PinLockedError):
         raise_for_status(0x63C0, Operation.VERIFY_PIN)
-    with pytest.raises(PinBlocked):
+    with pytest.raises(PinLockedError):
         raise_for_status(0x6983, Operation.CHANGE_PIN)
 
 
 def test_r7_status_words_for_puk() -> None:
-    with pytest.raises(WrongPuk) as info:
+    with pytest.raises(WrongPukError) as info:
         raise_for_status(0x63C9, Operation.UNBLOCK)
     assert info.value.tries_left == 9
-    with pytest.raises(PukBlocked):
+    with pytest.raises(PukBlockedError):
         raise_for_status(0x6983, Operation.UNBLOCK)
-    with pytest.raises(PukBlocked):
+    with pytest.raises(PukBlockedError):
         raise_for_status(0x63C0, Operation.UNBLOCK)
 
 

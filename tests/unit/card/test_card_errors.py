@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from devices.card import errors
+from devices.card.pin import PinState
 from devices.errors import DeviceError
 from devices.virtual.pki import TestPki
 from kiosk.i18n import Catalogue
@@ -30,7 +31,7 @@ def test_keys_exist_in_both_languages(lang: str, cls: type[DeviceError]) -> None
 
 
 def test_r6_wrong_pin_reads_well_in_swedish() -> None:
-    text = Catalogue("sv").error(errors.WrongPin(tries_left=2))
+    text = Catalogue("sv").error(errors.WrongPinError(state=PinState.exact(2)))
     assert text.startswith("Fel PIN-kod. 2 försök kvar.")
     assert "⟨" not in text
 

@@ -15,12 +15,12 @@ from devices.card.errors import (
     InvalidPinFormat,
     MalformedResponse,
     NotPivCard,
-    PinBlocked,
-    PukBlocked,
+    PinLockedError,
+    PukBlockedError,
     SecurityStatusNotSatisfied,
     UnexpectedStatus,
-    WrongPin,
-    WrongPuk,
+    WrongPinError,
+    WrongPukError,
 )
 from devices.card.piv import PivSession, Slot
 from devices.card.reading import read_card
@@ -92,21 +92,21 @@ def test_verify_pin_apdu_is_ff_padded(issued: PersonalisedCard) -> None:
 def test_r6_three_wrong_pins_lock(issued: PersonalisedCard) -> None:
     session, _ = _session(issued)
     assert session.pin_retries() == 3
-    with pytest.raises(WrongPin) as first:
+    with pytest.raises(WrongPinError) as first:
         session.verify_pin("000000")
     assert first.value.tries_left == 2
-    with pytest.raises(WrongPin):
+    with pytest.raises(WrongPinError):
         session.verify_pin("000000")
-    with pytest.raises(PinBlocked):
+    with pytest.raises(PinLockedError):
         session.verify_pin("000000")
     assert session.pin_retries() == 0
-    with pytest.raises(PinBlocked):
+    with pytest.raises(PinLockedError):
         session.verify_pin("123456")  # right PIN no longer helps
 
 
 def test_r6_right_pin_resets_counter(issued: PersonalisedCard) -> None:
     session, _ = _session(issued)
-    with pytest.raises(WrongPin):
+    with pytest.raises(WrongPinError):
         session.verify_pin("000000")
     session.verify_pin("123456")
     issued.card.power_off()
@@ -117,9 +117,9 @@ def test_r6_right_pin_resets_counter(issued: PersonalisedCard) -> None:
 def test_r7_unblock_with_puk(issued: PersonalisedCard) -> None:
     session, _ = _session(issued)
     for _ in range(3):
-        with pytest.raises((WrongPin, PinBlocked)):
+        with pytest.raises((WrongPinError, PinLockedError)):
             session.verify_pin("000000")
-    with pytest.raises(WrongPuk) as wrong:
+    with pytest.raises(WrongPukError) as wrong:
         session.unblock_with_puk("87654321", "654321")
     assert wrong.value.tries_left == 9
     session.unblock_with_puk("12345678", "654321")
@@ -131,24 +131,24 @@ def test_r7_puk_blocked_after_ten_wrong(issued: PersonalisedCard) -> None:
     session, _ = _session(issued)
     assert session.puk_retries() == 10
     for expected in range(9, 0, -1):
-        with pytest.raises(WrongPuk) as info:
+        with pytest.raises(WrongPukError) as info:
             session.unblock_with_puk("00000000", "654321")
         assert info.value.tries_left == expected
-    with pytest.raises(PukBlocked):
+    with pytest.raises(PukBlockedError):
         session.unblock_with_puk("00000000", "654321")
-    with pytest.raises(PukBlocked):
+    with pytest.raises(PukBlockedError):
         session.unblock_with_puk("12345678", "654321")  # permanently
     assert session.puk_retries() == 0
 
 
 def test_r8_change_pin(issued: PersonalisedCard) -> None:
     session, _ = _session(issued)
-    with pytest.raises(WrongPin):
+    with pytest.raises(WrongPinError):
         session.change_pin("000000", "24681357")
     session.change_pin("123456", "24681357")
     issued.card.power_off()
     session.select()
-    with pytest.raises(WrongPin):
+    with pytest.raises(WrongPinError):
         session.verify_pin("123456")
     session.verify_pin("24681357")
 
@@ -263,12 +263,12 @@ def test_no_secrets_in_messages_reprs_or_logs(
     for attempt in ("654321", "999999", "111111"):
         try:
             session.verify_pin(attempt)
-        except (WrongPin, PinBlocked) as exc:
+        except (WrongPinError, PinLockedError) as exc:
             texts += [str(exc), repr(exc), repr(exc.params)]
     for attempt in ("87654321", "11112222"):
         try:
             session.unblock_with_puk(attempt, "246802")
-        except WrongPuk as exc:
+        except WrongPukError as exc:
             texts += [str(exc), repr(exc), repr(exc.params)]
     texts.append(caplog.text)
     blob = "\n".join(texts)

@@ -13,8 +13,8 @@ from devices.card.readers import (
     CardInserted,
     CardRemoved,
     ReaderAppeared,
+    ReaderChange,
     ReaderDisappeared,
-    ReaderEvent,
     ReaderRoles,
     ReaderWatcher,
 )
@@ -102,13 +102,13 @@ class FakeContext:
         pass
 
 
-def _drain(events: queue.Queue[ReaderEvent], count: int) -> list[ReaderEvent]:
+def _drain(events: queue.Queue[ReaderChange], count: int) -> list[ReaderChange]:
     return [events.get(timeout=2) for _ in range(count)]
 
 
 def test_watcher_reports_insert_remove_and_reader_loss() -> None:
     world = World()
-    events: queue.Queue[ReaderEvent] = queue.Queue()
+    events: queue.Queue[ReaderChange] = queue.Queue()
     watcher = ReaderWatcher(
         lambda: FakeContext(world), events.put, poll_seconds=0.05, retry_seconds=0.01
     )
@@ -148,9 +148,9 @@ def test_watcher_stops_promptly_while_waiting() -> None:
 
 def test_callback_failure_does_not_kill_watcher() -> None:
     world = World()
-    seen: list[ReaderEvent] = []
+    seen: list[ReaderChange] = []
 
-    def post(event: ReaderEvent) -> None:
+    def post(event: ReaderChange) -> None:
         seen.append(event)
         raise RuntimeError("boom")
 

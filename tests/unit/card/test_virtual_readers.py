@@ -7,7 +7,7 @@ import pytest
 from devices.card.errors import CardRemoved as CardRemovedError
 from devices.card.errors import NoCard, ReaderGone
 from devices.card.piv import PivSession
-from devices.card.readers import CardInserted, CardRemoved, ReaderEvent
+from devices.card.readers import CardInserted, CardRemoved, ReaderChange
 from devices.virtual.factory import CardFactory
 from devices.virtual.readers import VirtualReaderBank
 
@@ -16,7 +16,7 @@ OP, CU = "Virtual PCD 00 00", "Virtual PCD 00 01"
 
 def test_insert_connect_remove(factory: CardFactory) -> None:
     bank = VirtualReaderBank()
-    events: list[ReaderEvent] = []
+    events: list[ReaderChange] = []
     bank.subscribe(events.append)
     with pytest.raises(NoCard):
         bank.connect(CU)
@@ -37,7 +37,7 @@ def test_late_subscriber_sees_present_card(factory: CardFactory) -> None:
     bank = VirtualReaderBank()
     card = factory.personalise().card
     bank.insert(OP, card)
-    events: list[ReaderEvent] = []
+    events: list[ReaderChange] = []
     bank.subscribe(events.append)
     assert events == [CardInserted(OP, "operator", card.atr)]
     assert bank.card_in(OP) is card

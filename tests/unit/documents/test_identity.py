@@ -31,7 +31,7 @@ from kiosk.services.identity import (
     IdentityCheckRecord,
     IdentityCheckService,
     IdentityResult,
-    Verdict,
+    IdentityVerdict,
     document_number_hash,
 )
 from tests.unit.documents.conftest import (
@@ -97,7 +97,7 @@ def test_r1_digital_id_is_refused_with_the_reason(
     service: IdentityCheckService, purpose: VisitPurpose
 ) -> None:
     report = service.check(manual(DocumentKind.DIGITAL_ID), ASA, purpose, TODAY)
-    assert report.verdict is Verdict.REFUSED
+    assert report.verdict is IdentityVerdict.REFUSED
     line = report.check(CHECK_KIND)
     assert line.status is CheckStatus.FAILED and line.reason_key == REASON_DIGITAL_ID
     assert REASON_DIGITAL_ID in report.reasons
@@ -109,7 +109,7 @@ def test_r1_digital_id_kind_cannot_be_claimed_for_a_scanned_zone(
     report = service.check(
         scanned(SWEDISH_PASSPORT), ASA, VisitPurpose.ACTIVATION, TODAY, kind=DocumentKind.DIGITAL_ID
     )
-    assert report.verdict is Verdict.REFUSED
+    assert report.verdict is IdentityVerdict.REFUSED
 
 
 @pytest.mark.parametrize("purpose", [VisitPurpose.ACTIVATION, VisitPurpose.UNLOCK])
@@ -117,7 +117,7 @@ def test_r1_expired_document_is_refused(
     service: IdentityCheckService, purpose: VisitPurpose
 ) -> None:
     report = service.check(scanned(SWEDISH_PASSPORT), ASA, purpose, date(2031, 7, 1))
-    assert report.verdict is Verdict.REFUSED
+    assert report.verdict is IdentityVerdict.REFUSED
     assert report.check(CHECK_EXPIRY).reason_key == REASON_EXPIRED
     # A zone that is only expired is still well read: the zone check itself passes.
     assert report.check(CHECK_ZONE).status is CheckStatus.PASSED
@@ -126,7 +126,7 @@ def test_r1_expired_document_is_refused(
 def test_r1_published_specimen_is_refused_as_expired(service: IdentityCheckService) -> None:
     holder = Holder(None, "Eriksson", "Anna Maria")
     report = service.check(scanned(SPECIMEN_TD3), holder, VisitPurpose.ACTIVATION, TODAY)
-    assert report.verdict is Verdict.REFUSED
+    assert report.verdict is IdentityVerdict.REFUSED
     assert report.reasons == (REASON_EXPIRED,)
 
 
@@ -134,18 +134,18 @@ def test_r1_manual_entry_past_expiry_is_refused(service: IdentityCheckService) -
     entry = manual(DocumentKind.SWEDISH_DRIVING_LICENCE, expiry_date=date(2026, 11, 27))
     report = service.check(entry, ASA, VisitPurpose.ACTIVATION, TODAY)
     assert report.check(CHECK_EXPIRY).reason_key == REASON_EXPIRED
-    assert report.verdict is Verdict.REFUSED
+    assert report.verdict is IdentityVerdict.REFUSED
 
 
 def test_r1_unlock_refuses_a_foreign_document(service: IdentityCheckService) -> None:
     report = service.check(scanned(FOREIGN_PASSPORT), KARI, VisitPurpose.UNLOCK, TODAY)
-    assert report.verdict is Verdict.REFUSED
+    assert report.verdict is IdentityVerdict.REFUSED
     assert report.check(CHECK_KIND).reason_key == REASON_NOT_SWEDISH
 
 
 def test_r1_activation_accepts_a_valid_foreign_passport(service: IdentityCheckService) -> None:
     report = service.check(scanned(FOREIGN_PASSPORT), KARI, VisitPurpose.ACTIVATION, TODAY)
-    assert report.verdict is Verdict.MATCH
+    assert report.verdict is IdentityVerdict.MATCH
     assert report.check(CHECK_PERSONNUMMER).status is CheckStatus.NOT_APPLICABLE
 
 
@@ -155,7 +155,7 @@ def test_r1_unlock_accepts_a_valid_swedish_zone(
 ) -> None:
     holder = ASA if lines is SWEDISH_PASSPORT else JONS
     report = service.check(scanned(lines), holder, VisitPurpose.UNLOCK, TODAY)
-    assert report.verdict is Verdict.MATCH, report.reasons
+    assert report.verdict is IdentityVerdict.MATCH, report.reasons
     assert report.issuing_state == "SWE"
     assert report.check(CHECK_PERSONNUMMER).status is CheckStatus.PASSED
 
@@ -175,7 +175,7 @@ def test_r1_every_physical_swedish_kind_is_accepted(
     service: IdentityCheckService, kind: DocumentKind, purpose: VisitPurpose
 ) -> None:
     report = service.check(manual(kind), ASA, purpose, TODAY)
-    assert report.verdict is Verdict.MATCH, report.reasons
+    assert report.verdict is IdentityVerdict.MATCH, report.reasons
     assert report.kind is kind
 
 
@@ -194,7 +194,7 @@ def test_r1_unlock_refuses_a_typed_foreign_passport(service: IdentityCheckServic
 def test_r1_a_zone_with_a_failing_check_digit_is_refused(service: IdentityCheckService) -> None:
     lines = (SWEDISH_PASSPORT[0], SWEDISH_PASSPORT[1][:3] + "8" + SWEDISH_PASSPORT[1][4:])
     report = service.check(scanned(lines), ASA, VisitPurpose.ACTIVATION, TODAY)
-    assert report.verdict is Verdict.REFUSED
+    assert report.verdict is IdentityVerdict.REFUSED
     assert report.check(CHECK_ZONE).reason_key == REASON_ZONE
 
 
@@ -215,7 +215,7 @@ def test_r1_unknown_document_code_is_refused(service: IdentityCheckService) -> N
         "V", "SWE", "X1", "SWE", "Öberg", "Åsa", date(1985, 3, 12), date(2030, 1, 1)
     )
     report = service.check(scanned(mrz.compose("TD3", fields)), ASA, VisitPurpose.ACTIVATION, TODAY)
-    assert report.verdict is Verdict.REFUSED
+    assert report.verdict is IdentityVerdict.REFUSED
     assert report.check(CHECK_KIND).status is CheckStatus.FAILED
 
 
@@ -225,7 +225,7 @@ def test_r1_unknown_document_code_is_refused(service: IdentityCheckService) -> N
 def test_personnummer_of_someone_else_is_refused(service: IdentityCheckService) -> None:
     other = dataclasses.replace(ASA, personnummer="199207045486")
     report = service.check(scanned(SWEDISH_PASSPORT), other, VisitPurpose.ACTIVATION, TODAY)
-    assert report.verdict is Verdict.REFUSED
+    assert report.verdict is IdentityVerdict.REFUSED
     assert report.check(CHECK_PERSONNUMMER).reason_key == REASON_PERSONNUMMER
 
 
@@ -256,7 +256,7 @@ def test_issuer_writing_names_without_icao_transliteration_matches(
     assert report.check(CHECK_NAME).status is CheckStatus.PASSED
     other = Holder("198503122387", "Olsson", "Åsa")
     assert service.check(scanned(lines), other, VisitPurpose.ACTIVATION, TODAY).verdict is (
-        Verdict.MISMATCH
+        IdentityVerdict.MISMATCH
     )
 
 
@@ -275,7 +275,7 @@ def test_truncated_name_field_matches_by_prefix(service: IdentityCheckService) -
 def test_other_name_is_a_soft_mismatch(service: IdentityCheckService) -> None:
     holder = Holder("198503122387", "Andersson", "Åsa")
     report = service.check(scanned(SWEDISH_PASSPORT), holder, VisitPurpose.ACTIVATION, TODAY)
-    assert report.verdict is Verdict.MISMATCH
+    assert report.verdict is IdentityVerdict.MISMATCH
     assert report.check(CHECK_NAME).reason_key == REASON_NAME
 
 
@@ -285,7 +285,7 @@ def test_birth_date_mismatch_is_soft(service: IdentityCheckService) -> None:
     holder = Holder("198503122387", "Öberg", "Åsa")
     report = service.check(entry, holder, VisitPurpose.ACTIVATION, TODAY)
     assert report.check(CHECK_BIRTH_DATE).status is CheckStatus.FAILED
-    assert report.verdict is Verdict.MISMATCH
+    assert report.verdict is IdentityVerdict.MISMATCH
 
 
 def test_coordination_number_birth_date() -> None:

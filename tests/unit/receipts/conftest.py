@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from devices.card.piv import PivSession
 from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory, PersonalisedCard
 from devices.virtual.pki import TestPki
 from kiosk.config import ReceiptConfig
 from kiosk.receipts.service import ReceiptService
+from kiosk.services.card import CardSession
+from kiosk.services.devices import PivCardSession
 from tests.support.clock import TestClock
 from tests.unit.receipts.world import HOLDER_NAME, HOLDER_PNR, OFFICE_ID, World, make_world
 
@@ -43,8 +44,8 @@ def world(tmp_path: Path, clock: TestClock) -> Iterator[World]:
 
 
 @pytest.fixture
-def piv(holder_card: PersonalisedCard) -> PivSession:
-    return PivSession(InProcessConnection(holder_card.card))
+def piv(holder_card: PersonalisedCard) -> CardSession:
+    return PivCardSession(InProcessConnection(holder_card.card))
 
 
 @pytest.fixture

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from devices.card.piv import PivSession
 from kiosk.config import ReceiptConfig
 from kiosk.i18n import Catalogue
 from kiosk.receipts.errors import ReceiptEventUnknown
 from kiosk.receipts.printing import deliver
 from kiosk.receipts.service import ReceiptService, issue_receipt
+from kiosk.services.card import CardSession
 from store.journal import Journal
 from tests.unit.receipts.world import OFFICE_ID, World
 
@@ -106,7 +106,7 @@ def test_issue_receipt_never_raises(world: World, receipts: ReceiptService) -> N
 
 
 def test_signed_receipt_is_journalled_and_reprinted_identically(
-    world: World, receipts: ReceiptService, piv: PivSession
+    world: World, receipts: ReceiptService, piv: CardSession
 ) -> None:
     world.add_card("SE3000000002")
     event = world.event("card.returned", {"serial": "SE3000000002", "kept": False})
@@ -134,7 +134,7 @@ def test_reprint_unknown_event_is_a_typed_error(receipts: ReceiptService) -> Non
 
 
 def test_journal_failure_while_recording_signature_still_delivers(
-    world: World, tmp_path: Path, piv: PivSession
+    world: World, tmp_path: Path, piv: CardSession
 ) -> None:
     world.add_card("SE3000000003")
     event = world.event("card.activated", {"serial": "SE3000000003"})

@@ -11,11 +11,11 @@ import pytest
 from pypdf import PdfReader
 from reportlab.graphics.barcode import qrencoder
 
-from devices.card.piv import PivSession
 from kiosk.i18n import Catalogue
 from kiosk.receipts.facts import ReceiptFacts, receipt_digest
 from kiosk.receipts.render import parse_embedded, qr_value, render_receipt
 from kiosk.receipts.service import ReceiptService
+from kiosk.services.card import CardSession
 from tests.unit.receipts.pdf_helpers import (
     compact,
     dark_fraction,
@@ -118,7 +118,7 @@ def test_each_workflow_receipt_says_what_was_done(
         assert compact(phrase) in flat, phrase
 
 
-def test_output_is_byte_stable(world: World, receipts: ReceiptService, piv: PivSession) -> None:
+def test_output_is_byte_stable(world: World, receipts: ReceiptService, piv: CardSession) -> None:
     facts = _facts(world, receipts, "card.activated")
     assert render_receipt(facts) == render_receipt(facts)
     signature = receipts.sign(facts, piv, "123456")
@@ -140,7 +140,7 @@ def test_pdf_renders_to_an_image_with_pdftoppm(
 
 
 def test_embedded_data_round_trips_with_signature(
-    world: World, receipts: ReceiptService, piv: PivSession
+    world: World, receipts: ReceiptService, piv: CardSession
 ) -> None:
     facts = _facts(world, receipts, "card.activated")
     signature = receipts.sign(facts, piv, "123456")

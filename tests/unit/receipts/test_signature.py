@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from devices.card.errors import WrongPin
-from devices.card.piv import PivSession
+from devices.card.errors import WrongPinError
 from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory, PersonalisedCard
 from kiosk.receipts.signature import (
@@ -14,14 +13,16 @@ from kiosk.receipts.signature import (
     signature_valid,
     signer_is_holder,
 )
+from kiosk.services.card import CardSession
+from kiosk.services.devices import PivCardSession
 from tests.unit.receipts.world import HOLDER_NAME, HOLDER_PNR, OTHER_PNR
 
 DIGEST = "ab" * 32
 OTHER_DIGEST = "cd" * 32
 
 
-def _piv(card: PersonalisedCard) -> PivSession:
-    return PivSession(InProcessConnection(card.card))
+def _piv(card: PersonalisedCard) -> CardSession:
+    return PivCardSession(InProcessConnection(card.card))
 
 
 def test_r5_signs_with_9c_when_the_card_has_a_signing_certificate(
@@ -54,7 +55,7 @@ def test_rsa_card_signature_verifies(factory: CardFactory) -> None:
 
 def test_r6_wrong_pin_signs_nothing(factory: CardFactory) -> None:
     card = factory.personalise(holder_id=HOLDER_PNR, name=HOLDER_NAME)
-    with pytest.raises(WrongPin) as caught:
+    with pytest.raises(WrongPinError) as caught:
         sign_receipt(_piv(card), DIGEST, "999999")
     assert caught.value.params["tries_left"] == 2
 

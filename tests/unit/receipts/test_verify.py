@@ -12,7 +12,6 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from devices.card.certs import TrustAnchors
-from devices.card.piv import PivSession
 from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory, PersonalisedCard
 from devices.virtual.pki import TestPki
@@ -21,6 +20,8 @@ from kiosk.receipts.render import EMBED_PREFIX, render_receipt
 from kiosk.receipts.service import ReceiptService
 from kiosk.receipts.signature import HolderSignature, sign_receipt
 from kiosk.receipts.verify import VerifyReport, verify_receipt
+from kiosk.services.card import CardSession
+from kiosk.services.devices import PivCardSession
 from tests.support.clock import TestClock
 from tests.unit.receipts.world import OFFICE_ID, OTHER_NAME, OTHER_PNR, World, make_world
 
@@ -43,7 +44,7 @@ def _failed(report: VerifyReport) -> set[str]:
 
 
 def _signed_pdf(
-    receipts: ReceiptService, facts: ReceiptFacts, piv: PivSession
+    receipts: ReceiptService, facts: ReceiptFacts, piv: CardSession
 ) -> tuple[bytes, HolderSignature]:
     signature = receipts.sign(facts, piv, "123456")
     outcome = receipts.issue(facts, signature=signature)
@@ -55,7 +56,7 @@ def test_genuine_signed_receipt_passes_with_chain(
     world: World,
     receipts: ReceiptService,
     activation: ReceiptFacts,
-    piv: PivSession,
+    piv: CardSession,
     pki: TestPki,
 ) -> None:
     pdf, _ = _signed_pdf(receipts, activation, piv)
@@ -77,7 +78,7 @@ def test_chain_to_foreign_anchors_fails(
     world: World,
     receipts: ReceiptService,
     activation: ReceiptFacts,
-    piv: PivSession,
+    piv: CardSession,
     now: dt.datetime,
 ) -> None:
     pdf, _ = _signed_pdf(receipts, activation, piv)
@@ -99,7 +100,7 @@ def _rewrite_keywords(pdf: bytes, change: dict[str, object]) -> bytes:
 
 
 def test_tampered_metadata_fails(
-    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: PivSession
+    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: CardSession
 ) -> None:
     pdf, _ = _signed_pdf(receipts, activation, piv)
     assert _verify(world, pdf).ok
@@ -110,7 +111,7 @@ def test_tampered_metadata_fails(
 
 
 def test_tampered_page_text_fails(
-    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: PivSession
+    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: CardSession
 ) -> None:
     pdf, _ = _signed_pdf(receipts, activation, piv)
     serial = activation.card_serial.encode()
@@ -124,7 +125,7 @@ def test_tampered_page_text_fails(
 
 
 def test_tampered_action_text_fails(
-    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: PivSession
+    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: CardSession
 ) -> None:
     pdf, _ = _signed_pdf(receipts, activation, piv)
     shown = "(Kortet har aktiverats.) Tj".encode("cp1252")
@@ -136,7 +137,7 @@ def test_tampered_action_text_fails(
 
 
 def test_re_rendered_receipt_with_changed_facts_fails(
-    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: PivSession
+    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: CardSession
 ) -> None:
     """A forger who rebuilds a consistent PDF with other facts is caught by the journal."""
     _, signature = _signed_pdf(receipts, activation, piv)
@@ -150,14 +151,14 @@ def test_signature_by_another_holders_card_fails(
     world: World, receipts: ReceiptService, activation: ReceiptFacts, factory: CardFactory
 ) -> None:
     stranger = factory.personalise(holder_id=OTHER_PNR, name=OTHER_NAME)
-    piv = PivSession(InProcessConnection(stranger.card))
+    piv = PivCardSession(InProcessConnection(stranger.card))
     signature = sign_receipt(piv, receipt_digest(activation), stranger.pin)
     report = _verify(world, render_receipt(activation, signature=signature))
     assert _failed(report) == {"signer_other"}
 
 
 def test_signature_over_another_digest_fails(
-    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: PivSession
+    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: CardSession
 ) -> None:
     signature = sign_receipt(piv, "00" * 32, "123456")
     report = _verify(world, render_receipt(activation, signature=signature))
@@ -165,7 +166,7 @@ def test_signature_over_another_digest_fails(
 
 
 def test_signature_differing_from_the_journalled_one_fails(
-    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: PivSession
+    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: CardSession
 ) -> None:
     _signed_pdf(receipts, activation, piv)  # journals one signature
     other = receipts.sign(activation, piv, "123456")  # ECDSA: a second, different signature

@@ -11,19 +11,23 @@ import datetime as dt
 import pytest
 
 from devices.card.certs import TrustAnchors
-from devices.card.piv import PivSession
 from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory
 from devices.virtual.pki import TestPki
 from kiosk.domain.types import BlockReason, DocumentKind, IdentityDocument, Role
 from kiosk.receipts.service import ReceiptService, issue_receipt
 from kiosk.receipts.verify import verify_receipt
+from kiosk.services.devices import PivCardSession
+from kiosk.services.login import Operator
+from kiosk.services.ports import HolderSummary
+from kiosk.services.visit import Visit
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.blocking import BlockForm, BlockingService
-from kiosk.services.workflows.common import Backend, IdentityProof, Operator, VisitContext
+from kiosk.services.workflows.common import Backend
 from kiosk.services.workflows.deadlines import DeadlineService
 from kiosk.services.workflows.unlock import UnlockService
 from tests.support.seed import CardSpec, add_card
+from tests.support.visits import visit_with_identity
 from tests.unit.receipts.pdf_helpers import compact, pdf_text
 from tests.unit.receipts.world import (
     ADMIN,
@@ -44,12 +48,15 @@ def backend(world: World) -> Backend:
     return Backend(world.store, world.journal, world.clock)
 
 
-def _visit(world: World) -> VisitContext:
+def _visit(world: World) -> Visit:
     now = world.now
     passport = IdentityDocument(DocumentKind.PASSPORT, "SWE", world.today + PASSPORT_VALID)
-    proof = IdentityProof(HOLDER_ID, passport, True, now - dt.timedelta(minutes=1))
-    return VisitContext(
-        Operator(CLERK, Role.CLERK, OFFICE_ID), now - dt.timedelta(minutes=5), HOLDER_ID, proof
+    return visit_with_identity(
+        Operator(CLERK, Role.CLERK, OFFICE_ID),
+        HolderSummary(HOLDER_ID, HOLDER_NAME, HOLDER_PNR),
+        passport,
+        started_at=now - dt.timedelta(minutes=5),
+        checked_at=now - dt.timedelta(minutes=1),
     )
 
 
@@ -78,7 +85,7 @@ def test_r2_activation_receipt_signed_by_the_holder(
     done = ActivationService(backend).activate(_visit(world), card.serial)
     facts = receipts.facts(done.event_id)
     assert facts.needs_holder_signature
-    signature = receipts.sign(facts, PivSession(InProcessConnection(card.card)), card.pin)
+    signature = receipts.sign(facts, PivCardSession(InProcessConnection(card.card)), card.pin)
     outcome = receipts.issue(facts, signature=signature)
     assert outcome.delivery is not None and outcome.delivery.path is not None
     text = _check(
@@ -121,7 +128,7 @@ def test_r11_kept_card_receipt_with_reason_signed(
         clerk, card.serial, keep_card=True, keep_reason="nytt uppdrag i regionen"
     )
     facts = receipts.facts(done.event_id)
-    signature = receipts.sign(facts, PivSession(InProcessConnection(card.card)), card.pin)
+    signature = receipts.sign(facts, PivCardSession(InProcessConnection(card.card)), card.pin)
     assert signature.slot == "9A"
     outcome = receipts.issue(facts, signature=signature)
     assert outcome.delivery is not None and outcome.delivery.path is not None

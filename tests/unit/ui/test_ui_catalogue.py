@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from devices.card.errors import PinError
 from kiosk.errors import KioskError
 from kiosk.i18n import LANGUAGES, load_language
 from kiosk.services import errors as service_errors
@@ -85,7 +86,11 @@ def test_ui_area_has_the_same_keys_in_both_languages() -> None:
 def test_service_errors_have_texts(lang: str) -> None:
     texts = load_language(lang)
     for value in vars(service_errors).values():
-        if isinstance(value, type) and issubclass(value, KioskError) and value is not KioskError:
+        if (
+            isinstance(value, type)
+            and issubclass(value, KioskError | PinError)
+            and value is not KioskError
+        ):
             assert value.key in texts, value
             assert value.hint_key is None or value.hint_key in texts, value
 

@@ -25,19 +25,18 @@ from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory, PersonalisedCard
 from devices.virtual.pki import TestPki
 from kiosk.domain.types import DocumentKind, IdentityDocument, Role
-from kiosk.services.workflows.common import (
-    Backend,
-    IdentityProof,
-    Operator,
-    VisitContext,
-    connection_opener,
-)
+from kiosk.services.devices import connection_opener
+from kiosk.services.login import Operator
+from kiosk.services.ports import HolderSummary
+from kiosk.services.visit import Visit
+from kiosk.services.workflows.common import Backend
 from store.database import Store, open_store
 from store.journal import Journal
 from store.keys import KioskKeys
 from store.models import Card, JournalRow
 from tests.support.clock import TestClock
 from tests.support.seed import CardSpec, add_card, add_holder, add_office
+from tests.support.visits import visit_with_identity
 
 OFFICE = "KK-SOLNA"
 OTHER_OFFICE = "KK-KISTA"
@@ -122,19 +121,22 @@ class World:
         checked_at: dt.datetime | None = None,
         office: str = OFFICE,
         same_organisation: bool = False,
-    ) -> VisitContext:
+    ) -> Visit:
         """A visit that began five minutes ago; its identity check (a valid Swedish
-        passport unless ``document`` says otherwise; ``None``: no check) two minutes ago."""
+        passport unless ``document`` says otherwise; ``None``: no check) two minutes ago,
+        the photo confirmed by the clerk (``approved=False``: the document was refused)."""
         now = self.now
         if document is ...:
             document = self.swedish_passport
-        started = now - dt.timedelta(minutes=5)
-        proof = None
-        if document is not None:
-            proof = IdentityProof(
-                holder, document, approved, checked_at or now - dt.timedelta(minutes=2)
-            )
-        return VisitContext(operator(role, office), started, holder, proof, same_organisation)
+        return visit_with_identity(
+            operator(role, office),
+            HolderSummary(holder, NAME, PNR),
+            document,
+            started_at=now - dt.timedelta(minutes=5),
+            checked_at=checked_at or now - dt.timedelta(minutes=2),
+            approved=approved,
+            same_organisation=same_organisation,
+        )
 
     def spec(self, serial: str, **kw: Any) -> CardSpec:
         """A card of the holder, photographed at the office ``PHOTO_AGE`` ago."""

@@ -37,9 +37,10 @@ def test_workflow_area_files_have_the_same_keys() -> None:
 
 
 def test_error_renders_in_swedish_with_params() -> None:
-    from kiosk.services.workflows.errors import NotCardPuk
+    from devices.card.pin import PinState
+    from kiosk.services.workflows.errors import NotCardPukError
 
-    text = Catalogue("sv").error(NotCardPuk(tries_left=4))
+    text = Catalogue("sv").error(NotCardPukError(state=PinState.exact(4)))
     assert "4 försök kvar" in text
 
 

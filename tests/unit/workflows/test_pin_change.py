@@ -8,7 +8,7 @@ from devices.card.piv import PivSession
 from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import DEFAULT_PIN
 from kiosk.errors import CardIsLocked, CurrentPinMissing, PinRepeatMismatch, PinSameAsCurrent
-from kiosk.services.workflows.errors import PinNowLocked, WrongCurrentPin
+from kiosk.services.workflows.errors import PinNowLockedError, WrongCurrentPinError
 from kiosk.services.workflows.pin_change import PinChangeService
 from tests.unit.workflows.conftest import NEW_PIN, World
 
@@ -29,7 +29,7 @@ def test_r8_change_pin_with_current_pin(world: World) -> None:
 
 def test_r8_wrong_current_pin_shows_tries_left(world: World) -> None:
     service, _ = setup(world, "P2")
-    with pytest.raises(WrongCurrentPin) as info:
+    with pytest.raises(WrongCurrentPinError) as info:
         service.change_pin(world.visit(), "P2", "999999", NEW_PIN, NEW_PIN)
     assert info.value.params == {"tries_left": 2}
     assert world.events() == []
@@ -38,9 +38,9 @@ def test_r8_wrong_current_pin_shows_tries_left(world: World) -> None:
 def test_r6_three_wrong_current_pins_lock_the_card(world: World) -> None:
     service, made = setup(world, "P3")
     for _ in range(2):
-        with pytest.raises(WrongCurrentPin):
+        with pytest.raises(WrongCurrentPinError):
             service.change_pin(world.visit(), "P3", "999999", NEW_PIN, NEW_PIN)
-    with pytest.raises(PinNowLocked):
+    with pytest.raises(PinNowLockedError):
         service.change_pin(world.visit(), "P3", "999999", NEW_PIN, NEW_PIN)
     assert made.card.pin_tries_left == 0  # type: ignore[attr-defined]
     assert world.state("P3") == "locked"

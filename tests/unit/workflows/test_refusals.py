@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from devices.card.pin import PinState
 from devices.virtual.factory import DEFAULT_PIN
 from kiosk.domain.types import BlockReason, Role
 from kiosk.errors import (
@@ -21,7 +22,7 @@ from kiosk.errors import (
 from kiosk.reports.day import build_day_report
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.blocking import BlockForm, BlockingService
-from kiosk.services.workflows.errors import CardOfAnotherHolder, WrongCurrentPin
+from kiosk.services.workflows.errors import CardOfAnotherHolder, WrongCurrentPinError
 from kiosk.services.workflows.pin_change import PinChangeService
 from kiosk.services.workflows.refusals import is_rule_refusal
 from kiosk.services.workflows.undelivered import UndeliveredService
@@ -116,7 +117,7 @@ def test_r8_pin_typos_are_not_refusals(world: World) -> None:
     service = PinChangeService(world.services, card_opener=world.opener())
     with pytest.raises(PinRepeatMismatch):
         service.change_pin(world.visit(), "F7", DEFAULT_PIN, NEW_PIN, "314159")
-    with pytest.raises(WrongCurrentPin):
+    with pytest.raises(WrongCurrentPinError):
         service.change_pin(world.visit(), "F7", "999999", NEW_PIN, NEW_PIN)
     assert world.refusals() == [] and _report(world) == {}
 
@@ -139,4 +140,4 @@ def test_which_errors_are_rule_refusals() -> None:
     assert is_rule_refusal(ActionNotPermitted(role_en="clerk", action_en="order"))
     assert is_rule_refusal(CardOfAnotherHolder(serial="S"))
     assert not is_rule_refusal(PinRepeatMismatch())
-    assert not is_rule_refusal(WrongCurrentPin(tries_left=2))
+    assert not is_rule_refusal(WrongCurrentPinError(state=PinState.exact(2)))

@@ -23,9 +23,9 @@ from kiosk.errors import (
     UnlockWrongPlace,
 )
 from kiosk.services.workflows.errors import (
-    CardCannotBeSaved,
+    CardCannotBeSavedError,
     CardNotLocked,
-    NotCardPuk,
+    NotCardPukError,
     PukNotAvailable,
     PukNotCachedOffline,
 )
@@ -180,7 +180,7 @@ def test_r7_5xx_is_not_unlocked_in_person(world: World) -> None:
 
 def test_r7_wrong_code_letter_puk_shows_tries_left(world: World) -> None:
     made = locked_card(world, "U503", "511")
-    with pytest.raises(NotCardPuk) as info:
+    with pytest.raises(NotCardPukError) as info:
         service(world).unlock_with_code_letter(world.visit(), "U503", "00000000", NEW_PIN, NEW_PIN)
     assert info.value.params["tries_left"] == PUK_TRIES - 1
     assert made.card.pin_tries_left == 0 and world.events() == []
@@ -192,7 +192,7 @@ def test_r7_puk_blocked_card_cannot_be_saved(world: World) -> None:
     for _ in range(PUK_TRIES - 1):
         with contextlib.suppress(Exception):
             session.unblock_with_puk("00000000", NEW_PIN)
-    with pytest.raises(CardCannotBeSaved):
+    with pytest.raises(CardCannotBeSavedError):
         service(world).unlock_with_code_letter(world.visit(), "U504", "00000000", NEW_PIN, NEW_PIN)
     assert world.state("U504") == "puk_blocked"
     assert [e[0] for e in world.events()] == ["card.puk_blocked"]
