@@ -116,7 +116,7 @@ def _kiosk_store(directory: Path, kiosk_id: str) -> tuple[Any, Any]:
 
 
 def push_10k(scale: float) -> list[Figure]:
-    from store.journal_format import verify_signature
+    from protocol.event_format import verify_signature
     from store.sync_client import CentralTransport, SyncClient
 
     count = max(100, int(10_000 * scale))
@@ -359,7 +359,7 @@ def load_20(scale: float) -> list[Figure]:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    from store.journal_format import GENESIS_HASH, SignedEvent, format_timestamp
+    from protocol.event_format import GENESIS_HASH, SignedEvent, format_timestamp
 
     kiosks = 20
     batch = 10

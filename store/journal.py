@@ -10,7 +10,7 @@ Writing
     The head (last seq) is also recorded in ``sync_state`` in the same transaction,
     so that deleting the newest rows is noticed too. At rest the payload is AES-GCM
     encrypted (aad = event id) in its canonical JSON form; hash and signature cover
-    the plaintext canonical form (``store.journal_format``).
+    the plaintext canonical form (``protocol.event_format``).
 
 Verifying (design, measured on a 2-core machine)
     One Ed25519 verification costs about 86-105 µs here: verifying 100,000
@@ -60,15 +60,15 @@ from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from clock import Clock
-from store.crypto import FieldCipher
-from store.errors import DecryptionFailed
-from store.journal_format import (
+from protocol.event_format import (
     GENESIS_HASH,
     SignedEvent,
     canonical_json,
     format_timestamp,
     sign_hash,
 )
+from store.crypto import FieldCipher
+from store.errors import DecryptionFailed
 from store.keys import KioskKeys
 from store.models import JournalRow, SyncState
 from store.state import get_state
@@ -122,7 +122,7 @@ class _Parts(NamedTuple):
 
 
 def _hash_parts(parts: _Parts, seq: int) -> str:
-    """SHA-256 of the same bytes as ``journal_format.canonical_bytes`` (sorted keys)."""
+    """SHA-256 of the same bytes as ``event_format.canonical_bytes`` (sorted keys)."""
     data = (
         f'{{"event_id":{_dumps(parts.event_id)},"event_type":{_dumps(parts.event_type)},'
         f'"kiosk_id":{_dumps(parts.kiosk_id)},"occurred_at":{_dumps(parts.occurred_at)},'

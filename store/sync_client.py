@@ -27,13 +27,26 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from clock import local_date
+from protocol.event_format import SignedEvent, parse_timestamp
+from protocol.puk import open_puk
+from protocol.wire import (
+    HEAD_PATH,
+    PULL_PATH,
+    PUSH_PATH,
+    PullEntity,
+    PullPage,
+    PullQuery,
+    PullTable,
+    PushAnswer,
+    PushRequest,
+    PushStatus,
+    WireFormatError,
+)
 from store.bulk import CARD_COLUMNS, HOLDER_COLUMNS
 from store.central.errors import CentralRefusedError, CentralUnreachableError, SyncError
-from store.central.puk import open_puk
 from store.database import Store
 from store.holders import holder_name_aad, operator_name_aad, personnummer_aad
 from store.journal import PRIORITY_BLOCK, Journal
-from store.journal_format import SignedEvent, parse_timestamp
 from store.models import Card, Holder, JournalRow, Office, Operator, PukCache
 from store.state import get_state, set_state
 
@@ -112,21 +125,19 @@ class CentralTransport:
         return data
 
     def push(self, kiosk_id: str, events: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-        body = json.dumps({"kiosk_id": kiosk_id, "events": list(events)}, ensure_ascii=False)
+        body = json.dumps(PushRequest(kiosk_id, events).to_dict(), ensure_ascii=False)
         return self._call(
             "POST",
-            "/v1/push",
+            PUSH_PATH,
             content=body.encode("utf-8"),
             headers={"content-type": "application/json"},
         )
 
     def pull(self, kiosk_id: str, cursor: int, limit: int) -> dict[str, Any]:
-        return self._call(
-            "GET", "/v1/pull", params={"kiosk_id": kiosk_id, "cursor": cursor, "limit": limit}
-        )
+        return self._call("GET", PULL_PATH, params=PullQuery(kiosk_id, cursor, limit).to_params())
 
     def head(self, kiosk_id: str) -> dict[str, Any]:
-        return self._call("GET", "/v1/head", params={"kiosk_id": kiosk_id})
+        return self._call("GET", HEAD_PATH, params={"kiosk_id": kiosk_id})
 
 
 # -------------------------------------------------------------------------- reports
@@ -205,7 +216,7 @@ class SyncClient:
         self.pull_page = pull_page
         self.clock = clock or journal.clock
         self.online = False
-        self._puk_key = puk_key  # the office PUK key (store.central.puk), if configured
+        self._puk_key = puk_key  # the office PUK key (protocol.puk), if configured
         # test/diagnostic hook, called with the batch number after an answer arrived
         # and before it is recorded (a kiosk killed here must lose nothing)
         self._after_push_answer = after_push_answer
@@ -273,27 +284,27 @@ class SyncClient:
     ) -> tuple[bool, int | None]:
         """Mark answered events; returns (any progress, expected seq if a gap)."""
         by_id = {e.event_id: e for e in events}
-        results = answer.get("results")
-        if not isinstance(results, list):
-            raise CentralRefusedError(status=200, detail="answer without results")
+        try:
+            parsed = PushAnswer.from_dict(answer)
+        except WireFormatError as exc:
+            raise CentralRefusedError(status=200, detail=exc.detail) from None
         progress = False
         gap_expected: int | None = None
         marks: list[tuple[str, str | None, str]] = []  # (status, reason, event id)
-        for result in results:
-            event = by_id.get(str(result.get("event_id")))
+        for result in parsed.results:
+            event = by_id.get(result.event_id)
             if event is None:
                 continue
-            status = result.get("status")
-            reason = result.get("reason")
-            if result.get("duplicate"):
+            status = result.status
+            if result.duplicate:
                 report.duplicates += 1
-            if status == "accepted":
+            if status is PushStatus.ACCEPTED:
                 marks.append(("accepted", None, event.event_id))
                 report.accepted += 1
                 progress = True
-            elif status in ("rejected", "invalid"):
-                text = str(reason or status)
-                if status == "invalid":
+            elif status in (PushStatus.REJECTED, PushStatus.INVALID):
+                text = str(result.reason or status)
+                if status is PushStatus.INVALID:
                     text = f"invalid: {text}"
                 marks.append(("rejected", text, event.event_id))
                 report.rejected += 1
@@ -301,8 +312,8 @@ class SyncClient:
                     Rejection(event.event_id, event.seq, event.event_type, text)
                 )
                 progress = True
-            elif status == "gap":
-                gap_expected = int(answer.get("expected_seq", 0)) or None
+            elif status is PushStatus.GAP:
+                gap_expected = parsed.expected_seq
         with self.store.unit_of_work() as session:
             mark_many(session, marks)
         return progress, gap_expected
@@ -320,10 +331,10 @@ class SyncClient:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as pool:
             future = pool.submit(self.transport.pull, self.kiosk_id, cursor, self.pull_page)
             while True:
-                answer = future.result()
+                page = PullPage.from_dict(future.result(), cursor=cursor)
                 self.online = True
-                new_cursor = int(answer.get("cursor", cursor))
-                more = bool(answer.get("more"))
+                new_cursor = page.cursor
+                more = page.more
                 if more:
                     future = pool.submit(
                         self.transport.pull, self.kiosk_id, new_cursor, self.pull_page
@@ -332,7 +343,7 @@ class SyncClient:
                     report.pulled += apply_page(
                         self.store,
                         session,
-                        answer.get("tables") or {},
+                        page,
                         now=self.clock(),
                         puk_key=self._puk_key,
                     )
@@ -485,10 +496,9 @@ OPERATOR_COLUMNS = ("hsa_id", "role", "cert_fingerprint", "name_enc", "office_id
 class _Table:
     """One entity's rows of a pulled page, read by column position (no dicts)."""
 
-    def __init__(self, tables: Mapping[str, Any], entity: str) -> None:
-        table = tables.get(entity) or {"columns": [], "rows": []}
-        self.index = {name: n for n, name in enumerate(table["columns"])}
-        self.rows: list[list[Any]] = table["rows"]
+    def __init__(self, table: PullTable) -> None:
+        self.index = table.index()
+        self.rows: Sequence[Sequence[Any]] = table.rows
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -500,7 +510,7 @@ class _Table:
 def apply_page(
     store: Store,
     session: Session,
-    tables: Mapping[str, Any],
+    page: PullPage,
     *,
     now: datetime,
     puk_key: bytes | None = None,
@@ -514,11 +524,11 @@ def apply_page(
     the key they are skipped."""
     writer = _Writer(session)
     cipher = store.cipher
-    holders = _Table(tables, "holder")
-    operators = _Table(tables, "operator")
-    cards = _Table(tables, "card")
-    puks = _Table(tables, "puk")
-    orders = _Table(tables, "order")
+    holders = _Table(page.table(PullEntity.HOLDER))
+    operators = _Table(page.table(PullEntity.OPERATOR))
+    cards = _Table(page.table(PullEntity.CARD))
+    puks = _Table(page.table(PullEntity.PUK))
+    orders = _Table(page.table(PullEntity.ORDER))
 
     offices: set[str] = set()
     if len(operators):

@@ -36,9 +36,9 @@ from sqlalchemy.orm import Session
 
 from kiosk.domain.personnummer import mask_personnummer
 from kiosk.receipts.errors import ReceiptCardUnknown
+from protocol.event_format import SignedEvent
 from store.crypto import FieldCipher
 from store.holders import holder_record, operator_record
-from store.journal_format import SignedEvent
 from store.models import Card, Holder, HolderRecord, Office, Operator
 
 FACTS_VERSION = 1

@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from protocol.event_format import SignedEvent
 from store.crypto import FieldCipher
 from store.journal import event_from_row
-from store.journal_format import SignedEvent
 from store.models import JournalRow
 
 _T = JournalRow.__table__  # type: ignore[attr-defined]

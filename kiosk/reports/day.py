@@ -27,8 +27,8 @@ from sqlalchemy import select
 from clock import LOCAL_ZONE
 from kiosk.receipts.facts import event_card_serial
 from kiosk.receipts.journal_io import StoredEvent, events_between, unaccepted_before
+from protocol.event_format import format_timestamp
 from store.database import Store
-from store.journal_format import format_timestamp
 from store.models import Deadline, Office
 
 REFUSAL_EVENT = "refusal"

@@ -10,11 +10,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from protocol.event_types import EventType
+from protocol.wire import RejectReason
+
 CLERK = "clerk"
 ID_ADMIN = "id_admin"
 ROLES = (CLERK, ID_ADMIN)
 
-BLOCK_EVENT = "card.blocked"
+BLOCK_EVENT = EventType.CARD_BLOCKED
 
 # Events pushed before anything else and accepted ahead of the chain head.
 EARLY_EVENT_TYPES = frozenset({BLOCK_EVENT})
@@ -24,18 +27,18 @@ EARLY_EVENT_TYPES = frozenset({BLOCK_EVENT})
 # an id-administrator; kiosk-internal events (prefix "kiosk." or "sync.") need nobody.
 ID_ADMIN_EVENT_TYPES = frozenset(
     {
-        "card.unlocked_in_person",
-        "order.code_letter",
-        "order.puk_letter",
+        EventType.CARD_UNLOCKED_IN_PERSON,
+        EventType.ORDER_CODE_LETTER,
+        EventType.ORDER_PUK_LETTER,
     }
 )
 # Events that use a card: refused for a blocked card even though they change no state.
 CARD_USE_EVENT_TYPES = frozenset(
     {
-        "card.activated",
-        "card.unlocked_in_person",
-        "card.unlocked_with_code_letter",
-        "card.pin_changed",
+        EventType.CARD_ACTIVATED,
+        EventType.CARD_UNLOCKED_IN_PERSON,
+        EventType.CARD_UNLOCKED_WITH_CODE_LETTER,
+        EventType.CARD_PIN_CHANGED,
     }
 )
 SYSTEM_PREFIXES = ("kiosk.", "sync.", "system.", "audit.")
@@ -50,18 +53,18 @@ AUTOMATIC_BLOCK_SOURCES = frozenset({"deadline_sweep"})
 # What a card event does to the card's state on the central.
 CARD_STATE_BY_EVENT: Mapping[str, str] = {
     BLOCK_EVENT: "blocked",
-    "card.activated": "active",
-    "card.returned": "returned",
-    "card.replaced": "replaced",
-    "card.shipped": "shipped",
-    "card.ordered": "ordered",
-    "card.reordered": "replaced",
+    EventType.CARD_ACTIVATED: "active",
+    EventType.CARD_RETURNED: "returned",
+    EventType.CARD_REPLACED: "replaced",
+    EventType.CARD_SHIPPED: "shipped",
+    EventType.CARD_ORDERED: "ordered",
+    EventType.CARD_REORDERED: "replaced",
 }
 
-REASON_CARD_BLOCKED = "card blocked"
-REASON_NOT_ON_ROSTER = "operator not on roster"
-REASON_ROLE = "operator lacks role"
-REASON_OPERATOR_MISSING = "operator missing"
+REASON_CARD_BLOCKED = RejectReason.CARD_BLOCKED
+REASON_NOT_ON_ROSTER = RejectReason.OPERATOR_NOT_ON_ROSTER
+REASON_ROLE = RejectReason.OPERATOR_LACKS_ROLE
+REASON_OPERATOR_MISSING = RejectReason.OPERATOR_MISSING
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,15 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from clock import Clock
+from protocol.event_format import GENESIS_HASH, HASHED_FIELDS, SignedEvent, format_timestamp
+from protocol.event_types import EventType
+from protocol.wire import (
+    PULL_COLUMNS,
+    EventResult,
+    InvalidReason,
+    PushAnswer,
+    PushStatus,
+)
 from store.central import rules
 from store.central.database import CHANGE_COUNTER
 from store.central.errors import UnknownKioskError, WrongKioskCertificateError
@@ -36,16 +45,9 @@ from store.central.models import (
     CentralOrder,
     CentralPukEntry,
 )
-from store.journal_format import GENESIS_HASH, HASHED_FIELDS, SignedEvent, format_timestamp
 
 log = logging.getLogger(__name__)
 
-ACCEPTED = "accepted"
-REJECTED = "rejected"
-GAP = "gap"
-INVALID = "invalid"
-
-MAX_BATCH = 5000
 MAX_PULL = 50_000
 RETRIES = 5
 
@@ -57,45 +59,6 @@ ORDER: Table = CentralOrder.__table__  # type: ignore[attr-defined]
 OPERATOR: Table = CentralOperator.__table__  # type: ignore[attr-defined]
 PUK: Table = CentralPukEntry.__table__  # type: ignore[attr-defined]
 COUNTER: Table = CentralCounter.__table__  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True)
-class EventResult:
-    """The central's answer for one pushed event."""
-
-    event_id: str
-    seq: int
-    status: str  # accepted | rejected | gap | invalid
-    reason: str | None = None
-    duplicate: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "event_id": self.event_id,
-            "seq": self.seq,
-            "status": self.status,
-            "reason": self.reason,
-            "duplicate": self.duplicate,
-        }
-
-
-@dataclass(frozen=True)
-class PushAnswer:
-    kiosk_id: str
-    head_seq: int
-    results: list[EventResult]
-
-    @property
-    def expected_seq(self) -> int:
-        return self.head_seq + 1
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kiosk_id": self.kiosk_id,
-            "head_seq": self.head_seq,
-            "expected_seq": self.expected_seq,
-            "results": [r.to_dict() for r in self.results],
-        }
 
 
 @dataclass(frozen=True)
@@ -266,7 +229,7 @@ class CentralService:
 
     def put_puk_entry(self, *, serial: str, office_id: str, ciphertext: str) -> None:
         """Store one PUK cache entry (7xx cards only, R7), sealed under the office key
-        with :func:`store.central.puk.seal_puk`; the central never sees the PUK."""
+        with :func:`protocol.puk.seal_puk`; the central never sees the PUK."""
         with self._write() as conn:
             card = conn.execute(
                 select(CARD.c.product_number).where(CARD.c.serial == serial)
@@ -365,18 +328,21 @@ class CentralService:
                 event = SignedEvent.from_dict(raw)
             except ValueError:
                 results[index] = EventResult(
-                    str(raw.get("event_id", "")), _int(raw.get("seq")), INVALID, "malformed event"
+                    str(raw.get("event_id", "")),
+                    _int(raw.get("seq")),
+                    PushStatus.INVALID,
+                    InvalidReason.MALFORMED_EVENT,
                 )
                 continue
-            reason = None
+            reason: InvalidReason | None = None
             if event.kiosk_id != kiosk_id:
-                reason = "wrong kiosk"
+                reason = InvalidReason.WRONG_KIOSK
             elif not event.hash_ok():
-                reason = "hash mismatch"
+                reason = InvalidReason.HASH_MISMATCH
             elif not event.signature_ok(public_key):
-                reason = "bad signature"
+                reason = InvalidReason.BAD_SIGNATURE
             if reason is not None:
-                results[index] = EventResult(event.event_id, event.seq, INVALID, reason)
+                results[index] = EventResult(event.event_id, event.seq, PushStatus.INVALID, reason)
             else:
                 verified.append(_Pending(index, event))
         for attempt in range(RETRIES):
@@ -424,13 +390,16 @@ class CentralService:
                     todo.append(p)
                 elif known["hash"] != p.event.hash:
                     decided[p.index] = EventResult(
-                        p.event.event_id, p.event.seq, INVALID, "event id reused"
+                        p.event.event_id,
+                        p.event.seq,
+                        PushStatus.INVALID,
+                        InvalidReason.EVENT_ID_REUSED,
                     )
                 else:
                     decided[p.index] = EventResult(
                         p.event.event_id,
                         p.event.seq,
-                        str(known["status"]),
+                        PushStatus(str(known["status"])),
                         known["reason"],
                         duplicate=True,
                     )
@@ -447,22 +416,22 @@ class CentralService:
                 event = p.event
                 if event.event_id in seen_ids:
                     decided[p.index] = EventResult(
-                        event.event_id, event.seq, INVALID, "event twice in batch"
+                        event.event_id, event.seq, PushStatus.INVALID, InvalidReason.TWICE_IN_BATCH
                     )
                     continue
                 in_chain = event.seq == head + 1
                 if event.seq <= head or event.seq in early:
                     decided[p.index] = EventResult(
-                        event.event_id, event.seq, INVALID, "sequence number already used"
+                        event.event_id, event.seq, PushStatus.INVALID, InvalidReason.SEQUENCE_USED
                     )
                     continue
                 if in_chain and event.prev_hash != head_hash:
                     decided[p.index] = EventResult(
-                        event.event_id, event.seq, INVALID, "chain broken"
+                        event.event_id, event.seq, PushStatus.INVALID, InvalidReason.CHAIN_BROKEN
                     )
                     continue
                 if not in_chain and event.event_type not in rules.EARLY_EVENT_TYPES:
-                    decided[p.index] = EventResult(event.event_id, event.seq, GAP, None)
+                    decided[p.index] = EventResult(event.event_id, event.seq, PushStatus.GAP, None)
                     continue
                 serial = rules.card_serial(event.payload)
                 card = cards.get(serial) if serial else None
@@ -475,7 +444,7 @@ class CentralService:
                 )
                 if decision.accepted:
                     self._collect_effects(event, decision, cards, effects, office_id)
-                status = ACCEPTED if decision.accepted else REJECTED
+                status = PushStatus.ACCEPTED if decision.accepted else PushStatus.REJECTED
                 decided[p.index] = EventResult(event.event_id, event.seq, status, decision.reason)
                 seen_ids.add(event.event_id)
                 stored_row = event.to_dict()
@@ -499,9 +468,12 @@ class CentralService:
             # gaps stay unanswered until resent: re-mark those the head now covers
             for p in todo:
                 result = decided.get(p.index)
-                if result is not None and result.status == GAP and p.event.seq <= head:
+                if result is not None and result.status is PushStatus.GAP and p.event.seq <= head:
                     decided[p.index] = EventResult(
-                        p.event.event_id, p.event.seq, INVALID, "sequence number already used"
+                        p.event.event_id,
+                        p.event.seq,
+                        PushStatus.INVALID,
+                        InvalidReason.SEQUENCE_USED,
                     )
             if new_rows:
                 self._insert_events(conn, new_rows)
@@ -573,9 +545,9 @@ class CentralService:
         order_id = payload.get("order_id")
         if event.event_type.startswith("order.") and not isinstance(order_id, str):
             order_id = event.event_id  # one order per order event
-        if event.event_type.startswith(("order.", "card.ordered", "card.reordered")) and (
-            isinstance(order_id, str)
-        ):
+        if event.event_type.startswith(
+            ("order.", EventType.CARD_ORDERED, EventType.CARD_REORDERED)
+        ) and (isinstance(order_id, str)):
             data = payload.get("data")
             effects.orders[order_id] = {
                 "office_id": str(payload.get("office_id") or office or ""),
@@ -864,13 +836,7 @@ NEW_CARD_FIELDS = (
     "is_reserve",
 )
 
-PULL_TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("holder", ("change_id", "holder_id", "office_id", "data")),
-    ("operator", ("change_id", "hsa_id", "role", "office_id", "active")),
-    ("card", ("change_id", "serial", "office_id", "holder_id", "product_number", "state", "data")),
-    ("order", ("change_id", "order_id", "office_id", "card_serial", "data")),
-    ("puk", ("change_id", "serial", "office_id", "ciphertext")),
-)
+PULL_TABLES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(PULL_COLUMNS.items())
 PULL_TABLE_NAMES = {
     "holder": "central_holder",
     "operator": "central_operator",
@@ -916,6 +882,10 @@ def _absorb_early(
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _invalid(event: SignedEvent, reason: InvalidReason) -> EventResult:
+    return EventResult(event.event_id, event.seq, PushStatus.INVALID, reason)
 
 
 def _int(value: object) -> int:

@@ -21,12 +21,12 @@ import httpx
 import pytest
 
 from clock import local_date
+from protocol.event_format import SignedEvent
 from store.central.database import make_engine, migrate
 from store.central.fields import CentralCipher
 from store.central.service import CentralService
 from store.database import Store, open_store
 from store.journal import PRIORITY_BLOCK, PRIORITY_NORMAL, Journal
-from store.journal_format import SignedEvent
 from store.keys import KioskKeys
 from store.sync_client import CentralTransport, SyncClient
 from tests.integration.postgres_fixture import PostgresServer, free_port

@@ -47,7 +47,7 @@ def work(kiosk: Kiosk, serials: list[str], *, rounds: int = 3) -> None:
 def test_push_pull_round_trip(
     central: CentralProcess, central_service: CentralService, kiosk_factory: Callable[..., Kiosk]
 ) -> None:
-    from store.central.puk import seal_puk
+    from protocol.puk import seal_puk
     from store.puk_cache import get_puk
 
     serials = seed_cards(central_service, 4)  # even ones are 7xx cards

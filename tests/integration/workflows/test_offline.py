@@ -28,7 +28,7 @@ from kiosk.services.workflows.common import (
 from kiosk.services.workflows.errors import PukNotCachedOffline
 from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
-from store.central.puk import seal_puk
+from protocol.puk import seal_puk
 from store.central.service import CentralService
 from tests.integration.pcscd_fixture import InsertCard
 from tests.integration.sync.conftest import ADMIN, CLERK, OFFICE, CentralProcess, Kiosk

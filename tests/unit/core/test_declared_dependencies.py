@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 # The packages pyproject ships, bar the benchmarks (bench/ is a tool, like the tests).
-PRODUCT = ("kiosk", "screens", "devices", "store", "clock")
+PRODUCT = ("kiosk", "screens", "devices", "store", "protocol", "clock")
 FIRST_PARTY = frozenset(
     {"kiosk", "screens", "devices", "store", "bench", "tests", "central", "protocol", "clock"}
 )

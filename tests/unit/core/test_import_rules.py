@@ -1,7 +1,8 @@
-"""Dependencies point one way: screens → kiosk services → store, devices.
+"""Dependencies point one way: screens → kiosk services → store, devices; store → protocol.
 
 Textual stays in ``screens/`` and the app assembly; exactly one module talks to pyscard
-and exactly one to pyserial; devices and store never import the kiosk or the screens.
+and exactly one to pyserial; devices and store never import the kiosk or the screens;
+the protocol package imports none of the product's other packages.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-PACKAGES = ("kiosk", "screens", "devices", "store", "bench")
+PACKAGES = ("kiosk", "screens", "devices", "store", "protocol", "bench")
 APP_ASSEMBLY = {"kiosk/app.py"}
 
 
@@ -65,3 +66,10 @@ def test_services_and_domain_do_not_import_screens() -> None:
     for module, names in _imports().items():
         if module.startswith("kiosk/") and module not in APP_ASSEMBLY:
             assert not {n for n in names if n.split(".")[0] == "screens"}, module
+
+
+def test_protocol_imports_neither_side() -> None:
+    sides = {"kiosk", "screens", "devices", "store", "central", "bench"}
+    for module, names in _imports().items():
+        if module.startswith("protocol/"):
+            assert not {n for n in names if n.split(".")[0] in sides}, module

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import store.journal as journal_module
+from protocol.event_format import GENESIS_HASH, format_timestamp
 from store.database import Store
 from store.journal import PRIORITY_BLOCK, AuditReport, Journal, canonical_payload
-from store.journal_format import GENESIS_HASH, format_timestamp
 from tests.support.clock import TestClock
 
 from .conftest import KIOSK_ID

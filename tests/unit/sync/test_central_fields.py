@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from kiosk.cli import main
+from protocol.event_format import GENESIS_HASH, SignedEvent, format_timestamp
 from store.central.database import make_engine, migrate
 from store.central.fields import (
     CentralCipher,
@@ -22,7 +23,6 @@ from store.central.fields import (
     load_or_create_key,
 )
 from store.central.service import CentralService
-from store.journal_format import GENESIS_HASH, SignedEvent, format_timestamp
 from tests.support.clock import TestClock
 
 PNR = "194512249876"
