@@ -67,6 +67,7 @@ from protocol.event_format import (
     format_timestamp,
     sign_hash,
 )
+from protocol.event_types import EventType
 from store.crypto import FieldCipher
 from store.errors import DecryptionFailed
 from store.keys import KioskKeys
@@ -201,13 +202,14 @@ class Journal:
         self,
         session: Session,
         *,
-        event_type: str,
+        event_type: EventType,
         operator: str | None,
         payload: dict[str, Any],
         priority: int = PRIORITY_NORMAL,
         now: datetime | None = None,
     ) -> SignedEvent:
         """Sign and write the next event inside the caller's transaction."""
+        kind = str(event_type)  # stored and signed as the plain string
         canonical = canonical_payload(payload)
         if session.get_bind().dialect.name == "postgresql":
             session.execute(
@@ -224,7 +226,7 @@ class Journal:
             seq=seq,
             occurred_at=moment,
             operator=operator,
-            event_type=event_type,
+            event_type=kind,
             payload=json.loads(canonical),
             prev_hash=prev_hash,
         )
@@ -236,7 +238,7 @@ class Journal:
                 "seq": seq,
                 "occurred_at": moment,
                 "operator": operator,
-                "event_type": event_type,
+                "event_type": kind,
                 "payload_enc": self._cipher.encrypt_bytes(canonical, event_id.encode()),
                 "prev_hash": prev_hash,
                 "hash": event.hash,
@@ -251,7 +253,7 @@ class Journal:
         if updated.rowcount == 0:  # type: ignore[attr-defined]
             session.execute(_INSERT_HEAD, {"key": key, "value": str(seq)})
         # the type and sequence only: payloads may carry personal data
-        log.info("journal %s seq %d: %s (%s)", self.kiosk_id, seq, event_type, event_id)
+        log.info("journal %s seq %d: %s (%s)", self.kiosk_id, seq, kind, event_id)
         return event
 
     def _to_event(self, row: Any) -> SignedEvent:

@@ -39,6 +39,7 @@ from kiosk.services.workflows.errors import (
     NoSerialOnCard,
 )
 from kiosk.services.workflows.refusals import RefusalRecorder
+from protocol.event_types import EventType
 from store.database import Store
 from store.journal import Journal
 from store.models import Card, Office
@@ -290,7 +291,7 @@ class Backend:
         self,
         session: Session,
         operator: str | None,
-        event_type: str,
+        event_type: EventType,
         payload: Mapping[str, Any],
         *,
         priority: int = 1,
@@ -310,7 +311,7 @@ class Backend:
         operator: str | None,
         serial: str,
         state: CardState,
-        event_type: str,
+        event_type: EventType,
         *,
         if_in: tuple[CardState, ...],
     ) -> None:

@@ -37,10 +37,11 @@ from kiosk.errors import (
     PinPolicyError,
 )
 from kiosk.services.workflows.errors import CardOfAnotherHolder
+from protocol.event_types import EventType
 
 log = logging.getLogger(__name__)
 
-REFUSAL_EVENT = "refusal"
+REFUSAL_EVENT = EventType.REFUSAL
 REPEAT_WINDOW = dt.timedelta(minutes=10)
 NOT_REFUSALS: tuple[type[KioskError], ...] = (
     PinPolicyError,
