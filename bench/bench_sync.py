@@ -91,9 +91,9 @@ def _central(db_url: str, field_key: Path) -> Iterator[str]:
 
 def _central_service(db_url: str, field_key: Path) -> Any:
     """The central database, migrated, with the roster; ``field_key`` is created."""
-    from store.central.database import make_engine, migrate
-    from store.central.fields import CentralCipher
-    from store.central.service import CentralService
+    from central.database import make_engine, migrate
+    from central.fields import CentralCipher
+    from central.service import CentralService
 
     engine = make_engine(db_url)
     migrate(engine)
@@ -235,7 +235,7 @@ def _seed_cards_copy(db_url: str, count: int, cipher: Any) -> None:
 
     import psycopg
 
-    from store.central.fields import holder_aad
+    from central.fields import holder_aad
 
     raw_url = db_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(raw_url) as conn, conn.cursor() as cur:

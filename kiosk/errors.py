@@ -38,14 +38,6 @@ class ExtraMissing(KioskError):  # noqa: N818 (same naming as the store's errors
     english = "This command needs an optional part of the kiosk that is not installed."
 
 
-class CentralExtraMissing(ExtraMissing):
-    """``kiosk central`` without Starlette and uvicorn (the ``central`` extra)."""
-
-    key = "error.extra.central"
-    hint_key = "hint.extra.central"
-    english = "The central service needs the 'central' extra ({module} is not installed)."
-
-
 # ---------------------------------------------------------------------------
 # Card-office domain (kiosk/domain): rules R1–R14, the card lifecycle, roles.
 # Texts: kiosk/locale/{sv,en}/domain.toml. Params are plain strings or ints; they name

@@ -43,12 +43,12 @@ from protocol.wire import (
     WireFormatError,
 )
 from store.bulk import CARD_COLUMNS, HOLDER_COLUMNS
-from store.central.errors import CentralRefusedError, CentralUnreachableError, SyncError
 from store.database import Store
 from store.holders import holder_name_aad, operator_name_aad, personnummer_aad
 from store.journal import PRIORITY_BLOCK, Journal
 from store.models import Card, Holder, JournalRow, Office, Operator, PukCache
 from store.state import get_state, set_state
+from store.sync.errors import CentralRefusedError, CentralUnreachableError, SyncError
 
 log = logging.getLogger(__name__)
 

@@ -20,11 +20,11 @@ from typing import Any
 import httpx
 import pytest
 
+from central.database import make_engine, migrate
+from central.fields import CentralCipher
+from central.service import CentralService
 from clock import local_date
 from protocol.event_format import SignedEvent
-from store.central.database import make_engine, migrate
-from store.central.fields import CentralCipher
-from store.central.service import CentralService
 from store.database import Store, open_store
 from store.journal import PRIORITY_BLOCK, PRIORITY_NORMAL, Journal
 from store.keys import KioskKeys

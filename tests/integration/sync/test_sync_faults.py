@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from store.central.service import CentralService
+from central.service import CentralService
 from tests.integration.postgres_fixture import free_port
 from tests.integration.sync.conftest import (
     ADMIN,

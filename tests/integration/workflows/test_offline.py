@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
+from central.service import CentralService
 from clock import local_date
 from devices.card.errors import PinBlocked, WrongPin
 from devices.card.pcsc import PcscContext
@@ -29,7 +30,6 @@ from kiosk.services.workflows.errors import PukNotCachedOffline
 from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
 from protocol.puk import seal_puk
-from store.central.service import CentralService
 from tests.integration.pcscd_fixture import InsertCard
 from tests.integration.sync.conftest import ADMIN, CLERK, OFFICE, CentralProcess, Kiosk
 from tests.support.clock import TestClock

@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 # The packages pyproject ships, bar the benchmarks (bench/ is a tool, like the tests).
-PRODUCT = ("kiosk", "screens", "devices", "store", "protocol", "clock")
+PRODUCT = ("kiosk", "screens", "devices", "store", "central", "protocol", "clock")
 FIRST_PARTY = frozenset(
     {"kiosk", "screens", "devices", "store", "bench", "tests", "central", "protocol", "clock"}
 )
@@ -30,7 +30,7 @@ FIRST_PARTY = frozenset(
 # an extra's distributions. Everything else runs on a plain install.
 EXTRA_MODULES: Mapping[str, tuple[str, ...]] = {
     # the central sync service: Starlette app and uvicorn server
-    "central": ("store/central/",),
+    "central": ("central/",),
     # psycopg itself: the private PostgreSQL server of the tests and benchmarks; the
     # kiosk store and the central reach psycopg through SQLAlchemy's postgresql+psycopg
     # dialect, and a missing driver is turned into PostgresExtraMissing there
@@ -186,8 +186,8 @@ def unused() -> list[str]:
 
 def test_the_scan_sees_the_product_and_maps_import_names() -> None:
     imports = third_party_imports()
-    assert "store/central/server.py" in imports
-    assert "uvicorn" in imports["store/central/server.py"]
+    assert "central/server.py" in imports
+    assert "uvicorn" in imports["central/server.py"]
     assert "pypdf" in imports["kiosk/receipts/verify.py"]
     # imports inside functions count too
     assert "smartcard" in imports["devices/card/pcsc.py"]
@@ -210,7 +210,7 @@ def test_an_extra_import_outside_its_modules_fails() -> None:
     assert undeclared({"store/database.py": {"psycopg"}})
     assert undeclared({"kiosk/receipts/verify.py": {"pytest"}})
     assert undeclared({"kiosk/services/lookup.py": {"no_such_module_anywhere"}})
-    assert not undeclared({"store/central/app.py": {"starlette", "uvicorn"}})
+    assert not undeclared({"central/app.py": {"starlette", "uvicorn"}})
     assert not undeclared({"kiosk/receipts/verify.py": {"pypdf"}})
 
 

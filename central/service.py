@@ -21,6 +21,20 @@ from sqlalchemy import Engine, Table, and_, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from central import rules
+from central.database import CHANGE_COUNTER
+from central.errors import UnknownKioskError, WrongKioskCertificateError
+from central.fields import CentralCipher, card_aad, event_aad, holder_aad, order_aad
+from central.models import (
+    CentralCard,
+    CentralCounter,
+    CentralEvent,
+    CentralHolder,
+    CentralKiosk,
+    CentralOperator,
+    CentralOrder,
+    CentralPukEntry,
+)
 from clock import Clock
 from protocol.event_format import GENESIS_HASH, HASHED_FIELDS, SignedEvent, format_timestamp
 from protocol.event_types import EventType
@@ -30,20 +44,6 @@ from protocol.wire import (
     InvalidReason,
     PushAnswer,
     PushStatus,
-)
-from store.central import rules
-from store.central.database import CHANGE_COUNTER
-from store.central.errors import UnknownKioskError, WrongKioskCertificateError
-from store.central.fields import CentralCipher, card_aad, event_aad, holder_aad, order_aad
-from store.central.models import (
-    CentralCard,
-    CentralCounter,
-    CentralEvent,
-    CentralHolder,
-    CentralKiosk,
-    CentralOperator,
-    CentralOrder,
-    CentralPukEntry,
 )
 
 log = logging.getLogger(__name__)

@@ -18,6 +18,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from central.errors import UnknownKioskError, WrongKioskCertificateError
+from central.service import CentralService
 from protocol.wire import (
     HEAD_PATH,
     HEALTH_PATH,
@@ -30,8 +32,6 @@ from protocol.wire import (
     PushRequest,
     WireFormatError,
 )
-from store.central.errors import UnknownKioskError, WrongKioskCertificateError
-from store.central.service import CentralService
 
 PeerLookup = Callable[[dict[str, Any]], str | None]
 

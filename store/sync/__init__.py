@@ -1,0 +1,1 @@
+"""The kiosk side of sync with the central service."""
