@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from protocol.event_format import SignedEvent
 from protocol.event_types import EventType
 from protocol.wire import RejectReason
 
@@ -161,3 +162,70 @@ def next_card_state(event_type: str, payload: Mapping[str, Any]) -> str | None:
     if isinstance(state, str) and state:
         return state
     return CARD_STATE_BY_EVENT.get(event_type)
+
+
+# Fields of a card event's payload that a card the central does not know yet takes.
+NEW_CARD_FIELDS = (
+    "photo_office_id",
+    "photo_date",
+    "order_date",
+    "shipment_method",
+    "with_photo",
+    "sis_marked",
+    "assurance_level",
+    "is_reserve",
+)
+
+
+# Event types that write an order row (besides every ``order.*`` type).
+ORDERING_EVENT_TYPES = (EventType.CARD_ORDERED, EventType.CARD_REORDERED)
+
+
+def collect_effects(
+    event: SignedEvent,
+    decision: Decision,
+    cards: dict[str, dict[str, Any]],
+    effects: Effects,
+    kiosk_office: str,
+) -> None:
+    """Add what an accepted ``event`` changes to ``effects``: its card's new state (a card
+    the central does not know yet is created from the payload, in ``cards`` too), a
+    holder from ``holder.*`` events, an order from order events. ``cards`` are the
+    batch's card rows; ``kiosk_office`` stands in where the payload names no office."""
+    payload = event.payload
+    serial = card_serial(payload)
+    office = cards.get(serial, {}).get("office_id") if serial else None
+    office = office or kiosk_office
+    if serial is not None and decision.card_state is not None:
+        card = cards.get(serial)
+        if card is None:
+            card = {
+                "serial": serial,
+                "office_id": str(
+                    payload.get("office_id") or payload.get("photo_office_id") or kiosk_office
+                ),
+                "holder_id": payload.get("holder_id"),
+                "product_number": payload.get("product_number"),
+                "data": {k: payload[k] for k in NEW_CARD_FIELDS if payload.get(k) is not None},
+                "_new": True,
+            }
+            cards[serial] = card
+        card["state"] = decision.card_state
+        effects.cards[serial] = card
+    holder_id = payload.get("holder_id")
+    if event.event_type.startswith("holder.") and isinstance(holder_id, str):
+        data = payload.get("data")
+        effects.holders[holder_id] = {
+            "office_id": str(payload.get("office_id") or office or ""),
+            "data": dict(data) if isinstance(data, dict) else {},
+        }
+    order_id = payload.get("order_id")
+    if event.event_type.startswith("order.") and not isinstance(order_id, str):
+        order_id = event.event_id  # one order per order event
+    if event.event_type.startswith(("order.", *ORDERING_EVENT_TYPES)) and isinstance(order_id, str):
+        data = payload.get("data")
+        effects.orders[order_id] = {
+            "office_id": str(payload.get("office_id") or office or ""),
+            "card_serial": serial,
+            "data": dict(data) if isinstance(data, dict) else dict(payload),
+        }

@@ -11,7 +11,8 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from central.database import make_engine
 from central.fields import CentralCipher
-from central.service import KIOSK, OPERATOR, CentralService
+from central.service import CentralService
+from central.tables import KIOSK, OPERATOR
 from devices.virtual.pki import TestPki, cert_pem
 from kiosk.cli import main
 from tests.support.clock import TestClock
