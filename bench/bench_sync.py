@@ -117,7 +117,7 @@ def _kiosk_store(directory: Path, kiosk_id: str) -> tuple[Any, Any]:
 
 def push_10k(scale: float) -> list[Figure]:
     from protocol.event_format import verify_signature
-    from store.sync_client import CentralTransport, SyncClient
+    from store.sync import CentralTransport, SyncClient
 
     count = max(100, int(10_000 * scale))
     cards = max(10, count // 10)
@@ -284,7 +284,7 @@ def _seed_cards_copy(db_url: str, count: int, cipher: Any) -> None:
 def bootstrap_1m(scale: float) -> list[Figure]:
     import sqlite3
 
-    from store.sync_client import CentralTransport, SyncClient
+    from store.sync import CentralTransport, SyncClient
 
     count = max(1000, int(1_000_000 * scale))
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))

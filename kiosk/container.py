@@ -187,7 +187,7 @@ def _sync_client(
     """The sync client whose status feeds the status bar, and the worker's "sync now"; with
     a central URL configured the worker thread pushes and pulls in the background
     (offline otherwise, and nothing to sync now)."""
-    from store.sync_client import CentralTransport, SyncClient, SyncWorker
+    from store.sync import CentralTransport, SyncClient, SyncWorker
 
     central = config.central
     if not central.url:

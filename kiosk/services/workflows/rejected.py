@@ -1,7 +1,7 @@
 """Events the central rejected, for the clerk to act on (issue 5: "rejected events come
 back to the kiosk and are shown to the clerk").
 
-Reads :meth:`store.sync_client.SyncClient.rejected_events` (read-only) and adds, from the
+Reads :meth:`store.sync.SyncClient.rejected_events` (read-only) and adds, from the
 journal, when the event happened and which card it was about, so the clerk can act (for
 example: a card activated offline that was blocked centrally meanwhile). The central's
 reason is free text; the known ones map to catalogue keys (``ui.rejected.reason.*``).

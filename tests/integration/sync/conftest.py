@@ -28,7 +28,7 @@ from protocol.event_format import SignedEvent
 from store.database import Store, open_store
 from store.journal import PRIORITY_BLOCK, PRIORITY_NORMAL, Journal
 from store.keys import KioskKeys
-from store.sync_client import CentralTransport, SyncClient
+from store.sync import CentralTransport, SyncClient
 from tests.integration.postgres_fixture import PostgresServer, free_port
 from tests.support.clock import TestClock
 

@@ -261,7 +261,7 @@ KIOSK_SCRIPT = textwrap.dedent(
     from store.database import open_store
     from store.journal import Journal
     from store.keys import load_keys
-    from store.sync_client import CentralTransport, SyncClient
+    from store.sync import CentralTransport, SyncClient
 
     path, url, kiosk_id, stall = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
     clock = fixed_clock(datetime.fromisoformat(sys.argv[5]))  # the test's clock
@@ -582,7 +582,7 @@ def test_worker_retries_with_backoff_and_pushes_when_central_returns(
     central_service: CentralService,
     kiosk_factory: Callable[..., Kiosk],
 ) -> None:
-    from store.sync_client import RoundReport, SyncWorker
+    from store.sync import RoundReport, SyncWorker
 
     serials = seed_cards(central_service, 2)
     kiosk = kiosk_factory("kiosk-1")

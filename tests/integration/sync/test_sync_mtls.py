@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 
 from central.service import CentralService
 from devices.virtual.pki import TestPki, cert_pem, key_pem
+from store.sync import CentralTransport, SyncClient
 from store.sync.errors import CentralRefusedError, CentralUnreachableError
-from store.sync_client import CentralTransport, SyncClient
 from tests.integration.sync.conftest import CentralProcess, Kiosk, seed_cards
 
 pytestmark = pytest.mark.integration

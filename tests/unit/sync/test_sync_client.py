@@ -21,13 +21,8 @@ from store.keys import KioskKeys
 from store.lookup import Lookup
 from store.models import Card, Holder, Operator, PukCache
 from store.puk_cache import get_puk
-from store.sync_client import (
-    CentralTransport,
-    RoundReport,
-    SyncClient,
-    SyncWorker,
-    apply_page,
-)
+from store.sync import CentralTransport, RoundReport, SyncClient, SyncWorker
+from store.sync.apply_pull import apply_page
 from tests.integration.postgres_fixture import free_port
 from tests.support.clock import TestClock
 

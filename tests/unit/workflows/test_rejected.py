@@ -14,7 +14,7 @@ from kiosk.services.workflows.rejected import (
 )
 from protocol.event_format import format_timestamp
 from screens.rejected import line_text
-from store.sync_client import SyncClient, mark_many
+from store.sync import SyncClient, mark_many
 from tests.unit.workflows.conftest import World, operator
 
 
