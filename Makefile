@@ -31,7 +31,7 @@ test: lint typecheck
 	$(VENV)/pytest tests/unit -q --clock-offset-days=$(CLOCK_AHEAD_DAYS)
 
 bench: setup-test
-	$(VENV)/kiosk bench all
+	$(VENV)/python -m kiosk bench all  # from the repository root: the sync figures use tests/support
 
 clean:
 	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache

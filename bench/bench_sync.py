@@ -12,7 +12,9 @@
   minute (each a batch of 10 signed events at most every 250 ms, loopback only);
   sync.load_20.errors: failed pushes, budget 0.
 
-``scale`` multiplies event and card counts and the load duration.
+``scale`` multiplies event and card counts and the load duration. The private PostgreSQL
+server is the tests' (``tests/support/pgserver.py``): run from the repository root,
+``python -m kiosk bench sync``.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ PACE_SECONDS = 0.25  # each load kiosk pushes a batch of 10 events at most every
 
 @contextlib.contextmanager
 def _postgres() -> Iterator[Any]:
-    from store.pgserver import running_postgres
+    from tests.support.pgserver import running_postgres
 
     with running_postgres(durable=True) as server:
         yield server
@@ -50,7 +52,7 @@ def _postgres() -> Iterator[Any]:
 
 @contextlib.contextmanager
 def _central(db_url: str, field_key: Path) -> Iterator[str]:
-    from store.pgserver import free_port
+    from tests.support.pgserver import free_port
 
     port = free_port()
     proc = subprocess.Popen(

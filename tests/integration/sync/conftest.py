@@ -29,8 +29,8 @@ from store.database import Store, open_store
 from store.journal import PRIORITY_BLOCK, PRIORITY_NORMAL, Journal
 from store.keys import KioskKeys
 from store.sync import CentralTransport, SyncClient
-from tests.integration.postgres_fixture import PostgresServer, free_port
 from tests.support.clock import TestClock
+from tests.support.pgserver import PostgresServer, free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 OFFICE = "KK-SOLNA"

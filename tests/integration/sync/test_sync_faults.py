@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from central.service import CentralService
-from tests.integration.postgres_fixture import free_port
 from tests.integration.sync.conftest import (
     ADMIN,
     CLERK,
@@ -32,6 +31,7 @@ from tests.integration.sync.conftest import (
     assert_converged,
     seed_cards,
 )
+from tests.support.pgserver import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -31,16 +31,17 @@ FIRST_PARTY = frozenset(
 EXTRA_MODULES: Mapping[str, tuple[str, ...]] = {
     # the central sync service: Starlette app and uvicorn server
     "central": ("central/",),
-    # psycopg itself: the private PostgreSQL server of the tests and benchmarks; the
-    # kiosk store and the central reach psycopg through SQLAlchemy's postgresql+psycopg
-    # dialect, and a missing driver is turned into PostgresExtraMissing there
-    "postgres": ("store/pgserver.py",),
+    # no product module imports psycopg by name (see INDIRECT); the private PostgreSQL
+    # server of the tests and benchmarks that does is tests/support/pgserver.py
+    "postgres": (),
 }
 # Extras no product module may import.
 TOOL_EXTRAS = frozenset({"dev"})
 # Declared distributions that no module imports by name, and why they are needed anyway.
 INDIRECT: Mapping[str, str] = {
     "tzdata": "zoneinfo reads Europe/Stockholm from it where the system has no tz database",
+    "psycopg": "the kiosk store and the central reach it through SQLAlchemy's postgresql+psycopg"
+    " dialect; a missing driver is turned into their postgres-extra error there",
 }
 
 

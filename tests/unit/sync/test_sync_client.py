@@ -23,8 +23,8 @@ from store.models import Card, Holder, Operator, PukCache
 from store.puk_cache import get_puk
 from store.sync import CentralTransport, RoundReport, SyncClient, SyncWorker
 from store.sync.apply_pull import apply_page
-from tests.integration.postgres_fixture import free_port
 from tests.support.clock import TestClock
+from tests.support.pgserver import free_port
 
 
 @pytest.fixture
