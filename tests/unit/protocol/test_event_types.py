@@ -257,3 +257,25 @@ def test_errors_never_carry_a_value() -> None:
             validate(EventType.CARD_BLOCKED, payload)
         assert PNR not in str(caught.value)
         assert PNR not in repr(caught.value.args)
+
+
+def test_product_code_names_event_types_by_their_members() -> None:
+    """No string literal in the product packages spells an event type: they use
+    ``EventType`` (so a renamed or removed type cannot be missed somewhere)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    spelled = {member.value for member in EventType}
+    found: list[str] = []
+    for package in ("kiosk", "screens", "devices", "store", "central", "protocol"):
+        for path in sorted((root / package).rglob("*.py")):
+            if path == root / "protocol" / "event_types.py":
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            found += [
+                f"{path.relative_to(root)}:{node.lineno} {node.value!r}"
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Constant) and node.value in spelled
+            ]
+    assert not found, "\n".join(found)
