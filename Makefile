@@ -16,11 +16,11 @@ demo: setup
 	$(VENV)/kiosk demo $(if $(DATA),--data $(DATA))
 
 lint: setup-test
-	$(VENV)/ruff check clock kiosk screens devices store tests bench
-	$(VENV)/ruff format --check clock kiosk screens devices store tests bench
+	$(VENV)/ruff check clock kiosk screens devices store central protocol tests bench
+	$(VENV)/ruff format --check clock kiosk screens devices store central protocol tests bench
 
 typecheck: setup-test
-	$(VENV)/mypy clock kiosk devices store screens
+	$(VENV)/mypy clock kiosk devices store central protocol screens
 
 # The unit suite runs a second time with the test clock moved more than a year ahead:
 # nothing may pass only on the day it was written (snapshot tests pin their own instant).
@@ -31,7 +31,7 @@ test: lint typecheck
 	$(VENV)/pytest tests/unit -q --clock-offset-days=$(CLOCK_AHEAD_DAYS)
 
 bench: setup-test
-	$(VENV)/kiosk bench all
+	$(VENV)/python -m bench all
 
 clean:
 	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache

@@ -12,7 +12,9 @@
   minute (each a batch of 10 signed events at most every 250 ms, loopback only);
   sync.load_20.errors: failed pushes, budget 0.
 
-``scale`` multiplies event and card counts and the load duration.
+``scale`` multiplies event and card counts and the load duration. The private PostgreSQL
+server is the tests' (``tests/support/pgserver.py``): run from the repository root,
+``python -m kiosk bench sync``.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ PACE_SECONDS = 0.25  # each load kiosk pushes a batch of 10 events at most every
 
 @contextlib.contextmanager
 def _postgres() -> Iterator[Any]:
-    from store.pgserver import running_postgres
+    from tests.support.pgserver import running_postgres
 
     with running_postgres(durable=True) as server:
         yield server
@@ -50,7 +52,7 @@ def _postgres() -> Iterator[Any]:
 
 @contextlib.contextmanager
 def _central(db_url: str, field_key: Path) -> Iterator[str]:
-    from store.pgserver import free_port
+    from tests.support.pgserver import free_port
 
     port = free_port()
     proc = subprocess.Popen(
@@ -91,9 +93,9 @@ def _central(db_url: str, field_key: Path) -> Iterator[str]:
 
 def _central_service(db_url: str, field_key: Path) -> Any:
     """The central database, migrated, with the roster; ``field_key`` is created."""
-    from store.central.database import make_engine, migrate
-    from store.central.fields import CentralCipher
-    from store.central.service import CentralService
+    from central.database import make_engine, migrate
+    from central.fields import CentralCipher
+    from central.service import CentralService
 
     engine = make_engine(db_url)
     migrate(engine)
@@ -116,8 +118,8 @@ def _kiosk_store(directory: Path, kiosk_id: str) -> tuple[Any, Any]:
 
 
 def push_10k(scale: float) -> list[Figure]:
-    from store.journal_format import verify_signature
-    from store.sync_client import CentralTransport, SyncClient
+    from protocol.event_format import verify_signature
+    from store.sync import CentralTransport, SyncClient
 
     count = max(100, int(10_000 * scale))
     cards = max(10, count // 10)
@@ -235,7 +237,7 @@ def _seed_cards_copy(db_url: str, count: int, cipher: Any) -> None:
 
     import psycopg
 
-    from store.central.fields import holder_aad
+    from central.fields import holder_aad
 
     raw_url = db_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(raw_url) as conn, conn.cursor() as cur:
@@ -284,7 +286,7 @@ def _seed_cards_copy(db_url: str, count: int, cipher: Any) -> None:
 def bootstrap_1m(scale: float) -> list[Figure]:
     import sqlite3
 
-    from store.sync_client import CentralTransport, SyncClient
+    from store.sync import CentralTransport, SyncClient
 
     count = max(1000, int(1_000_000 * scale))
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
@@ -359,7 +361,7 @@ def load_20(scale: float) -> list[Figure]:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    from store.journal_format import GENESIS_HASH, SignedEvent, format_timestamp
+    from protocol.event_format import GENESIS_HASH, SignedEvent, format_timestamp
 
     kiosks = 20
     batch = 10

@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # the modules themselves are imported where they are built
     from kiosk.services.workflows.rejected import RejectedEvents
     from store.database import Store
     from store.journal import Journal
-    from store.sync_client import SyncClient
+    from store.sync import SyncClient
 
 
 def _der(cert: x509.Certificate) -> bytes:
@@ -205,7 +205,7 @@ def _sync_client(
     """The sync client whose status feeds the status bar, and the worker's "sync now"; with
     a central URL configured the worker thread pushes and pulls in the background
     (offline otherwise, and nothing to sync now)."""
-    from store.sync_client import CentralTransport, SyncClient, SyncWorker
+    from store.sync import CentralTransport, SyncClient, SyncWorker
 
     central = config.central
     if not central.url:

@@ -23,6 +23,7 @@ from devices.virtual.factory import DEMO_MASTER_SECRET, CardFactory, Personalise
 from devices.virtual.pki import TestPki
 from kiosk.demo_documents import demo_documents
 from kiosk.i18n import DEFAULT_LANGUAGE, Catalogue
+from protocol.event_types import EventType
 from store.crypto import FieldCipher
 from store.database import Store
 from store.holders import new_holder, new_operator
@@ -450,7 +451,7 @@ def seed_store(
                 )
         journal.append(
             session,
-            event_type="demo.seeded",
+            event_type=EventType.DEMO_SEEDED,
             operator=None,
             payload={
                 "office": DEMO_OFFICE_ID,

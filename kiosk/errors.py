@@ -33,19 +33,19 @@ class ConfigError(KioskError):
     english = "Configuration {path}: {problem} (key: {key_name})"
 
 
+class BenchmarksMissingError(KioskError):
+    """``kiosk bench`` outside a source checkout: the benchmarks are not installed."""
+
+    key = "error.bench.missing"
+    hint_key = "hint.bench.missing"
+    english = "The benchmarks are part of the source checkout, not of this install ({path})."
+
+
 class ExtraMissing(KioskError):  # noqa: N818 (same naming as the store's errors)
     """A command needs an optional part of the install (a ``pip install`` extra)."""
 
     key = "error.extra"
     english = "This command needs an optional part of the kiosk that is not installed."
-
-
-class CentralExtraMissing(ExtraMissing):
-    """``kiosk central`` without Starlette and uvicorn (the ``central`` extra)."""
-
-    key = "error.extra.central"
-    hint_key = "hint.extra.central"
-    english = "The central service needs the 'central' extra ({module} is not installed)."
 
 
 # ---------------------------------------------------------------------------

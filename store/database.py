@@ -41,7 +41,7 @@ from store.keys import KioskKeys
 SQLITE_HEADER = b"SQLite format 3\x00"
 OUR_TABLES = frozenset({"offices", "operators", "holders", "cards", "journal", "sync_state"})
 # URL schemes that run on psycopg 3 (the 'postgres' extra): bare postgresql:// URLs are
-# given the psycopg driver here and in store.central.database.
+# given the psycopg driver here and in central.database.
 PSYCOPG_DRIVERS = frozenset({"postgresql", "postgres", "postgresql+psycopg"})
 
 

@@ -1,20 +1,28 @@
-"""``kiosk bench``: run the benchmarks and print one JSON line per figure."""
+"""``kiosk bench``: run the benchmarks of a source checkout, one JSON line per figure.
+
+The benchmarks are a development tool, not part of the installed kiosk: this command runs
+``python -m bench`` in the checkout the kiosk was installed from (editable install), and
+says so plainly when there is none. Product code never imports ``bench``.
+"""
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
+import subprocess
 import sys
+from pathlib import Path
 from typing import Any
+
+from kiosk.errors import BenchmarksMissingError
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "bench",
         help="run benchmarks; one JSON line per figure with its baseline and budget",
-        description="Runs the benchmarks in bench/ and prints one JSON line per figure: "
-        "name, value, unit, baseline (measured in the same run), ratio, budget, ok.",
+        description="Runs the benchmarks in bench/ of the source checkout and prints one JSON "
+        "line per figure: name, value, unit, baseline (measured in the same run), ratio, "
+        "budget, ok.",
     )
     parser.add_argument("name", nargs="?", default="all", help="module or figure prefix, or all")
     parser.add_argument(
@@ -23,27 +31,15 @@ def register(sub: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    import bench
-    from bench.harness import Figure
+def source_checkout() -> Path:
+    """The repository the kiosk runs from: the folder holding kiosk/, bench/ and tests/."""
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "bench" / "__main__.py").is_file() or not (root / "tests").is_dir():
+        raise BenchmarksMissingError(path=str(root))
+    return root
 
-    failed = False
-    for info in sorted(pkgutil.iter_modules(bench.__path__), key=lambda m: m.name):
-        if not info.name.startswith("bench_"):
-            continue
-        module = importlib.import_module(f"bench.{info.name}")
-        figures = getattr(module, "FIGURES", {})
-        short = info.name.removeprefix("bench_")
-        for figure_name, producer in figures.items():
-            if args.name != "all" and not (
-                short.startswith(args.name) or figure_name.startswith(args.name)
-            ):
-                continue
-            produced = producer(args.scale)
-            for figure in produced if isinstance(produced, list) else [produced]:
-                assert isinstance(figure, Figure)
-                print(figure.to_json(), flush=True)
-                failed = failed or figure.ok is False
-    if failed:
-        print("bench: at least one figure is over its budget", file=sys.stderr)
-    return 0
+
+def run(args: argparse.Namespace) -> int:
+    root = source_checkout()
+    command = [sys.executable, "-m", "bench", args.name, "--scale", str(args.scale)]
+    return subprocess.run(command, cwd=root, check=False).returncode

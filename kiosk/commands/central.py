@@ -1,159 +1,36 @@
-"""``kiosk central``: run the central sync service (HTTP API on uvicorn)."""
+"""``kiosk central``: the central sync service's command in the kiosk's command line.
+
+The one kiosk module that imports the ``central`` package (the layer contracts name it
+as their exception): the arguments and the handlers live in ``central.cli``; this
+module registers them and shows the central's typed errors the way the kiosk shows
+its own.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
-from clock import system_clock
-
-# The top-level modules of the 'central' extra (pyproject.toml), which only the HTTP
-# server needs; registering kiosks and operators works on a plain install.
-CENTRAL_EXTRA_MODULES = frozenset({"starlette", "uvicorn"})
+from central import cli
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser(
-        "central",
-        help="run the central sync service that kiosks push to and pull from",
-        description="Runs the central service: the system of record for cards, holders, "
-        "orders, the operator roster and the PUK caches. Kiosks push their journal events "
-        "and pull changes over HTTP(S). Several processes may serve one PostgreSQL "
-        "database. The schema is migrated at start.",
-    )
-    parser.add_argument(
-        "--db",
-        required=True,
-        help="database URL: postgresql://user@host:port/name or sqlite:///path",
-    )
-    parser.add_argument(
-        "--field-key",
-        required=True,
-        metavar="FILE",
-        help="the central's field-encryption key file (personnummer and names are encrypted "
-        "at rest); created with mode 0600 when missing; keep it outside the database",
-    )
-    parser.add_argument("--listen", default="127.0.0.1:8443", help="HOST:PORT to listen on")
-    parser.add_argument("--tls-cert", help="server certificate (PEM)")
-    parser.add_argument("--tls-key", help="server private key (PEM)")
-    parser.add_argument(
-        "--tls-ca", help="CA bundle (PEM) kiosk certificates must chain to: turns on mutual TLS"
-    )
-    parser.add_argument("--tls-crl", help="CRL (PEM) of revoked kiosk certificates")
-    admin = parser.add_argument_group(
-        "administration (performed on the database, then the command exits)"
-    )
-    admin.add_argument("--register-kiosk", metavar="KIOSK_ID", help="register or re-key a kiosk")
-    admin.add_argument("--public-key", help="the kiosk's Ed25519 journal public key (hex)")
-    admin.add_argument("--kiosk-cert", help="the kiosk's function certificate (PEM)")
-    admin.add_argument("--add-operator", metavar="HSA_ID", help="add or change a roster entry")
-    admin.add_argument("--role", choices=("clerk", "id_admin"), help="operator role")
-    admin.add_argument("--inactive", action="store_true", help="mark the operator inactive")
-    admin.add_argument("--office", help="office id of the kiosk or operator")
+    parser = sub.add_parser("central", help=cli.HELP, description=cli.DESCRIPTION)
+    cli.add_arguments(parser)
     parser.set_defaults(func=run)
 
 
-def field_cipher(args: argparse.Namespace) -> Any:
-    """The central's field cipher from ``--field-key`` (the file is created if missing)."""
-    from kiosk.errors import ConfigError
-    from store.central.fields import CentralCipher, CentralKeyFileError
-
-    try:
-        return CentralCipher.from_file(args.field_key)
-    except CentralKeyFileError as exc:
-        raise ConfigError(path=args.field_key, key_name="field_key", problem=str(exc)) from None
-    except OSError as exc:
-        raise ConfigError(
-            path=args.field_key, key_name="field_key", problem=exc.strerror or "unreadable"
-        ) from None
-
-
-def administer(args: argparse.Namespace) -> int:
-    from kiosk.errors import ConfigError
-    from store.central.database import make_engine, migrate
-    from store.central.service import CentralService
-    from store.database import postgres_driver
-
-    if not args.office:
-        raise ConfigError(path="--office", key_name="office", problem="required")
-    cipher = field_cipher(args)
-    with postgres_driver(args.db):
-        engine = make_engine(args.db)
-    migrate(engine)
-    service = CentralService(engine, cipher=cipher, clock=system_clock)
-    try:
-        if args.register_kiosk:
-            try:
-                public_key = bytes.fromhex(args.public_key or "")
-            except ValueError:
-                public_key = b""
-            if len(public_key) != 32:
-                raise ConfigError(
-                    path="--public-key", key_name="public_key", problem="expected 64 hex digits"
-                )
-            fingerprint = None
-            if args.kiosk_cert:
-                import hashlib
-                from pathlib import Path
-
-                from cryptography import x509
-                from cryptography.hazmat.primitives.serialization import Encoding
-
-                cert = x509.load_pem_x509_certificate(Path(args.kiosk_cert).read_bytes())
-                fingerprint = hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest()
-            service.register_kiosk(
-                kiosk_id=args.register_kiosk,
-                office_id=args.office,
-                public_key=public_key,
-                cert_fingerprint=fingerprint,
-            )
-            print(f"kiosk {args.register_kiosk} registered at office {args.office}")
-        if args.add_operator:
-            if not args.role:
-                raise ConfigError(path="--role", key_name="role", problem="required")
-            service.set_operator(
-                hsa_id=args.add_operator,
-                role=args.role,
-                office_id=args.office,
-                active=not args.inactive,
-            )
-            print(f"operator {args.add_operator} ({args.role}) at office {args.office}")
-    finally:
-        engine.dispose()
-    return 0
-
-
 def run(args: argparse.Namespace) -> int:
-    from kiosk.errors import CentralExtraMissing, ConfigError
+    from central.errors import CentralError
+    from clock import system_clock
 
-    if args.register_kiosk or args.add_operator:
-        return administer(args)  # works on the database alone: no HTTP server needed
     try:
-        from store.central.server import TlsSettings, serve
-    except ModuleNotFoundError as exc:
-        module = (exc.name or "").partition(".")[0]
-        if module in CENTRAL_EXTRA_MODULES:
-            raise CentralExtraMissing(module=module) from None
-        raise
+        return cli.run(args, clock=system_clock)
+    except CentralError as exc:
+        from kiosk.cli import EXIT_USER_ERROR
+        from kiosk.i18n import Catalogue
 
-    host, _, port_text = str(args.listen).rpartition(":")
-    if not host or not port_text.isdigit():
-        raise ConfigError(path="--listen", key_name="listen", problem="expected HOST:PORT")
-    tls = None
-    if args.tls_cert or args.tls_key or args.tls_ca:
-        if not (args.tls_cert and args.tls_key):
-            raise ConfigError(
-                path="--tls-cert", key_name="tls", problem="TLS needs both --tls-cert and --tls-key"
-            )
-        tls = TlsSettings(cert=args.tls_cert, key=args.tls_key, ca=args.tls_ca, crl=args.tls_crl)
-    host = host.strip("[]")
-    if (tls is None or tls.ca is None) and host not in ("127.0.0.1", "::1", "localhost"):
-        import sys
-
-        print(
-            "kiosk central: warning: serving without mutual TLS on a non-loopback address; "
-            "any client can push and pull (use --tls-cert, --tls-key and --tls-ca)",
-            file=sys.stderr,
-        )
-    serve(args.db, host, int(port_text), cipher=field_cipher(args), clock=system_clock, tls=tls)
-    return 0
+        lang = getattr(args, "lang", None) or "en"
+        print(f"kiosk: {Catalogue(lang).error(exc)}", file=sys.stderr)
+        return EXIT_USER_ERROR

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from store.database import open_store
     from store.journal import Journal
     from store.keys import load_keys
-    from store.sync_client import CentralTransport, SyncClient
+    from store.sync import CentralTransport, SyncClient
 
     config = load_config(args.config)
     if args.data is not None:

@@ -36,34 +36,37 @@ from sqlalchemy.orm import Session
 
 from kiosk.domain.personnummer import mask_personnummer
 from kiosk.receipts.errors import ReceiptCardUnknown
+from protocol.event_format import SignedEvent
+from protocol.event_types import EventType
 from store.crypto import FieldCipher
 from store.holders import holder_record, operator_record
-from store.journal_format import SignedEvent
 from store.models import Card, Holder, HolderRecord, Office, Operator
 
 FACTS_VERSION = 1
 
 #: Events for which the holder signs the receipt with their own card.
-HOLDER_SIGNED_EVENTS = frozenset({"card.activated", "card.returned", "card.return_kept"})
+HOLDER_SIGNED_EVENTS = frozenset(
+    {EventType.CARD_ACTIVATED, EventType.CARD_RETURNED, EventType.CARD_RETURN_KEPT}
+)
 
 #: Events the workflows end with a receipt for.
 RECEIPT_EVENTS = frozenset(
     {
-        "card.activated",
-        "card.returned",
-        "card.return_kept",
-        "card.unlocked",
-        "card.unlocked_in_person",
-        "card.unlocked_with_code_letter",
-        "card.pin_changed",
-        "order.pin_letter",
-        "order.puk_letter",
-        "order.code_letter",
-        "order.replacement_card",
-        "card.blocked",
-        "card.reordered",
-        "card.name_change_recorded",
-        "card.return_due",
+        EventType.CARD_ACTIVATED,
+        EventType.CARD_RETURNED,
+        EventType.CARD_RETURN_KEPT,
+        EventType.CARD_UNLOCKED,
+        EventType.CARD_UNLOCKED_IN_PERSON,
+        EventType.CARD_UNLOCKED_WITH_CODE_LETTER,
+        EventType.CARD_PIN_CHANGED,
+        EventType.ORDER_PIN_LETTER,
+        EventType.ORDER_PUK_LETTER,
+        EventType.ORDER_CODE_LETTER,
+        EventType.ORDER_REPLACEMENT_CARD,
+        EventType.CARD_BLOCKED,
+        EventType.CARD_REORDERED,
+        EventType.CARD_NAME_CHANGE_RECORDED,
+        EventType.CARD_RETURN_DUE,
     }
 )
 
@@ -182,9 +185,9 @@ def _duties(payload: dict[str, Any]) -> set[str]:
     return {duty for duty in ("telia", "police") if any(duty in name for name in names)}
 
 
-_UNLOCK_METHODS = {
-    "card.unlocked_in_person": "in_person",
-    "card.unlocked_with_code_letter": "code_letter",
+_UNLOCK_METHODS: dict[str, str] = {
+    EventType.CARD_UNLOCKED_IN_PERSON: "in_person",
+    EventType.CARD_UNLOCKED_WITH_CODE_LETTER: "code_letter",
 }
 
 
@@ -199,32 +202,32 @@ def _text(payload: dict[str, Any], *keys: str) -> str | None:
 def event_details(event_type: str, payload: dict[str, Any]) -> tuple[tuple[str, DetailValue], ...]:
     """The receipt's details from an event payload (an allow-list: nothing else is read)."""
     details: dict[str, DetailValue] = {}
-    if event_type == "card.returned":
+    if event_type == EventType.CARD_RETURNED:
         details["kept"] = _truthy(payload.get("kept"))
         reason = _text(payload, "keep_reason")
         if details["kept"] and reason:
             details["keep_reason"] = reason
-    if event_type == "card.return_kept":
+    if event_type == EventType.CARD_RETURN_KEPT:
         details["kept"] = True
         reason = _text(payload, "keep_reason", "reason")
         if reason:
             details["keep_reason"] = reason
-    if event_type == "card.blocked":
+    if event_type == EventType.CARD_BLOCKED:
         reason = _text(payload, "reason")
         if reason:
             details["reason"] = reason
         for duty in sorted(_duties(payload)):
             details[f"duty_{duty}"] = True
-    if event_type.startswith("card.unlocked"):
+    if event_type.startswith(EventType.CARD_UNLOCKED):
         method = _UNLOCK_METHODS.get(event_type) or _text(payload, "method", "path")
         if method:
             details["method"] = method
-    if event_type == "card.reordered":
+    if event_type == EventType.CARD_REORDERED:
         details["cut_up_first_card"] = True
         new_serial = _text(payload, "replaced_by", "new_serial")
         if new_serial:
             details["new_serial"] = new_serial
-    if event_type in ("card.name_change_recorded", "card.return_due"):
+    if event_type in (EventType.CARD_NAME_CHANGE_RECORDED, EventType.CARD_RETURN_DUE):
         due = _text(payload, "due")
         if due:
             details["deadline"] = due

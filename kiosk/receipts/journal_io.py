@@ -15,14 +15,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from protocol.event_format import SignedEvent
+from protocol.event_types import EventType
 from store.crypto import FieldCipher
 from store.journal import event_from_row
-from store.journal_format import SignedEvent
 from store.models import JournalRow
 
 _T = JournalRow.__table__  # type: ignore[attr-defined]
 
-SIGNATURE_EVENT = "receipt.signed"
+SIGNATURE_EVENT = EventType.RECEIPT_SIGNED
 
 
 @dataclass(frozen=True)

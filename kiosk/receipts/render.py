@@ -31,7 +31,7 @@ from kiosk.domain.support import support_path
 from kiosk.i18n import Catalogue
 from kiosk.receipts.facts import ReceiptFacts, receipt_digest
 from kiosk.receipts.signature import HolderSignature
-from store.journal_format import parse_timestamp
+from protocol.event_format import parse_timestamp
 
 EMBED_PREFIX = "kiosk-receipt/1 "
 DETAIL_ORDER = (

@@ -30,9 +30,9 @@ from kiosk.receipts.journal_io import SIGNATURE_EVENT, load_event, recorded_sign
 from kiosk.receipts.printing import Delivery, deliver
 from kiosk.receipts.signature import HolderSignature, sign_receipt, signature_valid
 from kiosk.services.card import CardSession
+from protocol.event_format import SignedEvent
 from store.database import Store
 from store.journal import Journal
-from store.journal_format import SignedEvent
 
 log = logging.getLogger(__name__)
 

@@ -43,8 +43,8 @@ from kiosk.receipts.signature import (
     signature_valid,
     signer_is_holder,
 )
+from protocol.event_format import parse_timestamp
 from store.database import Store
-from store.journal_format import parse_timestamp
 
 Status = Literal["ok", "fail", "info"]
 

@@ -27,12 +27,13 @@ from sqlalchemy import select
 from clock import LOCAL_ZONE
 from kiosk.receipts.facts import event_card_serial
 from kiosk.receipts.journal_io import StoredEvent, events_between, unaccepted_before
+from protocol.event_format import format_timestamp
+from protocol.event_types import EventType
 from store.database import Store
-from store.journal_format import format_timestamp
 from store.models import Deadline, Office
 
-REFUSAL_EVENT = "refusal"
-BLOCK_EVENT = "card.blocked"
+REFUSAL_EVENT = EventType.REFUSAL
+BLOCK_EVENT = EventType.CARD_BLOCKED
 SYSTEM_PREFIXES = ("kiosk.", "sync.", "system.", "audit.", "receipt.")
 DEADLINE_HORIZON_DAYS = 30
 

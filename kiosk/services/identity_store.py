@@ -10,11 +10,12 @@ from __future__ import annotations
 import uuid
 
 from kiosk.services.identity import IdentityCheckRecord
+from protocol.event_types import EventType
 from store.database import Store
 from store.journal import Journal
 from store.models import IdentityCheck
 
-EVENT_TYPE = "identity.checked"
+EVENT_TYPE = EventType.IDENTITY_CHECKED
 
 
 class StoreIdentityRecorder:

@@ -1,4 +1,4 @@
-"""One modal screen per counter workflow (issue 7). Each takes the catalogue, its service
+"""One modal screen per counter workflow. Each takes the catalogue, its service
 and the visit context (or the operator) in its constructor, runs the service in a thread
 worker, shows refusals with their catalogue text and closes with ``dismiss(result)``:
 the service's ``Done`` after success, ``None`` when the clerk leaves with Escape.

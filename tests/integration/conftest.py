@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.integration.postgres_fixture import PostgresServer, pg_bin, start_postgres
+from tests.support.pgserver import PostgresServer, pg_bin, start_postgres
 
 
 @pytest.fixture(scope="session")

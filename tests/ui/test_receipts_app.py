@@ -255,7 +255,7 @@ async def test_r9_refused_block_is_journaled_and_counted_by_the_day_report(
 
 
 async def test_rejected_events_are_shown_to_the_clerk(tmp_path: Path, clock: TestClock) -> None:
-    from store.sync_client import mark_many
+    from store.sync import mark_many
 
     app = _app(_config(tmp_path), clock)
     async with app.run_test(size=(110, 30)) as pilot:

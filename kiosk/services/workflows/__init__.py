@@ -1,4 +1,4 @@
-"""Card workflows at the counter (issue 7): plain synchronous typed services.
+"""Card workflows at the counter: plain synchronous typed services.
 
 Each service takes its collaborators in the constructor (``Backend``: store, journal,
 clock; plus a card opener and a PUK source where needed), refuses with typed errors

@@ -28,8 +28,9 @@ from kiosk.services.workflows.common import (
     set_state,
 )
 from kiosk.services.workflows.refusals import journals_refusals
+from protocol.event_types import EventType
 
-EVENT_ACTIVATED = "card.activated"
+EVENT_ACTIVATED = EventType.CARD_ACTIVATED
 
 
 @dataclass(frozen=True)

@@ -30,11 +30,12 @@ from kiosk.domain.types import BlockReason, CardFacts, CardState
 from kiosk.services.login import Operator
 from kiosk.services.workflows.common import Backend, Done, card_facts, load_card, set_state
 from kiosk.services.workflows.refusals import journals_refusals
+from protocol.event_types import EventType
 from store.journal import PRIORITY_BLOCK
 from store.models import Card, Deadline, Holder
 
-EVENT_BLOCKED = "card.blocked"
-EVENT_ORDER_REPLACEMENT = "order.replacement_card"
+EVENT_BLOCKED = EventType.CARD_BLOCKED
+EVENT_ORDER_REPLACEMENT = EventType.ORDER_REPLACEMENT_CARD
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from kiosk.services.workflows.errors import (
     NoSerialOnCard,
 )
 from kiosk.services.workflows.refusals import RefusalRecorder
+from protocol.event_types import EventType
 from store.database import Store
 from store.journal import Journal
 from store.models import Card, Office
@@ -114,7 +115,7 @@ class Backend:
         self,
         session: Session,
         operator: str | None,
-        event_type: str,
+        event_type: EventType,
         payload: Mapping[str, Any],
         *,
         priority: int = 1,
@@ -133,7 +134,7 @@ class Backend:
         self,
         operator: str | None,
         serial: str,
-        event_type: str,
+        event_type: EventType,
         next_state: Callable[[CardState], CardState],
     ) -> None:
         """What the card itself reported (PIN locked, PUK blocked), in a transaction of its

@@ -34,13 +34,14 @@ from kiosk.services.login import Operator
 from kiosk.services.workflows.blocking import block_row
 from kiosk.services.workflows.common import Backend, Done, card_facts, load_card, set_state
 from kiosk.services.workflows.errors import DeadlineInvalid
+from protocol.event_types import EventType
 from store.models import Card
 from store.models import Deadline as DeadlineRow
 
-EVENT_NAME_CHANGE = "card.name_change_recorded"
-EVENT_RETURN_DUE = "card.return_due"
-EVENT_RETURNED = "card.returned"
-EVENT_KEPT = "card.return_kept"
+EVENT_NAME_CHANGE = EventType.CARD_NAME_CHANGE_RECORDED
+EVENT_RETURN_DUE = EventType.CARD_RETURN_DUE
+EVENT_RETURNED = EventType.CARD_RETURNED
+EVENT_KEPT = EventType.CARD_RETURN_KEPT
 SWEEP_OPERATOR: str | None = None
 
 

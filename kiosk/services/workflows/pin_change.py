@@ -23,9 +23,10 @@ from kiosk.services.workflows.common import (
 )
 from kiosk.services.workflows.errors import PinNowLockedError, WrongCurrentPinError
 from kiosk.services.workflows.refusals import journals_refusals
+from protocol.event_types import EventType
 
-EVENT_PIN_CHANGED = "card.pin_changed"
-EVENT_PIN_LOCKED = "card.pin_locked"
+EVENT_PIN_CHANGED = EventType.CARD_PIN_CHANGED
+EVENT_PIN_LOCKED = EventType.CARD_PIN_LOCKED
 
 
 class PinChangeService:

@@ -42,7 +42,7 @@ class CachedPukSource:
 
     @staticmethod
     def _reachable(refresh: Callable[[], bool]) -> bool:
-        from store.central.errors import CentralUnreachableError
+        from store.sync.errors import CentralUnreachableError
 
         try:
             return refresh()

@@ -1,4 +1,4 @@
-"""Refusals are journaled: one ``refusal`` event each, for the day report (issue 8).
+"""Refusals are journaled: one ``refusal`` event each, for the day report.
 
 A workflow service method decorated with :func:`journals_refusals` records a rule
 refusal it raises (or, with ``returned=``, a refusal its decision carries) as one journal
@@ -37,10 +37,11 @@ from kiosk.errors import (
     PinPolicyError,
 )
 from kiosk.services.workflows.errors import CardOfAnotherHolder
+from protocol.event_types import EventType
 
 log = logging.getLogger(__name__)
 
-REFUSAL_EVENT = "refusal"
+REFUSAL_EVENT = EventType.REFUSAL
 REPEAT_WINDOW = dt.timedelta(minutes=10)
 NOT_REFUSALS: tuple[type[KioskError], ...] = (
     PinPolicyError,

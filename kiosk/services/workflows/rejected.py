@@ -1,7 +1,7 @@
-"""Events the central rejected, for the clerk to act on (issue 5: "rejected events come
-back to the kiosk and are shown to the clerk").
+"""Events the central rejected, for the clerk to act on: rejected events come back
+to the kiosk and are shown to the clerk.
 
-Reads :meth:`store.sync_client.SyncClient.rejected_events` (read-only) and adds, from the
+Reads :meth:`store.sync.SyncClient.rejected_events` (read-only) and adds, from the
 journal, when the event happened and which card it was about, so the clerk can act (for
 example: a card activated offline that was blocked centrally meanwhile). The central's
 reason is free text; the known ones map to catalogue keys (``ui.rejected.reason.*``).
@@ -14,17 +14,18 @@ from typing import Any, Protocol
 
 from kiosk.receipts.facts import event_card_serial
 from kiosk.receipts.journal_io import load_event
+from protocol.wire import InvalidReason, RejectReason
 from store.database import Store
 
-#: The central's reasons (``store.central``) and their catalogue keys.
-REASON_KEYS = {
-    "card blocked": "ui.rejected.reason.card_blocked",
-    "operator not on roster": "ui.rejected.reason.not_on_roster",
-    "operator lacks role": "ui.rejected.reason.role",
-    "operator missing": "ui.rejected.reason.operator_missing",
-    "wrong kiosk": "ui.rejected.reason.wrong_kiosk",
-    "hash mismatch": "ui.rejected.reason.hash_mismatch",
-    "bad signature": "ui.rejected.reason.bad_signature",
+#: The central's reasons (``protocol.wire``) and their catalogue keys.
+REASON_KEYS: dict[str, str] = {
+    RejectReason.CARD_BLOCKED: "ui.rejected.reason.card_blocked",
+    RejectReason.OPERATOR_NOT_ON_ROSTER: "ui.rejected.reason.not_on_roster",
+    RejectReason.OPERATOR_LACKS_ROLE: "ui.rejected.reason.role",
+    RejectReason.OPERATOR_MISSING: "ui.rejected.reason.operator_missing",
+    InvalidReason.WRONG_KIOSK: "ui.rejected.reason.wrong_kiosk",
+    InvalidReason.HASH_MISMATCH: "ui.rejected.reason.hash_mismatch",
+    InvalidReason.BAD_SIGNATURE: "ui.rejected.reason.bad_signature",
 }
 OTHER_REASON_KEY = "ui.rejected.reason.other"
 INVALID_PREFIX = "invalid: "

@@ -15,7 +15,7 @@ class DeadlineSweep:
     The events carry ``operator`` (constructor default, or per call): the logged-in
     operator, or None when the kiosk runs the sweep by itself before anyone logs in.
     Note: the central currently rejects a ``card.blocked`` without an operator
-    ("operator missing"); see the report of issue 7."""
+    ("operator missing"), so a sweep before anyone logs in is rejected there."""
 
     def __init__(self, services: Backend, *, operator: str | None = None) -> None:
         self._deadlines = DeadlineService(services, sweep_operator=operator)

@@ -27,10 +27,11 @@ from kiosk.domain.undelivered import (
 from kiosk.services.login import Operator
 from kiosk.services.workflows.common import Backend, Done, card_facts, load_card, set_state
 from kiosk.services.workflows.refusals import journals_refusals
+from protocol.event_types import EventType
 from store.models import Card
 
-EVENT_REORDERED = "card.reordered"
-EVENT_ORDERED = "card.ordered"
+EVENT_REORDERED = EventType.CARD_REORDERED
+EVENT_ORDERED = EventType.CARD_ORDERED
 
 
 def new_order_serial() -> str:

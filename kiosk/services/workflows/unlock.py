@@ -53,12 +53,13 @@ from kiosk.services.workflows.errors import (
 )
 from kiosk.services.workflows.puk import PukSource
 from kiosk.services.workflows.refusals import journals_refusals
+from protocol.event_types import EventType
 
-EVENT_UNLOCKED_IN_PERSON = "card.unlocked_in_person"
-EVENT_UNLOCKED_CODE_LETTER = "card.unlocked_with_code_letter"
-EVENT_PUK_BLOCKED = "card.puk_blocked"
-EVENT_ORDER_CODE_LETTER = "order.code_letter"
-EVENT_ORDER_PUK_LETTER = "order.puk_letter"
+EVENT_UNLOCKED_IN_PERSON = EventType.CARD_UNLOCKED_IN_PERSON
+EVENT_UNLOCKED_CODE_LETTER = EventType.CARD_UNLOCKED_WITH_CODE_LETTER
+EVENT_PUK_BLOCKED = EventType.CARD_PUK_BLOCKED
+EVENT_ORDER_CODE_LETTER = EventType.ORDER_CODE_LETTER
+EVENT_ORDER_PUK_LETTER = EventType.ORDER_PUK_LETTER
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ class UnlockService:
         puk: str,
         new_pin: str,
         *,
-        event_type: str,
+        event_type: EventType,
         path: UnlockPath,
     ) -> Done:
         """Unblock, check the new PIN, record. Once the card has unblocked, its event is
@@ -186,7 +187,7 @@ class UnlockService:
         self,
         visit: Visit,
         serial: str,
-        event_type: str,
+        event_type: EventType,
         path: UnlockPath,
         *,
         verified: bool,

@@ -16,8 +16,8 @@ from store.holders import holder_record, new_holder
 from store.journal import Journal
 from store.keys import KioskKeys
 from store.models import METADATA, Card, Holder, JournalRow
-from tests.integration.postgres_fixture import PostgresServer
 from tests.support.clock import TestClock
+from tests.support.pgserver import PostgresServer
 
 pytestmark = pytest.mark.integration
 

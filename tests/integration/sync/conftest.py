@@ -20,17 +20,17 @@ from typing import Any
 import httpx
 import pytest
 
+from central.database import make_engine, migrate
+from central.fields import CentralCipher
+from central.service import CentralService
 from clock import local_date
-from store.central.database import make_engine, migrate
-from store.central.fields import CentralCipher
-from store.central.service import CentralService
+from protocol.event_format import SignedEvent
 from store.database import Store, open_store
 from store.journal import PRIORITY_BLOCK, PRIORITY_NORMAL, Journal
-from store.journal_format import SignedEvent
 from store.keys import KioskKeys
-from store.sync_client import CentralTransport, SyncClient
-from tests.integration.postgres_fixture import PostgresServer, free_port
+from store.sync import CentralTransport, SyncClient
 from tests.support.clock import TestClock
+from tests.support.pgserver import PostgresServer, free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 OFFICE = "KK-SOLNA"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, text
 
+from central.service import CentralService
 from clock import local_date
-from store.central.service import CentralService
 from store.holders import holder_record
 from store.lookup import Lookup
 from store.models import Holder

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from store.central.service import CentralService
-from tests.integration.postgres_fixture import free_port
+from central.service import CentralService
 from tests.integration.sync.conftest import (
     ADMIN,
     CLERK,
@@ -32,6 +31,7 @@ from tests.integration.sync.conftest import (
     assert_converged,
     seed_cards,
 )
+from tests.support.pgserver import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -47,7 +47,7 @@ def work(kiosk: Kiosk, serials: list[str], *, rounds: int = 3) -> None:
 def test_push_pull_round_trip(
     central: CentralProcess, central_service: CentralService, kiosk_factory: Callable[..., Kiosk]
 ) -> None:
-    from store.central.puk import seal_puk
+    from protocol.puk import seal_puk
     from store.puk_cache import get_puk
 
     serials = seed_cards(central_service, 4)  # even ones are 7xx cards
@@ -261,7 +261,7 @@ KIOSK_SCRIPT = textwrap.dedent(
     from store.database import open_store
     from store.journal import Journal
     from store.keys import load_keys
-    from store.sync_client import CentralTransport, SyncClient
+    from store.sync import CentralTransport, SyncClient
 
     path, url, kiosk_id, stall = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
     clock = fixed_clock(datetime.fromisoformat(sys.argv[5]))  # the test's clock
@@ -582,7 +582,7 @@ def test_worker_retries_with_backoff_and_pushes_when_central_returns(
     central_service: CentralService,
     kiosk_factory: Callable[..., Kiosk],
 ) -> None:
-    from store.sync_client import RoundReport, SyncWorker
+    from store.sync import RoundReport, SyncWorker
 
     serials = seed_cards(central_service, 2)
     kiosk = kiosk_factory("kiosk-1")

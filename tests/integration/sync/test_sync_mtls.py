@@ -13,10 +13,10 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
+from central.service import CentralService
 from devices.virtual.pki import TestPki, cert_pem, key_pem
-from store.central.errors import CentralRefusedError, CentralUnreachableError
-from store.central.service import CentralService
-from store.sync_client import CentralTransport, SyncClient
+from store.sync import CentralTransport, SyncClient
+from store.sync.errors import CentralRefusedError, CentralUnreachableError
 from tests.integration.sync.conftest import CentralProcess, Kiosk, seed_cards
 
 pytestmark = pytest.mark.integration

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
+from central.service import CentralService
 from clock import local_date
 from devices.card.errors import PinLockedError, WrongPinError
 from devices.card.pcsc import PcscContext
@@ -25,8 +26,7 @@ from kiosk.services.workflows.common import Backend
 from kiosk.services.workflows.errors import PukNotCachedOffline
 from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
-from store.central.puk import seal_puk
-from store.central.service import CentralService
+from protocol.puk import seal_puk
 from tests.integration.pcscd_fixture import InsertCard
 from tests.integration.sync.conftest import ADMIN, CLERK, OFFICE, CentralProcess, Kiosk
 from tests.support.clock import TestClock

@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 # The packages pyproject ships, bar the benchmarks (bench/ is a tool, like the tests).
-PRODUCT = ("kiosk", "screens", "devices", "store", "clock")
+PRODUCT = ("kiosk", "screens", "devices", "store", "central", "protocol", "clock")
 FIRST_PARTY = frozenset(
     {"kiosk", "screens", "devices", "store", "bench", "tests", "central", "protocol", "clock"}
 )
@@ -30,17 +30,18 @@ FIRST_PARTY = frozenset(
 # an extra's distributions. Everything else runs on a plain install.
 EXTRA_MODULES: Mapping[str, tuple[str, ...]] = {
     # the central sync service: Starlette app and uvicorn server
-    "central": ("store/central/",),
-    # psycopg itself: the private PostgreSQL server of the tests and benchmarks; the
-    # kiosk store and the central reach psycopg through SQLAlchemy's postgresql+psycopg
-    # dialect, and a missing driver is turned into PostgresExtraMissing there
-    "postgres": ("store/pgserver.py",),
+    "central": ("central/",),
+    # no product module imports psycopg by name (see INDIRECT); the private PostgreSQL
+    # server of the tests and benchmarks that does is tests/support/pgserver.py
+    "postgres": (),
 }
 # Extras no product module may import.
 TOOL_EXTRAS = frozenset({"dev"})
 # Declared distributions that no module imports by name, and why they are needed anyway.
 INDIRECT: Mapping[str, str] = {
     "tzdata": "zoneinfo reads Europe/Stockholm from it where the system has no tz database",
+    "psycopg": "the kiosk store and the central reach it through SQLAlchemy's postgresql+psycopg"
+    " dialect; a missing driver is turned into their postgres-extra error there",
 }
 
 
@@ -186,8 +187,8 @@ def unused() -> list[str]:
 
 def test_the_scan_sees_the_product_and_maps_import_names() -> None:
     imports = third_party_imports()
-    assert "store/central/server.py" in imports
-    assert "uvicorn" in imports["store/central/server.py"]
+    assert "central/server.py" in imports
+    assert "uvicorn" in imports["central/server.py"]
     assert "pypdf" in imports["kiosk/receipts/verify.py"]
     # imports inside functions count too
     assert "smartcard" in imports["devices/card/pcsc.py"]
@@ -210,7 +211,7 @@ def test_an_extra_import_outside_its_modules_fails() -> None:
     assert undeclared({"store/database.py": {"psycopg"}})
     assert undeclared({"kiosk/receipts/verify.py": {"pytest"}})
     assert undeclared({"kiosk/services/lookup.py": {"no_such_module_anywhere"}})
-    assert not undeclared({"store/central/app.py": {"starlette", "uvicorn"}})
+    assert not undeclared({"central/app.py": {"starlette", "uvicorn"}})
     assert not undeclared({"kiosk/receipts/verify.py": {"pypdf"}})
 
 

@@ -1,7 +1,11 @@
-"""Dependencies point one way: screens → kiosk services → store, devices.
+"""Dependencies point one way: screens → kiosk services → store, devices; store → protocol;
+central → protocol.
 
 Textual stays in ``screens/`` and the app assembly; exactly one module talks to pyscard
-and exactly one to pyserial; devices and store never import the kiosk or the screens.
+and exactly one to pyserial; devices and store never import the kiosk or the screens;
+the protocol package imports none of the product's other packages; the central and the
+kiosk's side (kiosk, screens, devices, store) do not import each other, bar the one
+command module that registers ``kiosk central``.
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-PACKAGES = ("kiosk", "screens", "devices", "store", "bench")
+PACKAGES = ("kiosk", "screens", "devices", "store", "central", "protocol", "bench")
+CENTRAL_COMMAND = "kiosk/commands/central.py"
 APP_ASSEMBLY = {"kiosk/app.py"}
 
 
@@ -65,3 +70,20 @@ def test_services_and_domain_do_not_import_screens() -> None:
     for module, names in _imports().items():
         if module.startswith("kiosk/") and module not in APP_ASSEMBLY:
             assert not {n for n in names if n.split(".")[0] == "screens"}, module
+
+
+def test_protocol_imports_neither_side() -> None:
+    sides = {"kiosk", "screens", "devices", "store", "central", "bench"}
+    for module, names in _imports().items():
+        if module.startswith("protocol/"):
+            assert not {n for n in names if n.split(".")[0] in sides}, module
+
+
+def test_the_central_and_the_kiosk_side_do_not_import_each_other() -> None:
+    kiosk_side = {"kiosk", "screens", "devices", "store"}
+    for module, names in _imports().items():
+        tops = {n.split(".")[0] for n in names}
+        if module.startswith("central/"):
+            assert not tops & kiosk_side, f"{module} imports {sorted(tops & kiosk_side)}"
+        elif module.split("/")[0] in kiosk_side and module != CENTRAL_COMMAND:
+            assert "central" not in tops, module

@@ -1,10 +1,11 @@
 """Every typed error's key and hint_key exists in both languages.
 
-Generic: it imports the three error roots (``kiosk.errors``, ``devices.errors``,
-``store.errors``) and every other ``errors.py`` module in ``kiosk/``, ``devices/`` and
-``store/``, then walks ``__subclasses__`` recursively, so errors that other areas add are
-checked too. The domain area (``domain.toml``) is also checked for same keys and same
-placeholders in both languages, and its notice keys and plain words.
+Generic: it imports the four error roots (``kiosk.errors``, ``devices.errors``,
+``store.errors``, ``central.errors``) and every other ``errors.py`` module in ``kiosk/``,
+``devices/``, ``store/`` and ``central/``, then walks ``__subclasses__`` recursively, so
+errors that other areas add are checked too. The domain area (``domain.toml``) is also
+checked for same keys and same placeholders in both languages, and its notice keys and
+plain words.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ import pytest
 from kiosk.i18n import LANGUAGES, load_language
 
 ROOT = Path(__file__).resolve().parents[3]
-ROOTS = ("kiosk.errors", "devices.errors", "store.errors")
+ROOTS = ("kiosk.errors", "devices.errors", "store.errors", "central.errors")
 
 
 def _error_modules() -> list[str]:
     names = set(ROOTS)
-    for package in ("kiosk", "devices", "store"):
+    for package in ("kiosk", "devices", "store", "central"):
         for path in (ROOT / package).rglob("errors.py"):
             names.add(".".join(path.relative_to(ROOT).with_suffix("").parts))
     return sorted(names)
@@ -45,7 +46,13 @@ def _all_error_classes() -> list[type]:
     kiosk_errors = importlib.import_module("kiosk.errors")
     devices_errors = importlib.import_module("devices.errors")
     store_errors = importlib.import_module("store.errors")
-    roots = [kiosk_errors.KioskError, devices_errors.DeviceError, store_errors.StoreError]
+    central_errors = importlib.import_module("central.errors")
+    roots = [
+        kiosk_errors.KioskError,
+        devices_errors.DeviceError,
+        store_errors.StoreError,
+        central_errors.CentralError,
+    ]
     seen: dict[str, type] = {}
     for root in roots:
         for cls in _walk(root):

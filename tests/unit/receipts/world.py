@@ -15,10 +15,10 @@ from typing import Any
 
 from clock import Clock, local_date
 from devices.virtual.factory import PersonalisedCard
+from protocol.event_format import SignedEvent
 from store.database import Store, open_store
 from store.holders import new_holder, new_operator
 from store.journal import Journal
-from store.journal_format import SignedEvent
 from store.keys import load_or_create_keys
 from store.models import Card, Office
 

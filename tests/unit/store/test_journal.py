@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-import store.journal as journal_module
+import store.journal_audit as journal_audit
+from protocol.event_format import GENESIS_HASH, format_timestamp
 from store.database import Store
-from store.journal import PRIORITY_BLOCK, AuditReport, Journal, canonical_payload
-from store.journal_format import GENESIS_HASH, format_timestamp
+from store.journal import PRIORITY_BLOCK, Journal, canonical_payload
+from store.journal_audit import AuditReport
 from tests.support.clock import TestClock
 
 from .conftest import KIOSK_ID
@@ -202,7 +203,7 @@ def test_corrupted_signature_is_named(
     workers: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(journal_module, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(journal_audit, "PARALLEL_THRESHOLD", 1)
     _fill(store, journal, 6)
     with store.unit_of_work() as session:
         target = next(e for e in journal.events(session) if e.seq == 5)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from protocol.event_format import sign_hash, verify_signature
 from store.errors import BadKeyFile, MissingKeyFile
-from store.journal_format import sign_hash, verify_signature
 from store.keys import load_keys, load_or_create_keys
 
 

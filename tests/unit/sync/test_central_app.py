@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from store.central.app import build_app
-from store.central.database import make_engine, migrate
-from store.central.fields import CentralCipher
-from store.central.service import CentralService
-from store.journal_format import GENESIS_HASH
+from central.app import build_app
+from central.database import make_engine, migrate
+from central.fields import CentralCipher
+from central.service import CentralService
+from protocol.event_format import GENESIS_HASH
 from tests.support.clock import TestClock
 
 GOOD_FP = "aa" * 32

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from central.database import make_engine
+from central.fields import CentralCipher
+from central.service import CentralService
+from central.tables import KIOSK, OPERATOR
 from devices.virtual.pki import TestPki, cert_pem
 from kiosk.cli import main
-from store.central.database import make_engine
-from store.central.fields import CentralCipher
-from store.central.service import KIOSK, OPERATOR, CentralService
 from tests.support.clock import TestClock
 
 

@@ -1,4 +1,4 @@
-"""The central's field key and sealed personal fields (store.central.fields), and the
+"""The central's field key and sealed personal fields (central.fields), and the
 service storing and serving them on a real SQLite database."""
 
 from __future__ import annotations
@@ -12,17 +12,17 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from kiosk.cli import main
-from store.central.database import make_engine, migrate
-from store.central.fields import (
+from central.database import make_engine, migrate
+from central.fields import (
     CentralCipher,
     CentralKeyFileError,
     card_aad,
     holder_aad,
     load_or_create_key,
 )
-from store.central.service import CentralService
-from store.journal_format import GENESIS_HASH, SignedEvent, format_timestamp
+from central.service import CentralService
+from kiosk.cli import main
+from protocol.event_format import GENESIS_HASH, SignedEvent, format_timestamp
 from tests.support.clock import TestClock
 
 PNR = "194512249876"

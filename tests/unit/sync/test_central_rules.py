@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from store.central import rules
-from store.central.rules import RosterEntry, decide
+from central import rules
+from central.rules import RosterEntry, decide
 
 ROSTER = {
     "CLK": RosterEntry("CLK", "clerk", "KK-SOLNA"),

@@ -13,12 +13,12 @@ from alembic.migration import MigrationContext
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from store.central.database import VERSION_TABLE, make_engine, migrate
-from store.central.errors import UnknownKioskError, WrongKioskCertificateError
-from store.central.fields import CentralCipher
-from store.central.models import CentralBase
-from store.central.service import CentralService
-from store.journal_format import GENESIS_HASH, SignedEvent, format_timestamp
+from central.database import VERSION_TABLE, make_engine, migrate
+from central.errors import UnknownKioskError, WrongKioskCertificateError
+from central.fields import CentralCipher
+from central.models import CentralBase
+from central.service import CentralService
+from protocol.event_format import GENESIS_HASH, SignedEvent, format_timestamp
 from tests.support.clock import TestClock
 
 OFFICE = "KK-SOLNA"

@@ -1,12 +1,16 @@
-"""Every sync error key and hint exists in Swedish and English; areas match."""
+"""Every sync error key and hint exists in Swedish and English; areas match.
+
+The sync errors are the kiosk's sync client's (``store.sync.errors``) and the central's
+(``central.errors``)."""
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
 
+from central import errors as central_errors
 from kiosk.i18n import Catalogue
-from store.central import errors
+from store.sync import errors as sync_errors
 
 LOCALE = Path(__file__).resolve().parents[3] / "kiosk" / "locale"
 
@@ -21,8 +25,12 @@ def test_sync_area_has_the_same_keys_in_both_languages() -> None:
 def test_every_sync_error_renders_in_both_languages() -> None:
     classes = [
         value
-        for value in vars(errors).values()
-        if isinstance(value, type) and issubclass(value, errors.SyncError)
+        for module, root in (
+            (sync_errors, sync_errors.SyncError),
+            (central_errors, central_errors.CentralError),
+        )
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, root)
     ]
     assert len(classes) >= 6
     params = {
@@ -31,6 +39,9 @@ def test_every_sync_error_renders_in_both_languages() -> None:
         "status": 403,
         "detail": "x",
         "problem": "down",
+        "path": "--listen",
+        "key_name": "listen",
+        "module": "uvicorn",
     }
     for lang in ("sv", "en"):
         catalogue = Catalogue(lang)

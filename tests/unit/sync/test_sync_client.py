@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from clock import local_date
-from store.central.puk import open_puk, seal_puk
+from protocol.puk import open_puk, seal_puk
+from protocol.wire import PullPage, PullTable
 from store.database import Store, open_store
 from store.holders import holder_record
 from store.journal import PRIORITY_BLOCK, Journal
@@ -20,15 +21,10 @@ from store.keys import KioskKeys
 from store.lookup import Lookup
 from store.models import Card, Holder, Operator, PukCache
 from store.puk_cache import get_puk
-from store.sync_client import (
-    CentralTransport,
-    RoundReport,
-    SyncClient,
-    SyncWorker,
-    apply_page,
-)
-from tests.integration.postgres_fixture import free_port
+from store.sync import CentralTransport, RoundReport, SyncClient, SyncWorker
+from store.sync.apply_pull import apply_page
 from tests.support.clock import TestClock
+from tests.support.pgserver import free_port
 
 
 @pytest.fixture
@@ -116,8 +112,12 @@ def test_worker_runs_a_round_at_once_on_sync_now(client: SyncClient) -> None:
     assert all(not r.online for r in reports)
 
 
-def _page(**tables: tuple[tuple[str, ...], list[list[object]]]) -> dict[str, object]:
-    return {name: {"columns": list(cols), "rows": rows} for name, (cols, rows) in tables.items()}
+def _page(**tables: tuple[tuple[str, ...], list[list[object]]]) -> PullPage:
+    return PullPage(
+        cursor=0,
+        more=False,
+        tables={name: PullTable(cols, rows) for name, (cols, rows) in tables.items()},
+    )
 
 
 OFFICE_KEY = b"\x01" * 32

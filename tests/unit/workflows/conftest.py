@@ -30,6 +30,7 @@ from kiosk.services.login import Operator
 from kiosk.services.ports import HolderSummary
 from kiosk.services.visit import Visit
 from kiosk.services.workflows.common import Backend
+from protocol.event_types import validate
 from store.database import Store, open_store
 from store.journal import Journal
 from store.keys import KioskKeys
@@ -230,6 +231,8 @@ def world(tmp_path: Path, factory: CardFactory, clock: TestClock) -> Iterator[Wo
     add_holder(store, OTHER_HOLDER, personnummer="198001011234", name="Anna Annasson")
     w = World(store, journal, Backend(store, journal, clock), factory, clock)
     yield w
+    for event in w.journal_events():  # what the workflows wrote fits its type's schema
+        validate(event.event_type, event.payload)
     store.close()
 
 

@@ -12,9 +12,9 @@ from kiosk.services.workflows.rejected import (
     RejectedEvents,
     reason_key,
 )
+from protocol.event_format import format_timestamp
 from screens.rejected import line_text
-from store.journal_format import format_timestamp
-from store.sync_client import SyncClient, mark_many
+from store.sync import SyncClient, mark_many
 from tests.unit.workflows.conftest import World, operator
 
 

@@ -31,8 +31,8 @@ from kiosk.services.workflows.errors import (
 )
 from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
-from store.central.errors import CentralUnreachableError
 from store.puk_cache import put_puk
+from store.sync.errors import CentralUnreachableError
 from tests.unit.workflows.conftest import (
     NEW_PIN,
     OTHER_OFFICE,

@@ -21,12 +21,11 @@ from typing import Any
 
 import uvicorn
 
+from central.app import build_app
+from central.database import make_engine, migrate
+from central.fields import CentralCipher
+from central.service import CentralService
 from clock import Clock
-from store.central.app import build_app
-from store.central.database import make_engine, migrate
-from store.central.fields import CentralCipher
-from store.central.service import CentralService
-from store.database import postgres_driver
 
 PEER_KEY = "peer_fingerprint"
 
@@ -87,8 +86,7 @@ def build_server(
     log_level: str = "warning",
 ) -> Any:
     """A configured ``uvicorn.Server`` over a migrated central database."""
-    with postgres_driver(db_url):
-        engine = make_engine(db_url)
+    engine = make_engine(db_url)
     migrate(engine)
     service = CentralService(engine, cipher=cipher, clock=clock)
     mutual = tls is not None and tls.ca is not None

@@ -6,28 +6,44 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, insert, inspect, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from store.central.errors import CentralDatabaseError
+from central.errors import CentralDatabaseError, CentralPostgresMissingError
 
 VERSION_TABLE = "central_alembic_version"
 CHANGE_COUNTER = "change"  # the counter row change ids are allocated from
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+PSYCOPG_DRIVER = "postgresql+psycopg"
 
 
 def normalise_url(url: str) -> str:
     """``postgresql://`` means psycopg 3 here (the driver we ship)."""
     if url.startswith("postgresql://"):
-        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return f"{PSYCOPG_DRIVER}://" + url.removeprefix("postgresql://")
     if url.startswith("postgres://"):
-        return "postgresql+psycopg://" + url.removeprefix("postgres://")
+        return f"{PSYCOPG_DRIVER}://" + url.removeprefix("postgres://")
     return url
 
 
 def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     """An engine for the central database; SQLite gets WAL, FULL sync and immediate
-    write transactions so concurrent processes serialise instead of failing."""
+    write transactions so concurrent processes serialise instead of failing. Without
+    psycopg installed (the ``postgres`` extra) a PostgreSQL URL is refused with
+    :class:`CentralPostgresMissingError`."""
+    given = url
     url = normalise_url(url)
+    try:
+        return _create(url, pool_size)
+    except ImportError as exc:
+        module = (exc.name or "psycopg").partition(".")[0]
+        if not module.startswith("psycopg") or make_url(url).drivername != PSYCOPG_DRIVER:
+            raise
+        safe = make_url(given).render_as_string(hide_password=True)
+        raise CentralPostgresMissingError(url=safe, module=module) from None
+
+
+def _create(url: str, pool_size: int) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "isolation_level": None})
 
@@ -61,7 +77,7 @@ def migrate(engine: Engine) -> None:
     """Bring the central schema to the newest revision and seed the change counter."""
     from alembic import command
 
-    from store.central.models import CentralCounter
+    from central.models import CentralCounter
 
     config = alembic_config(engine)
     try:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, engine_from_config, pool
 
-from store.central.database import VERSION_TABLE
-from store.central.models import CentralBase
+from central.database import VERSION_TABLE
+from central.models import CentralBase
 
 config = context.config
 target_metadata = CentralBase.metadata

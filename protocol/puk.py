@@ -3,8 +3,8 @@
 The central never holds a PUK in clear. An entry is AES-256-GCM under the office key
 (32 bytes, configured at the central and at that office's kiosks), nonce || ciphertext
 || tag in hex, with ``central-puk:<serial>`` as associated data so an entry cannot be
-moved to another card. A kiosk opens it on pull and re-encrypts it under its own key
-in its PUK cache (``store.puk_cache``). Only 7xx cards have entries (R7).
+moved to another card. The central stores entries it was given sealed; a kiosk opens
+them on pull and keeps the PUK under its own key. Only 7xx cards have entries (R7).
 """
 
 from __future__ import annotations

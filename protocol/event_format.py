@@ -1,7 +1,7 @@
-"""The journal's wire format: canonical bytes, hash, signature. Pure functions only.
+"""The journal event as it is signed, stored and sent: canonical bytes, hash, signature.
 
-This module is the contract between a kiosk and the central sync service, so it
-imports no database code and may be reused by either side.
+Pure functions only: a kiosk writes its journal with them and the central verifies
+what it receives with them. The event types and their payloads: ``protocol.event_types``.
 
 An event carries ``event_id`` (UUID4 string), ``kiosk_id``, ``seq`` (1-based, per
 kiosk, gapless), ``occurred_at`` (ISO-8601 UTC, ``2026-11-28T18:00:00.123456Z``),

@@ -8,7 +8,7 @@ import json
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from store.journal_format import (
+from protocol.event_format import (
     GENESIS_HASH,
     SignedEvent,
     canonical_bytes,

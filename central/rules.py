@@ -10,11 +10,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from protocol.event_format import SignedEvent
+from protocol.event_types import EventType
+from protocol.wire import RejectReason
+
 CLERK = "clerk"
 ID_ADMIN = "id_admin"
 ROLES = (CLERK, ID_ADMIN)
 
-BLOCK_EVENT = "card.blocked"
+BLOCK_EVENT = EventType.CARD_BLOCKED
 
 # Events pushed before anything else and accepted ahead of the chain head.
 EARLY_EVENT_TYPES = frozenset({BLOCK_EVENT})
@@ -24,18 +28,18 @@ EARLY_EVENT_TYPES = frozenset({BLOCK_EVENT})
 # an id-administrator; kiosk-internal events (prefix "kiosk." or "sync.") need nobody.
 ID_ADMIN_EVENT_TYPES = frozenset(
     {
-        "card.unlocked_in_person",
-        "order.code_letter",
-        "order.puk_letter",
+        EventType.CARD_UNLOCKED_IN_PERSON,
+        EventType.ORDER_CODE_LETTER,
+        EventType.ORDER_PUK_LETTER,
     }
 )
 # Events that use a card: refused for a blocked card even though they change no state.
 CARD_USE_EVENT_TYPES = frozenset(
     {
-        "card.activated",
-        "card.unlocked_in_person",
-        "card.unlocked_with_code_letter",
-        "card.pin_changed",
+        EventType.CARD_ACTIVATED,
+        EventType.CARD_UNLOCKED_IN_PERSON,
+        EventType.CARD_UNLOCKED_WITH_CODE_LETTER,
+        EventType.CARD_PIN_CHANGED,
     }
 )
 SYSTEM_PREFIXES = ("kiosk.", "sync.", "system.", "audit.")
@@ -50,18 +54,18 @@ AUTOMATIC_BLOCK_SOURCES = frozenset({"deadline_sweep"})
 # What a card event does to the card's state on the central.
 CARD_STATE_BY_EVENT: Mapping[str, str] = {
     BLOCK_EVENT: "blocked",
-    "card.activated": "active",
-    "card.returned": "returned",
-    "card.replaced": "replaced",
-    "card.shipped": "shipped",
-    "card.ordered": "ordered",
-    "card.reordered": "replaced",
+    EventType.CARD_ACTIVATED: "active",
+    EventType.CARD_RETURNED: "returned",
+    EventType.CARD_REPLACED: "replaced",
+    EventType.CARD_SHIPPED: "shipped",
+    EventType.CARD_ORDERED: "ordered",
+    EventType.CARD_REORDERED: "replaced",
 }
 
-REASON_CARD_BLOCKED = "card blocked"
-REASON_NOT_ON_ROSTER = "operator not on roster"
-REASON_ROLE = "operator lacks role"
-REASON_OPERATOR_MISSING = "operator missing"
+REASON_CARD_BLOCKED = RejectReason.CARD_BLOCKED
+REASON_NOT_ON_ROSTER = RejectReason.OPERATOR_NOT_ON_ROSTER
+REASON_ROLE = RejectReason.OPERATOR_LACKS_ROLE
+REASON_OPERATOR_MISSING = RejectReason.OPERATOR_MISSING
 
 
 @dataclass(frozen=True)
@@ -158,3 +162,70 @@ def next_card_state(event_type: str, payload: Mapping[str, Any]) -> str | None:
     if isinstance(state, str) and state:
         return state
     return CARD_STATE_BY_EVENT.get(event_type)
+
+
+# Fields of a card event's payload that a card the central does not know yet takes.
+NEW_CARD_FIELDS = (
+    "photo_office_id",
+    "photo_date",
+    "order_date",
+    "shipment_method",
+    "with_photo",
+    "sis_marked",
+    "assurance_level",
+    "is_reserve",
+)
+
+
+# Event types that write an order row (besides every ``order.*`` type).
+ORDERING_EVENT_TYPES = (EventType.CARD_ORDERED, EventType.CARD_REORDERED)
+
+
+def collect_effects(
+    event: SignedEvent,
+    decision: Decision,
+    cards: dict[str, dict[str, Any]],
+    effects: Effects,
+    kiosk_office: str,
+) -> None:
+    """Add what an accepted ``event`` changes to ``effects``: its card's new state (a card
+    the central does not know yet is created from the payload, in ``cards`` too), a
+    holder from ``holder.*`` events, an order from order events. ``cards`` are the
+    batch's card rows; ``kiosk_office`` stands in where the payload names no office."""
+    payload = event.payload
+    serial = card_serial(payload)
+    office = cards.get(serial, {}).get("office_id") if serial else None
+    office = office or kiosk_office
+    if serial is not None and decision.card_state is not None:
+        card = cards.get(serial)
+        if card is None:
+            card = {
+                "serial": serial,
+                "office_id": str(
+                    payload.get("office_id") or payload.get("photo_office_id") or kiosk_office
+                ),
+                "holder_id": payload.get("holder_id"),
+                "product_number": payload.get("product_number"),
+                "data": {k: payload[k] for k in NEW_CARD_FIELDS if payload.get(k) is not None},
+                "_new": True,
+            }
+            cards[serial] = card
+        card["state"] = decision.card_state
+        effects.cards[serial] = card
+    holder_id = payload.get("holder_id")
+    if event.event_type.startswith("holder.") and isinstance(holder_id, str):
+        data = payload.get("data")
+        effects.holders[holder_id] = {
+            "office_id": str(payload.get("office_id") or office or ""),
+            "data": dict(data) if isinstance(data, dict) else {},
+        }
+    order_id = payload.get("order_id")
+    if event.event_type.startswith("order.") and not isinstance(order_id, str):
+        order_id = event.event_id  # one order per order event
+    if event.event_type.startswith(("order.", *ORDERING_EVENT_TYPES)) and isinstance(order_id, str):
+        data = payload.get("data")
+        effects.orders[order_id] = {
+            "office_id": str(payload.get("office_id") or office or ""),
+            "card_serial": serial,
+            "data": dict(data) if isinstance(data, dict) else dict(payload),
+        }

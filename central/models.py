@@ -2,7 +2,7 @@
 
 Personal fields (personnummer, names) are never stored in clear: ``data`` holds the
 rest, ``personal_enc`` the personal part sealed with the central's field key, and
-event payloads are stored sealed (``payload_enc``); see ``store.central.fields``.
+event payloads are stored sealed (``payload_enc``); see ``central.fields``.
 
 The central is the system of record. Every entity a kiosk pulls (cards, holders,
 orders, operators, PUK cache entries) carries a ``change_id`` taken from one counter
@@ -61,7 +61,7 @@ class CentralEvent(CentralBase, table=True):
     received_at: str = Field(max_length=40)
     operator: str | None = Field(default=None, max_length=64)
     event_type: str = Field(max_length=64)
-    # AES-GCM under the central's field key, associated data = event id (store.central.fields)
+    # AES-GCM under the central's field key, associated data = event id (central.fields)
     payload_enc: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
@@ -85,7 +85,7 @@ class CentralHolder(CentralBase, table=True):
     holder_id: str = Field(primary_key=True, max_length=64)
     office_id: str = Field(max_length=64, index=True)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    # personal fields of ``data`` (store.central.fields): AES-GCM, None when there are none
+    # personal fields of ``data`` (central.fields): AES-GCM, None when there are none
     personal_enc: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     # keyed blind index (HMAC) of the personnummer for exact lookup
     personnummer_idx: bytes | None = Field(
@@ -103,7 +103,7 @@ class CentralCard(CentralBase, table=True):
     product_number: str | None = Field(default=None, max_length=16)
     state: str = Field(max_length=16)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    # personal fields of ``data`` (store.central.fields): AES-GCM, None when there are none
+    # personal fields of ``data`` (central.fields): AES-GCM, None when there are none
     personal_enc: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     change_id: int = Field(default=0, index=True)
 
@@ -114,7 +114,7 @@ class CentralOrder(CentralBase, table=True):
     office_id: str = Field(max_length=64, index=True)
     card_serial: str | None = Field(default=None, max_length=64)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    # personal fields of ``data`` (store.central.fields): AES-GCM, None when there are none
+    # personal fields of ``data`` (central.fields): AES-GCM, None when there are none
     personal_enc: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     change_id: int = Field(default=0, index=True)
 

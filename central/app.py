@@ -1,4 +1,5 @@
-"""The central's HTTP API (Starlette). JSON in, JSON out; see docs/sync.md.
+"""The central's HTTP API (Starlette). JSON in, JSON out: the messages of
+``protocol.wire``; see docs/sync.md.
 
 ``POST /v1/push``  {"kiosk_id", "events": [SignedEvent...]} → per-event answers
 ``GET  /v1/pull?kiosk_id=&cursor=&limit=`` → changes after the cursor
@@ -17,14 +18,33 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from store.central.errors import UnknownKioskError, WrongKioskCertificateError
-from store.central.service import MAX_BATCH, CentralService
+from central.errors import UnknownKioskError, WrongKioskCertificateError
+from central.service import CentralService
+from protocol.wire import (
+    HEAD_PATH,
+    HEALTH_PATH,
+    PULL_PATH,
+    PUSH_PATH,
+    ErrorAnswer,
+    ErrorCode,
+    HeadAnswer,
+    PullQuery,
+    PushRequest,
+    WireFormatError,
+)
 
 PeerLookup = Callable[[dict[str, Any]], str | None]
 
+# The HTTP status of a refused request (400 unless named here).
+STATUS_OF: dict[ErrorCode, int] = {
+    ErrorCode.BATCH_TOO_LARGE: 413,
+    ErrorCode.UNKNOWN_KIOSK: 403,
+    ErrorCode.WRONG_CERTIFICATE: 403,
+}
 
-def _error(status: int, code: str, detail: str) -> JSONResponse:
-    return JSONResponse({"error": code, "detail": detail}, status_code=status)
+
+def _error(code: ErrorCode, detail: str) -> JSONResponse:
+    return JSONResponse(ErrorAnswer(code, detail).to_dict(), status_code=STATUS_OF.get(code, 400))
 
 
 def build_app(
@@ -53,9 +73,9 @@ def build_app(
             authorise(request, kiosk_id)
             return work()
         except UnknownKioskError:
-            return _error(403, "unknown_kiosk", "kiosk not registered")
+            return _error(ErrorCode.UNKNOWN_KIOSK, "kiosk not registered")
         except WrongKioskCertificateError:
-            return _error(403, "wrong_certificate", "certificate not registered for kiosk")
+            return _error(ErrorCode.WRONG_CERTIFICATE, "certificate not registered for kiosk")
 
     def health(_request: Request) -> Response:
         return JSONResponse({"ok": True})
@@ -64,52 +84,44 @@ def build_app(
         try:
             body = json.loads(await request.body())
         except ValueError:
-            return _error(400, "bad_json", "the body is not JSON")
-        if not isinstance(body, dict):
-            return _error(400, "bad_request", "expected an object")
-        kiosk_id = body.get("kiosk_id")
-        events = body.get("events")
-        if not isinstance(kiosk_id, str) or not isinstance(events, list):
-            return _error(400, "bad_request", "kiosk_id and events are required")
-        if len(events) > MAX_BATCH:
-            return _error(413, "batch_too_large", f"at most {MAX_BATCH} events per batch")
-        if not all(isinstance(e, dict) for e in events):
-            return _error(400, "bad_request", "events must be objects")
+            return _error(ErrorCode.BAD_JSON, "the body is not JSON")
+        try:
+            batch = PushRequest.from_dict(body)
+        except WireFormatError as exc:
+            return _error(exc.code, exc.detail)
         from starlette.concurrency import run_in_threadpool
 
         def work() -> Response:
-            return JSONResponse(service.push(kiosk_id, events).to_dict())
+            return JSONResponse(service.push(batch.kiosk_id, batch.events).to_dict())
 
-        return await run_in_threadpool(answer, request, kiosk_id, work)
+        return await run_in_threadpool(answer, request, batch.kiosk_id, work)
 
     def pull(request: Request) -> Response:  # sync: Starlette runs it in a thread
-        kiosk_id = request.query_params.get("kiosk_id", "")
         try:
-            cursor = int(request.query_params.get("cursor", "0"))
-            limit = int(request.query_params.get("limit", "20000"))
-        except ValueError:
-            return _error(400, "bad_request", "cursor and limit are integers")
+            query = PullQuery.from_params(request.query_params)
+        except WireFormatError as exc:
+            return _error(exc.code, exc.detail)
 
         def work() -> Response:
-            text = service.pull_json(kiosk_id, cursor, limit)
+            text = service.pull_json(query.kiosk_id, query.cursor, query.limit)
             return Response(text, media_type="application/json")
 
-        return answer(request, kiosk_id, work)
+        return answer(request, query.kiosk_id, work)
 
     def head(request: Request) -> Response:
         kiosk_id = request.query_params.get("kiosk_id", "")
 
         def work() -> Response:
             seq, digest = service.kiosk_head(kiosk_id)
-            return JSONResponse({"kiosk_id": kiosk_id, "head_seq": seq, "head_hash": digest})
+            return JSONResponse(HeadAnswer(kiosk_id, seq, digest).to_dict())
 
         return answer(request, kiosk_id, work)
 
     return Starlette(
         routes=[
-            Route("/v1/health", health, methods=["GET"]),
-            Route("/v1/push", push, methods=["POST"]),
-            Route("/v1/pull", pull, methods=["GET"]),
-            Route("/v1/head", head, methods=["GET"]),
+            Route(HEALTH_PATH, health, methods=["GET"]),
+            Route(PUSH_PATH, push, methods=["POST"]),
+            Route(PULL_PATH, pull, methods=["GET"]),
+            Route(HEAD_PATH, head, methods=["GET"]),
         ]
     )

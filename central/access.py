@@ -1,0 +1,108 @@
+"""What every operation of the central shares: the engine, the field cipher, the clock,
+and the row access they all need (kiosk lookup, card and roster locks, change ids,
+upserts).
+
+Change ids come from one counter row, updated last in a transaction and locked until
+commit, so they become visible in commit order (a pull cursor never skips a change).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Engine, Table, insert, select, update
+from sqlalchemy.engine import Connection
+
+from central import rules
+from central.database import CHANGE_COUNTER
+from central.errors import UnknownKioskError
+from central.fields import CentralCipher, holder_aad
+from central.tables import CARD, COUNTER, KIOSK, OPERATOR, chunks
+from clock import Clock
+
+
+class CentralAccess:
+    """The central's state over one SQLAlchemy engine (SQLite or PostgreSQL): none in
+    memory, so any number of processes may serve one database."""
+
+    def __init__(self, engine: Engine, *, cipher: CentralCipher, clock: Clock) -> None:
+        self.engine = engine
+        self.cipher = cipher
+        self.clock = clock
+        self._postgres = engine.dialect.name == "postgresql"
+
+    def _write(self) -> Any:
+        return self.engine.begin()
+
+    def _for_update(self, query: Any) -> Any:
+        return query.with_for_update() if self._postgres else query
+
+    def _kiosk(self, kiosk_id: str) -> Mapping[str, Any]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(KIOSK).where(KIOSK.c.kiosk_id == kiosk_id)).first()
+        if row is None or not row.active:
+            raise UnknownKioskError(kiosk_id=kiosk_id)
+        return dict(row._mapping)
+
+    def _allocate(self, conn: Connection, count: int) -> int:
+        """Reserve ``count`` change ids; returns the first. Holds the counter row lock
+        until commit, so change ids become visible in commit order."""
+        result = conn.execute(
+            update(COUNTER)
+            .where(COUNTER.c.name == CHANGE_COUNTER)
+            .values(value=COUNTER.c.value + count)
+            .returning(COUNTER.c.value)
+        ).first()
+        if result is None:
+            raise RuntimeError("central database is not migrated (no change counter)")
+        return int(result[0]) - count + 1
+
+    def _upsert(
+        self,
+        conn: Connection,
+        table: Table,
+        key_name: str,
+        key: str,
+        values: Mapping[str, Any],
+        *,
+        change_id: int | None = None,
+    ) -> None:
+        if change_id is None:
+            change_id = self._allocate(conn, 1)
+        key_col = table.c[key_name]
+        done = conn.execute(
+            update(table).where(key_col == key).values(**values, change_id=change_id)
+        )
+        if done.rowcount == 0:
+            conn.execute(insert(table).values({key_name: key, **values, "change_id": change_id}))
+
+    def _lock_cards(self, conn: Connection, serials: Sequence[str]) -> dict[str, dict[str, Any]]:
+        cards: dict[str, dict[str, Any]] = {}
+        for chunk in chunks(sorted(serials), 1000):
+            query = self._for_update(
+                select(CARD).where(CARD.c.serial.in_(chunk)).order_by(CARD.c.serial)
+            )
+            for row in conn.execute(query):
+                cards[str(row.serial)] = dict(row._mapping)
+        return cards
+
+    def _roster(self, conn: Connection, hsa_ids: set[str]) -> dict[str, rules.RosterEntry]:
+        roster: dict[str, rules.RosterEntry] = {}
+        for chunk in chunks(sorted(hsa_ids), 1000):
+            for row in conn.execute(select(OPERATOR).where(OPERATOR.c.hsa_id.in_(chunk))):
+                roster[str(row.hsa_id)] = rules.RosterEntry(
+                    str(row.hsa_id), str(row.role), str(row.office_id), bool(row.active)
+                )
+        return roster
+
+    def _holder_values(
+        self, holder_id: str, office_id: str, data: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        clear, sealed, index = self.cipher.split(data, holder_aad(holder_id))
+        return {
+            "office_id": office_id,
+            "data": clear,
+            "personal_enc": sealed,
+            "personnummer_idx": index,
+        }

@@ -1,0 +1,173 @@
+"""The central's command line: serve the HTTP API, or register kiosks and operators.
+
+``kiosk central`` registers these arguments and runs :func:`run`. Nothing heavy is
+imported before a handler runs: the HTTP server needs Starlette and uvicorn (the
+``central`` extra), the administration works on a plain install.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from central.errors import CentralConfigError, CentralExtraMissingError
+
+if TYPE_CHECKING:
+    from central.fields import CentralCipher
+    from clock import Clock
+
+HELP = "run the central sync service that kiosks push to and pull from"
+DESCRIPTION = (
+    "Runs the central service: the system of record for cards, holders, orders, the "
+    "operator roster and the PUK caches. Kiosks push their journal events and pull "
+    "changes over HTTP(S). Several processes may serve one PostgreSQL database. The "
+    "schema is migrated at start."
+)
+
+# The top-level modules of the 'central' extra (pyproject.toml), which only the HTTP
+# server needs; registering kiosks and operators works on a plain install.
+CENTRAL_EXTRA_MODULES = frozenset({"starlette", "uvicorn"})
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        required=True,
+        help="database URL: postgresql://user@host:port/name or sqlite:///path",
+    )
+    parser.add_argument(
+        "--field-key",
+        required=True,
+        metavar="FILE",
+        help="the central's field-encryption key file (personnummer and names are encrypted "
+        "at rest); created with mode 0600 when missing; keep it outside the database",
+    )
+    parser.add_argument("--listen", default="127.0.0.1:8443", help="HOST:PORT to listen on")
+    parser.add_argument("--tls-cert", help="server certificate (PEM)")
+    parser.add_argument("--tls-key", help="server private key (PEM)")
+    parser.add_argument(
+        "--tls-ca", help="CA bundle (PEM) kiosk certificates must chain to: turns on mutual TLS"
+    )
+    parser.add_argument("--tls-crl", help="CRL (PEM) of revoked kiosk certificates")
+    admin = parser.add_argument_group(
+        "administration (performed on the database, then the command exits)"
+    )
+    admin.add_argument("--register-kiosk", metavar="KIOSK_ID", help="register or re-key a kiosk")
+    admin.add_argument("--public-key", help="the kiosk's Ed25519 journal public key (hex)")
+    admin.add_argument("--kiosk-cert", help="the kiosk's function certificate (PEM)")
+    admin.add_argument("--add-operator", metavar="HSA_ID", help="add or change a roster entry")
+    admin.add_argument("--role", choices=("clerk", "id_admin"), help="operator role")
+    admin.add_argument("--inactive", action="store_true", help="mark the operator inactive")
+    admin.add_argument("--office", help="office id of the kiosk or operator")
+
+
+def field_cipher(args: argparse.Namespace) -> CentralCipher:
+    """The central's field cipher from ``--field-key`` (the file is created if missing)."""
+    from central.fields import CentralCipher, CentralKeyFileError
+
+    try:
+        return CentralCipher.from_file(args.field_key)
+    except CentralKeyFileError as exc:
+        raise CentralConfigError(
+            path=args.field_key, key_name="field_key", problem=str(exc)
+        ) from None
+    except OSError as exc:
+        raise CentralConfigError(
+            path=args.field_key, key_name="field_key", problem=exc.strerror or "unreadable"
+        ) from None
+
+
+def _public_key(args: argparse.Namespace) -> bytes:
+    try:
+        public_key = bytes.fromhex(args.public_key or "")
+    except ValueError:
+        public_key = b""
+    if len(public_key) != 32:
+        raise CentralConfigError(
+            path="--public-key", key_name="public_key", problem="expected 64 hex digits"
+        )
+    return public_key
+
+
+def _certificate_fingerprint(path: str) -> str:
+    """SHA-256 (hex) of the DER of the PEM certificate at ``path``."""
+    import hashlib
+    from pathlib import Path
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    cert = x509.load_pem_x509_certificate(Path(path).read_bytes())
+    return hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest()
+
+
+def administer(args: argparse.Namespace, *, clock: Clock) -> int:
+    """Register a kiosk and/or set a roster entry, on the migrated database."""
+    from central.database import make_engine, migrate
+    from central.service import CentralService
+
+    if not args.office:
+        raise CentralConfigError(path="--office", key_name="office", problem="required")
+    cipher = field_cipher(args)
+    engine = make_engine(args.db)
+    migrate(engine)
+    service = CentralService(engine, cipher=cipher, clock=clock)
+    try:
+        if args.register_kiosk:
+            public_key = _public_key(args)
+            fingerprint = _certificate_fingerprint(args.kiosk_cert) if args.kiosk_cert else None
+            service.register_kiosk(
+                kiosk_id=args.register_kiosk,
+                office_id=args.office,
+                public_key=public_key,
+                cert_fingerprint=fingerprint,
+            )
+            print(f"kiosk {args.register_kiosk} registered at office {args.office}")
+        if args.add_operator:
+            if not args.role:
+                raise CentralConfigError(path="--role", key_name="role", problem="required")
+            service.set_operator(
+                hsa_id=args.add_operator,
+                role=args.role,
+                office_id=args.office,
+                active=not args.inactive,
+            )
+            print(f"operator {args.add_operator} ({args.role}) at office {args.office}")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def run(args: argparse.Namespace, *, clock: Clock) -> int:
+    """Administer when asked to, else serve until interrupted. Raises ``CentralError``."""
+    if args.register_kiosk or args.add_operator:
+        return administer(args, clock=clock)  # the database alone: no HTTP server needed
+    try:
+        from central.server import TlsSettings, serve
+    except ModuleNotFoundError as exc:
+        module = (exc.name or "").partition(".")[0]
+        if module in CENTRAL_EXTRA_MODULES:
+            raise CentralExtraMissingError(module=module) from None
+        raise
+
+    host, _, port_text = str(args.listen).rpartition(":")
+    if not host or not port_text.isdigit():
+        raise CentralConfigError(path="--listen", key_name="listen", problem="expected HOST:PORT")
+    tls = None
+    if args.tls_cert or args.tls_key or args.tls_ca:
+        if not (args.tls_cert and args.tls_key):
+            raise CentralConfigError(
+                path="--tls-cert", key_name="tls", problem="TLS needs both --tls-cert and --tls-key"
+            )
+        tls = TlsSettings(cert=args.tls_cert, key=args.tls_key, ca=args.tls_ca, crl=args.tls_crl)
+    host = host.strip("[]")
+    if (tls is None or tls.ca is None) and host not in LOOPBACK:
+        print(
+            "kiosk central: warning: serving without mutual TLS on a non-loopback address; "
+            "any client can push and pull (use --tls-cert, --tls-key and --tls-ca)",
+            file=sys.stderr,
+        )
+    serve(args.db, host, int(port_text), cipher=field_cipher(args), clock=clock, tls=tls)
+    return 0

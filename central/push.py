@@ -1,0 +1,299 @@
+"""Push: verify, deduplicate, order and apply one batch of a kiosk's signed events.
+
+Signatures are checked before any lock. The batch then runs in one transaction that
+first locks the kiosk's row (``SELECT ... FOR UPDATE``), so two processes serving the
+same kiosk serialise; card rows the batch touches are locked in serial order; change
+ids are taken last (``CentralAccess._allocate``). A batch re-delivered after its commit
+(connection cut before the kiosk heard the answer) finds its event ids stored and gets
+the same answers again, nothing applied twice. A block (``card.blocked``) ahead of the
+chain head is accepted and linked when the head reaches it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from central import rules
+from central.access import CentralAccess
+from central.fields import card_aad, event_aad, order_aad
+from central.tables import CARD, EVENT, HOLDER, KIOSK, ORDER, STORED_FIELDS, chunks
+from protocol.event_format import SignedEvent, format_timestamp
+from protocol.wire import EventResult, InvalidReason, PushAnswer, PushStatus
+
+log = logging.getLogger(__name__)
+
+RETRIES = 5
+
+
+@dataclass
+class _Pending:
+    """A verified event waiting for its decision inside the batch transaction."""
+
+    index: int
+    event: SignedEvent
+
+
+class PushOperations(CentralAccess):
+    """Receiving a kiosk's events."""
+
+    def push(
+        self,
+        kiosk_id: str,
+        raw_events: Sequence[Mapping[str, Any]],
+    ) -> PushAnswer:
+        """Verify, deduplicate, order and apply one batch; one answer per event."""
+        kiosk = self._kiosk(kiosk_id)
+        public_key = bytes.fromhex(str(kiosk["public_key"]))
+        results: list[EventResult | None] = [None] * len(raw_events)
+        verified: list[_Pending] = []
+        for index, raw in enumerate(raw_events):
+            try:
+                event = SignedEvent.from_dict(raw)
+            except ValueError:
+                results[index] = EventResult(
+                    str(raw.get("event_id", "")),
+                    _int(raw.get("seq")),
+                    PushStatus.INVALID,
+                    InvalidReason.MALFORMED_EVENT,
+                )
+                continue
+            reason: InvalidReason | None = None
+            if event.kiosk_id != kiosk_id:
+                reason = InvalidReason.WRONG_KIOSK
+            elif not event.hash_ok():
+                reason = InvalidReason.HASH_MISMATCH
+            elif not event.signature_ok(public_key):
+                reason = InvalidReason.BAD_SIGNATURE
+            if reason is not None:
+                results[index] = _invalid(event, reason)
+            else:
+                verified.append(_Pending(index, event))
+        for attempt in range(RETRIES):
+            try:
+                head, decided = self._push_transaction(kiosk_id, str(kiosk["office_id"]), verified)
+                break
+            except Exception as exc:
+                if attempt == RETRIES - 1 or not _retryable(exc):
+                    raise
+                log.info("push for %s retried after %s", kiosk_id, type(exc).__name__)
+        for index, result in decided.items():
+            results[index] = result
+        return PushAnswer(kiosk_id, head, [r for r in results if r is not None])
+
+    def _push_transaction(
+        self, kiosk_id: str, office_id: str, verified: list[_Pending]
+    ) -> tuple[int, dict[int, EventResult]]:
+        decided: dict[int, EventResult] = {}
+        now = format_timestamp(self.clock())
+        with self._write() as conn:
+            locked = conn.execute(
+                self._for_update(
+                    select(KIOSK.c.head_seq, KIOSK.c.head_hash).where(KIOSK.c.kiosk_id == kiosk_id)
+                )
+            ).one()
+            head, head_hash = int(locked[0]), str(locked[1])
+            if not verified:
+                return head, decided
+            ids = [p.event.event_id for p in verified]
+            stored: dict[str, Mapping[str, Any]] = {}
+            for chunk in chunks(ids, 1000):
+                for row in conn.execute(
+                    select(EVENT.c.event_id, EVENT.c.hash, EVENT.c.status, EVENT.c.reason).where(
+                        EVENT.c.event_id.in_(chunk)
+                    )
+                ):
+                    stored[str(row.event_id)] = row._mapping
+            early = self._early_events(conn, kiosk_id, head)
+            link_updates: list[int] = []
+            head, head_hash = _absorb_early(early, head, head_hash, link_updates)
+            todo: list[_Pending] = []
+            for p in verified:
+                known = stored.get(p.event.event_id)
+                if known is None:
+                    todo.append(p)
+                elif known["hash"] != p.event.hash:
+                    decided[p.index] = _invalid(p.event, InvalidReason.EVENT_ID_REUSED)
+                else:
+                    decided[p.index] = EventResult(
+                        p.event.event_id,
+                        p.event.seq,
+                        PushStatus(str(known["status"])),
+                        known["reason"],
+                        duplicate=True,
+                    )
+            todo.sort(key=lambda p: p.event.seq)
+            seen_ids: set[str] = set()
+            serials = sorted(
+                {s for p in todo if (s := rules.card_serial(p.event.payload)) is not None}
+            )
+            cards = self._lock_cards(conn, serials)
+            roster = self._roster(conn, {p.event.operator for p in todo if p.event.operator})
+            effects = rules.Effects()
+            new_rows: list[dict[str, Any]] = []
+            for p in todo:
+                event = p.event
+                if event.event_id in seen_ids:
+                    decided[p.index] = _invalid(event, InvalidReason.TWICE_IN_BATCH)
+                    continue
+                in_chain = event.seq == head + 1
+                if event.seq <= head or event.seq in early:
+                    decided[p.index] = _invalid(event, InvalidReason.SEQUENCE_USED)
+                    continue
+                if in_chain and event.prev_hash != head_hash:
+                    decided[p.index] = _invalid(event, InvalidReason.CHAIN_BROKEN)
+                    continue
+                if not in_chain and event.event_type not in rules.EARLY_EVENT_TYPES:
+                    decided[p.index] = EventResult(event.event_id, event.seq, PushStatus.GAP, None)
+                    continue
+                serial = rules.card_serial(event.payload)
+                card = cards.get(serial) if serial else None
+                decision = rules.decide(
+                    event_type=event.event_type,
+                    operator=event.operator,
+                    payload=event.payload,
+                    roster=roster,
+                    card_state=None if card is None else str(card["state"]),
+                )
+                if decision.accepted:
+                    rules.collect_effects(event, decision, cards, effects, office_id)
+                status = PushStatus.ACCEPTED if decision.accepted else PushStatus.REJECTED
+                decided[p.index] = EventResult(event.event_id, event.seq, status, decision.reason)
+                seen_ids.add(event.event_id)
+                stored_row = event.to_dict()
+                stored_row["payload_enc"] = self.cipher.seal_json(
+                    stored_row.pop("payload"), event_aad(event.event_id)
+                )
+                new_rows.append(
+                    {
+                        **stored_row,
+                        "received_at": now,
+                        "status": status,
+                        "reason": decision.reason,
+                        "linked": in_chain,
+                    }
+                )
+                if in_chain:
+                    head, head_hash = event.seq, event.hash
+                else:
+                    early[event.seq] = (event.prev_hash, event.hash)
+                head, head_hash = _absorb_early(early, head, head_hash, link_updates)
+            # gaps stay unanswered until resent: re-mark those the head now covers
+            for p in todo:
+                result = decided.get(p.index)
+                if result is not None and result.status is PushStatus.GAP and p.event.seq <= head:
+                    decided[p.index] = _invalid(p.event, InvalidReason.SEQUENCE_USED)
+            if new_rows:
+                self._insert_events(conn, new_rows)
+            if link_updates:
+                conn.execute(
+                    update(EVENT)
+                    .where(and_(EVENT.c.kiosk_id == kiosk_id, EVENT.c.seq.in_(link_updates)))
+                    .values(linked=True)
+                )
+            conn.execute(
+                update(KIOSK)
+                .where(KIOSK.c.kiosk_id == kiosk_id)
+                .values(head_seq=head, head_hash=head_hash)
+            )
+            self._apply_effects(conn, effects)
+        return head, decided
+
+    def _insert_events(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        """Bulk insert of verified events: COPY on PostgreSQL (inside the transaction,
+        constraints checked as for INSERT), executemany elsewhere."""
+        if not self._postgres:
+            conn.execute(insert(EVENT), rows)
+            return
+
+        columns = (*STORED_FIELDS, "received_at", "status", "reason", "linked")
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor:
+            statement = f"COPY central_event ({', '.join(columns)}) FROM STDIN"
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row([row[name] for name in columns])
+
+    def _apply_effects(self, conn: Connection, effects: rules.Effects) -> None:
+        total = len(effects.cards) + len(effects.holders) + len(effects.orders)
+        if not total:
+            return
+        change = self._allocate(conn, total)
+        new_cards: list[dict[str, Any]] = []
+        for serial, card in effects.cards.items():
+            clear, sealed, _ = self.cipher.split(card.get("data") or {}, card_aad(serial))
+            values = {
+                "office_id": card["office_id"],
+                "holder_id": card.get("holder_id"),
+                "product_number": card.get("product_number"),
+                "state": card["state"],
+                "data": clear,
+                # a stored card's data arrives here without its sealed part: keep it
+                "personal_enc": sealed if sealed is not None else card.get("personal_enc"),
+                "change_id": change,
+            }
+            change += 1
+            if card.pop("_new", False):
+                new_cards.append({"serial": serial, **values})
+            else:
+                conn.execute(update(CARD).where(CARD.c.serial == serial).values(**values))
+        if new_cards:
+            conn.execute(insert(CARD), new_cards)
+        for holder_id, holder in effects.holders.items():
+            values = self._holder_values(holder_id, holder["office_id"], holder["data"])
+            self._upsert(conn, HOLDER, "holder_id", holder_id, values, change_id=change)
+            change += 1
+        for order_id, order in effects.orders.items():
+            clear, sealed, _ = self.cipher.split(order["data"], order_aad(order_id))
+            values = {**order, "data": clear, "personal_enc": sealed}
+            self._upsert(conn, ORDER, "order_id", order_id, values, change_id=change)
+            change += 1
+
+    def _early_events(
+        self, conn: Connection, kiosk_id: str, head: int
+    ) -> dict[int, tuple[str, str]]:
+        """Events stored ahead of the chain head (blocks pushed first): seq → hashes."""
+        rows = conn.execute(
+            select(EVENT.c.seq, EVENT.c.prev_hash, EVENT.c.hash).where(
+                and_(EVENT.c.kiosk_id == kiosk_id, EVENT.c.seq > head)
+            )
+        )
+        return {int(r.seq): (str(r.prev_hash), str(r.hash)) for r in rows}
+
+
+def _absorb_early(
+    early: dict[int, tuple[str, str]], head: int, head_hash: str, link_updates: list[int]
+) -> tuple[int, str]:
+    """Advance the chain head over early events (blocks pushed ahead) that now link to
+    it: each is taken out of ``early`` and its seq added to ``link_updates``."""
+    while head + 1 in early and early[head + 1][0] == head_hash:
+        head, head_hash = head + 1, early.pop(head + 1)[1]
+        link_updates.append(head)
+    return head, head_hash
+
+
+def _invalid(event: SignedEvent, reason: InvalidReason) -> EventResult:
+    return EventResult(event.event_id, event.seq, PushStatus.INVALID, reason)
+
+
+def _int(value: object) -> int:
+    try:
+        return int(value)  # type: ignore[call-overload, no-any-return]
+    except (TypeError, ValueError):
+        return 0
+
+
+def _retryable(exc: BaseException) -> bool:
+    """Unique-key races, deadlocks and serialisation failures: run the batch again."""
+    if isinstance(exc, IntegrityError):
+        return True
+    original = exc.orig if isinstance(exc, DBAPIError) else exc
+    code = getattr(original, "sqlstate", None)
+    return code in {"23505", "40001", "40P01"} or "database is locked" in str(original)

@@ -1,0 +1,21 @@
+"""The central service's operations, one class over one database.
+
+Stateless: everything that must hold across processes lives in the database, so any
+number of processes may serve it. The operations come in four parts, each in its
+module over the shared row access (``central.access``): administration
+(``central.admin``), reads and checks (``central.reads``), push (``central.push``:
+verify, order and apply a batch in one transaction) and pull (``central.pull``: the
+changes after a cursor, as wire JSON).
+"""
+
+from __future__ import annotations
+
+from central.admin import AdminOperations
+from central.pull import PullOperations
+from central.push import PushOperations
+from central.reads import ReadOperations
+
+
+class CentralService(AdminOperations, ReadOperations, PushOperations, PullOperations):
+    """The central's operations over one SQLAlchemy engine (SQLite or PostgreSQL):
+    ``CentralService(engine, cipher=..., clock=...)``."""

@@ -1,0 +1,293 @@
+"""The JSON a kiosk and the central exchange over HTTP(S); see docs/sync.md.
+
+``POST /v1/push``  :class:`PushRequest` → :class:`PushAnswer` (one :class:`EventResult`
+                   per event)
+``GET  /v1/pull``  :class:`PullQuery` → :class:`PullPage` (changes after the cursor,
+                   one column table per :class:`PullEntity`)
+``GET  /v1/head``  ``kiosk_id`` → :class:`HeadAnswer` (the kiosk's chain head there)
+``GET  /v1/health`` → ``{"ok": true}``
+
+A refused request is answered with a 4xx status and :class:`ErrorAnswer`
+(``{"error": <ErrorCode>, "detail": text}``). Parsing a body that does not have the
+shape raises :class:`WireFormatError` with the code to answer it with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+PUSH_PATH = "/v1/push"
+PULL_PATH = "/v1/pull"
+HEAD_PATH = "/v1/head"
+HEALTH_PATH = "/v1/health"
+
+MAX_PUSH_EVENTS = 5000
+DEFAULT_PULL_LIMIT = 20_000
+
+
+class PushStatus(StrEnum):
+    """The central's answer for one pushed event."""
+
+    ACCEPTED = "accepted"  # recorded in the kiosk's chain and applied
+    REJECTED = "rejected"  # recorded, not applied: a RejectReason says why
+    GAP = "gap"  # beyond the expected seq: not recorded; resend from expected_seq
+    INVALID = "invalid"  # does not verify or does not fit the chain: an InvalidReason
+
+
+class RejectReason(StrEnum):
+    """Why a verified event was recorded but not applied (the conflict policy)."""
+
+    CARD_BLOCKED = "card blocked"
+    OPERATOR_NOT_ON_ROSTER = "operator not on roster"
+    OPERATOR_LACKS_ROLE = "operator lacks role"
+    OPERATOR_MISSING = "operator missing"
+
+
+class InvalidReason(StrEnum):
+    """Why an event was not recorded at all."""
+
+    MALFORMED_EVENT = "malformed event"
+    WRONG_KIOSK = "wrong kiosk"
+    HASH_MISMATCH = "hash mismatch"
+    BAD_SIGNATURE = "bad signature"
+    CHAIN_BROKEN = "chain broken"
+    SEQUENCE_USED = "sequence number already used"
+    EVENT_ID_REUSED = "event id reused"
+    TWICE_IN_BATCH = "event twice in batch"
+
+
+class ErrorCode(StrEnum):
+    """``error`` of a refused request."""
+
+    BAD_JSON = "bad_json"
+    BAD_REQUEST = "bad_request"
+    BATCH_TOO_LARGE = "batch_too_large"
+    UNKNOWN_KIOSK = "unknown_kiosk"
+    WRONG_CERTIFICATE = "wrong_certificate"
+
+
+class WireFormatError(ValueError):
+    """A body or query that does not have the shape of its message."""
+
+    def __init__(self, code: ErrorCode, detail: str) -> None:
+        self.code = code
+        self.detail = detail
+        super().__init__(f"{code}: {detail}")
+
+
+@dataclass(frozen=True)
+class ErrorAnswer:
+    error: ErrorCode
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": self.error.value, "detail": self.detail}
+
+
+# ------------------------------------------------------------------------------ push
+
+
+@dataclass(frozen=True)
+class PushRequest:
+    """A batch of signed events (``protocol.event_format.SignedEvent.to_dict``)."""
+
+    kiosk_id: str
+    events: Sequence[Mapping[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kiosk_id": self.kiosk_id, "events": list(self.events)}
+
+    @classmethod
+    def from_dict(cls, body: object) -> PushRequest:
+        """The request from a decoded body; each event is checked by the receiver."""
+        if not isinstance(body, dict):
+            raise WireFormatError(ErrorCode.BAD_REQUEST, "expected an object")
+        kiosk_id = body.get("kiosk_id")
+        events = body.get("events")
+        if not isinstance(kiosk_id, str) or not isinstance(events, list):
+            raise WireFormatError(ErrorCode.BAD_REQUEST, "kiosk_id and events are required")
+        if len(events) > MAX_PUSH_EVENTS:
+            raise WireFormatError(
+                ErrorCode.BATCH_TOO_LARGE, f"at most {MAX_PUSH_EVENTS} events per batch"
+            )
+        if not all(isinstance(e, dict) for e in events):
+            raise WireFormatError(ErrorCode.BAD_REQUEST, "events must be objects")
+        return cls(kiosk_id, events)
+
+
+@dataclass(frozen=True)
+class EventResult:
+    """The central's answer for one pushed event."""
+
+    event_id: str
+    seq: int
+    status: PushStatus
+    reason: str | None = None
+    duplicate: bool = False  # the event id was recorded before: the first answer again
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "seq": self.seq,
+            "status": self.status.value,
+            "reason": self.reason,
+            "duplicate": self.duplicate,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> EventResult:
+        """``ValueError`` when the result does not have the shape (or a newer status)."""
+        reason = data.get("reason")
+        return cls(
+            event_id=str(data.get("event_id")),
+            seq=int(data.get("seq") or 0),
+            status=PushStatus(str(data.get("status"))),
+            reason=None if reason is None else str(reason),
+            duplicate=bool(data.get("duplicate")),
+        )
+
+
+@dataclass(frozen=True)
+class PushAnswer:
+    kiosk_id: str
+    head_seq: int
+    results: list[EventResult]
+
+    @property
+    def expected_seq(self) -> int:
+        """The seq the central expects next from this kiosk."""
+        return self.head_seq + 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kiosk_id": self.kiosk_id,
+            "head_seq": self.head_seq,
+            "expected_seq": self.expected_seq,
+            "results": [r.to_dict() for r in self.results],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PushAnswer:
+        """The answer; results this side cannot read are left out (their events stay
+        pending and go out again), an answer without a result list is refused."""
+        results = data.get("results")
+        if not isinstance(results, list):
+            raise WireFormatError(ErrorCode.BAD_REQUEST, "answer without results")
+        readable: list[EventResult] = []
+        for item in results:
+            if not isinstance(item, Mapping):
+                continue
+            try:
+                readable.append(EventResult.from_dict(item))
+            except (TypeError, ValueError):
+                continue
+        return cls(str(data.get("kiosk_id", "")), int(data.get("head_seq") or 0), readable)
+
+
+# ------------------------------------------------------------------------------ pull
+
+
+class PullEntity(StrEnum):
+    """The entity tables of a pull page, in the order they are written."""
+
+    HOLDER = "holder"
+    OPERATOR = "operator"
+    CARD = "card"
+    ORDER = "order"
+    PUK = "puk"
+
+
+# The columns of each entity's rows: ``change_id``, the key, then the entity's fields.
+PULL_COLUMNS: Mapping[PullEntity, tuple[str, ...]] = {
+    PullEntity.HOLDER: ("change_id", "holder_id", "office_id", "data"),
+    PullEntity.OPERATOR: ("change_id", "hsa_id", "role", "office_id", "active"),
+    PullEntity.CARD: (
+        "change_id",
+        "serial",
+        "office_id",
+        "holder_id",
+        "product_number",
+        "state",
+        "data",
+    ),
+    PullEntity.ORDER: ("change_id", "order_id", "office_id", "card_serial", "data"),
+    PullEntity.PUK: ("change_id", "serial", "office_id", "ciphertext"),
+}
+
+
+@dataclass(frozen=True)
+class PullQuery:
+    kiosk_id: str
+    cursor: int = 0
+    limit: int = DEFAULT_PULL_LIMIT
+
+    def to_params(self) -> dict[str, Any]:
+        return {"kiosk_id": self.kiosk_id, "cursor": self.cursor, "limit": self.limit}
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> PullQuery:
+        try:
+            cursor = int(params.get("cursor", "0"))
+            limit = int(params.get("limit", str(DEFAULT_PULL_LIMIT)))
+        except ValueError:
+            raise WireFormatError(ErrorCode.BAD_REQUEST, "cursor and limit are integers") from None
+        return cls(params.get("kiosk_id", ""), cursor, limit)
+
+
+@dataclass(frozen=True)
+class PullTable:
+    """One entity's rows, each a list in the order of ``columns`` (no dict per row)."""
+
+    columns: Sequence[str] = ()
+    rows: Sequence[Sequence[Any]] = ()
+
+    def index(self) -> dict[str, int]:
+        return {name: n for n, name in enumerate(self.columns)}
+
+
+@dataclass(frozen=True)
+class PullPage:
+    """``{"cursor": N, "more": bool, "tables": {entity: {"columns", "rows"}}}``: every
+    row with ``cursor_before < change_id <= cursor``; ``more`` when a table was cut."""
+
+    cursor: int
+    more: bool
+    tables: Mapping[str, PullTable] = field(default_factory=dict)
+
+    def table(self, entity: PullEntity) -> PullTable:
+        return self.tables.get(entity, PullTable())
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, cursor: int) -> PullPage:
+        """The page; ``cursor`` (the one asked for) stands when the answer has none.
+        The rows are used as decoded, not copied."""
+        tables: dict[str, PullTable] = {}
+        for entity, table in (data.get("tables") or {}).items():
+            if table:
+                tables[str(entity)] = PullTable(table["columns"], table["rows"])
+        return cls(int(data.get("cursor", cursor)), bool(data.get("more")), tables)
+
+
+# ------------------------------------------------------------------------------ head
+
+
+@dataclass(frozen=True)
+class HeadAnswer:
+    """The kiosk's chain head as the central has it (0 and the genesis hash at first)."""
+
+    kiosk_id: str
+    head_seq: int
+    head_hash: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kiosk_id": self.kiosk_id, "head_seq": self.head_seq, "head_hash": self.head_hash}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> HeadAnswer:
+        try:
+            return cls(str(data["kiosk_id"]), int(data["head_seq"]), str(data["head_hash"]))
+        except (KeyError, TypeError, ValueError):
+            raise WireFormatError(ErrorCode.BAD_REQUEST, "not a chain head") from None

@@ -1,0 +1,23 @@
+"""Typed errors of the kiosk's sync client (catalogue area ``sync``)."""
+
+from __future__ import annotations
+
+from store.errors import StoreError
+
+
+class SyncError(StoreError):
+    key = "error.sync"
+    hint_key = "hint.sync.retry"
+    english = "Synchronisation with the central service failed."
+
+
+class CentralUnreachableError(SyncError):
+    key = "error.sync.unreachable"
+    hint_key = "hint.sync.retry"
+    english = "The central service at {url} cannot be reached."
+
+
+class CentralRefusedError(SyncError):
+    key = "error.sync.refused"
+    hint_key = "hint.sync.register_kiosk"
+    english = "The central service refused the request ({status}): {detail}"

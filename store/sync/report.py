@@ -1,0 +1,54 @@
+"""What a sync round did and what the status bar shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from store.sync.errors import SyncError
+
+
+@dataclass(frozen=True)
+class Rejection:
+    event_id: str
+    seq: int
+    event_type: str
+    reason: str
+
+
+@dataclass
+class RoundReport:
+    """What one sync round did (``kiosk sync`` prints it)."""
+
+    online: bool = False
+    pushed: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    resent: int = 0
+    pulled: int = 0
+    cursor: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    error: SyncError | None = None
+
+    def lines(self) -> list[str]:
+        if not self.online:
+            return ["offline: the central could not be reached; nothing was lost"]
+        out = [
+            f"pushed {self.pushed} events: {self.accepted} accepted, {self.rejected} rejected"
+            f" ({self.duplicates} already known, {self.resent} resent)",
+            f"pulled {self.pulled} changes (cursor {self.cursor})",
+        ]
+        out += [f"rejected seq {r.seq} {r.event_type}: {r.reason}" for r in self.rejections]
+        return out
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """The status bar's figures."""
+
+    online: bool
+    waiting_events: int
+    waiting_blocks: int
+    oldest_waiting_seconds: float | None
+    oldest_block_seconds: float | None
+    last_success: str | None

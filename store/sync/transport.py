@@ -1,0 +1,88 @@
+"""HTTP(S) to the central, with mutual TLS when given a client certificate.
+
+Connection problems become :class:`~store.sync.errors.CentralUnreachableError`; 4xx/5xx
+answers become :class:`~store.sync.errors.CentralRefusedError`. The bodies are the
+messages of ``protocol.wire``, returned as decoded JSON objects.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from protocol.wire import HEAD_PATH, PULL_PATH, PUSH_PATH, PullQuery, PushRequest
+from store.sync.errors import CentralRefusedError, CentralUnreachableError
+
+log = logging.getLogger(__name__)
+
+
+class CentralTransport:
+    """HTTP(S) to the central; with ``client_cert``/``client_key`` it does mutual TLS.
+
+    Connection problems become :class:`CentralUnreachableError`; 4xx/5xx answers become
+    :class:`CentralRefusedError`.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        client_cert: str | None = None,
+        client_key: str | None = None,
+        ca_file: str | None = None,
+        timeout: float = 5.0,
+    ) -> None:
+        import httpx
+
+        self.base_url = base_url.rstrip("/")
+        verify: Any = True
+        if ca_file or client_cert:
+            import ssl
+
+            context = ssl.create_default_context(cafile=ca_file or None)
+            if client_cert:
+                context.load_cert_chain(client_cert, client_key or None)
+            verify = context
+        self._client = httpx.Client(base_url=self.base_url, timeout=timeout, verify=verify)
+        self._httpx = httpx
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        httpx = self._httpx
+        try:
+            response = self._client.request(method, path, **kwargs)
+        except (httpx.TransportError, OSError) as exc:
+            log.info("central unreachable: %s", type(exc).__name__)
+            raise CentralUnreachableError(url=self.base_url) from None
+        if response.status_code >= 400:
+            try:
+                detail = str(response.json().get("error", ""))
+            except ValueError:
+                detail = ""
+            raise CentralRefusedError(status=response.status_code, detail=detail or "no detail")
+        try:
+            data = response.json()
+        except ValueError:
+            raise CentralRefusedError(status=response.status_code, detail="not JSON") from None
+        if not isinstance(data, dict):
+            raise CentralRefusedError(status=response.status_code, detail="not an object")
+        return data
+
+    def push(self, kiosk_id: str, events: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+        body = json.dumps(PushRequest(kiosk_id, events).to_dict(), ensure_ascii=False)
+        return self._call(
+            "POST",
+            PUSH_PATH,
+            content=body.encode("utf-8"),
+            headers={"content-type": "application/json"},
+        )
+
+    def pull(self, kiosk_id: str, cursor: int, limit: int) -> dict[str, Any]:
+        return self._call("GET", PULL_PATH, params=PullQuery(kiosk_id, cursor, limit).to_params())
+
+    def head(self, kiosk_id: str) -> dict[str, Any]:
+        return self._call("GET", HEAD_PATH, params={"kiosk_id": kiosk_id})
