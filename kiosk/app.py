@@ -573,8 +573,8 @@ class KioskApp(App[int]):
         await self.push_screen(ReprintScreen(self.ctx.catalogue, desk))
 
     def action_day_report(self) -> None:
-        desk = self.ctx.services.get().receipts if self.ctx.services.ready else None
-        if not self._logged_in() or desk is None:
+        reports = self.ctx.services.get().reports if self.ctx.services.ready else None
+        if not self._logged_in() or reports is None:
             return
         from clock import local_date
 
@@ -583,7 +583,7 @@ class KioskApp(App[int]):
 
         def job() -> None:
             try:
-                path = desk.day_report(day, lang=lang)
+                path = reports.write(day, lang=lang)
             except Exception as exc:
                 with contextlib.suppress(RuntimeError):
                     self.call_from_thread(self._receipt_failed, exc)
@@ -625,6 +625,7 @@ class KioskApp(App[int]):
                 yield SystemCommand(
                     t("ui.cmd.reprint"), t("ui.cmd.reprint.help"), self.action_reprint_receipt
                 )
+            if self.ctx.services.ready and self.ctx.services.get().reports is not None:
                 yield SystemCommand(
                     t("ui.cmd.day_report"), t("ui.cmd.day_report.help"), self.action_day_report
                 )

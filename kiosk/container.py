@@ -102,6 +102,7 @@ def build_services(
             config, store=store, journal=journal, cards=cards, sync=sync, clock=clock
         )
         receipts = _receipts(config, store=store, journal=journal, cards=cards, lp=lp_command)
+        reports = _reports(config, store)
         return Services(
             office_id=config.office_id,
             login=LoginService(cards=cards, trust=trust, roster=StoreRoster(store), clock=clock),
@@ -113,6 +114,7 @@ def build_services(
             demo=demo,
             workflows=workflows,
             receipts=receipts,
+            reports=reports,
             rejected=_rejected(sync, store),
             sync_now=sync_now,
             closers=closers,
@@ -167,10 +169,15 @@ def _receipts(config: KioskConfig, *, store: Any, journal: Any, cards: Any, lp: 
         lang=config.language,
         lp_command=lp,
     )
-    return ReceiptDesk(
-        service,
-        card_opener=card_access_opener(cards, ReaderRole.CUSTOMER),
-        reports_folder=config.data_dir / "reports",
+    return ReceiptDesk(service, card_opener=card_access_opener(cards, ReaderRole.CUSTOMER))
+
+
+def _reports(config: KioskConfig, store: Any) -> Any:
+    """The day report, saved in ``<data_dir>/reports`` in the config's language."""
+    from kiosk.reports.service import DayReportService
+
+    return DayReportService(
+        store, office_id=config.office_id, folder=config.data_dir / "reports", lang=config.language
     )
 
 

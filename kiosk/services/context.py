@@ -15,6 +15,7 @@ from kiosk.i18n import Catalogue
 from kiosk.services.errors import StoreNotReadyError
 
 if TYPE_CHECKING:  # the first screen must not wait for the service modules
+    from kiosk.reports.service import DayReportService
     from kiosk.services.card_test import CardTestService
     from kiosk.services.login import LoginService, OperatorIdentity
     from kiosk.services.lookup import LookupService
@@ -37,6 +38,7 @@ class Services:
     demo: DemoControls | None = None
     workflows: Any = None  # kiosk.services.workflows.container.Workflows
     receipts: Any = None  # kiosk.receipts.desk.ReceiptDesk (after each workflow)
+    reports: DayReportService | None = None  # the day report (the palette's)
     rejected: Any = None  # kiosk.services.workflows.rejected.RejectedEvents
     sync_now: Callable[[], None] | None = None  # wakes the sync worker (None: no central)
     closers: list[Callable[[], None]] = field(default_factory=list)
