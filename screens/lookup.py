@@ -191,4 +191,4 @@ class LookupScreen(KioskScreen):
         if self.detail is None:
             self._message(self.t("ui.lookup.select_first"), refused=True)
             return
-        self.post_message(VisitRequested(self.detail.holder))
+        self.post_message(VisitRequested(self.detail.holder, self.detail.cards))

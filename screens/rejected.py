@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
@@ -37,6 +37,14 @@ def line_text(t: Catalogue, line: Any) -> str:
         reason=reason_text(t, line),
         event_id=line.event_id,
     )
+
+
+def notify_rejected(app: App[Any], t: Catalogue, new: Sequence[Any]) -> None:
+    """Newly rejected events: one notification each, the fourth and later as a count."""
+    for line in new[:3]:
+        app.notify(line_text(t, line), title=t("ui.rejected.notify_title"), severity="error")
+    if len(new) > 3:
+        app.notify(t("ui.rejected.notify_more", count=len(new) - 3), severity="error")
 
 
 class RejectedEventsScreen(ModalScreen[None]):

@@ -12,10 +12,11 @@ from textual.widgets import Static
 from kiosk.i18n import Catalogue
 from kiosk.services.context import UiContext
 from kiosk.services.lookup import mask_personnummer
-from kiosk.services.ports import IdentityOutcome, ManualDocument
+from kiosk.services.ports import IdentityOutcome, ManualDocument, ReaderRole
 from kiosk.services.visit import CardMatch, Visit, VisitPurpose
 from screens.base import KeySpec, KioskScreen
 from screens.key_bar import KeyBar
+from screens.messages import DocumentScanned, ReaderChanged
 from screens.status_bar import StatusBar
 
 PURPOSES = (VisitPurpose.GENERAL, VisitPurpose.ACTIVATION, VisitPurpose.UNLOCK)
@@ -208,6 +209,16 @@ class VisitScreen(KioskScreen):
             self._failed,
             group="likeness",
         )
+
+    # --- the devices (posted on by the app) -------------------------------------------------
+
+    def on_document_scanned(self, message: DocumentScanned) -> None:
+        if message.event.text:
+            self.scan(message.event.text)
+
+    def on_reader_changed(self, message: ReaderChanged) -> None:
+        if message.event.role == ReaderRole.CUSTOMER:
+            self.customer_card(message.event.card_present)
 
     # --- the customer's card ---------------------------------------------------------------
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from clock import Clock
-from kiosk.app import KioskApp
 from kiosk.config import KioskConfig, validate
 from kiosk.container import build_services
 from kiosk.i18n import Catalogue
 from kiosk.services.context import ServiceHolder, UiContext
+from screens.app import KioskApp
+from screens.commands import palette_commands
 from screens.home import HomeScreen
 from screens.login import LoginScreen
 from screens.visit import VisitScreen
@@ -98,7 +99,7 @@ async def test_demo_workflows_are_in_the_palette_and_open_in_a_visit(
         await settle(pilot)
         await pilot.press(*"123456", "enter")
         await settle(pilot)
-        titles = {c.title for c in app.get_system_commands(app.screen)}
+        titles = {c.title for c in palette_commands(app)}
         assert Catalogue("sv")("workflows.cmd.activation") in titles
         await pilot.press("f2")
         await settle(pilot)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kiosk.i18n import Catalogue
 from screens.card_test import CardTestScreen
+from screens.commands import KioskCommands, palette_commands
 from screens.device_panel import DevicePanel
 from screens.home import HomeScreen
 from screens.lookup import LookupScreen
@@ -19,9 +20,23 @@ async def test_palette_lists_a_command_for_every_screen(world: World) -> None:
     app = make_app(world)
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot, world)
-        titles = {c.title for c in app.get_system_commands(app.screen)}
+        titles = {c.title for c in palette_commands(app)}
         for key in ("home", "visit", "lookup", "card_test", "end_visit", "lock", "devices", "quit"):
             assert SV(f"ui.cmd.{key}") in titles
+
+
+async def test_the_palette_offers_the_kiosk_commands_and_no_textual_ones(world: World) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world)
+        providers = [p() if not isinstance(p, type) else p for p in app.COMMANDS]
+        assert providers == [KioskCommands]
+        commands = KioskCommands(app.screen)
+        discovered = [hit.display async for hit in commands.discover()]
+        assert discovered == sorted(c.title for c in palette_commands(app))
+        assert "Theme" not in discovered and "Keys" not in discovered
+        found = [hit.command async for hit in commands.search(SV("ui.cmd.lookup"))]
+        assert app.action_open_lookup in found
 
 
 async def test_palette_opens_lookup_and_card_test(world: World) -> None:
@@ -89,6 +104,6 @@ async def test_english_with_lang_en(world: World) -> None:
     app = make_app(world, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot, world)
-        titles = {c.title for c in app.get_system_commands(app.screen)}
+        titles = {c.title for c in palette_commands(app)}
         assert EN("ui.cmd.lookup") in titles
         assert EN("ui.role.clerk") in str(app.screen.query_one("#status-bar").content)

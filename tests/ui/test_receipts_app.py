@@ -10,12 +10,12 @@ from typing import Any
 from textual.widgets import Checkbox, Input, Select
 
 from clock import Clock
-from kiosk.app import KioskApp
 from kiosk.config import KioskConfig, ReceiptConfig, validate
 from kiosk.container import build_services
 from kiosk.i18n import Catalogue
 from kiosk.receipts.verify import verify_receipt
 from kiosk.services.ports import ReaderRole
+from screens.app import KioskApp
 from screens.messages import WorkflowDone
 from screens.rejected import RejectedEventsScreen
 from screens.workflows.activation import ActivationScreen
@@ -119,11 +119,11 @@ async def test_r2_activation_receipt_signed_by_holder_after_a_wrong_pin(
         await settle(pilot)
         assert field.value == ""  # cleared at once
         assert SV("error.card.wrong_pin", tries_left=2) in text_of(app, "#wf-message")
-        assert app.receipt_outcomes == []  # nothing issued yet: the holder may retry
+        assert app.receipt_flow.outcomes == []  # nothing issued yet: the holder may retry
         await pilot.press(*DEMO_PIN, "enter")
-        await _wait_for(pilot, lambda: bool(app.receipt_outcomes))
+        await _wait_for(pilot, lambda: bool(app.receipt_flow.outcomes))
         assert isinstance(app.screen, ActivationScreen)  # back under the workflow's outcome
-        outcome = app.receipt_outcomes[-1]
+        outcome = app.receipt_flow.outcomes[-1]
         assert outcome.signed and outcome.problem is None
         path = outcome.delivery.path
         assert path is not None and path.parent == config.resolved_receipts_folder
@@ -185,9 +185,9 @@ async def test_r9_block_receipt_unsigned_with_the_telia_duty(
     async with app.run_test(size=(100, 30)) as pilot:
         await _ready_and_logged_in(pilot, app)
         await _block(pilot, app, PER_ACTIVE, telia=True)
-        await _wait_for(pilot, lambda: bool(app.receipt_outcomes))
+        await _wait_for(pilot, lambda: bool(app.receipt_flow.outcomes))
         assert _card_state(app, PER_ACTIVE) == "blocked"
-        outcome = app.receipt_outcomes[-1]
+        outcome = app.receipt_flow.outcomes[-1]
         assert not outcome.signed and outcome.problem is None
         text = compact(pdf_text(outcome.delivery.path.read_bytes()))
         assert compact("också spärra kortet hos Telia, 020-32 32 62") in text
@@ -197,7 +197,7 @@ async def test_r9_block_receipt_unsigned_with_the_telia_duty(
         assert app.screen.result.event_id == outcome.event_id
         app.post_message(WorkflowDone(app.screen.result))
         await settle(pilot)
-        assert len(app.receipt_outcomes) == 1
+        assert len(app.receipt_flow.outcomes) == 1
         assert len(list(outcome.delivery.path.parent.glob("*.pdf"))) == 1
 
 
@@ -212,9 +212,9 @@ async def test_printer_failure_saves_to_the_folder_and_the_block_stands(
     async with app.run_test(size=(100, 30)) as pilot:
         await _ready_and_logged_in(pilot, app)
         await _block(pilot, app, PER_ACTIVE, telia=True)
-        await _wait_for(pilot, lambda: bool(app.receipt_outcomes))
+        await _wait_for(pilot, lambda: bool(app.receipt_flow.outcomes))
         assert _card_state(app, PER_ACTIVE) == "blocked"  # the transaction stands
-        outcome = app.receipt_outcomes[-1]
+        outcome = app.receipt_flow.outcomes[-1]
         delivery = outcome.delivery
         assert not delivery.printed and delivery.path is not None
         assert delivery.path.parent == config.resolved_receipts_folder
@@ -239,7 +239,7 @@ async def test_r9_refused_block_is_journaled_and_counted_by_the_day_report(
         await _block(pilot, app, PER_ACTIVE, telia=False)  # not confirmed: refused
         assert "020-32 32 62" in text_of(app, "#wf-message")
         assert _card_state(app, PER_ACTIVE) == "active"
-        assert app.receipt_outcomes == []
+        assert app.receipt_flow.outcomes == []
         store = app.ctx.services.get().receipts.service.store
         day = local_date(app.ctx.clock())
         report = build_day_report(store, day=day, office_id=config.office_id)
@@ -261,8 +261,8 @@ async def test_rejected_events_are_shown_to_the_clerk(tmp_path: Path, clock: Tes
     async with app.run_test(size=(110, 30)) as pilot:
         await _ready_and_logged_in(pilot, app)
         await _block(pilot, app, PER_ACTIVE, telia=True)
-        await _wait_for(pilot, lambda: bool(app.receipt_outcomes))
-        event_id = app.receipt_outcomes[-1].event_id
+        await _wait_for(pilot, lambda: bool(app.receipt_flow.outcomes))
+        event_id = app.receipt_flow.outcomes[-1].event_id
         store = app.ctx.services.get().receipts.service.store
         with store.unit_of_work() as session:  # what the sync worker records on an answer
             mark_many(session, [("rejected", "card blocked", event_id)])

@@ -307,7 +307,7 @@ def build_world(clock: Clock, *, documents: Mapping[str, tuple[str, ...]] | None
 
 
 def make_app(world: World, *, lang: str = "sv", idle: float = 300.0, demo: bool = True) -> Any:
-    from kiosk.app import KioskApp
+    from screens.app import KioskApp
 
     ctx = UiContext(
         catalogue=Catalogue(lang),
