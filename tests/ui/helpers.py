@@ -5,8 +5,11 @@ import io
 from typing import Any
 
 from rich.console import Console
+from textual.notifications import SeverityLevel
 from textual.widgets import Static
 from textual.worker import WorkerCancelled
+
+from screens.app import LOCKED, WORK, KioskApp
 
 
 async def settle(pilot: Any, rounds: int = 4) -> None:
@@ -37,10 +40,34 @@ def text_of(app: Any, selector: str) -> str:
 def all_text(app: Any) -> str:
     """Everything every Static on every screen of every mode shows."""
     parts = []
-    for stack in app._screen_stacks.values():
+    for mode in (app.DEFAULT_MODE, LOCKED, WORK):
+        try:
+            stack = app.get_screen_stack(mode)
+        except KeyError:  # the work mode exists only while someone is logged in
+            continue
         for screen in stack:
             parts.extend(plain(w.content) for w in screen.query(Static))
     return "\n".join(parts)
+
+
+class RecordingApp(KioskApp):
+    """The kiosk app, keeping the text of every notification it raised (``notices``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.notices: list[str] = []
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        self.notices.append(str(message))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
 
 async def log_in(pilot: Any, world: Any, card: str = "clerk", pin: str = "123456") -> None:

@@ -15,7 +15,6 @@ from kiosk.container import build_services
 from kiosk.i18n import Catalogue
 from kiosk.receipts.verify import verify_receipt
 from kiosk.services.ports import ReaderRole
-from screens.app import KioskApp
 from screens.messages import WorkflowDone
 from screens.rejected import RejectedEventsScreen
 from screens.workflows.activation import ActivationScreen
@@ -23,7 +22,7 @@ from screens.workflows.blocking import BlockScreen
 from screens.workflows.receipt import HolderSignScreen
 from store.models import Card
 from tests.support.clock import TestClock
-from tests.ui.helpers import settle, text_of
+from tests.ui.helpers import RecordingApp, settle, text_of
 from tests.unit.receipts.pdf_helpers import compact, pdf_text
 
 SV = Catalogue("sv")
@@ -39,7 +38,7 @@ def _config(tmp_path: Path, printer: str = "") -> KioskConfig:
     return validate(replace(config, receipts=ReceiptConfig(printer=printer)))
 
 
-def _app(config: KioskConfig, clock: Clock, **build: Any) -> KioskApp:
+def _app(config: KioskConfig, clock: Clock, **build: Any) -> RecordingApp:
     from kiosk.services.context import ServiceHolder, UiContext
 
     ctx = UiContext(
@@ -49,14 +48,14 @@ def _app(config: KioskConfig, clock: Clock, **build: Any) -> KioskApp:
         clock=clock,
         demo_mode=True,
     )
-    return KioskApp(
+    return RecordingApp(
         ctx,
         build_services=lambda: build_services(config, clock=clock, **build),
         status_interval=0.2,
     )
 
 
-async def _ready_and_logged_in(pilot: Any, app: KioskApp) -> None:
+async def _ready_and_logged_in(pilot: Any, app: RecordingApp) -> None:
     for _ in range(100):
         await settle(pilot, 1)
         if app.ctx.services.ready:
@@ -69,7 +68,7 @@ async def _ready_and_logged_in(pilot: Any, app: KioskApp) -> None:
     assert app.ctx.session.operator is not None
 
 
-def _card_state(app: KioskApp, serial: str) -> str:
+def _card_state(app: RecordingApp, serial: str) -> str:
     store = app.ctx.services.get().receipts.service.store
     with store.unit_of_work() as session:
         row = session.get(Card, serial)
@@ -85,7 +84,7 @@ async def _wait_for(pilot: Any, predicate: Any, rounds: int = 60) -> None:
     assert predicate()
 
 
-async def _activate_asa(pilot: Any, app: KioskApp) -> None:
+async def _activate_asa(pilot: Any, app: RecordingApp) -> None:
     """Visit, passport, photo likeness, card in the reader, F11, Ctrl+S."""
     demo = app.ctx.services.get().demo
     await pilot.press("f2")
@@ -138,7 +137,7 @@ async def test_r2_activation_receipt_signed_by_holder_after_a_wrong_pin(
         assert {"signature_ok", "signer_matches", "journal_signature_ok"} <= found
         assert compact("Kortet har aktiverats.") in compact(pdf_text(pdf))
         assert DEMO_PIN not in pdf_text(pdf)
-        shown = [n.message for n in app._notifications]
+        shown = app.notices
         assert any(SV("receipt.saved", path=path) in m for m in shown)
 
 
@@ -164,7 +163,7 @@ async def test_locking_while_the_holder_signs_still_issues_the_receipt_unsigned(
         assert compact(SV("receipt.signature.missing")) in text
 
 
-async def _block(pilot: Any, app: KioskApp, serial: str, *, telia: bool) -> None:
+async def _block(pilot: Any, app: RecordingApp, serial: str, *, telia: bool) -> None:
     await app.run_action("workflow('block')")
     await settle(pilot)
     screen = app.screen
@@ -219,7 +218,7 @@ async def test_printer_failure_saves_to_the_folder_and_the_block_stands(
         assert not delivery.printed and delivery.path is not None
         assert delivery.path.parent == config.resolved_receipts_folder
         assert "printer on fire" in (delivery.problem or "")
-        shown = [n.message for n in app._notifications]
+        shown = app.notices
         expected = SV("receipt.print_failed", problem=delivery.problem, path=delivery.path)
         assert any(expected in m for m in shown)
 
@@ -270,7 +269,7 @@ async def test_rejected_events_are_shown_to_the_clerk(tmp_path: Path, clock: Tes
         await pilot.press("escape")  # the block dialog closes: the home screen's status bar
         await settle(pilot)
         assert SV("ui.status.rejected", count=1) in text_of(app, "#status-bar")
-        shown = [n.message for n in app._notifications]
+        shown = app.notices
         assert any(SV("ui.rejected.reason.card_blocked") in m and PER_ACTIVE in m for m in shown)
         await app.run_action("rejected_events")
         await settle(pilot)
@@ -279,6 +278,6 @@ async def test_rejected_events_are_shown_to_the_clerk(tmp_path: Path, clock: Tes
         assert SV("ui.rejected.reason.card_blocked") in line
         assert PER_ACTIVE in line and event_id in line
         # noticed once: the next status rounds do not notify again
-        count = len(list(app._notifications))
+        count = len(app.notices)
         await settle(pilot, 4)
-        assert len(list(app._notifications)) == count
+        assert len(app.notices) == count

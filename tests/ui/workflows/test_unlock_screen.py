@@ -4,6 +4,7 @@ import contextlib
 
 from textual.widgets import Input
 
+from devices.card.errors import PinBlocked, WrongPin
 from devices.card.piv import PivSession
 from devices.virtual.card import InProcessConnection
 from kiosk.domain.pin import PUK_TRIES
@@ -44,7 +45,7 @@ def locked(world: World, serial: str, product_number: str | None) -> object:
 def pin_works(made: object, pin: str) -> bool:
     try:
         PivSession(InProcessConnection(made.card)).verify_pin(pin)  # type: ignore[attr-defined]
-    except Exception:
+    except (WrongPin, PinBlocked):  # the card refused the PIN; anything else is a failure
         return False
     return True
 
