@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -52,11 +53,7 @@ def render_report(t: Catalogue, report: CardTestReport) -> RenderableType:
 
 
 class CardTestScreen(KioskScreen):
-    DEFAULT_CSS = """
-    CardTestScreen #test-intro { padding: 0 1; height: auto; }
-    CardTestScreen #test-pin { width: 30; margin: 0 1; }
-    CardTestScreen VerticalScroll { padding: 0 1; }
-    """
+    CSS_PATH = Path(__file__).with_name("card_test.tcss")
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         ("escape", "app.back", "ui.key.back"),
         ("f10", "app.end_visit", "ui.key.end_visit"),

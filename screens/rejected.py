@@ -4,6 +4,7 @@ can act (e.g. a card activated offline that was blocked centrally meanwhile)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from textual.app import App, ComposeResult
@@ -50,15 +51,7 @@ def notify_rejected(app: App[Any], t: Catalogue, new: Sequence[Any]) -> None:
 class RejectedEventsScreen(ModalScreen[None]):
     """The list; Escape closes."""
 
-    DEFAULT_CSS = """
-    RejectedEventsScreen { align: center middle; }
-    RejectedEventsScreen > VerticalScroll {
-        width: 90; height: auto; max-height: 22; border: round $error; padding: 0 1;
-        background: $surface;
-    }
-    RejectedEventsScreen .title { text-style: bold; }
-    RejectedEventsScreen .line { height: auto; padding-bottom: 1; }
-    """
+    CSS_PATH = Path(__file__).with_name("rejected.tcss")
 
     def __init__(self, catalogue: Catalogue, lines: Sequence[Any]) -> None:
         super().__init__()

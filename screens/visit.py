@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -37,12 +38,7 @@ def render_checks(t: Catalogue, outcome: IdentityOutcome) -> Text:
 
 
 class VisitScreen(KioskScreen):
-    DEFAULT_CSS = """
-    VisitScreen VerticalScroll { padding: 0 1; }
-    VisitScreen .section { padding-top: 1; height: auto; }
-    VisitScreen #zone { color: $accent; height: auto; }
-    VisitScreen #visit-message.refused { color: $error; text-style: bold; }
-    """
+    CSS_PATH = Path(__file__).with_name("visit.tcss")
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         ("f3", "manual_entry", "ui.key.manual"),
         ("f4", "next_purpose", "ui.key.purpose"),
