@@ -9,7 +9,7 @@ from screens.device_panel import DevicePanel
 from screens.home import HomeScreen
 from screens.lookup import LookupScreen
 from screens.visit import VisitScreen
-from tests.ui.helpers import log_in, settle
+from tests.ui.helpers import log_in, settle, type_text
 from tests.ui.world import World, make_app
 
 SV = Catalogue("sv")
@@ -45,14 +45,14 @@ async def test_palette_opens_lookup_and_card_test(world: World) -> None:
         await log_in(pilot, world)
         await pilot.press("ctrl+p")
         await settle(pilot)
-        await pilot.press(*SV("ui.cmd.lookup"))
+        await type_text(pilot, SV("ui.cmd.lookup"))
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, LookupScreen)
         await pilot.press("ctrl+p")
         await settle(pilot)
-        await pilot.press(*SV("ui.cmd.card_test"))
+        await type_text(pilot, SV("ui.cmd.card_test"))
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)
@@ -86,7 +86,8 @@ async def test_device_panel_inserts_operator_card_and_scans(world: World) -> Non
         await settle(pilot)
         assert app.status.operator_reader == "card"
         await pilot.press("escape")
-        await pilot.press(*"123456", "enter")
+        await type_text(pilot, "123456")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("f9", "tab", "s")  # documents list, scan the first one

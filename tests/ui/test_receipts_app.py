@@ -1,4 +1,4 @@
-"""Receipts, refusals and rejected events in the running app (issues 5, 7, 8): the demo as
+"""Receipts, refusals and rejected events in the running app: the demo as
 ``kiosk demo`` builds it (real SQLite store, in-process virtual readers), driven by pilot."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from screens.workflows.blocking import BlockScreen
 from screens.workflows.receipt import HolderSignScreen
 from store.models import Card
 from tests.support.clock import TestClock
-from tests.ui.helpers import RecordingApp, settle, text_of
+from tests.ui.helpers import RecordingApp, settle, text_of, type_text
 from tests.unit.receipts.pdf_helpers import compact, pdf_text
 
 SV = Catalogue("sv")
@@ -63,7 +63,8 @@ async def _ready_and_logged_in(pilot: Any, app: RecordingApp) -> None:
     await settle(pilot)
     app.ctx.services.get().demo.insert(ReaderRole.OPERATOR, "clerk")
     await settle(pilot)
-    await pilot.press(*DEMO_PIN, "enter")
+    await type_text(pilot, DEMO_PIN)
+    await pilot.press("enter")
     await settle(pilot)
     assert app.ctx.session.operator is not None
 
@@ -114,12 +115,14 @@ async def test_r2_activation_receipt_signed_by_holder_after_a_wrong_pin(
         await _activate_asa(pilot, app)
         field = app.screen.query_one("#holder-pin", Input)
         assert field.password  # masked, never echoed
-        await pilot.press(*"000000", "ctrl+s")
+        await type_text(pilot, "000000")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert field.value == ""  # cleared at once
         assert SV("error.card.wrong_pin", tries_left=2) in text_of(app, "#wf-message")
         assert app.receipt_flow.outcomes == []  # nothing issued yet: the holder may retry
-        await pilot.press(*DEMO_PIN, "enter")
+        await type_text(pilot, DEMO_PIN)
+        await pilot.press("enter")
         await _wait_for(pilot, lambda: bool(app.receipt_flow.outcomes))
         assert isinstance(app.screen, ActivationScreen)  # back under the workflow's outcome
         outcome = app.receipt_flow.outcomes[-1]
