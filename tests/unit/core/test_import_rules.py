@@ -1,6 +1,6 @@
 """Dependencies point one way: screens → kiosk services → store, devices.
 
-Textual stays in ``screens/`` and the app assembly; exactly one module talks to pyscard
+Textual stays in ``screens/`` and the composition root; exactly one module talks to pyscard
 and exactly one to pyserial; devices and store never import the kiosk or the screens.
 """
 
