@@ -115,11 +115,9 @@ async def _switch(app: Any, key: str, target: type[Any]) -> float:
 
 async def _switches(rounds: int) -> list[float]:
     from clock import system_clock
-    from kiosk.app import KioskApp
     from kiosk.config import KioskConfig, validate
     from kiosk.container import build_services
-    from kiosk.i18n import Catalogue
-    from kiosk.services.context import ServiceHolder, UiContext
+    from kiosk.main import build_app
     from kiosk.services.ports import ReaderRole
     from screens.home import HomeScreen
     from screens.lookup import LookupScreen
@@ -129,14 +127,7 @@ async def _switches(rounds: int) -> list[float]:
     with tempfile.TemporaryDirectory() as data:
         config = validate(KioskConfig().with_data_dir(Path(data)))
         services = build_services(config, clock=system_clock)
-        ctx = UiContext(
-            catalogue=Catalogue("sv"),
-            services=ServiceHolder(services),
-            office_id=config.office_id,
-            clock=system_clock,
-            demo_mode=True,
-        )
-        app = KioskApp(ctx, status_interval=3600)
+        app = build_app(config, demo=True, services=services, status_interval=3600)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             assert services.demo is not None

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the modules themselves are imported where they are built
 
     from devices.scanner.serial_port import SerialSettings
     from kiosk.receipts.desk import ReceiptDesk
+    from kiosk.reports.service import DayReportService
     from kiosk.services.card import CardAccess
     from kiosk.services.devices import InProcessDemo, InProcessReaders, PcscCards, PcscMonitor
     from kiosk.services.ports import DemoControls, DeviceMonitor, TrustStore
@@ -118,6 +119,7 @@ def build_services(
             config, store=store, journal=journal, cards=cards, sync=sync, clock=clock
         )
         receipts = _receipts(config, store=store, journal=journal, cards=cards, lp=lp_command)
+        reports = _reports(config, store)
         return Services(
             office_id=config.office_id,
             login=LoginService(cards=cards, trust=trust, roster=StoreRoster(store), clock=clock),
@@ -129,6 +131,7 @@ def build_services(
             demo=demo,
             workflows=workflows,
             receipts=receipts,
+            reports=reports,
             rejected=_rejected(sync, store),
             sync_now=sync_now,
             closers=closers,
@@ -185,10 +188,15 @@ def _receipts(
         lang=config.language,
         lp_command=lp,
     )
-    return ReceiptDesk(
-        service,
-        card_opener=opener_for(cards, ReaderRole.CUSTOMER),
-        reports_folder=config.data_dir / "reports",
+    return ReceiptDesk(service, card_opener=opener_for(cards, ReaderRole.CUSTOMER))
+
+
+def _reports(config: KioskConfig, store: Store) -> DayReportService:
+    """The day report, saved in ``<data_dir>/reports`` in the config's language."""
+    from kiosk.reports.service import DayReportService
+
+    return DayReportService(
+        store, office_id=config.office_id, folder=config.data_dir / "reports", lang=config.language
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -52,11 +53,7 @@ def render_report(t: Catalogue, report: CardCheckReport) -> RenderableType:
 
 
 class CardCheckScreen(KioskScreen):
-    DEFAULT_CSS = """
-    CardCheckScreen #test-intro { padding: 0 1; height: auto; }
-    CardCheckScreen #test-pin { width: 30; margin: 0 1; }
-    CardCheckScreen VerticalScroll { padding: 0 1; }
-    """
+    CSS_PATH = Path(__file__).with_name("card_check.tcss")
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         ("escape", "app.back", "ui.key.back"),
         ("f10", "app.end_visit", "ui.key.end_visit"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -17,15 +18,7 @@ from screens.key_bar import KeyBar
 
 
 class DevicePanel(KioskModal):
-    DEFAULT_CSS = """
-    DevicePanel { align: center middle; }
-    DevicePanel #panel-box {
-        width: 78; height: 20; border: thick $accent; background: $surface; padding: 0 1;
-    }
-    DevicePanel Horizontal { height: 1fr; }
-    DevicePanel OptionList { width: 1fr; height: 1fr; }
-    DevicePanel #panel-message { height: 2; }
-    """
+    CSS_PATH = Path(__file__).with_name("device_panel.tcss")
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         ("o", "insert('operator')", "ui.key.insert_operator"),
         ("c", "insert('customer')", "ui.key.insert_customer"),

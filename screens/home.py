@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -14,10 +15,7 @@ from screens.status_bar import StatusBar
 
 
 class HomeScreen(KioskScreen):
-    DEFAULT_CSS = """
-    HomeScreen #home-box { padding: 1 2; }
-    HomeScreen #home-title { text-style: bold; padding-bottom: 1; }
-    """
+    CSS_PATH = Path(__file__).with_name("home.tcss")
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         ("f2", "app.open_visit", "ui.key.visit"),
         ("f3", "app.open_lookup", "ui.key.lookup"),

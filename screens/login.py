@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -20,14 +21,7 @@ if TYPE_CHECKING:
 class LoginScreen(KioskScreen):
     """Forced card login; also the screen the kiosk falls back to when it locks."""
 
-    DEFAULT_CSS = """
-    LoginScreen #login-box { padding: 1 2; height: auto; }
-    LoginScreen #login-title { text-style: bold; padding-bottom: 1; }
-    LoginScreen #pin { width: 30; }
-    LoginScreen #login-message { padding-top: 1; }
-    LoginScreen #login-message.refused { color: $error; text-style: bold; }
-    LoginScreen #login-demo { padding-top: 1; color: $text-muted; }
-    """
+    CSS_PATH = Path(__file__).with_name("login.tcss")
     KEYS: ClassVar[tuple[KeySpec, ...]] = ()
 
     def compose(self) -> ComposeResult:

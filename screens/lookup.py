@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -85,13 +86,7 @@ def render_detail(t: Catalogue, detail: HolderDetail) -> RenderableType:
 
 
 class LookupScreen(KioskScreen):
-    DEFAULT_CSS = """
-    LookupScreen #query { margin: 0 1; }
-    LookupScreen #results { height: 6; margin: 0 1; }
-    LookupScreen #lookup-message { margin: 0 1; height: auto; }
-    LookupScreen #lookup-message.refused { color: $error; }
-    LookupScreen #detail-scroll { margin: 0 1; }
-    """
+    CSS_PATH = Path(__file__).with_name("lookup.tcss")
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         ("escape", "app.go_home", "ui.key.back"),
         ("f2", "visit_for_selected", "ui.key.visit_for_holder"),
@@ -191,4 +186,4 @@ class LookupScreen(KioskScreen):
         if self.detail is None:
             self._message(self.t("ui.lookup.select_first"), refused=True)
             return
-        self.post_message(VisitRequested(self.detail.holder))
+        self.post_message(VisitRequested(self.detail.holder, self.detail.cards))

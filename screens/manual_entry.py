@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -25,16 +26,7 @@ FIELDS = ("country", "number", "personnummer", "surname", "given_names", "expiry
 
 
 class ManualEntryScreen(KioskModal):
-    DEFAULT_CSS = """
-    ManualEntryScreen { align: center middle; }
-    ManualEntryScreen #manual-box {
-        width: 74; height: auto; max-height: 22; border: thick $primary; background: $surface;
-        padding: 0 1;
-    }
-    ManualEntryScreen Grid { grid-size: 2; grid-columns: 18 1fr; grid-rows: 3; height: auto; }
-    ManualEntryScreen Label { padding-top: 1; }
-    ManualEntryScreen #manual-message { color: $error; height: auto; }
-    """
+    CSS_PATH = Path(__file__).with_name("manual_entry.tcss")
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         ("ctrl+s", "save", "ui.key.save"),
         ("escape", "cancel", "ui.key.cancel"),

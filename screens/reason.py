@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -15,13 +16,7 @@ from screens.key_bar import KeyBar
 class ReasonScreen(KioskModal):
     """Dismisses with the reason typed, or None when the clerk ends the check (Escape)."""
 
-    DEFAULT_CSS = """
-    ReasonScreen { align: center middle; }
-    ReasonScreen #reason-box {
-        width: 72; height: auto; border: thick $warning; background: $surface; padding: 0 1;
-    }
-    ReasonScreen #reason-message { color: $error; height: auto; }
-    """
+    CSS_PATH = Path(__file__).with_name("reason.tcss")
     KEYS: ClassVar[tuple[KeySpec, ...]] = (("escape", "end_check", "ui.key.end_check"),)
 
     def compose(self) -> ComposeResult:

@@ -4,9 +4,10 @@ can act (e.g. a card activated offline that was blocked centrally meanwhile)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
@@ -39,18 +40,18 @@ def line_text(t: Catalogue, line: Any) -> str:
     )
 
 
+def notify_rejected(app: App[Any], t: Catalogue, new: Sequence[Any]) -> None:
+    """Newly rejected events: one notification each, the fourth and later as a count."""
+    for line in new[:3]:
+        app.notify(line_text(t, line), title=t("ui.rejected.notify_title"), severity="error")
+    if len(new) > 3:
+        app.notify(t("ui.rejected.notify_more", count=len(new) - 3), severity="error")
+
+
 class RejectedEventsScreen(ModalScreen[None]):
     """The list; Escape closes."""
 
-    DEFAULT_CSS = """
-    RejectedEventsScreen { align: center middle; }
-    RejectedEventsScreen > VerticalScroll {
-        width: 90; height: auto; max-height: 22; border: round $error; padding: 0 1;
-        background: $surface;
-    }
-    RejectedEventsScreen .title { text-style: bold; }
-    RejectedEventsScreen .line { height: auto; padding-bottom: 1; }
-    """
+    CSS_PATH = Path(__file__).with_name("rejected.tcss")
 
     def __init__(self, catalogue: Catalogue, lines: Sequence[Any]) -> None:
         super().__init__()

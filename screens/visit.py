@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,10 +14,11 @@ from kiosk.domain.types import VisitPurpose
 from kiosk.i18n import Catalogue
 from kiosk.services.context import UiContext
 from kiosk.services.lookup import mask_personnummer
-from kiosk.services.ports import IdentityOutcome, ManualDocument
+from kiosk.services.ports import IdentityOutcome, ManualDocument, ReaderRole
 from kiosk.services.visit import CardMatch, Visit
 from screens.base import KeySpec, KioskScreen
 from screens.key_bar import KeyBar
+from screens.messages import DocumentScanned, ReaderChanged
 from screens.status_bar import StatusBar
 
 PURPOSES = (VisitPurpose.GENERAL, VisitPurpose.ACTIVATION, VisitPurpose.UNLOCK)
@@ -37,12 +39,7 @@ def render_checks(t: Catalogue, outcome: IdentityOutcome) -> Text:
 
 
 class VisitScreen(KioskScreen):
-    DEFAULT_CSS = """
-    VisitScreen VerticalScroll { padding: 0 1; }
-    VisitScreen .section { padding-top: 1; height: auto; }
-    VisitScreen #zone { color: $accent; height: auto; }
-    VisitScreen #visit-message.refused { color: $error; text-style: bold; }
-    """
+    CSS_PATH = Path(__file__).with_name("visit.tcss")
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         ("f3", "manual_entry", "ui.key.manual"),
         ("f4", "next_purpose", "ui.key.purpose"),
@@ -209,6 +206,16 @@ class VisitScreen(KioskScreen):
             self._failed,
             group="likeness",
         )
+
+    # --- the devices (posted on by the app) -------------------------------------------------
+
+    def on_document_scanned(self, message: DocumentScanned) -> None:
+        if message.event.text:
+            self.scan(message.event.text)
+
+    def on_reader_changed(self, message: ReaderChanged) -> None:
+        if message.event.role == ReaderRole.CUSTOMER:
+            self.customer_card(message.event.card_present)
 
     # --- the customer's card ---------------------------------------------------------------
 

@@ -52,7 +52,7 @@ def launch(
 
     thresholds = gc.get_threshold()
     gc.set_threshold(100_000, 50, 50)
-    from kiosk.app import run_app
+    from kiosk.main import run_app
 
     def first_paint(app: Any) -> None:
         gc.freeze()

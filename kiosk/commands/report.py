@@ -48,18 +48,16 @@ def parse_day(value: str | None) -> dt.date:
 def run_day(args: argparse.Namespace) -> int:
     from kiosk.commands.receipt import open_from_args
     from kiosk.i18n import Catalogue
-    from kiosk.receipts.printing import save_pdf
-    from kiosk.reports.day import build_day_report
-    from kiosk.reports.render import render_day_report
+    from kiosk.reports.service import DayReportService
 
     day = parse_day(args.date)
     config, store = open_from_args(args)
+    reports = DayReportService(
+        store, office_id=config.office_id, folder=config.data_dir / "reports", lang=args.lang
+    )
     try:
-        report = build_day_report(store, day=day, office_id=config.office_id)
+        path = reports.write(day, out=args.out)
     finally:
         store.close()
-    pdf = render_day_report(report, lang=args.lang)
-    out: Path = args.out or config.data_dir / "reports" / f"day-{day.isoformat()}.pdf"
-    path = save_pdf(out.parent, out.name, pdf)
     print(Catalogue(args.lang)("report.written", path=path))
     return 0

@@ -13,9 +13,9 @@ Public API (see the modules for details):
   signature=)``, which never raises (service.py): workflows call it with their
   ``Done.event_id`` after the transaction;
 * ``verify_receipt(pdf, store=, office_id=, anchors=) -> VerifyReport`` (verify.py).
-* :class:`~kiosk.receipts.desk.ReceiptDesk` (``plan``, ``sign_and_issue``, ``issue``,
-  ``reprint``, ``day_report``): the app's receipt step after each workflow (desk.py),
-  built once by ``kiosk.container``.
+* :class:`~kiosk.receipts.desk.ReceiptDesk` (``after_workflow``, ``plan``,
+  ``sign_and_issue``, ``issue``, ``reprint``): the app's receipt step after each workflow
+  (desk.py), built once by ``kiosk.container``.
 
 Heavy imports (reportlab, pypdf) stay inside those modules: import them directly.
 """

@@ -3,9 +3,12 @@
 :class:`ReceiptDesk` wraps the :class:`~kiosk.receipts.service.ReceiptService` and the
 customer reader:
 
-* ``plan(event_id)``: the receipt's facts, or None when the event gets no receipt
-  (``RECEIPT_EVENTS``); ``facts.needs_holder_signature`` says whether the holder signs
-  (activation, return);
+* ``after_workflow(event_id)``: the step after a workflow's transaction, once per event
+  (``claim``): None when the event gets no receipt (``RECEIPT_EVENTS``); otherwise a
+  :class:`ReceiptStep` whose ``outcome`` is the receipt already issued, or None when the
+  holder signs first (activation, return, with a card reader to sign on);
+* ``plan(event_id)``: the receipt's facts, or None when the event gets no receipt;
+  ``facts.needs_holder_signature`` says whether the holder signs;
 * ``sign_and_issue(facts, pin)``: the card in the customer reader must be the card of
   the receipt; the holder's PIN goes to the card, the card signs the digest (9C, else
   9A), then the receipt is issued with the signature. Card errors (``WrongPinError`` with
@@ -16,14 +19,15 @@ customer reader:
 
 Printing goes to the configured printer, else (or when it fails) to the receipts folder;
 the outcome says where (``ReceiptOutcome.describe``). Nothing here touches the workflow's
-transaction: a printer fault cannot undo it.
+transaction: a printer fault cannot undo it. The day report is a service of its own
+(:class:`~kiosk.reports.service.DayReportService`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from pathlib import Path
+import threading
+from dataclasses import dataclass
 
 from kiosk.receipts.errors import ReceiptCardMismatch
 from kiosk.receipts.facts import RECEIPT_EVENTS, ReceiptFacts
@@ -31,6 +35,19 @@ from kiosk.receipts.service import ReceiptOutcome, ReceiptService
 from kiosk.services.card import CardOpener
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReceiptStep:
+    """A workflow event's receipt: issued (``outcome``), or waiting for the holder's
+    signature (``outcome`` None: ``sign_and_issue`` or ``issue`` comes next)."""
+
+    facts: ReceiptFacts
+    outcome: ReceiptOutcome | None = None
+
+    @property
+    def holder_signs(self) -> bool:
+        return self.outcome is None
 
 
 class ReceiptDesk:
@@ -42,12 +59,12 @@ class ReceiptDesk:
         *,
         card_opener: CardOpener | None = None,
         lang: str | None = None,
-        reports_folder: Path | None = None,
     ) -> None:
         self.service = service
-        self.reports_folder = reports_folder or service.folder.parent / "reports"
         self._open_card = card_opener
         self.lang = lang or service.lang
+        self._claimed: set[str] = set()  # events whose receipt is under way or done
+        self._claim_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"ReceiptDesk(folder={str(self.service.folder)!r})"
@@ -55,6 +72,25 @@ class ReceiptDesk:
     @property
     def can_sign(self) -> bool:
         return self._open_card is not None
+
+    def claim(self, event_id: str) -> bool:
+        """True the first time ``event_id`` is claimed: one receipt per event, even when
+        its ``Done`` is handed on again (a nested dialog)."""
+        with self._claim_lock:
+            if event_id in self._claimed:
+                return False
+            self._claimed.add(event_id)
+            return True
+
+    def after_workflow(self, event_id: str, *, lang: str | None = None) -> ReceiptStep | None:
+        """The receipt of the event a workflow just committed: None when it gets none;
+        issued at once unless the holder signs first. Raises what ``plan`` raises."""
+        facts = self.plan(event_id)
+        if facts is None:
+            return None
+        if facts.needs_holder_signature and self.can_sign:
+            return ReceiptStep(facts)
+        return ReceiptStep(facts, self.issue(facts, lang=lang))
 
     def plan(self, event_id: str) -> ReceiptFacts | None:
         """The facts of ``event_id``'s receipt, or None when it gets none."""
@@ -95,13 +131,3 @@ class ReceiptDesk:
         """``kiosk receipt reprint`` from the app: again from the journal (raises
         :class:`~kiosk.receipts.errors.ReceiptEventUnknown` for an unknown id)."""
         return self.service.reprint(event_id, lang=lang or self.lang)
-
-    def day_report(self, day: dt.date, *, lang: str | None = None) -> Path:
-        """``kiosk report day`` from the app: the day report PDF in the reports folder."""
-        from kiosk.receipts.printing import save_pdf
-        from kiosk.reports.day import build_day_report
-        from kiosk.reports.render import render_day_report
-
-        report = build_day_report(self.service.store, day=day, office_id=self.service.office_id)
-        pdf = render_day_report(report, lang=lang or self.lang)
-        return save_pdf(self.reports_folder, f"day-{day.isoformat()}.pdf", pdf)

@@ -16,6 +16,7 @@ from kiosk.services.errors import StoreNotReadyError
 
 if TYPE_CHECKING:  # the first screen must not wait for the service modules
     from kiosk.receipts.desk import ReceiptDesk
+    from kiosk.reports.service import DayReportService
     from kiosk.services.card_check import CardCheckService
     from kiosk.services.login import LoginService, OperatorIdentity
     from kiosk.services.lookup import LookupService
@@ -40,6 +41,7 @@ class Services:
     demo: DemoControls | None = None
     workflows: Workflows | None = None
     receipts: ReceiptDesk | None = None  # after each workflow
+    reports: DayReportService | None = None  # the day report (the palette's)
     rejected: RejectedEvents | None = None  # the events the central rejected
     sync_now: Callable[[], None] | None = None  # wakes the sync worker (None: no central)
     closers: list[Callable[[], None]] = field(default_factory=list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path, PurePath
 from typing import Any, ClassVar, TypeVar
 
 from textual.app import ComposeResult
@@ -17,23 +18,13 @@ from screens.messages import WorkflowDone
 
 T = TypeVar("T")
 
+WORKFLOW_CSS = Path(__file__).with_name("base.tcss")  # every workflow dialog's
+
 
 class WorkflowScreen(ModalScreen[Any]):
     """Base of the workflow dialogs: Escape leaves, Ctrl+S runs the step."""
 
-    DEFAULT_CSS = """
-    WorkflowScreen { align: center middle; }
-    WorkflowScreen > VerticalScroll {
-        width: 76; height: auto; max-height: 22; border: round $accent; padding: 0 1;
-        background: $surface;
-    }
-    WorkflowScreen .wf-title { text-style: bold; }
-    WorkflowScreen .wf-info { height: auto; color: $text-muted; }
-    WorkflowScreen Input { width: 52; }
-    WorkflowScreen .wf-message { height: auto; padding-top: 1; }
-    WorkflowScreen .wf-message.refused { color: $error; text-style: bold; }
-    WorkflowScreen .wf-message.done { color: $success; text-style: bold; }
-    """
+    CSS_PATH: ClassVar[list[str | PurePath]] = [WORKFLOW_CSS]
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         ("escape", "close", "workflows.key.close"),
         ("ctrl+s", "submit", "workflows.key.submit"),

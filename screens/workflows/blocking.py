@@ -8,6 +8,8 @@ blocking line; for a SIS-marked card lost or stolen, that a police report is nee
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path, PurePath
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Select, Static
@@ -18,14 +20,14 @@ from kiosk.i18n import Catalogue
 from kiosk.services.login import Operator
 from kiosk.services.workflows.blocking import BlockForm, BlockingService, BlockPreview
 from kiosk.services.workflows.common import Done
-from screens.workflows.base import WorkflowScreen
+from screens.workflows.base import WORKFLOW_CSS, WorkflowScreen
 
 
 class BlockScreen(WorkflowScreen):
-    DEFAULT_CSS = """
-    BlockScreen Select { width: 52; }
-    BlockScreen Checkbox { height: auto; border: none; padding: 0; }
-    """
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        WORKFLOW_CSS,
+        Path(__file__).with_name("blocking.tcss"),
+    ]
 
     def __init__(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path, PurePath
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -15,7 +16,7 @@ from kiosk.services.workflows.deadlines import DeadlineDone
 from kiosk.services.workflows.name_change import NameChangeService
 from kiosk.services.workflows.returns import ReturnService
 from screens.base import KeySpec
-from screens.workflows.base import WorkflowScreen
+from screens.workflows.base import WORKFLOW_CSS, WorkflowScreen
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -87,9 +88,10 @@ class ReturnScreen(_DatedScreen):
         *_DatedScreen.KEYS,
         ("f2", "record_end", "workflows.key.record_end"),
     )
-    DEFAULT_CSS = """
-    ReturnScreen Checkbox { height: auto; border: none; padding: 0; }
-    """
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        WORKFLOW_CSS,
+        Path(__file__).with_name("deadlines.tcss"),
+    ]
 
     def __init__(
         self,

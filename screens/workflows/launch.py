@@ -2,20 +2,23 @@
 
 ``workflow_entries`` returns one ``WorkflowEntry`` per workflow: its catalogue title and
 help, a suggested key, whether it needs a customer visit, and ``make`` to build the
-screen from what the app knows at that moment (the visit context, the operator and the
-serial of the customer's matched card, each given by a callable). The app pushes
-``entry.make()`` with ``push_screen(screen, callback)``; the callback receives the
-service's ``Done`` (or None when the clerk left with Escape).
+screen from what is known at that moment (the visit context, the operator and the
+serial of the customer's matched card, each given by a callable). ``session_entries``
+takes those from the clerk's session. The app pushes ``entry.make()`` with
+``push_screen(screen, callback)``; the callback receives the service's ``Done`` (or None
+when the clerk left with Escape).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.screen import Screen
 
 from kiosk.i18n import Catalogue
+from kiosk.services.context import Session, UiContext
 from kiosk.services.login import Operator
 from kiosk.services.visit import Visit
 from kiosk.services.workflows.container import Workflows
@@ -111,3 +114,36 @@ def workflow_entries(
         )
         for name, (key, needs_visit, make) in makers.items()
     ]
+
+
+def session_operator(session: Session) -> Operator:
+    """The logged-in operator, as the workflow services know them."""
+    current = session.operator
+    assert current is not None
+    return current.operator
+
+
+def session_visit(session: Session) -> Visit | None:
+    """The current visit as it is when the workflow opens (None outside a visit): a document
+    scanned while the workflow's dialog is up updates the visit screen, not the workflow."""
+    current = session.visit
+    return replace(current) if current is not None and session.operator else None
+
+
+def session_serial(session: Session) -> str | None:
+    """The serial of the customer's card when it matched the visit's holder."""
+    current = session.visit
+    match = current.card_match if current is not None else None
+    return match.card_serial if match is not None and match.matched else None
+
+
+def session_entries(ctx: UiContext, flows: Workflows) -> list[WorkflowEntry]:
+    """The entries for the app: each screen made from the session as it is then."""
+    session = ctx.session
+    return workflow_entries(
+        ctx.catalogue,
+        flows,
+        visit=functools.partial(session_visit, session),
+        operator=functools.partial(session_operator, session),
+        serial=functools.partial(session_serial, session),
+    )

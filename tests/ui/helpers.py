@@ -5,20 +5,32 @@ import io
 from typing import Any
 
 from rich.console import Console
+from textual import events
+from textual.notifications import SeverityLevel
 from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
+from screens.app import LOCKED, WORK, KioskApp
+
 
 async def settle(pilot: Any, rounds: int = 4) -> None:
-    """Let workers finish and their results reach the screen. A worker cancelled on the
-    way (superseded in an exclusive group, e.g. the status refresh) is simply done; a
-    worker that failed still fails the test."""
+    """Let workers finish and their results reach the screen: up to ``rounds`` rounds of
+    waiting for every worker, then a pause. Once two rounds in a row found no worker,
+    before or after their pause, what the last results set off has started and ended:
+    the rest would only wait. A worker cancelled on the way (superseded in an exclusive
+    group, e.g. the status refresh) is simply done; a worker that failed still fails the
+    test."""
     app = pilot.app
+    quiet = 0
     for _ in range(rounds):
-        for worker in list(app.workers):
+        workers = list(app.workers)
+        for worker in workers:
             with contextlib.suppress(WorkerCancelled):
                 await worker.wait()
         await pilot.pause()
+        quiet = quiet + 1 if not workers and not list(app.workers) else 0
+        if quiet == 2:
+            return
 
 
 def plain(content: Any) -> str:
@@ -37,14 +49,57 @@ def text_of(app: Any, selector: str) -> str:
 def all_text(app: Any) -> str:
     """Everything every Static on every screen of every mode shows."""
     parts = []
-    for stack in app._screen_stacks.values():
+    for mode in (app.DEFAULT_MODE, LOCKED, WORK):
+        try:
+            stack = app.get_screen_stack(mode)
+        except KeyError:  # the work mode exists only while someone is logged in
+            continue
         for screen in stack:
             parts.extend(plain(w.content) for w in screen.query(Static))
     return "\n".join(parts)
 
 
+class RecordingApp(KioskApp):
+    """The kiosk app, keeping the text of every notification it raised (``notices``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.notices: list[str] = []
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        self.notices.append(str(message))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+
+async def type_text(pilot: Any, text: str) -> None:
+    """Type ``text`` into the focused field. Each ASCII letter or digit is a key event
+    posted to the app as the keyboard driver posts it, without the pilot's wait for
+    the screen after every key (tens of milliseconds each); any other character goes
+    through ``pilot.press``. Then one pause. Not for keys that move the focus (Enter,
+    Tab): press those with ``pilot.press`` after it."""
+    app = pilot.app
+    for char in text:
+        if char.isascii() and char.isalnum():
+            key = events.Key(char, char)
+            key.set_sender(app)
+            app.post_message(key)
+        else:
+            await pilot.pause()
+            await pilot.press(char)
+    await pilot.pause()
+
+
 async def log_in(pilot: Any, world: Any, card: str = "clerk", pin: str = "123456") -> None:
     world.insert("operator", card)
     await settle(pilot)
-    await pilot.press(*pin, "enter")
+    await type_text(pilot, pin)
+    await pilot.press("enter")
     await settle(pilot)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kiosk.i18n import Catalogue
 from kiosk.services.card_check import Verdict
 from screens.card_check import CardCheckScreen
-from tests.ui.helpers import log_in, settle, text_of
+from tests.ui.helpers import log_in, settle, text_of, type_text
 from tests.ui.world import World, make_app
 
 SV = Catalogue("sv")
@@ -26,7 +26,8 @@ async def _card_test(world: World, card: str, pins: list[str], document: str | N
         await settle(pilot)
         assert isinstance(app.screen, CardCheckScreen)
         for pin in pins:
-            await pilot.press(*pin, "enter")
+            await type_text(pilot, pin)
+            await pilot.press("enter")
             await settle(pilot)
         return app.screen.report, text_of(app, "#test-report")
 
@@ -84,6 +85,7 @@ async def test_card_test_without_customer_card_explains(world: World) -> None:
         await log_in(pilot, world)
         await pilot.press("f7")
         await settle(pilot)
-        await pilot.press(*"123456", "enter")
+        await type_text(pilot, "123456")
+        await pilot.press("enter")
         await settle(pilot)
         assert "Det sitter inget kort" in text_of(app, "#test-report")

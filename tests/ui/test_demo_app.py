@@ -6,16 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from clock import Clock
-from kiosk.app import KioskApp
 from kiosk.config import KioskConfig, validate
 from kiosk.container import build_services
 from kiosk.i18n import Catalogue
 from kiosk.services.context import ServiceHolder, UiContext
+from screens.app import KioskApp
+from screens.commands import palette_commands
 from screens.home import HomeScreen
 from screens.login import LoginScreen
 from screens.visit import VisitScreen
 from tests.support.clock import TestClock
-from tests.ui.helpers import settle, text_of
+from tests.ui.helpers import settle, text_of, type_text
 
 SV = Catalogue("sv")
 
@@ -52,11 +53,14 @@ async def test_demo_login_lookup_and_identity_check(tmp_path: Path, clock: TestC
         assert "clerk" in ids and "admin" in ids
         await pilot.press("f9", "o", "escape")  # first card: the clerk
         await settle(pilot)
-        await pilot.press(*"123456", "enter")
+        await type_text(pilot, "123456")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert app.ctx.session.operator.hsa_id == "SE2321000016-1001"
-        await pilot.press("f3", *"19850312-2387", "enter")
+        await pilot.press("f3")
+        await type_text(pilot, "19850312-2387")
+        await pilot.press("enter")
         await settle(pilot)
         detail = text_of(app, "#detail")
         assert "Åsa Linnéa Öberg" in detail and "9752269000000201" in detail
@@ -81,7 +85,8 @@ async def test_demo_wrong_operator_pin_shows_tries_left(tmp_path: Path, clock: T
         await _wait_ready(pilot, app)
         await pilot.press("f9", "o", "escape")
         await settle(pilot)
-        await pilot.press(*"111111", "enter")
+        await type_text(pilot, "111111")
+        await pilot.press("enter")
         await settle(pilot)
         assert SV("error.ui.pin_rejected", tries_left=2) in text_of(app, "#login-message")
 
@@ -96,9 +101,10 @@ async def test_demo_workflows_are_in_the_palette_and_open_in_a_visit(
         await _wait_ready(pilot, app)
         await pilot.press("f9", "o", "escape")
         await settle(pilot)
-        await pilot.press(*"123456", "enter")
+        await type_text(pilot, "123456")
+        await pilot.press("enter")
         await settle(pilot)
-        titles = {c.title for c in app.get_system_commands(app.screen)}
+        titles = {c.title for c in palette_commands(app)}
         assert Catalogue("sv")("workflows.cmd.activation") in titles
         await pilot.press("f2")
         await settle(pilot)
@@ -154,7 +160,8 @@ async def test_demo_has_an_operator_card_for_each_login_refusal(
         for key, refusal in REFUSED_OPERATORS.items():
             demo.insert(ReaderRole.OPERATOR, key)
             await settle(pilot)
-            await pilot.press(*"123456", "enter")
+            await type_text(pilot, "123456")
+            await pilot.press("enter")
             await settle(pilot)
             assert isinstance(app.screen, LoginScreen), key
             assert refusal in text_of(app, "#login-message"), key

@@ -18,7 +18,6 @@ import pytest
 from clock import fixed_clock
 from devices.virtual.pki import cert_pem
 from devices.virtual.scanner import VirtualScanner
-from kiosk.app import KioskApp
 from kiosk.config import KioskConfig, ReaderConfig, validate
 from kiosk.container import build_services
 from kiosk.demo_data import build_demo_world, seed_store
@@ -26,6 +25,7 @@ from kiosk.demo_documents import demo_documents
 from kiosk.i18n import Catalogue
 from kiosk.services.card_check import Verdict
 from kiosk.services.context import ServiceHolder, UiContext
+from screens.app import KioskApp
 from screens.card_check import CardCheckScreen
 from screens.home import HomeScreen
 from screens.login import LoginScreen

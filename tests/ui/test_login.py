@@ -7,7 +7,7 @@ from textual.widgets import Input
 from kiosk.i18n import Catalogue
 from screens.home import HomeScreen
 from screens.login import LoginScreen
-from tests.ui.helpers import all_text, log_in, settle, text_of
+from tests.ui.helpers import all_text, log_in, settle, text_of, type_text
 from tests.ui.world import World, make_app
 
 SV = Catalogue("sv")
@@ -77,9 +77,11 @@ async def test_r6_pin_blocked_after_three_wrong(world: World) -> None:
         world.insert("operator", "clerk")
         await settle(pilot)
         for _ in range(3):
-            await pilot.press(*"999999", "enter")
+            await type_text(pilot, "999999")
+            await pilot.press("enter")
             await settle(pilot)
-        await pilot.press(*"123456", "enter")
+        await type_text(pilot, "123456")
+        await pilot.press("enter")
         await settle(pilot)
         assert SV("error.ui.pin_blocked") in text_of(app, "#login-message")
         assert app.ctx.session.operator is None
@@ -88,7 +90,8 @@ async def test_r6_pin_blocked_after_three_wrong(world: World) -> None:
 async def test_no_card_in_operator_reader_is_explained(world: World) -> None:
     app = make_app(world)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"123456", "enter")
+        await type_text(pilot, "123456")
+        await pilot.press("enter")
         await settle(pilot)
         assert "Det sitter inget kort" in text_of(app, "#login-message")
 
@@ -98,7 +101,8 @@ async def test_removing_operator_card_locks_and_clears_customer_data(world: Worl
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot, world, "clerk")
         await pilot.press("f3")
-        await pilot.press(*"198503122387", "enter")
+        await type_text(pilot, "198503122387")
+        await pilot.press("enter")
         await settle(pilot)
         assert "Öberg" in text_of(app, "#detail")
         assert "Öberg" in all_text(app)
@@ -116,7 +120,10 @@ async def test_idle_timeout_locks(world: World) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot, world, "clerk")
         assert isinstance(app.screen, HomeScreen)
-        await pilot.pause(1.5)
+        for _ in range(30):  # the idle check runs every second: locked within 1.5 s
+            if isinstance(app.screen, LoginScreen):
+                break
+            await pilot.pause(0.05)
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
         assert SV("ui.lock.idle") in text_of(app, "#login-message")

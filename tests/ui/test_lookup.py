@@ -7,7 +7,7 @@ import datetime as dt
 from clock import local_date
 from kiosk.i18n import Catalogue
 from screens.lookup import LookupScreen
-from tests.ui.helpers import log_in, settle, text_of
+from tests.ui.helpers import log_in, settle, text_of, type_text
 from tests.ui.world import DEADLINE_IN_DAYS, World, make_app
 
 SV = Catalogue("sv")
@@ -19,7 +19,8 @@ async def _lookup(world: World, query: str) -> tuple[str, str]:
         await log_in(pilot, world)
         await pilot.press("f3")
         assert isinstance(app.screen, LookupScreen)
-        await pilot.press(*query, "enter")
+        await type_text(pilot, query)
+        await pilot.press("enter")
         await settle(pilot)
         return text_of(app, "#lookup-message"), text_of(app, "#detail")
 
@@ -58,7 +59,9 @@ async def test_lookup_several_matches_then_choose(world: World) -> None:
     app = make_app(world)
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot, world)
-        await pilot.press("f3", *"er", "enter")
+        await pilot.press("f3")
+        await type_text(pilot, "er")
+        await pilot.press("enter")
         await settle(pilot)
         assert text_of(app, "#lookup-message").startswith("Träffar: 2 (namn)")
         assert text_of(app, "#detail") == ""

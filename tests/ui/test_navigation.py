@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from kiosk.i18n import Catalogue
 from screens.card_check import CardCheckScreen
+from screens.commands import KioskCommands, palette_commands
 from screens.device_panel import DevicePanel
 from screens.home import HomeScreen
 from screens.lookup import LookupScreen
 from screens.visit import VisitScreen
-from tests.ui.helpers import log_in, settle
+from tests.ui.helpers import log_in, settle, type_text
 from tests.ui.world import World, make_app
 
 SV = Catalogue("sv")
@@ -19,9 +20,23 @@ async def test_palette_lists_a_command_for_every_screen(world: World) -> None:
     app = make_app(world)
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot, world)
-        titles = {c.title for c in app.get_system_commands(app.screen)}
+        titles = {c.title for c in palette_commands(app)}
         for key in ("home", "visit", "lookup", "card_test", "end_visit", "lock", "devices", "quit"):
             assert SV(f"ui.cmd.{key}") in titles
+
+
+async def test_the_palette_offers_the_kiosk_commands_and_no_textual_ones(world: World) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world)
+        providers = [p() if not isinstance(p, type) else p for p in app.COMMANDS]
+        assert providers == [KioskCommands]
+        commands = KioskCommands(app.screen)
+        discovered = [hit.display async for hit in commands.discover()]
+        assert discovered == sorted(c.title for c in palette_commands(app))
+        assert "Theme" not in discovered and "Keys" not in discovered
+        found = [hit.command async for hit in commands.search(SV("ui.cmd.lookup"))]
+        assert app.action_open_lookup in found
 
 
 async def test_palette_opens_lookup_and_card_test(world: World) -> None:
@@ -30,14 +45,14 @@ async def test_palette_opens_lookup_and_card_test(world: World) -> None:
         await log_in(pilot, world)
         await pilot.press("ctrl+p")
         await settle(pilot)
-        await pilot.press(*SV("ui.cmd.lookup"))
+        await type_text(pilot, SV("ui.cmd.lookup"))
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, LookupScreen)
         await pilot.press("ctrl+p")
         await settle(pilot)
-        await pilot.press(*SV("ui.cmd.card_test"))
+        await type_text(pilot, SV("ui.cmd.card_test"))
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(pilot)
@@ -71,7 +86,8 @@ async def test_device_panel_inserts_operator_card_and_scans(world: World) -> Non
         await settle(pilot)
         assert app.status.operator_reader == "card"
         await pilot.press("escape")
-        await pilot.press(*"123456", "enter")
+        await type_text(pilot, "123456")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("f9", "tab", "s")  # documents list, scan the first one
@@ -89,6 +105,6 @@ async def test_english_with_lang_en(world: World) -> None:
     app = make_app(world, lang="en")
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot, world)
-        titles = {c.title for c in app.get_system_commands(app.screen)}
+        titles = {c.title for c in palette_commands(app)}
         assert EN("ui.cmd.lookup") in titles
         assert EN("ui.role.clerk") in str(app.screen.query_one("#status-bar").content)

@@ -12,7 +12,7 @@ from kiosk.services.ports import ReaderRole
 from screens.card_check import CardCheckScreen
 from screens.home import HomeScreen
 from tests.support.clock import TestClock
-from tests.ui.helpers import settle
+from tests.ui.helpers import settle, type_text
 from tests.ui.test_demo_app import _app, _wait_ready
 
 SECRETS = (
@@ -38,10 +38,13 @@ async def test_a_counter_session_logs_no_secrets(
         assert demo is not None
         demo.insert(ReaderRole.OPERATOR, "clerk")
         await settle(pilot)
-        await pilot.press(*"123456", "enter")
+        await type_text(pilot, "123456")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        await pilot.press("f3", *"19850312-2387", "enter")
+        await pilot.press("f3")
+        await type_text(pilot, "19850312-2387")
+        await pilot.press("enter")
         await settle(pilot)
         await pilot.press("escape", "f2")
         await settle(pilot)
@@ -54,7 +57,8 @@ async def test_a_counter_session_logs_no_secrets(
         await pilot.press("f7")
         await settle(pilot)
         assert isinstance(app.screen, CardCheckScreen)
-        await pilot.press(*"123456", "enter")
+        await type_text(pilot, "123456")
+        await pilot.press("enter")
         await settle(pilot)
         demo.remove(ReaderRole.OPERATOR)  # locks the kiosk
         await settle(pilot)

@@ -1,4 +1,4 @@
-"""Receipts, refusals and rejected events in the running app (issues 5, 7, 8): the demo as
+"""Receipts, refusals and rejected events in the running app: the demo as
 ``kiosk demo`` builds it (real SQLite store, in-process virtual readers), driven by pilot."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from typing import Any
 from textual.widgets import Checkbox, Input, Select
 
 from clock import Clock
-from kiosk.app import KioskApp
 from kiosk.config import KioskConfig, ReceiptConfig, validate
 from kiosk.container import build_services
 from kiosk.i18n import Catalogue
@@ -23,7 +22,7 @@ from screens.workflows.blocking import BlockScreen
 from screens.workflows.receipt import HolderSignScreen
 from store.models import Card
 from tests.support.clock import TestClock
-from tests.ui.helpers import settle, text_of
+from tests.ui.helpers import RecordingApp, settle, text_of, type_text
 from tests.unit.receipts.pdf_helpers import compact, pdf_text
 
 SV = Catalogue("sv")
@@ -39,7 +38,7 @@ def _config(tmp_path: Path, printer: str = "") -> KioskConfig:
     return validate(replace(config, receipts=ReceiptConfig(printer=printer)))
 
 
-def _app(config: KioskConfig, clock: Clock, **build: Any) -> KioskApp:
+def _app(config: KioskConfig, clock: Clock, **build: Any) -> RecordingApp:
     from kiosk.services.context import ServiceHolder, UiContext
 
     ctx = UiContext(
@@ -49,14 +48,14 @@ def _app(config: KioskConfig, clock: Clock, **build: Any) -> KioskApp:
         clock=clock,
         demo_mode=True,
     )
-    return KioskApp(
+    return RecordingApp(
         ctx,
         build_services=lambda: build_services(config, clock=clock, **build),
         status_interval=0.2,
     )
 
 
-async def _ready_and_logged_in(pilot: Any, app: KioskApp) -> None:
+async def _ready_and_logged_in(pilot: Any, app: RecordingApp) -> None:
     for _ in range(100):
         await settle(pilot, 1)
         if app.ctx.services.ready:
@@ -64,12 +63,13 @@ async def _ready_and_logged_in(pilot: Any, app: KioskApp) -> None:
     await settle(pilot)
     app.ctx.services.get().demo.insert(ReaderRole.OPERATOR, "clerk")
     await settle(pilot)
-    await pilot.press(*DEMO_PIN, "enter")
+    await type_text(pilot, DEMO_PIN)
+    await pilot.press("enter")
     await settle(pilot)
     assert app.ctx.session.operator is not None
 
 
-def _card_state(app: KioskApp, serial: str) -> str:
+def _card_state(app: RecordingApp, serial: str) -> str:
     store = app.ctx.services.get().receipts.service.store
     with store.unit_of_work() as session:
         row = session.get(Card, serial)
@@ -85,7 +85,7 @@ async def _wait_for(pilot: Any, predicate: Any, rounds: int = 60) -> None:
     assert predicate()
 
 
-async def _activate_asa(pilot: Any, app: KioskApp) -> None:
+async def _activate_asa(pilot: Any, app: RecordingApp) -> None:
     """Visit, passport, photo likeness, card in the reader, F11, Ctrl+S."""
     demo = app.ctx.services.get().demo
     await pilot.press("f2")
@@ -115,15 +115,17 @@ async def test_r2_activation_receipt_signed_by_holder_after_a_wrong_pin(
         await _activate_asa(pilot, app)
         field = app.screen.query_one("#holder-pin", Input)
         assert field.password  # masked, never echoed
-        await pilot.press(*"000000", "ctrl+s")
+        await type_text(pilot, "000000")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert field.value == ""  # cleared at once
         assert SV("error.card.wrong_pin", tries_left=2) in text_of(app, "#wf-message")
-        assert app.receipt_outcomes == []  # nothing issued yet: the holder may retry
-        await pilot.press(*DEMO_PIN, "enter")
-        await _wait_for(pilot, lambda: bool(app.receipt_outcomes))
+        assert app.receipt_flow.outcomes == []  # nothing issued yet: the holder may retry
+        await type_text(pilot, DEMO_PIN)
+        await pilot.press("enter")
+        await _wait_for(pilot, lambda: bool(app.receipt_flow.outcomes))
         assert isinstance(app.screen, ActivationScreen)  # back under the workflow's outcome
-        outcome = app.receipt_outcomes[-1]
+        outcome = app.receipt_flow.outcomes[-1]
         assert outcome.signed and outcome.problem is None
         path = outcome.delivery.path
         assert path is not None and path.parent == config.resolved_receipts_folder
@@ -138,7 +140,7 @@ async def test_r2_activation_receipt_signed_by_holder_after_a_wrong_pin(
         assert {"signature_ok", "signer_matches", "journal_signature_ok"} <= found
         assert compact("Kortet har aktiverats.") in compact(pdf_text(pdf))
         assert DEMO_PIN not in pdf_text(pdf)
-        shown = [n.message for n in app._notifications]
+        shown = app.notices
         assert any(SV("receipt.saved", path=path) in m for m in shown)
 
 
@@ -164,7 +166,7 @@ async def test_locking_while_the_holder_signs_still_issues_the_receipt_unsigned(
         assert compact(SV("receipt.signature.missing")) in text
 
 
-async def _block(pilot: Any, app: KioskApp, serial: str, *, telia: bool) -> None:
+async def _block(pilot: Any, app: RecordingApp, serial: str, *, telia: bool) -> None:
     await app.run_action("workflow('block')")
     await settle(pilot)
     screen = app.screen
@@ -185,9 +187,9 @@ async def test_r9_block_receipt_unsigned_with_the_telia_duty(
     async with app.run_test(size=(100, 30)) as pilot:
         await _ready_and_logged_in(pilot, app)
         await _block(pilot, app, PER_ACTIVE, telia=True)
-        await _wait_for(pilot, lambda: bool(app.receipt_outcomes))
+        await _wait_for(pilot, lambda: bool(app.receipt_flow.outcomes))
         assert _card_state(app, PER_ACTIVE) == "blocked"
-        outcome = app.receipt_outcomes[-1]
+        outcome = app.receipt_flow.outcomes[-1]
         assert not outcome.signed and outcome.problem is None
         text = compact(pdf_text(outcome.delivery.path.read_bytes()))
         assert compact("också spärra kortet hos Telia, 020-32 32 62") in text
@@ -197,7 +199,7 @@ async def test_r9_block_receipt_unsigned_with_the_telia_duty(
         assert app.screen.result.event_id == outcome.event_id
         app.post_message(WorkflowDone(app.screen.result))
         await settle(pilot)
-        assert len(app.receipt_outcomes) == 1
+        assert len(app.receipt_flow.outcomes) == 1
         assert len(list(outcome.delivery.path.parent.glob("*.pdf"))) == 1
 
 
@@ -212,14 +214,14 @@ async def test_printer_failure_saves_to_the_folder_and_the_block_stands(
     async with app.run_test(size=(100, 30)) as pilot:
         await _ready_and_logged_in(pilot, app)
         await _block(pilot, app, PER_ACTIVE, telia=True)
-        await _wait_for(pilot, lambda: bool(app.receipt_outcomes))
+        await _wait_for(pilot, lambda: bool(app.receipt_flow.outcomes))
         assert _card_state(app, PER_ACTIVE) == "blocked"  # the transaction stands
-        outcome = app.receipt_outcomes[-1]
+        outcome = app.receipt_flow.outcomes[-1]
         delivery = outcome.delivery
         assert not delivery.printed and delivery.path is not None
         assert delivery.path.parent == config.resolved_receipts_folder
         assert "printer on fire" in (delivery.problem or "")
-        shown = [n.message for n in app._notifications]
+        shown = app.notices
         expected = SV("receipt.print_failed", problem=delivery.problem, path=delivery.path)
         assert any(expected in m for m in shown)
 
@@ -239,7 +241,7 @@ async def test_r9_refused_block_is_journaled_and_counted_by_the_day_report(
         await _block(pilot, app, PER_ACTIVE, telia=False)  # not confirmed: refused
         assert "020-32 32 62" in text_of(app, "#wf-message")
         assert _card_state(app, PER_ACTIVE) == "active"
-        assert app.receipt_outcomes == []
+        assert app.receipt_flow.outcomes == []
         store = app.ctx.services.get().receipts.service.store
         day = local_date(app.ctx.clock())
         report = build_day_report(store, day=day, office_id=config.office_id)
@@ -261,8 +263,8 @@ async def test_rejected_events_are_shown_to_the_clerk(tmp_path: Path, clock: Tes
     async with app.run_test(size=(110, 30)) as pilot:
         await _ready_and_logged_in(pilot, app)
         await _block(pilot, app, PER_ACTIVE, telia=True)
-        await _wait_for(pilot, lambda: bool(app.receipt_outcomes))
-        event_id = app.receipt_outcomes[-1].event_id
+        await _wait_for(pilot, lambda: bool(app.receipt_flow.outcomes))
+        event_id = app.receipt_flow.outcomes[-1].event_id
         store = app.ctx.services.get().receipts.service.store
         with store.unit_of_work() as session:  # what the sync worker records on an answer
             mark_many(session, [("rejected", "card blocked", event_id)])
@@ -270,7 +272,7 @@ async def test_rejected_events_are_shown_to_the_clerk(tmp_path: Path, clock: Tes
         await pilot.press("escape")  # the block dialog closes: the home screen's status bar
         await settle(pilot)
         assert SV("ui.status.rejected", count=1) in text_of(app, "#status-bar")
-        shown = [n.message for n in app._notifications]
+        shown = app.notices
         assert any(SV("ui.rejected.reason.card_blocked") in m and PER_ACTIVE in m for m in shown)
         await app.run_action("rejected_events")
         await settle(pilot)
@@ -279,6 +281,6 @@ async def test_rejected_events_are_shown_to_the_clerk(tmp_path: Path, clock: Tes
         assert SV("ui.rejected.reason.card_blocked") in line
         assert PER_ACTIVE in line and event_id in line
         # noticed once: the next status rounds do not notify again
-        count = len(list(app._notifications))
+        count = len(app.notices)
         await settle(pilot, 4)
-        assert len(list(app._notifications)) == count
+        assert len(app.notices) == count

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from clock import fixed_clock
-from tests.ui.helpers import log_in, settle
+from tests.ui.helpers import log_in, settle, type_text
 from tests.ui.world import World, build_world, make_app
 
 SIZE = (80, 24)
@@ -51,7 +51,9 @@ def _scenario(name: str, world: Any) -> Any:
 
     async def lookup(pilot: Any) -> None:
         await log_in(pilot, world)
-        await pilot.press("f3", *"198503122387", "enter")
+        await pilot.press("f3")
+        await type_text(pilot, "198503122387")
+        await pilot.press("enter")
         await settle(pilot)
 
     async def visit(pilot: Any) -> None:
@@ -67,7 +69,8 @@ def _scenario(name: str, world: Any) -> Any:
         await visit(pilot)
         await pilot.press("f7")
         await settle(pilot)
-        await pilot.press(*"123456", "enter")
+        await type_text(pilot, "123456")
+        await pilot.press("enter")
         await settle(pilot)
 
     async def panel(pilot: Any) -> None:

@@ -8,7 +8,7 @@ from textual.widgets import Input, Select
 from kiosk.i18n import Catalogue
 from screens.home import HomeScreen
 from screens.visit import VisitScreen
-from tests.ui.helpers import all_text, log_in, settle, text_of
+from tests.ui.helpers import all_text, log_in, settle, text_of, type_text
 from tests.ui.world import World, make_app
 
 SV = Catalogue("sv")
@@ -79,7 +79,7 @@ async def test_r1_digital_id_typed_in_is_refused(world: World) -> None:
             ("expiry", valid_to.isoformat()),
         ):
             app.screen.query_one(f"#{field}", Input).focus()
-            await pilot.press(*value)
+            await type_text(pilot, value)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, VisitScreen)
@@ -92,7 +92,9 @@ async def test_r1_unlock_needs_swedish_document(world: World) -> None:
     app = make_app(world)
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot, world)
-        await pilot.press("f3", *"Kari", "enter")
+        await pilot.press("f3")
+        await type_text(pilot, "Kari")
+        await pilot.press("enter")
         await settle(pilot)
         await pilot.press("f2")  # visit for the holder found
         await settle(pilot)
@@ -110,7 +112,9 @@ async def test_r1_document_of_another_person_is_a_mismatch(world: World) -> None
     app = make_app(world)
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot, world)
-        await pilot.press("f3", *"198503122387", "enter")
+        await pilot.press("f3")
+        await type_text(pilot, "198503122387")
+        await pilot.press("enter")
         await settle(pilot)
         await pilot.press("f2")
         await settle(pilot)
@@ -218,7 +222,8 @@ async def test_r1_name_mismatch_continues_only_with_a_reason(world: World) -> No
         assert SV("ui.visit.identity.mismatch") in checks
         await pilot.press("f5")
         await settle(pilot)
-        await pilot.press(*"Gift, nytt namn", "enter")
+        await type_text(pilot, "Gift, nytt namn")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, VisitScreen)
         assert app.ctx.session.visit.identity_done

@@ -305,7 +305,7 @@ def build_world(clock: Clock, *, documents: Mapping[str, tuple[str, ...]] | None
 
 
 def make_app(world: World, *, lang: str = "sv", idle: float = 300.0, demo: bool = True) -> Any:
-    from kiosk.app import KioskApp
+    from tests.ui.helpers import RecordingApp
 
     ctx = UiContext(
         catalogue=Catalogue(lang),
@@ -314,4 +314,4 @@ def make_app(world: World, *, lang: str = "sv", idle: float = 300.0, demo: bool 
         clock=world.clock,
         demo_mode=demo,
     )
-    return KioskApp(ctx, idle_timeout=idle, status_interval=3600)
+    return RecordingApp(ctx, idle_timeout=idle, status_interval=3600)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from kiosk.i18n import Catalogue
 from kiosk.services.workflows.activation import ActivationService
 from screens.workflows.activation import ActivationScreen
+from tests.ui.helpers import type_text
 from tests.ui.workflows.conftest import Host, message, settle
 from tests.unit.workflows.conftest import OTHER_OFFICE, OTHER_OFFICE_NAME, World
 
@@ -22,7 +23,8 @@ async def test_r2_activation_screen_happy_path(world: World) -> None:
     world.card(world.spec("A1"))
     app = host(world)
     async with app.run_test() as pilot:
-        await pilot.press(*"A1", "enter")
+        await type_text(pilot, "A1")
+        await pilot.press("enter")
         await settle(pilot)
         assert "can be activated" in message(app)
         await pilot.press("ctrl+s")

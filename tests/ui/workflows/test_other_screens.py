@@ -19,6 +19,7 @@ from screens.workflows.blocking import BlockScreen
 from screens.workflows.deadlines import NameChangeScreen, ReturnScreen
 from screens.workflows.pin_change import PinChangeScreen
 from screens.workflows.undelivered import UndeliveredScreen
+from tests.ui.helpers import type_text
 from tests.ui.workflows.conftest import Host, message, screen_text, settle
 from tests.unit.workflows.conftest import NEW_PIN, World, months_after, operator
 
@@ -38,7 +39,12 @@ async def test_r8_pin_change_screen(world: World) -> None:
     app = pin_host(world, "C1")
     async with app.run_test() as pilot:
         assert all(field.password for field in app.screen.query(Input))
-        await pilot.press(*DEFAULT_PIN, "enter", *NEW_PIN, "enter", *NEW_PIN, "enter")
+        await type_text(pilot, DEFAULT_PIN)
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
         await settle(pilot)
         assert "is changed" in message(app)
         assert NEW_PIN not in screen_text(app) and DEFAULT_PIN not in screen_text(app)
@@ -50,7 +56,12 @@ async def test_r8_pin_change_screen_wrong_current_pin(world: World) -> None:
     world.insert(made)
     app = pin_host(world, "C2")
     async with app.run_test() as pilot:
-        await pilot.press(*"999999", "enter", *NEW_PIN, "enter", *NEW_PIN, "enter")
+        await type_text(pilot, "999999")
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
         await settle(pilot)
         assert "current PIN is wrong. 2 tries left" in message(app)
 
@@ -86,7 +97,8 @@ async def test_r9_block_screen_by_phone_7xx(world: World) -> None:
     world.card(world.spec("K1", state="active"))
     app = block_host(world)
     async with app.run_test() as pilot:
-        await pilot.press(*"K1", "enter")
+        await type_text(pilot, "K1")
+        await pilot.press("enter")
         await settle(pilot)
         assert not app.screen.query_one("#telia", Checkbox).display
         await choose_reason(app, pilot, "lost")
@@ -207,11 +219,13 @@ async def test_r10_name_change_screen(world: World) -> None:
     world.card(world.spec("M1", state="active"))
     app = Host(lambda: NameChangeScreen(EN, NameChangeService(world.services), operator(), "M1"))
     async with app.run_test() as pilot:
-        await pilot.press(*"2026-13-01", "ctrl+s")
+        await type_text(pilot, "2026-13-01")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert "YYYY-MM-DD" in message(app)
         app.screen.query_one("#date", Input).value = ""
-        await pilot.press(*changed_on.isoformat(), "enter")
+        await type_text(pilot, changed_on.isoformat())
+        await pilot.press("enter")
         await settle(pilot)
         assert f"blocked after {months_after(changed_on, 3)}" in message(app)
 
@@ -221,7 +235,8 @@ async def test_r11_return_screen_keep_needs_reason_then_returns(world: World) ->
     world.card(world.spec("M2", state="active"))
     app = Host(lambda: ReturnScreen(EN, ReturnService(world.services), operator(), "M2"))
     async with app.run_test() as pilot:
-        await pilot.press(*ended_on.isoformat(), "f2")
+        await type_text(pilot, ended_on.isoformat())
+        await pilot.press("f2")
         await settle(pilot)
         assert f"blocked after {months_after(ended_on, 3)}" in message(app)
         app.screen.query_one("#keep", Checkbox).focus()
@@ -229,7 +244,8 @@ async def test_r11_return_screen_keep_needs_reason_then_returns(world: World) ->
         await settle(pilot)
         assert "needs a reason" in message(app)
         app.screen.query_one("#reason", Input).focus()
-        await pilot.press(*"new assignment", "ctrl+s")
+        await type_text(pilot, "new assignment")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert "keeps card M2" in message(app)
     assert world.state("M2") == "active"
@@ -253,7 +269,12 @@ async def test_r8_pin_change_screen_reads_the_card_in_the_reader(world: World) -
     async with app.run_test() as pilot:
         await settle(pilot)
         assert "card C3" in screen_text(app)
-        await pilot.press(*DEFAULT_PIN, "enter", *NEW_PIN, "enter", *NEW_PIN, "enter")
+        await type_text(pilot, DEFAULT_PIN)
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
         await settle(pilot)
         assert "C3 is changed" in message(app)
 
@@ -265,7 +286,8 @@ async def test_r11_return_screen_serial_typed(world: World) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "serial first" in message(app)
-        await pilot.press(*"M4", "ctrl+s")
+        await type_text(pilot, "M4")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert "M4 is handed back" in message(app)
     assert world.state("M4") == "returned"

@@ -15,6 +15,7 @@ from kiosk.receipts.verify import verify_receipt
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.returns import ReturnService
 from screens.workflows.receipt import HolderSignScreen, ReprintScreen
+from tests.ui.helpers import type_text
 from tests.ui.workflows.conftest import Host, message, settle
 from tests.unit.receipts.pdf_helpers import compact, pdf_text
 from tests.unit.workflows.conftest import NAME, OFFICE, PNR, World, operator
@@ -54,7 +55,8 @@ async def test_r11_return_receipt_signed_with_the_holders_card(
     assert facts is not None and facts.needs_holder_signature
     app = Host(lambda: HolderSignScreen(Catalogue("sv"), desk, facts))
     async with app.run_test() as pilot:
-        await pilot.press(*DEFAULT_PIN, "ctrl+s")
+        await type_text(pilot, DEFAULT_PIN)
+        await pilot.press("ctrl+s")
         await settle(pilot)
     outcome = app.results[0]
     assert outcome.signed and outcome.delivery.path is not None
@@ -73,7 +75,8 @@ async def test_r2_wrong_pin_then_skip_issues_an_unsigned_receipt_that_says_so(
     en = Catalogue("en")
     app = Host(lambda: HolderSignScreen(en, desk, facts))
     async with app.run_test() as pilot:
-        await pilot.press(*"999999", "enter")
+        await type_text(pilot, "999999")
+        await pilot.press("enter")
         await settle(pilot)
         assert en("error.card.wrong_pin", tries_left=2) in message(app)
         assert en("ui.receipt.sign.retry_or_skip") in message(app)
@@ -107,7 +110,8 @@ async def test_another_card_in_the_reader_cannot_sign_and_leaving_issues_unsigne
     app = Host(make)
     folder = tmp_path / "receipts"
     async with app.run_test() as pilot:
-        await pilot.press(*DEFAULT_PIN, "ctrl+s")
+        await type_text(pilot, DEFAULT_PIN)
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert Catalogue("sv")("error.receipt.card_mismatch", serial="S3") in message(app)
         assert app.results == []
@@ -129,11 +133,13 @@ async def test_reprint_screen_makes_the_receipt_again(world: World, tmp_path: Pa
     sv = Catalogue("sv")
     app = Host(lambda: ReprintScreen(sv, desk))
     async with app.run_test() as pilot:
-        await pilot.press(*done.event_id, "enter")
+        await type_text(pilot, done.event_id)
+        await pilot.press("enter")
         await settle(pilot)
         saved = sorted((tmp_path / "receipts").glob(f"*{done.event_id}.pdf"))
         assert len(saved) == 1
         assert sv("receipt.saved", path=saved[0]) in message(app)
-        await pilot.press(*"-nope", "enter")
+        await type_text(pilot, "-nope")
+        await pilot.press("enter")
         await settle(pilot)
         assert sv("error.receipt.event_unknown", event_id=f"{done.event_id}-nope") in message(app)

@@ -4,6 +4,7 @@ import contextlib
 
 from textual.widgets import Input
 
+from devices.card.errors import PinLockedError, WrongPinError
 from devices.card.piv import PivSession
 from devices.virtual.card import InProcessConnection
 from kiosk.domain.pin import PUK_TRIES
@@ -13,6 +14,7 @@ from kiosk.services.workflows.blocking import BlockingService
 from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
 from screens.workflows.unlock import UnlockScreen
+from tests.ui.helpers import type_text
 from tests.ui.workflows.conftest import Host, message, screen_text, settle
 from tests.unit.workflows.conftest import NEW_PIN, World
 
@@ -44,7 +46,7 @@ def locked(world: World, serial: str, product_number: str | None) -> object:
 def pin_works(made: object, pin: str) -> bool:
     try:
         PivSession(InProcessConnection(made.card)).verify_pin(pin)  # type: ignore[attr-defined]
-    except Exception:
+    except (WrongPinError, PinLockedError):  # the card refused the PIN; anything else is a failure
         return False
     return True
 
@@ -56,7 +58,9 @@ async def test_r7_unlock_screen_7xx_in_person(world: World) -> None:
         await settle(pilot)
         assert not app.screen.query_one("#puk", Input).display  # the PUK comes from the cache
         assert app.screen.query_one("#new-pin", Input).password
-        await pilot.press(*NEW_PIN, "enter", *NEW_PIN)
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
         assert all(field.password for field in app.screen.query(Input))
         await pilot.press("enter")
         await settle(pilot)
@@ -74,7 +78,10 @@ async def test_r7_unlock_screen_clerk_refused_for_7xx(world: World) -> None:
     app = host(world, "L702", Role.CLERK)
     async with app.run_test() as pilot:
         await settle(pilot)
-        await pilot.press(*NEW_PIN, "enter", *NEW_PIN, "enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
         await settle(pilot)
         assert "may not unlock cards in person" in message(app)
     assert made.card.pin_tries_left == 0  # type: ignore[attr-defined]
@@ -85,7 +92,10 @@ async def test_r1_unlock_screen_needs_swedish_document(world: World) -> None:
     app = host(world, "L703", document=world.foreign_passport)
     async with app.run_test() as pilot:
         await settle(pilot)
-        await pilot.press(*NEW_PIN, "enter", *NEW_PIN, "enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
         await settle(pilot)
         assert "Swedish identity document" in message(app)
 
@@ -97,7 +107,12 @@ async def test_r7_unlock_screen_5xx_code_letter(world: World) -> None:
         await settle(pilot)
         assert app.screen.query_one("#puk", Input).display
         assert "code letter" in screen_text(app)
-        await pilot.press(*made.puk, "enter", *NEW_PIN, "enter", *NEW_PIN, "enter")  # type: ignore[attr-defined]
+        await type_text(pilot, made.puk)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
         await settle(pilot)
         assert "unlocked" in message(app)
     assert pin_works(made, NEW_PIN)
@@ -108,7 +123,12 @@ async def test_r7_unlock_screen_wrong_puk_shows_tries(world: World) -> None:
     app = host(world, "L502", Role.CLERK)
     async with app.run_test() as pilot:
         await settle(pilot)
-        await pilot.press(*"00000000", "enter", *NEW_PIN, "enter", *NEW_PIN, "enter")
+        await type_text(pilot, "00000000")
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
         await settle(pilot)
         assert f"{PUK_TRIES - 1} tries left" in message(app)
         assert app.screen.query_one("#puk", Input).value == ""
@@ -119,7 +139,12 @@ async def test_r8_unlock_screen_new_pin_must_match(world: World) -> None:
     app = host(world, "L503", Role.CLERK)
     async with app.run_test() as pilot:
         await settle(pilot)
-        await pilot.press(*"12345678", "enter", *NEW_PIN, "enter", *"271829", "enter")
+        await type_text(pilot, "12345678")
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
+        await type_text(pilot, "271829")
+        await pilot.press("enter")
         await settle(pilot)
         assert "two entries of the new PIN differ" in message(app)
 
@@ -133,7 +158,12 @@ async def test_r7_unlock_screen_puk_blocked_offers_block_and_replacement(world: 
     app = host(world, "L504", Role.CLERK)
     async with app.run_test() as pilot:
         await settle(pilot)
-        await pilot.press(*"00000000", "enter", *NEW_PIN, "enter", *NEW_PIN, "enter")
+        await type_text(pilot, "00000000")
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
         await settle(pilot)
         assert "cannot be saved" in message(app)
         assert "Ctrl+B blocks the card" in message(app)
@@ -178,7 +208,12 @@ async def test_r7_unlock_screen_reads_the_card_in_the_reader(world: World) -> No
     async with app.run_test() as pilot:
         await settle(pilot)
         assert "Lås upp kort L506" in screen_text(app)
-        await pilot.press(*made.puk, "enter", *NEW_PIN, "enter", *NEW_PIN, "enter")  # type: ignore[attr-defined]
+        await type_text(pilot, made.puk)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
         await settle(pilot)
         assert "L506 är upplåst" in message(app)
     assert pin_works(made, NEW_PIN)

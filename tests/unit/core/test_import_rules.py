@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 PACKAGES = ("kiosk", "screens", "devices", "store", "central", "protocol", "bench")
 CENTRAL_COMMAND = "kiosk/commands/central.py"
-APP_ASSEMBLY = {"kiosk/app.py"}
+APP_ASSEMBLY = {"kiosk/main.py"}  # the composition root
 
 
 def _imports() -> dict[str, set[str]]:

@@ -149,3 +149,19 @@ def test_empty_day_says_none(world: World) -> None:
     assert report.event_count == 0 and report.actions == ()
     text = pdf_text(render_day_report(report))
     assert text.count("Inga.") == 5
+
+
+def test_the_day_report_service_saves_the_pdf_in_the_reports_folder(
+    busy_world: World, tmp_path: Path
+) -> None:
+    from kiosk.reports.service import DayReportService
+
+    reports = DayReportService(
+        busy_world.store, office_id=OFFICE_ID, folder=tmp_path / "reports", lang="en"
+    )
+    assert reports.build(DAY) == build_day_report(busy_world.store, day=DAY, office_id=OFFICE_ID)
+    path = reports.write(DAY)
+    assert path == tmp_path / "reports" / "day-2026-11-28.pdf"
+    assert path.read_bytes() == render_day_report(reports.build(DAY), lang="en")
+    swedish = reports.write(DAY, lang="sv", out=tmp_path / "elsewhere" / "day.pdf")
+    assert swedish.read_bytes() == render_day_report(reports.build(DAY), lang="sv")

@@ -16,8 +16,7 @@ from kiosk.services import errors as service_errors
 
 ROOT = Path(__file__).resolve().parents[3]
 SOURCES = [
-    *sorted((ROOT / "screens").rglob("*.py")),
-    ROOT / "kiosk" / "app.py",
+    *sorted((ROOT / "screens").rglob("*.py")),  # the app too (screens/app.py)
     *sorted((ROOT / "kiosk" / "services").glob("*.py")),
 ]
 KEY = re.compile(r"^(ui|error|hint|documents|workflows)\.[a-z0-9_.]+[a-z0-9_]$")
