@@ -18,6 +18,7 @@ demo: setup
 lint: setup-test
 	$(VENV)/ruff check clock kiosk screens devices store central protocol tests bench
 	$(VENV)/ruff format --check clock kiosk screens devices store central protocol tests bench
+	$(VENV)/lint-imports  # the import contracts in pyproject.toml
 
 typecheck: setup-test
 	$(VENV)/mypy clock kiosk devices store central protocol screens
