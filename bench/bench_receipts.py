@@ -36,7 +36,7 @@ def _signed_facts() -> tuple[Any, Any]:
     from devices.virtual.pki import TestPki
     from kiosk.receipts.facts import ReceiptFacts, receipt_digest
     from kiosk.receipts.signature import sign_receipt
-    from kiosk.services.devices import PivCardSession
+    from kiosk.services.device_adapters import PivCardSession
 
     facts = ReceiptFacts(
         event_id="6f1c2d3e-4a5b-4c6d-8e7f-901234567890",

@@ -117,7 +117,7 @@ class _World:
 
     def opener(self) -> Any:
         from devices.virtual.card import InProcessConnection
-        from kiosk.services.devices import connection_opener
+        from kiosk.services.device_adapters import connection_opener
 
         def connect() -> Any:
             card = self.inserted.card

@@ -31,7 +31,12 @@ if TYPE_CHECKING:  # the modules themselves are imported where they are built
     from kiosk.receipts.desk import ReceiptDesk
     from kiosk.reports.service import DayReportService
     from kiosk.services.card import CardAccess
-    from kiosk.services.devices import InProcessDemo, InProcessReaders, PcscCards, PcscMonitor
+    from kiosk.services.device_adapters import (
+        InProcessDemo,
+        InProcessReaders,
+        PcscCards,
+        PcscMonitor,
+    )
     from kiosk.services.ports import DemoControls, DeviceMonitor, TrustStore
     from kiosk.services.trust import AnchoredTrust
     from kiosk.services.workflows.container import Workflows
@@ -261,7 +266,12 @@ def _virtual_devices(
     config: KioskConfig, store: Store, journal: Journal, now: dt.datetime
 ) -> tuple[InProcessReaders, InProcessReaders, InProcessDemo, AnchoredTrust]:
     from kiosk.demo_data import build_demo_world, seed_store
-    from kiosk.services.devices import DemoCard, DemoDocument, InProcessDemo, InProcessReaders
+    from kiosk.services.device_adapters import (
+        DemoCard,
+        DemoDocument,
+        InProcessDemo,
+        InProcessReaders,
+    )
 
     world = build_demo_world(config.data_dir / "demo-pki", now, config.language)
     seed_store(store, store.cipher, journal, world, now=now)
@@ -276,7 +286,7 @@ def _virtual_devices(
 
 
 def _real_devices(config: KioskConfig) -> tuple[PcscCards, PcscMonitor, AnchoredTrust]:
-    from kiosk.services.devices import PcscCards, PcscMonitor
+    from kiosk.services.device_adapters import PcscCards, PcscMonitor
 
     readers = config.readers
     scanner: SerialSettings | None = None

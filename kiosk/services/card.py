@@ -3,7 +3,7 @@
 Every service that talks to a card (login, visit, card check, the workflows, the holder's
 signature on a receipt) uses ``CardSession``: one open session to the card in a reader.
 Services get it from ``CardAccess.open(role)`` and close it, or through a ``CardOpener``
-(a context manager; ``opener_for``). ``kiosk.services.devices.PivCardSession`` implements
+(a context manager; ``opener_for``). ``kiosk.services.device_adapters.PivCardSession`` implements
 it over ``devices.card.piv.PivSession``; another backend (PKCS#11) is another adapter.
 
 Cards differ, and the protocol says how:

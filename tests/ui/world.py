@@ -22,7 +22,7 @@ from kiosk.demo_documents import demo_documents
 from kiosk.i18n import Catalogue
 from kiosk.services.card_check import CardCheckService
 from kiosk.services.context import ServiceHolder, Services, UiContext
-from kiosk.services.devices import DemoCard, DemoDocument, InProcessDemo, InProcessReaders
+from kiosk.services.device_adapters import DemoCard, DemoDocument, InProcessDemo, InProcessReaders
 from kiosk.services.identity import IdentityCheckService
 from kiosk.services.identity_check import DocumentIdentityChecker
 from kiosk.services.login import LoginService

@@ -16,7 +16,7 @@ from devices.virtual.vpcd import VpcdCard
 from kiosk.config import ReceiptConfig
 from kiosk.receipts.service import ReceiptService
 from kiosk.receipts.verify import verify_receipt
-from kiosk.services.devices import PivCardSession
+from kiosk.services.device_adapters import PivCardSession
 from tests.unit.receipts.world import HOLDER_NAME, HOLDER_PNR, OFFICE_ID, World
 
 CUSTOMER_READER = "Virtual PCD 00 01"

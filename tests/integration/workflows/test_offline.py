@@ -18,7 +18,7 @@ from devices.card.piv import PivSession
 from devices.virtual.factory import CardFactory
 from devices.virtual.pcscd import VPCD_READERS
 from kiosk.domain.types import BlockReason, DocumentKind, IdentityDocument, Role
-from kiosk.services.devices import pcsc_opener
+from kiosk.services.device_adapters import pcsc_opener
 from kiosk.services.login import Operator
 from kiosk.services.ports import HolderSummary
 from kiosk.services.workflows.blocking import BlockForm, BlockingService

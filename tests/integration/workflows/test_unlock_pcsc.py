@@ -12,7 +12,7 @@ from devices.card.pcsc import PcscContext
 from devices.card.piv import PivSession
 from devices.virtual.pcscd import VPCD_READERS
 from kiosk.domain.types import Role
-from kiosk.services.devices import pcsc_opener
+from kiosk.services.device_adapters import pcsc_opener
 from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
 from tests.integration.pcscd_fixture import InsertCard
@@ -71,7 +71,7 @@ def test_r7_code_letter_unlock_5xx_over_pcsc(world: World, vpcd_cards: InsertCar
     """Through the app's own ``PcscCards`` port, as the app will wire it."""
     from kiosk.config import ReaderConfig
     from kiosk.services.card import opener_for
-    from kiosk.services.devices import PcscCards
+    from kiosk.services.device_adapters import PcscCards
     from kiosk.services.ports import ReaderRole
 
     made = world.card(world.spec("E511", state="active", product_number="511"))

@@ -14,7 +14,7 @@ from devices.virtual.pki import TestPki
 from kiosk.config import ReceiptConfig
 from kiosk.receipts.service import ReceiptService
 from kiosk.services.card import CardSession
-from kiosk.services.devices import PivCardSession
+from kiosk.services.device_adapters import PivCardSession
 from tests.support.clock import TestClock
 from tests.unit.receipts.world import HOLDER_NAME, HOLDER_PNR, OFFICE_ID, World, make_world
 

@@ -14,7 +14,7 @@ from kiosk.receipts.signature import (
     signer_is_holder,
 )
 from kiosk.services.card import CardSession
-from kiosk.services.devices import PivCardSession
+from kiosk.services.device_adapters import PivCardSession
 from tests.unit.receipts.world import HOLDER_NAME, HOLDER_PNR, OTHER_PNR
 
 DIGEST = "ab" * 32

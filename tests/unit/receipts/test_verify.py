@@ -21,7 +21,7 @@ from kiosk.receipts.service import ReceiptService
 from kiosk.receipts.signature import HolderSignature, sign_receipt
 from kiosk.receipts.verify import VerifyReport, verify_receipt
 from kiosk.services.card import CardSession
-from kiosk.services.devices import PivCardSession
+from kiosk.services.device_adapters import PivCardSession
 from tests.support.clock import TestClock
 from tests.unit.receipts.world import OFFICE_ID, OTHER_NAME, OTHER_PNR, World, make_world
 

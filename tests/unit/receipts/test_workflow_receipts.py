@@ -17,7 +17,7 @@ from devices.virtual.pki import TestPki
 from kiosk.domain.types import BlockReason, DocumentKind, IdentityDocument, Role
 from kiosk.receipts.service import ReceiptService, issue_receipt
 from kiosk.receipts.verify import verify_receipt
-from kiosk.services.devices import PivCardSession
+from kiosk.services.device_adapters import PivCardSession
 from kiosk.services.login import Operator
 from kiosk.services.ports import HolderSummary
 from kiosk.services.visit import Visit

@@ -24,7 +24,7 @@ from devices.virtual.factory import CardFactory, PersonalisedCard
 from devices.virtual.pki import TestPki
 from kiosk.errors import PukBlockedCannotUnlock
 from kiosk.services.card import CardCapability, CardKey, CardSession, require_capability
-from kiosk.services.devices import PIV_CAPABILITIES, PivCardSession
+from kiosk.services.device_adapters import PIV_CAPABILITIES, PivCardSession
 from kiosk.services.errors import PinBlockedError, PinRejectedError
 from kiosk.services.workflows.errors import (
     CardCannotBeSavedError,

@@ -25,7 +25,7 @@ from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory, PersonalisedCard
 from devices.virtual.pki import TestPki
 from kiosk.domain.types import DocumentKind, IdentityDocument, Role
-from kiosk.services.devices import connection_opener
+from kiosk.services.device_adapters import connection_opener
 from kiosk.services.login import Operator
 from kiosk.services.ports import HolderSummary
 from kiosk.services.visit import Visit

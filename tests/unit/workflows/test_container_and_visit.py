@@ -89,7 +89,7 @@ def test_build_workflows_wires_every_service(world: World) -> None:
 
 def test_card_opener_over_the_apps_in_process_readers(world: World) -> None:
     from kiosk.services.card import opener_for
-    from kiosk.services.devices import InProcessReaders
+    from kiosk.services.device_adapters import InProcessReaders
     from kiosk.services.ports import ReaderRole
     from kiosk.services.workflows.activation import ActivationService
     from kiosk.services.workflows.common import Backend
