@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.clock import TestClock
-from tests.ui.world import World, build_world
+from tests.support.ui_world import World, build_world
 
 
 @pytest.fixture

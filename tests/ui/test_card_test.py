@@ -5,8 +5,8 @@ from __future__ import annotations
 from kiosk.i18n import Catalogue
 from kiosk.services.card_check import Verdict
 from screens.card_check import CardCheckScreen
+from tests.support.ui_world import World, make_app
 from tests.ui.helpers import log_in, settle, text_of, type_text
-from tests.ui.world import World, make_app
 
 SV = Catalogue("sv")
 

@@ -7,8 +7,8 @@ import datetime as dt
 from clock import local_date
 from kiosk.i18n import Catalogue
 from screens.lookup import LookupScreen
+from tests.support.ui_world import DEADLINE_IN_DAYS, World, make_app
 from tests.ui.helpers import log_in, settle, text_of, type_text
-from tests.ui.world import DEADLINE_IN_DAYS, World, make_app
 
 SV = Catalogue("sv")
 

@@ -9,8 +9,8 @@ from screens.device_panel import DevicePanel
 from screens.home import HomeScreen
 from screens.lookup import LookupScreen
 from screens.visit import VisitScreen
+from tests.support.ui_world import World, make_app
 from tests.ui.helpers import log_in, settle, type_text
-from tests.ui.world import World, make_app
 
 SV = Catalogue("sv")
 EN = Catalogue("en")

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from clock import fixed_clock
+from tests.support.ui_world import World, build_world, make_app
 from tests.ui.helpers import log_in, settle, type_text
-from tests.ui.world import World, build_world, make_app
 
 SIZE = (80, 24)
 SNAPSHOT_NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)

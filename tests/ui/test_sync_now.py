@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from screens.messages import WorkflowDone
+from tests.support.ui_world import World, make_app
 from tests.ui.helpers import log_in, settle
-from tests.ui.world import World, make_app
 
 
 class Wakes:

@@ -8,8 +8,8 @@ from textual.widgets import Input, Select
 from kiosk.i18n import Catalogue
 from screens.home import HomeScreen
 from screens.visit import VisitScreen
+from tests.support.ui_world import World, make_app
 from tests.ui.helpers import all_text, log_in, settle, text_of, type_text
-from tests.ui.world import World, make_app
 
 SV = Catalogue("sv")
 

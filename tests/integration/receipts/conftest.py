@@ -13,7 +13,7 @@ from devices.virtual.factory import CardFactory
 from devices.virtual.pki import TestPki
 from tests.integration.pcscd_fixture import pcscd, vpcd_cards  # noqa: F401
 from tests.support.clock import TestClock
-from tests.unit.receipts.world import World, make_world
+from tests.support.receipt_world import World, make_world
 
 
 @pytest.fixture(scope="session")

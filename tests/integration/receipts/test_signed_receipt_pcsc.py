@@ -17,7 +17,7 @@ from kiosk.config import ReceiptConfig
 from kiosk.receipts.service import ReceiptService
 from kiosk.receipts.verify import verify_receipt
 from kiosk.services.device_adapters import PivCardSession
-from tests.unit.receipts.world import HOLDER_NAME, HOLDER_PNR, OFFICE_ID, World
+from tests.support.receipt_world import HOLDER_NAME, HOLDER_PNR, OFFICE_ID, World
 
 CUSTOMER_READER = "Virtual PCD 00 01"
 

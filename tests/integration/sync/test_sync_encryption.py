@@ -15,8 +15,8 @@ from clock import local_date
 from store.holders import holder_record
 from store.lookup import Lookup
 from store.models import Holder
-from tests.integration.sync.conftest import CLERK, OFFICE, ORDER_AGE, CentralProcess, Kiosk
 from tests.support.clock import TestClock
+from tests.support.sync_world import CLERK, OFFICE, ORDER_AGE, CentralProcess, Kiosk
 
 pytestmark = pytest.mark.integration
 

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from central.service import CentralService
-from tests.integration.sync.conftest import (
+from tests.support.pgserver import free_port
+from tests.support.sync_world import (
     ADMIN,
     CLERK,
     OFFICE,
@@ -31,7 +32,6 @@ from tests.integration.sync.conftest import (
     assert_converged,
     seed_cards,
 )
-from tests.support.pgserver import free_port
 
 pytestmark = pytest.mark.integration
 

@@ -17,7 +17,7 @@ from central.service import CentralService
 from devices.virtual.pki import TestPki, cert_pem, key_pem
 from store.sync import CentralTransport, SyncClient
 from store.sync.errors import CentralRefusedError, CentralUnreachableError
-from tests.integration.sync.conftest import CentralProcess, Kiosk, seed_cards
+from tests.support.sync_world import CentralProcess, Kiosk, seed_cards
 
 pytestmark = pytest.mark.integration
 

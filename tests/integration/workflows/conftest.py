@@ -5,7 +5,7 @@ sync helper's real uvicorn central on PostgreSQL and SQLite with real kiosk stor
 from __future__ import annotations
 
 from tests.integration.pcscd_fixture import pcscd, vpcd_cards  # noqa: F401
-from tests.integration.sync.conftest import (  # noqa: F401
+from tests.support.sync_world import (  # noqa: F401
     central,
     central_db,
     central_factory,
@@ -13,4 +13,4 @@ from tests.integration.sync.conftest import (  # noqa: F401
     central_service,
     kiosk_factory,
 )
-from tests.unit.workflows.conftest import factory, world  # noqa: F401
+from tests.support.workflow_world import factory, world  # noqa: F401

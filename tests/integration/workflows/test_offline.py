@@ -28,10 +28,10 @@ from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
 from protocol.puk import seal_puk
 from tests.integration.pcscd_fixture import InsertCard
-from tests.integration.sync.conftest import ADMIN, CLERK, OFFICE, CentralProcess, Kiosk
 from tests.support.clock import TestClock
+from tests.support.sync_world import ADMIN, CLERK, OFFICE, CentralProcess, Kiosk
 from tests.support.visits import visit_with_identity
-from tests.unit.workflows.conftest import NEW_PIN, VALID_FOR
+from tests.support.workflow_world import NEW_PIN, VALID_FOR
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 from kiosk.i18n import Catalogue
 from kiosk.services.workflows.activation import ActivationService
 from screens.workflows.activation import ActivationScreen
+from tests.support.ui_workflows import Host, message, settle
+from tests.support.workflow_world import OTHER_OFFICE, OTHER_OFFICE_NAME, World
 from tests.ui.helpers import type_text
-from tests.ui.workflows.conftest import Host, message, settle
-from tests.unit.workflows.conftest import OTHER_OFFICE, OTHER_OFFICE_NAME, World
 
 
 def host(world: World, serial: str | None = None, **visit_kw: object) -> Host:

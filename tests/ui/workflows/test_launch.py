@@ -9,8 +9,8 @@ from textual.app import App
 from kiosk.i18n import Catalogue
 from kiosk.services.workflows.container import build_workflows
 from screens.workflows.launch import workflow_entries
-from tests.ui.workflows.conftest import settle
-from tests.unit.workflows.conftest import World, operator
+from tests.support.ui_workflows import settle
+from tests.support.workflow_world import World, operator
 
 
 class Palette(App[None]):

@@ -19,9 +19,9 @@ from screens.workflows.blocking import BlockScreen
 from screens.workflows.deadlines import NameChangeScreen, ReturnScreen
 from screens.workflows.pin_change import PinChangeScreen
 from screens.workflows.undelivered import UndeliveredScreen
+from tests.support.ui_workflows import Host, message, screen_text, settle
+from tests.support.workflow_world import NEW_PIN, World, months_after, operator
 from tests.ui.helpers import type_text
-from tests.ui.workflows.conftest import Host, message, screen_text, settle
-from tests.unit.workflows.conftest import NEW_PIN, World, months_after, operator
 
 EN = Catalogue("en")
 

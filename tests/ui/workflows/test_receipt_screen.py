@@ -15,10 +15,10 @@ from kiosk.receipts.verify import verify_receipt
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.returns import ReturnService
 from screens.workflows.receipt import HolderSignScreen, ReprintScreen
+from tests.support.ui_workflows import Host, message, settle
+from tests.support.workflow_world import NAME, OFFICE, PNR, World, operator
 from tests.ui.helpers import type_text
-from tests.ui.workflows.conftest import Host, message, settle
 from tests.unit.receipts.pdf_helpers import compact, pdf_text
-from tests.unit.workflows.conftest import NAME, OFFICE, PNR, World, operator
 
 
 def _desk(world: World, tmp_path: Path) -> ReceiptDesk:

@@ -14,9 +14,9 @@ from kiosk.services.workflows.blocking import BlockingService
 from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
 from screens.workflows.unlock import UnlockScreen
+from tests.support.ui_workflows import Host, message, screen_text, settle
+from tests.support.workflow_world import NEW_PIN, World
 from tests.ui.helpers import type_text
-from tests.ui.workflows.conftest import Host, message, screen_text, settle
-from tests.unit.workflows.conftest import NEW_PIN, World
 
 
 def host(world: World, serial: str, role: Role = Role.ID_ADMIN, **kw: object) -> Host:

@@ -16,7 +16,7 @@ from kiosk.receipts.service import ReceiptService
 from kiosk.services.card import CardSession
 from kiosk.services.device_adapters import PivCardSession
 from tests.support.clock import TestClock
-from tests.unit.receipts.world import HOLDER_NAME, HOLDER_PNR, OFFICE_ID, World, make_world
+from tests.support.receipt_world import HOLDER_NAME, HOLDER_PNR, OFFICE_ID, World, make_world
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,8 @@ from devices.virtual.pki import TestPki, cert_pem
 from kiosk.cli import main
 from kiosk.receipts.service import ReceiptService
 from kiosk.services.card import CardSession
+from tests.support.receipt_world import World
 from tests.unit.receipts.pdf_helpers import pdf_text
-from tests.unit.receipts.world import World
 
 
 def _config(tmp_path: Path, printer: str = "") -> Path:

@@ -10,6 +10,7 @@ import pytest
 from kiosk.reports.day import DayReport, build_day_report, day_bounds
 from kiosk.reports.render import render_day_report
 from store.models import Deadline
+from tests.support.receipt_world import ADMIN, CLERK, OFFICE_ID, World
 from tests.unit.receipts.pdf_helpers import (
     compact,
     dark_fraction,
@@ -17,7 +18,6 @@ from tests.unit.receipts.pdf_helpers import (
     pdf_text,
     render_gray,
 )
-from tests.unit.receipts.world import ADMIN, CLERK, OFFICE_ID, World
 
 # A pinned office day in winter (CET): the report is a pure function of the day and the
 # journal, whose events here carry explicit times, so the hours below stay exact.

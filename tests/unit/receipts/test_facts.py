@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.receipts.errors import ReceiptCardUnknown
 from kiosk.receipts.facts import ReceiptFacts, canonical_facts, facts_for_event, receipt_digest
-from tests.unit.receipts.world import (
+from tests.support.receipt_world import (
     CLERK,
     CLERK_NAME,
     HOLDER_NAME,

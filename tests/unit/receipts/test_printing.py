@@ -15,7 +15,7 @@ from kiosk.receipts.printing import deliver
 from kiosk.receipts.service import ReceiptService, issue_receipt
 from kiosk.services.card import CardSession
 from store.journal import Journal
-from tests.unit.receipts.world import OFFICE_ID, World
+from tests.support.receipt_world import OFFICE_ID, World
 
 PDF = b"%PDF-1.4 test receipt"
 

@@ -16,6 +16,7 @@ from kiosk.receipts.facts import ReceiptFacts, receipt_digest
 from kiosk.receipts.render import parse_embedded, qr_value, render_receipt
 from kiosk.receipts.service import ReceiptService
 from kiosk.services.card import CardSession
+from tests.support.receipt_world import CLERK, CLERK_NAME, HOLDER_NAME, OFFICE_NAME, World
 from tests.unit.receipts.pdf_helpers import (
     compact,
     dark_fraction,
@@ -23,7 +24,6 @@ from tests.unit.receipts.pdf_helpers import (
     read_qr_modules,
     render_gray,
 )
-from tests.unit.receipts.world import CLERK, CLERK_NAME, HOLDER_NAME, OFFICE_NAME, World
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 TIME_SHOWN = "%Y-%m-%d %H:%M:%S"

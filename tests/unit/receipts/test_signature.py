@@ -15,7 +15,7 @@ from kiosk.receipts.signature import (
 )
 from kiosk.services.card import CardSession
 from kiosk.services.device_adapters import PivCardSession
-from tests.unit.receipts.world import HOLDER_NAME, HOLDER_PNR, OTHER_PNR
+from tests.support.receipt_world import HOLDER_NAME, HOLDER_PNR, OTHER_PNR
 
 DIGEST = "ab" * 32
 OTHER_DIGEST = "cd" * 32

@@ -23,7 +23,7 @@ from kiosk.receipts.verify import VerifyReport, verify_receipt
 from kiosk.services.card import CardSession
 from kiosk.services.device_adapters import PivCardSession
 from tests.support.clock import TestClock
-from tests.unit.receipts.world import OFFICE_ID, OTHER_NAME, OTHER_PNR, World, make_world
+from tests.support.receipt_world import OFFICE_ID, OTHER_NAME, OTHER_PNR, World, make_world
 
 
 @pytest.fixture

@@ -26,10 +26,7 @@ from kiosk.services.workflows.blocking import BlockForm, BlockingService
 from kiosk.services.workflows.common import Backend
 from kiosk.services.workflows.deadlines import DeadlineService
 from kiosk.services.workflows.unlock import UnlockService
-from tests.support.seed import CardSpec, add_card
-from tests.support.visits import visit_with_identity
-from tests.unit.receipts.pdf_helpers import compact, pdf_text
-from tests.unit.receipts.world import (
+from tests.support.receipt_world import (
     ADMIN,
     CLERK,
     HOLDER_ID,
@@ -38,6 +35,9 @@ from tests.unit.receipts.world import (
     OFFICE_ID,
     World,
 )
+from tests.support.seed import CardSpec, add_card
+from tests.support.visits import visit_with_identity
+from tests.unit.receipts.pdf_helpers import compact, pdf_text
 
 PASSPORT_VALID = dt.timedelta(days=5 * 365)  # the holder's passport: valid for years yet
 PHOTO_AGE = dt.timedelta(days=91)  # the card's photo was taken this long before today

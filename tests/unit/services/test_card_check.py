@@ -9,7 +9,7 @@ from kiosk.domain.card_check import CardTestVerdict
 from kiosk.services.card_check import Verdict, assurance_finding, unlock_finding
 from kiosk.services.ports import CardView
 from tests.support.clock import TestClock
-from tests.ui.world import build_world
+from tests.support.ui_world import build_world
 
 
 @pytest.mark.parametrize(

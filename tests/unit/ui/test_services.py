@@ -13,7 +13,7 @@ from kiosk.services.lookup import QueryKind, classify, mask_personnummer
 from kiosk.services.ports import ReaderRole
 from kiosk.services.status import OFFLINE, StatusService, format_age
 from tests.support.clock import TestClock
-from tests.ui.world import build_world
+from tests.support.ui_world import build_world
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.common import Backend
 from kiosk.services.workflows.errors import CardInReaderMismatch, CardNotOnRecord
 from store.journal import Journal
-from tests.unit.workflows.conftest import (
+from tests.support.workflow_world import (
     OTHER_HOLDER,
     OTHER_OFFICE,
     OTHER_OFFICE_NAME,

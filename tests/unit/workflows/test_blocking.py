@@ -11,7 +11,7 @@ from kiosk.domain.types import BlockReason, Role
 from kiosk.errors import CardIsBlocked, PoliceReportNotConfirmed, TeliaCallNotConfirmed
 from kiosk.services.workflows.blocking import BlockForm, BlockingService
 from store.models import JournalRow
-from tests.unit.workflows.conftest import CLERK, NAME, OFFICE, PNR, World, operator
+from tests.support.workflow_world import CLERK, NAME, OFFICE, PNR, World, operator
 
 
 def test_r9_block_7xx_by_phone_without_card_or_holder(world: World) -> None:

@@ -10,7 +10,7 @@ from devices.virtual.factory import DEFAULT_PIN
 from kiosk.errors import CardIsLocked, CurrentPinMissing, PinRepeatMismatch, PinSameAsCurrent
 from kiosk.services.workflows.errors import PinNowLockedError, WrongCurrentPinError
 from kiosk.services.workflows.pin_change import PinChangeService
-from tests.unit.workflows.conftest import NEW_PIN, World
+from tests.support.workflow_world import NEW_PIN, World
 
 
 def setup(world: World, serial: str, state: str = "active") -> tuple[PinChangeService, object]:

@@ -11,7 +11,7 @@ from kiosk.errors import NotRegisteredPost, ReorderNeedsAPost, ReorderTooEarly, 
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.undelivered import UndeliveredService
 from store.models import Card
-from tests.unit.workflows.conftest import OFFICE, World, operator
+from tests.support.workflow_world import OFFICE, World, operator
 
 
 def service(world: World) -> UndeliveredService:
