@@ -41,7 +41,7 @@ class BenchmarksMissingError(KioskError):
     english = "The benchmarks are part of the source checkout, not of this install ({path})."
 
 
-class ExtraMissing(KioskError):  # noqa: N818 (same naming as the store's errors)
+class ExtraMissingError(KioskError):
     """A command needs an optional part of the install (a ``pip install`` extra)."""
 
     key = "error.extra"
@@ -65,13 +65,13 @@ class DomainError(KioskError):
     english = "The card office rules do not allow this."
 
 
-class CardFactsIncomplete(DomainError):  # noqa: N818 (clerk-facing names)
+class CardFactsIncompleteError(DomainError):
     key = "error.domain.facts_incomplete"
     hint_key = "hint.domain.facts_incomplete"
     english = "The card record lacks a value the rule needs: {field}."
 
 
-class InvalidProductNumber(DomainError):  # noqa: N818 (clerk-facing names)
+class InvalidProductNumberError(DomainError):
     key = "error.card.product_number"
     hint_key = "hint.card.product_number"
     english = "A product number is three digits (printed on the back of the card)."
@@ -80,56 +80,56 @@ class InvalidProductNumber(DomainError):  # noqa: N818 (clerk-facing names)
 # --- card lifecycle ---------------------------------------------------------
 
 
-class IllegalTransition(DomainError):  # noqa: N818 (clerk-facing names)
+class IllegalTransitionError(DomainError):
     """The card's state does not allow the action; one subclass per state."""
 
     key = "error.card.illegal"
     english = "The card is {state_en}: you cannot {action_en}."
 
 
-class CardIsOrdered(IllegalTransition):
+class CardIsOrderedError(IllegalTransitionError):
     key = "error.card.illegal.ordered"
     hint_key = "hint.card.illegal.ordered"
     english = "The card is ordered but not yet sent: you cannot {action_en}."
 
 
-class CardIsShipped(IllegalTransition):
+class CardIsShippedError(IllegalTransitionError):
     key = "error.card.illegal.shipped"
     hint_key = "hint.card.illegal.shipped"
     english = "The card is sent but not activated: you cannot {action_en}."
 
 
-class CardIsActive(IllegalTransition):
+class CardIsActiveError(IllegalTransitionError):
     key = "error.card.illegal.active"
     hint_key = "hint.card.illegal.active"
     english = "The card is active: you cannot {action_en}."
 
 
-class CardIsLocked(IllegalTransition):
+class CardIsLockedError(IllegalTransitionError):
     key = "error.card.illegal.locked"
     hint_key = "hint.card.illegal.locked"
     english = "The card is PIN-locked: you cannot {action_en}."
 
 
-class CardIsPukBlocked(IllegalTransition):
+class CardIsPukBlockedError(IllegalTransitionError):
     key = "error.card.illegal.puk_blocked"
     hint_key = "hint.card.illegal.puk_blocked"
     english = "The card's PUK is blocked: you cannot {action_en}."
 
 
-class CardIsBlocked(IllegalTransition):
+class CardIsBlockedError(IllegalTransitionError):
     key = "error.card.illegal.blocked"
     hint_key = "hint.card.illegal.blocked"
     english = "The card is blocked: you cannot {action_en}."
 
 
-class CardIsReturned(IllegalTransition):
+class CardIsReturnedError(IllegalTransitionError):
     key = "error.card.illegal.returned"
     hint_key = "hint.card.illegal.returned"
     english = "The card has been handed back: you cannot {action_en}."
 
 
-class CardIsReplaced(IllegalTransition):
+class CardIsReplacedError(IllegalTransitionError):
     key = "error.card.illegal.replaced"
     hint_key = "hint.card.illegal.replaced"
     english = "The card was replaced by a new card and is blocked: you cannot {action_en}."
@@ -138,7 +138,7 @@ class CardIsReplaced(IllegalTransition):
 # --- roles ------------------------------------------------------------------
 
 
-class ActionNotPermitted(DomainError):  # noqa: N818 (clerk-facing names)
+class ActionNotPermittedError(DomainError):
     key = "error.role.not_permitted"
     hint_key = "hint.role.not_permitted"
     english = "Your role ({role_en}) may not {action_en}."
@@ -147,30 +147,30 @@ class ActionNotPermitted(DomainError):  # noqa: N818 (clerk-facing names)
 # --- R1 identity documents --------------------------------------------------
 
 
-class DocumentRefused(DomainError):  # noqa: N818 (clerk-facing names)
+class DocumentRefusedError(DomainError):
     key = "error.document.refused"
     english = "The identity document cannot be accepted."
 
 
-class DigitalIdRefused(DocumentRefused):
+class DigitalIdRefusedError(DocumentRefusedError):
     key = "error.document.digital"
     hint_key = "hint.document.digital"
     english = "Digital ids (BankID, Freja eID and similar) are not accepted."
 
 
-class DocumentExpired(DocumentRefused):
+class DocumentExpiredError(DocumentRefusedError):
     key = "error.document.expired"
     hint_key = "hint.document.expired"
     english = "The identity document expired on {expiry}."
 
 
-class DocumentNotSwedish(DocumentRefused):
+class DocumentNotSwedishError(DocumentRefusedError):
     key = "error.document.not_swedish"
     hint_key = "hint.document.not_swedish"
     english = "An in-person unlock needs a Swedish identity document."
 
 
-class IdentityCheckMissing(DomainError):  # noqa: N818 (clerk-facing names)
+class IdentityCheckMissingError(DomainError):
     key = "error.document.check_missing"
     hint_key = "hint.document.check_missing"
     english = "The holder's identity has not been checked during this visit."
@@ -179,19 +179,19 @@ class IdentityCheckMissing(DomainError):  # noqa: N818 (clerk-facing names)
 # --- R2 activation ----------------------------------------------------------
 
 
-class WrongOffice(DomainError):  # noqa: N818 (clerk-facing names)
+class WrongOfficeError(DomainError):
     key = "error.activation.wrong_office"
     hint_key = "hint.activation.wrong_office"
     english = "The card is activated where the photo was taken: {office}."
 
 
-class CardNotForHolder(DomainError):  # noqa: N818 (clerk-facing names)
+class CardNotForHolderError(DomainError):
     key = "error.activation.not_holders_card"
     hint_key = "hint.activation.not_holders_card"
     english = "This card was not sent to this holder."
 
 
-class ReplacedCardRefused(DomainError):  # noqa: N818 (clerk-facing names)
+class ReplacedCardRefusedError(DomainError):
     key = "error.activation.replaced"
     hint_key = "hint.activation.replaced"
     english = "Blocked: this card was replaced by a new order. Cut it up and throw it away."
@@ -200,19 +200,19 @@ class ReplacedCardRefused(DomainError):  # noqa: N818 (clerk-facing names)
 # --- R3 / R4 undelivered cards ----------------------------------------------
 
 
-class ReorderTooEarly(DomainError):  # noqa: N818 (clerk-facing names)
+class ReorderTooEarlyError(DomainError):
     key = "error.reorder.too_early"
     hint_key = "hint.reorder.too_early"
     english = "A new card may be ordered from {from_date}."
 
 
-class ReorderNeedsAPost(DomainError):  # noqa: N818 (clerk-facing names)
+class ReorderNeedsAPostError(DomainError):
     key = "error.reorder.registered_post"
     hint_key = "hint.reorder.registered_post"
     english = "The card was sent by registered post; trace it with its Rek-id before reordering."
 
 
-class NotRegisteredPost(DomainError):  # noqa: N818 (clerk-facing names)
+class NotRegisteredPostError(DomainError):
     key = "error.trace.a_post"
     hint_key = "hint.trace.a_post"
     english = "The card was sent by A-post, which cannot be traced."
@@ -221,7 +221,7 @@ class NotRegisteredPost(DomainError):  # noqa: N818 (clerk-facing names)
 # --- R7 unlock --------------------------------------------------------------
 
 
-class UnlockNeedsCodeLetter(DomainError):  # noqa: N818 (clerk-facing names)
+class UnlockNeedsCodeLetterError(DomainError):
     key = "error.unlock.code_letter_only"
     hint_key = "hint.unlock.code_letter_only"
     english = (
@@ -229,13 +229,13 @@ class UnlockNeedsCodeLetter(DomainError):  # noqa: N818 (clerk-facing names)
     )
 
 
-class UnlockNotByCodeLetter(DomainError):  # noqa: N818 (clerk-facing names)
+class UnlockNotByCodeLetterError(DomainError):
     key = "error.unlock.not_code_letter"
     hint_key = "hint.unlock.not_code_letter"
     english = "A 7xx card has no code letter: an id-administrator unlocks it, or a PUK is ordered."
 
 
-class UnlockWrongPlace(DomainError):  # noqa: N818 (clerk-facing names)
+class UnlockWrongPlaceError(DomainError):
     key = "error.unlock.wrong_place"
     hint_key = "hint.unlock.wrong_place"
     english = (
@@ -244,7 +244,7 @@ class UnlockWrongPlace(DomainError):  # noqa: N818 (clerk-facing names)
     )
 
 
-class PukBlockedCannotUnlock(DomainError, PukBlockedError):  # noqa: N818 (clerk-facing names)
+class PukBlockedCannotUnlockError(DomainError, PukBlockedError):
     """R7 refuses before the card is touched: the record says the card's PUK is blocked.
 
     A rule refusal like every ``DomainError`` (journaled), and one of the PIN family
@@ -268,37 +268,37 @@ class PinPolicyError(DomainError):
     english = "The new PIN does not follow the PIN rules."
 
 
-class PinWrongLength(PinPolicyError):  # noqa: N818 (clerk-facing names)
+class PinWrongLengthError(PinPolicyError):
     key = "error.pin.length"
     hint_key = "hint.pin.rules"
     english = "A PIN has {min_len} to {max_len} digits."
 
 
-class PinNotDigits(PinPolicyError):  # noqa: N818 (clerk-facing names)
+class PinNotDigitsError(PinPolicyError):
     key = "error.pin.not_digits"
     hint_key = "hint.pin.rules"
     english = "A PIN has digits only."
 
 
-class PinTooSimple(PinPolicyError):  # noqa: N818 (clerk-facing names)
+class PinTooSimpleError(PinPolicyError):
     key = "error.pin.too_simple"
     hint_key = "hint.pin.rules"
     english = "The new PIN is too easy to guess (one digit repeated or a straight run)."
 
 
-class PinRepeatMismatch(PinPolicyError):  # noqa: N818 (clerk-facing names)
+class PinRepeatMismatchError(PinPolicyError):
     key = "error.pin.mismatch"
     hint_key = "hint.pin.mismatch"
     english = "The two entries of the new PIN differ."
 
 
-class PinSameAsCurrent(PinPolicyError):  # noqa: N818 (clerk-facing names)
+class PinSameAsCurrentError(PinPolicyError):
     key = "error.pin.same_as_current"
     hint_key = "hint.pin.rules"
     english = "The new PIN is the same as the current one."
 
 
-class CurrentPinMissing(PinPolicyError):  # noqa: N818 (clerk-facing names)
+class CurrentPinMissingError(PinPolicyError):
     key = "error.pin.current_missing"
     hint_key = "hint.pin.current_missing"
     english = "Changing the PIN needs the current PIN."
@@ -307,18 +307,18 @@ class CurrentPinMissing(PinPolicyError):  # noqa: N818 (clerk-facing names)
 # --- R9 blocking ------------------------------------------------------------
 
 
-class BlockDutyNotConfirmed(DomainError):  # noqa: N818 (clerk-facing names)
+class BlockDutyNotConfirmedError(DomainError):
     key = "error.block.duty"
     english = "A duty of the block has not been confirmed."
 
 
-class TeliaCallNotConfirmed(BlockDutyNotConfirmed):
+class TeliaCallNotConfirmedError(BlockDutyNotConfirmedError):
     key = "error.block.telia_not_confirmed"
     hint_key = "hint.block.telia"
     english = "Confirm that the holder was told to block the card with Telia too, {phone}."
 
 
-class PoliceReportNotConfirmed(BlockDutyNotConfirmed):
+class PoliceReportNotConfirmedError(BlockDutyNotConfirmedError):
     key = "error.block.police_not_confirmed"
     hint_key = "hint.block.police"
     english = "Confirm that the holder was told to report the loss or theft to the police."
@@ -327,7 +327,7 @@ class PoliceReportNotConfirmed(BlockDutyNotConfirmed):
 # --- R11 return -------------------------------------------------------------
 
 
-class KeepReasonMissing(DomainError):  # noqa: N818 (clerk-facing names)
+class KeepReasonMissingError(DomainError):
     key = "error.return.keep_reason"
     hint_key = "hint.return.keep_reason"
     english = "Keeping the card after the assignment ended needs a reason."
@@ -336,7 +336,7 @@ class KeepReasonMissing(DomainError):  # noqa: N818 (clerk-facing names)
 # --- personnummer -----------------------------------------------------------
 
 
-class InvalidPersonnummer(DomainError):  # noqa: N818 (clerk-facing names)
+class InvalidPersonnummerError(DomainError):
     """Never carries the number itself: only the reason."""
 
     key = "error.personnummer.invalid"
@@ -345,19 +345,19 @@ class InvalidPersonnummer(DomainError):  # noqa: N818 (clerk-facing names)
     reason: ClassVar[str] = "invalid"
 
 
-class PersonnummerWrongFormat(InvalidPersonnummer):
+class PersonnummerWrongFormatError(InvalidPersonnummerError):
     key = "error.personnummer.format"
     english = "A personal identity number has 10 or 12 digits (YYMMDD-NNNN or YYYYMMDDNNNN)."
     reason = "wrong_format"
 
 
-class PersonnummerWrongCheckDigit(InvalidPersonnummer):
+class PersonnummerWrongCheckDigitError(InvalidPersonnummerError):
     key = "error.personnummer.check_digit"
     english = "The personal identity number's check digit is wrong."
     reason = "wrong_check_digit"
 
 
-class PersonnummerImpossibleDate(InvalidPersonnummer):
+class PersonnummerImpossibleDateError(InvalidPersonnummerError):
     key = "error.personnummer.date"
     english = "The personal identity number does not start with a possible date of birth."
     reason = "impossible_date"

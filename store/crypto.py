@@ -16,7 +16,7 @@ import os
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from store.errors import DecryptionFailed
+from store.errors import DecryptionFailedError
 from store.keys import KioskKeys
 
 NONCE_BYTES = 12
@@ -57,7 +57,7 @@ class FieldCipher:
         try:
             return self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
         except (InvalidTag, ValueError):
-            raise DecryptionFailed() from None
+            raise DecryptionFailedError() from None
 
     def blind_index(self, value: str) -> bytes:
         """HMAC-SHA256 of an already-normalised value, truncated to 16 bytes."""

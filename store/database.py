@@ -6,7 +6,7 @@ SQLite is the kiosk default: every connection runs ``journal_mode=WAL``,
 writers can never both read the same journal head and fork the chain. PostgreSQL URLs
 (psycopg, the ``postgres`` extra) work too; the journal takes a transaction-scoped
 advisory lock there. Without psycopg installed, a PostgreSQL URL is refused with
-:class:`~store.errors.PostgresExtraMissing`.
+:class:`~store.errors.PostgresExtraMissingError`.
 
 ``open_store`` first inspects an existing SQLite file read-only and refuses, with a
 typed error and without writing anything, a file that is not SQLite, is damaged, or
@@ -29,11 +29,11 @@ from sqlmodel import Session
 
 from store.crypto import FieldCipher
 from store.errors import (
-    CorruptDatabase,
-    DatabaseUnavailable,
-    ForeignDatabase,
-    NotADatabase,
-    PostgresExtraMissing,
+    CorruptDatabaseError,
+    DatabaseUnavailableError,
+    ForeignDatabaseError,
+    NotADatabaseError,
+    PostgresExtraMissingError,
     StoreError,
 )
 from store.keys import KioskKeys
@@ -94,7 +94,7 @@ def create_engine_for(url: str) -> Engine:
 
 @contextmanager
 def postgres_driver(url: str | URL) -> Iterator[None]:
-    """Around creating an engine: a missing psycopg becomes :class:`PostgresExtraMissing`.
+    """Around creating an engine: a missing psycopg becomes :class:`PostgresExtraMissingError`.
 
     SQLAlchemy imports the driver when the engine is created; psycopg comes with the
     ``postgres`` extra, so a plain install refuses PostgreSQL URLs with a message naming it.
@@ -105,7 +105,7 @@ def postgres_driver(url: str | URL) -> Iterator[None]:
         module = (exc.name or "psycopg").partition(".")[0]
         if not module.startswith("psycopg") or make_url(url).drivername not in PSYCOPG_DRIVERS:
             raise
-        raise PostgresExtraMissing(url=_safe_url(url), module=module) from None
+        raise PostgresExtraMissingError(url=_safe_url(url), module=module) from None
 
 
 def _alembic_config(engine_url: str) -> Any:
@@ -143,13 +143,13 @@ def check_sqlite_file(path: Path) -> None:
         return
     shown = str(path)
     if path.is_dir():
-        raise NotADatabase(path=shown)
+        raise NotADatabaseError(path=shown)
     if path.stat().st_size == 0:
         return
     with path.open("rb") as handle:
         header = handle.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
-        raise NotADatabase(path=shown)
+        raise NotADatabaseError(path=shown)
     wal = path.with_name(path.name + "-wal")
     # Without a live WAL file, open "immutable": SQLite then creates no -wal/-shm files.
     # With one, its contents matter, and SQLite needs the -shm index to read them.
@@ -157,7 +157,7 @@ def check_sqlite_file(path: Path) -> None:
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?{options}", uri=True)
     except sqlite3.Error as exc:
-        raise CorruptDatabase(path=shown, problem=str(exc)) from None
+        raise CorruptDatabaseError(path=shown, problem=str(exc)) from None
     try:
         tables = {
             row[0]
@@ -166,16 +166,18 @@ def check_sqlite_file(path: Path) -> None:
         if not tables:
             return
         if "alembic_version" not in tables:
-            raise ForeignDatabase(path=shown, problem="it has no kiosk schema version")
+            raise ForeignDatabaseError(path=shown, problem="it has no kiosk schema version")
         versions = {row[0] for row in connection.execute("SELECT version_num FROM alembic_version")}
     except sqlite3.DatabaseError as exc:
-        raise CorruptDatabase(path=shown, problem=str(exc)) from None
+        raise CorruptDatabaseError(path=shown, problem=str(exc)) from None
     finally:
         connection.close()
     _refuse_unknown_versions(shown, versions)
     missing = OUR_TABLES - tables
     if missing:
-        raise ForeignDatabase(path=shown, problem=f"tables missing: {', '.join(sorted(missing))}")
+        raise ForeignDatabaseError(
+            path=shown, problem=f"tables missing: {', '.join(sorted(missing))}"
+        )
 
 
 class Store:
@@ -232,14 +234,14 @@ def open_store(url: str, keys: KioskKeys) -> Store:
     except OperationalError as exc:
         engine.dispose()
         if path is not None and "not a database" in str(exc.orig):
-            raise NotADatabase(path=str(path)) from None
-        raise DatabaseUnavailable(url=_safe_url(url), problem=str(exc.orig)) from None
+            raise NotADatabaseError(path=str(path)) from None
+        raise DatabaseUnavailableError(url=_safe_url(url), problem=str(exc.orig)) from None
     except StoreError:
         engine.dispose()
         raise
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise DatabaseUnavailable(url=_safe_url(url), problem=type(exc).__name__) from None
+        raise DatabaseUnavailableError(url=_safe_url(url), problem=type(exc).__name__) from None
     return Store(engine, keys)
 
 
@@ -249,7 +251,7 @@ def _check_server_database(engine: Engine, shown: str) -> None:
     if not tables:
         return
     if "alembic_version" not in tables:
-        raise ForeignDatabase(path=shown, problem="it has no kiosk schema version")
+        raise ForeignDatabaseError(path=shown, problem="it has no kiosk schema version")
     with engine.connect() as connection:
         versions = {
             str(row[0])
@@ -262,7 +264,7 @@ def _refuse_unknown_versions(shown: str, versions: set[str]) -> None:
     """A schema version this code does not know belongs to another application."""
     unknown = versions - known_revisions()
     if unknown:
-        raise ForeignDatabase(
+        raise ForeignDatabaseError(
             path=shown, problem=f"unknown schema version {', '.join(sorted(unknown))}"
         )
 

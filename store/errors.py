@@ -19,55 +19,55 @@ class StoreError(Exception):
         super().__init__(self.english.format(**params) if params else self.english)
 
 
-class MissingKeyFile(StoreError):  # noqa: N818 (names from the issue)
+class MissingKeyFileError(StoreError):
     key = "error.store.missing_key_file"
     hint_key = "hint.store.missing_key_file"
     english = "The kiosk's encryption key file {path} does not exist."
 
 
-class BadKeyFile(StoreError):  # noqa: N818 (names from the issue)
+class BadKeyFileError(StoreError):
     key = "error.store.bad_key_file"
     hint_key = "hint.store.bad_key_file"
     english = "The kiosk's encryption key file {path} cannot be used: {problem}."
 
 
-class NotADatabase(StoreError):  # noqa: N818 (names from the issue)
+class NotADatabaseError(StoreError):
     key = "error.store.not_a_database"
     hint_key = "hint.store.bad_database"
     english = "The database file {path} is not an SQLite database (corrupted or foreign file)."
 
 
-class CorruptDatabase(StoreError):  # noqa: N818 (names from the issue)
+class CorruptDatabaseError(StoreError):
     key = "error.store.corrupt_database"
     hint_key = "hint.store.bad_database"
     english = "The database file {path} is damaged: {problem}."
 
 
-class ForeignDatabase(StoreError):  # noqa: N818 (names from the issue)
+class ForeignDatabaseError(StoreError):
     key = "error.store.foreign_database"
     hint_key = "hint.store.bad_database"
     english = "The database file {path} belongs to another application: {problem}."
 
 
-class DatabaseUnavailable(StoreError):  # noqa: N818 (names from the issue)
+class DatabaseUnavailableError(StoreError):
     key = "error.store.unavailable"
     hint_key = "hint.store.unavailable"
     english = "The database {url} cannot be opened: {problem}."
 
 
-class DecryptionFailed(StoreError):  # noqa: N818 (names from the issue)
+class DecryptionFailedError(StoreError):
     key = "error.store.decryption_failed"
     hint_key = "hint.store.decryption_failed"
     english = "Stored personal data could not be decrypted with this kiosk's key."
 
 
-class DatabaseMissing(StoreError):  # noqa: N818 (same naming as its siblings)
+class DatabaseMissingError(StoreError):
     key = "error.store.database_missing"
     hint_key = "hint.store.database_missing"
     english = "There is no kiosk database at {path}."
 
 
-class PostgresExtraMissing(StoreError):  # noqa: N818 (same naming as its siblings)
+class PostgresExtraMissingError(StoreError):
     """A PostgreSQL URL without psycopg (the ``postgres`` extra) installed."""
 
     key = "error.store.postgres_extra"

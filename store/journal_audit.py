@@ -49,7 +49,7 @@ from sqlalchemy.orm import Session
 
 from protocol.event_format import GENESIS_HASH, sign_hash
 from store.crypto import FieldCipher
-from store.errors import DecryptionFailed
+from store.errors import DecryptionFailedError
 from store.models import JournalRow
 from store.state import get_state
 
@@ -227,7 +227,7 @@ def verify_chain(
             break
         try:
             payload_json = cipher.decrypt_bytes(blob, event_id.encode()).decode("utf-8")
-        except (DecryptionFailed, UnicodeDecodeError):
+        except (DecryptionFailedError, UnicodeDecodeError):
             problems.append(
                 AuditProblem(
                     seq=seq,

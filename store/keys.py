@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.serialization import (
     PublicFormat,
 )
 
-from store.errors import BadKeyFile, MissingKeyFile
+from store.errors import BadKeyFileError, MissingKeyFileError
 
 KEY_FILE_VERSION = 1
 
@@ -67,34 +67,34 @@ class KioskKeys:
 
 
 def load_keys(path: Path) -> KioskKeys:
-    """Read the key file; :class:`MissingKeyFile` or :class:`BadKeyFile` when unusable."""
+    """Read the key file; :class:`MissingKeyFileError` or :class:`BadKeyFileError` when unusable."""
     shown = str(path)
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise MissingKeyFile(path=shown) from None
+        raise MissingKeyFileError(path=shown) from None
     except IsADirectoryError:
-        raise BadKeyFile(path=shown, problem="it is a directory") from None
+        raise BadKeyFileError(path=shown, problem="it is a directory") from None
     except PermissionError:
-        raise BadKeyFile(path=shown, problem="no permission to read it") from None
+        raise BadKeyFileError(path=shown, problem="no permission to read it") from None
     except UnicodeDecodeError:
-        raise BadKeyFile(path=shown, problem="not a text file") from None
+        raise BadKeyFileError(path=shown, problem="not a text file") from None
     try:
         data = json.loads(raw)
     except json.JSONDecodeError:
-        raise BadKeyFile(path=shown, problem="not a kiosk key file (not JSON)") from None
+        raise BadKeyFileError(path=shown, problem="not a kiosk key file (not JSON)") from None
     if not isinstance(data, dict) or data.get("version") != KEY_FILE_VERSION:
-        raise BadKeyFile(path=shown, problem="not a kiosk key file (unknown version)")
+        raise BadKeyFileError(path=shown, problem="not a kiosk key file (unknown version)")
     try:
         field_key = bytes.fromhex(str(data["field_key"]))
         index_key = bytes.fromhex(str(data["index_key"]))
         signing = bytes.fromhex(str(data["signing_key"]))
     except KeyError as exc:
-        raise BadKeyFile(path=shown, problem=f"the entry {exc.args[0]} is missing") from None
+        raise BadKeyFileError(path=shown, problem=f"the entry {exc.args[0]} is missing") from None
     except ValueError:
-        raise BadKeyFile(path=shown, problem="a key is not hexadecimal") from None
+        raise BadKeyFileError(path=shown, problem="a key is not hexadecimal") from None
     if len(field_key) != 32 or len(index_key) != 32 or len(signing) != 32:
-        raise BadKeyFile(path=shown, problem="a key has the wrong length")
+        raise BadKeyFileError(path=shown, problem="a key has the wrong length")
     return KioskKeys(
         field_key=field_key,
         index_key=index_key,

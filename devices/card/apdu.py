@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from devices.card.errors import (
-    MalformedResponse,
-    NotPivCard,
+    MalformedResponseError,
+    NotPivCardError,
     PinLockedError,
     PukBlockedError,
-    SecurityStatusNotSatisfied,
-    UnexpectedStatus,
+    SecurityStatusNotSatisfiedError,
+    UnexpectedStatusError,
     WrongPinError,
     WrongPukError,
 )
@@ -85,7 +85,7 @@ def chain(apdu: Apdu, size: int = MAX_SHORT_DATA) -> list[Apdu]:
 def split_response(raw: bytes) -> tuple[bytes, int]:
     """Response APDU → (data, status word)."""
     if len(raw) < 2:
-        raise MalformedResponse(what="response shorter than a status word")
+        raise MalformedResponseError(what="response shorter than a status word")
     return raw[:-2], (raw[-2] << 8) | raw[-1]
 
 
@@ -110,14 +110,14 @@ def tlv(tag: int, value: bytes) -> bytes:
 
 def _read_tag(data: bytes, pos: int) -> tuple[int, int]:
     if pos >= len(data):
-        raise MalformedResponse(what="TLV tag missing")
+        raise MalformedResponseError(what="TLV tag missing")
     first = data[pos]
     tag = first
     pos += 1
     if first & 0x1F == 0x1F:
         while True:
             if pos >= len(data):
-                raise MalformedResponse(what="TLV tag truncated")
+                raise MalformedResponseError(what="TLV tag truncated")
             byte = data[pos]
             tag = (tag << 8) | byte
             pos += 1
@@ -128,14 +128,14 @@ def _read_tag(data: bytes, pos: int) -> tuple[int, int]:
 
 def _read_length(data: bytes, pos: int) -> tuple[int, int]:
     if pos >= len(data):
-        raise MalformedResponse(what="TLV length missing")
+        raise MalformedResponseError(what="TLV length missing")
     first = data[pos]
     pos += 1
     if first < 0x80:
         return first, pos
     count = first & 0x7F
     if count == 0 or count > 3 or pos + count > len(data):
-        raise MalformedResponse(what="TLV length invalid")
+        raise MalformedResponseError(what="TLV length invalid")
     return int.from_bytes(data[pos : pos + count], "big"), pos + count
 
 
@@ -149,7 +149,7 @@ def iter_tlv(data: bytes) -> Iterator[tuple[int, bytes]]:
         tag, pos = _read_tag(data, pos)
         length, pos = _read_length(data, pos)
         if pos + length > len(data):
-            raise MalformedResponse(what="TLV value truncated")
+            raise MalformedResponseError(what="TLV value truncated")
         yield tag, data[pos : pos + length]
         pos += length
 
@@ -166,9 +166,9 @@ def unwrap(data: bytes, tag: int) -> bytes:
     """The value of a TLV that must start ``data`` with ``tag``."""
     for found, value in iter_tlv(data):
         if found != tag:
-            raise MalformedResponse(what=f"expected tag {tag:X}, found {found:X}")
+            raise MalformedResponseError(what=f"expected tag {tag:X}, found {found:X}")
         return value
-    raise MalformedResponse(what=f"expected tag {tag:X}, found nothing")
+    raise MalformedResponseError(what=f"expected tag {tag:X}, found nothing")
 
 
 # --- status words -----------------------------------------------------------------------
@@ -209,12 +209,12 @@ def raise_for_status(sw: int, operation: Operation = Operation.GENERIC) -> None:
         state = PinState.exact(tries)
         raise WrongPukError(state=state) if puk else WrongPinError(state=state)
     if sw == SW_SECURITY_STATUS:
-        raise SecurityStatusNotSatisfied()
+        raise SecurityStatusNotSatisfiedError()
     if operation is Operation.SELECT and sw in (
         SW_NOT_FOUND,
         SW_INS_NOT_SUPPORTED,
         SW_CLA_NOT_SUPPORTED,
         SW_INCORRECT_P1P2,
     ):
-        raise NotPivCard()
-    raise UnexpectedStatus(sw=sw)
+        raise NotPivCardError()
+    raise UnexpectedStatusError(sw=sw)

@@ -1,4 +1,3 @@
-# ruff: noqa: N818  (the older clerk-facing names: NoCard, CardRemoved, ...)
 """Typed card errors: each has a catalogue key (kiosk/locale/*/card.toml) and an English text.
 
 Params carry counts and status words only: never a PIN, a PUK, a personnummer or a name.
@@ -94,54 +93,54 @@ class CardOperationNotAllowedError(CardError):
     english = "The card does not allow this operation."
 
 
-class InvalidPinFormat(CardError):
+class InvalidPinFormatError(CardError):
     key = "error.card.invalid_pin_format"
     english = "A PIN has 6 to 8 digits (a PUK 8 digits)."
 
 
-class NotPivCard(CardError):
+class NotPivCardError(CardError):
     key = "error.card.not_piv"
     hint_key = "hint.card.not_piv"
     english = "This is not an e-tjänstekort (no PIV application on the card)."
 
 
-class CardRemoved(CardError):
+class CardRemovedError(CardError):
     key = "error.card.removed"
     hint_key = "hint.card.removed"
     english = "The card was removed from the reader."
 
 
-class CardReset(CardError):
+class CardResetError(CardError):
     key = "error.card.reset"
     hint_key = "hint.card.try_again"
     english = "Another program reset the card."
 
 
-class NoCard(CardError):
+class NoCardError(CardError):
     key = "error.card.no_card"
     hint_key = "hint.card.insert"
     english = "There is no card in the reader."
 
 
-class ReaderGone(CardError):
+class ReaderGoneError(CardError):
     key = "error.card.reader_gone"
     hint_key = "hint.card.reader_gone"
     english = "The card reader is not available."
 
 
-class PcscUnavailable(ReaderGone):
+class PcscUnavailableError(ReaderGoneError):
     key = "error.card.service_unavailable"
     hint_key = "hint.card.reader_gone"
     english = "The smart-card service is not running."
 
 
-class SecurityStatusNotSatisfied(CardError):
+class SecurityStatusNotSatisfiedError(CardError):
     key = "error.card.pin_required"
     hint_key = "hint.card.pin_required"
     english = "The card needs the PIN before this operation."
 
 
-class UnexpectedStatus(CardError):
+class UnexpectedStatusError(CardError):
     key = "error.card.unexpected_status"
     hint_key = "hint.card.try_again"
     english = "The card answered with an unexpected status ({sw})."
@@ -151,7 +150,7 @@ class UnexpectedStatus(CardError):
         self.sw = sw
 
 
-class MalformedResponse(CardError):
+class MalformedResponseError(CardError):
     key = "error.card.malformed"
     hint_key = "hint.card.try_again"
     english = "The card sent data that could not be read ({what})."
@@ -163,7 +162,7 @@ class CommunicationError(CardError):
     english = "Communication with the card failed (code {code})."
 
 
-class VirtualCardNotTaken(CardError):
+class VirtualCardNotTakenError(CardError):
     key = "error.card.virtual_not_taken"
     hint_key = "hint.card.start_pcscd"
     english = "The virtual card reader did not take the card."

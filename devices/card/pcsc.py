@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from smartcard import scard
 
 from devices.card.errors import (
-    CardRemoved,
-    CardReset,
+    CardRemovedError,
+    CardResetError,
     CommunicationError,
-    MalformedResponse,
-    NoCard,
-    PcscUnavailable,
-    ReaderGone,
+    MalformedResponseError,
+    NoCardError,
+    PcscUnavailableError,
+    ReaderGoneError,
 )
 
 log = logging.getLogger(__name__)
@@ -60,13 +60,13 @@ def _raise(code: int, *, no_card_is_removed: bool = False) -> None:
     """Map a PC/SC return code to a typed error."""
     code = _code(code)
     if code in _SERVICE_DOWN:
-        raise PcscUnavailable()
+        raise PcscUnavailableError()
     if code in _READER_GONE:
-        raise ReaderGone()
+        raise ReaderGoneError()
     if code in _CARD_GONE:
-        raise CardRemoved() if no_card_is_removed else NoCard()
+        raise CardRemovedError() if no_card_is_removed else NoCardError()
     if code == _CARD_RESET:
-        raise CardReset()
+        raise CardResetError()
     raise CommunicationError(code=f"{code:08X}")
 
 
@@ -114,17 +114,17 @@ class PcscConnection:
         if code in _CARD_GONE or code in _SERVICE_DOWN or code in _READER_GONE:
             _raise(hresult, no_card_is_removed=True)
         if code == _CARD_RESET:
-            raise CardReset()
+            raise CardResetError()
         deadline = time.monotonic() + settle_seconds
         while time.monotonic() < deadline:
             status = scard.SCardStatus(self._handle)
             if _code(status[0]) != _OK:
                 _raise(status[0], no_card_is_removed=True)
             if status[2] & _STATUS_ABSENT:
-                raise CardRemoved()
+                raise CardRemovedError()
             time.sleep(0.05)
         if code == _OK:
-            raise MalformedResponse(what="response shorter than a status word")
+            raise MalformedResponseError(what="response shorter than a status word")
         raise CommunicationError(code=f"{code:08X}")
 
     def raw_transmitter(self) -> Callable[[list[int]], tuple[int, list[int]]]:

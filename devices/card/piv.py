@@ -38,7 +38,7 @@ from devices.card.apdu import (
     tries_left,
     unwrap,
 )
-from devices.card.errors import InvalidPinFormat, MalformedResponse
+from devices.card.errors import InvalidPinFormatError, MalformedResponseError
 
 PIV_AID = bytes.fromhex("A000000308000010000100")
 PIV_AID_SHORT = PIV_AID[:9]
@@ -139,7 +139,7 @@ def _unwrap_object(data: bytes) -> bytes:
 
 def _pad_code(code: str, *, puk: bool = False) -> bytes:
     if not code.isascii() or not code.isdigit() or not (6 if not puk else 8) <= len(code) <= 8:
-        raise InvalidPinFormat()
+        raise InvalidPinFormatError()
     return code.encode("ascii").ljust(8, b"\xff")
 
 
@@ -155,7 +155,7 @@ def _key_algorithm(cert: x509.Certificate) -> int:
         return ALG_ECC_P256
     if isinstance(public, rsa.RSAPublicKey) and public.key_size == 2048:
         return ALG_RSA_2048
-    raise MalformedResponse(what="unsupported key algorithm in certificate")
+    raise MalformedResponseError(what="unsupported key algorithm in certificate")
 
 
 # DER DigestInfo prefix for SHA-256 (RFC 8017 §9.2 note 1)
@@ -198,7 +198,7 @@ class PivSession:
         transmit = self._connection.transmit
         raw = transmit(command)
         if len(raw) < 2:
-            split_response(raw)  # raises MalformedResponse
+            split_response(raw)  # raises MalformedResponseError
         if raw[-2] != 0x61:
             return raw[:-2], (raw[-2] << 8) | raw[-1]
         parts = [raw[:-2]]
@@ -233,7 +233,7 @@ class PivSession:
         fields = parse_tlv(data)
         guid = fields.get(CHUID_GUID, b"")
         if len(guid) != 16:
-            raise MalformedResponse(what="CHUID without a 16-byte GUID")
+            raise MalformedResponseError(what="CHUID without a 16-byte GUID")
         return Chuid(
             guid=uuid.UUID(bytes=guid),
             fasc_n=fields.get(CHUID_FASCN, b""),
@@ -264,11 +264,11 @@ class PivSession:
         if not der:
             return None
         if fields.get(0x71, b"\x00")[:1] not in (b"\x00", b""):
-            raise MalformedResponse(what="compressed certificate")
+            raise MalformedResponseError(what="compressed certificate")
         try:
             cert = x509.load_der_x509_certificate(der)
         except ValueError:
-            raise MalformedResponse(what="certificate is not valid DER") from None
+            raise MalformedResponseError(what="certificate is not valid DER") from None
         self._algorithms[slot] = _key_algorithm(cert)
         return cert
 
@@ -316,7 +316,7 @@ class PivSession:
 
     def _algorithm(self, slot: Slot) -> int:
         if slot not in self._algorithms and self.read_certificate(slot) is None:
-            raise MalformedResponse(what=f"no certificate in slot {slot.value:02X}")
+            raise MalformedResponseError(what=f"no certificate in slot {slot.value:02X}")
         return self._algorithms[slot]
 
     def _general_authenticate(self, slot: Slot, digest: bytes) -> bytes:
@@ -331,7 +331,7 @@ class PivSession:
         for tag, value in iter_tlv(inner):
             if tag == 0x82:
                 return value
-        raise MalformedResponse(what="GENERAL AUTHENTICATE without a signature")
+        raise MalformedResponseError(what="GENERAL AUTHENTICATE without a signature")
 
     def sign_prehashed(self, slot: Slot, digest: bytes) -> bytes:
         """Sign a SHA-256 ``digest`` with the key in ``slot`` (ECDSA DER or PKCS#1 v1.5);

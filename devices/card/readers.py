@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from devices.card.errors import ReaderGone
+from devices.card.errors import ReaderGoneError
 from devices.card.pcsc import PNP_READER, STATE_UNAWARE, ReaderStatus
 
 log = logging.getLogger(__name__)
@@ -209,7 +209,7 @@ class ReaderWatcher:
                     self._apply(statuses)
                 if all(state != STATE_UNAWARE for state in self._readers.values()):
                     self.ready.set()
-            except ReaderGone:
+            except ReaderGoneError:
                 self._lose_all()
                 self._drop_context()
                 self.ready.set()

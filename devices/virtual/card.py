@@ -38,7 +38,7 @@ from devices.card.apdu import (
     parse_tlv,
     tlv,
 )
-from devices.card.errors import CardError, CardRemoved
+from devices.card.errors import CardError, CardRemovedError
 from devices.card.piv import ALG_ECC_P256, ALG_RSA_2048, KEY_PIN, KEY_PUK, PIV_AID_SHORT
 
 PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
@@ -370,7 +370,7 @@ class InProcessConnection:
 
     def transmit(self, apdu: bytes) -> bytes:
         if not self.present:
-            raise CardRemoved()
+            raise CardRemovedError()
         return self.card.transmit(apdu)
 
     def remove(self) -> None:

@@ -18,7 +18,7 @@ from typing import Literal
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from devices.card.apdu import tlv
-from devices.card.errors import InvalidPinFormat
+from devices.card.errors import InvalidPinFormatError
 from devices.card.piv import (
     CHUID_EXPIRY,
     CHUID_FASCN,
@@ -129,9 +129,9 @@ class CardFactory:
     ) -> PersonalisedCard:
         """A new card; ``puk`` overrides the series rule (tests and the demo command)."""
         if not (pin.isascii() and pin.isdigit() and 6 <= len(pin) <= 8):
-            raise InvalidPinFormat()
+            raise InvalidPinFormatError()
         if puk is not None and not (puk.isascii() and puk.isdigit() and len(puk) == 8):
-            raise InvalidPinFormat()
+            raise InvalidPinFormatError()
         card_serial = serial or f"97522690{secrets.randbelow(10**8):08d}"
         if product_number is None and product != "none":
             product_number = f"{product[0]}{secrets.randbelow(100):02d}"

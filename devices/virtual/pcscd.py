@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from devices.card.errors import ReaderGone
+from devices.card.errors import ReaderGoneError
 from devices.card.pcsc import STATE_UNAWARE, PcscContext
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ def list_readers() -> list[str] | None:
     try:
         with PcscContext() as context:
             return context.list_readers()
-    except ReaderGone:
+    except ReaderGoneError:
         return None
 
 
@@ -61,7 +61,7 @@ def wait_for_card(reader: str, present: bool, timeout: float = 5.0) -> bool:
                     state = status.event_state
                     if status.card_present == present:
                         return True
-        except ReaderGone:
+        except ReaderGoneError:
             state = STATE_UNAWARE
             time.sleep(0.05)
     return False

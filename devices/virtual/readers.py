@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from devices.card.errors import NoCard, ReaderGone
+from devices.card.errors import NoCardError, ReaderGoneError
 from devices.card.readers import CardInserted, CardRemoved, ReaderChange, ReaderRoles
 from devices.virtual.card import InProcessConnection, VirtualPivCard
 from devices.virtual.pcscd import VPCD_READERS
@@ -53,7 +53,7 @@ class VirtualReaderBank:
 
     def insert(self, reader: str, card: VirtualPivCard) -> None:
         if reader not in self._slots:
-            raise ReaderGone()
+            raise ReaderGoneError()
         self.remove(reader)
         card.power_off()
         with self._lock:
@@ -75,10 +75,10 @@ class VirtualReaderBank:
     def connect(self, reader: str) -> InProcessConnection:
         """A connection to the card now in ``reader``; it fails once that card is removed."""
         if reader not in self._slots:
-            raise ReaderGone()
+            raise ReaderGoneError()
         connection = self._slots[reader]
         if connection is None:
-            raise NoCard()
+            raise NoCardError()
         return InProcessConnection(
             connection.card, present=lambda: self._slots.get(reader) is connection
         )

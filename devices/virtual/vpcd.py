@@ -15,7 +15,7 @@ import socket
 import threading
 import time
 
-from devices.card.errors import VirtualCardNotTaken
+from devices.card.errors import VirtualCardNotTakenError
 from devices.virtual.card import VirtualPivCard
 from devices.virtual.pcscd import VPCD_READERS, wait_for_card
 
@@ -78,10 +78,10 @@ class VpcdCard:
         self._thread.start()
         if not self._atr_sent.wait(timeout):
             self.remove(wait_pcsc=False)
-            raise VirtualCardNotTaken()
+            raise VirtualCardNotTakenError()
         if wait_pcsc and self._on_vpcd_port and not wait_for_card(self.reader_name, True, timeout):
             self.remove(wait_pcsc=False)
-            raise VirtualCardNotTaken()
+            raise VirtualCardNotTakenError()
 
     def remove(self, *, timeout: float = 5.0, wait_pcsc: bool = True) -> None:
         """Close the link (card pulled); optionally wait until pcscd reports the slot empty."""

@@ -42,7 +42,7 @@ def run_verify(args: argparse.Namespace) -> int:
     from kiosk.config import load_config
     from kiosk.i18n import Catalogue
     from store.database import open_store, sqlite_path
-    from store.errors import DatabaseMissing
+    from store.errors import DatabaseMissingError
     from store.journal import Journal, journal_kiosk_ids
     from store.keys import load_keys
 
@@ -54,7 +54,7 @@ def run_verify(args: argparse.Namespace) -> int:
     url = args.db or config.resolved_database_url
     path = sqlite_path(url)
     if path is not None and not path.exists():
-        raise DatabaseMissing(path=str(path))
+        raise DatabaseMissingError(path=str(path))
     keys = load_keys(args.key or config.resolved_key_file)
     store = open_store(url, keys)
     broken = False

@@ -65,7 +65,7 @@ def open_from_args(args: argparse.Namespace) -> tuple[Any, Any]:
     """(config, store) from the common arguments; refuses a missing database file."""
     from kiosk.config import load_config
     from store.database import open_store, sqlite_path
-    from store.errors import DatabaseMissing
+    from store.errors import DatabaseMissingError
     from store.keys import load_keys
 
     config = load_config(args.config)
@@ -75,7 +75,7 @@ def open_from_args(args: argparse.Namespace) -> tuple[Any, Any]:
     url = args.db or config.resolved_database_url
     path = sqlite_path(url)
     if path is not None and not path.exists():
-        raise DatabaseMissing(path=str(path))
+        raise DatabaseMissingError(path=str(path))
     keys = load_keys(args.key or config.resolved_key_file)
     return config, open_store(url, keys)
 
@@ -83,13 +83,13 @@ def open_from_args(args: argparse.Namespace) -> tuple[Any, Any]:
 def run_verify(args: argparse.Namespace) -> int:
     from devices.card.certs import TrustAnchors
     from kiosk.i18n import Catalogue
-    from kiosk.receipts.errors import ReceiptUnreadable
+    from kiosk.receipts.errors import ReceiptUnreadableError
     from kiosk.receipts.verify import verify_receipt
 
     try:
         pdf = args.file.read_bytes()
     except OSError:
-        raise ReceiptUnreadable(path=str(args.file)) from None
+        raise ReceiptUnreadableError(path=str(args.file)) from None
     config, store = open_from_args(args)
     trust = list(args.trust) or sorted(config.resolved_trust_dir.glob("*.pem"))
     anchors = TrustAnchors.from_pem_files(trust) if trust else None

@@ -35,14 +35,14 @@ def register(sub: Any) -> None:
 
 def parse_day(value: str | None) -> dt.date:
     from clock import local_date, system_clock
-    from kiosk.receipts.errors import ReportDateInvalid
+    from kiosk.receipts.errors import ReportDateInvalidError
 
     if value is None:
         return local_date(system_clock())
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ReportDateInvalid(value=value) from None
+        raise ReportDateInvalidError(value=value) from None
 
 
 def run_day(args: argparse.Namespace) -> int:

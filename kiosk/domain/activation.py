@@ -9,11 +9,11 @@ from kiosk.domain.documents import check_document
 from kiosk.domain.lifecycle import Transition, transition
 from kiosk.domain.types import CardFacts, CardState, IdentityDocument, VisitPurpose
 from kiosk.errors import (
-    CardNotForHolder,
+    CardNotForHolderError,
     DomainError,
-    IdentityCheckMissing,
-    ReplacedCardRefused,
-    WrongOffice,
+    IdentityCheckMissingError,
+    ReplacedCardRefusedError,
+    WrongOfficeError,
 )
 
 
@@ -35,14 +35,14 @@ def check_activation(
     """
     try:
         if card.state is CardState.REPLACED:
-            raise ReplacedCardRefused()
+            raise ReplacedCardRefusedError()
         transition(card.state, Transition.ACTIVATE)
         if card.holder_id != holder_id:
-            raise CardNotForHolder()
+            raise CardNotForHolderError()
         if card.photo_office_id is not None and card.photo_office_id != office_id:
-            raise WrongOffice(office=photo_office_name or card.photo_office_id)
+            raise WrongOfficeError(office=photo_office_name or card.photo_office_id)
         if document is None:
-            raise IdentityCheckMissing()
+            raise IdentityCheckMissingError()
         check_document(document, today, VisitPurpose.ACTIVATION)
     except DomainError as refusal:
         return Decision.refuse(refusal)

@@ -10,7 +10,7 @@ from enum import StrEnum
 from kiosk.domain.decisions import Decision, Notice
 from kiosk.domain.lifecycle import Transition, transition
 from kiosk.domain.types import BlockReason, CardFacts, ProductSeries
-from kiosk.errors import DomainError, PoliceReportNotConfirmed, TeliaCallNotConfirmed
+from kiosk.errors import DomainError, PoliceReportNotConfirmedError, TeliaCallNotConfirmedError
 
 #: R9: Telia's blocking service, for cards with product number 5xx/6xx or none.
 TELIA_BLOCKING_LINE = "020-32 32 62"
@@ -74,9 +74,9 @@ def check_block(card: CardFacts, request: BlockRequest) -> Decision:
         transition(card.state, Transition.BLOCK)
         missing = block_duties(card, request.reason) - request.confirmed_duties
         if BlockDuty.TELIA_BLOCKING_LINE in missing:
-            raise TeliaCallNotConfirmed(phone=TELIA_BLOCKING_LINE)
+            raise TeliaCallNotConfirmedError(phone=TELIA_BLOCKING_LINE)
         if BlockDuty.POLICE_REPORT in missing:
-            raise PoliceReportNotConfirmed()
+            raise PoliceReportNotConfirmedError()
     except DomainError as refusal:
         return Decision.refuse(refusal)
     return Decision.ok()

@@ -11,7 +11,7 @@ from enum import StrEnum
 from kiosk.domain.dates import add_months
 from kiosk.domain.lifecycle import Transition, allowed_transitions, transition
 from kiosk.domain.types import BlockReason, CardFacts, CardState, Deadline, DeadlineKind
-from kiosk.errors import KeepReasonMissing
+from kiosk.errors import KeepReasonMissingError
 
 #: R10/R11: calendar months to get a new card after a name change / to hand the card back.
 DEADLINE_MONTHS = 3
@@ -36,11 +36,11 @@ def check_return(
     card: CardFacts, *, keep_card: bool = False, keep_reason: str | None = None
 ) -> ReturnOutcome:
     """R11: record a return, or the keep-card exception, which needs a non-empty reason.
-    Raises the refusal (an ``IllegalTransition`` for a card that cannot be taken back)."""
+    Raises the refusal (an ``IllegalTransitionError`` for a card that cannot be taken back)."""
     transition(card.state, Transition.RETURN)
     if keep_card:
         if keep_reason is None or not keep_reason.strip():
-            raise KeepReasonMissing()
+            raise KeepReasonMissingError()
         return ReturnOutcome.KEPT
     return ReturnOutcome.RETURNED
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from kiosk.domain.decisions import Decision
 from kiosk.domain.types import DocumentKind, IdentityDocument, VisitPurpose
-from kiosk.errors import DigitalIdRefused, DocumentExpired, DocumentNotSwedish
+from kiosk.errors import DigitalIdRefusedError, DocumentExpiredError, DocumentNotSwedishError
 
 SWEDEN = frozenset({"SE", "SWE"})
 
@@ -32,9 +32,9 @@ def document_acceptable(
     """R1. Digital ids never; an expired document never (valid through its expiry date);
     activation takes any physical kind; an in-person unlock needs a Swedish document."""
     if kind not in PHYSICAL_KINDS:
-        return Decision.refuse(DigitalIdRefused())
+        return Decision.refuse(DigitalIdRefusedError())
     if is_expired(expiry, today):
-        return Decision.refuse(DocumentExpired(expiry=expiry.isoformat()))
+        return Decision.refuse(DocumentExpiredError(expiry=expiry.isoformat()))
     return kind_acceptable(kind, issuing_state, purpose)
 
 
@@ -47,9 +47,9 @@ def kind_acceptable(kind: DocumentKind, issuing_state: str, purpose: VisitPurpos
     """R1 without the expiry: digital ids never; an in-person unlock needs a Swedish
     document. (``document_acceptable`` refuses a digital id before an expired one.)"""
     if kind not in PHYSICAL_KINDS:
-        return Decision.refuse(DigitalIdRefused())
+        return Decision.refuse(DigitalIdRefusedError())
     if purpose is VisitPurpose.UNLOCK and not is_swedish(kind, issuing_state):
-        return Decision.refuse(DocumentNotSwedish())
+        return Decision.refuse(DocumentNotSwedishError())
     return Decision.ok()
 
 

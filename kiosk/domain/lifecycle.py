@@ -11,7 +11,7 @@
     return: active | locked | puk_blocked                       --> returned  (R11)
 
 ``blocked``, ``returned`` and ``replaced`` are final. ``transition`` computes the next state
-or raises the ``IllegalTransition`` subclass for the current state; it writes nothing.
+or raises the ``IllegalTransitionError`` subclass for the current state; it writes nothing.
 """
 
 from __future__ import annotations
@@ -23,15 +23,15 @@ from enum import StrEnum
 from kiosk.domain.types import CardState
 from kiosk.domain.words import STATE_WORDS, Words, word_params
 from kiosk.errors import (
-    CardIsActive,
-    CardIsBlocked,
-    CardIsLocked,
-    CardIsOrdered,
-    CardIsPukBlocked,
-    CardIsReplaced,
-    CardIsReturned,
-    CardIsShipped,
-    IllegalTransition,
+    CardIsActiveError,
+    CardIsBlockedError,
+    CardIsLockedError,
+    CardIsOrderedError,
+    CardIsPukBlockedError,
+    CardIsReplacedError,
+    CardIsReturnedError,
+    CardIsShippedError,
+    IllegalTransitionError,
 )
 
 
@@ -86,15 +86,15 @@ TRANSITION_WORDS: Mapping[Transition, Words] = {
     Transition.REPLACE: ("ersätta kortet med ett nytt", "replace the card with a new one"),
 }
 
-_ERROR_BY_STATE: Mapping[CardState, type[IllegalTransition]] = {
-    _S.ORDERED: CardIsOrdered,
-    _S.SHIPPED: CardIsShipped,
-    _S.ACTIVE: CardIsActive,
-    _S.LOCKED: CardIsLocked,
-    _S.PUK_BLOCKED: CardIsPukBlocked,
-    _S.BLOCKED: CardIsBlocked,
-    _S.RETURNED: CardIsReturned,
-    _S.REPLACED: CardIsReplaced,
+_ERROR_BY_STATE: Mapping[CardState, type[IllegalTransitionError]] = {
+    _S.ORDERED: CardIsOrderedError,
+    _S.SHIPPED: CardIsShippedError,
+    _S.ACTIVE: CardIsActiveError,
+    _S.LOCKED: CardIsLockedError,
+    _S.PUK_BLOCKED: CardIsPukBlockedError,
+    _S.BLOCKED: CardIsBlockedError,
+    _S.RETURNED: CardIsReturnedError,
+    _S.REPLACED: CardIsReplacedError,
 }
 
 
@@ -107,7 +107,7 @@ def allowed_transitions(state: CardState) -> frozenset[Transition]:
     return frozenset(name for name, move in TRANSITIONS.items() if state in move.sources)
 
 
-def refused_in_state(state: CardState, action: str, words: Words) -> IllegalTransition:
+def refused_in_state(state: CardState, action: str, words: Words) -> IllegalTransitionError:
     """The clerk-readable error for an action (named ``action``, described by ``words`` in
     Swedish and English, e.g. ``("aktivera kortet", "activate the card")``) that a card in
     ``state`` does not allow. Returned, not raised."""
@@ -119,13 +119,13 @@ def refused_in_state(state: CardState, action: str, words: Words) -> IllegalTran
     )
 
 
-def illegal_transition(state: CardState, action: Transition) -> IllegalTransition:
+def illegal_transition(state: CardState, action: Transition) -> IllegalTransitionError:
     """The clerk-readable error for ``action`` on a card in ``state`` (not raised)."""
     return refused_in_state(state, action.value, TRANSITION_WORDS[action])
 
 
 def transition(state: CardState, action: Transition) -> CardState:
-    """The state after ``action``; raises the state's ``IllegalTransition`` if not allowed."""
+    """The state after ``action``; raises the state's ``IllegalTransitionError`` if not allowed."""
     move = TRANSITIONS[action]
     if state not in move.sources:
         raise illegal_transition(state, action)

@@ -13,9 +13,9 @@ from stdnum import luhn
 from stdnum.exceptions import ValidationError
 
 from kiosk.errors import (
-    PersonnummerImpossibleDate,
-    PersonnummerWrongCheckDigit,
-    PersonnummerWrongFormat,
+    PersonnummerImpossibleDateError,
+    PersonnummerWrongCheckDigitError,
+    PersonnummerWrongFormatError,
 )
 
 #: A samordningsnummer adds 60 to the day of birth.
@@ -24,13 +24,13 @@ SAMORDNING_DAY_OFFSET = 60
 
 def birth_date(year: int, month: int, day: int) -> date:
     """The birth date a number's date part stands for (a samordningsnummer's day less 60);
-    ``PersonnummerImpossibleDate`` when there is no such day."""
+    ``PersonnummerImpossibleDateError`` when there is no such day."""
     if day > SAMORDNING_DAY_OFFSET:
         day -= SAMORDNING_DAY_OFFSET
     try:
         return date(year, month, day)
     except ValueError:
-        raise PersonnummerImpossibleDate() from None
+        raise PersonnummerImpossibleDateError() from None
 
 
 def normalise_personnummer(text: str, today: date) -> str:
@@ -48,7 +48,7 @@ def normalise_personnummer(text: str, today: date) -> str:
         sign = compact[-5]
         compact = compact[:-5] + compact[-4:]
     if len(compact) not in (10, 12) or not (compact.isascii() and compact.isdigit()):
-        raise PersonnummerWrongFormat()
+        raise PersonnummerWrongFormatError()
     if len(compact) == 12:
         year = int(compact[:4])
         rest = compact[4:]
@@ -63,18 +63,18 @@ def normalise_personnummer(text: str, today: date) -> str:
             year -= 100
         born = birth_date(year, int(rest[0:2]), int(rest[2:4]))
     if born > today:
-        raise PersonnummerImpossibleDate()
+        raise PersonnummerImpossibleDateError()
     digits = f"{year:04d}{rest}"
     try:
         luhn.validate(digits[2:])
     except ValidationError:
-        raise PersonnummerWrongCheckDigit() from None
+        raise PersonnummerWrongCheckDigitError() from None
     return digits
 
 
 def mask_personnummer(pnr: str) -> str:
     """``YYMMDD-XXXX``: the date part of a normalised (12-digit) number, the last four
-    hidden. Anything not 12 digits raises ``PersonnummerWrongFormat``."""
+    hidden. Anything not 12 digits raises ``PersonnummerWrongFormatError``."""
     if len(pnr) != 12 or not (pnr.isascii() and pnr.isdigit()):
-        raise PersonnummerWrongFormat()
+        raise PersonnummerWrongFormatError()
     return f"{pnr[2:8]}-XXXX"

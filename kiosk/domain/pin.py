@@ -8,12 +8,12 @@ from itertools import pairwise
 from kiosk.domain.lifecycle import Transition, refused_in_state, transition
 from kiosk.domain.types import CardState
 from kiosk.errors import (
-    CurrentPinMissing,
-    PinNotDigits,
-    PinRepeatMismatch,
-    PinSameAsCurrent,
-    PinTooSimple,
-    PinWrongLength,
+    CurrentPinMissingError,
+    PinNotDigitsError,
+    PinRepeatMismatchError,
+    PinSameAsCurrentError,
+    PinTooSimpleError,
+    PinWrongLengthError,
 )
 
 #: R6: three wrong PINs in a row lock the card.
@@ -54,13 +54,13 @@ def check_new_pin(new_pin: str, repeated: str) -> None:
     not a straight run up or down (123456, 876543); 4. typed twice the same.
     """
     if not (new_pin.isascii() and new_pin.isdigit()):
-        raise PinNotDigits()
+        raise PinNotDigitsError()
     if not PIN_MIN_LENGTH <= len(new_pin) <= PIN_MAX_LENGTH:
-        raise PinWrongLength(min_len=PIN_MIN_LENGTH, max_len=PIN_MAX_LENGTH)
+        raise PinWrongLengthError(min_len=PIN_MIN_LENGTH, max_len=PIN_MAX_LENGTH)
     if len(set(new_pin)) == 1 or _is_straight_run(new_pin):
-        raise PinTooSimple()
+        raise PinTooSimpleError()
     if new_pin != repeated:
-        raise PinRepeatMismatch()
+        raise PinRepeatMismatchError()
 
 
 def check_pin_change(state: CardState, current_pin: str, new_pin: str, repeated: str) -> None:
@@ -73,7 +73,7 @@ def check_pin_change(state: CardState, current_pin: str, new_pin: str, repeated:
     if state is not CardState.ACTIVE:
         raise refused_in_state(state, "change_pin", CHANGE_PIN_WORDS)
     if not current_pin:
-        raise CurrentPinMissing()
+        raise CurrentPinMissingError()
     check_new_pin(new_pin, repeated)
     if new_pin == current_pin:
-        raise PinSameAsCurrent()
+        raise PinSameAsCurrentError()

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from kiosk.domain.types import Role
 from kiosk.domain.words import ROLE_WORDS, Words, word_params
-from kiosk.errors import ActionNotPermitted
+from kiosk.errors import ActionNotPermittedError
 
 
 class Action(StrEnum):
@@ -57,9 +57,9 @@ def may(role: Role, action: Action) -> bool:
 
 
 def require_role(role: Role, action: Action) -> None:
-    """Raise ``ActionNotPermitted`` unless ``role`` may perform ``action``."""
+    """Raise ``ActionNotPermittedError`` unless ``role`` may perform ``action``."""
     if not may(role, action):
-        raise ActionNotPermitted(
+        raise ActionNotPermittedError(
             role=role.value,
             action=action.value,
             **word_params("role", ROLE_WORDS[role]),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from kiosk.errors import InvalidProductNumber
+from kiosk.errors import InvalidProductNumberError
 
 
 class Role(StrEnum):
@@ -49,16 +49,16 @@ def product_series(product_number: str | None) -> ProductSeries:
 
     ``None`` or an empty (blank) string means the card has no product number.
     Anything else (wrong length, non-digits, another first digit) raises
-    ``InvalidProductNumber``.
+    ``InvalidProductNumberError``.
     """
     if product_number is None or not product_number.strip():
         return ProductSeries.NONE
     text = product_number.strip()
     if len(text) != 3 or not (text.isascii() and text.isdigit()):
-        raise InvalidProductNumber()
+        raise InvalidProductNumberError()
     series = _SERIES_BY_DIGIT.get(text[0])
     if series is None:
-        raise InvalidProductNumber()
+        raise InvalidProductNumberError()
     return series
 
 

@@ -11,11 +11,11 @@ from kiosk.domain.decisions import Decision, Notice
 from kiosk.domain.lifecycle import Transition, transition
 from kiosk.domain.types import BlockReason, CardFacts, CardState, ShipmentMethod
 from kiosk.errors import (
-    CardFactsIncomplete,
+    CardFactsIncompleteError,
     DomainError,
-    NotRegisteredPost,
-    ReorderNeedsAPost,
-    ReorderTooEarly,
+    NotRegisteredPostError,
+    ReorderNeedsAPostError,
+    ReorderTooEarlyError,
 )
 
 # --- R3 undelivered card sent by A-post ---------------------------------------------------
@@ -29,10 +29,10 @@ def reorder_from(card: CardFacts) -> date:
     after the order was placed for a card without photo."""
     if card.with_photo:
         if card.photo_date is None:
-            raise CardFactsIncomplete(field="photo_date")
+            raise CardFactsIncompleteError(field="photo_date")
         return add_days(card.photo_date, REORDER_WAIT_DAYS)
     if card.order_date is None:
-        raise CardFactsIncomplete(field="order_date")
+        raise CardFactsIncompleteError(field="order_date")
     return add_days(card.order_date, REORDER_WAIT_DAYS)
 
 
@@ -41,11 +41,11 @@ def reorder_allowed(card: CardFacts, today: date) -> Decision:
     ``reorder_from(card)`` on. A registered-post card is traced instead (R4)."""
     try:
         if card.shipment_method is ShipmentMethod.REGISTERED:
-            raise ReorderNeedsAPost()
+            raise ReorderNeedsAPostError()
         transition(card.state, Transition.REPLACE)
         first_day = reorder_from(card)
         if today < first_day:
-            raise ReorderTooEarly(from_date=first_day.isoformat())
+            raise ReorderTooEarlyError(from_date=first_day.isoformat())
     except DomainError as refusal:
         return Decision.refuse(refusal)
     return Decision.ok()
@@ -94,7 +94,7 @@ def trace_notices(card: CardFacts) -> tuple[Notice, ...]:
     """R4: how a registered-post card is traced: its Rek-id, then PostNord. The Rek-id comes
     from the local id-administrator or the service desk. A-post cannot be traced."""
     if card.shipment_method is not ShipmentMethod.REGISTERED:
-        raise NotRegisteredPost()
+        raise NotRegisteredPostError()
     if card.rek_id:
         first = Notice("notice.r4.rek_id", {"rek_id": card.rek_id})
     else:

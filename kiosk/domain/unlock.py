@@ -19,11 +19,11 @@ from kiosk.domain.types import (
 )
 from kiosk.errors import (
     DomainError,
-    IdentityCheckMissing,
-    PukBlockedCannotUnlock,
-    UnlockNeedsCodeLetter,
-    UnlockNotByCodeLetter,
-    UnlockWrongPlace,
+    IdentityCheckMissingError,
+    PukBlockedCannotUnlockError,
+    UnlockNeedsCodeLetterError,
+    UnlockNotByCodeLetterError,
+    UnlockWrongPlaceError,
 )
 
 
@@ -59,7 +59,7 @@ def unlock_notices(series: ProductSeries) -> tuple[Notice, ...]:
 
 def _check_not_saveable(state: CardState) -> None:
     if state is CardState.PUK_BLOCKED:
-        raise PukBlockedCannotUnlock()
+        raise PukBlockedCannotUnlockError()
 
 
 def check_unlock(
@@ -86,8 +86,8 @@ def check_unlock(
         series = card.series
         if path not in unlock_paths(series):
             if series is ProductSeries.S7:
-                raise UnlockNotByCodeLetter()
-            raise UnlockNeedsCodeLetter(series=series.value)
+                raise UnlockNotByCodeLetterError()
+            raise UnlockNeedsCodeLetterError(series=series.value)
         _check_not_saveable(card.state)
         if path is UnlockPath.IN_PERSON:
             require_role(role, Action.UNLOCK_IN_PERSON)
@@ -97,11 +97,11 @@ def check_unlock(
         if path is UnlockPath.IN_PERSON:
             at_photo_office = card.photo_office_id is not None and card.photo_office_id == office_id
             if not (at_photo_office or same_organisation):
-                raise UnlockWrongPlace(
+                raise UnlockWrongPlaceError(
                     office=photo_office_name or card.photo_office_id or "-",
                 )
             if document is None or today is None:
-                raise IdentityCheckMissing()
+                raise IdentityCheckMissingError()
             check_document(document, today, VisitPurpose.UNLOCK)
     except DomainError as refusal:
         return Decision.refuse(refusal)

@@ -12,7 +12,7 @@ customer reader:
 * ``sign_and_issue(facts, pin)``: the card in the customer reader must be the card of
   the receipt; the holder's PIN goes to the card, the card signs the digest (9C, else
   9A), then the receipt is issued with the signature. Card errors (``WrongPinError`` with
-  the tries left, ``PinLockedError``) and :class:`ReceiptCardMismatch` are raised *before*
+  the tries left, ``PinLockedError``) and :class:`ReceiptCardMismatchError` are raised *before*
   anything is issued, so the holder can retry or skip;
 * ``issue(facts)``: the receipt without a holder signature (it says so when one was
   needed); never raises.
@@ -29,7 +29,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from kiosk.receipts.errors import ReceiptCardMismatch
+from kiosk.receipts.errors import ReceiptCardMismatchError
 from kiosk.receipts.facts import RECEIPT_EVENTS, ReceiptFacts
 from kiosk.receipts.service import ReceiptOutcome, ReceiptService
 from kiosk.services.card import CardOpener
@@ -103,13 +103,13 @@ class ReceiptDesk:
         """The holder signs with the card in the customer reader, then the receipt goes out.
 
         Raises card errors (wrong PIN, PIN blocked, no certificate) and
-        :class:`ReceiptCardMismatch`; nothing is issued then.
+        :class:`ReceiptCardMismatchError`; nothing is issued then.
         """
         if self._open_card is None:
-            raise ReceiptCardMismatch(serial=facts.card_serial)
+            raise ReceiptCardMismatchError(serial=facts.card_serial)
         with self._open_card() as card:
             if card.printed_serial() != facts.card_serial:
-                raise ReceiptCardMismatch(serial=facts.card_serial)
+                raise ReceiptCardMismatchError(serial=facts.card_serial)
             signature = self.service.sign(facts, card, pin)
         return self.service.issue(facts, signature=signature, lang=lang or self.lang)
 
@@ -129,5 +129,5 @@ class ReceiptDesk:
 
     def reprint(self, event_id: str, *, lang: str | None = None) -> ReceiptOutcome:
         """``kiosk receipt reprint`` from the app: again from the journal (raises
-        :class:`~kiosk.receipts.errors.ReceiptEventUnknown` for an unknown id)."""
+        :class:`~kiosk.receipts.errors.ReceiptEventUnknownError` for an unknown id)."""
         return self.service.reprint(event_id, lang=lang or self.lang)

@@ -13,37 +13,37 @@ class ReceiptError(KioskError):
     english = "The receipt could not be made."
 
 
-class ReceiptEventUnknown(ReceiptError):  # noqa: N818 (clerk-facing names)
+class ReceiptEventUnknownError(ReceiptError):
     key = "error.receipt.event_unknown"
     hint_key = "hint.receipt.event_unknown"
     english = "There is no event {event_id} in the journal."
 
 
-class ReceiptCardUnknown(ReceiptError):  # noqa: N818 (clerk-facing names)
+class ReceiptCardUnknownError(ReceiptError):
     key = "error.receipt.no_card"
     hint_key = "hint.receipt.no_card"
     english = "Event {event_id} is not about a card in the register."
 
 
-class NoHolderCertificate(ReceiptError):  # noqa: N818 (clerk-facing names)
+class NoHolderCertificateError(ReceiptError):
     key = "error.receipt.no_certificate"
     hint_key = "hint.receipt.no_certificate"
     english = "The card has neither a signing nor an authentication certificate to sign with."
 
 
-class ReceiptCardMismatch(ReceiptError):  # noqa: N818 (clerk-facing names)
+class ReceiptCardMismatchError(ReceiptError):
     key = "error.receipt.card_mismatch"
     hint_key = "hint.receipt.card_mismatch"
     english = "The card in the customer reader is not card {serial}, which the receipt is about."
 
 
-class ReceiptUnreadable(ReceiptError):  # noqa: N818 (clerk-facing names)
+class ReceiptUnreadableError(ReceiptError):
     key = "error.receipt.unreadable"
     hint_key = "hint.receipt.unreadable"
     english = "The file {path} cannot be read as a PDF."
 
 
-class ReportDateInvalid(ReceiptError):  # noqa: N818 (clerk-facing names)
+class ReportDateInvalidError(ReceiptError):
     key = "error.report.bad_date"
     hint_key = "hint.report.bad_date"
     english = "The date {value} must be written YYYY-MM-DD."

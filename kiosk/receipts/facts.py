@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from kiosk.domain.personnummer import mask_personnummer
-from kiosk.receipts.errors import ReceiptCardUnknown
+from kiosk.receipts.errors import ReceiptCardUnknownError
 from protocol.event_format import SignedEvent
 from protocol.event_types import EventType
 from store.crypto import FieldCipher
@@ -245,16 +245,16 @@ def event_card_serial(payload: dict[str, Any]) -> str | None:
 def holder_and_card(
     session: Session, cipher: FieldCipher, event: SignedEvent
 ) -> tuple[HolderRecord, Card]:
-    """The holder and the card an event is about (raises :class:`ReceiptCardUnknown`)."""
+    """The holder and the card an event is about (raises :class:`ReceiptCardUnknownError`)."""
     payload = event.payload
     serial = event_card_serial(payload)
     card = session.get(Card, serial) if serial else None
     if card is None:
-        raise ReceiptCardUnknown(event_id=event.event_id)
+        raise ReceiptCardUnknownError(event_id=event.event_id)
     holder_id = payload.get("holder_id")
     holder_row = session.get(Holder, holder_id if isinstance(holder_id, str) else card.holder_id)
     if holder_row is None:
-        raise ReceiptCardUnknown(event_id=event.event_id)
+        raise ReceiptCardUnknownError(event_id=event.event_id)
     return holder_record(cipher, holder_row), card
 
 

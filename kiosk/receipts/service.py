@@ -24,7 +24,7 @@ from pathlib import Path
 
 from kiosk.config import ReceiptConfig
 from kiosk.i18n import Catalogue
-from kiosk.receipts.errors import ReceiptEventUnknown
+from kiosk.receipts.errors import ReceiptEventUnknownError
 from kiosk.receipts.facts import ReceiptFacts, facts_for_event, receipt_digest
 from kiosk.receipts.journal_io import SIGNATURE_EVENT, load_event, recorded_signatures
 from kiosk.receipts.printing import Delivery, deliver
@@ -97,11 +97,11 @@ class ReceiptService:
             return facts_for_event(session, self._store.cipher, event, office_id=self.office_id)
 
     def facts(self, event_id: str) -> ReceiptFacts:
-        """The facts of a journal event by id (raises :class:`ReceiptEventUnknown`)."""
+        """The facts of a journal event by id (raises :class:`ReceiptEventUnknownError`)."""
         with self._store.unit_of_work() as session:
             stored = load_event(session, self._store.cipher, event_id)
             if stored is None:
-                raise ReceiptEventUnknown(event_id=event_id)
+                raise ReceiptEventUnknownError(event_id=event_id)
             return facts_for_event(
                 session, self._store.cipher, stored.event, office_id=self.office_id
             )

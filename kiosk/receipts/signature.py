@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 
 from devices.card.certs import ChainStatus, TrustAnchors, check_chain, holder_identifier
 from devices.card.pin import PinKind
-from kiosk.receipts.errors import NoHolderCertificate
+from kiosk.receipts.errors import NoHolderCertificateError
 from kiosk.services.card import CardKey, CardSession
 
 SLOT_NAMES = {CardKey.SIGNING: "9C", CardKey.AUTHENTICATION: "9A"}
@@ -77,7 +77,7 @@ def sign_receipt(card: CardSession, digest_hex: str, pin: str) -> HolderSignatur
     """Verify the holder's PIN and sign the receipt digest with 9C (or 9A without 9C).
 
     Raises the card's typed errors (``WrongPinError``, ``PinLockedError``, ...) and
-    :class:`NoHolderCertificate`. The PIN is passed to the card and not kept.
+    :class:`NoHolderCertificateError`. The PIN is passed to the card and not kept.
     """
     digest = bytes.fromhex(digest_hex)
     key = CardKey.SIGNING
@@ -86,7 +86,7 @@ def sign_receipt(card: CardSession, digest_hex: str, pin: str) -> HolderSignatur
         key = CardKey.AUTHENTICATION
         der = card.certificate(key)
     if der is None:
-        raise NoHolderCertificate()
+        raise NoHolderCertificateError()
     card.verify_pin(pin, kind=PinKind.SIGNING if key is CardKey.SIGNING else PinKind.LOGIN)
     value = card.sign_digest(key, digest) if key is CardKey.SIGNING else card.sign(key, digest)
     return HolderSignature(SLOT_NAMES[key], value, der)

@@ -27,7 +27,7 @@ from kiosk.domain.card_check import (
 from kiosk.domain.reserve import assurance_notice
 from kiosk.domain.types import AssuranceLevel, product_series
 from kiosk.domain.unlock import UnlockPath, unlock_paths
-from kiosk.errors import InvalidProductNumber
+from kiosk.errors import InvalidProductNumberError
 from kiosk.services.card import CardAccess, CardKey, CardSession
 from kiosk.services.ports import CardView, ChainReport, ReaderRole, TrustStore
 
@@ -96,7 +96,7 @@ def unlock_finding(product_number: str | None) -> Finding:
     the rules cannot read gets the code-letter advice, which holds for 5xx, 6xx and none."""
     try:
         in_person = UnlockPath.IN_PERSON in unlock_paths(product_series(product_number))
-    except InvalidProductNumber:
+    except InvalidProductNumberError:
         in_person = False
     if in_person:
         return Finding("ui.test.finding.unlock_7xx", Verdict.FAIL)

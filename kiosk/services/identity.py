@@ -34,10 +34,10 @@ from kiosk.domain.documents import is_expired, kind_acceptable
 from kiosk.domain.personnummer import birth_date
 from kiosk.domain.types import VisitPurpose
 from kiosk.errors import (
-    DigitalIdRefused,
-    DocumentNotSwedish,
+    DigitalIdRefusedError,
+    DocumentNotSwedishError,
     DomainError,
-    PersonnummerImpossibleDate,
+    PersonnummerImpossibleDateError,
 )
 
 DocumentReading = MrzResult | ManualEntry
@@ -84,8 +84,8 @@ REASON_PHOTO = "documents.mismatch.photo"
 
 # The domain's R1 refusals, in this report's words.
 _KIND_REASONS: dict[type[DomainError], str] = {
-    DigitalIdRefused: REASON_DIGITAL_ID,
-    DocumentNotSwedish: REASON_NOT_SWEDISH,
+    DigitalIdRefusedError: REASON_DIGITAL_ID,
+    DocumentNotSwedishError: REASON_NOT_SWEDISH,
 }
 
 
@@ -192,7 +192,7 @@ def holder_birth_date(personnummer: str) -> date | None:
         return None
     try:
         return birth_date(int(personnummer[0:4]), int(personnummer[4:6]), int(personnummer[6:8]))
-    except PersonnummerImpossibleDate:
+    except PersonnummerImpossibleDateError:
         return None
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from kiosk.domain.types import IdentityDocument, VisitPurpose
-from kiosk.errors import IdentityCheckMissing
+from kiosk.errors import IdentityCheckMissingError
 from kiosk.services.card import CardAccess, CardKey
 from kiosk.services.errors import NoHolderForDocumentError, VisitNeedsIdentityError
 from kiosk.services.login import Operator
@@ -26,7 +26,7 @@ from kiosk.services.ports import (
     ManualDocument,
     ReaderRole,
 )
-from kiosk.services.workflows.errors import NoHolderInVisit
+from kiosk.services.workflows.errors import NoHolderInVisitError
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class Visit:
 
     def require_holder(self) -> str:
         if self.holder is None:
-            raise NoHolderInVisit()
+            raise NoHolderInVisitError()
         return self.holder.holder_id
 
     def identity_document(self) -> IdentityDocument | None:
@@ -95,7 +95,7 @@ class Visit:
     def require_identity(self) -> IdentityDocument:
         document = self.identity_document()
         if document is None:
-            raise IdentityCheckMissing()
+            raise IdentityCheckMissingError()
         return document
 
 

@@ -22,7 +22,7 @@ from kiosk.services.context import Session, UiContext
 from kiosk.services.login import Operator
 from kiosk.services.visit import Visit
 from kiosk.services.workflows.container import Workflows
-from kiosk.services.workflows.errors import NoHolderInVisit
+from kiosk.services.workflows.errors import NoHolderInVisitError
 from screens.workflows.activation import ActivationScreen
 from screens.workflows.blocking import BlockScreen
 from screens.workflows.deadlines import NameChangeScreen, ReturnScreen
@@ -55,7 +55,7 @@ def workflow_entries(
     def need_visit() -> Visit:
         context = visit()
         if context is None:
-            raise NoHolderInVisit()
+            raise NoHolderInVisitError()
         return context
 
     makers: dict[str, tuple[str, bool, Callable[[], Screen[object]]]] = {

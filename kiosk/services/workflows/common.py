@@ -21,14 +21,14 @@ from sqlalchemy.orm import Session
 
 from clock import Clock
 from kiosk.domain.types import AssuranceLevel, CardFacts, CardState, ShipmentMethod
-from kiosk.errors import IllegalTransition
+from kiosk.errors import IllegalTransitionError
 from kiosk.services.card import CardOpener, CardSession
 from kiosk.services.visit import Visit
 from kiosk.services.workflows.errors import (
-    CardInReaderMismatch,
-    CardNotOnRecord,
-    CardOfAnotherHolder,
-    NoSerialOnCard,
+    CardInReaderMismatchError,
+    CardNotOnRecordError,
+    CardOfAnotherHolderError,
+    NoSerialOnCardError,
 )
 from kiosk.services.workflows.refusals import RefusalRecorder
 from protocol.event_types import EventType
@@ -44,14 +44,14 @@ def serial_in_reader(opener: CardOpener) -> str:
     with opener() as card:
         serial = card.printed_serial()
     if serial is None:
-        raise NoSerialOnCard()
+        raise NoSerialOnCardError()
     return serial
 
 
 def require_same_card(card: CardSession, serial: str) -> None:
     """The card in the reader must be the card the clerk picked."""
     if card.printed_serial() != serial:
-        raise CardInReaderMismatch(serial=serial)
+        raise CardInReaderMismatchError(serial=serial)
 
 
 # --- store ------------------------------------------------------------------------------
@@ -79,13 +79,13 @@ def card_facts(row: Card) -> CardFacts:
 def load_card(session: Session, serial: str) -> Card:
     row = session.get(Card, serial)
     if row is None:
-        raise CardNotOnRecord(serial=serial)
+        raise CardNotOnRecordError(serial=serial)
     return row
 
 
 def require_holders_card(row: Card, visit: Visit) -> None:
     if row.holder_id != visit.require_holder():
-        raise CardOfAnotherHolder(serial=row.serial)
+        raise CardOfAnotherHolderError(serial=row.serial)
 
 
 def office_name(session: Session, office_id: str | None) -> str | None:
@@ -147,7 +147,7 @@ class Backend:
             current = CardState(row.state)
             try:
                 state = next_state(current)
-            except IllegalTransition:
+            except IllegalTransitionError:
                 return
             if state is not current:
                 set_state(row, state, now)

@@ -33,7 +33,7 @@ from kiosk.errors import DomainError
 from kiosk.services.login import Operator
 from kiosk.services.workflows.blocking import block_row
 from kiosk.services.workflows.common import Backend, Done, card_facts, load_card, set_state
-from kiosk.services.workflows.errors import DeadlineInvalid
+from kiosk.services.workflows.errors import DeadlineInvalidError
 from protocol.event_types import EventType
 from store.models import Card
 from store.models import Deadline as DeadlineRow
@@ -83,7 +83,7 @@ class DeadlineService:
         require_role(operator.role, action)
         now = self._s.clock()
         if on > local_date(now):
-            raise DeadlineInvalid(date=on.isoformat())
+            raise DeadlineInvalidError(date=on.isoformat())
         with self._s.store.unit_of_work() as session:
             row = load_card(session, serial)
             facts = card_facts(row)

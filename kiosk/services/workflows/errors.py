@@ -21,37 +21,37 @@ class WorkflowError(KioskError):
     english = "The workflow could not be completed."
 
 
-class CardNotOnRecord(WorkflowError):  # noqa: N818 (clerk-facing names)
+class CardNotOnRecordError(WorkflowError):
     key = "error.workflows.card_not_found"
     hint_key = "hint.workflows.card_not_found"
     english = "No card with serial {serial} is on record at this kiosk."
 
 
-class CardInReaderMismatch(WorkflowError):  # noqa: N818 (clerk-facing names)
+class CardInReaderMismatchError(WorkflowError):
     key = "error.workflows.card_mismatch"
     hint_key = "hint.workflows.card_mismatch"
     english = "The card in the customer reader is not card {serial}."
 
 
-class NoSerialOnCard(WorkflowError):  # noqa: N818 (clerk-facing names)
+class NoSerialOnCardError(WorkflowError):
     key = "error.workflows.no_serial"
     hint_key = "hint.workflows.no_serial"
     english = "The card in the customer reader shows no card serial."
 
 
-class NoHolderInVisit(WorkflowError):  # noqa: N818 (clerk-facing names)
+class NoHolderInVisitError(WorkflowError):
     key = "error.workflows.no_holder"
     hint_key = "hint.workflows.no_holder"
     english = "The visit has no card holder yet."
 
 
-class CardOfAnotherHolder(WorkflowError):  # noqa: N818 (clerk-facing names)
+class CardOfAnotherHolderError(WorkflowError):
     key = "error.workflows.other_holder"
     hint_key = "hint.workflows.other_holder"
     english = "Card {serial} belongs to another holder than the one in this visit."
 
 
-class PukNotCachedOffline(WorkflowError):  # noqa: N818 (clerk-facing names)
+class PukNotCachedOfflineError(WorkflowError):
     key = "error.workflows.puk_offline"
     hint_key = "hint.workflows.puk_offline"
     english = (
@@ -60,7 +60,7 @@ class PukNotCachedOffline(WorkflowError):  # noqa: N818 (clerk-facing names)
     )
 
 
-class PukNotAvailable(WorkflowError):  # noqa: N818 (clerk-facing names)
+class PukNotAvailableError(WorkflowError):
     key = "error.workflows.puk_missing"
     hint_key = "hint.workflows.puk_missing"
     english = "The card-management service has no PUK for card {serial}."
@@ -98,19 +98,19 @@ class PinNowLockedError(PinLockedError):
     english = "Three wrong PINs in a row: card {serial} is now PIN-locked."
 
 
-class NewPinNotAccepted(WorkflowError):  # noqa: N818 (clerk-facing names)
+class NewPinNotAcceptedError(WorkflowError):
     key = "error.workflows.new_pin_failed"
     hint_key = "hint.workflows.new_pin_failed"
     english = "The card was unlocked but did not accept the new PIN when tested."
 
 
-class CardNotLocked(WorkflowError):  # noqa: N818 (clerk-facing names)
+class CardNotLockedError(WorkflowError):
     key = "error.workflows.not_locked"
     hint_key = "hint.workflows.not_locked"
     english = "Card {serial} is not PIN-locked ({tries_left} tries left): nothing to unlock."
 
 
-class DeadlineInvalid(WorkflowError):  # noqa: N818 (clerk-facing names)
+class DeadlineInvalidError(WorkflowError):
     key = "error.workflows.deadline_date"
     hint_key = "hint.workflows.deadline_date"
     english = "The date {date} lies in the future."
@@ -118,18 +118,18 @@ class DeadlineInvalid(WorkflowError):  # noqa: N818 (clerk-facing names)
 
 ALL_ERRORS: tuple[type[WorkflowError | CardError], ...] = (
     WorkflowError,
-    CardNotOnRecord,
-    CardInReaderMismatch,
-    NoSerialOnCard,
-    NoHolderInVisit,
-    CardOfAnotherHolder,
-    PukNotCachedOffline,
-    PukNotAvailable,
+    CardNotOnRecordError,
+    CardInReaderMismatchError,
+    NoSerialOnCardError,
+    NoHolderInVisitError,
+    CardOfAnotherHolderError,
+    PukNotCachedOfflineError,
+    PukNotAvailableError,
     CardCannotBeSavedError,
     NotCardPukError,
-    NewPinNotAccepted,
-    CardNotLocked,
+    NewPinNotAcceptedError,
+    CardNotLockedError,
     WrongCurrentPinError,
     PinNowLockedError,
-    DeadlineInvalid,
+    DeadlineInvalidError,
 )

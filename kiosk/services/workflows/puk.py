@@ -14,7 +14,7 @@ from typing import Protocol
 
 from kiosk.domain.roles import Action, require_role
 from kiosk.domain.types import Role
-from kiosk.services.workflows.errors import PukNotAvailable, PukNotCachedOffline
+from kiosk.services.workflows.errors import PukNotAvailableError, PukNotCachedOfflineError
 from store.database import Store
 from store.puk_cache import get_puk
 
@@ -55,8 +55,8 @@ class CachedPukSource:
         if puk is not None:
             return puk
         if self._refresh is None or not self._reachable(self._refresh):
-            raise PukNotCachedOffline(serial=serial)
+            raise PukNotCachedOfflineError(serial=serial)
         puk = self._cached(serial)
         if puk is None:
-            raise PukNotAvailable(serial=serial)
+            raise PukNotAvailableError(serial=serial)
         return puk

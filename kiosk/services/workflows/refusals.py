@@ -12,7 +12,7 @@ PIN policy errors (too short, repeat mismatch, ...), an invalid personnummer, in
 card facts and the workflow errors about devices, PUK typing or the store are left out;
 every other :class:`~kiosk.errors.DomainError` (R1-R11 rules: wrong office, replaced
 card, reorder too early, not by code letter, role not permitted, document not Swedish,
-illegal card state, ...) and :class:`CardOfAnotherHolder` count.
+illegal card state, ...) and :class:`CardOfAnotherHolderError` count.
 
 The same refusal of the same card by the same operator for the same workflow is
 recorded once within :data:`REPEAT_WINDOW` (the activation check on Enter and the
@@ -30,13 +30,13 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from kiosk.errors import (
-    CardFactsIncomplete,
+    CardFactsIncompleteError,
     DomainError,
-    InvalidPersonnummer,
+    InvalidPersonnummerError,
     KioskError,
     PinPolicyError,
 )
-from kiosk.services.workflows.errors import CardOfAnotherHolder
+from kiosk.services.workflows.errors import CardOfAnotherHolderError
 from protocol.event_types import EventType
 
 log = logging.getLogger(__name__)
@@ -45,8 +45,8 @@ REFUSAL_EVENT = EventType.REFUSAL
 REPEAT_WINDOW = dt.timedelta(minutes=10)
 NOT_REFUSALS: tuple[type[KioskError], ...] = (
     PinPolicyError,
-    InvalidPersonnummer,
-    CardFactsIncomplete,
+    InvalidPersonnummerError,
+    CardFactsIncompleteError,
 )
 _JOURNALED = "_refusal_journaled"
 
@@ -58,7 +58,7 @@ def is_rule_refusal(exc: BaseException) -> bool:
     """A refusal by a rule (journaled), as opposed to a typo or a device/store fault."""
     if isinstance(exc, NOT_REFUSALS):
         return False
-    return isinstance(exc, DomainError | CardOfAnotherHolder)
+    return isinstance(exc, DomainError | CardOfAnotherHolderError)
 
 
 class RefusalRecorder:

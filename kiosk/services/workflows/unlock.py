@@ -47,8 +47,8 @@ from kiosk.services.workflows.common import (
 )
 from kiosk.services.workflows.errors import (
     CardCannotBeSavedError,
-    CardNotLocked,
-    NewPinNotAccepted,
+    CardNotLockedError,
+    NewPinNotAcceptedError,
     NotCardPukError,
 )
 from kiosk.services.workflows.puk import PukSource
@@ -128,7 +128,7 @@ class UnlockService:
         state = card.pin_state()
         if not state.locked:
             tries = "-" if state.tries_left is None else state.tries_left
-            raise CardNotLocked(serial=serial, tries_left=tries)
+            raise CardNotLockedError(serial=serial, tries_left=tries)
 
     def _unblock(
         self, card: CardSession, visit: Visit, serial: str, puk: str, new_pin: str
@@ -180,7 +180,7 @@ class UnlockService:
         done = self._record_unlock(visit, serial, event_type, path, verified=verified)
         if verified:
             return done
-        failed = NewPinNotAccepted()
+        failed = NewPinNotAcceptedError()
         return replace(done, notices=(Notice(failed.key), Notice(str(failed.hint_key))))
 
     def _record_unlock(
@@ -275,11 +275,11 @@ class UnlockService:
             order = code_order_for(facts.series)
             wanted_7xx = facts.series is ProductSeries.S7
             if wanted_7xx != series_7xx:
-                from kiosk.errors import UnlockNeedsCodeLetter, UnlockNotByCodeLetter
+                from kiosk.errors import UnlockNeedsCodeLetterError, UnlockNotByCodeLetterError
 
                 if wanted_7xx:
-                    raise UnlockNotByCodeLetter()
-                raise UnlockNeedsCodeLetter(series=facts.series.value)
+                    raise UnlockNotByCodeLetterError()
+                raise UnlockNeedsCodeLetterError(series=facts.series.value)
             event_type = EVENT_ORDER_PUK_LETTER if series_7xx else EVENT_ORDER_CODE_LETTER
             event_id = self._s.append(
                 session,

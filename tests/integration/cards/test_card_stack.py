@@ -21,13 +21,13 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from devices.card.certs import ChainStatus, TrustAnchors
 from devices.card.errors import (
-    CardRemoved,
-    NotPivCard,
+    CardRemovedError,
+    NotPivCardError,
     PinLockedError,
     PukBlockedError,
-    ReaderGone,
-    SecurityStatusNotSatisfied,
-    UnexpectedStatus,
+    ReaderGoneError,
+    SecurityStatusNotSatisfiedError,
+    UnexpectedStatusError,
     WrongPinError,
     WrongPukError,
 )
@@ -35,14 +35,12 @@ from devices.card.pcsc import PcscContext
 from devices.card.piv import PivSession, Slot
 from devices.card.readers import (
     CardInserted,
+    CardRemoved,
     ReaderAppeared,
     ReaderChange,
     ReaderDisappeared,
     ReaderRoles,
     ReaderWatcher,
-)
-from devices.card.readers import (
-    CardRemoved as CardRemovedEvent,
 )
 from devices.card.reading import read_card
 from devices.virtual.factory import CardFactory, derive_puk
@@ -174,7 +172,7 @@ def test_signatures_verify_against_card_certificates(
     issued = factory.personalise(key_type=key_type)  # type: ignore[arg-type]
     vpcd_cards(issued.card, 0)
     session = open_session(OPERATOR)
-    with pytest.raises(SecurityStatusNotSatisfied):
+    with pytest.raises(SecurityStatusNotSatisfiedError):
         session.sign_challenge(b"operator-login-challenge")
     session.verify_pin(issued.pin)
     challenge = os.urandom(32)
@@ -245,9 +243,9 @@ def test_card_removed_in_the_middle_of_an_operation(
     session = open_session(OPERATOR)
     assert session.read_chuid() is not None
     link.pull_after(2)  # the card leaves while its certificate is being read
-    with pytest.raises(CardRemoved):
+    with pytest.raises(CardRemovedError):
         session.read_certificate(Slot.AUTHENTICATION)
-    with pytest.raises(CardRemoved):
+    with pytest.raises(CardRemovedError):
         session.read_chuid()
 
 
@@ -258,12 +256,12 @@ def test_card_answering_unexpected_status_words(
     vpcd_cards(issued.card, 0)
     session = open_session(OPERATOR)
     issued.card.faults[0xCB] = 0x6F00
-    with pytest.raises(UnexpectedStatus) as info:
+    with pytest.raises(UnexpectedStatusError) as info:
         session.read_certificate(Slot.AUTHENTICATION)
     assert info.value.params == {"sw": "6F00"}
     issued.card.faults.clear()
     issued.card.faults[0x20] = 0x6581  # memory failure on VERIFY
-    with pytest.raises(UnexpectedStatus):
+    with pytest.raises(UnexpectedStatusError):
         session.verify_pin(issued.pin)
 
 
@@ -272,7 +270,7 @@ def test_card_without_piv_application(
 ) -> None:
     issued = factory.personalise(piv_applet=False)
     vpcd_cards(issued.card, 1)
-    with pytest.raises(NotPivCard):
+    with pytest.raises(NotPivCardError):
         open_session(CUSTOMER)
 
 
@@ -303,7 +301,7 @@ def test_watcher_sees_insert_and_remove_with_roles(
         link = vpcd_cards(issued.card, 1)
         _wait_event(events, CardInserted(CUSTOMER, "customer", issued.card.atr))
         link.remove()
-        _wait_event(events, CardRemovedEvent(CUSTOMER, "customer"))
+        _wait_event(events, CardRemoved(CUSTOMER, "customer"))
     assert not watcher.running
 
 
@@ -327,7 +325,7 @@ def test_reader_disappears_when_pcscd_stops_and_comes_back(
         session = PivSession(connection)
         try:
             pcscd.stop()
-            with pytest.raises((ReaderGone, CardRemoved)):
+            with pytest.raises((ReaderGoneError, CardRemovedError)):
                 session.read_chuid()
             _wait_event(events, ReaderDisappeared(OPERATOR, "operator"))
         finally:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from clock import local_date
 from store.crypto import FieldCipher
 from store.database import create_engine_for, open_store
-from store.errors import ForeignDatabase
+from store.errors import ForeignDatabaseError
 from store.holders import holder_record, new_holder
 from store.journal import Journal
 from store.keys import KioskKeys
@@ -92,7 +92,7 @@ def test_a_foreign_schema_is_refused_and_left_alone(postgres: PostgresServer) ->
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE invoices (id integer primary key, total numeric)"))
     engine.dispose()
-    with pytest.raises(ForeignDatabase):
+    with pytest.raises(ForeignDatabaseError):
         open_store(url, KioskKeys.generate())
     engine = create_engine_for(url)
     with engine.connect() as conn:

@@ -23,7 +23,7 @@ from kiosk.services.login import Operator
 from kiosk.services.ports import HolderSummary
 from kiosk.services.workflows.blocking import BlockForm, BlockingService
 from kiosk.services.workflows.common import Backend
-from kiosk.services.workflows.errors import PukNotCachedOffline
+from kiosk.services.workflows.errors import PukNotCachedOfflineError
 from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
 from protocol.puk import seal_puk
@@ -128,7 +128,7 @@ def test_offline_block_and_unlock_accepted_when_central_returns(
     assert central_service.event_counts("kiosk-wf") == {}
 
     # an uncached PUK during the outage is refused clearly
-    with pytest.raises(PukNotCachedOffline):
+    with pytest.raises(PukNotCachedOfflineError):
         puks.puk_for("OFF-UNKNOWN", role=Role.ID_ADMIN)
 
     central.start()  # the network is back

@@ -60,7 +60,7 @@ async def test_every_entry_opens_its_screen_and_activation_runs(world: World) ->
 def test_visit_entries_refuse_without_visit(world: World) -> None:
     import pytest
 
-    from kiosk.services.workflows.errors import NoHolderInVisit
+    from kiosk.services.workflows.errors import NoHolderInVisitError
 
     flows = build_workflows(
         store=world.store, journal=world.journal, card_opener=world.opener(), clock=world.clock
@@ -68,7 +68,7 @@ def test_visit_entries_refuse_without_visit(world: World) -> None:
     entries = workflow_entries(Catalogue("en"), flows, visit=lambda: None, operator=operator)
     for entry in entries:
         if entry.needs_visit:
-            with pytest.raises(NoHolderInVisit):
+            with pytest.raises(NoHolderInVisitError):
                 entry.make()
         else:
             assert entry.make() is not None

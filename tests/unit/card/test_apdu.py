@@ -18,12 +18,12 @@ from devices.card.apdu import (
     unwrap,
 )
 from devices.card.errors import (
-    MalformedResponse,
-    NotPivCard,
+    MalformedResponseError,
+    NotPivCardError,
     PinLockedError,
     PukBlockedError,
-    SecurityStatusNotSatisfied,
-    UnexpectedStatus,
+    SecurityStatusNotSatisfiedError,
+    UnexpectedStatusError,
     WrongPinError,
     WrongPukError,
 )
@@ -55,7 +55,7 @@ def test_chain_splits_with_cla_bit() -> None:
 
 def test_split_response() -> None:
     assert split_response(bytes.fromhex("01029000")) == (b"\x01\x02", 0x9000)
-    with pytest.raises(MalformedResponse):
+    with pytest.raises(MalformedResponseError):
         split_response(b"\x90")
 
 
@@ -84,13 +84,13 @@ def test_tlv_roundtrip_multibyte_tags_and_long_values() -> None:
 
 @pytest.mark.parametrize("bad", ["7005AB", "5F", "81830000", "70"])
 def test_tlv_truncated_is_malformed(bad: str) -> None:
-    with pytest.raises(MalformedResponse):
+    with pytest.raises(MalformedResponseError):
         list(iter_tlv(bytes.fromhex(bad)))
 
 
 def test_unwrap() -> None:
     assert unwrap(bytes.fromhex("5302ABCD"), 0x53) == b"\xab\xcd"
-    with pytest.raises(MalformedResponse):
+    with pytest.raises(MalformedResponseError):
         unwrap(bytes.fromhex("5402ABCD"), 0x53)
 
 
@@ -117,15 +117,15 @@ def test_r7_status_words_for_puk() -> None:
 
 def test_other_status_words() -> None:
     raise_for_status(0x9000)
-    with pytest.raises(SecurityStatusNotSatisfied):
+    with pytest.raises(SecurityStatusNotSatisfiedError):
         raise_for_status(0x6982, Operation.SIGN)
     for sw in (0x6A82, 0x6D00, 0x6E00):
-        with pytest.raises(NotPivCard):
+        with pytest.raises(NotPivCardError):
             raise_for_status(sw, Operation.SELECT)
-    with pytest.raises(UnexpectedStatus) as info:
+    with pytest.raises(UnexpectedStatusError) as info:
         raise_for_status(0x6A82)
     assert info.value.params == {"sw": "6A82"}
-    with pytest.raises(UnexpectedStatus):
+    with pytest.raises(UnexpectedStatusError):
         raise_for_status(0x63C1)  # tries mean nothing outside PIN/PUK commands
 
 

@@ -37,7 +37,7 @@ def test_r6_wrong_pin_reads_well_in_swedish() -> None:
 
 
 def test_unexpected_status_shows_hex() -> None:
-    assert "6F00" in Catalogue("en").error(errors.UnexpectedStatus(sw=0x6F00))
+    assert "6F00" in Catalogue("en").error(errors.UnexpectedStatusError(sw=0x6F00))
 
 
 def test_card_catalogue_files_have_same_keys() -> None:

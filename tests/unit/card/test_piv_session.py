@@ -11,14 +11,14 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from devices.card.certs import ChainStatus, TrustAnchors
 from devices.card.errors import (
-    CardRemoved,
-    InvalidPinFormat,
-    MalformedResponse,
-    NotPivCard,
+    CardRemovedError,
+    InvalidPinFormatError,
+    MalformedResponseError,
+    NotPivCardError,
     PinLockedError,
     PukBlockedError,
-    SecurityStatusNotSatisfied,
-    UnexpectedStatus,
+    SecurityStatusNotSatisfiedError,
+    UnexpectedStatusError,
     WrongPinError,
     WrongPukError,
 )
@@ -50,7 +50,7 @@ def test_select_sends_piv_aid_and_gets_template(issued: PersonalisedCard) -> Non
 
 def test_not_piv_card(factory: CardFactory) -> None:
     card = factory.personalise(piv_applet=False)
-    with pytest.raises(NotPivCard):
+    with pytest.raises(NotPivCardError):
         PivSession(InProcessConnection(card.card))
 
 
@@ -156,15 +156,15 @@ def test_r8_change_pin(issued: PersonalisedCard) -> None:
 @pytest.mark.parametrize("bad", ["12345", "123456789", "12a456", "١٢٣٤٥٦"])
 def test_pin_format_checked_before_sending(issued: PersonalisedCard, bad: str) -> None:
     session, rec = _session(issued)
-    with pytest.raises(InvalidPinFormat):
+    with pytest.raises(InvalidPinFormatError):
         session.verify_pin(bad)
     assert len(rec.sent) == 1  # only the SELECT
-    assert bad not in str(InvalidPinFormat())
+    assert bad not in str(InvalidPinFormatError())
 
 
 def test_sign_challenge_verifies_with_9a_p256(issued: PersonalisedCard) -> None:
     session, _ = _session(issued)
-    with pytest.raises(SecurityStatusNotSatisfied):
+    with pytest.raises(SecurityStatusNotSatisfiedError):
         session.sign_challenge(b"login-challenge")
     session.verify_pin("123456")
     signature = session.sign_challenge(b"login-challenge")
@@ -196,7 +196,7 @@ def test_sign_digest_with_9c_needs_pin_each_time(issued: PersonalisedCard) -> No
     public = issued.holder.signing.cert.public_key()
     assert isinstance(public, ec.EllipticCurvePublicKey)
     public.verify(signature, b"receipt", ec.ECDSA(hashes.SHA256()))
-    with pytest.raises(SecurityStatusNotSatisfied):
+    with pytest.raises(SecurityStatusNotSatisfiedError):
         session.sign_digest(value)
 
 
@@ -204,14 +204,14 @@ def test_card_removed_mid_operation(issued: PersonalisedCard) -> None:
     connection = InProcessConnection(issued.card)
     session = PivSession(connection)
     connection.remove()
-    with pytest.raises(CardRemoved):
+    with pytest.raises(CardRemovedError):
         session.read_certificate(Slot.AUTHENTICATION)
 
 
 def test_unexpected_status_word(issued: PersonalisedCard) -> None:
     session, _ = _session(issued)
     issued.card.faults[0xCB] = 0x6F00
-    with pytest.raises(UnexpectedStatus) as info:
+    with pytest.raises(UnexpectedStatusError) as info:
         session.read_chuid()
     assert info.value.sw == 0x6F00
 
@@ -222,7 +222,7 @@ def test_garbage_response_is_malformed() -> None:
             return b"\x90" if apdu[1] != 0xA4 else b"\x90\x00"
 
     session = PivSession(Garbage())
-    with pytest.raises(MalformedResponse):
+    with pytest.raises(MalformedResponseError):
         session.read_chuid()
 
 

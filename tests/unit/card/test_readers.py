@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Mapping
 
-from devices.card.errors import PcscUnavailable
+from devices.card.errors import PcscUnavailableError
 from devices.card.pcsc import PNP_READER, ReaderStatus
 from devices.card.readers import (
     CardInserted,
@@ -57,13 +57,13 @@ class World:
 class FakeContext:
     def __init__(self, world: World) -> None:
         if not world.up:
-            raise PcscUnavailable()
+            raise PcscUnavailableError()
         self.world = world
         self.cancelled = False
 
     def list_readers(self) -> list[str]:
         if not self.world.up:
-            raise PcscUnavailable()
+            raise PcscUnavailableError()
         return list(self.world.readers)
 
     def wait_for_change(
@@ -80,7 +80,7 @@ class FakeContext:
 
         with self.world.changed:
             if not self.world.up:
-                raise PcscUnavailable()
+                raise PcscUnavailableError()
             now = snapshot()
             if any(current.get(s.name) != s.event_state for s in now):
                 return now
@@ -90,7 +90,7 @@ class FakeContext:
             if self.cancelled:
                 return None
             if not self.world.up:
-                raise PcscUnavailable()
+                raise PcscUnavailableError()
             return snapshot()
 
     def cancel(self) -> None:

@@ -103,7 +103,7 @@ def test_r7_factory_puk_rules(factory: CardFactory) -> None:
 
 @pytest.mark.parametrize(("pin", "puk"), [("12", None), ("123456", "1234"), ("abcdef", None)])
 def test_factory_refuses_bad_codes(factory: CardFactory, pin: str, puk: str | None) -> None:
-    from devices.card.errors import InvalidPinFormat
+    from devices.card.errors import InvalidPinFormatError
 
-    with pytest.raises(InvalidPinFormat):
+    with pytest.raises(InvalidPinFormatError):
         factory.personalise(pin=pin, puk=puk)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from devices.card.errors import CardRemoved as CardRemovedError
-from devices.card.errors import NoCard, ReaderGone
+from devices.card.errors import CardRemovedError, NoCardError, ReaderGoneError
 from devices.card.piv import PivSession
 from devices.card.readers import CardInserted, CardRemoved, ReaderChange
 from devices.virtual.factory import CardFactory
@@ -18,9 +17,9 @@ def test_insert_connect_remove(factory: CardFactory) -> None:
     bank = VirtualReaderBank()
     events: list[ReaderChange] = []
     bank.subscribe(events.append)
-    with pytest.raises(NoCard):
+    with pytest.raises(NoCardError):
         bank.connect(CU)
-    with pytest.raises(ReaderGone):
+    with pytest.raises(ReaderGoneError):
         bank.connect("nope")
     issued = factory.personalise()
     bank.insert(CU, issued.card)

@@ -65,7 +65,12 @@ ERRORS = _all_error_classes()
 
 def test_the_walk_finds_the_domain_errors() -> None:
     names = {cls.__name__ for cls in ERRORS}
-    assert {"IllegalTransition", "CardIsBlocked", "InvalidPersonnummer", "WrongOffice"} <= names
+    assert {
+        "IllegalTransitionError",
+        "CardIsBlockedError",
+        "InvalidPersonnummerError",
+        "WrongOfficeError",
+    } <= names
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -20,9 +20,9 @@ from kiosk.domain.lifecycle import (
 from kiosk.domain.types import CardState
 from kiosk.domain.words import STATE_WORDS
 from kiosk.errors import (
-    CardIsBlocked,
-    CardIsReplaced,
-    IllegalTransition,
+    CardIsBlockedError,
+    CardIsReplacedError,
+    IllegalTransitionError,
 )
 from kiosk.i18n import Catalogue
 
@@ -63,7 +63,7 @@ def test_every_legal_transition(state: CardState, action: Transition) -> None:
 def test_every_illegal_transition_raises_naming_state_and_action(
     state: CardState, action: Transition
 ) -> None:
-    with pytest.raises(IllegalTransition) as caught:
+    with pytest.raises(IllegalTransitionError) as caught:
         transition(state, action)
     error = caught.value
     assert error.params["state"] == state.value
@@ -91,7 +91,7 @@ STATE_IN_TEXT = {
 @pytest.mark.parametrize("state", list(CardState))
 def test_each_state_has_its_own_refusal_naming_the_state(state: CardState) -> None:
     action = next(a for a in Transition if (state, a) not in EXPECTED)
-    with pytest.raises(IllegalTransition) as caught:
+    with pytest.raises(IllegalTransitionError) as caught:
         transition(state, action)
     assert caught.value.key == f"error.card.illegal.{state.value}"
     sv = Catalogue("sv")(caught.value.key, **caught.value.params)
@@ -110,14 +110,14 @@ def test_final_states_allow_nothing() -> None:
 
 
 def test_r3_replaced_card_refusal_says_cut_it_up() -> None:
-    with pytest.raises(CardIsReplaced) as caught:
+    with pytest.raises(CardIsReplacedError) as caught:
         transition(S.REPLACED, T.ACTIVATE)
     assert "Klipp sönder" in Catalogue("sv").error(caught.value)
     assert "Cut the card up" in Catalogue("en").error(caught.value)
 
 
 def test_r9_blocked_card_cannot_be_activated() -> None:
-    with pytest.raises(CardIsBlocked):
+    with pytest.raises(CardIsBlockedError):
         transition(S.BLOCKED, T.ACTIVATE)
 
 
@@ -127,7 +127,7 @@ def test_transition_either_moves_by_the_table_or_raises(pair: tuple[CardState, T
     if pair in EXPECTED:
         assert transition(state, action) is EXPECTED[pair]
     else:
-        with pytest.raises(IllegalTransition):
+        with pytest.raises(IllegalTransitionError):
             transition(state, action)
 
 
@@ -140,7 +140,7 @@ def test_any_sequence_stays_in_known_states_and_never_leaves_a_final_state(
         before = state
         try:
             state = transition(state, action)
-        except IllegalTransition:
+        except IllegalTransitionError:
             assert state == before  # nothing changed
             continue
         assert before not in FINAL_STATES

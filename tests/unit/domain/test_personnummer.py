@@ -11,10 +11,10 @@ from stdnum import luhn
 
 from kiosk.domain.personnummer import mask_personnummer, normalise_personnummer
 from kiosk.errors import (
-    InvalidPersonnummer,
-    PersonnummerImpossibleDate,
-    PersonnummerWrongCheckDigit,
-    PersonnummerWrongFormat,
+    InvalidPersonnummerError,
+    PersonnummerImpossibleDateError,
+    PersonnummerWrongCheckDigitError,
+    PersonnummerWrongFormatError,
 )
 
 TODAY = date(2026, 3, 15)
@@ -41,7 +41,7 @@ def _with_check_digit(first_nine_of_ten: str) -> str:
 def test_born_today_is_possible_tomorrow_is_not() -> None:
     born_today = "20" + _with_check_digit("260315123")
     assert normalise_personnummer(born_today, TODAY) == born_today
-    with pytest.raises(PersonnummerImpossibleDate):
+    with pytest.raises(PersonnummerImpossibleDateError):
         normalise_personnummer("20" + _with_check_digit("260316123"), TODAY)
 
 
@@ -54,7 +54,7 @@ def test_ten_digits_dated_later_this_year_belong_to_the_previous_century() -> No
 
 
 def test_samordningsnummer_impossible_day() -> None:
-    with pytest.raises(PersonnummerImpossibleDate):
+    with pytest.raises(PersonnummerImpossibleDateError):
         normalise_personnummer(_with_check_digit("700292123"), TODAY)  # 32 Feb + 60
 
 
@@ -64,14 +64,14 @@ def test_samordningsnummer_day_plus_60() -> None:
 
 @pytest.mark.parametrize("text", ["880320-0017", "8803200018", "19880320-0019"])
 def test_wrong_check_digit(text: str) -> None:
-    with pytest.raises(PersonnummerWrongCheckDigit) as caught:
+    with pytest.raises(PersonnummerWrongCheckDigitError) as caught:
         normalise_personnummer(text, TODAY)
     assert caught.value.reason == "wrong_check_digit"
 
 
 @pytest.mark.parametrize("text", ["880230-0016", "881320-0016", "880000-0016", "19000229-0000"])
 def test_impossible_date(text: str) -> None:
-    with pytest.raises(PersonnummerImpossibleDate) as caught:
+    with pytest.raises(PersonnummerImpossibleDateError) as caught:
         normalise_personnummer(text, TODAY)
     assert caught.value.reason == "impossible_date"
 
@@ -79,7 +79,7 @@ def test_impossible_date(text: str) -> None:
 def test_leap_day_is_possible_in_a_leap_year() -> None:
     leap = "20" + _with_check_digit("000229123")
     assert normalise_personnummer(leap, TODAY) == leap
-    with pytest.raises(PersonnummerImpossibleDate):
+    with pytest.raises(PersonnummerImpossibleDateError):
         normalise_personnummer("20" + _with_check_digit("010229123"), TODAY)
 
 
@@ -87,7 +87,7 @@ def test_leap_day_is_possible_in_a_leap_year() -> None:
     "text", ["", "88032-0016", "880320-00166", "88032O-0016", "880320/0016", "1988032000167"]
 )
 def test_wrong_format(text: str) -> None:
-    with pytest.raises(PersonnummerWrongFormat) as caught:
+    with pytest.raises(PersonnummerWrongFormatError) as caught:
         normalise_personnummer(text, TODAY)
     assert caught.value.reason == "wrong_format"
 
@@ -96,7 +96,7 @@ def test_wrong_format(text: str) -> None:
 def test_errors_never_carry_the_number(text: str) -> None:
     try:
         normalise_personnummer(text, TODAY)
-    except InvalidPersonnummer as error:
+    except InvalidPersonnummerError as error:
         digits = "".join(ch for ch in text if ch.isdigit())
         assert error.params == {}
         assert digits not in str(error)
@@ -105,5 +105,5 @@ def test_errors_never_carry_the_number(text: str) -> None:
 
 def test_mask_hides_the_last_four() -> None:
     assert mask_personnummer("198803200016") == "880320-XXXX"
-    with pytest.raises(PersonnummerWrongFormat):
+    with pytest.raises(PersonnummerWrongFormatError):
         mask_personnummer("880320-0016")

@@ -20,7 +20,7 @@ from kiosk.domain.deadlines import (
     sweep,
 )
 from kiosk.domain.types import BlockReason, CardFacts, CardState, Deadline, DeadlineKind
-from kiosk.errors import CardIsBlocked, CardIsShipped, KeepReasonMissing
+from kiosk.errors import CardIsBlockedError, CardIsShippedError, KeepReasonMissingError
 
 MakeCard = Callable[..., CardFacts]
 
@@ -58,15 +58,15 @@ def test_r11_return_and_keep_card_exception_needs_a_reason(card: MakeCard) -> No
     active = card(state=CardState.ACTIVE)
     assert check_return(active) is ReturnOutcome.RETURNED
     for reason in (None, "", "   "):
-        with pytest.raises(KeepReasonMissing):
+        with pytest.raises(KeepReasonMissingError):
             check_return(active, keep_card=True, keep_reason=reason)
     assert check_return(active, keep_card=True, keep_reason="New assignment") is ReturnOutcome.KEPT
 
 
 def test_r11_only_a_card_in_use_is_returned(card: MakeCard) -> None:
-    with pytest.raises(CardIsBlocked):
+    with pytest.raises(CardIsBlockedError):
         check_return(card(state=CardState.BLOCKED))
-    with pytest.raises(CardIsShipped):
+    with pytest.raises(CardIsShippedError):
         check_return(card(state=CardState.SHIPPED))
     assert check_return(card(state=CardState.LOCKED)) is ReturnOutcome.RETURNED
 

@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.domain.documents import check_document, document_acceptable, is_expired, kind_acceptable
 from kiosk.domain.types import DocumentKind, IdentityDocument, VisitPurpose
-from kiosk.errors import DigitalIdRefused, DocumentExpired, DocumentNotSwedish
+from kiosk.errors import DigitalIdRefusedError, DocumentExpiredError, DocumentNotSwedishError
 
 TODAY = date(2026, 3, 15)
 FUTURE = date(2030, 1, 1)
@@ -28,8 +28,8 @@ def test_r1_activation_accepts_a_foreign_passport() -> None:
 def test_r1_digital_id_is_always_refused(purpose: VisitPurpose) -> None:
     decision = document_acceptable(DocumentKind.DIGITAL_ID, "SWE", FUTURE, TODAY, purpose)
     assert not decision
-    assert isinstance(decision.refusal, DigitalIdRefused)
-    with pytest.raises(DigitalIdRefused):
+    assert isinstance(decision.refusal, DigitalIdRefusedError)
+    with pytest.raises(DigitalIdRefusedError):
         decision.require()
 
 
@@ -37,7 +37,7 @@ def test_r1_digital_id_is_always_refused(purpose: VisitPurpose) -> None:
 def test_r1_expired_document_is_refused(purpose: VisitPurpose) -> None:
     yesterday = date(2026, 3, 14)
     decision = document_acceptable(DocumentKind.PASSPORT, "SWE", yesterday, TODAY, purpose)
-    assert isinstance(decision.refusal, DocumentExpired)
+    assert isinstance(decision.refusal, DocumentExpiredError)
     assert decision.refusal.params == {"expiry": "2026-03-14"}
 
 
@@ -63,12 +63,12 @@ def test_r1_in_person_unlock_accepts_swedish_documents(kind: DocumentKind, state
 @pytest.mark.parametrize("kind", [DocumentKind.PASSPORT, DocumentKind.NATIONAL_ID_CARD])
 def test_r1_in_person_unlock_refuses_foreign_documents(kind: DocumentKind) -> None:
     decision = document_acceptable(kind, "FIN", FUTURE, TODAY, VisitPurpose.UNLOCK)
-    assert isinstance(decision.refusal, DocumentNotSwedish)
+    assert isinstance(decision.refusal, DocumentNotSwedishError)
 
 
 def test_r1_check_document_raises_the_refusal() -> None:
     expired = IdentityDocument(DocumentKind.SIS_ID_CARD, "SWE", date(2020, 1, 1))
-    with pytest.raises(DocumentExpired):
+    with pytest.raises(DocumentExpiredError):
         check_document(expired, TODAY, VisitPurpose.ACTIVATION)
     check_document(
         IdentityDocument(DocumentKind.PASSPORT, "SWE", FUTURE), TODAY, VisitPurpose.ACTIVATION
@@ -79,21 +79,21 @@ def test_r1_refusals_come_in_order_digital_then_expired_then_not_swedish() -> No
     yesterday = date(2026, 3, 14)
     unlock = VisitPurpose.UNLOCK
     digital = document_acceptable(DocumentKind.DIGITAL_ID, "FIN", yesterday, TODAY, unlock)
-    assert isinstance(digital.refusal, DigitalIdRefused)
+    assert isinstance(digital.refusal, DigitalIdRefusedError)
     foreign = document_acceptable(DocumentKind.PASSPORT, "FIN", yesterday, TODAY, unlock)
-    assert isinstance(foreign.refusal, DocumentExpired)
+    assert isinstance(foreign.refusal, DocumentExpiredError)
 
 
 def test_r1_kind_acceptable_leaves_out_the_expiry() -> None:
     unlock = VisitPurpose.UNLOCK
     assert kind_acceptable(DocumentKind.PASSPORT, "SWE", unlock)
     assert isinstance(
-        kind_acceptable(DocumentKind.PASSPORT, "FIN", unlock).refusal, DocumentNotSwedish
+        kind_acceptable(DocumentKind.PASSPORT, "FIN", unlock).refusal, DocumentNotSwedishError
     )
     assert kind_acceptable(DocumentKind.PASSPORT, "FIN", VisitPurpose.ACTIVATION)
     assert isinstance(
         kind_acceptable(DocumentKind.DIGITAL_ID, "SWE", VisitPurpose.ACTIVATION).refusal,
-        DigitalIdRefused,
+        DigitalIdRefusedError,
     )
     assert is_expired(date(2026, 3, 14), TODAY)
     assert not is_expired(TODAY, TODAY)

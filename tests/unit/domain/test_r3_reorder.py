@@ -10,10 +10,10 @@ import pytest
 from kiosk.domain.types import BlockReason, CardFacts, CardState, ShipmentMethod
 from kiosk.domain.undelivered import reorder_allowed, reorder_from, reorder_notice, reorder_plan
 from kiosk.errors import (
-    CardFactsIncomplete,
-    CardIsActive,
-    ReorderNeedsAPost,
-    ReorderTooEarly,
+    CardFactsIncompleteError,
+    CardIsActiveError,
+    ReorderNeedsAPostError,
+    ReorderTooEarlyError,
 )
 
 MakeCard = Callable[..., CardFacts]
@@ -48,26 +48,26 @@ def test_r3_thirty_days_across_a_leap_february(card: MakeCard) -> None:
 
 def test_r3_too_early_names_the_first_day(card: MakeCard) -> None:
     refusal = reorder_allowed(card(photo_date=PHOTO), date(2026, 1, 20)).refusal
-    assert isinstance(refusal, ReorderTooEarly)
+    assert isinstance(refusal, ReorderTooEarlyError)
     assert refusal.params == {"from_date": "2026-02-09"}
 
 
 def test_r3_registered_post_is_traced_not_reordered(card: MakeCard) -> None:
     c = card(shipment_method=ShipmentMethod.REGISTERED, rek_id="RR123456789SE")
-    assert isinstance(reorder_allowed(c, date(2026, 6, 1)).refusal, ReorderNeedsAPost)
+    assert isinstance(reorder_allowed(c, date(2026, 6, 1)).refusal, ReorderNeedsAPostError)
 
 
 def test_r3_only_an_undelivered_shipped_card_is_reordered(card: MakeCard) -> None:
     assert isinstance(
-        reorder_allowed(card(state=CardState.ACTIVE), date(2026, 6, 1)).refusal, CardIsActive
+        reorder_allowed(card(state=CardState.ACTIVE), date(2026, 6, 1)).refusal, CardIsActiveError
     )
 
 
 def test_r3_missing_photo_date_is_reported_not_guessed(card: MakeCard) -> None:
-    with pytest.raises(CardFactsIncomplete) as caught:
+    with pytest.raises(CardFactsIncompleteError) as caught:
         reorder_from(card(photo_date=None))
     assert caught.value.params == {"field": "photo_date"}
-    with pytest.raises(CardFactsIncomplete):
+    with pytest.raises(CardFactsIncompleteError):
         reorder_from(card(with_photo=False, order_date=None))
 
 
@@ -78,7 +78,7 @@ def test_r3_reorder_keeps_the_photo_and_replaces_the_first_card(card: MakeCard) 
     assert plan.new_photo_needed is False
     assert plan.photo_date == PHOTO
     assert plan.photo_office_id == card().photo_office_id
-    with pytest.raises(ReorderTooEarly):
+    with pytest.raises(ReorderTooEarlyError):
         reorder_plan(card(photo_date=PHOTO), date(2026, 2, 8))
 
 

@@ -11,7 +11,7 @@ from kiosk.domain.signing import signing_cert_notice
 from kiosk.domain.support import support_path
 from kiosk.domain.types import AssuranceLevel, CardFacts, ShipmentMethod
 from kiosk.domain.undelivered import trace_notices
-from kiosk.errors import NotRegisteredPost
+from kiosk.errors import NotRegisteredPostError
 from kiosk.i18n import Catalogue
 
 MakeCard = Callable[..., CardFacts]
@@ -36,7 +36,7 @@ def test_r4_without_rek_id_says_who_provides_it(card: MakeCard) -> None:
 
 
 def test_r4_a_post_cannot_be_traced(card: MakeCard) -> None:
-    with pytest.raises(NotRegisteredPost):
+    with pytest.raises(NotRegisteredPostError):
         trace_notices(card(shipment_method=ShipmentMethod.A_POST))
 
 

@@ -16,15 +16,15 @@ from kiosk.domain.pin import (
 )
 from kiosk.domain.types import CardState
 from kiosk.errors import (
-    CardIsLocked,
-    CurrentPinMissing,
-    IllegalTransition,
-    PinNotDigits,
+    CardIsLockedError,
+    CurrentPinMissingError,
+    IllegalTransitionError,
+    PinNotDigitsError,
     PinPolicyError,
-    PinRepeatMismatch,
-    PinSameAsCurrent,
-    PinTooSimple,
-    PinWrongLength,
+    PinRepeatMismatchError,
+    PinSameAsCurrentError,
+    PinTooSimpleError,
+    PinWrongLengthError,
 )
 
 
@@ -42,7 +42,7 @@ def test_r6_puk_tries_used_up_block_the_puk() -> None:
 
 
 def test_r6_a_blocked_card_is_not_locked_again() -> None:
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(IllegalTransitionError):
         after_wrong_pin(CardState.BLOCKED, 3)
 
 
@@ -54,15 +54,15 @@ def test_r8_policy_accepts_6_to_8_digits(pin: str) -> None:
 @pytest.mark.parametrize(
     ("pin", "error"),
     [
-        ("12345", PinWrongLength),
-        ("135792468", PinWrongLength),
-        ("", PinNotDigits),
-        ("13579a", PinNotDigits),
-        ("١٣٥٧٩٠", PinNotDigits),  # non-ASCII digits
-        ("000000", PinTooSimple),
-        ("77777777", PinTooSimple),
-        ("123456", PinTooSimple),
-        ("87654321", PinTooSimple),
+        ("12345", PinWrongLengthError),
+        ("135792468", PinWrongLengthError),
+        ("", PinNotDigitsError),
+        ("13579a", PinNotDigitsError),
+        ("١٣٥٧٩٠", PinNotDigitsError),  # non-ASCII digits
+        ("000000", PinTooSimpleError),
+        ("77777777", PinTooSimpleError),
+        ("123456", PinTooSimpleError),
+        ("87654321", PinTooSimpleError),
     ],
 )
 def test_r8_policy_refuses(pin: str, error: type[PinPolicyError]) -> None:
@@ -71,20 +71,20 @@ def test_r8_policy_refuses(pin: str, error: type[PinPolicyError]) -> None:
 
 
 def test_r8_new_pin_typed_twice_must_match() -> None:
-    with pytest.raises(PinRepeatMismatch):
+    with pytest.raises(PinRepeatMismatchError):
         check_new_pin("135790", "135791")
 
 
 def test_r8_pin_change_needs_the_current_pin() -> None:
-    with pytest.raises(CurrentPinMissing):
+    with pytest.raises(CurrentPinMissingError):
         check_pin_change(CardState.ACTIVE, "", "135790", "135790")
-    with pytest.raises(PinSameAsCurrent):
+    with pytest.raises(PinSameAsCurrentError):
         check_pin_change(CardState.ACTIVE, "135790", "135790", "135790")
     check_pin_change(CardState.ACTIVE, "246813", "135790", "135790")
 
 
 def test_r8_locked_card_is_unlocked_before_a_pin_change() -> None:
-    with pytest.raises(CardIsLocked) as caught:
+    with pytest.raises(CardIsLockedError) as caught:
         check_pin_change(CardState.LOCKED, "246813", "135790", "135790")
     assert caught.value.params["action"] == "change_pin"
 

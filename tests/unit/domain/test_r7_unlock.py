@@ -18,17 +18,17 @@ from kiosk.domain.unlock import (
     unlock_paths,
 )
 from kiosk.errors import (
-    ActionNotPermitted,
-    CardIsActive,
-    CardIsBlocked,
-    DocumentExpired,
-    DocumentNotSwedish,
-    IdentityCheckMissing,
-    InvalidProductNumber,
-    PukBlockedCannotUnlock,
-    UnlockNeedsCodeLetter,
-    UnlockNotByCodeLetter,
-    UnlockWrongPlace,
+    ActionNotPermittedError,
+    CardIsActiveError,
+    CardIsBlockedError,
+    DocumentExpiredError,
+    DocumentNotSwedishError,
+    IdentityCheckMissingError,
+    InvalidProductNumberError,
+    PukBlockedCannotUnlockError,
+    UnlockNeedsCodeLetterError,
+    UnlockNotByCodeLetterError,
+    UnlockWrongPlaceError,
 )
 from kiosk.i18n import Catalogue
 
@@ -56,7 +56,7 @@ def test_r7_product_series_from_product_number(number: str | None, series: Produ
 
 @pytest.mark.parametrize("number", ["71", "7123", "abc", "812", "012", "7 2", "７１２"])
 def test_r7_bad_product_number_is_refused(number: str) -> None:
-    with pytest.raises(InvalidProductNumber):
+    with pytest.raises(InvalidProductNumberError):
         product_series(number)
 
 
@@ -95,28 +95,28 @@ def test_r7_unlock_7xx_in_person_by_own_organisations_id_admin(card: MakeCard) -
     locked = card(state=CardState.LOCKED)
     assert in_person(locked, office_id=OTHER_OFFICE, same_organisation=True) is None
     refusal = in_person(locked, office_id=OTHER_OFFICE, photo_office_name="Kortkontoret City")
-    assert isinstance(refusal, UnlockWrongPlace)
+    assert isinstance(refusal, UnlockWrongPlaceError)
     assert "Kortkontoret City" in Catalogue("sv").error(refusal)
 
 
 def test_r7_clerk_cannot_unlock_7xx_in_person(card: MakeCard) -> None:
     refusal = in_person(card(state=CardState.LOCKED), role=Role.CLERK)
-    assert isinstance(refusal, ActionNotPermitted)
+    assert isinstance(refusal, ActionNotPermittedError)
     assert "id-administratör" in Catalogue("sv").error(refusal)
 
 
 def test_r7_in_person_unlock_needs_a_valid_swedish_document(card: MakeCard) -> None:
     locked = card(state=CardState.LOCKED)
-    assert isinstance(in_person(locked, document=FOREIGN_PASSPORT), DocumentNotSwedish)
-    assert isinstance(in_person(locked, document=None), IdentityCheckMissing)
-    assert isinstance(in_person(locked, today=date(2031, 1, 1)), DocumentExpired)
+    assert isinstance(in_person(locked, document=FOREIGN_PASSPORT), DocumentNotSwedishError)
+    assert isinstance(in_person(locked, document=None), IdentityCheckMissingError)
+    assert isinstance(in_person(locked, today=date(2031, 1, 1)), DocumentExpiredError)
 
 
 def test_r7_unlock_5xx_needs_code_letter_puk(card: MakeCard) -> None:
     for number in ("512", "612", None):
         c = card(product_number=number, state=CardState.LOCKED)
         refusal = in_person(c)
-        assert isinstance(refusal, UnlockNeedsCodeLetter)
+        assert isinstance(refusal, UnlockNeedsCodeLetterError)
         for role in Role:
             assert check_unlock(c, UnlockPath.CODE_LETTER, role=role, office_id=OFFICE).allowed
 
@@ -124,29 +124,31 @@ def test_r7_unlock_5xx_needs_code_letter_puk(card: MakeCard) -> None:
 def test_r7_7xx_has_no_code_letter(card: MakeCard) -> None:
     c = card(state=CardState.LOCKED)
     refusal = check_unlock(c, UnlockPath.CODE_LETTER, role=Role.ID_ADMIN, office_id=OFFICE).refusal
-    assert isinstance(refusal, UnlockNotByCodeLetter)
+    assert isinstance(refusal, UnlockNotByCodeLetterError)
     assert check_unlock(c, UnlockPath.ORDERED_PUK, role=Role.CLERK, office_id=OFFICE).allowed
 
 
 def test_r7_only_a_locked_card_is_unlocked(card: MakeCard) -> None:
-    assert isinstance(in_person(card(state=CardState.ACTIVE)), CardIsActive)
-    assert isinstance(in_person(card(state=CardState.BLOCKED)), CardIsBlocked)
+    assert isinstance(in_person(card(state=CardState.ACTIVE)), CardIsActiveError)
+    assert isinstance(in_person(card(state=CardState.BLOCKED)), CardIsBlockedError)
 
 
 def test_r7_puk_blocked_card_cannot_be_saved(card: MakeCard) -> None:
     c = card(product_number="512", state=CardState.PUK_BLOCKED)
     refusal = check_unlock(c, UnlockPath.CODE_LETTER, role=Role.ID_ADMIN, office_id=OFFICE).refusal
-    assert isinstance(refusal, PukBlockedCannotUnlock)
+    assert isinstance(refusal, PukBlockedCannotUnlockError)
     assert refusal.hint_key == "hint.unlock.puk_blocked"
 
 
 def test_r7_ordering_puk_or_code_letter_is_for_id_admins(card: MakeCard) -> None:
     locked = card(state=CardState.LOCKED)
     assert check_code_order(locked, role=Role.ID_ADMIN).allowed
-    assert isinstance(check_code_order(locked, role=Role.CLERK).refusal, ActionNotPermitted)
+    assert isinstance(check_code_order(locked, role=Role.CLERK).refusal, ActionNotPermittedError)
     # a lost code letter may be reordered before the card is even locked
     assert check_code_order(card(product_number="612", state=CardState.ACTIVE), role=Role.ID_ADMIN)
     blocked = card(state=CardState.BLOCKED)
-    assert isinstance(check_code_order(blocked, role=Role.ID_ADMIN).refusal, CardIsBlocked)
+    assert isinstance(check_code_order(blocked, role=Role.ID_ADMIN).refusal, CardIsBlockedError)
     dead = card(state=CardState.PUK_BLOCKED)
-    assert isinstance(check_code_order(dead, role=Role.ID_ADMIN).refusal, PukBlockedCannotUnlock)
+    assert isinstance(
+        check_code_order(dead, role=Role.ID_ADMIN).refusal, PukBlockedCannotUnlockError
+    )

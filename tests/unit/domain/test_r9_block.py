@@ -17,10 +17,10 @@ from kiosk.domain.blocking import (
 )
 from kiosk.domain.types import BlockReason, CardFacts, CardState
 from kiosk.errors import (
-    CardIsBlocked,
-    CardIsReplaced,
-    PoliceReportNotConfirmed,
-    TeliaCallNotConfirmed,
+    CardIsBlockedError,
+    CardIsReplacedError,
+    PoliceReportNotConfirmedError,
+    TeliaCallNotConfirmedError,
 )
 from kiosk.i18n import Catalogue
 
@@ -80,14 +80,16 @@ def test_r9_block_allowed_without_card_and_without_holder(card: MakeCard) -> Non
 def test_r9_clerk_must_confirm_telia_and_police_duties(card: MakeCard) -> None:
     c = card(product_number="612", sis_marked=True)
     refusal = check_block(c, request()).refusal
-    assert isinstance(refusal, TeliaCallNotConfirmed)
+    assert isinstance(refusal, TeliaCallNotConfirmedError)
     assert "020-32 32 62" in Catalogue("sv").error(refusal)
     told_telia = request(confirmed_duties=frozenset({BlockDuty.TELIA_BLOCKING_LINE}))
-    assert isinstance(check_block(c, told_telia).refusal, PoliceReportNotConfirmed)
+    assert isinstance(check_block(c, told_telia).refusal, PoliceReportNotConfirmedError)
     assert check_block(c, request(confirmed_duties=frozenset(BlockDuty))).allowed
 
 
 def test_r9_final_cards_cannot_be_blocked_again(card: MakeCard) -> None:
-    assert isinstance(check_block(card(state=CardState.BLOCKED), request()).refusal, CardIsBlocked)
+    assert isinstance(
+        check_block(card(state=CardState.BLOCKED), request()).refusal, CardIsBlockedError
+    )
     replaced = check_block(card(state=CardState.REPLACED), request()).refusal
-    assert isinstance(replaced, CardIsReplaced)
+    assert isinstance(replaced, CardIsReplacedError)

@@ -7,7 +7,7 @@ import pytest
 
 from kiosk.domain.roles import PERMISSIONS, Action, may, require_role
 from kiosk.domain.types import Role
-from kiosk.errors import ActionNotPermitted
+from kiosk.errors import ActionNotPermittedError
 from kiosk.i18n import Catalogue
 
 ID_ADMIN_ONLY = {Action.UNLOCK_IN_PERSON, Action.ORDER_CODES}
@@ -21,7 +21,7 @@ def test_id_admin_may_do_everything(action: Action) -> None:
 @pytest.mark.parametrize("action", list(Action))
 def test_r7_clerk_may_do_all_but_in_person_unlock_and_code_orders(action: Action) -> None:
     if action in ID_ADMIN_ONLY:
-        with pytest.raises(ActionNotPermitted) as caught:
+        with pytest.raises(ActionNotPermittedError) as caught:
             require_role(Role.CLERK, action)
         assert caught.value.params["role"] == "clerk"
         assert caught.value.params["action"] == action.value

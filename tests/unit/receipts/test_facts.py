@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from kiosk.receipts.errors import ReceiptCardUnknown
+from kiosk.receipts.errors import ReceiptCardUnknownError
 from kiosk.receipts.facts import ReceiptFacts, canonical_facts, facts_for_event, receipt_digest
 from tests.support.receipt_world import (
     CLERK,
@@ -101,7 +101,7 @@ def test_unknown_payload_keys_never_reach_the_receipt(world: World) -> None:
 
 def test_event_without_known_card_is_refused(world: World) -> None:
     event = world.event("card.activated", {"serial": "NOPE"})
-    with world.store.unit_of_work() as session, pytest.raises(ReceiptCardUnknown):
+    with world.store.unit_of_work() as session, pytest.raises(ReceiptCardUnknownError):
         facts_for_event(session, world.store.cipher, event, office_id=OFFICE_ID)
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.config import ReceiptConfig
 from kiosk.i18n import Catalogue
-from kiosk.receipts.errors import ReceiptEventUnknown
+from kiosk.receipts.errors import ReceiptEventUnknownError
 from kiosk.receipts.printing import deliver
 from kiosk.receipts.service import ReceiptService, issue_receipt
 from kiosk.services.card import CardSession
@@ -102,7 +102,7 @@ def test_printer_error_never_undoes_the_transaction(world: World, tmp_path: Path
 def test_issue_receipt_never_raises(world: World, receipts: ReceiptService) -> None:
     event = world.event("card.activated", {"serial": "NOT-IN-REGISTER"})
     outcome = issue_receipt(receipts, event)
-    assert outcome.problem == "ReceiptCardUnknown" and outcome.delivery is None
+    assert outcome.problem == "ReceiptCardUnknownError" and outcome.delivery is None
 
 
 def test_signed_receipt_is_journalled_and_reprinted_identically(
@@ -128,7 +128,7 @@ def test_signed_receipt_is_journalled_and_reprinted_identically(
 
 
 def test_reprint_unknown_event_is_a_typed_error(receipts: ReceiptService) -> None:
-    with pytest.raises(ReceiptEventUnknown) as caught:
+    with pytest.raises(ReceiptEventUnknownError) as caught:
         receipts.reprint("no-such-event")
     assert caught.value.params == {"event_id": "no-such-event"}
 
@@ -165,4 +165,4 @@ def test_issue_receipt_by_event_id_as_the_workflows_return_it(
     outcome = issue_receipt(receipts, event.event_id)
     assert outcome.problem is None and outcome.delivery is not None
     assert outcome.delivery.path is not None and outcome.delivery.path.exists()
-    assert issue_receipt(receipts, "no-such-event").problem == "ReceiptEventUnknown"
+    assert issue_receipt(receipts, "no-such-event").problem == "ReceiptEventUnknownError"

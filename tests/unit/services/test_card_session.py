@@ -22,7 +22,7 @@ from devices.card.pin import PinKind, PinState
 from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory, PersonalisedCard
 from devices.virtual.pki import TestPki
-from kiosk.errors import PukBlockedCannotUnlock
+from kiosk.errors import PukBlockedCannotUnlockError
 from kiosk.services.card import CardCapability, CardKey, CardSession, require_capability
 from kiosk.services.device_adapters import PIV_CAPABILITIES, PivCardSession
 from kiosk.services.errors import PinBlockedError, PinRejectedError
@@ -141,7 +141,7 @@ def test_a_card_that_gives_only_flags_shows_no_count() -> None:
         (PinNowLockedError(serial="S1"), PinLockedError),
         (NotCardPukError(state=PinState.exact(4)), WrongPukError),
         (CardCannotBeSavedError(serial="S1"), PukBlockedError),
-        (PukBlockedCannotUnlock(), PukBlockedError),
+        (PukBlockedCannotUnlockError(), PukBlockedError),
     ],
     ids=lambda value: type(value).__name__,
 )

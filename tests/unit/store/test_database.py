@@ -12,7 +12,7 @@ from sqlalchemy import inspect, text
 from sqlmodel import select
 
 from store.database import create_engine_for, migrate, open_store
-from store.errors import CorruptDatabase, ForeignDatabase, NotADatabase, StoreError
+from store.errors import CorruptDatabaseError, ForeignDatabaseError, NotADatabaseError, StoreError
 from store.keys import KioskKeys
 from store.models import METADATA, Office
 
@@ -59,7 +59,7 @@ def test_not_sqlite_file_is_refused_and_left_untouched(tmp_path: Path, keys: Kio
     path = tmp_path / "kiosk.sqlite3"
     path.write_bytes(b"%PDF-1.7 this is somebody's document\n" * 50)
     before = _snapshot(tmp_path)
-    with pytest.raises(NotADatabase) as caught:
+    with pytest.raises(NotADatabaseError) as caught:
         open_store(f"sqlite:///{path}", keys)
     assert str(path) in str(caught.value)
     assert _snapshot(tmp_path) == before
@@ -75,7 +75,7 @@ def test_damaged_sqlite_file_is_refused_and_left_untouched(tmp_path: Path, keys:
     for extra in tmp_path.glob("kiosk.sqlite3-*"):
         extra.unlink()
     before = _snapshot(tmp_path)
-    with pytest.raises((CorruptDatabase, NotADatabase)):
+    with pytest.raises((CorruptDatabaseError, NotADatabaseError)):
         open_store(f"sqlite:///{path}", keys)
     assert _snapshot(tmp_path) == before
 
@@ -89,7 +89,7 @@ def test_foreign_sqlite_database_is_refused_and_left_untouched(
     connection.commit()
     connection.close()
     before = _snapshot(tmp_path)
-    with pytest.raises(ForeignDatabase) as caught:
+    with pytest.raises(ForeignDatabaseError) as caught:
         open_store(f"sqlite:///{path}", keys)
     assert "schema version" in str(caught.value)
     assert _snapshot(tmp_path) == before
@@ -104,7 +104,7 @@ def test_other_apps_alembic_database_is_refused(tmp_path: Path, keys: KioskKeys)
     connection.commit()
     connection.close()
     before = _snapshot(tmp_path)
-    with pytest.raises(ForeignDatabase, match="ae1027a6acf"):
+    with pytest.raises(ForeignDatabaseError, match="ae1027a6acf"):
         open_store(f"sqlite:///{path}", keys)
     assert _snapshot(tmp_path) == before
 

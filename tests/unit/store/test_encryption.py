@@ -10,7 +10,7 @@ import pytest
 from store.bulk import CardInput, HolderInput, import_holders_and_cards
 from store.crypto import FieldCipher
 from store.database import Store, open_store
-from store.errors import DecryptionFailed
+from store.errors import DecryptionFailedError
 from store.holders import holder_record, new_holder
 from store.keys import KioskKeys
 from store.lookup import Lookup
@@ -133,7 +133,7 @@ def test_ciphertext_moved_to_another_row_does_not_decrypt(store: Store) -> None:
     first = new_holder(store.cipher, personnummer=PNR, name=NAME)
     second = new_holder(store.cipher, personnummer="199001011239", name="Other")
     moved = Holder(**{**second.model_dump(), "personnummer_enc": first.personnummer_enc})
-    with pytest.raises(DecryptionFailed):
+    with pytest.raises(DecryptionFailedError):
         holder_record(store.cipher, moved)
 
 
@@ -141,9 +141,9 @@ def test_other_key_cannot_decrypt(tmp_path: Path) -> None:
     cipher = FieldCipher(KioskKeys.generate())
     blob = cipher.encrypt(PNR, b"aad")
     assert cipher.decrypt(blob, b"aad") == PNR
-    with pytest.raises(DecryptionFailed):
+    with pytest.raises(DecryptionFailedError):
         FieldCipher(KioskKeys.generate()).decrypt(blob, b"aad")
-    with pytest.raises(DecryptionFailed):
+    with pytest.raises(DecryptionFailedError):
         cipher.decrypt(blob, b"other aad")
     other = FieldCipher(KioskKeys.generate())
     assert other.personnummer_index(PNR) != cipher.personnummer_index(PNR)

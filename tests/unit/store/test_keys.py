@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from protocol.event_format import sign_hash, verify_signature
-from store.errors import BadKeyFile, MissingKeyFile
+from store.errors import BadKeyFileError, MissingKeyFileError
 from store.keys import load_keys, load_or_create_keys
 
 
@@ -30,7 +30,7 @@ def test_created_key_file_is_private_and_reloads_the_same_keys(tmp_path: Path) -
 
 def test_missing_key_file_is_a_typed_error_naming_the_path(tmp_path: Path) -> None:
     path = tmp_path / "absent.key"
-    with pytest.raises(MissingKeyFile) as caught:
+    with pytest.raises(MissingKeyFileError) as caught:
         load_keys(path)
     assert str(path) in str(caught.value)
     assert caught.value.hint_key == "hint.store.missing_key_file"
@@ -60,6 +60,6 @@ def test_missing_key_file_is_a_typed_error_naming_the_path(tmp_path: Path) -> No
 def test_bad_key_file_is_a_typed_error(tmp_path: Path, content: str, problem: str) -> None:
     path = tmp_path / "kiosk.key"
     path.write_text(content)
-    with pytest.raises(BadKeyFile) as caught:
+    with pytest.raises(BadKeyFileError) as caught:
         load_keys(path)
     assert problem in str(caught.value)

@@ -10,18 +10,18 @@ import pytest
 
 from kiosk.domain.types import DocumentKind, IdentityDocument, Role
 from kiosk.errors import (
-    CardIsActive,
-    CardNotForHolder,
-    DigitalIdRefused,
-    DocumentExpired,
-    IdentityCheckMissing,
-    ReplacedCardRefused,
-    WrongOffice,
+    CardIsActiveError,
+    CardNotForHolderError,
+    DigitalIdRefusedError,
+    DocumentExpiredError,
+    IdentityCheckMissingError,
+    ReplacedCardRefusedError,
+    WrongOfficeError,
 )
 from kiosk.i18n import Catalogue
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.common import Backend
-from kiosk.services.workflows.errors import CardInReaderMismatch, CardNotOnRecord
+from kiosk.services.workflows.errors import CardInReaderMismatchError, CardNotOnRecordError
 from store.journal import Journal
 from tests.support.workflow_world import (
     OTHER_HOLDER,
@@ -45,8 +45,8 @@ def test_r2_activation_at_other_office_names_the_office(world: World) -> None:
     world.card(world.spec("S702", photo_office_id=OTHER_OFFICE))
     service = ActivationService(world.services)
     decision = service.check(world.visit(), "S702").decision
-    assert isinstance(decision.refusal, WrongOffice)
-    with pytest.raises(WrongOffice) as info:
+    assert isinstance(decision.refusal, WrongOfficeError)
+    with pytest.raises(WrongOfficeError) as info:
         service.activate(world.visit(), "S702")
     assert OTHER_OFFICE_NAME in Catalogue("sv").error(info.value)
     assert OTHER_OFFICE_NAME in Catalogue("en").error(info.value)
@@ -55,14 +55,14 @@ def test_r2_activation_at_other_office_names_the_office(world: World) -> None:
 
 def test_r2_activation_refused_for_another_holders_card(world: World) -> None:
     world.card(world.spec("S703", holder_id=OTHER_HOLDER))
-    with pytest.raises(CardNotForHolder):
+    with pytest.raises(CardNotForHolderError):
         ActivationService(world.services).activate(world.visit(), "S703")
     assert world.events() == []
 
 
 def test_r3_replaced_card_is_refused_cut_it_up(world: World) -> None:
     world.card(world.spec("S704", state="replaced"))
-    with pytest.raises(ReplacedCardRefused) as info:
+    with pytest.raises(ReplacedCardRefusedError) as info:
         ActivationService(world.services).activate(world.visit(), "S704")
     text = Catalogue("en").error(info.value).lower()
     assert "blocked" in text and "cut it up" in text and "throw it away" in text
@@ -72,11 +72,11 @@ def test_r3_replaced_card_is_refused_cut_it_up(world: World) -> None:
 def test_r1_activation_needs_identity_check_of_this_visit(world: World) -> None:
     world.card(world.spec("S705"))
     service = ActivationService(world.services)
-    with pytest.raises(IdentityCheckMissing):
+    with pytest.raises(IdentityCheckMissingError):
         service.activate(world.visit(document=None), "S705")
-    with pytest.raises(IdentityCheckMissing):  # checked but not approved
+    with pytest.raises(IdentityCheckMissingError):  # checked but not approved
         service.activate(world.visit(approved=False), "S705")
-    with pytest.raises(IdentityCheckMissing):  # a check from an earlier visit
+    with pytest.raises(IdentityCheckMissingError):  # a check from an earlier visit
         service.activate(world.visit(checked_at=world.now - dt.timedelta(days=1)), "S705")
     assert world.state("S705") == "shipped"
 
@@ -91,7 +91,7 @@ def _digital_id(world: World) -> IdentityDocument:
 
 @pytest.mark.parametrize(
     ("document", "error"),
-    [(_expired_passport, DocumentExpired), (_digital_id, DigitalIdRefused)],
+    [(_expired_passport, DocumentExpiredError), (_digital_id, DigitalIdRefusedError)],
 )
 def test_r1_activation_refuses_invalid_document(
     world: World, document: Callable[[World], IdentityDocument], error: type[Exception]
@@ -103,12 +103,12 @@ def test_r1_activation_refuses_invalid_document(
 
 def test_r2_active_card_cannot_be_activated_again(world: World) -> None:
     world.card(world.spec("S707", state="active"))
-    with pytest.raises(CardIsActive):
+    with pytest.raises(CardIsActiveError):
         ActivationService(world.services).activate(world.visit(), "S707")
 
 
 def test_r2_unknown_card_refused(world: World) -> None:
-    with pytest.raises(CardNotOnRecord):
+    with pytest.raises(CardNotOnRecordError):
         ActivationService(world.services).activate(world.visit(), "NOPE")
 
 
@@ -117,7 +117,7 @@ def test_r2_card_in_reader_must_be_the_card(world: World) -> None:
     other = world.card(world.spec("S709"))
     world.insert(other)
     service = ActivationService(world.services, card_opener=world.opener())
-    with pytest.raises(CardInReaderMismatch):
+    with pytest.raises(CardInReaderMismatchError):
         service.activate(world.visit(), "S708")
     assert world.state("S708") == "shipped"
     world.inserted[:] = []

@@ -8,7 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.domain.types import BlockReason, Role
-from kiosk.errors import CardIsBlocked, PoliceReportNotConfirmed, TeliaCallNotConfirmed
+from kiosk.errors import (
+    CardIsBlockedError,
+    PoliceReportNotConfirmedError,
+    TeliaCallNotConfirmedError,
+)
 from kiosk.services.workflows.blocking import BlockForm, BlockingService
 from store.models import JournalRow
 from tests.support.workflow_world import CLERK, NAME, OFFICE, PNR, World, operator
@@ -46,7 +50,7 @@ def test_r9_5xx_6xx_none_need_telia_confirmation(world: World, product_number: s
     world.card(world.spec("B501", state="active", product_number=product_number))
     service = BlockingService(world.services)
     assert service.preview("B501").needs_telia
-    with pytest.raises(TeliaCallNotConfirmed) as info:
+    with pytest.raises(TeliaCallNotConfirmedError) as info:
         service.block(operator(), BlockForm("B501", BlockReason.LOST))
     assert info.value.params["phone"] == "020-32 32 62"
     assert world.state("B501") == "active" and world.events() == []
@@ -65,7 +69,7 @@ def test_r9_sis_marked_lost_card_needs_police_report(world: World) -> None:
     service = BlockingService(world.services)
     assert service.preview("B704", BlockReason.STOLEN).needs_police
     assert not service.preview("B704", BlockReason.PIN_OR_PUK_KNOWN).needs_police
-    with pytest.raises(PoliceReportNotConfirmed):
+    with pytest.raises(PoliceReportNotConfirmedError):
         service.block(operator(), BlockForm("B704", BlockReason.STOLEN))
     service.block(operator(), BlockForm("B704", BlockReason.STOLEN, police_confirmed=True))
     assert world.state("B704") == "blocked"
@@ -82,7 +86,7 @@ def test_r9_every_reason_blocks(world: World, reason: BlockReason) -> None:
 
 def test_r9_blocked_card_cannot_be_blocked_again(world: World) -> None:
     world.card(world.spec("B706", state="blocked"))
-    with pytest.raises(CardIsBlocked):
+    with pytest.raises(CardIsBlockedError):
         BlockingService(world.services).block(operator(), BlockForm("B706", BlockReason.LOST))
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from kiosk.domain.types import DocumentKind, IdentityDocument, Role, VisitPurpose
-from kiosk.errors import IdentityCheckMissing
+from kiosk.errors import IdentityCheckMissingError
 from kiosk.services.login import Operator
 from kiosk.services.ports import HolderSummary, IdentityOutcome
 from kiosk.services.visit import Visit
@@ -48,7 +48,7 @@ def test_r1_visit_unconfirmed_check_does_not_count(
     now: dt.datetime, today: dt.date, likeness: bool | None, accepted: bool
 ) -> None:
     visit = ui_visit(now, today, likeness=likeness, accepted=accepted)
-    with pytest.raises(IdentityCheckMissing):
+    with pytest.raises(IdentityCheckMissingError):
         visit.require_identity()
 
 
@@ -93,7 +93,7 @@ def test_card_opener_over_the_apps_in_process_readers(world: World) -> None:
     from kiosk.services.ports import ReaderRole
     from kiosk.services.workflows.activation import ActivationService
     from kiosk.services.workflows.common import Backend
-    from kiosk.services.workflows.errors import CardInReaderMismatch
+    from kiosk.services.workflows.errors import CardInReaderMismatchError
 
     readers = InProcessReaders()
     made = world.card(world.spec("W2"))
@@ -105,7 +105,7 @@ def test_card_opener_over_the_apps_in_process_readers(world: World) -> None:
     visit = ui_visit(world.now, world.today, likeness=True)
     readers.insert(ReaderRole.OPERATOR, made.card)  # the wrong reader: not the customer's
     readers.insert(ReaderRole.CUSTOMER, other.card)
-    with pytest.raises(CardInReaderMismatch):
+    with pytest.raises(CardInReaderMismatchError):
         service.activate(visit, "W2")
     readers.insert(ReaderRole.CUSTOMER, made.card)
     service.activate(visit, "W2")

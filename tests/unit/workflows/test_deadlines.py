@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from kiosk.errors import CardIsReturned, KeepReasonMissing
-from kiosk.services.workflows.errors import DeadlineInvalid
+from kiosk.errors import CardIsReturnedError, KeepReasonMissingError
+from kiosk.services.workflows.errors import DeadlineInvalidError
 from kiosk.services.workflows.name_change import NameChangeService
 from kiosk.services.workflows.returns import ReturnService
 from kiosk.services.workflows.sweep import DeadlineSweep
@@ -35,7 +35,7 @@ def test_r10_date_in_future_refused(world: World) -> None:
     world.card(world.spec("D2", state="active"))
     service = NameChangeService(world.services)
     for ahead in (1, 34):  # tomorrow, and a month or so ahead
-        with pytest.raises(DeadlineInvalid):
+        with pytest.raises(DeadlineInvalidError):
             service.record(operator(), "D2", world.today + dt.timedelta(days=ahead))
     assert deadlines(world) == []
 
@@ -50,7 +50,7 @@ def test_r11_end_recorded_and_card_returned(world: World) -> None:
     assert world.state("D3") == "returned"
     assert all(d.resolved for d in deadlines(world))
     assert [e[0] for e in world.events()] == ["card.return_due", "card.returned"]
-    with pytest.raises(CardIsReturned):
+    with pytest.raises(CardIsReturnedError):
         service.take_back(operator(), "D3")
 
 
@@ -58,7 +58,7 @@ def test_r11_keeping_the_card_needs_a_reason(world: World) -> None:
     world.card(world.spec("D4", state="active"))
     service = ReturnService(world.services)
     service.record_end(operator(), "D4", world.today - dt.timedelta(days=27))
-    with pytest.raises(KeepReasonMissing):
+    with pytest.raises(KeepReasonMissingError):
         service.take_back(operator(), "D4", keep_card=True, keep_reason="  ")
     assert world.state("D4") == "active"
     service.take_back(operator(), "D4", keep_card=True, keep_reason="New assignment in the region")

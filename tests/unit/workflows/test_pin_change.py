@@ -7,7 +7,12 @@ import pytest
 from devices.card.piv import PivSession
 from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import DEFAULT_PIN
-from kiosk.errors import CardIsLocked, CurrentPinMissing, PinRepeatMismatch, PinSameAsCurrent
+from kiosk.errors import (
+    CardIsLockedError,
+    CurrentPinMissingError,
+    PinRepeatMismatchError,
+    PinSameAsCurrentError,
+)
 from kiosk.services.workflows.errors import PinNowLockedError, WrongCurrentPinError
 from kiosk.services.workflows.pin_change import PinChangeService
 from tests.support.workflow_world import NEW_PIN, World
@@ -49,16 +54,16 @@ def test_r6_three_wrong_current_pins_lock_the_card(world: World) -> None:
 
 def test_r8_new_pin_policy_before_the_card(world: World) -> None:
     service, made = setup(world, "P4")
-    with pytest.raises(PinRepeatMismatch):
+    with pytest.raises(PinRepeatMismatchError):
         service.change_pin(world.visit(), "P4", DEFAULT_PIN, NEW_PIN, "271829")
-    with pytest.raises(PinSameAsCurrent):
+    with pytest.raises(PinSameAsCurrentError):
         service.change_pin(world.visit(), "P4", "271828", "271828", "271828")
-    with pytest.raises(CurrentPinMissing):
+    with pytest.raises(CurrentPinMissingError):
         service.change_pin(world.visit(), "P4", "", NEW_PIN, NEW_PIN)
     assert made.card.pin_tries_left == 3  # type: ignore[attr-defined]
 
 
 def test_r8_locked_card_cannot_change_pin(world: World) -> None:
     service, _ = setup(world, "P5", state="locked")
-    with pytest.raises(CardIsLocked):
+    with pytest.raises(CardIsLockedError):
         service.change_pin(world.visit(), "P5", DEFAULT_PIN, NEW_PIN, NEW_PIN)

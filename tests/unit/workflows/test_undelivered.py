@@ -7,7 +7,12 @@ import datetime as dt
 import pytest
 
 from kiosk.domain.types import Role
-from kiosk.errors import NotRegisteredPost, ReorderNeedsAPost, ReorderTooEarly, ReplacedCardRefused
+from kiosk.errors import (
+    NotRegisteredPostError,
+    ReorderNeedsAPostError,
+    ReorderTooEarlyError,
+    ReplacedCardRefusedError,
+)
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.undelivered import UndeliveredService
 from store.models import Card
@@ -26,7 +31,7 @@ def test_r3_reorder_date_is_30_days_after_photo(world: World) -> None:
     assert view.reorder_from == reorder_from
     assert view.reorder is not None and not view.reorder.allowed
     assert view.notices[0].key == "notice.r3.reorder_from"
-    with pytest.raises(ReorderTooEarly) as info:
+    with pytest.raises(ReorderTooEarlyError) as info:
         service(world).reorder(operator(), "R1")
     assert info.value.params["from_date"] == reorder_from.isoformat()
     assert world.state("R1") == "shipped" and world.events() == []
@@ -63,7 +68,7 @@ def test_r3_reorder_keeps_photo_and_replaces_first_card(world: World) -> None:
     assert [e[0] for e in world.events()] == ["card.reordered", "card.ordered"]
     assert world.events()[0][1]["new_photo"] is False
     # the first card turns up: blocked, cut it up (R3)
-    with pytest.raises(ReplacedCardRefused):
+    with pytest.raises(ReplacedCardRefusedError):
         ActivationService(world.services).activate(world.visit(), "R3")
 
 
@@ -74,7 +79,7 @@ def test_r4_registered_post_is_traced_with_rek_id(world: World) -> None:
     keys = [n.key for n in view.notices]
     assert keys == ["notice.r4.rek_id", "notice.r4.trace_with_postnord"]
     assert view.notices[0].params["rek_id"] == "RR123456789SE"
-    with pytest.raises(ReorderNeedsAPost):
+    with pytest.raises(ReorderNeedsAPostError):
         service(world).reorder(operator(Role.ID_ADMIN), "R4")
 
 
@@ -92,5 +97,5 @@ def test_r4_a_post_cannot_be_traced(world: World) -> None:
         row = session.get(Card, "R6")
         assert row is not None
         facts = card_facts(row)
-    with pytest.raises(NotRegisteredPost):
+    with pytest.raises(NotRegisteredPostError):
         trace_notices(facts)

@@ -13,22 +13,22 @@ from devices.virtual.factory import PersonalisedCard
 from kiosk.domain.pin import PUK_TRIES
 from kiosk.domain.types import Role
 from kiosk.errors import (
-    ActionNotPermitted,
-    DocumentNotSwedish,
-    IdentityCheckMissing,
-    PinRepeatMismatch,
-    PinTooSimple,
-    PukBlockedCannotUnlock,
-    UnlockNeedsCodeLetter,
-    UnlockNotByCodeLetter,
-    UnlockWrongPlace,
+    ActionNotPermittedError,
+    DocumentNotSwedishError,
+    IdentityCheckMissingError,
+    PinRepeatMismatchError,
+    PinTooSimpleError,
+    PukBlockedCannotUnlockError,
+    UnlockNeedsCodeLetterError,
+    UnlockNotByCodeLetterError,
+    UnlockWrongPlaceError,
 )
 from kiosk.services.workflows.errors import (
     CardCannotBeSavedError,
-    CardNotLocked,
+    CardNotLockedError,
     NotCardPukError,
-    PukNotAvailable,
-    PukNotCachedOffline,
+    PukNotAvailableError,
+    PukNotCachedOfflineError,
 )
 from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
@@ -82,18 +82,18 @@ def test_r7_in_person_unlock_7xx_with_cached_puk(world: World) -> None:
 
 def test_r7_in_person_unlock_is_for_id_admins_only(world: World) -> None:
     made = locked_card(world, "U702")
-    with pytest.raises(ActionNotPermitted):
+    with pytest.raises(ActionNotPermittedError):
         service(world).unlock_in_person(world.visit(Role.CLERK), "U702", NEW_PIN, NEW_PIN)
     assert made.card.pin_tries_left == 0 and world.events() == []
 
 
 def test_r1_in_person_unlock_needs_swedish_document(world: World) -> None:
     locked_card(world, "U703")
-    with pytest.raises(DocumentNotSwedish):
+    with pytest.raises(DocumentNotSwedishError):
         service(world).unlock_in_person(
             world.visit(Role.ID_ADMIN, document=world.foreign_passport), "U703", NEW_PIN, NEW_PIN
         )
-    with pytest.raises(IdentityCheckMissing):
+    with pytest.raises(IdentityCheckMissingError):
         service(world).unlock_in_person(
             world.visit(Role.ID_ADMIN, document=None), "U703", NEW_PIN, NEW_PIN
         )
@@ -102,7 +102,7 @@ def test_r1_in_person_unlock_needs_swedish_document(world: World) -> None:
 def test_r7_in_person_unlock_at_photo_office_or_own_organisation(world: World) -> None:
     made = locked_card(world, "U704")
     elsewhere = world.visit(Role.ID_ADMIN, office=OTHER_OFFICE)
-    with pytest.raises(UnlockWrongPlace):
+    with pytest.raises(UnlockWrongPlaceError):
         service(world).unlock_in_person(elsewhere, "U704", NEW_PIN, NEW_PIN)
     own_org = world.visit(Role.ID_ADMIN, office=OTHER_OFFICE, same_organisation=True)
     service(world).unlock_in_person(own_org, "U704", NEW_PIN, NEW_PIN)
@@ -111,13 +111,13 @@ def test_r7_in_person_unlock_at_photo_office_or_own_organisation(world: World) -
 
 def test_r7_puk_not_cached_and_central_unreachable_says_so(world: World) -> None:
     made = locked_card(world, "U705", cache_puk=False)
-    with pytest.raises(PukNotCachedOffline):
+    with pytest.raises(PukNotCachedOfflineError):
         service(world).unlock_in_person(world.visit(Role.ID_ADMIN), "U705", NEW_PIN, NEW_PIN)
 
     def unreachable() -> bool:
         raise CentralUnreachableError(url="https://central.invalid")
 
-    with pytest.raises(PukNotCachedOffline):
+    with pytest.raises(PukNotCachedOfflineError):
         service(world, unreachable).unlock_in_person(
             world.visit(Role.ID_ADMIN), "U705", NEW_PIN, NEW_PIN
         )
@@ -140,7 +140,7 @@ def test_r7_puk_pulled_from_central_when_not_cached(world: World) -> None:
 
 def test_r7_central_has_no_puk(world: World) -> None:
     locked_card(world, "U707", cache_puk=False)
-    with pytest.raises(PukNotAvailable):
+    with pytest.raises(PukNotAvailableError):
         service(world, lambda: True).unlock_in_person(
             world.visit(Role.ID_ADMIN), "U707", NEW_PIN, NEW_PIN
         )
@@ -167,7 +167,7 @@ def test_r7_code_letter_unlock_6xx_and_no_product_number(
 
 def test_r7_7xx_has_no_code_letter(world: World) -> None:
     made = locked_card(world, "U708")
-    with pytest.raises(UnlockNotByCodeLetter):
+    with pytest.raises(UnlockNotByCodeLetterError):
         service(world).unlock_with_code_letter(
             world.visit(Role.ID_ADMIN), "U708", made.puk, NEW_PIN, NEW_PIN
         )
@@ -175,7 +175,7 @@ def test_r7_7xx_has_no_code_letter(world: World) -> None:
 
 def test_r7_5xx_is_not_unlocked_in_person(world: World) -> None:
     locked_card(world, "U502", "511")
-    with pytest.raises(UnlockNeedsCodeLetter):
+    with pytest.raises(UnlockNeedsCodeLetterError):
         service(world).unlock_in_person(world.visit(Role.ID_ADMIN), "U502", NEW_PIN, NEW_PIN)
 
 
@@ -198,23 +198,23 @@ def test_r7_puk_blocked_card_cannot_be_saved(world: World) -> None:
     assert world.state("U504") == "puk_blocked"
     assert [e[0] for e in world.events()] == ["card.puk_blocked"]
     # a second attempt is refused by the rules before the card is touched
-    with pytest.raises(PukBlockedCannotUnlock):
+    with pytest.raises(PukBlockedCannotUnlockError):
         service(world).unlock_with_code_letter(world.visit(), "U504", made.puk, NEW_PIN, NEW_PIN)
 
 
 def test_r6_unlock_refused_when_card_is_not_locked(world: World) -> None:
     made = world.card(world.spec("U505", state="active", product_number="511"))
     world.insert(made)
-    with pytest.raises(CardNotLocked):
+    with pytest.raises(CardNotLockedError):
         service(world).unlock_with_code_letter(world.visit(), "U505", made.puk, NEW_PIN, NEW_PIN)
     assert made.card.puk_tries_left == 10
 
 
 def test_r8_new_pin_typed_twice_and_policy_before_the_card(world: World) -> None:
     made = locked_card(world, "U506", "511")
-    with pytest.raises(PinRepeatMismatch):
+    with pytest.raises(PinRepeatMismatchError):
         service(world).unlock_with_code_letter(world.visit(), "U506", made.puk, NEW_PIN, "271829")
-    with pytest.raises(PinTooSimple):
+    with pytest.raises(PinTooSimpleError):
         service(world).unlock_with_code_letter(world.visit(), "U506", made.puk, "123456", "123456")
     assert made.card.puk_tries_left == 10
 
@@ -224,9 +224,9 @@ def test_r7_order_code_letter_for_5xx(world: World) -> None:
     done = service(world).order_code_letter(operator(Role.ID_ADMIN), "U507")
     events = world.events()
     assert [e[0] for e in events] == ["order.code_letter"] and done.event_id
-    with pytest.raises(ActionNotPermitted):
+    with pytest.raises(ActionNotPermittedError):
         service(world).order_code_letter(operator(Role.CLERK), "U507")
-    with pytest.raises(UnlockNeedsCodeLetter):
+    with pytest.raises(UnlockNeedsCodeLetterError):
         service(world).order_puk_letter(operator(Role.ID_ADMIN), "U507")
 
 
@@ -234,14 +234,14 @@ def test_r7_order_puk_letter_for_7xx_holder_who_cannot_come(world: World) -> Non
     world.card(world.spec("U709", state="active"))
     service(world).order_puk_letter(operator(Role.ID_ADMIN), "U709")
     assert [e[0] for e in world.events()] == ["order.puk_letter"]
-    with pytest.raises(UnlockNotByCodeLetter):
+    with pytest.raises(UnlockNotByCodeLetterError):
         service(world).order_code_letter(operator(Role.ID_ADMIN), "U709")
 
 
 def test_r7_puk_source_releases_only_to_id_admin(world: World) -> None:
     world.card(world.spec("U710", state="active"))
     source = CachedPukSource(world.store)
-    with pytest.raises(ActionNotPermitted):
+    with pytest.raises(ActionNotPermittedError):
         source.puk_for("U710", role=Role.CLERK)
     assert len(source.puk_for("U710", role=Role.ID_ADMIN)) == 8
     assert repr(source) == "CachedPukSource()"
