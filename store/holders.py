@@ -10,7 +10,10 @@ from __future__ import annotations
 import uuid
 
 from store.crypto import FieldCipher
-from store.models import Holder, HolderRecord, Operator, OperatorRecord
+from store.database import Transaction
+from store.errors import StoreError
+from store.models import Holder, Operator
+from store.records import HolderIdentity, HolderRecord, OperatorRecord
 
 
 def personnummer_aad(holder_id: str) -> bytes:
@@ -87,4 +90,22 @@ def operator_record(cipher: FieldCipher, row: Operator) -> OperatorRecord:
         name=cipher.decrypt(row.name_enc, operator_name_aad(row.hsa_id)),
         office_id=row.office_id,
         active=row.active,
+    )
+
+
+def holder_identity(tx: Transaction, cipher: FieldCipher, holder_id: str) -> HolderIdentity | None:
+    """Who the holder is (name and personnummer decrypted); ``None`` if not on record.
+
+    Name and personnummer are ``None`` when they do not decrypt here (a row written by
+    another path): the holder id and HSA-id still identify the holder.
+    """
+    row = tx.get(Holder, holder_id)
+    if row is None:
+        return None
+    try:
+        record = holder_record(cipher, row)
+    except StoreError:
+        return HolderIdentity(id=row.id, hsa_id=row.hsa_id, name=None, personnummer=None)
+    return HolderIdentity(
+        id=row.id, hsa_id=row.hsa_id, name=record.name, personnummer=record.personnummer
     )

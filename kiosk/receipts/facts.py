@@ -40,7 +40,8 @@ from protocol.event_format import SignedEvent
 from protocol.event_types import EventType
 from store.crypto import FieldCipher
 from store.holders import holder_record, operator_record
-from store.models import Card, Holder, HolderRecord, Office, Operator
+from store.models import Card, Holder, Office, Operator
+from store.records import HolderRecord
 
 FACTS_VERSION = 1
 

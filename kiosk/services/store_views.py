@@ -20,7 +20,7 @@ from kiosk.services.ports import (
 from kiosk.services.status import SyncFigures
 
 if TYPE_CHECKING:
-    from store.models import OperatorRecord
+    from store.records import OperatorRecord
 
 HISTORY_SCAN = 5000  # newest journal events searched for a holder's history
 HISTORY_LINES = 30
