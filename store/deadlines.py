@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import select
+from sqlmodel import col
+from sqlmodel import select as select_model
 
 from store.database import Transaction
 from store.models import Card, Deadline
@@ -69,3 +72,15 @@ def overdue_deadlines(tx: Transaction, *, before: date) -> list[tuple[DeadlineRe
         )
     ).all()
     return [(_record(deadline), str(state)) for deadline, state in rows]
+
+
+def open_deadlines_of_cards(tx: Transaction, serials: Collection[str]) -> list[DeadlineRecord]:
+    """The unresolved deadlines of these cards, soonest first."""
+    if not serials:
+        return []
+    rows = tx.exec(
+        select_model(Deadline)
+        .where(col(Deadline.card_serial).in_(serials), col(Deadline.resolved).is_(False))
+        .order_by(col(Deadline.due_date))
+    ).all()
+    return [_record(row) for row in rows]

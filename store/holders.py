@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import uuid
 
+from sqlmodel import select
+
 from store.crypto import FieldCipher
 from store.database import Transaction
 from store.errors import StoreError
@@ -109,3 +111,13 @@ def holder_identity(tx: Transaction, cipher: FieldCipher, holder_id: str) -> Hol
     return HolderIdentity(
         id=row.id, hsa_id=row.hsa_id, name=record.name, personnummer=record.personnummer
     )
+
+
+def operator_by_fingerprint(
+    tx: Transaction, cipher: FieldCipher, fingerprint_sha256_hex: str
+) -> OperatorRecord | None:
+    """The operator whose certificate has this fingerprint; ``None`` if not on the roster."""
+    row = tx.exec(
+        select(Operator).where(Operator.cert_fingerprint == fingerprint_sha256_hex)
+    ).first()
+    return None if row is None else operator_record(cipher, row)

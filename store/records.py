@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 
 @dataclass(frozen=True, repr=False)
@@ -79,3 +80,18 @@ class HolderIdentity:
 
     def __repr__(self) -> str:  # no personal data in logs
         return f"HolderIdentity(id={self.id!r})"
+
+
+@dataclass(frozen=True, repr=False)
+class JournalEntry:
+    """One stored journal event as read back: ``payload`` is ``None`` when it does not
+    decrypt here (unreadable rows are the audit's business)."""
+
+    event_id: str
+    occurred_at: str
+    event_type: str
+    operator: str | None
+    payload: dict[str, Any] | None
+
+    def __repr__(self) -> str:  # payloads may carry personal data
+        return f"JournalEntry(event_id={self.event_id!r}, event_type={self.event_type!r})"
