@@ -87,3 +87,12 @@ def test_the_central_and_the_kiosk_side_do_not_import_each_other() -> None:
             assert not tops & kiosk_side, f"{module} imports {sorted(tops & kiosk_side)}"
         elif module.split("/")[0] in kiosk_side and module != CENTRAL_COMMAND:
             assert "central" not in tops, module
+
+
+def test_services_do_not_import_the_database_library() -> None:
+    """The services reach the store through its data functions and records only."""
+    forbidden = ("sqlalchemy", "sqlmodel", "store.models")
+    for module, names in _imports().items():
+        if module.startswith("kiosk/services/"):
+            found = {n for n in names for f in forbidden if n == f or n.startswith(f + ".")}
+            assert not found, f"{module} imports {sorted(found)}"
