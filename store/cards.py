@@ -114,9 +114,15 @@ def add_card(
     )
 
 
+def registered_office_name(tx: Transaction, office_id: str) -> str | None:
+    """The office's name; ``None`` when the office is not on record."""
+    office = tx.get(Office, office_id)
+    return office.name if office is not None else None
+
+
 def office_name(tx: Transaction, office_id: str | None) -> str | None:
     """The office's name; its id when the office is not on record; ``None`` for none."""
     if office_id is None:
         return None
-    office = tx.get(Office, office_id)
-    return office.name if office is not None else office_id
+    name = registered_office_name(tx, office_id)
+    return name if name is not None else office_id

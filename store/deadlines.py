@@ -84,3 +84,18 @@ def open_deadlines_of_cards(tx: Transaction, serials: Collection[str]) -> list[D
         .order_by(col(Deadline.due_date))
     ).all()
     return [_record(row) for row in rows]
+
+
+def open_deadlines_due(tx: Transaction, *, first: date, last: date) -> list[DeadlineRecord]:
+    """Every open deadline due from ``first`` to ``last`` (both included), by due date
+    and card serial."""
+    rows = tx.execute(
+        select(Deadline)
+        .where(
+            Deadline.resolved == False,  # type: ignore[arg-type]  # noqa: E712
+            Deadline.due_date >= first,  # type: ignore[arg-type]
+            Deadline.due_date <= last,  # type: ignore[arg-type]
+        )
+        .order_by(Deadline.due_date, Deadline.card_serial)  # type: ignore[arg-type]
+    ).scalars()
+    return [_record(row) for row in rows]

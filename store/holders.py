@@ -121,3 +121,15 @@ def operator_by_fingerprint(
         select(Operator).where(Operator.cert_fingerprint == fingerprint_sha256_hex)
     ).first()
     return None if row is None else operator_record(cipher, row)
+
+
+def holder_by_id(tx: Transaction, cipher: FieldCipher, holder_id: str) -> HolderRecord | None:
+    """The holder, decrypted; ``None`` if not on record."""
+    row = tx.get(Holder, holder_id)
+    return None if row is None else holder_record(cipher, row)
+
+
+def operator_name(tx: Transaction, cipher: FieldCipher, hsa_id: str) -> str | None:
+    """The operator's name, decrypted; ``None`` if not on the roster."""
+    row = tx.get(Operator, hsa_id)
+    return None if row is None else operator_record(cipher, row).name

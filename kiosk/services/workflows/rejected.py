@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kiosk.receipts.facts import event_card_serial
-from kiosk.receipts.journal_io import load_event
 from protocol.wire import InvalidReason, RejectReason
 from store.database import Store
+from store.journal_reads import load_event
 
 #: The central's reasons (``protocol.wire``) and their catalogue keys.
 REASON_KEYS: dict[str, str] = {
