@@ -24,12 +24,14 @@ from devices.virtual.pki import TestPki
 from kiosk.demo_documents import demo_documents
 from kiosk.i18n import DEFAULT_LANGUAGE, Catalogue
 from protocol.event_types import EventType
+from store.cards import add_cards, add_offices, registered_office_name
 from store.crypto import FieldCipher
 from store.database import Store
-from store.holders import new_holder, new_operator
+from store.deadlines import add_deadline
+from store.holders import add_holder, add_operator, set_operator_fingerprint
 from store.journal import Journal
-from store.models import Card, Deadline, Office, Operator
 from store.puk_cache import put_puk
+from store.records import CardRecord
 
 DEMO_OFFICE_ID = "KK-SOLNA"
 DEMO_OFFICE_NAME = "Kortkontoret Solna"
@@ -387,70 +389,60 @@ def seed_store(
     Returns True when the demo data was written for the first time.
     """
     today = local_date(now)
-    with store.unit_of_work() as session:
-        first = session.get(Office, DEMO_OFFICE_ID) is None
+    with store.unit_of_work() as tx:
+        first = registered_office_name(tx, DEMO_OFFICE_ID) is None
         if first:
-            session.add(Office(id=DEMO_OFFICE_ID, name=DEMO_OFFICE_NAME))
-            session.add(Office(id=OTHER_OFFICE_ID, name=OTHER_OFFICE_NAME))
-            session.flush()
+            add_offices(tx, {DEMO_OFFICE_ID: DEMO_OFFICE_NAME, OTHER_OFFICE_ID: OTHER_OFFICE_NAME})
         for op in OPERATORS:
             if not op.on_roster:
                 continue
             fingerprint = operator_fingerprint(world.cards[op.key])
-            row = session.get(Operator, op.hsa_id)
-            if row is None:
-                session.add(
-                    new_operator(
-                        cipher,
-                        hsa_id=op.hsa_id,
-                        role=op.role,
-                        cert_fingerprint=fingerprint,
-                        name=op.name,
-                        office_id=DEMO_OFFICE_ID,
-                        active=op.active,
-                    )
+            if not set_operator_fingerprint(tx, op.hsa_id, fingerprint):
+                add_operator(
+                    tx,
+                    cipher,
+                    hsa_id=op.hsa_id,
+                    role=op.role,
+                    cert_fingerprint=fingerprint,
+                    name=op.name,
+                    office_id=DEMO_OFFICE_ID,
+                    active=op.active,
                 )
-            else:
-                row.cert_fingerprint = fingerprint
         if not first:
             return False
-        holder_ids: dict[str, str] = {}
-        for holder in HOLDERS:
-            row_h = new_holder(
+        holder_ids = {
+            holder.key: add_holder(
+                tx,
                 cipher,
                 personnummer=holder.personnummer,
                 name=holder.name,
                 hsa_id=holder.hsa_id,
                 organisation=ORGANISATION,
             )
-            session.add(row_h)
-            holder_ids[holder.key] = row_h.id
-        session.flush()
-        for spec in CARDS:
-            session.add(_card_row(spec, holder_ids[spec.holder], today, now))
-        session.flush()
+            for holder in HOLDERS
+        }
+        add_cards(tx, [_card_record(spec, holder_ids[spec.holder], today, now) for spec in CARDS])
         for spec in CARDS:
             if spec.deadline is not None:
                 kind, days = spec.deadline
-                session.add(
-                    Deadline(
-                        id=f"demo-{spec.key}",
-                        card_serial=spec.serial,
-                        kind=kind,
-                        due_date=today + dt.timedelta(days=days),
-                    )
+                add_deadline(
+                    tx,
+                    spec.serial,
+                    kind=kind,
+                    due=today + dt.timedelta(days=days),
+                    deadline_id=f"demo-{spec.key}",
                 )
             own_7xx = (spec.product_number or "").startswith("7")
             if own_7xx and spec.photo_office == DEMO_OFFICE_ID:
                 put_puk(
-                    session,
+                    tx,
                     cipher,
                     card_serial=spec.serial,
                     product_number=spec.product_number,
                     puk=derive_puk(DEMO_MASTER_SECRET, spec.serial),
                 )
         journal.append(
-            session,
+            tx,
             event_type=EventType.DEMO_SEEDED,
             operator=None,
             payload={
@@ -464,11 +456,13 @@ def seed_store(
     return True
 
 
-def _card_row(spec: DemoCardSpec, holder_id: str, today: dt.date, now: dt.datetime) -> Card:
+def _card_record(
+    spec: DemoCardSpec, holder_id: str, today: dt.date, now: dt.datetime
+) -> CardRecord:
     photo_date = (
         None if spec.photo_days_ago is None else today - dt.timedelta(days=spec.photo_days_ago)
     )
-    return Card(
+    return CardRecord(
         serial=spec.serial,
         holder_id=holder_id,
         product_number=spec.product_number,

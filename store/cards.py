@@ -8,7 +8,9 @@ the same transaction costs one query.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import dataclasses
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 
 from store.database import Transaction
 from store.models import Card, Office
@@ -75,43 +77,20 @@ def touch_card(tx: Transaction, serial: str, *, at: datetime) -> None:
     _row(tx, serial).updated_at = at
 
 
-def add_card(
-    tx: Transaction,
-    *,
-    serial: str,
-    holder_id: str,
-    product_number: str | None,
-    state: str,
-    shipment_method: str,
-    photo_office_id: str | None,
-    photo_date: date | None,
-    order_date: date,
-    with_photo: bool,
-    sis_marked: bool,
-    assurance_level: str | None,
-    is_reserve: bool,
-    has_signing_cert: bool,
-    at: datetime,
-) -> None:
-    """A new card on record (an order placed at the counter)."""
-    tx.add(
-        Card(
-            serial=serial,
-            holder_id=holder_id,
-            product_number=product_number,
-            state=state,
-            shipment_method=shipment_method,
-            photo_office_id=photo_office_id,
-            photo_date=photo_date,
-            order_date=order_date,
-            with_photo=with_photo,
-            sis_marked=sis_marked,
-            assurance_level=assurance_level,
-            is_reserve=is_reserve,
-            has_signing_cert=has_signing_cert,
-            updated_at=at,
-        )
-    )
+def add_cards(tx: Transaction, records: Iterable[CardRecord]) -> None:
+    """New cards on record (orders placed at the counter, seeded data), written at once
+    so that rows naming them (deadlines, cached PUKs) can follow in the transaction."""
+    for record in records:
+        tx.add(Card(**dataclasses.asdict(record)))
+    tx.flush()
+
+
+def add_offices(tx: Transaction, names: Mapping[str, str]) -> None:
+    """New offices on record (id → name), written at once so that rows naming them can
+    follow in the transaction."""
+    for office_id, name in names.items():
+        tx.add(Office(id=office_id, name=name))
+    tx.flush()
 
 
 def registered_office_name(tx: Transaction, office_id: str) -> str | None:

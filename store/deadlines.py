@@ -56,9 +56,13 @@ def resolve_open_deadlines(
             row.reason = kept_reason
 
 
-def add_deadline(tx: Transaction, serial: str, *, kind: str, due: date) -> None:
-    """A new open deadline for the card."""
-    tx.add(Deadline(id=str(uuid.uuid4()), card_serial=serial, kind=kind, due_date=due))
+def add_deadline(
+    tx: Transaction, serial: str, *, kind: str, due: date, deadline_id: str | None = None
+) -> None:
+    """A new open deadline for the card (a new random id unless ``deadline_id``)."""
+    tx.add(
+        Deadline(id=deadline_id or str(uuid.uuid4()), card_serial=serial, kind=kind, due_date=due)
+    )
 
 
 def overdue_deadlines(tx: Transaction, *, before: date) -> list[tuple[DeadlineRecord, str]]:

@@ -133,3 +133,56 @@ def operator_name(tx: Transaction, cipher: FieldCipher, hsa_id: str) -> str | No
     """The operator's name, decrypted; ``None`` if not on the roster."""
     row = tx.get(Operator, hsa_id)
     return None if row is None else operator_record(cipher, row).name
+
+
+def add_holder(
+    tx: Transaction,
+    cipher: FieldCipher,
+    *,
+    personnummer: str,
+    name: str,
+    hsa_id: str | None = None,
+    organisation: str = "",
+) -> str:
+    """A new holder on record (encrypted), written at once so that cards naming the
+    holder can follow in the transaction; returns the holder's new id."""
+    row = new_holder(
+        cipher, personnummer=personnummer, name=name, hsa_id=hsa_id, organisation=organisation
+    )
+    tx.add(row)
+    tx.flush()
+    return row.id
+
+
+def add_operator(
+    tx: Transaction,
+    cipher: FieldCipher,
+    *,
+    hsa_id: str,
+    role: str,
+    cert_fingerprint: str,
+    name: str,
+    office_id: str,
+    active: bool = True,
+) -> None:
+    """A new operator on the roster (name encrypted)."""
+    tx.add(
+        new_operator(
+            cipher,
+            hsa_id=hsa_id,
+            role=role,
+            cert_fingerprint=cert_fingerprint,
+            name=name,
+            office_id=office_id,
+            active=active,
+        )
+    )
+
+
+def set_operator_fingerprint(tx: Transaction, hsa_id: str, cert_fingerprint: str) -> bool:
+    """Give the operator a new certificate fingerprint; ``False`` if not on the roster."""
+    row = tx.get(Operator, hsa_id)
+    if row is None:
+        return False
+    row.cert_fingerprint = cert_fingerprint
+    return True

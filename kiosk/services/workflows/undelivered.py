@@ -28,7 +28,8 @@ from kiosk.services.login import Operator
 from kiosk.services.workflows.common import Backend, Done, card_facts, load_card
 from kiosk.services.workflows.refusals import journals_refusals
 from protocol.event_types import EventType
-from store.cards import add_card, set_card_state
+from store.cards import add_cards, set_card_state
+from store.records import CardRecord
 
 EVENT_REORDERED = EventType.CARD_REORDERED
 EVENT_ORDERED = EventType.CARD_ORDERED
@@ -104,13 +105,13 @@ class UndeliveredService:
                 replaced_by_serial=new_serial,
                 blocked_reason=plan.block_reason.value,
             )
-            add_card(
-                tx,
+            new_card = CardRecord(
                 serial=new_serial,
                 holder_id=first.holder_id,
                 product_number=first.product_number,
                 state=CardState.ORDERED.value,
                 shipment_method=first.shipment_method,
+                rek_id=None,
                 photo_office_id=plan.photo_office_id,
                 photo_date=plan.photo_date,
                 order_date=local_date(now),
@@ -119,8 +120,11 @@ class UndeliveredService:
                 assurance_level=first.assurance_level,
                 is_reserve=first.is_reserve,
                 has_signing_cert=first.has_signing_cert,
-                at=now,
+                replaced_by_serial=None,
+                blocked_reason=None,
+                updated_at=now,
             )
+            add_cards(tx, [new_card])
             event_id = self._s.append(
                 tx,
                 operator.hsa_id,
