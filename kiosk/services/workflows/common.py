@@ -7,7 +7,8 @@ pass the visit they hold to each call; services keep no visit state.
 Cards are reached through a ``CardOpener`` (``kiosk.services.card``): a callable that
 returns a context manager yielding the customer reader's ``CardSession``. Store access
 is one ``unit_of_work`` per state change, with its journal event appended in that same
-transaction.
+transaction; the workflows pass that transaction to the store's data functions
+(``store.cards``, ``store.deadlines``, ``store.holders``), which return frozen records.
 """
 
 from __future__ import annotations

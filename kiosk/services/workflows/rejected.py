@@ -65,9 +65,9 @@ class RejectedEvents:
         if not rejections:
             return ()
         out: list[RejectedLine] = []
-        with self._store.unit_of_work() as session:
+        with self._store.unit_of_work() as tx:
             for item in rejections:
-                stored = load_event(session, self._store.cipher, str(item.event_id))
+                stored = load_event(tx, self._store.cipher, str(item.event_id))
                 serial = event_card_serial(stored.event.payload) if stored else None
                 out.append(
                     RejectedLine(
