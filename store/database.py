@@ -44,6 +44,11 @@ OUR_TABLES = frozenset({"offices", "operators", "holders", "cards", "journal", "
 # given the psycopg driver here and in central.database.
 PSYCOPG_DRIVERS = frozenset({"postgresql", "postgres", "postgresql+psycopg"})
 
+# One open transaction of the store (a unit of work). Services only pass it on to the
+# store's data functions (``store.cards``, ``store.deadlines``, the journal): they never
+# call it themselves, so they need no database library.
+Transaction = Session
+
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Driver-level autocommit: SQLAlchemy's "begin" hook below issues BEGIN IMMEDIATE.
@@ -193,7 +198,7 @@ class Store:
         return self.engine.url.render_as_string(hide_password=True)
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
+    def unit_of_work(self) -> Iterator[Transaction]:
         """One transaction: committed when the block ends, rolled back on any exception."""
         with Session(self.engine, expire_on_commit=False) as session:
             try:

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import uuid
 
+from sqlmodel import select
+
 from store.crypto import FieldCipher
-from store.models import Holder, HolderRecord, Operator, OperatorRecord
+from store.database import Transaction
+from store.errors import StoreError
+from store.models import Holder, Operator
+from store.records import HolderIdentity, HolderRecord, OperatorRecord
 
 
 def personnummer_aad(holder_id: str) -> bytes:
@@ -88,3 +93,96 @@ def operator_record(cipher: FieldCipher, row: Operator) -> OperatorRecord:
         office_id=row.office_id,
         active=row.active,
     )
+
+
+def holder_identity(tx: Transaction, cipher: FieldCipher, holder_id: str) -> HolderIdentity | None:
+    """Who the holder is (name and personnummer decrypted); ``None`` if not on record.
+
+    Name and personnummer are ``None`` when they do not decrypt here (a row written by
+    another path): the holder id and HSA-id still identify the holder.
+    """
+    row = tx.get(Holder, holder_id)
+    if row is None:
+        return None
+    try:
+        record = holder_record(cipher, row)
+    except StoreError:
+        return HolderIdentity(id=row.id, hsa_id=row.hsa_id, name=None, personnummer=None)
+    return HolderIdentity(
+        id=row.id, hsa_id=row.hsa_id, name=record.name, personnummer=record.personnummer
+    )
+
+
+def operator_by_fingerprint(
+    tx: Transaction, cipher: FieldCipher, fingerprint_sha256_hex: str
+) -> OperatorRecord | None:
+    """The operator whose certificate has this fingerprint; ``None`` if not on the roster."""
+    row = tx.exec(
+        select(Operator).where(Operator.cert_fingerprint == fingerprint_sha256_hex)
+    ).first()
+    return None if row is None else operator_record(cipher, row)
+
+
+def holder_by_id(tx: Transaction, cipher: FieldCipher, holder_id: str) -> HolderRecord | None:
+    """The holder, decrypted; ``None`` if not on record."""
+    row = tx.get(Holder, holder_id)
+    return None if row is None else holder_record(cipher, row)
+
+
+def operator_name(tx: Transaction, cipher: FieldCipher, hsa_id: str) -> str | None:
+    """The operator's name, decrypted; ``None`` if not on the roster."""
+    row = tx.get(Operator, hsa_id)
+    return None if row is None else operator_record(cipher, row).name
+
+
+def add_holder(
+    tx: Transaction,
+    cipher: FieldCipher,
+    *,
+    personnummer: str,
+    name: str,
+    hsa_id: str | None = None,
+    organisation: str = "",
+) -> str:
+    """A new holder on record (encrypted), written at once so that cards naming the
+    holder can follow in the transaction; returns the holder's new id."""
+    row = new_holder(
+        cipher, personnummer=personnummer, name=name, hsa_id=hsa_id, organisation=organisation
+    )
+    tx.add(row)
+    tx.flush()
+    return row.id
+
+
+def add_operator(
+    tx: Transaction,
+    cipher: FieldCipher,
+    *,
+    hsa_id: str,
+    role: str,
+    cert_fingerprint: str,
+    name: str,
+    office_id: str,
+    active: bool = True,
+) -> None:
+    """A new operator on the roster (name encrypted)."""
+    tx.add(
+        new_operator(
+            cipher,
+            hsa_id=hsa_id,
+            role=role,
+            cert_fingerprint=cert_fingerprint,
+            name=name,
+            office_id=office_id,
+            active=active,
+        )
+    )
+
+
+def set_operator_fingerprint(tx: Transaction, hsa_id: str, cert_fingerprint: str) -> bool:
+    """Give the operator a new certificate fingerprint; ``False`` if not on the roster."""
+    row = tx.get(Operator, hsa_id)
+    if row is None:
+        return False
+    row.cert_fingerprint = cert_fingerprint
+    return True

@@ -27,6 +27,8 @@ from typing import Any, Literal
 
 from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
+from sqlmodel import col
+from sqlmodel import select as select_model
 
 from clock import Clock
 from protocol.event_format import (
@@ -37,9 +39,11 @@ from protocol.event_format import (
 )
 from protocol.event_types import EventType
 from store.crypto import FieldCipher
+from store.database import Transaction
 from store.journal_audit import AuditReport, head_state_key, verify_chain
 from store.keys import KioskKeys
 from store.models import JournalRow, SyncState
+from store.records import JournalEntry
 
 SyncStatus = Literal["pending", "accepted", "rejected"]
 PRIORITY_BLOCK = 0
@@ -215,3 +219,23 @@ def journal_kiosk_ids(session: Session) -> list[str]:
         .scalars()
         .all()
     ]
+
+
+def newest_entries(tx: Transaction, cipher: FieldCipher, *, limit: int) -> Iterator[JournalEntry]:
+    """The newest ``limit`` events of every kiosk in this store, newest first, payloads
+    decrypted (``None`` where a payload does not decrypt)."""
+    rows = tx.exec(
+        select_model(JournalRow).order_by(col(JournalRow.occurred_at).desc()).limit(limit)
+    ).all()
+    for row in rows:
+        try:
+            payload = json.loads(cipher.decrypt_bytes(row.payload_enc, row.event_id.encode()))
+        except Exception:  # unreadable rows are the audit's business
+            payload = None
+        yield JournalEntry(
+            event_id=row.event_id,
+            occurred_at=row.occurred_at,
+            event_type=row.event_type,
+            operator=row.operator,
+            payload=payload,
+        )

@@ -19,7 +19,7 @@ from typing import Any
 from store.bulk import CARD_COLUMNS
 from store.database import Store, sqlite_path
 from store.holders import holder_name_aad, personnummer_aad
-from store.models import CardRecord, HolderRecord
+from store.records import CardRecord, HolderRecord
 
 _HOLDER_COLUMNS = "id, personnummer_enc, hsa_id, name_enc, organisation"
 _CARD_COLUMNS = ", ".join(CARD_COLUMNS)

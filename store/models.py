@@ -6,13 +6,12 @@ with a keyed blind index (``*_idx``) for exact lookup. The tables use their own
 metadata (:data:`METADATA`), so other SQLModel users in the process (the central
 service) do not mix into the kiosk's migrations.
 
-Screens never see these ORM rows: read paths return the frozen dataclasses at the
-end of this module.
+Services and screens never see these ORM rows: the store's data functions return the
+frozen records of :mod:`store.records`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Index, LargeBinary, UniqueConstraint
@@ -154,63 +153,3 @@ class SyncState(KioskBase, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str
-
-
-# ---- plain read results -------------------------------------------------------------
-
-
-@dataclass(frozen=True, repr=False)
-class HolderRecord:
-    id: str
-    personnummer: str
-    name: str
-    hsa_id: str | None
-    organisation: str
-
-    def __repr__(self) -> str:  # no personal data in logs
-        return f"HolderRecord(id={self.id!r})"
-
-
-@dataclass(frozen=True)
-class CardRecord:
-    serial: str
-    holder_id: str
-    product_number: str | None
-    state: str
-    shipment_method: str
-    rek_id: str | None
-    photo_office_id: str | None
-    photo_date: date | None
-    order_date: date
-    with_photo: bool
-    sis_marked: bool
-    assurance_level: str | None
-    is_reserve: bool
-    has_signing_cert: bool
-    replaced_by_serial: str | None
-    blocked_reason: str | None
-    updated_at: datetime
-
-
-@dataclass(frozen=True, repr=False)
-class OperatorRecord:
-    hsa_id: str
-    role: str
-    cert_fingerprint: str
-    name: str
-    office_id: str
-    active: bool
-
-    def __repr__(self) -> str:
-        return f"OperatorRecord(hsa_id={self.hsa_id!r}, role={self.role!r})"
-
-
-@dataclass(frozen=True)
-class DeadlineRecord:
-    id: str
-    card_serial: str
-    kind: str
-    due_date: date
-    reason: str | None
-    kept: bool
-    resolved: bool

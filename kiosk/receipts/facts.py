@@ -32,15 +32,15 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from kiosk.domain.personnummer import mask_personnummer
 from kiosk.receipts.errors import ReceiptCardUnknownError
 from protocol.event_format import SignedEvent
 from protocol.event_types import EventType
+from store.cards import card_record, registered_office_name
 from store.crypto import FieldCipher
-from store.holders import holder_record, operator_record
-from store.models import Card, Holder, HolderRecord, Office, Operator
+from store.database import Transaction
+from store.holders import holder_by_id, operator_name
+from store.records import CardRecord, HolderRecord
 
 FACTS_VERSION = 1
 
@@ -243,34 +243,30 @@ def event_card_serial(payload: dict[str, Any]) -> str | None:
 
 
 def holder_and_card(
-    session: Session, cipher: FieldCipher, event: SignedEvent
-) -> tuple[HolderRecord, Card]:
+    tx: Transaction, cipher: FieldCipher, event: SignedEvent
+) -> tuple[HolderRecord, CardRecord]:
     """The holder and the card an event is about (raises :class:`ReceiptCardUnknownError`)."""
     payload = event.payload
     serial = event_card_serial(payload)
-    card = session.get(Card, serial) if serial else None
+    card = card_record(tx, serial) if serial else None
     if card is None:
         raise ReceiptCardUnknownError(event_id=event.event_id)
     holder_id = payload.get("holder_id")
-    holder_row = session.get(Holder, holder_id if isinstance(holder_id, str) else card.holder_id)
-    if holder_row is None:
+    holder = holder_by_id(tx, cipher, holder_id if isinstance(holder_id, str) else card.holder_id)
+    if holder is None:
         raise ReceiptCardUnknownError(event_id=event.event_id)
-    return holder_record(cipher, holder_row), card
+    return holder, card
 
 
 def facts_for_event(
-    session: Session, cipher: FieldCipher, event: SignedEvent, *, office_id: str
+    tx: Transaction, cipher: FieldCipher, event: SignedEvent, *, office_id: str
 ) -> ReceiptFacts:
-    """Build the facts from an event and the register (inside the caller's session)."""
+    """Build the facts from an event and the register (inside the caller's transaction)."""
     payload = event.payload
-    holder, card = holder_and_card(session, cipher, event)
+    holder, card = holder_and_card(tx, cipher, event)
     office = str(payload.get("office_id") or office_id)
-    office_row = session.get(Office, office)
-    operator_name = ""
-    if event.operator:
-        operator_row = session.get(Operator, event.operator)
-        if operator_row is not None:
-            operator_name = operator_record(cipher, operator_row).name
+    office_title = registered_office_name(tx, office)
+    operator = operator_name(tx, cipher, event.operator) if event.operator else None
     return ReceiptFacts(
         event_id=event.event_id,
         event_type=event.event_type,
@@ -283,6 +279,6 @@ def facts_for_event(
         card_serial=card.serial,
         product_number=card.product_number,
         details=event_details(event.event_type, payload),
-        office_name=office_row.name if office_row is not None else "",
-        operator_name=operator_name,
+        office_name=office_title or "",
+        operator_name=operator or "",
     )

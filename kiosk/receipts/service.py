@@ -26,13 +26,13 @@ from kiosk.config import ReceiptConfig
 from kiosk.i18n import Catalogue
 from kiosk.receipts.errors import ReceiptEventUnknownError
 from kiosk.receipts.facts import ReceiptFacts, facts_for_event, receipt_digest
-from kiosk.receipts.journal_io import SIGNATURE_EVENT, load_event, recorded_signatures
 from kiosk.receipts.printing import Delivery, deliver
 from kiosk.receipts.signature import HolderSignature, sign_receipt, signature_valid
 from kiosk.services.card import CardSession
 from protocol.event_format import SignedEvent
 from store.database import Store
 from store.journal import Journal
+from store.journal_reads import SIGNATURE_EVENT, load_event, recorded_signatures
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,6 @@ from pypdf.errors import PdfReadError
 from devices.card.certs import ChainStatus, TrustAnchors
 from kiosk.i18n import LANGUAGES, Catalogue
 from kiosk.receipts.facts import facts_for_event, holder_and_card, receipt_digest
-from kiosk.receipts.journal_io import load_event, recorded_signatures
 from kiosk.receipts.render import (
     EmbeddedReceipt,
     action_text,
@@ -45,6 +44,7 @@ from kiosk.receipts.signature import (
 )
 from protocol.event_format import parse_timestamp
 from store.database import Store
+from store.journal_reads import load_event, recorded_signatures
 
 Status = Literal["ok", "fail", "info"]
 

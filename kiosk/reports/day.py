@@ -22,15 +22,14 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from clock import LOCAL_ZONE
 from kiosk.receipts.facts import event_card_serial
-from kiosk.receipts.journal_io import StoredEvent, events_between, unaccepted_before
 from protocol.event_format import format_timestamp
 from protocol.event_types import EventType
+from store.cards import registered_office_name
 from store.database import Store
-from store.models import Deadline, Office
+from store.deadlines import open_deadlines_due
+from store.journal_reads import StoredEvent, events_between, unaccepted_before
 
 REFUSAL_EVENT = EventType.REFUSAL
 BLOCK_EVENT = EventType.CARD_BLOCKED
@@ -98,8 +97,8 @@ def build_day_report(store: Store, *, day: dt.date, office_id: str) -> DayReport
     refusals: Counter[str] = Counter()
     blocks: list[BlockLine] = []
     count = 0
-    with store.unit_of_work() as session:
-        for stored in events_between(session, store.cipher, start, end):
+    with store.unit_of_work() as tx:
+        for stored in events_between(tx, store.cipher, start, end):
             count += 1
             event = stored.event
             kind = event.event_type
@@ -115,29 +114,20 @@ def build_day_report(store: Store, *, day: dt.date, office_id: str) -> DayReport
             if kind == BLOCK_EVENT:
                 blocks.append(block_line(stored))
         open_blocks = tuple(
-            block_line(stored)
-            for stored in unaccepted_before(session, store.cipher, BLOCK_EVENT, start)
+            block_line(stored) for stored in unaccepted_before(tx, store.cipher, BLOCK_EVENT, start)
         )
         horizon = day + dt.timedelta(days=DEADLINE_HORIZON_DAYS)
-        rows = session.execute(
-            select(Deadline.due_date, Deadline.kind, Deadline.card_serial)  # type: ignore[call-overload]
-            .where(
-                Deadline.resolved == False,  # noqa: E712 (SQL expression)
-                Deadline.due_date >= day,
-                Deadline.due_date <= horizon,
-            )
-            .order_by(Deadline.due_date, Deadline.card_serial)
-        ).all()
-        office = session.get(Office, office_id)
+        due = open_deadlines_due(tx, first=day, last=horizon)
+        office_name = registered_office_name(tx, office_id)
     return DayReport(
         day=day,
         office_id=office_id,
-        office_name=office.name if office is not None else "",
+        office_name=office_name or "",
         event_count=count,
         actions=_ranked(actions),
         operators=_ranked(operators),
         refusals=_ranked(refusals),
         blocks=tuple(blocks),
-        deadlines=tuple(DeadlineLine(row[0], row[1], row[2]) for row in rows),
+        deadlines=tuple(DeadlineLine(d.due_date, d.kind, d.card_serial) for d in due),
         open_blocks=open_blocks,
     )

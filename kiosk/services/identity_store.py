@@ -12,8 +12,8 @@ import uuid
 from kiosk.services.identity import IdentityCheckRecord
 from protocol.event_types import EventType
 from store.database import Store
+from store.identity_checks import add_identity_check
 from store.journal import Journal
-from store.models import IdentityCheck
 
 EVENT_TYPE = EventType.IDENTITY_CHECKED
 
@@ -27,9 +27,9 @@ class StoreIdentityRecorder:
 
     def record(self, record: IdentityCheckRecord) -> str:
         check_id = str(uuid.uuid4())
-        with self._store.unit_of_work() as session:
+        with self._store.unit_of_work() as tx:
             event = self._journal.append(
-                session,
+                tx,
                 event_type=EVENT_TYPE,
                 operator=record.operator,
                 payload={
@@ -50,18 +50,17 @@ class StoreIdentityRecorder:
             # The identity_checks table keeps the checks tied to a holder on record; a
             # document shown for nobody on record lives in the journal alone.
             if record.holder_id is not None and record.expiry_date is not None:
-                session.add(
-                    IdentityCheck(
-                        id=check_id,
-                        holder_id=record.holder_id,
-                        document_kind=record.kind or "unknown",
-                        issuing_state=record.issuing_state,
-                        document_number_hash=bytes.fromhex(record.document_number_hash),
-                        expiry=record.expiry_date,
-                        result=record.result.value,
-                        operator=record.operator,
-                        checked_at=record.checked_at,
-                        journal_event_id=event.event_id,
-                    )
+                add_identity_check(
+                    tx,
+                    check_id=check_id,
+                    holder_id=record.holder_id,
+                    document_kind=record.kind or "unknown",
+                    issuing_state=record.issuing_state,
+                    document_number_hash=bytes.fromhex(record.document_number_hash),
+                    expiry=record.expiry_date,
+                    result=record.result.value,
+                    operator=record.operator,
+                    checked_at=record.checked_at,
+                    journal_event_id=event.event_id,
                 )
         return event.event_id

@@ -20,7 +20,7 @@ from kiosk.domain.types import VisitPurpose
 if TYPE_CHECKING:
     from kiosk.domain.types import IdentityDocument
     from kiosk.services.identity import CheckLine, IdentityReport
-    from store.models import OperatorRecord
+    from store.records import OperatorRecord
 
 
 class ReaderRole(StrEnum):
@@ -111,7 +111,7 @@ class TrustStore(Protocol):
 
 
 class OperatorRoster(Protocol):
-    """The local operator roster (``store.models.OperatorRecord``: role "clerk" or
+    """The local operator roster (``store.records.OperatorRecord``: role "clerk" or
     "id_admin"; an operator who is not ``active`` is blocked)."""
 
     def find_by_fingerprint(self, fingerprint_sha256_hex: str) -> OperatorRecord | None: ...

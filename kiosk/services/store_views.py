@@ -5,7 +5,7 @@ Each call is its own short read; screens receive plain data classes, never ORM r
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -18,9 +18,12 @@ from kiosk.services.ports import (
     HolderSummary,
 )
 from kiosk.services.status import SyncFigures
+from store.deadlines import open_deadlines_of_cards
+from store.holders import operator_by_fingerprint
+from store.journal import newest_entries
 
 if TYPE_CHECKING:
-    from store.models import OperatorRecord
+    from store.records import OperatorRecord
 
 HISTORY_SCAN = 5000  # newest journal events searched for a holder's history
 HISTORY_LINES = 30
@@ -93,51 +96,29 @@ class StoreDirectory:
         )
 
     def _deadlines(self, serials: set[str]) -> tuple[DeadlineView, ...]:
-        from sqlmodel import col, select
-
-        from store.models import Deadline
-
         if not serials:
             return ()
-        with self._store.read_only() as session:
-            rows = session.exec(
-                select(Deadline)
-                .where(col(Deadline.card_serial).in_(serials), col(Deadline.resolved).is_(False))
-                .order_by(col(Deadline.due_date))
-            ).all()
-            return tuple(DeadlineView(r.kind, r.due_date, r.card_serial) for r in rows)
+        with self._store.read_only() as tx:
+            rows = open_deadlines_of_cards(tx, serials)
+        return tuple(DeadlineView(r.kind, r.due_date, r.card_serial) for r in rows)
 
     def _history(self, holder_id: str, serials: set[str]) -> tuple[HistoryLine, ...]:
-        import datetime as dt
-
-        from sqlmodel import col, select
-
-        from store.models import JournalRow
-
         wanted = {holder_id, *serials}
         lines: list[HistoryLine] = []
-        cipher = self._store.cipher
-        with self._store.read_only() as session:
-            rows = session.exec(
-                select(JournalRow).order_by(col(JournalRow.occurred_at).desc()).limit(HISTORY_SCAN)
-            ).all()
-            for row in rows:
-                try:
-                    payload = json.loads(
-                        cipher.decrypt_bytes(row.payload_enc, row.event_id.encode())
-                    )
-                except Exception:  # noqa: S112 - unreadable rows are the audit's business
+        with self._store.read_only() as tx:
+            for entry in newest_entries(tx, self._store.cipher, limit=HISTORY_SCAN):
+                if entry.payload is None:
                     continue
-                values = {v for v in payload.values() if isinstance(v, str)}
+                values = {v for v in entry.payload.values() if isinstance(v, str)}
                 hit = values & wanted
                 if not hit:
                     continue
                 serial = next((v for v in hit if v in serials), None)
                 lines.append(
                     HistoryLine(
-                        at=dt.datetime.fromisoformat(row.occurred_at),
-                        event_type=row.event_type,
-                        operator=row.operator or "",
+                        at=dt.datetime.fromisoformat(entry.occurred_at),
+                        event_type=entry.event_type,
+                        operator=entry.operator or "",
                         card_serial=serial,
                     )
                 )
@@ -153,18 +134,8 @@ class StoreRoster:
         self._store = store
 
     def find_by_fingerprint(self, fingerprint_sha256_hex: str) -> OperatorRecord | None:
-        from sqlmodel import select
-
-        from store.holders import operator_record
-        from store.models import Operator
-
-        with self._store.read_only() as session:
-            row = session.exec(
-                select(Operator).where(Operator.cert_fingerprint == fingerprint_sha256_hex)
-            ).first()
-            if row is None:
-                return None
-            return operator_record(self._store.cipher, row)
+        with self._store.read_only() as tx:
+            return operator_by_fingerprint(tx, self._store.cipher, fingerprint_sha256_hex)
 
 
 class SyncClientFigures:

@@ -37,7 +37,7 @@ from kiosk.services.ports import (
 from kiosk.services.status import StatusService, SyncFigures
 from kiosk.services.trust import AnchoredTrust
 from kiosk.services.visit import VisitService
-from store.models import OperatorRecord
+from store.records import OperatorRecord
 
 PIN = "123456"
 OFFICE = "KK-SOLNA"

@@ -51,10 +51,10 @@ class ActivationService:
         """The R2 decision for ``serial`` in this visit; writes nothing."""
         require_role(visit.operator.role, Action.ACTIVATE)
         holder_id = visit.require_holder()
-        with self._s.store.unit_of_work() as session:
-            row = load_card(session, serial)
-            facts = card_facts(row)
-            photo_office = office_name(session, facts.photo_office_id)
+        with self._s.store.unit_of_work() as tx:
+            record = load_card(tx, serial)
+            facts = card_facts(record)
+            photo_office = office_name(tx, facts.photo_office_id)
         decision = check_activation(
             facts,
             holder_id=holder_id,
@@ -74,24 +74,24 @@ class ActivationService:
             with self._open_card() as card:
                 require_same_card(card, serial)
         now = self._s.clock()
-        with self._s.store.unit_of_work() as session:
-            row = load_card(session, serial)
+        with self._s.store.unit_of_work() as tx:
+            record = load_card(tx, serial)
             # re-checked inside the transaction: nothing changed since ``check``
             check_activation(
-                card_facts(row),
+                card_facts(record),
                 holder_id=visit.require_holder(),
                 office_id=visit.operator.office_id,
                 document=visit.identity_document(),
                 today=local_date(now),
             ).require()
-            set_state(row, CardState.ACTIVE, now)
+            set_state(tx, serial, CardState.ACTIVE, now)
             event_id = self._s.append(
-                session,
+                tx,
                 visit.operator.hsa_id,
                 EVENT_ACTIVATED,
                 {
                     "serial": serial,
-                    "holder_id": row.holder_id,
+                    "holder_id": record.holder_id,
                     "office_id": visit.operator.office_id,
                     "state": CardState.ACTIVE.value,
                 },

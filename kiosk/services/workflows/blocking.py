@@ -15,8 +15,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
 from kiosk.domain.blocking import (
     BlockDuty,
     BlockRequest,
@@ -31,8 +29,11 @@ from kiosk.services.login import Operator
 from kiosk.services.workflows.common import Backend, Done, card_facts, load_card, set_state
 from kiosk.services.workflows.refusals import journals_refusals
 from protocol.event_types import EventType
+from store.database import Transaction
+from store.deadlines import resolve_open_deadlines
+from store.holders import holder_identity
 from store.journal import PRIORITY_BLOCK
-from store.models import Card, Deadline, Holder
+from store.records import CardRecord, HolderIdentity
 
 EVENT_BLOCKED = EventType.CARD_BLOCKED
 EVENT_ORDER_REPLACEMENT = EventType.ORDER_REPLACEMENT_CARD
@@ -81,59 +82,49 @@ class BlockPreview:
         return BlockDuty.POLICE_REPORT in self.duties
 
 
-def certificates_of(row: Card) -> tuple[str, ...]:
+def certificates_of(card: CardRecord) -> tuple[str, ...]:
     """The certificates a card holds, as the block request names them."""
     names = ["authentication"]
-    if row.has_signing_cert:
+    if card.has_signing_cert:
         names.append("signing")
     return tuple(names)
 
 
-def holder_fields(services: Backend, holder: Holder | None) -> dict[str, Any]:
+def holder_fields(holder: HolderIdentity | None) -> dict[str, Any]:
     """Holder name, personnummer and HSA-id for the payload (encrypted at rest)."""
     if holder is None:
         return {}
-    from store.errors import StoreError
-    from store.holders import holder_record
-
     out: dict[str, Any] = {"holder_id": holder.id, "hsa_id": holder.hsa_id}
-    try:
-        record = holder_record(services.store.cipher, holder)
-    except StoreError:
+    if holder.name is None or holder.personnummer is None:
         return out  # written by another path; the holder id and HSA-id still identify
-    out["holder_name"] = record.name
-    out["personnummer"] = record.personnummer
+    out["holder_name"] = holder.name
+    out["personnummer"] = holder.personnummer
     return out
 
 
-def block_row(
+def block_card(
     services: Backend,
-    session: Any,
-    row: Card,
+    tx: Transaction,
+    card: CardRecord,
     *,
     reason: BlockReason,
     operator: str | None,
     payload_extra: dict[str, Any],
 ) -> str:
-    """Block ``row`` and append its ``card.blocked`` event (priority 0), in ``session``."""
+    """Block ``card``, resolve its open deadlines and append its ``card.blocked`` event
+    (priority 0), all in ``tx``."""
     now = services.clock()
-    set_state(row, CardState.BLOCKED, now)
-    row.blocked_reason = reason.value
-    open_deadlines = select(Deadline).where(
-        Deadline.card_serial == row.serial,  # type: ignore[arg-type]
-        Deadline.resolved == False,  # type: ignore[arg-type]  # noqa: E712
-    )
-    for deadline in session.execute(open_deadlines).scalars():
-        deadline.resolved = True
+    set_state(tx, card.serial, CardState.BLOCKED, now, blocked_reason=reason.value)
+    resolve_open_deadlines(tx, card.serial)
     payload = {
-        "serial": row.serial,
+        "serial": card.serial,
         "reason": reason.value,
-        "certificates": list(certificates_of(row)),
+        "certificates": list(certificates_of(card)),
         "state": CardState.BLOCKED.value,
-        **holder_fields(services, session.get(Holder, row.holder_id)),
+        **holder_fields(holder_identity(tx, services.store.cipher, card.holder_id)),
         **payload_extra,
     }
-    return services.append(session, operator, EVENT_BLOCKED, payload, priority=PRIORITY_BLOCK)
+    return services.append(tx, operator, EVENT_BLOCKED, payload, priority=PRIORITY_BLOCK)
 
 
 class BlockingService:
@@ -150,8 +141,8 @@ class BlockingService:
         return order_replacement(self._s, operator, serial)
 
     def preview(self, serial: str, reason: BlockReason | None = None) -> BlockPreview:
-        with self._s.store.unit_of_work() as session:
-            facts = card_facts(load_card(session, serial))
+        with self._s.store.unit_of_work() as tx:
+            facts = card_facts(load_card(tx, serial))
         duties = block_duties(facts, reason)
         return BlockPreview(
             serial,
@@ -179,19 +170,19 @@ class BlockingService:
     def block(self, operator: Operator, form: BlockForm) -> Done:
         """R9: block the card (raises the refusal when a confirmation is missing)."""
         require_role(operator.role, Action.BLOCK)
-        with self._s.store.unit_of_work() as session:
-            row = load_card(session, form.serial)
-            facts = card_facts(row)
+        with self._s.store.unit_of_work() as tx:
+            record = load_card(tx, form.serial)
+            facts = card_facts(record)
             request = self._request(operator, form, facts)
             check_block(facts, request).require()
-            event_id = block_row(
+            event_id = block_card(
                 self._s,
-                session,
-                row,
+                tx,
+                record,
                 reason=form.reason,
                 operator=operator.hsa_id,
                 payload_extra={
-                    "certificates": list(form.certificates or certificates_of(row)),
+                    "certificates": list(form.certificates or certificates_of(record)),
                     "operator": operator.hsa_id,
                     "office_id": operator.office_id,
                     "received_at": request.received_at.isoformat(),
@@ -212,12 +203,12 @@ def order_replacement(services: Backend, operator: Operator, serial: str) -> Don
     """A new card for a card that cannot be saved (PUK blocked) or was blocked: the
     order goes to card management as a journal event (the card row arrives by sync)."""
     require_role(operator.role, Action.REORDER)
-    with services.store.unit_of_work() as session:
-        row = load_card(session, serial)
+    with services.store.unit_of_work() as tx:
+        record = load_card(tx, serial)
         event_id = services.append(
-            session,
+            tx,
             operator.hsa_id,
             EVENT_ORDER_REPLACEMENT,
-            {"serial": serial, "holder_id": row.holder_id, "office_id": operator.office_id},
+            {"serial": serial, "holder_id": record.holder_id, "office_id": operator.office_id},
         )
-    return Done(event_id, serial, CardState(row.state))
+    return Done(event_id, serial, CardState(record.state))

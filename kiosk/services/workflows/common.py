@@ -7,7 +7,8 @@ pass the visit they hold to each call; services keep no visit state.
 Cards are reached through a ``CardOpener`` (``kiosk.services.card``): a callable that
 returns a context manager yielding the customer reader's ``CardSession``. Store access
 is one ``unit_of_work`` per state change, with its journal event appended in that same
-transaction.
+transaction; the workflows pass that transaction to the store's data functions
+(``store.cards``, ``store.deadlines``, ``store.holders``), which return frozen records.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-from sqlalchemy.orm import Session
 
 from clock import Clock
 from kiosk.domain.types import AssuranceLevel, CardFacts, CardState, ShipmentMethod
@@ -32,9 +31,10 @@ from kiosk.services.workflows.errors import (
 )
 from kiosk.services.workflows.refusals import RefusalRecorder
 from protocol.event_types import EventType
-from store.database import Store
+from store import cards
+from store.database import Store, Transaction
 from store.journal import Journal
-from store.models import Card, Office
+from store.records import CardRecord
 
 # --- cards ------------------------------------------------------------------------------
 
@@ -57,47 +57,55 @@ def require_same_card(card: CardSession, serial: str) -> None:
 # --- store ------------------------------------------------------------------------------
 
 
-def card_facts(row: Card) -> CardFacts:
+def card_facts(card: CardRecord) -> CardFacts:
     return CardFacts(
-        serial=row.serial,
-        product_number=row.product_number,
-        state=CardState(row.state),
-        holder_id=row.holder_id,
-        shipment_method=ShipmentMethod(row.shipment_method),
-        rek_id=row.rek_id,
-        photo_office_id=row.photo_office_id,
-        photo_date=row.photo_date,
-        order_date=row.order_date,
-        with_photo=row.with_photo,
-        sis_marked=row.sis_marked,
-        is_reserve=row.is_reserve,
-        assurance_level=AssuranceLevel(row.assurance_level) if row.assurance_level else None,
-        has_signing_cert=row.has_signing_cert,
+        serial=card.serial,
+        product_number=card.product_number,
+        state=CardState(card.state),
+        holder_id=card.holder_id,
+        shipment_method=ShipmentMethod(card.shipment_method),
+        rek_id=card.rek_id,
+        photo_office_id=card.photo_office_id,
+        photo_date=card.photo_date,
+        order_date=card.order_date,
+        with_photo=card.with_photo,
+        sis_marked=card.sis_marked,
+        is_reserve=card.is_reserve,
+        assurance_level=AssuranceLevel(card.assurance_level) if card.assurance_level else None,
+        has_signing_cert=card.has_signing_cert,
     )
 
 
-def load_card(session: Session, serial: str) -> Card:
-    row = session.get(Card, serial)
-    if row is None:
+def load_card(tx: Transaction, serial: str) -> CardRecord:
+    record = cards.card_record(tx, serial)
+    if record is None:
         raise CardNotOnRecordError(serial=serial)
-    return row
+    return record
 
 
-def require_holders_card(row: Card, visit: Visit) -> None:
-    if row.holder_id != visit.require_holder():
-        raise CardOfAnotherHolderError(serial=row.serial)
+def require_holders_card(card: CardRecord, visit: Visit) -> None:
+    if card.holder_id != visit.require_holder():
+        raise CardOfAnotherHolderError(serial=card.serial)
 
 
-def office_name(session: Session, office_id: str | None) -> str | None:
-    if office_id is None:
-        return None
-    office = session.get(Office, office_id)
-    return office.name if office is not None else office_id
+def office_name(tx: Transaction, office_id: str | None) -> str | None:
+    return cards.office_name(tx, office_id)
 
 
-def set_state(row: Card, state: CardState, now: dt.datetime) -> None:
-    row.state = state.value
-    row.updated_at = now
+def set_state(
+    tx: Transaction,
+    serial: str,
+    state: CardState,
+    now: dt.datetime,
+    *,
+    blocked_reason: str | None = None,
+) -> None:
+    cards.set_card_state(tx, serial, state=state.value, at=now, blocked_reason=blocked_reason)
+
+
+def touch_card(tx: Transaction, serial: str, now: dt.datetime) -> None:
+    """The card's record changed at ``now`` (its state stays)."""
+    cards.touch_card(tx, serial, at=now)
 
 
 @dataclass
@@ -113,7 +121,7 @@ class Backend:
 
     def append(
         self,
-        session: Session,
+        tx: Transaction,
         operator: str | None,
         event_type: EventType,
         payload: Mapping[str, Any],
@@ -121,7 +129,7 @@ class Backend:
         priority: int = 1,
     ) -> str:
         event = self.journal.append(
-            session,
+            tx,
             event_type=event_type,
             operator=operator,
             payload=dict(payload),
@@ -142,16 +150,15 @@ class Backend:
         state and its event are written unless the rule refuses (the record is already past
         it) or leaves the state as it is."""
         now = self.clock()
-        with self.store.unit_of_work() as session:
-            row = load_card(session, serial)
-            current = CardState(row.state)
+        with self.store.unit_of_work() as tx:
+            current = CardState(load_card(tx, serial).state)
             try:
                 state = next_state(current)
             except IllegalTransitionError:
                 return
             if state is not current:
-                set_state(row, state, now)
-                self.append(session, operator, event_type, {"serial": serial, "state": state.value})
+                set_state(tx, serial, state, now)
+                self.append(tx, operator, event_type, {"serial": serial, "state": state.value})
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass, field
-
-from sqlalchemy import select
 
 from clock import local_date
 from kiosk.domain.deadlines import (
@@ -31,12 +28,18 @@ from kiosk.domain.roles import Action, require_role
 from kiosk.domain.types import CardState, Deadline, DeadlineKind
 from kiosk.errors import DomainError
 from kiosk.services.login import Operator
-from kiosk.services.workflows.blocking import block_row
-from kiosk.services.workflows.common import Backend, Done, card_facts, load_card, set_state
+from kiosk.services.workflows.blocking import block_card
+from kiosk.services.workflows.common import (
+    Backend,
+    Done,
+    card_facts,
+    load_card,
+    set_state,
+    touch_card,
+)
 from kiosk.services.workflows.errors import DeadlineInvalidError
 from protocol.event_types import EventType
-from store.models import Card
-from store.models import Deadline as DeadlineRow
+from store.deadlines import add_deadline, overdue_deadlines, resolve_open_deadlines
 
 EVENT_NAME_CHANGE = EventType.CARD_NAME_CHANGE_RECORDED
 EVENT_RETURN_DUE = EventType.CARD_RETURN_DUE
@@ -54,15 +57,6 @@ class DeadlineDone(Done):
 class SweepReport:
     blocked: tuple[str, ...]
     event_ids: tuple[str, ...] = field(default=())
-
-
-def _open_deadlines(session: object, serial: str, kind: DeadlineKind) -> list[DeadlineRow]:
-    stmt = select(DeadlineRow).where(
-        DeadlineRow.card_serial == serial,  # type: ignore[arg-type]
-        DeadlineRow.kind == kind.value,  # type: ignore[arg-type]
-        DeadlineRow.resolved == False,  # type: ignore[arg-type]  # noqa: E712
-    )
-    return list(session.execute(stmt).scalars())  # type: ignore[attr-defined]
 
 
 class DeadlineService:
@@ -84,31 +78,23 @@ class DeadlineService:
         now = self._s.clock()
         if on > local_date(now):
             raise DeadlineInvalidError(date=on.isoformat())
-        with self._s.store.unit_of_work() as session:
-            row = load_card(session, serial)
-            facts = card_facts(row)
+        with self._s.store.unit_of_work() as tx:
+            facts = card_facts(load_card(tx, serial))
             transition(facts.state, Transition.BLOCK)  # a final card needs no deadline
             deadline = (
                 name_change_deadline(serial, on)
                 if kind is DeadlineKind.NAME_CHANGE
                 else return_deadline(serial, on)
             )
-            for old in _open_deadlines(session, serial, kind):
-                old.resolved = True  # the newest date replaces an earlier record
-            session.add(
-                DeadlineRow(
-                    id=str(uuid.uuid4()),
-                    card_serial=serial,
-                    kind=kind.value,
-                    due_date=deadline.due,
-                )
-            )
-            row.updated_at = now
+            # the newest date replaces an earlier record
+            resolve_open_deadlines(tx, serial, kind=kind.value)
+            add_deadline(tx, serial, kind=kind.value, due=deadline.due)
+            touch_card(tx, serial, now)
             event_type = (
                 EVENT_NAME_CHANGE if kind is DeadlineKind.NAME_CHANGE else (EVENT_RETURN_DUE)
             )
             event_id = self._s.append(
-                session,
+                tx,
                 operator.hsa_id,
                 event_type,
                 {
@@ -141,46 +127,40 @@ class DeadlineService:
         """R11: the card handed back, or kept (with a reason) by a holder who continues."""
         require_role(operator.role, Action.RECORD_RETURN)
         now = self._s.clock()
-        with self._s.store.unit_of_work() as session:
-            row = load_card(session, serial)
-            outcome = check_return(card_facts(row), keep_card=keep_card, keep_reason=keep_reason)
-            for deadline in _open_deadlines(session, serial, DeadlineKind.RETURN):
-                deadline.resolved = True
-                if outcome is ReturnOutcome.KEPT:
-                    deadline.kept = True
-                    deadline.reason = (keep_reason or "").strip()
+        with self._s.store.unit_of_work() as tx:
+            record = load_card(tx, serial)
+            outcome = check_return(card_facts(record), keep_card=keep_card, keep_reason=keep_reason)
+            resolve_open_deadlines(
+                tx,
+                serial,
+                kind=DeadlineKind.RETURN.value,
+                kept_reason=(keep_reason or "").strip() if outcome is ReturnOutcome.KEPT else None,
+            )
             if outcome is ReturnOutcome.RETURNED:
-                set_state(row, CardState.RETURNED, now)
+                set_state(tx, serial, CardState.RETURNED, now)
                 event_id = self._s.append(
-                    session,
+                    tx,
                     operator.hsa_id,
                     EVENT_RETURNED,
                     {"serial": serial, "state": CardState.RETURNED.value},
                 )
                 return Done(event_id, serial, CardState.RETURNED)
-            row.updated_at = now
+            touch_card(tx, serial, now)
             event_id = self._s.append(
-                session,
+                tx,
                 operator.hsa_id,
                 EVENT_KEPT,
                 {"serial": serial, "reason": (keep_reason or "").strip()},
             )
-            return Done(event_id, serial, CardState(row.state))
+            return Done(event_id, serial, CardState(record.state))
 
     def sweep(self, now: dt.datetime, *, operator: str | None = None) -> SweepReport:
         """Block every card with an overdue open deadline (R10, R11); idempotent.
         ``operator`` (the logged-in operator, if any) is recorded on the events."""
         who = operator if operator is not None else self._sweep_operator
         today = local_date(now)
-        with self._s.store.unit_of_work() as session:
-            rows = session.execute(
-                select(DeadlineRow, Card.state)  # type: ignore[call-overload]
-                .join(Card, Card.serial == DeadlineRow.card_serial)
-                .where(
-                    DeadlineRow.resolved == False,  # noqa: E712
-                    DeadlineRow.due_date < today,
-                )
-            ).all()
+        with self._s.store.unit_of_work() as tx:
+            rows = overdue_deadlines(tx, before=today)
         deadlines = [
             Deadline(d.card_serial, DeadlineKind(d.kind), d.due_date, d.resolved) for d, _ in rows
         ]
@@ -188,17 +168,17 @@ class DeadlineService:
         blocked: list[str] = []
         events: list[str] = []
         for item in sweep(deadlines, states, today):
-            with self._s.store.unit_of_work() as session:
-                row = load_card(session, item.serial)
+            with self._s.store.unit_of_work() as tx:
+                record = load_card(tx, item.serial)
                 try:
-                    transition(CardState(row.state), Transition.BLOCK)
+                    transition(CardState(record.state), Transition.BLOCK)
                 except DomainError:  # changed meanwhile (e.g. returned): nothing to block
                     continue
                 events.append(
-                    block_row(
+                    block_card(
                         self._s,
-                        session,
-                        row,
+                        tx,
+                        record,
                         reason=deadline_block_reason(item.deadline.kind),
                         operator=who,
                         payload_extra={

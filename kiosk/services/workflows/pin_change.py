@@ -1,4 +1,4 @@
-"""Changing the PIN with the current PIN (R8); three wrong PINs in a row lock the card (R6).
+"""Changing the PIN with the current PIN (R8); three wrong PINs in a record lock the card (R6).
 
 The new PIN is typed twice and checked against the PIN policy before the card is
 touched. No PIN is kept, logged or put into an error or the journal.
@@ -20,6 +20,7 @@ from kiosk.services.workflows.common import (
     require_holders_card,
     require_same_card,
     serial_in_reader,
+    touch_card,
 )
 from kiosk.services.workflows.errors import PinNowLockedError, WrongCurrentPinError
 from kiosk.services.workflows.refusals import journals_refusals
@@ -43,10 +44,10 @@ class PinChangeService:
         self, visit: Visit, serial: str, current_pin: str, new_pin: str, repeated: str
     ) -> Done:
         require_role(visit.operator.role, Action.CHANGE_PIN)
-        with self._s.store.unit_of_work() as session:
-            row = load_card(session, serial)
-            require_holders_card(row, visit)
-            state = card_facts(row).state
+        with self._s.store.unit_of_work() as tx:
+            record = load_card(tx, serial)
+            require_holders_card(record, visit)
+            state = card_facts(record).state
         check_pin_change(state, current_pin, new_pin, repeated)
         with self._open_card() as card:
             require_same_card(card, serial)
@@ -60,11 +61,11 @@ class PinChangeService:
             except PinLockedError as exc:
                 self._record_locked(visit, serial)
                 raise PinNowLockedError(serial=serial, kind=exc.kind) from None
-        with self._s.store.unit_of_work() as session:
-            row = load_card(session, serial)
-            row.updated_at = self._s.clock()
+        with self._s.store.unit_of_work() as tx:
+            load_card(tx, serial)
+            touch_card(tx, serial, self._s.clock())
             event_id = self._s.append(
-                session, visit.operator.hsa_id, EVENT_PIN_CHANGED, {"serial": serial}
+                tx, visit.operator.hsa_id, EVENT_PIN_CHANGED, {"serial": serial}
             )
         return Done(event_id, serial, CardState.ACTIVE)
 

@@ -37,8 +37,8 @@ class CachedPukSource:
         return "CachedPukSource()"
 
     def _cached(self, serial: str) -> str | None:
-        with self._store.unit_of_work() as session:
-            return get_puk(session, self._store.cipher, serial)
+        with self._store.unit_of_work() as tx:
+            return get_puk(tx, self._store.cipher, serial)
 
     @staticmethod
     def _reachable(refresh: Callable[[], bool]) -> bool:

@@ -87,10 +87,10 @@ class RefusalRecorder:
                 return None
             self._last = (key, now)
         try:
-            with backend.store.unit_of_work() as session:
+            with backend.store.unit_of_work() as tx:
                 return str(
                     backend.append(
-                        session,
+                        tx,
                         operator,
                         REFUSAL_EVENT,
                         {"reason": reason, "action": action, "serial": serial},

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kiosk.receipts.facts import event_card_serial
-from kiosk.receipts.journal_io import load_event
 from protocol.wire import InvalidReason, RejectReason
 from store.database import Store
+from store.journal_reads import load_event
 
 #: The central's reasons (``protocol.wire``) and their catalogue keys.
 REASON_KEYS: dict[str, str] = {
@@ -65,9 +65,9 @@ class RejectedEvents:
         if not rejections:
             return ()
         out: list[RejectedLine] = []
-        with self._store.unit_of_work() as session:
+        with self._store.unit_of_work() as tx:
             for item in rejections:
-                stored = load_event(session, self._store.cipher, str(item.event_id))
+                stored = load_event(tx, self._store.cipher, str(item.event_id))
                 serial = event_card_serial(stored.event.payload) if stored else None
                 out.append(
                     RejectedLine(

@@ -25,10 +25,11 @@ from kiosk.domain.undelivered import (
     trace_notices,
 )
 from kiosk.services.login import Operator
-from kiosk.services.workflows.common import Backend, Done, card_facts, load_card, set_state
+from kiosk.services.workflows.common import Backend, Done, card_facts, load_card
 from kiosk.services.workflows.refusals import journals_refusals
 from protocol.event_types import EventType
-from store.models import Card
+from store.cards import add_cards, set_card_state
+from store.records import CardRecord
 
 EVENT_REORDERED = EventType.CARD_REORDERED
 EVENT_ORDERED = EventType.CARD_ORDERED
@@ -65,8 +66,8 @@ class UndeliveredService:
     def view(self, serial: str) -> UndeliveredView:
         """What to tell the holder: the reorder date (A-post) or the Rek-id (registered)."""
         today = local_date(self._s.clock())
-        with self._s.store.unit_of_work() as session:
-            facts = card_facts(load_card(session, serial))
+        with self._s.store.unit_of_work() as tx:
+            facts = card_facts(load_card(tx, serial))
         if facts.shipment_method is ShipmentMethod.REGISTERED:
             return UndeliveredView(
                 serial,
@@ -93,32 +94,39 @@ class UndeliveredService:
         require_role(operator.role, Action.REORDER)
         now = self._s.clock()
         new_serial = self._new_serial()
-        with self._s.store.unit_of_work() as session:
-            first = load_card(session, serial)
+        with self._s.store.unit_of_work() as tx:
+            first = load_card(tx, serial)
             plan = reorder_plan(card_facts(first), local_date(now))
-            set_state(first, plan.first_card_next_state, now)
-            first.replaced_by_serial = new_serial
-            first.blocked_reason = plan.block_reason.value
-            session.add(
-                Card(
-                    serial=new_serial,
-                    holder_id=first.holder_id,
-                    product_number=first.product_number,
-                    state=CardState.ORDERED.value,
-                    shipment_method=first.shipment_method,
-                    photo_office_id=plan.photo_office_id,
-                    photo_date=plan.photo_date,
-                    order_date=local_date(now),
-                    with_photo=plan.with_photo,
-                    sis_marked=first.sis_marked,
-                    assurance_level=first.assurance_level,
-                    is_reserve=first.is_reserve,
-                    has_signing_cert=first.has_signing_cert,
-                    updated_at=now,
-                )
+            set_card_state(
+                tx,
+                serial,
+                state=plan.first_card_next_state.value,
+                at=now,
+                replaced_by_serial=new_serial,
+                blocked_reason=plan.block_reason.value,
             )
+            new_card = CardRecord(
+                serial=new_serial,
+                holder_id=first.holder_id,
+                product_number=first.product_number,
+                state=CardState.ORDERED.value,
+                shipment_method=first.shipment_method,
+                rek_id=None,
+                photo_office_id=plan.photo_office_id,
+                photo_date=plan.photo_date,
+                order_date=local_date(now),
+                with_photo=plan.with_photo,
+                sis_marked=first.sis_marked,
+                assurance_level=first.assurance_level,
+                is_reserve=first.is_reserve,
+                has_signing_cert=first.has_signing_cert,
+                replaced_by_serial=None,
+                blocked_reason=None,
+                updated_at=now,
+            )
+            add_cards(tx, [new_card])
             event_id = self._s.append(
-                session,
+                tx,
                 operator.hsa_id,
                 EVENT_REORDERED,
                 {
@@ -130,7 +138,7 @@ class UndeliveredService:
                 },
             )
             self._s.append(
-                session,
+                tx,
                 operator.hsa_id,
                 EVENT_ORDERED,
                 {

@@ -101,10 +101,10 @@ class UnlockService:
     # -- what is possible ----------------------------------------------------------------
 
     def plan(self, visit: Visit, serial: str) -> UnlockPlan:
-        with self._s.store.unit_of_work() as session:
-            row = load_card(session, serial)
-            require_holders_card(row, visit)
-            facts = card_facts(row)
+        with self._s.store.unit_of_work() as tx:
+            record = load_card(tx, serial)
+            require_holders_card(record, visit)
+            facts = card_facts(record)
         return UnlockPlan(
             serial,
             facts.series,
@@ -116,11 +116,11 @@ class UnlockService:
     # -- unlocking -----------------------------------------------------------------------
 
     def _facts(self, visit: Visit, serial: str) -> tuple[CardFacts, str | None]:
-        with self._s.store.unit_of_work() as session:
-            row = load_card(session, serial)
-            require_holders_card(row, visit)
-            facts = card_facts(row)
-            return facts, office_name(session, facts.photo_office_id)
+        with self._s.store.unit_of_work() as tx:
+            record = load_card(tx, serial)
+            require_holders_card(record, visit)
+            facts = card_facts(record)
+            return facts, office_name(tx, facts.photo_office_id)
 
     def _require_locked(self, card: CardSession, serial: str) -> None:
         """The card can be unblocked here, and its own PIN counter says it is locked."""
@@ -193,11 +193,11 @@ class UnlockService:
         verified: bool,
     ) -> Done:
         now = self._s.clock()
-        with self._s.store.unit_of_work() as session:
-            row = load_card(session, serial)
-            set_state(row, CardState.ACTIVE, now)
+        with self._s.store.unit_of_work() as tx:
+            load_card(tx, serial)
+            set_state(tx, serial, CardState.ACTIVE, now)
             event_id = self._s.append(
-                session,
+                tx,
                 visit.operator.hsa_id,
                 event_type,
                 {
@@ -268,9 +268,9 @@ class UnlockService:
     # -- orders --------------------------------------------------------------------------
 
     def _order(self, operator: Operator, serial: str, series_7xx: bool) -> Done:
-        with self._s.store.unit_of_work() as session:
-            row = load_card(session, serial)
-            facts = card_facts(row)
+        with self._s.store.unit_of_work() as tx:
+            record = load_card(tx, serial)
+            facts = card_facts(record)
             check_code_order(facts, role=operator.role).require()
             order = code_order_for(facts.series)
             wanted_7xx = facts.series is ProductSeries.S7
@@ -282,12 +282,12 @@ class UnlockService:
                 raise UnlockNeedsCodeLetterError(series=facts.series.value)
             event_type = EVENT_ORDER_PUK_LETTER if series_7xx else EVENT_ORDER_CODE_LETTER
             event_id = self._s.append(
-                session,
+                tx,
                 operator.hsa_id,
                 event_type,
                 {
                     "serial": serial,
-                    "holder_id": row.holder_id,
+                    "holder_id": record.holder_id,
                     "order": order.value,
                     "office_id": operator.office_id,
                 },

@@ -9,10 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from clock import fixed_clock
+from kiosk.demo_cast import CARDS, HOLDERS, OPERATORS
 from kiosk.demo_data import (
-    CARDS,
-    HOLDERS,
-    OPERATORS,
     DemoWorld,
     build_demo_world,
     operator_fingerprint,

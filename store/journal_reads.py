@@ -1,4 +1,4 @@
-"""Read-only access to the journal for receipts and reports.
+"""Reading single events and one day's events from the journal (receipts, day report).
 
 ``store.journal.Journal`` reads a kiosk's chain in order; receipts need single events by
 id, and the day report needs one day's events with their sync state, without decrypting
@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from protocol.event_format import SignedEvent
 from protocol.event_types import EventType
 from store.crypto import FieldCipher
+from store.database import Transaction
 from store.journal import event_from_row
 from store.models import JournalRow
 
@@ -35,18 +35,18 @@ class StoredEvent:
     sync_reason: str | None
 
 
-def load_event(session: Session, cipher: FieldCipher, event_id: str) -> StoredEvent | None:
-    row = session.execute(select(_T).where(_T.c.event_id == event_id)).first()
+def load_event(tx: Transaction, cipher: FieldCipher, event_id: str) -> StoredEvent | None:
+    row = tx.execute(select(_T).where(_T.c.event_id == event_id)).first()
     if row is None:
         return None
     return StoredEvent(event_from_row(cipher, row), row.sync_status, row.sync_reason)
 
 
 def events_between(
-    session: Session, cipher: FieldCipher, start: str, end: str
+    tx: Transaction, cipher: FieldCipher, start: str, end: str
 ) -> Iterator[StoredEvent]:
     """Events with ``start <= occurred_at < end`` (journal timestamps compare as text)."""
-    rows = session.execute(
+    rows = tx.execute(
         select(_T)
         .where(_T.c.occurred_at >= start, _T.c.occurred_at < end)
         .order_by(_T.c.kiosk_id, _T.c.seq)
@@ -57,10 +57,10 @@ def events_between(
 
 
 def recorded_signatures(
-    session: Session, cipher: FieldCipher, event_id: str
+    tx: Transaction, cipher: FieldCipher, event_id: str
 ) -> list[dict[str, Any]]:
     """Payloads of the ``receipt.signed`` events recorded for ``event_id``, oldest first."""
-    rows = session.execute(
+    rows = tx.execute(
         select(_T).where(_T.c.event_type == SIGNATURE_EVENT).order_by(_T.c.kiosk_id, _T.c.seq)
     )
     found = []
@@ -72,10 +72,10 @@ def recorded_signatures(
 
 
 def unaccepted_before(
-    session: Session, cipher: FieldCipher, event_type: str, before: str
+    tx: Transaction, cipher: FieldCipher, event_type: str, before: str
 ) -> Iterator[StoredEvent]:
     """Events of ``event_type`` before ``before`` that the central has not accepted."""
-    rows = session.execute(
+    rows = tx.execute(
         select(_T)
         .where(
             _T.c.event_type == event_type,
