@@ -2,8 +2,8 @@
 devices. No globals: ``build_services`` returns everything, ``Services.close`` ends it.
 
 * ``readers.virtual = true`` (the demo): in-process virtual readers and scanner, demo
-  cards and documents from ``kiosk.demo_data`` (seeded into the store on first start),
-  the demo's test PKI as trust anchors.
+  cards and documents from ``kiosk.demo_world`` (``kiosk.demo_seed`` writes the demo
+  data into the store on first start), the demo's test PKI as trust anchors.
 * otherwise: PC/SC readers found by name pattern, the serial scanner on ``scanner.port``
   (``virtual`` = none), trust anchors from ``trust_dir`` (default ``<data_dir>/trust``).
 
@@ -265,7 +265,8 @@ def _office_puk_key(path: str) -> bytes | None:
 def _virtual_devices(
     config: KioskConfig, store: Store, journal: Journal, now: dt.datetime
 ) -> tuple[InProcessReaders, InProcessReaders, InProcessDemo, AnchoredTrust]:
-    from kiosk.demo_data import build_demo_world, seed_store
+    from kiosk.demo_seed import seed_store
+    from kiosk.demo_world import build_demo_world
     from kiosk.services.device_adapters import (
         DemoCard,
         DemoDocument,

@@ -16,12 +16,13 @@ from typing import Any
 import pytest
 
 from clock import fixed_clock
-from devices.virtual.pki import cert_pem
+from devices.virtual.pki_files import cert_pem
 from devices.virtual.scanner import VirtualScanner
 from kiosk.config import KioskConfig, ReaderConfig, validate
 from kiosk.container import build_services
-from kiosk.demo_data import build_demo_world, seed_store
 from kiosk.demo_documents import demo_documents
+from kiosk.demo_seed import seed_store
+from kiosk.demo_world import build_demo_world
 from kiosk.i18n import Catalogue
 from kiosk.services.card_check import Verdict
 from kiosk.services.context import ServiceHolder, UiContext

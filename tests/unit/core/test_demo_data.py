@@ -9,15 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from clock import fixed_clock
-from kiosk.demo_data import (
-    CARDS,
-    HOLDERS,
-    OPERATORS,
-    DemoWorld,
-    build_demo_world,
-    operator_fingerprint,
-    seed_store,
-)
+from kiosk.demo_data import CARDS, HOLDERS, OPERATORS
+from kiosk.demo_seed import seed_store
+from kiosk.demo_world import DemoWorld, build_demo_world, operator_fingerprint
 from kiosk.documents.mrz import parse
 from kiosk.domain.personnummer import normalise_personnummer
 from kiosk.domain.types import CardState
