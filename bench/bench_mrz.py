@@ -26,7 +26,7 @@ TODAY = date(2026, 11, 28)
 
 
 def _zones(n: int) -> list[tuple[str, ...]]:
-    from kiosk.documents import mrz
+    from kiosk.documents import mrz_compose
 
     base = [
         ("TD3", "P", "SWE", "Öberg", "Åsa Linnéa", "8503122387"),
@@ -40,11 +40,11 @@ def _zones(n: int) -> list[tuple[str, ...]]:
         birth = date(1985, 3, 12) if state == "SWE" and fmt == "TD3" else date(1992, 7, 4)
         if state != "SWE":
             birth = date(1950 + i % 50, 1 + i % 12, 1 + i % 28)
-        fields = mrz.ZoneFields(
+        fields = mrz_compose.ZoneFields(
             code, state, f"X{i:07d}", state, surname, given, birth,
             date(2027 + i % 8, 1 + i % 12, 1 + i % 28), "MF"[i % 2], optional,
         )  # fmt: skip
-        zones.append(mrz.compose(fmt, fields))
+        zones.append(mrz_compose.compose(fmt, fields))
     return (zones * (n // len(zones) + 1))[:n]
 
 

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from clock import local_date
 from devices.virtual.factory import DEMO_MASTER_SECRET, CardFactory, PersonalisedCard, derive_puk
 from devices.virtual.pki import TestPki
+from devices.virtual.pki_files import load_or_create_pki
 from kiosk.demo_cast import (
     CARDS,
     DEMO_OFFICE_ID,
@@ -67,7 +68,7 @@ def build_demo_world(pki_dir: Path, now: dt.datetime, lang: str = DEFAULT_LANGUA
 
     The device panel's labels come from the catalogue (``demo.toml``) in ``lang``."""
     text = Catalogue(lang)
-    pki = TestPki.load_or_create(pki_dir, now=now)
+    pki = load_or_create_pki(pki_dir, now=now)
     factory = CardFactory(pki, master_secret=DEMO_MASTER_SECRET)
     world = DemoWorld(pki=pki, documents=demo_documents(local_date(now)))
     for op in OPERATORS:

@@ -12,7 +12,8 @@ import datetime as dt
 from collections.abc import Mapping
 
 from devices.virtual.scanner import SPECIMENS
-from kiosk.documents.mrz import TD1, TD3, ZoneFields, compose
+from kiosk.documents.mrz import TD1, TD3
+from kiosk.documents.mrz_compose import ZoneFields, compose
 
 
 def _years(today: dt.date, years: int) -> dt.date:

@@ -8,6 +8,7 @@ carries the holder's personnummer or HSA-id. Variants give expired, not-yet-vali
 wrong-chain certificates for the refusal paths.
 
 P-256 keys by default (fast); RSA-2048 on request. Never used for production keys.
+Keeping the CAs on disk and writing PEM files: ``devices.virtual.pki_files``.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -174,20 +174,6 @@ class HolderCredentials:
             out[0x9C] = self.signing
         out[0x9E] = self.card_authentication
         return out
-
-
-@dataclass(frozen=True)
-class PemBundle:
-    """Paths written by ``TestPki.write_pem_bundle``."""
-
-    root: Path
-    intermediate: Path
-    function_ca: Path
-    ca_bundle: Path  # root + intermediate + function CA: trust store for both TLS ends
-    kiosk_cert: Path  # kiosk certificate followed by the function CA (a chain for ssl)
-    kiosk_key: Path
-    server_cert: Path  # server certificate followed by the function CA
-    server_key: Path
 
 
 @dataclass(frozen=True)
@@ -382,92 +368,3 @@ class TestPki:
             san=names,
         )
         return cert, key
-
-    def save(self, directory: Path) -> None:
-        """Keep the CAs (certificates and keys) so a later process can issue from them."""
-        directory.mkdir(parents=True, exist_ok=True)
-        for label, ca in self._cas().items():
-            (directory / f"{label}.pem").write_bytes(cert_pem(ca.cert))
-            key_path = directory / f"{label}.key"
-            key_path.write_bytes(key_pem(ca.key))
-            key_path.chmod(0o600)
-
-    @classmethod
-    def load(cls, directory: Path, *, now: dt.datetime) -> TestPki:
-        """The PKI written by ``save``."""
-        cas: dict[str, CertificateAuthority] = {}
-        for label in _CA_LABELS:
-            cert = x509.load_pem_x509_certificate((directory / f"{label}.pem").read_bytes())
-            key = serialization.load_pem_private_key(
-                (directory / f"{label}.key").read_bytes(), password=None
-            )
-            if not isinstance(key, ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey):
-                raise ValueError(f"unsupported key type in {label}.key")
-            cas[label] = CertificateAuthority(cert, key)
-        moment = now.replace(microsecond=0)
-        return cls(cas["root-ca"], cas["person-ca"], cas["function-ca"], cas["rogue-ca"], moment)
-
-    @classmethod
-    def load_or_create(
-        cls, directory: Path, *, now: dt.datetime, key_type: KeyType = "p256"
-    ) -> TestPki:
-        if (directory / "root-ca.key").exists():
-            return cls.load(directory, now=now)
-        pki = cls.create(now=now, key_type=key_type)
-        pki.save(directory)
-        return pki
-
-    def _cas(self) -> dict[str, CertificateAuthority]:
-        return {
-            "root-ca": self.root_ca,
-            "person-ca": self.person_ca,
-            "function-ca": self.function_ca,
-            "rogue-ca": self.rogue_ca,
-        }
-
-    def write_pem_bundle(
-        self, directory: Path, *, kiosk_id: str = "kiosk-test-1", hostname: str = "localhost"
-    ) -> PemBundle:
-        """Write CA, kiosk and server PEM files for ``ssl`` into ``directory``."""
-        directory.mkdir(parents=True, exist_ok=True)
-        kiosk_cert, kiosk_key = self.issue_kiosk_certificate(kiosk_id)
-        server_cert, server_key = self.issue_server_certificate(hostname)
-        bundle = PemBundle(
-            root=directory / "root.pem",
-            intermediate=directory / "intermediate.pem",
-            function_ca=directory / "function-ca.pem",
-            ca_bundle=directory / "ca-bundle.pem",
-            kiosk_cert=directory / "kiosk.pem",
-            kiosk_key=directory / "kiosk.key",
-            server_cert=directory / "server.pem",
-            server_key=directory / "server.key",
-        )
-        bundle.root.write_bytes(cert_pem(self.root))
-        bundle.intermediate.write_bytes(cert_pem(self.intermediate))
-        bundle.function_ca.write_bytes(cert_pem(self.function_intermediate))
-        bundle.ca_bundle.write_bytes(
-            cert_pem(self.root) + cert_pem(self.intermediate) + cert_pem(self.function_intermediate)
-        )
-        bundle.kiosk_cert.write_bytes(cert_pem(kiosk_cert) + cert_pem(self.function_intermediate))
-        bundle.kiosk_key.write_bytes(key_pem(kiosk_key))
-        bundle.server_cert.write_bytes(cert_pem(server_cert) + cert_pem(self.function_intermediate))
-        bundle.server_key.write_bytes(key_pem(server_key))
-        bundle.kiosk_key.chmod(0o600)
-        bundle.server_key.chmod(0o600)
-        return bundle
-
-
-_CA_LABELS = ("root-ca", "person-ca", "function-ca", "rogue-ca")
-
-
-def cert_pem(cert: x509.Certificate) -> bytes:
-    return cert.public_bytes(serialization.Encoding.PEM)
-
-
-def key_pem(key: PrivateKey) -> bytes:
-    """Unencrypted PKCS#8 PEM (test keys only)."""
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )

@@ -64,14 +64,14 @@ def run(args: argparse.Namespace) -> int:
         CardFactory,
         code_letter_text,
     )
-    from devices.virtual.pki import TestPki
+    from devices.virtual.pki_files import load_or_create_pki, write_pem_bundle
     from devices.virtual.vpcd import VpcdCard, insert_until_interrupted
     from kiosk.config import default_data_dir
     from kiosk.i18n import Catalogue
 
     pki_dir = args.pki_dir or default_data_dir() / "test-pki"
-    pki = TestPki.load_or_create(pki_dir, now=system_clock())
-    pki.write_pem_bundle(pki_dir / "bundle")
+    pki = load_or_create_pki(pki_dir, now=system_clock())
+    write_pem_bundle(pki, pki_dir / "bundle")
     secret = os.environ.get(ENV_MASTER_SECRET, "").encode() or DEMO_MASTER_SECRET
     factory = CardFactory(pki, master_secret=secret)
     issued = factory.personalise(

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from clock import fixed_clock
-from devices.virtual.pki import cert_pem
+from devices.virtual.pki_files import cert_pem
 from devices.virtual.scanner import VirtualScanner
 from kiosk.config import KioskConfig, ReaderConfig, validate
 from kiosk.container import build_services

@@ -186,7 +186,8 @@ def _renamed_zone(world: World) -> str:
     import datetime as dt
 
     from clock import local_date
-    from kiosk.documents.mrz import TD3, ZoneFields, compose
+    from kiosk.documents.mrz import TD3
+    from kiosk.documents.mrz_compose import ZoneFields, compose
 
     today = local_date(world.clock())
 

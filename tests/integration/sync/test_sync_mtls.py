@@ -14,7 +14,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
 from central.service import CentralService
-from devices.virtual.pki import TestPki, cert_pem, key_pem
+from devices.virtual.pki import TestPki
+from devices.virtual.pki_files import cert_pem, key_pem
 from store.sync import CentralTransport, SyncClient
 from store.sync.errors import CentralRefusedError, CentralUnreachableError
 from tests.support.sync_world import CentralProcess, Kiosk, seed_cards

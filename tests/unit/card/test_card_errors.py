@@ -12,6 +12,7 @@ from devices.card import errors
 from devices.card.pin import PinState
 from devices.errors import DeviceError
 from devices.virtual.pki import TestPki
+from devices.virtual.pki_files import load_or_create_pki, save_pki
 from kiosk.i18n import Catalogue
 
 CARD_ERRORS = [
@@ -51,8 +52,8 @@ def test_card_catalogue_files_have_same_keys() -> None:
 
 def test_pki_save_and_load(tmp_path: Path, now: dt.datetime) -> None:
     pki = TestPki.create(now=now)
-    pki.save(tmp_path)
-    again = TestPki.load_or_create(tmp_path, now=now)
+    save_pki(pki, tmp_path)
+    again = load_or_create_pki(tmp_path, now=now)
     assert again.root == pki.root and again.intermediate == pki.intermediate
     assert again.now == pki.now
     holder = again.issue_holder("191212121212", "X")

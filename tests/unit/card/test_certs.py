@@ -13,7 +13,8 @@ from devices.card.certs import (
     identifier_kind,
     summarize,
 )
-from devices.virtual.pki import TestPki, cert_pem
+from devices.virtual.pki import TestPki
+from devices.virtual.pki_files import cert_pem
 
 
 @pytest.fixture(scope="module")

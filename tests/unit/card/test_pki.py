@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from devices.virtual.pki import PERSON_CA_NAME, ROOT_NAME, TestPki
+from devices.virtual.pki_files import write_pem_bundle
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +82,7 @@ def real_time_pki(now: dt.datetime, clock_offset_days: int) -> TestPki:
 
 
 def test_pem_bundle_gives_mutual_tls(real_time_pki: TestPki, tmp_path: Path) -> None:
-    bundle = real_time_pki.write_pem_bundle(tmp_path, kiosk_id="kiosk-1", hostname="localhost")
+    bundle = write_pem_bundle(real_time_pki, tmp_path, kiosk_id="kiosk-1", hostname="localhost")
     server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=bundle.ca_bundle)
     server_ctx.load_cert_chain(bundle.server_cert, bundle.server_key)
     server_ctx.verify_mode = ssl.CERT_REQUIRED

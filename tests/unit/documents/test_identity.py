@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from kiosk.documents import mrz
+from kiosk.documents import mrz, mrz_compose
 from kiosk.documents.errors import ReasonRequiredError, RefusalFinalError
 from kiosk.documents.kinds import DocumentKind, ManualEntry
 from kiosk.domain.types import VisitPurpose
@@ -211,10 +211,12 @@ def test_r1_refusal_cannot_be_overridden_by_a_reason(
 
 
 def test_r1_unknown_document_code_is_refused(service: IdentityCheckService) -> None:
-    fields = mrz.ZoneFields(
+    fields = mrz_compose.ZoneFields(
         "V", "SWE", "X1", "SWE", "Öberg", "Åsa", date(1985, 3, 12), date(2030, 1, 1)
     )
-    report = service.check(scanned(mrz.compose("TD3", fields)), ASA, VisitPurpose.ACTIVATION, TODAY)
+    report = service.check(
+        scanned(mrz_compose.compose("TD3", fields)), ASA, VisitPurpose.ACTIVATION, TODAY
+    )
     assert report.verdict is IdentityVerdict.REFUSED
     assert report.check(CHECK_KIND).status is CheckStatus.FAILED
 
@@ -262,11 +264,11 @@ def test_issuer_writing_names_without_icao_transliteration_matches(
 
 def test_truncated_name_field_matches_by_prefix(service: IdentityCheckService) -> None:
     holder = Holder(None, "Wolfeschlegelsteinhausenbergerdorff", "Hubert Blaine Charles")
-    fields = mrz.ZoneFields(
+    fields = mrz_compose.ZoneFields(
         "P", "UTO", "X1", "UTO", holder.surname, holder.given_names, date(1970, 1, 1),
         date(2030, 1, 1),
     )  # fmt: skip
-    lines = mrz.compose("TD3", fields)
+    lines = mrz_compose.compose("TD3", fields)
     assert not lines[0].endswith("<")
     report = service.check(scanned(lines), holder, VisitPurpose.ACTIVATION, TODAY)
     assert report.check(CHECK_NAME).status is CheckStatus.PASSED

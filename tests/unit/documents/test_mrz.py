@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kiosk.documents import mrz
+from kiosk.documents import mrz, mrz_compose
 from kiosk.documents.errors import (
     MrzCharactersError,
     MrzLineCountError,
@@ -98,32 +98,32 @@ def test_swedish_id_card_td1_personnummer() -> None:
 
 
 def test_personnummer_with_bad_luhn_is_reported_and_not_returned() -> None:
-    fields = mrz.ZoneFields(
+    fields = mrz_compose.ZoneFields(
         "P", "SWE", "AB1234567", "SWE", "Öberg", "Åsa", date(1985, 3, 12),
         date(2031, 6, 30), "F", "8503122388",
     )  # fmt: skip
-    result = mrz.parse(mrz.compose("TD3", fields), TODAY)
+    result = mrz.parse(mrz_compose.compose("TD3", fields), TODAY)
     assert result.checks_ok  # the zone's own check digits are right
     assert result.personnummer is None
     assert [p.key for p in result.errors] == [mrz.PROBLEM_PERSONNUMMER]
 
 
 def test_personnummer_not_matching_birth_date_is_reported() -> None:
-    fields = mrz.ZoneFields(
+    fields = mrz_compose.ZoneFields(
         "P", "SWE", "AB1234567", "SWE", "Öberg", "Åsa", date(1985, 3, 13),
         date(2031, 6, 30), "F", "8503122387",
     )  # fmt: skip
-    result = mrz.parse(mrz.compose("TD3", fields), TODAY)
+    result = mrz.parse(mrz_compose.compose("TD3", fields), TODAY)
     assert result.personnummer is None
     assert mrz.PROBLEM_PERSONNUMMER in [p.key for p in result.errors]
 
 
 def test_personnummer_only_read_from_swedish_documents() -> None:
-    fields = mrz.ZoneFields(
+    fields = mrz_compose.ZoneFields(
         "P", "NOR", "AB1234567", "NOR", "Haugen", "Kari", date(1985, 3, 12),
         date(2031, 6, 30), "F", "8503122387",
     )  # fmt: skip
-    assert mrz.parse(mrz.compose("TD3", fields), TODAY).personnummer is None
+    assert mrz.parse(mrz_compose.compose("TD3", fields), TODAY).personnummer is None
 
 
 # Position of each check digit (line index, char index) and a data position it covers.
@@ -197,11 +197,11 @@ def test_ocr_confusion_in_document_number_is_shown_not_corrected(fmt: str) -> No
 
 
 def test_td1_long_document_number_continues_into_optional_data() -> None:
-    fields = mrz.ZoneFields(
+    fields = mrz_compose.ZoneFields(
         "I", "UTO", "D23145890123", "UTO", "Eriksson", "Anna", date(1974, 8, 12),
         date(2030, 1, 1), "F", "AB",
     )  # fmt: skip
-    lines = mrz.compose("TD1", fields)
+    lines = mrz_compose.compose("TD1", fields)
     assert lines[0][14] == "<"  # the check digit position holds a filler
     assert lines[0][15:19] == "123" + mrz.check_digit("D23145890123")
     result = mrz.parse(lines, TODAY)
@@ -212,11 +212,11 @@ def test_td1_long_document_number_continues_into_optional_data() -> None:
 
 
 def test_td1_long_document_number_with_wrong_digit_fails() -> None:
-    fields = mrz.ZoneFields(
+    fields = mrz_compose.ZoneFields(
         "I", "UTO", "D23145890123", "UTO", "Eriksson", "Anna", date(1974, 8, 12),
         date(2030, 1, 1), "F",
     )  # fmt: skip
-    l1, l2, l3 = mrz.compose("TD1", fields)
+    l1, l2, l3 = mrz_compose.compose("TD1", fields)
     l1 = _replace(l1, 17, "9")  # a digit of the continued number, not its check digit
     result = mrz.parse((l1, l2, l3), TODAY)
     assert result.checks["document_number"] is False
@@ -265,8 +265,10 @@ def test_invalid_birth_date_is_reported() -> None:
 
 
 def test_unknown_birth_date_parts_are_allowed() -> None:
-    fields = mrz.ZoneFields("P", "UTO", "X1", "UTO", "Doe", "J", date(1970, 1, 1), date(2030, 1, 1))
-    l1, l2 = mrz.compose("TD3", fields)
+    fields = mrz_compose.ZoneFields(
+        "P", "UTO", "X1", "UTO", "Doe", "J", date(1970, 1, 1), date(2030, 1, 1)
+    )
+    l1, l2 = mrz_compose.compose("TD3", fields)
     body = l2[:13] + "7001<<" + l2[19:]
     body = body[:19] + mrz.check_digit("7001<<") + body[20:43]
     l2 = body + mrz.check_digit(body[0:10] + body[13:20] + body[21:43])
@@ -276,19 +278,27 @@ def test_unknown_birth_date_parts_are_allowed() -> None:
 
 
 def test_birth_century_follows_today() -> None:
-    fields = mrz.ZoneFields("P", "UTO", "X1", "UTO", "Doe", "J", date(2020, 5, 1), date(2030, 1, 1))
-    assert mrz.parse(mrz.compose("TD3", fields), TODAY).birth_date == date(2020, 5, 1)
-    fields = mrz.ZoneFields("P", "UTO", "X1", "UTO", "Doe", "J", date(1930, 5, 1), date(2030, 1, 1))
-    assert mrz.parse(mrz.compose("TD3", fields), TODAY).birth_date == date(1930, 5, 1)
+    fields = mrz_compose.ZoneFields(
+        "P", "UTO", "X1", "UTO", "Doe", "J", date(2020, 5, 1), date(2030, 1, 1)
+    )
+    assert mrz.parse(mrz_compose.compose("TD3", fields), TODAY).birth_date == date(2020, 5, 1)
+    fields = mrz_compose.ZoneFields(
+        "P", "UTO", "X1", "UTO", "Doe", "J", date(1930, 5, 1), date(2030, 1, 1)
+    )
+    assert mrz.parse(mrz_compose.compose("TD3", fields), TODAY).birth_date == date(1930, 5, 1)
 
 
 def test_expiry_implausibly_far_and_before_birth() -> None:
-    far = mrz.ZoneFields("P", "UTO", "X1", "UTO", "Doe", "J", date(1970, 1, 1), date(2070, 1, 1))
+    far = mrz_compose.ZoneFields(
+        "P", "UTO", "X1", "UTO", "Doe", "J", date(1970, 1, 1), date(2070, 1, 1)
+    )
     assert mrz.PROBLEM_EXPIRY_TOO_FAR in [
-        p.key for p in mrz.parse(mrz.compose("TD3", far), TODAY).errors
+        p.key for p in mrz.parse(mrz_compose.compose("TD3", far), TODAY).errors
     ]
-    before = mrz.ZoneFields("P", "UTO", "X1", "UTO", "Doe", "J", date(2026, 1, 1), date(2025, 6, 1))
-    keys = [p.key for p in mrz.parse(mrz.compose("TD3", before), date(2026, 1, 2)).errors]
+    before = mrz_compose.ZoneFields(
+        "P", "UTO", "X1", "UTO", "Doe", "J", date(2026, 1, 1), date(2025, 6, 1)
+    )
+    keys = [p.key for p in mrz.parse(mrz_compose.compose("TD3", before), date(2026, 1, 2)).errors]
     assert mrz.PROBLEM_EXPIRY_BEFORE_BIRTH in keys
 
 
@@ -300,35 +310,37 @@ def test_expiry_day_itself_is_still_valid() -> None:
 
 @pytest.mark.parametrize(("sex", "shown"), [("M", "M"), ("F", "F"), ("<", "X"), ("X", "X")])
 def test_sex_values(sex: str, shown: str) -> None:
-    fields = mrz.ZoneFields(
+    fields = mrz_compose.ZoneFields(
         "P", "UTO", "X1", "UTO", "Doe", "J", date(1970, 1, 1), date(2030, 1, 1), sex
     )
-    result = mrz.parse(mrz.compose("TD3", fields), TODAY)
+    result = mrz.parse(mrz_compose.compose("TD3", fields), TODAY)
     assert result.sex == shown and result.valid
 
 
 def test_unknown_sex_value_is_reported() -> None:
-    fields = mrz.ZoneFields(
+    fields = mrz_compose.ZoneFields(
         "P", "UTO", "X1", "UTO", "Doe", "J", date(1970, 1, 1), date(2030, 1, 1), "Q"
     )
-    result = mrz.parse(mrz.compose("TD3", fields), TODAY)
+    result = mrz.parse(mrz_compose.compose("TD3", fields), TODAY)
     assert mrz.PROBLEM_SEX in [p.key for p in result.errors]
 
 
 def test_unknown_state_codes_and_document_code_are_reported() -> None:
-    fields = mrz.ZoneFields("I", "QQQ", "X1", "ZZZ", "Doe", "J", date(1970, 1, 1), date(2030, 1, 1))
-    keys = [p.key for p in mrz.parse(mrz.compose("TD3", fields), TODAY).errors]
+    fields = mrz_compose.ZoneFields(
+        "I", "QQQ", "X1", "ZZZ", "Doe", "J", date(1970, 1, 1), date(2030, 1, 1)
+    )
+    keys = [p.key for p in mrz.parse(mrz_compose.compose("TD3", fields), TODAY).errors]
     assert mrz.PROBLEM_ISSUING_STATE in keys
     assert mrz.PROBLEM_NATIONALITY in keys
     assert mrz.PROBLEM_DOCUMENT_CODE in keys
 
 
 def test_germany_one_letter_code() -> None:
-    fields = mrz.ZoneFields(
+    fields = mrz_compose.ZoneFields(
         "P", "D", "C01X00T47", "D", "Mustermann", "Erika", date(1964, 8, 12),
         date(2030, 1, 1), "F",
     )  # fmt: skip
-    result = mrz.parse(mrz.compose("TD3", fields), TODAY)
+    result = mrz.parse(mrz_compose.compose("TD3", fields), TODAY)
     assert result.valid and result.issuing_state == "D"
 
 
@@ -341,10 +353,10 @@ def test_digits_in_name_field_are_reported() -> None:
 
 
 def test_name_without_given_names() -> None:
-    fields = mrz.ZoneFields(
+    fields = mrz_compose.ZoneFields(
         "P", "UTO", "X1", "UTO", "Madonna", "", date(1970, 1, 1), date(2030, 1, 1)
     )
-    result = mrz.parse(mrz.compose("TD3", fields), TODAY)
+    result = mrz.parse(mrz_compose.compose("TD3", fields), TODAY)
     assert (result.surname, result.given_names) == ("MADONNA", "")
 
 

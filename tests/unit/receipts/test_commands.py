@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from devices.virtual.pki import TestPki, cert_pem
+from devices.virtual.pki import TestPki
+from devices.virtual.pki_files import cert_pem
 from kiosk.cli import main
 from kiosk.receipts.service import ReceiptService
 from kiosk.services.card import CardSession

@@ -13,7 +13,8 @@ from central.database import make_engine
 from central.fields import CentralCipher
 from central.service import CentralService
 from central.tables import KIOSK, OPERATOR
-from devices.virtual.pki import TestPki, cert_pem
+from devices.virtual.pki import TestPki
+from devices.virtual.pki_files import cert_pem
 from kiosk.cli import main
 from tests.support.clock import TestClock
 
