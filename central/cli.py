@@ -145,7 +145,7 @@ def run(args: argparse.Namespace, *, clock: Clock) -> int:
     if args.register_kiosk or args.add_operator:
         return administer(args, clock=clock)  # the database alone: no HTTP server needed
     try:
-        from central.server import TlsSettings, serve
+        from central.server import TlsSettings, build_server
     except ModuleNotFoundError as exc:
         module = (exc.name or "").partition(".")[0]
         if module in CENTRAL_EXTRA_MODULES:
@@ -169,5 +169,8 @@ def run(args: argparse.Namespace, *, clock: Clock) -> int:
             "any client can push and pull (use --tls-cert, --tls-key and --tls-ca)",
             file=sys.stderr,
         )
-    serve(args.db, host, int(port_text), cipher=field_cipher(args), clock=clock, tls=tls)
+    server = build_server(
+        args.db, host, int(port_text), cipher=field_cipher(args), clock=clock, tls=tls
+    )
+    server.run()  # until interrupted
     return 0

@@ -108,17 +108,3 @@ def build_server(
         options["ssl_keyfile"] = tls.key
         options["ssl_context_factory"] = ssl_context_factory(tls)
     return uvicorn.Server(uvicorn.Config(app, **options))
-
-
-def serve(
-    db_url: str,
-    host: str,
-    port: int,
-    *,
-    cipher: CentralCipher,
-    clock: Clock,
-    tls: TlsSettings | None = None,
-    log_level: str = "warning",
-) -> None:
-    """Serve until interrupted."""
-    build_server(db_url, host, port, cipher=cipher, clock=clock, tls=tls, log_level=log_level).run()
