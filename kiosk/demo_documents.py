@@ -14,13 +14,11 @@ from collections.abc import Mapping
 from devices.virtual.scanner import SPECIMENS
 from kiosk.documents.mrz import TD1, TD3
 from kiosk.documents.mrz_compose import ZoneFields, compose
+from kiosk.domain.dates import add_months
 
 
 def _years(today: dt.date, years: int) -> dt.date:
-    try:
-        return today.replace(year=today.year + years)
-    except ValueError:  # 29 February in a year without one
-        return today.replace(year=today.year + years, day=28)
+    return add_months(today, 12 * years)  # 29 February becomes 28 February
 
 
 def _misread(zone: tuple[str, ...]) -> tuple[str, ...]:
