@@ -22,7 +22,8 @@ from typing import Any
 from store.crypto import NONCE_BYTES, FieldCipher
 from store.database import Store
 from store.holders import holder_name_aad, personnummer_aad
-from store.models import Card, Holder
+from store.models import Card, Holder, HolderTerm
+from store.search_terms import TERM_COLUMNS, term_rows
 
 HOLDER_COLUMNS = (
     "id",
@@ -62,6 +63,13 @@ def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
 
 HOLDER_INSERT_SQL = _insert_sql("holders", HOLDER_COLUMNS)
 CARD_INSERT_SQL = _insert_sql("cards", CARD_COLUMNS)
+TERM_INSERT_SQL = _insert_sql("holder_terms", TERM_COLUMNS)
+_STAGED_TERMS = "staged_holder_terms"
+_STAGE_TERM_SQL = _insert_sql(_STAGED_TERMS, TERM_COLUMNS)
+_INSERT_STAGED_TERMS_SQL = (
+    "INSERT INTO holder_terms (term_idx, holder_id) "  # noqa: S608 (constant names)
+    f"SELECT term_idx, holder_id FROM {_STAGED_TERMS} ORDER BY term_idx, holder_id"
+)
 BATCH = 20_000
 
 
@@ -135,6 +143,14 @@ def holder_rows(cipher: FieldCipher, holders: Iterable[HolderInput]) -> Iterator
             )
 
 
+def search_term_rows(
+    cipher: FieldCipher, holders: Iterable[HolderInput]
+) -> Iterator[tuple[Any, ...]]:
+    """Search-term rows in :data:`store.search_terms.TERM_COLUMNS` order."""
+    for holder in holders:
+        yield from term_rows(cipher, holder.id, name=holder.name, personnummer=holder.personnummer)
+
+
 def card_rows(cards: Iterable[CardInput], *, sqlite: bool = True) -> Iterator[tuple[Any, ...]]:
     """Row tuples in :data:`CARD_COLUMNS` order (dates as text on SQLite)."""
     for card in cards:
@@ -166,6 +182,15 @@ def card_rows(cards: Iterable[CardInput], *, sqlite: bool = True) -> Iterator[tu
         )
 
 
+def _holder_batches(
+    cipher: FieldCipher, holders: Iterable[HolderInput]
+) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
+    """Holder rows and their search-term rows, one batch of holders at a time."""
+    iterator = iter(holders)
+    while batch := list(islice(iterator, BATCH)):
+        yield list(holder_rows(cipher, batch)), list(search_term_rows(cipher, batch))
+
+
 def _batches(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
     while batch := list(islice(rows, BATCH)):
         yield batch
@@ -174,7 +199,8 @@ def _batches(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]
 def import_holders_and_cards(
     store: Store, holders: Iterable[HolderInput], cards: Iterable[CardInput]
 ) -> ImportResult:
-    """Insert all holders, then all cards, in one transaction (all or nothing)."""
+    """Insert all holders (with their search terms), then all cards, in one transaction
+    (all or nothing)."""
     started = time.perf_counter()
     holder_count = card_count = 0
     if store.engine.dialect.name == "sqlite":
@@ -183,9 +209,15 @@ def import_holders_and_cards(
             cursor = raw.cursor()
             cursor.execute("BEGIN IMMEDIATE")
             try:
-                for batch in _batches(holder_rows(store.cipher, holders)):
+                # Terms are random keys: staged, then inserted in key order (a sorted
+                # insert fills the index pages in turn instead of touching them at random).
+                cursor.execute(f"CREATE TEMP TABLE {_STAGED_TERMS} (term_idx BLOB, holder_id TEXT)")
+                for batch, terms in _holder_batches(store.cipher, holders):
                     cursor.executemany(HOLDER_INSERT_SQL, batch)
+                    cursor.executemany(_STAGE_TERM_SQL, terms)
                     holder_count += len(batch)
+                cursor.execute(_INSERT_STAGED_TERMS_SQL)
+                cursor.execute(f"DROP TABLE {_STAGED_TERMS}")
                 for batch in _batches(card_rows(cards)):
                     cursor.executemany(CARD_INSERT_SQL, batch)
                     card_count += len(batch)
@@ -201,11 +233,17 @@ def import_holders_and_cards(
         holder_table = Holder.__table__  # type: ignore[attr-defined]
         card_table = Card.__table__  # type: ignore[attr-defined]
         with store.engine.begin() as connection:
-            for batch in _batches(holder_rows(store.cipher, holders)):
+            term_table = HolderTerm.__table__  # type: ignore[attr-defined]
+            for batch, terms in _holder_batches(store.cipher, holders):
                 connection.execute(
                     holder_table.insert(),
                     [dict(zip(HOLDER_COLUMNS, r, strict=True)) for r in batch],
                 )
+                if terms:
+                    connection.execute(
+                        term_table.insert(),
+                        [dict(zip(TERM_COLUMNS, r, strict=True)) for r in terms],
+                    )
                 holder_count += len(batch)
             for batch in _batches(card_rows(cards, sqlite=False)):
                 connection.execute(

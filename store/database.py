@@ -247,7 +247,17 @@ def open_store(url: str, keys: KioskKeys) -> Store:
     except SQLAlchemyError as exc:
         engine.dispose()
         raise DatabaseUnavailableError(url=_safe_url(url), problem=type(exc).__name__) from None
-    return Store(engine, keys)
+    store = Store(engine, keys)
+    _index_for_search(store)
+    return store
+
+
+def _index_for_search(store: Store) -> None:
+    """Search terms need the index key, which migrations do not hold: fill them in here."""
+    from store.holders import backfill_search_terms  # store.holders builds on this module
+
+    with store.unit_of_work() as tx:
+        backfill_search_terms(tx, store.cipher)
 
 
 def _check_server_database(engine: Engine, shown: str) -> None:

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from store.crypto import FieldCipher
 from store.database import Transaction
-from store.errors import StoreError
+from store.errors import DecryptionFailedError, StoreError
 from store.models import Holder, Operator
 from store.records import HolderIdentity, HolderRecord, OperatorRecord
+from store.search_terms import replace_many_terms, replace_terms
+from store.state import get_state, set_state
+
+SEARCH_TERMS_STATE_KEY = "search_terms.version"
+SEARCH_TERMS_VERSION = "1"
 
 
 def personnummer_aad(holder_id: str) -> bytes:
@@ -151,6 +157,7 @@ def add_holder(
     )
     tx.add(row)
     tx.flush()
+    replace_terms(tx, cipher, row.id, name=name, personnummer=personnummer)
     return row.id
 
 
@@ -186,3 +193,27 @@ def set_operator_fingerprint(tx: Transaction, hsa_id: str, cert_fingerprint: str
         return False
     row.cert_fingerprint = cert_fingerprint
     return True
+
+
+def backfill_search_terms(session: Session, cipher: FieldCipher) -> int:
+    """Index every holder once (a store from before search terms); returns how many.
+
+    Rows that do not decrypt are left out; if none does (a wrong key), nothing is
+    marked done, so the right key indexes them later.
+    """
+    if get_state(session, SEARCH_TERMS_STATE_KEY) == SEARCH_TERMS_VERSION:
+        return 0
+    holders: list[tuple[str, str, str]] = []
+    unreadable = 0
+    for row in session.scalars(select(Holder)):
+        try:
+            record = holder_record(cipher, row)
+        except DecryptionFailedError:
+            unreadable += 1
+            continue
+        holders.append((record.id, record.name, record.personnummer))
+    if unreadable and not holders:
+        return 0
+    replace_many_terms(session, cipher, holders)
+    set_state(session, SEARCH_TERMS_STATE_KEY, SEARCH_TERMS_VERSION)
+    return len(holders)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -34,6 +35,7 @@ _SQL = {
     "holder_by_pnr": _select(_HOLDER_COLUMNS, "holders", "personnummer_idx = ?"),
     "holder_by_id": _select(_HOLDER_COLUMNS, "holders", "id = ?"),
     "holders_by_name": _select(_HOLDER_COLUMNS, "holders", "name_idx = ?"),
+    "holder_terms": _select("term_idx, holder_id", "holder_terms", "term_idx = ?"),
     "holders_by_hsa": _select(_HOLDER_COLUMNS, "holders", "hsa_id = ?"),
     "card_by_serial": _select(_CARD_COLUMNS, "cards", "serial = ?"),
     "cards_of_holder": _select(_CARD_COLUMNS, "cards", "holder_id = ? ORDER BY order_date"),
@@ -137,6 +139,21 @@ class Lookup:
         """Exact match of the normalised full name (case and spacing ignored)."""
         rows = self._all("holders_by_name", self._cipher.name_index(name))
         return [self._holder(row) for row in rows]
+
+    def holders_with_terms(self, indexes: Iterable[bytes], limit: int) -> list[HolderRecord]:
+        """The holders that carry every one of the search-term ``indexes``
+        (:mod:`store.search_terms`), at most ``limit``, in a stable order."""
+        wanted = set(indexes)
+        if not wanted:
+            return []
+        matches: set[str] | None = None
+        for index in wanted:  # one indexed probe per term; the rarest decides the size
+            found = {str(row[1]) for row in self._all("holder_terms", index)}
+            matches = found if matches is None else matches & found
+            if not matches:
+                return []
+        ids = sorted(matches or ())[:limit]
+        return [record for record in map(self.holder_by_id, ids) if record is not None]
 
     def holders_by_hsa_id(self, hsa_id: str) -> list[HolderRecord]:
         return [self._holder(row) for row in self._all("holders_by_hsa", hsa_id)]

@@ -153,3 +153,12 @@ class SyncState(KioskBase, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str
+
+
+class HolderTerm(KioskBase, table=True):
+    """One search term of a holder: a blind index of a name word or the birth date."""
+
+    __tablename__ = "holder_terms"
+
+    term_idx: bytes = Field(sa_column=Column(LargeBinary, primary_key=True))
+    holder_id: str = Field(primary_key=True, max_length=36, foreign_key="holders.id", index=True)

@@ -1,4 +1,5 @@
-"""Lookup of a holder by personnummer, name or card serial; their cards, deadlines, history."""
+"""Lookup of a holder by personnummer, birth date, any name word or card serial; their
+cards, deadlines, history."""
 
 from __future__ import annotations
 
@@ -10,21 +11,31 @@ from enum import StrEnum
 from kiosk.services.ports import HolderDetail, HolderDirectory, HolderSummary
 
 _PNR = re.compile(r"^(\d{6}|\d{8})[-+]?\d{4}$")
+_BIRTH_DATE = re.compile(r"^(?:\d{6}|\d{8}|\d{4}-\d{2}-\d{2})$")
 _SERIAL = re.compile(r"^[0-9A-Za-z-]*\d[0-9A-Za-z-]*$")
 MIN_NAME_CHARS = 2
 
 
 class QueryKind(StrEnum):
     PERSONNUMMER = "personnummer"
+    BIRTH_DATE = "birth_date"
     SERIAL = "serial"
     NAME = "name"
 
 
+def _is_birth_date(text: str) -> bool:
+    digits = text.replace("-", "")
+    month, day = int(digits[-4:-2]), int(digits[-2:])
+    return _BIRTH_DATE.match(text) is not None and 1 <= month <= 12 and 1 <= day <= 31
+
+
 def classify(query: str) -> QueryKind:
-    """What the clerk typed: a personnummer, a card serial or (part of) a name."""
+    """What the clerk typed: a personnummer, a birth date, a card serial or name words."""
     text = query.strip().replace(" ", "")
     if _PNR.match(text):
         return QueryKind.PERSONNUMMER
+    if _BIRTH_DATE.match(text) and _is_birth_date(text):
+        return QueryKind.BIRTH_DATE
     if _SERIAL.match(text):
         return QueryKind.SERIAL
     return QueryKind.NAME
@@ -54,6 +65,8 @@ class LookupService:
         found: Sequence[HolderSummary]
         if kind is QueryKind.PERSONNUMMER:
             found = self._directory.by_personnummer(text)
+        elif kind is QueryKind.BIRTH_DATE:
+            found = self._directory.by_birth_date(text.replace("-", "").replace(" ", ""))
         elif kind is QueryKind.SERIAL:
             found = self._directory.by_card_serial(text.replace(" ", ""))
         elif len(text) < MIN_NAME_CHARS:

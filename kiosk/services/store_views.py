@@ -21,10 +21,12 @@ from kiosk.services.status import SyncFigures
 from store.deadlines import open_deadlines_of_cards
 from store.holders import operator_by_fingerprint
 from store.journal import newest_entries
+from store.search_terms import birth_date_index, name_words, word_index
 
 if TYPE_CHECKING:
     from store.records import OperatorRecord
 
+SEARCH_LIMIT = 200  # holders listed for one search; a longer list is narrowed by typing more
 HISTORY_SCAN = 5000  # newest journal events searched for a holder's history
 HISTORY_LINES = 30
 
@@ -73,7 +75,19 @@ class StoreDirectory:
         return [] if record is None else [_summary(record)]
 
     def by_name(self, text: str) -> Sequence[HolderSummary]:
-        return [_summary(r) for r in self._lookup.holders_by_name(text)]
+        words = name_words(text)
+        indexes = [word_index(self._store.cipher, word) for word in words]
+        return [_summary(r) for r in self._lookup.holders_with_terms(indexes, SEARCH_LIMIT)]
+
+    def by_birth_date(self, digits: str) -> Sequence[HolderSummary]:
+        if len(digits) == 6:  # YYMMDD: the latest century that is not in the future
+            today = local_date(self._clock())
+            century = today.year // 100 * 100
+            if (century + int(digits[:2]), digits[2:]) > (today.year, today.strftime("%m%d")):
+                century -= 100
+            digits = f"{century + int(digits[:2]):04d}{digits[2:]}"
+        index = birth_date_index(self._store.cipher, digits)
+        return [_summary(r) for r in self._lookup.holders_with_terms([index], SEARCH_LIMIT)]
 
     def by_card_serial(self, serial: str) -> Sequence[HolderSummary]:
         card = self._lookup.card_by_serial(serial)

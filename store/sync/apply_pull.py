@@ -23,6 +23,7 @@ from store.bulk import CARD_COLUMNS, HOLDER_COLUMNS
 from store.database import Store
 from store.holders import holder_name_aad, operator_name_aad, personnummer_aad
 from store.models import Card
+from store.search_terms import TERM_COLUMNS, term_rows
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,17 @@ class _Writer:
             found.update(str(row[0]) for row in self.cursor.fetchall())
         return found
 
+    def replace_terms(self, holder_ids: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """The search terms of ``holder_ids`` become ``rows`` (their names may have changed)."""
+        for start in range(0, len(holder_ids), 900):
+            chunk = list(holder_ids[start : start + 900])
+            self.cursor.execute(
+                "DELETE FROM holder_terms "  # noqa: S608 (constant names)
+                f"WHERE holder_id IN ({', '.join([self.mark] * len(chunk))})",
+                chunk,
+            )
+        self.insert_missing("holder_terms", "term_idx, holder_id", TERM_COLUMNS, rows)
+
     def stamp(self, moment: datetime) -> Any:
         return moment.strftime(_SQLITE_DATETIME) if self.sqlite else moment
 
@@ -157,7 +169,8 @@ def apply_page(
     holder_rows: list[tuple[Any, ...]] = []
     if len(holders):
         key_at, data_at = holders.column("holder_id"), holders.column("data")
-        holder_rows = _holder_rows(cipher, [(str(r[key_at]), r[data_at]) for r in holders.rows])
+        named = [(str(r[key_at]), r[data_at]) for r in holders.rows]
+        holder_rows = _holder_rows(cipher, named)
     if len(cards):
         holder_at = cards.column("holder_id")
         pending = {str(r[holder_at]) for r in cards.rows if r[holder_at]}
@@ -166,6 +179,8 @@ def apply_page(
             missing = pending - writer.existing("holders", "id", pending)
             holder_rows += _holder_rows(cipher, [(key, None) for key in sorted(missing)])
     writer.upsert("holders", "id", HOLDER_COLUMNS, holder_rows)
+    if len(holders):
+        writer.replace_terms([key for key, _ in named], _term_rows(cipher, named))
 
     if len(operators):
         c = operators.index
@@ -248,6 +263,16 @@ def _card_rows(cards: _Table, stamp: Any, now: datetime) -> list[tuple[Any, ...]
                 stamp,
             )
         )
+    return rows
+
+
+def _term_rows(cipher: Any, items: Sequence[tuple[str, Any]]) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
+    for holder_id, data in items:
+        inner = data if isinstance(data, dict) else {}
+        name = str(inner.get("name") or "")
+        pnr = str(inner.get("personnummer") or "")
+        rows += term_rows(cipher, holder_id, name=name, personnummer=pnr)
     return rows
 
 

@@ -80,6 +80,9 @@ class FakeDirectory:
     def by_name(self, text: str) -> list[HolderSummary]:
         return [h.summary for h in self.holders.values() if text.lower() in h.summary.name.lower()]
 
+    def by_birth_date(self, digits: str) -> list[HolderSummary]:
+        return [h.summary for h in self.holders.values() if h.summary.personnummer[:8] == digits]
+
     def by_card_serial(self, serial: str) -> list[HolderSummary]:
         return [
             h.summary for h in self.holders.values() if any(c.serial == serial for c in h.cards)

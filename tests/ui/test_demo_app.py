@@ -139,6 +139,28 @@ async def test_demo_lookup_by_full_name_and_serial_reads_the_store(
         ]
 
 
+async def test_demo_lookup_by_a_folded_name_word_and_by_birth_date(
+    tmp_path: Path, clock: TestClock
+) -> None:
+    app = _app(tmp_path, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait_ready(pilot, app)
+        await pilot.press("f9", "o", "escape")  # first card: the clerk
+        await settle(pilot)
+        await type_text(pilot, "123456")
+        await pilot.press("enter")
+        await settle(pilot)
+        for query, kind in (("oberg", "name"), ("asa linnea", "name"), ("19850312", "birth_date")):
+            await pilot.press("f3")
+            await type_text(pilot, query)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert f"({SV(f'ui.lookup.kind.{kind}')})" in text_of(app, "#lookup-message"), query
+            assert "Åsa Linnéa Öberg" in text_of(app, "#detail"), query
+            await pilot.press("escape")
+            await settle(pilot)
+
+
 REFUSED_OPERATORS = {
     "stranger": SV("error.login.unknown"),
     "expired-op": SV("error.login.expired", date="").split("  ")[0].rstrip(" ."),

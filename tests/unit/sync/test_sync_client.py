@@ -21,6 +21,7 @@ from store.keys import KioskKeys
 from store.lookup import Lookup
 from store.models import Card, Holder, Operator, PukCache
 from store.puk_cache import get_puk
+from store.search_terms import word_index
 from store.sync import CentralTransport, RoundReport, SyncClient, SyncWorker
 from store.sync.apply_pull import apply_page
 from tests.support.clock import TestClock
@@ -182,6 +183,34 @@ def test_apply_page_writes_kiosk_tables_and_the_central_wins(store: Store, now: 
         assert [h.id for h in lookup.holders_by_name("anna  TEST")] == ["H1"]
     finally:
         lookup.close()
+
+
+def test_a_pulled_holder_is_found_by_name_word_and_a_rename_replaces_the_words(
+    store: Store, now: datetime
+) -> None:
+    columns = ("change_id", "holder_id", "office_id", "data")
+
+    def pull(change_id: int, name: str) -> None:
+        data = {"personnummer": "198001019876", "name": name}
+        with store.unit_of_work() as session:
+            apply_page(
+                store,
+                session,
+                _page(holder=(columns, [[change_id, "H1", "KK-SOLNA", data]])),
+                now=now,
+            )
+
+    def found(word: str) -> list[str]:
+        lookup = Lookup(store)
+        try:
+            return [h.id for h in lookup.holders_with_terms([word_index(store.cipher, word)], 10)]
+        finally:
+            lookup.close()
+
+    pull(1, "Anna Öberg")
+    assert (found("oberg"), found("anna")) == (["H1"], ["H1"])
+    pull(2, "Anna Lind")  # a name change pulled from the central
+    assert (found("oberg"), found("lind"), found("anna")) == ([], ["H1"], ["H1"])
 
 
 def test_puk_entries_need_the_office_key(store: Store, now: datetime) -> None:
