@@ -148,9 +148,9 @@ class DeadlineView:
 
 @dataclass(frozen=True)
 class HistoryLine:
-    at: dt.datetime
+    at: dt.datetime  # local time (Europe/Stockholm), as receipts show it
     event_type: str
-    operator: str
+    operator: str  # the operator's name, or the HSA-id where the roster has no name
     card_serial: str | None = None
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from clock import Clock, local_date
+from clock import LOCAL_ZONE, Clock, local_date
 from kiosk.services.ports import (
     CardView,
     DeadlineView,
@@ -19,7 +19,7 @@ from kiosk.services.ports import (
 )
 from kiosk.services.status import SyncFigures
 from store.deadlines import open_deadlines_of_cards
-from store.holders import operator_by_fingerprint
+from store.holders import operator_by_fingerprint, operator_name
 from store.journal import newest_entries
 from store.search_terms import birth_date_index, name_words, word_index
 
@@ -119,6 +119,7 @@ class StoreDirectory:
     def _history(self, holder_id: str, serials: set[str]) -> tuple[HistoryLine, ...]:
         wanted = {holder_id, *serials}
         lines: list[HistoryLine] = []
+        names: dict[str, str] = {}
         with self._store.read_only() as tx:
             for entry in newest_entries(tx, self._store.cipher, limit=HISTORY_SCAN):
                 if entry.payload is None:
@@ -130,15 +131,23 @@ class StoreDirectory:
                 serial = next((v for v in hit if v in serials), None)
                 lines.append(
                     HistoryLine(
-                        at=dt.datetime.fromisoformat(entry.occurred_at),
+                        at=dt.datetime.fromisoformat(entry.occurred_at).astimezone(LOCAL_ZONE),
                         event_type=entry.event_type,
-                        operator=entry.operator or "",
+                        operator=self._operator_name(tx, entry.operator, names),
                         card_serial=serial,
                     )
                 )
                 if len(lines) >= HISTORY_LINES:
                     break
         return tuple(reversed(lines))
+
+    def _operator_name(self, tx: Any, hsa_id: str | None, names: dict[str, str]) -> str:
+        """The operator's name from the roster; the HSA-id where the roster has no name."""
+        if not hsa_id:
+            return ""
+        if hsa_id not in names:
+            names[hsa_id] = operator_name(tx, self._store.cipher, hsa_id) or hsa_id
+        return names[hsa_id]
 
 
 class StoreRoster:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from clock import Clock
+from clock import LOCAL_ZONE, Clock
 from kiosk.config import KioskConfig, validate
 from kiosk.container import build_services
 from kiosk.i18n import Catalogue
@@ -76,7 +76,12 @@ async def test_demo_login_lookup_and_identity_check(tmp_path: Path, clock: TestC
         # the check was journaled in the store
         services = app.ctx.services.get()
         detail_after = services.lookup.detail(app.ctx.session.visit.holder.holder_id)
-        assert any(h.event_type == "identity.checked" for h in detail_after.history)
+        checked = [h for h in detail_after.history if h.event_type == "identity.checked"]
+        assert checked, detail_after.history
+        # history names the operator and gives local time, as receipts do
+        assert checked[-1].operator == "Clara Kvist"
+        assert checked[-1].at.utcoffset() == clock().astimezone(LOCAL_ZONE).utcoffset()
+        assert checked[-1].at.tzinfo == LOCAL_ZONE
 
 
 async def test_demo_wrong_operator_pin_shows_tries_left(tmp_path: Path, clock: TestClock) -> None:
