@@ -139,18 +139,19 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def check_sqlite_file(path: Path) -> None:
-    """Refuse a file that is not ours, read-only: nothing is written to it.
+def check_sqlite_file(path: Path) -> bool:
+    """Refuse a file that is not ours, read-only: nothing is written to it. ``True`` when
+    it holds a kiosk store already.
 
     A missing or empty file is fine (a new store); so is a SQLite file without tables.
     """
     if not path.exists():
-        return
+        return False
     shown = str(path)
     if path.is_dir():
         raise NotADatabaseError(path=shown)
     if path.stat().st_size == 0:
-        return
+        return False
     with path.open("rb") as handle:
         header = handle.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
@@ -169,7 +170,7 @@ def check_sqlite_file(path: Path) -> None:
             for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
         if not tables:
-            return
+            return False
         if "alembic_version" not in tables:
             raise ForeignDatabaseError(path=shown, problem="it has no kiosk schema version")
         versions = {row[0] for row in connection.execute("SELECT version_num FROM alembic_version")}
@@ -183,6 +184,28 @@ def check_sqlite_file(path: Path) -> None:
         raise ForeignDatabaseError(
             path=shown, problem=f"tables missing: {', '.join(sorted(missing))}"
         )
+    return True
+
+
+def holds_store(url: str) -> bool:
+    """Whether ``url`` holds a kiosk store already, by a read-only look (a key file is
+    created only together with a new store). A file or schema that is not a kiosk store
+    raises its typed error, as :func:`open_store` would."""
+    path = sqlite_path(url)
+    if path is not None:
+        return check_sqlite_file(path)
+    if make_url(url).get_backend_name() == "sqlite":  # in memory: always new
+        return False
+    engine = create_engine_for(url)
+    try:
+        _check_server_database(engine, _safe_url(url))
+        return bool(inspect(engine).get_table_names())
+    except OperationalError as exc:
+        raise DatabaseUnavailableError(url=_safe_url(url), problem=str(exc.orig)) from None
+    except SQLAlchemyError as exc:
+        raise DatabaseUnavailableError(url=_safe_url(url), problem=type(exc).__name__) from None
+    finally:
+        engine.dispose()
 
 
 class Store:
