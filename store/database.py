@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
@@ -43,6 +43,10 @@ OUR_TABLES = frozenset({"offices", "operators", "holders", "cards", "journal", "
 # URL schemes that run on psycopg 3 (the 'postgres' extra): bare postgresql:// URLs are
 # given the psycopg driver here and in central.database.
 PSYCOPG_DRIVERS = frozenset({"postgresql", "postgres", "postgresql+psycopg"})
+
+# SQLite result codes (primary, the low byte) that say the file itself is damaged.
+SQLITE_CORRUPT = 11
+SQLITE_NOTADB = 26
 
 # One open transaction of the store (a unit of work). Services only pass it on to the
 # store's data functions (``store.cards``, ``store.deadlines``, the journal): they never
@@ -78,6 +82,30 @@ def sqlite_path(url: str) -> Path | None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     return Path(database)
+
+
+def damage_of(exc: BaseException) -> str | None:
+    """SQLite's own words when ``exc`` (through SQLAlchemy or raw ``sqlite3``) says the
+    database file is damaged (a page of garbage, not a database); ``None`` otherwise."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if isinstance(orig, sqlite3.DatabaseError):
+        code = getattr(orig, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB):
+            return str(orig)
+    return None
+
+
+@contextmanager
+def naming_damage(shown: str) -> Iterator[None]:
+    """Around database work: a damaged file becomes :class:`CorruptDatabaseError` naming
+    ``shown`` (the file), not a driver traceback; every other error passes unchanged."""
+    try:
+        yield
+    except (DBAPIError, sqlite3.DatabaseError) as exc:
+        problem = damage_of(exc)
+        if problem is None:
+            raise
+        raise CorruptDatabaseError(path=shown, problem=problem) from None
 
 
 def create_engine_for(url: str) -> Engine:
@@ -215,6 +243,9 @@ class Store:
         self.engine = engine
         self.keys = keys
         self.cipher = FieldCipher(keys)
+        path = sqlite_path(engine.url.render_as_string(hide_password=False))
+        # what a damage error names: the file, or the server database's safe URL
+        self.shown = str(path) if path is not None else self.url
 
     @property
     def url(self) -> str:
@@ -223,7 +254,7 @@ class Store:
     @contextmanager
     def unit_of_work(self) -> Iterator[Transaction]:
         """One transaction: committed when the block ends, rolled back on any exception."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with naming_damage(self.shown), Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -238,7 +269,7 @@ class Store:
         Use it for long reads (the journal audit) so the counter can keep writing.
         """
         engine = self.engine.execution_options(kiosk_read_only=True)
-        with Session(engine, expire_on_commit=False) as session:
+        with naming_damage(self.shown), Session(engine, expire_on_commit=False) as session:
             try:
                 yield session
             finally:
@@ -269,6 +300,9 @@ def open_store(url: str, keys: KioskKeys) -> Store:
         raise
     except SQLAlchemyError as exc:
         engine.dispose()
+        problem = damage_of(exc)
+        if path is not None and problem is not None:
+            raise CorruptDatabaseError(path=str(path), problem=problem) from None
         raise DatabaseUnavailableError(url=_safe_url(url), problem=type(exc).__name__) from None
     return Store(engine, keys)
 

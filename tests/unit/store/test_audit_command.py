@@ -16,6 +16,7 @@ from store.database import open_store
 from store.journal import Journal
 from store.keys import load_or_create_keys
 from tests.support.clock import TestClock
+from tests.support.damage import garbage_pages
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -170,3 +171,17 @@ def test_audit_verify_a_new_store_is_empty_and_intact(tmp_path: Path, clock: Tes
     result = _audit(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "empty" in result.stdout
+
+
+def test_audit_verify_a_garbage_database_page_is_a_typed_error_naming_the_file(
+    tmp_path: Path, clock: TestClock
+) -> None:
+    db_path = _make_journal(tmp_path, clock, count=200)
+    garbage_pages(db_path, "journal")
+    result = _audit(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert str(db_path) in lines[0]
+    assert "damaged" in lines[0]
