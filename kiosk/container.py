@@ -95,7 +95,7 @@ def build_services(
     from kiosk.services.visit import VisitService
     from store.journal import Journal
 
-    config.data_dir.mkdir(parents=True, exist_ok=True)
+    config.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     store = _open_store(config)
     keys = store.keys
     closers: list[Callable[[], None]] = [store.close]
@@ -270,6 +270,10 @@ def _office_puk_key(path: str) -> bytes | None:
         key = b""
     if len(key) != 32:
         raise ConfigError(path=path, key_name="central.puk_key_file", problem="not a 32-byte key")
+    from store.keys import LOOSE_MODE_PROBLEM, open_to_others
+
+    if open_to_others(Path(path)):
+        raise ConfigError(path=path, key_name="central.puk_key_file", problem=LOOSE_MODE_PROBLEM)
     return key
 
 

@@ -15,6 +15,7 @@ belongs to another application.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -285,6 +286,7 @@ def open_store(url: str, keys: KioskKeys) -> Store:
     if path is not None:
         check_sqlite_file(path)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _create_private_file(path)
     engine = create_engine_for(url)
     try:
         if path is None and engine.dialect.name != "sqlite":
@@ -305,6 +307,17 @@ def open_store(url: str, keys: KioskKeys) -> Store:
             raise CorruptDatabaseError(path=str(path), problem=problem) from None
         raise DatabaseUnavailableError(url=_safe_url(url), problem=type(exc).__name__) from None
     return Store(engine, keys)
+
+
+def _create_private_file(path: Path) -> None:
+    """A new database file starts empty with mode 0600; SQLite gives its -wal and -shm
+    files the database file's mode. An existing file is left as it is."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.fchmod(fd, 0o600)
+    os.close(fd)
 
 
 def _check_server_database(engine: Engine, shown: str) -> None:
