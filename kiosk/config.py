@@ -106,8 +106,15 @@ _SECTIONS: dict[str, type[Any]] = {
 }
 
 
+def _printable(text: str) -> str:
+    """``text`` on one line: control characters (a newline in a quoted key) escaped."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 def _fail(path: str, key: str, problem: str) -> ConfigError:
-    return ConfigError(path=path, key_name=key, problem=problem)
+    return ConfigError(path=_printable(path), key_name=_printable(key), problem=_printable(problem))
 
 
 def _typed(path: str, key: str, value: Any, expected: type[Any]) -> Any:
@@ -117,6 +124,8 @@ def _typed(path: str, key: str, value: Any, expected: type[Any]) -> Any:
         if not isinstance(value, str):
             raise _fail(path, key, "expected a path (string)")
         return Path(value)
+    if isinstance(value, str) and "\x00" in value:
+        raise _fail(path, key, "contains a NUL character")
     if isinstance(value, bool) and expected is not bool:
         raise _fail(path, key, f"expected {expected.__name__}, got a boolean")
     if not isinstance(value, expected):
@@ -156,8 +165,10 @@ def validate(config: KioskConfig, path: str = "<defaults>") -> KioskConfig:
     for key in ("operator_pattern", "customer_pattern"):
         try:
             re.compile(getattr(config.readers, key))
-        except re.error as exc:
+        except (re.error, OverflowError) as exc:
             raise _fail(path, f"readers.{key}", f"not a valid pattern: {exc}") from None
+        except RecursionError:
+            raise _fail(path, f"readers.{key}", "not a valid pattern: nested too deeply") from None
     scanner = config.scanner
     if scanner.framing not in FRAMINGS:
         raise _fail(path, "scanner.framing", f"must be one of {', '.join(FRAMINGS)}")
@@ -182,11 +193,21 @@ def load_config(path: Path | None) -> KioskConfig:
         return validate(KioskConfig())
     shown = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise _fail(shown, "-", "file not found") from None
+    except IsADirectoryError:
+        raise _fail(shown, "-", "a directory, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise _fail(shown, "-", f"not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise _fail(shown, "-", f"cannot be read: {exc.strerror or type(exc).__name__}") from None
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _fail(shown, "-", f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise _fail(shown, "-", "not valid TOML: nested too deeply") from None
     table = raw.get("kiosk", raw)
     if not isinstance(table, dict):
         raise _fail(shown, "kiosk", "expected a table")

@@ -93,13 +93,11 @@ def build_services(
     from kiosk.services.status import StatusService
     from kiosk.services.store_views import StoreDirectory, StoreRoster, SyncClientFigures
     from kiosk.services.visit import VisitService
-    from store.database import open_store
     from store.journal import Journal
-    from store.keys import load_or_create_keys
 
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    keys = load_or_create_keys(config.resolved_key_file)
-    store = open_store(config.resolved_database_url, keys)
+    config.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    store = _open_store(config)
+    keys = store.keys
     closers: list[Callable[[], None]] = [store.close]
     try:
         journal = Journal(config.kiosk_id, keys, store.cipher, clock=clock)
@@ -145,6 +143,19 @@ def build_services(
         for closer in reversed(closers):
             closer()
         raise
+
+
+def _open_store(config: KioskConfig) -> Store:
+    """The store with its keys. A key file is created only together with a new database:
+    an existing database whose key file is missing is refused (MissingKeyFileError), as
+    ``kiosk audit verify`` refuses it, never given a new key it cannot read."""
+    from store.database import holds_store, open_store
+    from store.keys import load_keys, load_or_create_keys
+
+    url = config.resolved_database_url
+    key_file = config.resolved_key_file
+    keys = load_keys(key_file) if holds_store(url) else load_or_create_keys(key_file)
+    return open_store(url, keys)
 
 
 def _workflows(
@@ -259,6 +270,10 @@ def _office_puk_key(path: str) -> bytes | None:
         key = b""
     if len(key) != 32:
         raise ConfigError(path=path, key_name="central.puk_key_file", problem="not a 32-byte key")
+    from store.keys import LOOSE_MODE_PROBLEM, open_to_others
+
+    if open_to_others(Path(path)):
+        raise ConfigError(path=path, key_name="central.puk_key_file", problem=LOOSE_MODE_PROBLEM)
     return key
 
 

@@ -42,7 +42,8 @@ class PrivateRotatingFileHandler(RotatingFileHandler):
 
 def open_log_file(data_dir: Path) -> PrivateRotatingFileHandler:
     path = log_file(data_dir)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # the kiosk's, private
+    path.parent.mkdir(mode=0o700, exist_ok=True)
     os.chmod(path.parent, 0o700)
     handler = PrivateRotatingFileHandler(
         path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"

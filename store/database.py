@@ -15,6 +15,7 @@ belongs to another application.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
@@ -43,6 +44,10 @@ OUR_TABLES = frozenset({"offices", "operators", "holders", "cards", "journal", "
 # URL schemes that run on psycopg 3 (the 'postgres' extra): bare postgresql:// URLs are
 # given the psycopg driver here and in central.database.
 PSYCOPG_DRIVERS = frozenset({"postgresql", "postgres", "postgresql+psycopg"})
+
+# SQLite result codes (primary, the low byte) that say the file itself is damaged.
+SQLITE_CORRUPT = 11
+SQLITE_NOTADB = 26
 
 # One open transaction of the store (a unit of work). Services only pass it on to the
 # store's data functions (``store.cards``, ``store.deadlines``, the journal): they never
@@ -78,6 +83,30 @@ def sqlite_path(url: str) -> Path | None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     return Path(database)
+
+
+def damage_of(exc: BaseException) -> str | None:
+    """SQLite's own words when ``exc`` (through SQLAlchemy or raw ``sqlite3``) says the
+    database file is damaged (a page of garbage, not a database); ``None`` otherwise."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if isinstance(orig, sqlite3.DatabaseError):
+        code = getattr(orig, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB):
+            return str(orig)
+    return None
+
+
+@contextmanager
+def naming_damage(shown: str) -> Iterator[None]:
+    """Around database work: a damaged file becomes :class:`CorruptDatabaseError` naming
+    ``shown`` (the file), not a driver traceback; every other error passes unchanged."""
+    try:
+        yield
+    except (DBAPIError, sqlite3.DatabaseError) as exc:
+        problem = damage_of(exc)
+        if problem is None:
+            raise
+        raise CorruptDatabaseError(path=shown, problem=problem) from None
 
 
 def create_engine_for(url: str) -> Engine:
@@ -139,18 +168,19 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def check_sqlite_file(path: Path) -> None:
-    """Refuse a file that is not ours, read-only: nothing is written to it.
+def check_sqlite_file(path: Path) -> bool:
+    """Refuse a file that is not ours, read-only: nothing is written to it. ``True`` when
+    it holds a kiosk store already.
 
     A missing or empty file is fine (a new store); so is a SQLite file without tables.
     """
     if not path.exists():
-        return
+        return False
     shown = str(path)
     if path.is_dir():
         raise NotADatabaseError(path=shown)
     if path.stat().st_size == 0:
-        return
+        return False
     with path.open("rb") as handle:
         header = handle.read(len(SQLITE_HEADER))
     if header != SQLITE_HEADER:
@@ -169,7 +199,7 @@ def check_sqlite_file(path: Path) -> None:
             for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         }
         if not tables:
-            return
+            return False
         if "alembic_version" not in tables:
             raise ForeignDatabaseError(path=shown, problem="it has no kiosk schema version")
         versions = {row[0] for row in connection.execute("SELECT version_num FROM alembic_version")}
@@ -183,6 +213,28 @@ def check_sqlite_file(path: Path) -> None:
         raise ForeignDatabaseError(
             path=shown, problem=f"tables missing: {', '.join(sorted(missing))}"
         )
+    return True
+
+
+def holds_store(url: str) -> bool:
+    """Whether ``url`` holds a kiosk store already, by a read-only look (a key file is
+    created only together with a new store). A file or schema that is not a kiosk store
+    raises its typed error, as :func:`open_store` would."""
+    path = sqlite_path(url)
+    if path is not None:
+        return check_sqlite_file(path)
+    if make_url(url).get_backend_name() == "sqlite":  # in memory: always new
+        return False
+    engine = create_engine_for(url)
+    try:
+        _check_server_database(engine, _safe_url(url))
+        return bool(inspect(engine).get_table_names())
+    except OperationalError as exc:
+        raise DatabaseUnavailableError(url=_safe_url(url), problem=str(exc.orig)) from None
+    except SQLAlchemyError as exc:
+        raise DatabaseUnavailableError(url=_safe_url(url), problem=type(exc).__name__) from None
+    finally:
+        engine.dispose()
 
 
 class Store:
@@ -192,6 +244,9 @@ class Store:
         self.engine = engine
         self.keys = keys
         self.cipher = FieldCipher(keys)
+        path = sqlite_path(engine.url.render_as_string(hide_password=False))
+        # what a damage error names: the file, or the server database's safe URL
+        self.shown = str(path) if path is not None else self.url
 
     @property
     def url(self) -> str:
@@ -200,7 +255,7 @@ class Store:
     @contextmanager
     def unit_of_work(self) -> Iterator[Transaction]:
         """One transaction: committed when the block ends, rolled back on any exception."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with naming_damage(self.shown), Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -215,7 +270,7 @@ class Store:
         Use it for long reads (the journal audit) so the counter can keep writing.
         """
         engine = self.engine.execution_options(kiosk_read_only=True)
-        with Session(engine, expire_on_commit=False) as session:
+        with naming_damage(self.shown), Session(engine, expire_on_commit=False) as session:
             try:
                 yield session
             finally:
@@ -231,6 +286,7 @@ def open_store(url: str, keys: KioskKeys) -> Store:
     if path is not None:
         check_sqlite_file(path)
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _create_private_file(path)
     engine = create_engine_for(url)
     try:
         if path is None and engine.dialect.name != "sqlite":
@@ -246,6 +302,9 @@ def open_store(url: str, keys: KioskKeys) -> Store:
         raise
     except SQLAlchemyError as exc:
         engine.dispose()
+        problem = damage_of(exc)
+        if path is not None and problem is not None:
+            raise CorruptDatabaseError(path=str(path), problem=problem) from None
         raise DatabaseUnavailableError(url=_safe_url(url), problem=type(exc).__name__) from None
     store = Store(engine, keys)
     _index_for_search(store)
@@ -258,6 +317,17 @@ def _index_for_search(store: Store) -> None:
 
     with store.unit_of_work() as tx:
         backfill_search_terms(tx, store.cipher)
+
+
+def _create_private_file(path: Path) -> None:
+    """A new database file starts empty with mode 0600; SQLite gives its -wal and -shm
+    files the database file's mode. An existing file is left as it is."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.fchmod(fd, 0o600)
+    os.close(fd)
 
 
 def _check_server_database(engine: Engine, shown: str) -> None:

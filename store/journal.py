@@ -40,7 +40,12 @@ from protocol.event_format import (
 from protocol.event_types import EventType
 from store.crypto import FieldCipher
 from store.database import Transaction
-from store.journal_audit import AuditReport, head_state_key, verify_chain
+from store.journal_audit import (
+    AuditReport,
+    head_state_key,
+    recorded_head_kiosk_ids,
+    verify_chain,
+)
 from store.keys import KioskKeys
 from store.models import JournalRow, SyncState
 from store.records import JournalEntry
@@ -219,6 +224,12 @@ def journal_kiosk_ids(session: Session) -> list[str]:
         .scalars()
         .all()
     ]
+
+
+def audited_kiosk_ids(session: Session) -> list[str]:
+    """The kiosk ids to audit: those with events here and those with a recorded journal
+    head (whose rows may all have been deleted)."""
+    return sorted({*journal_kiosk_ids(session), *recorded_head_kiosk_ids(session)})
 
 
 def newest_entries(tx: Transaction, cipher: FieldCipher, *, limit: int) -> Iterator[JournalEntry]:

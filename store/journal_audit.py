@@ -25,7 +25,8 @@ events/s budget. So :func:`verify_chain` works in two passes:
 The report names the lowest seq with a problem and what it is.
 
 The journal records its head (last seq) in ``sync_state`` under :func:`head_state_key`
-as it writes, so deleting the newest rows is noticed too.
+as it writes, so deleting the newest rows is noticed too, and so is deleting them all:
+a kiosk with a recorded head is audited even when none of its rows is left.
 """
 
 from __future__ import annotations
@@ -50,18 +51,42 @@ from sqlalchemy.orm import Session
 from protocol.event_format import GENESIS_HASH, sign_hash
 from store.crypto import FieldCipher
 from store.errors import DecryptionFailedError
-from store.models import JournalRow
+from store.models import JournalRow, SyncState
 from store.state import get_state
 
 PARALLEL_THRESHOLD = 20_000
 REORDER_SEARCH = 1000
 
 _T = JournalRow.__table__  # type: ignore[attr-defined]
+_S = SyncState.__table__  # type: ignore[attr-defined]
+
+
+HEAD_STATE_PREFIX = "journal.head_seq."
 
 
 def head_state_key(kiosk_id: str) -> str:
     """The ``sync_state`` key of the kiosk's journal head (its last seq)."""
-    return f"journal.head_seq.{kiosk_id}"
+    return f"{HEAD_STATE_PREFIX}{kiosk_id}"
+
+
+def recorded_head_kiosk_ids(session: Session) -> list[str]:
+    """The kiosk ids whose journal head is recorded: each has written events here, so
+    an empty journal for one of them is a wiped journal, not a new one."""
+    keys = session.execute(
+        select(_S.c.key).where(_S.c.key.startswith(HEAD_STATE_PREFIX, autoescape=True))
+    ).scalars()
+    return sorted(str(key).removeprefix(HEAD_STATE_PREFIX) for key in keys)
+
+
+def _recorded_head(value: str | None) -> int | None:
+    """The recorded last seq (0 when none was recorded); ``None`` when it is not a number."""
+    if value is None:
+        return 0
+    try:
+        head = int(value)
+    except ValueError:
+        return None
+    return head if head >= 0 else None
 
 
 def _dumps(value: Any) -> str:
@@ -95,7 +120,7 @@ def _hash_parts(parts: _Parts, seq: int) -> str:
 class AuditProblem:
     seq: int
     kind: str  # hash_mismatch | undecryptable | seq_gap | reordered | prev_hash_mismatch
-    #            | bad_signature | missing_tail
+    #            | bad_signature | missing_tail | head_unreadable
     detail: str
 
 
@@ -207,10 +232,17 @@ def verify_chain(
         .where(_T.c.kiosk_id == kiosk_id)
         .order_by(_T.c.seq)
     ).all()
-    head_value = get_state(session, head_state_key(kiosk_id))
-    recorded_head = int(head_value) if head_value is not None else 0
+    recorded_head = _recorded_head(get_state(session, head_state_key(kiosk_id)))
 
     problems: list[AuditProblem] = []
+    if recorded_head is None:
+        problems.append(
+            AuditProblem(
+                seq=0,
+                kind="head_unreadable",
+                detail="the recorded journal head is not a sequence number (state edited)",
+            )
+        )
     stored_hash_to_seq = {row[7]: row[0] for row in rows}
     expected_seq = 1
     prev_stored_hash = GENESIS_HASH
@@ -274,13 +306,14 @@ def verify_chain(
         expected_seq += 1
     checked = len(signature_items)
     last_seq = rows[-1][0] if rows else 0
-    if not problems and recorded_head > last_seq:
+    if not problems and recorded_head is not None and recorded_head > last_seq:
+        ends = f"ends at seq {last_seq}" if rows else "is empty"
         problems.append(
             AuditProblem(
                 seq=last_seq + 1,
                 kind="missing_tail",
-                detail=f"the journal ends at seq {last_seq} but seq {recorded_head} was "
-                "written (newest rows deleted)",
+                detail=f"the journal {ends} but seq {recorded_head} was written "
+                "(newest rows deleted)",
             )
         )
     bad_sig = _first_bad_signature(signature_items, public_key_bytes, signing_key_bytes, workers)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,14 @@ from cryptography.hazmat.primitives.serialization import (
 from store.errors import BadKeyFileError, MissingKeyFileError
 
 KEY_FILE_VERSION = 1
+# Group or others may do anything with the file: the central's rule for its field key.
+LOOSE_MODE_BITS = stat.S_IRWXG | stat.S_IRWXO
+LOOSE_MODE_PROBLEM = "group or others may read it (chmod 600)"
+
+
+def open_to_others(path: Path) -> bool:
+    """Whether group or others have any permission on the (existing) key file ``path``."""
+    return bool(path.stat().st_mode & LOOSE_MODE_BITS)
 
 
 @dataclass(frozen=True, repr=False)
@@ -67,7 +76,8 @@ class KioskKeys:
 
 
 def load_keys(path: Path) -> KioskKeys:
-    """Read the key file; :class:`MissingKeyFileError` or :class:`BadKeyFileError` when unusable."""
+    """Read the key file; :class:`MissingKeyFileError` or :class:`BadKeyFileError` when
+    unusable, and a file that group or others may read is unusable."""
     shown = str(path)
     try:
         raw = path.read_text(encoding="utf-8")
@@ -95,6 +105,8 @@ def load_keys(path: Path) -> KioskKeys:
         raise BadKeyFileError(path=shown, problem="a key is not hexadecimal") from None
     if len(field_key) != 32 or len(index_key) != 32 or len(signing) != 32:
         raise BadKeyFileError(path=shown, problem="a key has the wrong length")
+    if open_to_others(path):
+        raise BadKeyFileError(path=shown, problem=LOOSE_MODE_PROBLEM)
     return KioskKeys(
         field_key=field_key,
         index_key=index_key,

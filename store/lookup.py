@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from store.bulk import CARD_COLUMNS
-from store.database import Store, sqlite_path
+from store.database import Store, naming_damage, sqlite_path
 from store.holders import holder_name_aad, personnummer_aad
 from store.records import CardRecord, HolderRecord
 
@@ -79,6 +79,7 @@ class Lookup:
 
     def __init__(self, store: Store) -> None:
         self._cipher = store.cipher
+        self._shown = store.shown
         self._lock = threading.Lock()
         self._raw: Any = None
         path = sqlite_path(store.engine.url.render_as_string(hide_password=False))
@@ -105,12 +106,12 @@ class Lookup:
                 self._connection.close()
 
     def _all(self, name: str, value: Any) -> list[Any]:
-        with self._lock:
+        with self._lock, naming_damage(self._shown):
             cursor = self._connection.execute(self._sql[name], (value,))
             return list(cursor.fetchall())
 
     def _one(self, name: str, value: Any) -> Any:
-        with self._lock:
+        with self._lock, naming_damage(self._shown):
             return self._connection.execute(self._sql[name], (value,)).fetchone()
 
     def _holder(self, row: Any) -> HolderRecord:

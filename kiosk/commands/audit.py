@@ -43,7 +43,7 @@ def run_verify(args: argparse.Namespace) -> int:
     from kiosk.i18n import Catalogue
     from store.database import open_store, sqlite_path
     from store.errors import DatabaseMissingError
-    from store.journal import Journal, journal_kiosk_ids
+    from store.journal import Journal, audited_kiosk_ids
     from store.keys import load_keys
 
     config = load_config(args.config)
@@ -60,7 +60,7 @@ def run_verify(args: argparse.Namespace) -> int:
     broken = False
     try:
         with store.read_only() as session:
-            kiosk_ids = journal_kiosk_ids(session)
+            kiosk_ids = audited_kiosk_ids(session)
             if not kiosk_ids:
                 print(text("audit.empty"))
                 return EXIT_OK

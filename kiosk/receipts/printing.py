@@ -37,8 +37,9 @@ class Delivery:
 
 
 def save_pdf(folder: Path, name: str, pdf: bytes) -> Path:
-    """Write ``pdf`` as ``folder/name`` atomically (temporary file, then rename)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write ``pdf`` as ``folder/name`` atomically (temporary file, then rename): the
+    file 0600 (``mkstemp``), a new folder 0700."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     target = folder / name
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pdf")
     try:

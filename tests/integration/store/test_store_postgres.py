@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 
 from clock import local_date
 from store.crypto import FieldCipher
-from store.database import create_engine_for, open_store
+from store.database import create_engine_for, holds_store, open_store
 from store.errors import ForeignDatabaseError
 from store.holders import holder_record, new_holder
 from store.journal import Journal
@@ -103,3 +103,10 @@ def test_a_foreign_schema_is_refused_and_left_alone(postgres: PostgresServer) ->
         )
     engine.dispose()
     assert set(tables) == {"invoices"}
+
+
+def test_holds_store_tells_a_new_database_from_a_kiosk_store(postgres: PostgresServer) -> None:
+    url = postgres.create_database("holds")
+    assert holds_store(url) is False
+    open_store(url, KioskKeys.generate()).close()
+    assert holds_store(url) is True

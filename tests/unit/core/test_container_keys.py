@@ -18,6 +18,8 @@ def test_hex_and_raw_keys_are_read(tmp_path: Path) -> None:
     key = bytes(range(32))
     (tmp_path / "hex").write_text(key.hex() + "\n")
     (tmp_path / "raw").write_bytes(key)
+    for name in ("hex", "raw"):  # a key file only its owner may read (test_file_modes)
+        (tmp_path / name).chmod(0o600)
     assert _office_puk_key(str(tmp_path / "hex")) == key
     assert _office_puk_key(str(tmp_path / "raw")) == key
 

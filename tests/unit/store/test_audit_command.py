@@ -16,6 +16,7 @@ from store.database import open_store
 from store.journal import Journal
 from store.keys import load_or_create_keys
 from tests.support.clock import TestClock
+from tests.support.damage import garbage_pages
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -121,3 +122,66 @@ def test_audit_verify_without_database_does_not_create_one(
     assert code == 1
     assert not (tmp_path / "nothing").exists()
     assert "kiosk.sqlite3" in capsys.readouterr().err
+
+
+def _audit(data: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "kiosk", "audit", "verify", "--data", str(data), "--lang"]
+    return subprocess.run(
+        [*command, "en"], cwd=REPO, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_audit_verify_a_wiped_journal_with_a_recorded_head_is_broken(
+    tmp_path: Path, clock: TestClock
+) -> None:
+    db_path = _make_journal(tmp_path, clock, count=40)
+    _sql(db_path, "DELETE FROM journal")
+    result = _audit(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "kiosk-solna-1" in result.stdout
+    assert "seq 1 (missing_tail)" in result.stdout
+    assert "40" in result.stdout
+    assert "nothing to check" not in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_audit_verify_a_journal_shorter_than_its_recorded_head_is_broken(
+    tmp_path: Path, clock: TestClock
+) -> None:
+    db_path = _make_journal(tmp_path, clock, count=10)
+    _sql(db_path, "DELETE FROM journal WHERE seq > 4")
+    result = _audit(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "seq 5 (missing_tail)" in result.stdout
+
+
+def test_audit_verify_an_unreadable_recorded_head_is_broken(
+    tmp_path: Path, clock: TestClock
+) -> None:
+    db_path = _make_journal(tmp_path, clock, count=3)
+    _sql(db_path, "UPDATE sync_state SET value = 'lots' WHERE key LIKE 'journal.head_seq.%'")
+    result = _audit(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "(head_unreadable)" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_audit_verify_a_new_store_is_empty_and_intact(tmp_path: Path, clock: TestClock) -> None:
+    _make_journal(tmp_path, clock, count=0)
+    result = _audit(tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "empty" in result.stdout
+
+
+def test_audit_verify_a_garbage_database_page_is_a_typed_error_naming_the_file(
+    tmp_path: Path, clock: TestClock
+) -> None:
+    db_path = _make_journal(tmp_path, clock, count=200)
+    garbage_pages(db_path, "journal")
+    result = _audit(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert str(db_path) in lines[0]
+    assert "damaged" in lines[0]
