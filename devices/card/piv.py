@@ -38,6 +38,7 @@ from devices.card.apdu import (
     tries_left,
     unwrap,
 )
+from devices.card.certs import load_card_certificate
 from devices.card.errors import (
     InvalidPinFormatError,
     MalformedResponseError,
@@ -288,10 +289,7 @@ class PivSession:
             return None
         if fields.get(0x71, b"\x00")[:1] not in (b"\x00", b""):
             raise MalformedResponseError(what="compressed certificate")
-        try:
-            cert = x509.load_der_x509_certificate(der)
-        except ValueError:
-            raise MalformedResponseError(what="certificate is not valid DER") from None
+        cert = load_card_certificate(der)
         self._algorithms[slot] = _key_algorithm(cert)
         return cert
 
