@@ -20,9 +20,10 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
-from stdnum.se import personnummer
 
+from clock import local_date
 from devices.card.errors import MalformedResponseError
+from protocol.identity_number import is_identity_number
 
 HSA_ID = re.compile(r"SE\d{10}-[A-Za-z0-9]{1,30}")
 
@@ -146,13 +147,14 @@ def holder_identifier(cert: x509.Certificate) -> str | None:
     return str(values[0].value) if values else None
 
 
-def identifier_kind(identifier: str | None) -> str:
-    """ "personnummer", "hsa_id" or "unknown"."""
+def identifier_kind(identifier: str | None, today: dt.date) -> str:
+    """ "personnummer" (a samordningsnummer too), "hsa_id" or "unknown"; ``today`` is the
+    kiosk clock's local date (``protocol.identity_number`` decides the numbers)."""
     if identifier is None:
         return "unknown"
     if HSA_ID.fullmatch(identifier):
         return "hsa_id"
-    if personnummer.is_valid(identifier):
+    if is_identity_number(identifier, today):
         return "personnummer"
     return "unknown"
 
@@ -216,7 +218,7 @@ def summarize(
         key_algorithm=key_algorithm(cert),
         digital_signature=digital,
         non_repudiation=non_rep,
-        identifier_kind=identifier_kind(identifier),
+        identifier_kind=identifier_kind(identifier, local_date(now)),
         chain=check_chain(cert, anchors, now),
         fingerprint_sha256=hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest(),
         holder_identifier=identifier,
