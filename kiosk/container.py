@@ -128,7 +128,7 @@ def build_services(
             login=LoginService(cards=cards, trust=trust, roster=StoreRoster(store), clock=clock),
             lookup=LookupService(directory),
             card_check=CardCheckService(cards=cards, trust=trust, clock=clock),
-            visit=VisitService(identity=identity, directory=directory, cards=cards),
+            visit=VisitService(identity=identity, directory=directory, cards=cards, clock=clock),
             status=StatusService(SyncClientFigures(sync)),
             monitor=monitor,
             demo=demo,

@@ -16,13 +16,53 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
-from stdnum.se import personnummer
+
+from clock import local_date
+from devices.card.errors import MalformedResponseError
+from protocol.identity_number import is_identity_number
 
 HSA_ID = re.compile(r"SE\d{10}-[A-Za-z0-9]{1,30}")
+
+
+# What ``cryptography`` raises for a certificate it cannot read (x509's own exceptions do
+# not derive from ValueError).
+_UNREADABLE = (
+    ValueError,
+    TypeError,
+    UnsupportedAlgorithm,
+    x509.InvalidVersion,
+    x509.DuplicateExtension,
+    x509.UnsupportedGeneralNameType,
+)
+
+
+def load_card_certificate(der: bytes) -> x509.Certificate:
+    """A certificate read from a card, with every part the kiosk reads later parsed now.
+
+    ``cryptography`` parses the subject, the issuer, the extensions and the public key only
+    when they are first read, and raises ``ValueError`` or ``UnsupportedAlgorithm`` there; a
+    card that sends a damaged certificate gets ``MalformedResponseError`` here instead.
+    """
+    try:
+        cert = x509.load_der_x509_certificate(der)
+    except _UNREADABLE:
+        raise MalformedResponseError(what="certificate is not valid DER") from None
+    part = "subject"
+    try:
+        cert.subject.rfc4514_string()
+        part = "issuer"
+        cert.issuer.rfc4514_string()
+        part = "extensions"
+        _ = cert.extensions
+        part = "public key"
+        cert.public_key()
+    except _UNREADABLE:
+        raise MalformedResponseError(what=f"certificate {part} unreadable") from None
+    return cert
 
 
 class ChainStatus(enum.Enum):
@@ -73,7 +113,7 @@ def _signed_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
         return False
     try:
         cert.verify_directly_issued_by(issuer)
-    except (InvalidSignature, ValueError, TypeError):
+    except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
         return False
     return True
 
@@ -107,13 +147,14 @@ def holder_identifier(cert: x509.Certificate) -> str | None:
     return str(values[0].value) if values else None
 
 
-def identifier_kind(identifier: str | None) -> str:
-    """ "personnummer", "hsa_id" or "unknown"."""
+def identifier_kind(identifier: str | None, today: dt.date) -> str:
+    """ "personnummer" (a samordningsnummer too), "hsa_id" or "unknown"; ``today`` is the
+    kiosk clock's local date (``protocol.identity_number`` decides the numbers)."""
     if identifier is None:
         return "unknown"
     if HSA_ID.fullmatch(identifier):
         return "hsa_id"
-    if personnummer.is_valid(identifier):
+    if is_identity_number(identifier, today):
         return "personnummer"
     return "unknown"
 
@@ -177,7 +218,7 @@ def summarize(
         key_algorithm=key_algorithm(cert),
         digital_signature=digital,
         non_repudiation=non_rep,
-        identifier_kind=identifier_kind(identifier),
+        identifier_kind=identifier_kind(identifier, local_date(now)),
         chain=check_chain(cert, anchors, now),
         fingerprint_sha256=hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest(),
         holder_identifier=identifier,

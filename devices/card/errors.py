@@ -156,6 +156,18 @@ class MalformedResponseError(CardError):
     english = "The card sent data that could not be read ({what})."
 
 
+class ResponseTooLongError(CardError):
+    """The card kept answering ``61xx`` (more data) past the bounds of one response chain
+    (``devices.card.piv.MAX_GET_RESPONSES``, ``MAX_RESPONSE_BYTES``): a faulty or hostile
+    card. ``apdus``: the exchanges made before stopping; ``size``: the bytes received."""
+
+    key = "error.card.response_too_long"
+    hint_key = "hint.card.faulty"
+    english = (
+        "The card kept sending data without end and was stopped ({apdus} answers, {size} bytes)."
+    )
+
+
 class CommunicationError(CardError):
     key = "error.card.communication"
     hint_key = "hint.card.try_again"

@@ -38,7 +38,12 @@ from devices.card.apdu import (
     tries_left,
     unwrap,
 )
-from devices.card.errors import InvalidPinFormatError, MalformedResponseError
+from devices.card.certs import load_card_certificate
+from devices.card.errors import (
+    InvalidPinFormatError,
+    MalformedResponseError,
+    ResponseTooLongError,
+)
 
 PIV_AID = bytes.fromhex("A000000308000010000100")
 PIV_AID_SHORT = PIV_AID[:9]
@@ -62,6 +67,15 @@ PRINTED_ISSUER = 0x06
 # ... and two of our own, for what the back of an e-tjänstekort shows:
 PRINTED_PRODUCT_NUMBER = 0x10  # "5xx" / "6xx" / "7xx" product number, ASCII; absent = none
 PRINTED_ASSURANCE_LEVEL = 0x11  # reserve cards: "LoA2" or "LoA3", ASCII
+
+# Bounds on one response chain (a first answer ``61xx``, then GET RESPONSE until ``9000``).
+# The largest container SP 800-73-4 defines is the cardholder facial image, 12,704 bytes;
+# a certificate object is about 1-2 kB. 64 KiB is five times the facial image, and no
+# object the kiosk reads comes near it. A card sends at most 256 bytes per answer, so full
+# pieces reach that size in 256 GET RESPONSEs; the count bound is twice that, for cards
+# that answer in smaller pieces, and stops a card that answers ``61 00`` with no data.
+MAX_RESPONSE_BYTES = 64 * 1024
+MAX_GET_RESPONSES = 512
 
 # CHUID tags
 CHUID_FASCN = 0x30
@@ -194,7 +208,9 @@ class PivSession:
         return self._exchange_encoded(apdu.encode())
 
     def _exchange_encoded(self, command: bytes) -> tuple[bytes, int]:
-        """One encoded command; 61xx answers are collected with GET RESPONSE."""
+        """One encoded command; 61xx answers are collected with GET RESPONSE, at most
+        ``MAX_GET_RESPONSES`` of them and ``MAX_RESPONSE_BYTES`` in all
+        (``ResponseTooLongError`` past either)."""
         transmit = self._connection.transmit
         raw = transmit(command)
         if len(raw) < 2:
@@ -202,11 +218,19 @@ class PivSession:
         if raw[-2] != 0x61:
             return raw[:-2], (raw[-2] << 8) | raw[-1]
         parts = [raw[:-2]]
+        size = len(raw) - 2
+        follow_ups = 0
         while raw[-2] == 0x61:
+            if follow_ups >= MAX_GET_RESPONSES or size > MAX_RESPONSE_BYTES:
+                raise ResponseTooLongError(apdus=follow_ups + 1, size=size)
             raw = transmit(bytes((0x00, INS_GET_RESPONSE, 0x00, 0x00, raw[-1])))
+            follow_ups += 1
             if len(raw) < 2:
                 split_response(raw)
+            size += len(raw) - 2
             parts.append(raw[:-2])
+        if size > MAX_RESPONSE_BYTES:
+            raise ResponseTooLongError(apdus=follow_ups + 1, size=size)
         return b"".join(parts), (raw[-2] << 8) | raw[-1]
 
     # -- objects -----------------------------------------------------------------------
@@ -265,10 +289,7 @@ class PivSession:
             return None
         if fields.get(0x71, b"\x00")[:1] not in (b"\x00", b""):
             raise MalformedResponseError(what="compressed certificate")
-        try:
-            cert = x509.load_der_x509_certificate(der)
-        except ValueError:
-            raise MalformedResponseError(what="certificate is not valid DER") from None
+        cert = load_card_certificate(der)
         self._algorithms[slot] = _key_algorithm(cert)
         return cert
 

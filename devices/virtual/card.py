@@ -4,7 +4,9 @@ Faithful enough for standard PIV middleware (OpenSC): SELECT answers the applica
 property template, long responses go out in 256-byte pieces with ``61xx`` / GET RESPONSE,
 command chaining is accepted, VERIFY with no data is a status query, power-off / reset
 clears the selection and the PIN state. PIN tries 3 (R6), PUK tries 10 then blocked for
-good. ``faults`` forces a status word per instruction (tests of odd cards).
+good. ``faults`` forces a status word per instruction (tests of odd cards), with
+``fault_data`` before it: ``hostile_get_response()`` makes a card that answers GET RESPONSE
+with more data (``61 00``) for ever.
 """
 
 from __future__ import annotations
@@ -102,6 +104,7 @@ class VirtualPivCard:
         self._puk_tries = puk_limit
         self.piv_applet = piv_applet
         self.faults: dict[int, int] = {}  # INS → status word to answer instead
+        self.fault_data: dict[int, bytes] = {}  # INS → data sent before that status word
         self._lock = threading.RLock()
         self._rsa_cache: dict[int, rsa.RSAPrivateNumbers] = {}
         self.apdu_count = 0
@@ -124,6 +127,14 @@ class VirtualPivCard:
             self._chain: tuple[int, int, int, bytes] | None = None
 
     reset = power_off
+
+    def hostile_get_response(self, piece: bytes = bytes(256)) -> None:
+        """Answer every GET RESPONSE with ``piece`` and ``61 00`` (256 more bytes to come),
+        for ever: a faulty or hostile card. ``faults.clear()`` and ``fault_data.clear()``
+        make it an ordinary card again."""
+        with self._lock:
+            self.faults[INS_GET_RESPONSE] = 0x6100
+            self.fault_data[INS_GET_RESPONSE] = piece
 
     @property
     def pin_tries_left(self) -> int:
@@ -157,7 +168,7 @@ class VirtualPivCard:
             if len(apdu) > 5 + lc:
                 le = apdu[5 + lc] or 256
         if ins in self.faults:
-            return _sw(self.faults[ins])
+            return _sw(self.faults[ins], self.fault_data.get(ins, b""))
         if cla & ~0x10 != 0x00:
             return _sw(SW_CLA_NOT_SUPPORTED)
         if ins == INS_GET_RESPONSE:

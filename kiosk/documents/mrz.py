@@ -4,8 +4,9 @@
 frozen ``MrzResult``: every field, every check digit by name (true/false, never
 "corrected": a failing digit is shown to the clerk, who compares with the printed page),
 date plausibility, expiry against ``today``, sex, state codes, the name split, and for
-Swedish documents the personnummer held in the optional data (checked with
-python-stdnum). Text that is not a zone at all raises a ``MrzUnreadableError`` subclass.
+Swedish documents the personnummer or samordningsnummer held in the optional data (checked
+by ``protocol.identity_number``, the project's one identity-number check). Text that is
+not a zone at all raises a ``MrzUnreadableError`` subclass.
 
 ``kiosk.documents.mrz_compose`` builds zones with correct check digits (tests, fixtures,
 bench).
@@ -19,12 +20,10 @@ from datetime import date
 from operator import mul
 from typing import Any
 
-from stdnum import luhn as _stdnum_luhn
-from stdnum.se import personnummer as _stdnum_personnummer
-
 from kiosk.documents.countries import CODES
 from kiosk.documents.errors import MrzCharactersError, MrzLineCountError, MrzLineLengthError
 from kiosk.domain.documents import is_expired
+from protocol.identity_number import InvalidIdentityNumberError, parse_identity_number
 
 TD1, TD2, TD3 = "TD1", "TD2", "TD3"
 LINE_LENGTHS = {TD1: 30, TD2: 36, TD3: 44}
@@ -214,32 +213,29 @@ def _strip(text: str) -> str:
     return text.replace("<", "")
 
 
-def _personnummer(candidates: Iterable[str], birth: date | None) -> tuple[str | None, bool]:
-    """(12-digit personnummer or None, whether a number was present but failed)."""
+def _personnummer(
+    candidates: Iterable[str], birth: date | None, today: date
+) -> tuple[str | None, bool]:
+    """(12-digit personnummer or samordningsnummer or None, whether a number was present
+    but failed). A 10-digit number takes its century from the zone's birth date, and the
+    birth date the number stands for must be the zone's."""
     for candidate in candidates:
         digits = candidate.replace("<", "")
         if not digits:
             continue
         if not (len(digits) in (10, 12) and _DIGITS.issuperset(digits)):
             continue
-        if birth is not None:
-            born = f"{birth.year:04d}{birth.month:02d}{birth.day:02d}"
-            if len(digits) == 10:
-                if digits[:6] != born[2:]:
-                    return None, True
-                digits = born[:2] + digits
-            elif digits[:8] != born:
-                return None, True
-            # The date part equals the zone's (real) birth date, so what is left of
-            # stdnum's personnummer validation is its Luhn check of the last 10 digits.
-            if not _stdnum_luhn.is_valid(digits[2:]):
-                return None, True
-            return digits, False
         if len(digits) == 10:
-            return None, True  # no birth date to give the century
-        if not _stdnum_personnummer.is_valid(f"{digits[:8]}-{digits[8:]}"):
+            if birth is None:
+                return None, True  # no birth date to give the century
+            digits = f"{birth.year // 100:02d}{digits}"
+        try:
+            number = parse_identity_number(digits, today)
+        except InvalidIdentityNumberError:
             return None, True
-        return digits, False
+        if birth is not None and number.birth_date != birth:
+            return None, True
+        return number.digits, False
     return None, False
 
 
@@ -341,7 +337,7 @@ def parse(text: str | Iterable[str], today: date) -> MrzResult:
 
     personnummer: str | None = None
     if state == "SWE":
-        personnummer, failed = _personnummer(optional_parts, birth)
+        personnummer, failed = _personnummer(optional_parts, birth, today)
         if failed:
             problems.append(MrzProblem(PROBLEM_PERSONNUMMER))
 

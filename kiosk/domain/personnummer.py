@@ -1,35 +1,41 @@
-"""Swedish personal identity numbers (personnummer and samordningsnummer).
+"""Swedish personal identity numbers (personnummer and samordningsnummer) in the domain.
 
-The canonical form is 12 digits, ``YYYYMMDDNNNN``. Errors say why a number is refused
-(wrong format, impossible date, wrong check digit) and never carry the number itself.
-The check digit is the Luhn digit over the last ten digits (python-stdnum).
+The one check is ``protocol.identity_number`` (the documents and the card certificates use
+it too); this module gives its refusals the kiosk's typed errors with catalogue keys. The
+canonical form is 12 digits, ``YYYYMMDDNNNN``. Errors say why a number is refused (wrong
+format, impossible date, wrong check digit) and never carry the number itself.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from stdnum import luhn
-from stdnum.exceptions import ValidationError
-
 from kiosk.errors import (
+    InvalidPersonnummerError,
     PersonnummerImpossibleDateError,
     PersonnummerWrongCheckDigitError,
     PersonnummerWrongFormatError,
 )
+from protocol.identity_number import (
+    IdentityNumberProblem,
+    InvalidIdentityNumberError,
+    birth_date_of,
+    parse_identity_number,
+)
 
-#: A samordningsnummer adds 60 to the day of birth.
-SAMORDNING_DAY_OFFSET = 60
+_REFUSALS: dict[IdentityNumberProblem, type[InvalidPersonnummerError]] = {
+    IdentityNumberProblem.WRONG_FORMAT: PersonnummerWrongFormatError,
+    IdentityNumberProblem.IMPOSSIBLE_DATE: PersonnummerImpossibleDateError,
+    IdentityNumberProblem.WRONG_CHECK_DIGIT: PersonnummerWrongCheckDigitError,
+}
 
 
 def birth_date(year: int, month: int, day: int) -> date:
     """The birth date a number's date part stands for (a samordningsnummer's day less 60);
     ``PersonnummerImpossibleDateError`` when there is no such day."""
-    if day > SAMORDNING_DAY_OFFSET:
-        day -= SAMORDNING_DAY_OFFSET
     try:
-        return date(year, month, day)
-    except ValueError:
+        return birth_date_of(year, month, day)
+    except InvalidIdentityNumberError:
         raise PersonnummerImpossibleDateError() from None
 
 
@@ -42,34 +48,10 @@ def normalise_personnummer(text: str, today: date) -> str:
     100 on ``today`` (100 or more with ``+``). ``today`` is only read for 10-digit input
     and to refuse a birth date in the future; callers pass the kiosk clock's local date.
     """
-    compact = "".join(text.split())
-    sign = "-"
-    if len(compact) in (11, 13) and compact[-5] in "-+":
-        sign = compact[-5]
-        compact = compact[:-5] + compact[-4:]
-    if len(compact) not in (10, 12) or not (compact.isascii() and compact.isdigit()):
-        raise PersonnummerWrongFormatError()
-    if len(compact) == 12:
-        year = int(compact[:4])
-        rest = compact[4:]
-        born = birth_date(year, int(rest[0:2]), int(rest[2:4]))
-    else:
-        rest = compact[2:]
-        year = today.year // 100 * 100 + int(compact[:2])
-        born = birth_date(year, int(rest[0:2]), int(rest[2:4]))
-        if born > today:
-            year -= 100
-        if sign == "+":
-            year -= 100
-        born = birth_date(year, int(rest[0:2]), int(rest[2:4]))
-    if born > today:
-        raise PersonnummerImpossibleDateError()
-    digits = f"{year:04d}{rest}"
     try:
-        luhn.validate(digits[2:])
-    except ValidationError:
-        raise PersonnummerWrongCheckDigitError() from None
-    return digits
+        return parse_identity_number(text, today).digits
+    except InvalidIdentityNumberError as exc:
+        raise _REFUSALS[exc.problem]() from None
 
 
 def mask_personnummer(pnr: str) -> str:

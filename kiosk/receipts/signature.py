@@ -29,6 +29,7 @@ from devices.card.certs import ChainStatus, TrustAnchors, check_chain, holder_id
 from devices.card.pin import PinKind
 from kiosk.receipts.errors import NoHolderCertificateError
 from kiosk.services.card import CardKey, CardSession
+from protocol.identity_number import InvalidIdentityNumberError, parse_identity_number
 
 SLOT_NAMES = {CardKey.SIGNING: "9C", CardKey.AUTHENTICATION: "9A"}
 
@@ -114,18 +115,24 @@ def signature_valid(signature: HolderSignature, digest_hex: str) -> bool:
     return True
 
 
-def signer_is_holder(signature: HolderSignature, personnummer: str, hsa_id: str | None) -> bool:
-    """The certificate's subject serialNumber is the holder's personnummer or HSA-id."""
+def signer_is_holder(
+    signature: HolderSignature, personnummer: str, hsa_id: str | None, today: dt.date
+) -> bool:
+    """The certificate's subject serialNumber is the holder's personnummer (or
+    samordningsnummer, in any of its forms; the century of a 10-digit form as on
+    ``today``) or the holder's HSA-id."""
     try:
         identifier = holder_identifier(signature.certificate)
     except ValueError:
         return False
     if identifier is None:
         return False
-    compact = identifier.replace("-", "").replace("+", "")
-    if compact in (personnummer, personnummer[2:]):
+    if hsa_id is not None and identifier == hsa_id:
         return True
-    return hsa_id is not None and identifier == hsa_id
+    try:
+        return parse_identity_number(identifier, today).digits == personnummer
+    except InvalidIdentityNumberError:
+        return False
 
 
 def certificate_chain(

@@ -26,6 +26,7 @@ from typing import Any, Literal
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from clock import local_date
 from devices.card.certs import ChainStatus, TrustAnchors
 from kiosk.i18n import LANGUAGES, Catalogue
 from kiosk.receipts.facts import facts_for_event, holder_and_card, receipt_digest
@@ -183,7 +184,8 @@ def verify_receipt(
         if valid
         else Finding("fail", "receipt.verify.signature_bad")
     )
-    mine = signer_is_holder(signature, holder.personnummer, holder.hsa_id)
+    signed_on = local_date(parse_timestamp(event.occurred_at))
+    mine = signer_is_holder(signature, holder.personnummer, holder.hsa_id, signed_on)
     findings.append(
         Finding("ok", "receipt.verify.signer_matches")
         if mine

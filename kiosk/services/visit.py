@@ -9,9 +9,9 @@ approved identity check (``identity_document``).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
+from clock import Clock, local_date
 from kiosk.domain.types import IdentityDocument, VisitPurpose
 from kiosk.errors import IdentityCheckMissingError
 from kiosk.services.card import CardAccess, CardKey
@@ -27,6 +27,7 @@ from kiosk.services.ports import (
     ReaderRole,
 )
 from kiosk.services.workflows.errors import NoHolderInVisitError
+from protocol.identity_number import InvalidIdentityNumberError, parse_identity_number
 
 
 @dataclass(frozen=True)
@@ -99,20 +100,25 @@ class Visit:
         return document
 
 
-def _digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
-
-
-def same_personnummer(a: str, b: str) -> bool:
-    """Compares 10- and 12-digit forms by their last ten digits."""
-    da, db = _digits(a), _digits(b)
-    return len(da) >= 10 and len(db) >= 10 and da[-10:] == db[-10:]
+def same_personnummer(a: str, b: str, today: dt.date) -> bool:
+    """Whether ``a`` and ``b`` write the same valid personnummer or samordningsnummer, in
+    any of their forms (the century of a 10-digit form as on ``today``)."""
+    try:
+        return parse_identity_number(a, today).digits == parse_identity_number(b, today).digits
+    except InvalidIdentityNumberError:
+        return False
 
 
 class VisitService:
     def __init__(
-        self, *, identity: IdentityChecker, directory: HolderDirectory, cards: CardAccess
+        self,
+        *,
+        identity: IdentityChecker,
+        directory: HolderDirectory,
+        cards: CardAccess,
+        clock: Clock,
     ) -> None:
+        self._clock = clock
         self._identity = identity
         self._directory = directory
         self._cards = cards
@@ -205,7 +211,9 @@ class VisitService:
         record = next((c for c in visit.cards if serial and c.serial == serial), None)
         if visit.holder is None:
             match = CardMatch(serial, False, "ui.visit.card.no_holder", record)
-        elif not cert_id or not same_personnummer(cert_id, visit.holder.personnummer):
+        elif not cert_id or not same_personnummer(
+            cert_id, visit.holder.personnummer, local_date(self._clock())
+        ):
             match = CardMatch(serial, False, "ui.visit.card.other_person", record)
         elif record is None:
             match = CardMatch(serial, False, "ui.visit.card.not_on_record", None)

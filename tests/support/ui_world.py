@@ -299,7 +299,7 @@ def build_world(clock: Clock, *, documents: Mapping[str, tuple[str, ...]] | None
         login=LoginService(cards=readers, trust=trust, roster=roster, clock=clock),
         lookup=LookupService(directory),
         card_check=CardCheckService(cards=readers, trust=trust, clock=clock),
-        visit=VisitService(identity=identity, directory=directory, cards=readers),
+        visit=VisitService(identity=identity, directory=directory, cards=readers, clock=clock),
         status=StatusService(sync),
         monitor=readers,
         demo=demo,

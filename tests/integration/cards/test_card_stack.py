@@ -26,13 +26,14 @@ from devices.card.errors import (
     PinLockedError,
     PukBlockedError,
     ReaderGoneError,
+    ResponseTooLongError,
     SecurityStatusNotSatisfiedError,
     UnexpectedStatusError,
     WrongPinError,
     WrongPukError,
 )
 from devices.card.pcsc import PcscContext
-from devices.card.piv import PivSession, Slot
+from devices.card.piv import MAX_GET_RESPONSES, MAX_RESPONSE_BYTES, PivSession, Slot
 from devices.card.readers import (
     CardInserted,
     CardRemoved,
@@ -263,6 +264,27 @@ def test_card_answering_unexpected_status_words(
     issued.card.faults[0x20] = 0x6581  # memory failure on VERIFY
     with pytest.raises(UnexpectedStatusError):
         session.verify_pin(issued.pin)
+
+
+def test_card_answering_61_00_for_ever_is_stopped_by_apdu_count_over_pcsc(
+    factory: CardFactory, vpcd_cards: InsertCard, open_session: Open
+) -> None:
+    issued = factory.personalise()
+    vpcd_cards(issued.card, 0)
+    session = open_session(OPERATOR)
+    issued.card.hostile_get_response()  # 256 bytes and "61 00" on every GET RESPONSE
+    before = issued.card.apdu_count
+    with pytest.raises(ResponseTooLongError):
+        session.read_certificate(Slot.AUTHENTICATION)
+    assert issued.card.apdu_count - before == 1 + MAX_RESPONSE_BYTES // 256
+    issued.card.hostile_get_response(piece=b"")  # "61 00" and nothing else
+    before = issued.card.apdu_count
+    with pytest.raises(ResponseTooLongError):
+        session.read_certificate(Slot.AUTHENTICATION)
+    assert issued.card.apdu_count - before == 1 + MAX_GET_RESPONSES
+    issued.card.faults.clear()
+    issued.card.fault_data.clear()
+    assert session.read_certificate(Slot.AUTHENTICATION) is not None
 
 
 def test_card_without_piv_application(

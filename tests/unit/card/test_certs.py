@@ -73,9 +73,25 @@ def test_summary_usage_and_identifier(
     assert auth.key_algorithm == "ec-secp256r1"
 
 
-def test_identifier_kinds() -> None:
-    assert identifier_kind("191212121212") == "personnummer"
-    assert identifier_kind("19121212-1212") == "personnummer"
-    assert identifier_kind("SE2321000016-1003") == "hsa_id"
-    assert identifier_kind("191212121213") == "unknown"  # bad check digit
-    assert identifier_kind(None) == "unknown"
+def test_identifier_kinds(today: dt.date) -> None:
+    assert identifier_kind("191212121212", today) == "personnummer"
+    assert identifier_kind("19121212-1212", today) == "personnummer"
+    assert identifier_kind("SE2321000016-1003", today) == "hsa_id"
+    assert identifier_kind("191212121213", today) == "unknown"  # bad check digit
+    assert identifier_kind(None, today) == "unknown"
+
+
+def test_samordningsnummer_in_a_certificate_is_a_personnummer_kind(today: dt.date) -> None:
+    # python-stdnum's se.personnummer refused it: a holder was labelled "unknown".
+    assert identifier_kind("197010632391", today) == "personnummer"
+    assert identifier_kind("19701063-2391", today) == "personnummer"
+    assert identifier_kind("197010632392", today) == "unknown"  # bad check digit
+
+
+def test_card_certificate_with_a_samordningsnummer_names_a_person(
+    pki: TestPki, anchors: TrustAnchors, now: dt.datetime
+) -> None:
+    holder = pki.issue_holder("197010632391", "Samira Samordning", signing=False)
+    auth = summarize(0x9A, holder.authentication.cert, anchors, now)
+    assert auth.identifier_kind == "personnummer"
+    assert auth.holder_identifier == "197010632391"

@@ -384,3 +384,26 @@ def test_result_is_frozen() -> None:
     result = mrz.parse(SWEDISH_PASSPORT, TODAY)
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.valid = False  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("written", ["7010632391", "197010632391"])
+def test_samordningsnummer_in_the_zone_is_read(written: str) -> None:
+    # Born 3 October 1970, day + 60 in the number: python-stdnum's se.personnummer refused
+    # it, and the document's holder was left without a number.
+    fields = mrz_compose.ZoneFields(
+        "P", "SWE", "AB1234567", "SWE", "Öberg", "Åsa", date(1970, 10, 3),
+        date(2031, 6, 30), "F", written,
+    )  # fmt: skip
+    result = mrz.parse(mrz_compose.compose("TD3", fields), TODAY)
+    assert result.valid, result.errors
+    assert result.personnummer == "197010632391"
+
+
+def test_samordningsnummer_must_stand_for_the_zones_birth_date() -> None:
+    fields = mrz_compose.ZoneFields(
+        "P", "SWE", "AB1234567", "SWE", "Öberg", "Åsa", date(1970, 10, 4),
+        date(2031, 6, 30), "F", "7010632391",
+    )  # fmt: skip
+    result = mrz.parse(mrz_compose.compose("TD3", fields), TODAY)
+    assert result.personnummer is None
+    assert mrz.PROBLEM_PERSONNUMMER in [p.key for p in result.errors]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from devices.card.errors import WrongPinError
@@ -71,10 +73,12 @@ def test_a_tampered_signature_fails(holder_card: PersonalisedCard) -> None:
     assert not signature_valid(swapped, DIGEST)
 
 
-def test_signer_is_the_holder_named_in_the_certificate(holder_card: PersonalisedCard) -> None:
+def test_signer_is_the_holder_named_in_the_certificate(
+    holder_card: PersonalisedCard, today: dt.date
+) -> None:
     signature = sign_receipt(_piv(holder_card), DIGEST, holder_card.pin)
-    assert signer_is_holder(signature, HOLDER_PNR, None)
-    assert not signer_is_holder(signature, OTHER_PNR, None)
+    assert signer_is_holder(signature, HOLDER_PNR, None, today)
+    assert not signer_is_holder(signature, OTHER_PNR, None, today)
 
 
 def test_signature_dict_round_trip(holder_card: PersonalisedCard) -> None:
@@ -82,3 +86,19 @@ def test_signature_dict_round_trip(holder_card: PersonalisedCard) -> None:
     assert HolderSignature.from_dict(signature.to_dict()) == signature
     with pytest.raises(ValueError):
         HolderSignature.from_dict({"slot": "9D", "signature": "", "certificate": ""})
+
+
+def test_signer_given_in_ten_digits_is_matched_with_its_century(
+    factory: CardFactory, today: dt.date
+) -> None:
+    # "+": born 1912, not 2012, though the last ten digits are the same.
+    card = factory.personalise(holder_id="121212+1212", name="Tolvan Tolvansson")
+    signature = sign_receipt(_piv(card), DIGEST, card.pin)
+    assert signer_is_holder(signature, "191212121212", None, today)
+    assert not signer_is_holder(signature, "201212121212", None, today)
+
+
+def test_signer_with_a_samordningsnummer(factory: CardFactory, today: dt.date) -> None:
+    card = factory.personalise(holder_id="701063-2391", name="Samira Samordning")
+    signature = sign_receipt(_piv(card), DIGEST, card.pin)
+    assert signer_is_holder(signature, "197010632391", None, today)

@@ -84,3 +84,23 @@ def test_r12_a_reserve_card_shows_its_level() -> None:
     assert assurance_finding(_record(assurance_level="LoA3")) is None  # an ordinary card
     assert assurance_finding(_record()) is None
     assert assurance_finding(None) is None
+
+
+def test_a_card_that_answers_61_00_for_ever_is_refused_in_the_clerks_words(
+    clock: TestClock,
+) -> None:
+    from devices.card.errors import ResponseTooLongError
+    from devices.card.piv import MAX_GET_RESPONSES
+    from kiosk.i18n import Catalogue
+
+    world = build_world(clock)
+    card = world.cards["asa"].card
+    world.insert("customer", "asa")
+    card.hostile_get_response(piece=b"")
+    before = card.apdu_count
+    with pytest.raises(ResponseTooLongError) as caught:
+        world.services.card_check.run("123456")
+    assert card.apdu_count - before <= 2 * (1 + MAX_GET_RESPONSES)
+    text = Catalogue("sv").error(caught.value)
+    assert text.startswith("Kortet slutade aldrig skicka data")
+    assert "trasigt" in text
