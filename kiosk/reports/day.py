@@ -7,7 +7,8 @@ and decrypted.
 Journal conventions read here:
 
 * every event type except system ones (``kiosk.``, ``sync.``, ``system.``, ``audit.``,
-  ``receipt.``) and refusals counts as an action, per type and per operator;
+  ``receipt.``, ``demo.``) and refusals counts as an action, per type and per operator
+  (named from the roster);
 * ``refusal`` events (:data:`REFUSAL_EVENT`): ``payload["reason"]`` is the catalogue key
   of the refusing error (``"error.activation.wrong_office"``), optionally
   ``payload["action"]``; counted per reason;
@@ -29,11 +30,12 @@ from protocol.event_types import EventType
 from store.cards import registered_office_name
 from store.database import Store
 from store.deadlines import open_deadlines_due
+from store.holders import operator_name
 from store.journal_reads import StoredEvent, events_between, unaccepted_before
 
 REFUSAL_EVENT = EventType.REFUSAL
 BLOCK_EVENT = EventType.CARD_BLOCKED
-SYSTEM_PREFIXES = ("kiosk.", "sync.", "system.", "audit.", "receipt.")
+SYSTEM_PREFIXES = ("kiosk.", "sync.", "system.", "audit.", "receipt.", "demo.")
 DEADLINE_HORIZON_DAYS = 30
 
 
@@ -44,6 +46,13 @@ class BlockLine:
     reason: str
     sync_status: str
     sync_reason: str | None
+
+
+@dataclass(frozen=True)
+class OperatorCount:
+    hsa_id: str
+    name: str  # from the roster; empty where the roster has no name
+    count: int
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,7 @@ class DayReport:
     office_name: str
     event_count: int
     actions: tuple[tuple[str, int], ...]  # (event type, count), most first
-    operators: tuple[tuple[str, int], ...]  # (HSA-id, count)
+    operators: tuple[OperatorCount, ...]  # most actions first
     refusals: tuple[tuple[str, int], ...]  # (reason key, count)
     blocks: tuple[BlockLine, ...]
     deadlines: tuple[DeadlineLine, ...]
@@ -119,13 +128,17 @@ def build_day_report(store: Store, *, day: dt.date, office_id: str) -> DayReport
         horizon = day + dt.timedelta(days=DEADLINE_HORIZON_DAYS)
         due = open_deadlines_due(tx, first=day, last=horizon)
         office_name = registered_office_name(tx, office_id)
+        named = tuple(
+            OperatorCount(hsa_id, operator_name(tx, store.cipher, hsa_id) or "", count)
+            for hsa_id, count in _ranked(operators)
+        )
     return DayReport(
         day=day,
         office_id=office_id,
         office_name=office_name or "",
         event_count=count,
         actions=_ranked(actions),
-        operators=_ranked(operators),
+        operators=named,
         refusals=_ranked(refusals),
         blocks=tuple(blocks),
         deadlines=tuple(DeadlineLine(d.due_date, d.kind, d.card_serial) for d in due),

@@ -6,6 +6,7 @@ Invariant mode fixes dates and document ids, so the same report gives the same b
 from __future__ import annotations
 
 import io
+import math
 import re
 from typing import Any
 
@@ -18,17 +19,24 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from kiosk.i18n import Catalogue
-from kiosk.receipts.render import action_text, local_time
+from kiosk.receipts.render import local_time
 from kiosk.reports.day import BlockLine, DayReport
 
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
-CHART_MAX_BARS = 12
+CHART_TICKS = 5
+
+
+def action_label(text: Catalogue, event_type: str) -> str:
+    """An action's short name for the report; an event type this kiosk does not know
+    (from a newer kiosk) is named as such."""
+    key = f"report.action.{event_type}"
+    return text(key) if text.has(key) else text("report.action.unknown", type=event_type)
 
 
 def reason_text(text: Catalogue, key: str) -> str:
-    """A refusal's reason in words (placeholders shown as …), or the key itself."""
+    """A refusal's reason in words (placeholders shown as …); an unknown reason as such."""
     if not text.has(key):
-        return key
+        return text("report.reason.unknown", reason=key)
     return _PLACEHOLDER.sub("…", text(key))
 
 
@@ -68,22 +76,29 @@ def _blocks_table(text: Catalogue, lines: tuple[BlockLine, ...], *, time_only: b
     )
 
 
-def bar_chart(report: DayReport, title: str) -> Drawing:
-    """Horizontal bars: one per action type (the most frequent first)."""
-    shown = list(report.actions[:CHART_MAX_BARS])
+def bar_chart(report: DayReport, title: str, text: Catalogue) -> Drawing:
+    """Horizontal bars: one per action type (the most frequent on top), whole-number axis."""
+    shown = list(report.actions)
     bars = max(1, len(shown))
     height = 30 + bars * 18
     drawing = Drawing(170 * mm, height + 20)
     chart = HorizontalBarChart()
-    chart.x = 45 * mm
+    chart.x = 55 * mm
     chart.y = 10
-    chart.width = 115 * mm
+    chart.width = 105 * mm
     chart.height = height - 10
     chart.data = [[count for _, count in reversed(shown)] or [0]]
-    chart.categoryAxis.categoryNames = [name for name, _ in reversed(shown)] or ["-"]
+    chart.categoryAxis.categoryNames = [
+        action_label(text, name) for name, _ in reversed(shown)
+    ] or ["-"]
     chart.categoryAxis.labels.fontName = "Helvetica"
     chart.categoryAxis.labels.fontSize = 7
+    most = max((count for _, count in shown), default=0)
+    step = max(1, math.ceil(most / CHART_TICKS))
     chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = max(step, math.ceil(most / step) * step)
+    chart.valueAxis.valueStep = step
+    chart.valueAxis.labelTextFormat = "%d"
     chart.valueAxis.labels.fontSize = 7
     chart.bars[0].fillColor = colors.HexColor("#2a6ebb")
     drawing.add(chart)
@@ -109,13 +124,13 @@ def render_day_report(report: DayReport, *, lang: str = "sv") -> bytes:
         ),
         Paragraph(text("report.generated", count=report.event_count), body),
         Spacer(1, 4 * mm),
-        bar_chart(report, text("report.chart")),
+        bar_chart(report, text("report.chart"), text),
         Paragraph(text("report.actions"), h2),
     ]
     story.append(
         _table(
-            [text("report.col.action"), "", text("report.col.count")],
-            [[name, action_text(text, name), str(count)] for name, count in report.actions],
+            [text("report.col.action"), text("report.col.count")],
+            [[action_label(text, name), str(count)] for name, count in report.actions],
         )
         if report.actions
         else none
@@ -123,8 +138,8 @@ def render_day_report(report: DayReport, *, lang: str = "sv") -> bytes:
     story.append(Paragraph(text("report.operators"), h2))
     story.append(
         _table(
-            [text("report.col.operator"), text("report.col.count")],
-            [[name, str(count)] for name, count in report.operators],
+            [text("report.col.operator"), text("report.col.hsa_id"), text("report.col.count")],
+            [[line.name or "-", line.hsa_id, str(line.count)] for line in report.operators],
         )
         if report.operators
         else none
@@ -132,12 +147,12 @@ def render_day_report(report: DayReport, *, lang: str = "sv") -> bytes:
     story.append(Paragraph(text("report.refusals"), h2))
     story.append(
         _table(
-            [text("report.col.reason"), "", text("report.col.count")],
+            [text("report.col.reason"), text("report.col.count")],
             [
-                [key, Paragraph(reason_text(text, key), body), str(count)]
+                [Paragraph(reason_text(text, key), body), str(count)]
                 for key, count in report.refusals
             ],
-            [62 * mm, 90 * mm, 20 * mm],
+            [152 * mm, 20 * mm],
         )
         if report.refusals
         else none

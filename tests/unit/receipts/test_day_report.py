@@ -7,10 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.reports.day import DayReport, build_day_report, day_bounds
+from kiosk.i18n import LANGUAGES, Catalogue
+from kiosk.reports.day import (
+    SYSTEM_PREFIXES,
+    DayReport,
+    OperatorCount,
+    build_day_report,
+    day_bounds,
+)
 from kiosk.reports.render import render_day_report
+from protocol.event_types import EventType
 from store.models import Deadline
-from tests.support.receipt_world import ADMIN, CLERK, OFFICE_ID, World
+from tests.support.receipt_world import ADMIN, CLERK, CLERK_NAME, OFFICE_ID, World
 from tests.unit.receipts.pdf_helpers import (
     compact,
     dark_fraction,
@@ -81,7 +89,10 @@ def test_counts_refusals_blocks_and_deadlines(busy_world: World) -> None:
     report = build_day_report(busy_world.store, day=DAY, office_id=OFFICE_ID)
     assert report.event_count == 10
     assert report.actions == (("card.activated", 3), ("card.blocked", 2), ("card.unlocked", 1))
-    assert report.operators == ((CLERK, 5), (ADMIN, 1))
+    assert report.operators == (
+        OperatorCount(CLERK, CLERK_NAME, 5),
+        OperatorCount(ADMIN, "Id Admin", 1),
+    )
     assert report.refusals == (
         ("error.activation.wrong_office", 2),
         ("error.document.digital", 1),
@@ -106,10 +117,9 @@ def test_report_pdf_text_matches_the_numbers(busy_world: World) -> None:
     flat = compact(text)
     assert "Dagsrapport 2026-11-28" in text
     for phrase in (
-        "card.activated",
-        "Kortet har aktiverats.",
+        "Aktiveringar",
+        CLERK_NAME,
         CLERK,
-        "error.activation.wrong_office",
         "Kortet aktiveras på kortkontoret där fotot togs: …",
         "SE4000000003",
         "stulet",
@@ -122,6 +132,9 @@ def test_report_pdf_text_matches_the_numbers(busy_world: World) -> None:
     ):
         assert compact(phrase) in flat, phrase
     assert "2026-12-29" not in text  # 31 days ahead: outside the horizon
+    # written for people: no event types or catalogue keys on the paper
+    for raw in ("card.activated", "card.blocked", "error.activation", "error.document"):
+        assert raw not in text, raw
     english = pdf_text(render_day_report(report, lang="en"))
     assert "Day report 2026-11-28" in english and "accepted" in english
 
@@ -165,3 +178,32 @@ def test_the_day_report_service_saves_the_pdf_in_the_reports_folder(
     assert path.read_bytes() == render_day_report(reports.build(DAY), lang="en")
     swedish = reports.write(DAY, lang="sv", out=tmp_path / "elsewhere" / "day.pdf")
     assert swedish.read_bytes() == render_day_report(reports.build(DAY), lang="sv")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_action_the_report_counts_has_a_name(lang: str) -> None:
+    text = Catalogue(lang)
+    counted = [e for e in EventType if e != EventType.REFUSAL and not e.startswith(SYSTEM_PREFIXES)]
+    assert [e.value for e in counted if not text.has(f"report.action.{e.value}")] == []
+
+
+def test_the_chart_has_a_bar_for_every_action_type(world: World) -> None:
+    counted = [e for e in EventType if e != EventType.REFUSAL and not e.startswith(SYSTEM_PREFIXES)]
+    actions = tuple((e.value, n + 1) for n, e in enumerate(counted))
+    report = DayReport(DAY, OFFICE_ID, "", len(actions), actions, (), (), (), ())
+    flat = compact(pdf_text(render_day_report(report)))
+    text = Catalogue("sv")
+    for event_type, _ in actions:  # each label twice: the chart's axis and the table
+        assert flat.count(compact(text(f"report.action.{event_type}"))) >= 2, event_type
+
+
+def test_an_empty_day_has_a_whole_number_axis(world: World) -> None:
+    report = build_day_report(world.store, day=DAY, office_id=OFFICE_ID)
+    text = pdf_text(render_day_report(report))
+    assert "0.002" not in text and "0.01" not in text
+
+
+def test_seeding_the_demo_is_not_an_action_of_the_day(world: World) -> None:
+    world.event("demo.seeded", {}, now=_at(8))
+    report = build_day_report(world.store, day=DAY, office_id=OFFICE_ID)
+    assert (report.event_count, report.actions, report.operators) == (1, (), ())
