@@ -5,6 +5,7 @@
 ``GET  /v1/pull?kiosk_id=&cursor=&limit=`` → changes after the cursor
 ``GET  /v1/head?kiosk_id=`` → the kiosk's chain head at the central
 ``GET  /v1/health`` → {"ok": true}
+``GET  /v1/crls?kiosk_id=`` → the CAs' CRLs the central fetched (``central.crls``)
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from central.crls import CrlRelay
 from central.errors import UnknownKioskError, WrongKioskCertificateError
 from central.service import CentralService
 from protocol.wire import (
+    CRLS_PATH,
     HEAD_PATH,
     HEALTH_PATH,
     PULL_PATH,
@@ -52,6 +55,7 @@ def build_app(
     *,
     peer_fingerprint: PeerLookup | None = None,
     require_certificate: bool = False,
+    crls: CrlRelay | None = None,
 ) -> Starlette:
     """The ASGI app. ``peer_fingerprint`` maps a request scope to the SHA-256 of the
     client's TLS certificate (mutual TLS); when certificates are required, a push or
@@ -117,8 +121,17 @@ def build_app(
 
         return answer(request, kiosk_id, work)
 
+    def revocation_lists(request: Request) -> Response:  # sync: may fetch from the CAs
+        kiosk_id = request.query_params.get("kiosk_id", "")
+
+        def work() -> Response:
+            return JSONResponse(crls.answer() if crls is not None else {"crls": []})
+
+        return answer(request, kiosk_id, work)
+
     return Starlette(
         routes=[
+            Route(CRLS_PATH, revocation_lists, methods=["GET"]),
             Route(HEALTH_PATH, health, methods=["GET"]),
             Route(PUSH_PATH, push, methods=["POST"]),
             Route(PULL_PATH, pull, methods=["GET"]),

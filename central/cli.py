@@ -51,6 +51,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--tls-ca", help="CA bundle (PEM) kiosk certificates must chain to: turns on mutual TLS"
     )
     parser.add_argument("--tls-crl", help="CRL (PEM) of revoked kiosk certificates")
+    parser.add_argument(
+        "--crl-source",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="a CRL distribution point of a SITHS CA whose list the kiosks get (repeatable)",
+    )
+    parser.add_argument(
+        "--crl-ca",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="CA certificates (PEM) that must have signed the fetched CRLs (repeatable)",
+    )
     admin = parser.add_argument_group(
         "administration (performed on the database, then the command exits)"
     )
@@ -169,8 +183,17 @@ def run(args: argparse.Namespace, *, clock: Clock) -> int:
             "any client can push and pull (use --tls-cert, --tls-key and --tls-ca)",
             file=sys.stderr,
         )
+    crls = None
+    if args.crl_source:
+        from central.crls import CrlRelay, load_authorities
+
+        if not args.crl_ca:
+            raise CentralConfigError(
+                path="--crl-ca", key_name="crl_ca", problem="--crl-source needs --crl-ca"
+            )
+        crls = CrlRelay(args.crl_source, load_authorities(args.crl_ca), clock=clock)
     server = build_server(
-        args.db, host, int(port_text), cipher=field_cipher(args), clock=clock, tls=tls
+        args.db, host, int(port_text), cipher=field_cipher(args), clock=clock, tls=tls, crls=crls
     )
     server.run()  # until interrupted
     return 0

@@ -22,6 +22,7 @@ from typing import Any
 import uvicorn
 
 from central.app import build_app
+from central.crls import CrlRelay
 from central.database import make_engine, migrate
 from central.fields import CentralCipher
 from central.service import CentralService
@@ -84,6 +85,7 @@ def build_server(
     clock: Clock,
     tls: TlsSettings | None = None,
     log_level: str = "warning",
+    crls: CrlRelay | None = None,
 ) -> Any:
     """A configured ``uvicorn.Server`` over a migrated central database."""
     engine = make_engine(db_url)
@@ -94,6 +96,7 @@ def build_server(
         service,
         peer_fingerprint=peer_fingerprint if mutual else None,
         require_certificate=mutual,
+        crls=crls,
     )
     options: dict[str, Any] = {
         "host": host,

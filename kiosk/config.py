@@ -53,6 +53,10 @@ class CentralConfig:
     # The office key that opens the 7xx PUKs the central releases (never in the database).
     puk_key_file: str = ""
     sync_interval_seconds: float = 30.0
+    # Without a successful sync round for this long, every login is limited to blocking.
+    roster_max_age_days: int = 14
+    # A cached CRL this long past its nextUpdate refuses activation, unlock and card tests.
+    crl_grace_days: int = 7
 
 
 @dataclass(frozen=True)
@@ -184,6 +188,10 @@ def validate(config: KioskConfig, path: str = "<defaults>") -> KioskConfig:
         raise _fail(path, "central.url", "must start with http:// or https://")
     if not 1 <= config.central.sync_interval_seconds <= 3600:
         raise _fail(path, "central.sync_interval_seconds", "must be between 1 and 3600 seconds")
+    if config.central.roster_max_age_days < 1:
+        raise _fail(path, "central.roster_max_age_days", "must be at least 1 day")
+    if config.central.crl_grace_days < 0:
+        raise _fail(path, "central.crl_grace_days", "must be 0 days or more")
     return config
 
 

@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # the modules themselves are imported where they are built
         PcscMonitor,
     )
     from kiosk.services.ports import DemoControls, DeviceMonitor, TrustStore
-    from kiosk.services.trust import AnchoredTrust
+    from kiosk.services.trust import AnchoredTrust, RevocationSource
     from kiosk.services.workflows.container import Workflows
     from kiosk.services.workflows.rejected import RejectedEvents
     from store.database import Store
@@ -52,22 +52,39 @@ def _der(cert: x509.Certificate) -> bytes:
     return bytes(cert.public_bytes(Encoding.DER))
 
 
-def trust_from_certificates(certs: Sequence[x509.Certificate]) -> AnchoredTrust:
-    """Self-signed certificates are roots, the others intermediates."""
+def trust_from_certificates(
+    certs: Sequence[x509.Certificate],
+    *,
+    source: RevocationSource | None = None,
+    grace: dt.timedelta | None = None,
+) -> AnchoredTrust:
+    """Self-signed certificates are roots, the others intermediates; ``source``: the
+    cached CRLs (the store's), ``grace``: how long past nextUpdate they still serve."""
+    from devices.card.revocation import DEFAULT_CRL_GRACE
     from kiosk.services.trust import AnchoredTrust
 
     roots = [c for c in certs if c.issuer == c.subject]
     intermediates = [c for c in certs if c.issuer != c.subject]
-    return AnchoredTrust([_der(c) for c in intermediates], [_der(c) for c in roots])
+    return AnchoredTrust(
+        [_der(c) for c in intermediates],
+        [_der(c) for c in roots],
+        source=source,
+        grace=DEFAULT_CRL_GRACE if grace is None else grace,
+    )
 
 
-def trust_from_folder(folder: Path) -> AnchoredTrust:
+def trust_from_folder(
+    folder: Path,
+    *,
+    source: RevocationSource | None = None,
+    grace: dt.timedelta | None = None,
+) -> AnchoredTrust:
     from cryptography import x509
 
     certs: list[x509.Certificate] = []
     for path in sorted(folder.glob("*.pem")):
         certs.extend(x509.load_pem_x509_certificates(path.read_bytes()))
-    return trust_from_certificates(certs)
+    return trust_from_certificates(certs, source=source, grace=grace)
 
 
 def document_number_key(index_key: bytes) -> bytes:
@@ -92,6 +109,7 @@ def build_services(
     from kiosk.services.lookup import LookupService
     from kiosk.services.status import StatusService
     from kiosk.services.store_views import StoreDirectory, StoreRoster, SyncClientFigures
+    from kiosk.services.trust import StoreRevocationSource
     from kiosk.services.visit import VisitService
     from store.journal import Journal
 
@@ -108,7 +126,7 @@ def build_services(
         if config.readers.virtual:
             cards, monitor, demo, trust = _virtual_devices(config, store, journal, clock())
         else:
-            cards, monitor, trust = _real_devices(config)
+            cards, monitor, trust = _real_devices(config, StoreRevocationSource(store))
         directory = StoreDirectory(store, clock)
         closers.append(directory.close)
         identity = DocumentIdentityChecker(
@@ -125,7 +143,18 @@ def build_services(
         reports = _reports(config, store)
         return Services(
             office_id=config.office_id,
-            login=LoginService(cards=cards, trust=trust, roster=StoreRoster(store), clock=clock),
+            login=LoginService(
+                cards=cards,
+                trust=trust,
+                roster=StoreRoster(store),
+                clock=clock,
+                office_id=config.office_id,
+                roster_max_age=(
+                    dt.timedelta(days=config.central.roster_max_age_days)
+                    if config.central.url
+                    else None
+                ),
+            ),
             lookup=LookupService(directory),
             card_check=CardCheckService(cards=cards, trust=trust, clock=clock),
             visit=VisitService(identity=identity, directory=directory, cards=cards, clock=clock),
@@ -300,7 +329,9 @@ def _virtual_devices(
     return readers, readers, demo, trust
 
 
-def _real_devices(config: KioskConfig) -> tuple[PcscCards, PcscMonitor, AnchoredTrust]:
+def _real_devices(
+    config: KioskConfig, source: RevocationSource
+) -> tuple[PcscCards, PcscMonitor, AnchoredTrust]:
     from kiosk.services.device_adapters import PcscCards, PcscMonitor
 
     readers = config.readers
@@ -319,5 +350,9 @@ def _real_devices(config: KioskConfig) -> tuple[PcscCards, PcscMonitor, Anchored
         )
     cards = PcscCards(readers.operator_pattern, readers.customer_pattern)
     monitor = PcscMonitor(readers.operator_pattern, readers.customer_pattern, scanner)
-    trust = trust_from_folder(config.resolved_trust_dir)
+    trust = trust_from_folder(
+        config.resolved_trust_dir,
+        source=source,
+        grace=dt.timedelta(days=config.central.crl_grace_days),
+    )
     return cards, monitor, trust

@@ -144,6 +144,17 @@ class ActionNotPermittedError(DomainError):
     english = "Your role ({role_en}) may not {action_en}."
 
 
+class ActionLimitedToBlockingError(DomainError):
+    """The login was limited to blocking: the CRL or the roster is out of date."""
+
+    key = "error.role.blocking_only"
+    hint_key = "hint.role.blocking_only"
+    english = (
+        "This login may only block cards, not {action_en}: the kiosk's revocation list "
+        "or operator roster is out of date."
+    )
+
+
 # --- R1 identity documents --------------------------------------------------
 
 

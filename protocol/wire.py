@@ -23,6 +23,9 @@ PUSH_PATH = "/v1/push"
 PULL_PATH = "/v1/pull"
 HEAD_PATH = "/v1/head"
 HEALTH_PATH = "/v1/health"
+#: GET: the CRLs the central fetched from the configured CAs' distribution points,
+#: {"crls": [{"url", "der" (base64), "fetched_at"}]}; a section of its own, beside pull
+CRLS_PATH = "/v1/crls"
 
 MAX_PUSH_EVENTS = 5000
 DEFAULT_PULL_LIMIT = 20_000

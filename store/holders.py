@@ -129,6 +129,12 @@ def operator_by_fingerprint(
     return None if row is None else operator_record(cipher, row)
 
 
+def operator_by_hsa_id(tx: Transaction, cipher: FieldCipher, hsa_id: str) -> OperatorRecord | None:
+    """The roster entry of this HSA-id; ``None`` if not on the roster."""
+    row = tx.get(Operator, hsa_id)
+    return None if row is None else operator_record(cipher, row)
+
+
 def holder_by_id(tx: Transaction, cipher: FieldCipher, holder_id: str) -> HolderRecord | None:
     """The holder, decrypted; ``None`` if not on record."""
     row = tx.get(Holder, holder_id)

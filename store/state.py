@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
@@ -20,3 +22,19 @@ def set_state(session: Session, key: str, value: str) -> None:
     result = session.execute(update(_S).where(_S.c.key == key).values(value=value))
     if result.rowcount == 0:  # type: ignore[attr-defined]
         session.execute(insert(_S).values(key=key, value=value))
+
+
+#: When the kiosk last completed a sync round with the central (ISO timestamp).
+LAST_SYNC_SUCCESS_KEY = "sync.last_success"
+
+
+def last_sync_success(session: Session) -> dt.datetime | None:
+    """The end of the last successful sync round (the roster's age), None if never."""
+    stamp = get_state(session, LAST_SYNC_SUCCESS_KEY)
+    if stamp is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)

@@ -1,5 +1,6 @@
-"""Certificate checks with ``cryptography``: validity, chain to the configured trust anchors
-(intermediate and root, R13), key usage, and the holder identifier in subject serialNumber.
+"""Certificate facts with ``cryptography`` (key usage, the holder identifier in subject
+serialNumber) and the chain check to the configured trust anchors (intermediate and root,
+R13), which is the project's one path validator (``devices.card.validation``).
 
 Summaries keep the holder's identifier and name out of their ``repr``.
 """
@@ -8,15 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
@@ -24,6 +25,10 @@ from cryptography.x509.oid import NameOID
 from clock import local_date
 from devices.card.errors import MalformedResponseError
 from protocol.identity_number import is_identity_number
+
+if TYPE_CHECKING:
+    from devices.card.revocation import RevocationCache
+    from devices.card.validation import PathValidator
 
 HSA_ID = re.compile(r"SE\d{10}-[A-Za-z0-9]{1,30}")
 
@@ -71,6 +76,8 @@ class ChainStatus(enum.Enum):
     NOT_YET_VALID = "not_yet_valid"
     UNTRUSTED = "untrusted"  # does not chain to the configured intermediate and root
     MISSING = "missing"  # no certificate to check
+    REVOKED = "revoked"  # on its issuer's revocation list (the kiosk's cached CRLs)
+    WRONG_USAGE = "wrong_usage"  # its key usage does not allow what it is used for
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,9 @@ class TrustAnchors:
 
     intermediates: tuple[x509.Certificate, ...]
     roots: tuple[x509.Certificate, ...]
+    _validators: dict[int, PathValidator] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     @classmethod
     def from_certificates(cls, certificates: Iterable[x509.Certificate]) -> TrustAnchors:
@@ -95,51 +105,26 @@ class TrustAnchors:
             certs.extend(x509.load_pem_x509_certificates(path.read_bytes()))
         return cls.from_certificates(certs)
 
-    @functools.cached_property
-    def chains(self) -> tuple[tuple[x509.Certificate, x509.Certificate], ...]:
-        """Each intermediate with the first root that signed it, in configured order
-        (an intermediate no root signed is left out). Checked once per set of anchors,
-        not again for every certificate on every card."""
-        out: list[tuple[x509.Certificate, x509.Certificate]] = []
-        for intermediate in self.intermediates:
-            root = next((r for r in self.roots if _signed_by(intermediate, r)), None)
-            if root is not None:
-                out.append((intermediate, root))
-        return tuple(out)
+    def validator(self, revocation: RevocationCache | None = None) -> PathValidator:
+        """The path validator over these anchors (built once per anchors and cache)."""
+        from devices.card.validation import PathValidator
 
-
-def _signed_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    if cert.issuer != issuer.subject:
-        return False
-    try:
-        cert.verify_directly_issued_by(issuer)
-    except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
-        return False
-    return True
-
-
-def _time_status(cert: x509.Certificate, now: dt.datetime) -> ChainStatus:
-    if now < cert.not_valid_before_utc:
-        return ChainStatus.NOT_YET_VALID
-    if now > cert.not_valid_after_utc:
-        return ChainStatus.EXPIRED
-    return ChainStatus.OK
+        key = id(revocation)
+        held = self._validators.get(key)
+        if held is None or (revocation is not None and held.revocation is not revocation):
+            held = self._validators[key] = PathValidator(self, revocation)
+        return held
 
 
 def check_chain(
-    cert: x509.Certificate | None, anchors: TrustAnchors, now: dt.datetime
+    cert: x509.Certificate | None,
+    anchors: TrustAnchors,
+    now: dt.datetime,
+    revocation: RevocationCache | None = None,
 ) -> ChainStatus:
-    """Leaf → configured intermediate → configured root, every link signed and in date."""
-    if cert is None:
-        return ChainStatus.MISSING
-    for intermediate, root in anchors.chains:
-        if _signed_by(cert, intermediate):
-            for link in (cert, intermediate, root):
-                status = _time_status(link, now)
-                if status is not ChainStatus.OK:
-                    return status
-            return ChainStatus.OK
-    return ChainStatus.UNTRUSTED
+    """Leaf → configured intermediate → configured root, every link signed and in date,
+    none revoked in ``revocation`` (``devices.card.validation.PathValidator``)."""
+    return anchors.validator(revocation).check(cert, now).status
 
 
 def holder_identifier(cert: x509.Certificate) -> str | None:
@@ -202,6 +187,7 @@ def summarize(
     cert: x509.Certificate,
     anchors: TrustAnchors,
     now: dt.datetime,
+    revocation: RevocationCache | None = None,
 ) -> CertificateSummary:
     try:
         usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
@@ -219,7 +205,7 @@ def summarize(
         digital_signature=digital,
         non_repudiation=non_rep,
         identifier_kind=identifier_kind(identifier, local_date(now)),
-        chain=check_chain(cert, anchors, now),
+        chain=check_chain(cert, anchors, now, revocation),
         fingerprint_sha256=hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest(),
         holder_identifier=identifier,
         holder_name=_common_name(cert.subject),

@@ -23,8 +23,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from devices.virtual.pki_crl import crl_url, distribution_point
+
 KeyType = Literal["p256", "rsa2048"]
-Variant = Literal["ok", "expired", "not_yet_valid", "wrong_chain"]
+# "wrong_usage": the authentication certificate lacks digitalSignature (nonRepudiation only)
+Variant = Literal["ok", "expired", "not_yet_valid", "wrong_chain", "wrong_usage"]
 PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
 ROOT_NAME = "SITHS e-id Root CA v2 (TEST)"
@@ -88,6 +91,7 @@ def _make_ca(
     now: dt.datetime,
     days: int,
     path_length: int | None,
+    crl_url: str | None = None,
 ) -> CertificateAuthority:
     subject = _name(common_name)
     builder = (
@@ -120,6 +124,8 @@ def _make_ca(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
             critical=False,
         )
+    if crl_url is not None:
+        builder = builder.add_extension(distribution_point(crl_url), critical=False)
     return CertificateAuthority(_sign(builder, issuer.key if issuer else key), key)
 
 
@@ -187,10 +193,21 @@ class TestPki:
     function_ca: CertificateAuthority
     rogue_ca: CertificateAuthority
     now: dt.datetime
+    #: where the CRLs are served (``devices.virtual.pki_crl``): leaf and intermediate
+    #: certificates then carry a CRL distribution point under it
+    crl_base_url: str | None = None
 
     @classmethod
-    def create(cls, *, now: dt.datetime, key_type: KeyType = "p256") -> TestPki:
-        """A fresh hierarchy. ``key_type`` is used for the CA keys too."""
+    def create(
+        cls,
+        *,
+        now: dt.datetime,
+        key_type: KeyType = "p256",
+        intermediate_days: int = 3650,
+        crl_base_url: str | None = None,
+    ) -> TestPki:
+        """A fresh hierarchy. ``key_type`` is used for the CA keys too; ``intermediate_days``:
+        how long the person intermediate lives (shorter than a card to test its expiry)."""
         moment = now.replace(microsecond=0)
         root = _make_ca(
             ROOT_NAME, generate_key(key_type), issuer=None, now=moment, days=7300, path_length=1
@@ -200,8 +217,9 @@ class TestPki:
             generate_key(key_type),
             issuer=root,
             now=moment,
-            days=3650,
+            days=intermediate_days,
             path_length=0,
+            crl_url=crl_url(crl_base_url, root.cert),
         )
         function = _make_ca(
             FUNCTION_CA_NAME,
@@ -228,7 +246,7 @@ class TestPki:
             days=3650,
             path_length=0,
         )
-        return cls(root, person, function, rogue, moment)
+        return cls(root, person, function, rogue, moment, crl_base_url)
 
     @property
     def root(self) -> x509.Certificate:
@@ -285,6 +303,9 @@ class TestPki:
             builder = builder.add_extension(x509.ExtendedKeyUsage(extended), critical=False)
         if san:
             builder = builder.add_extension(x509.SubjectAlternativeName(san), critical=False)
+        url = crl_url(self.crl_base_url, issuer.cert)
+        if url is not None:
+            builder = builder.add_extension(distribution_point(url), critical=False)
         return _sign(builder, issuer.key)
 
     def issue_holder(
@@ -308,7 +329,9 @@ class TestPki:
             return SlotCredential(cert, key)
 
         auth = slot(
-            _key_usage(digital_signature=True),
+            _key_usage(non_repudiation=True)
+            if variant == "wrong_usage"
+            else _key_usage(digital_signature=True),
             [ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.SMARTCARD_LOGON],
         )
         sign = slot(_key_usage(non_repudiation=True), []) if signing else None

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from kiosk.domain.types import Role
 from kiosk.domain.words import ROLE_WORDS, Words, word_params
-from kiosk.errors import ActionNotPermittedError
+from kiosk.errors import ActionLimitedToBlockingError, ActionNotPermittedError
 
 
 class Action(StrEnum):
@@ -65,3 +65,14 @@ def require_role(role: Role, action: Action) -> None:
             **word_params("role", ROLE_WORDS[role]),
             **word_params("action", ACTION_WORDS[action]),
         )
+
+
+#: What a login limited to blocking (outdated CRL, roster without central contact) may do:
+#: R9 blocking is never refused, and the identity check that precedes it.
+BLOCKING_ONLY_ACTIONS = frozenset({Action.BLOCK, Action.IDENTITY_CHECK})
+
+
+def require_not_limited(blocking_only: bool, action: Action) -> None:
+    """Raise ``ActionLimitedToBlockingError`` for ``action`` in a blocking-only login."""
+    if blocking_only and action not in BLOCKING_ONLY_ACTIONS:
+        raise ActionLimitedToBlockingError(**word_params("action", ACTION_WORDS[action]))

@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from clock import local_date
 from devices.card.errors import PinLockedError, WrongPinError
+from devices.card.revocation import RevocationListExpiredError
 from kiosk.domain.card_check import (
     CardTestFacts,
     CardTestResult,
@@ -158,6 +159,7 @@ class CardCheckService:
             pin_check = self._check_pin(session, pin, record, findings)
             certificates = self._check_certificates(session, findings)
             chain = self._check_chain(certificates.authentication_der, findings)
+            revoked = chain is not None and chain.revoked
             signing = any(line.slot == CardKey.SIGNING for line in certificates.lines)
             # The chain is checked against the anchors configured in this kiosk, so a
             # failure is the card's chain (R13: chain broken); whether the holder's own
@@ -166,8 +168,8 @@ class CardCheckService:
                 CardTestFacts(
                     pin_ok=pin_check.ok,
                     certs_readable=certificates.readable,
-                    certs_valid=certificates.valid,
-                    chain_ok=chain is not None and chain.ok,
+                    certs_valid=certificates.valid and not revoked,
+                    chain_ok=chain is not None and chain.intermediate_ok and chain.root_ok,
                     has_signing_cert=signing,
                 )
             )
@@ -262,11 +264,32 @@ class CardCheckService:
         if authentication_der is None:
             findings.append(Finding("ui.test.finding.no_auth_cert", Verdict.FAIL))
             return None
-        chain = self._trust.check_chain(authentication_der)
+        chain = self._trust.check_chain(authentication_der, self._clock())
+        if chain.revocation_expired:
+            raise RevocationListExpiredError(
+                issuer=chain.revocation_issuer, date=_date(chain.revocation_next_update)
+            )
         if not chain.intermediate_ok:
             findings.append(Finding("ui.test.finding.chain_intermediate", Verdict.FAIL))
         elif not chain.root_ok:
             findings.append(Finding("ui.test.finding.chain_root", Verdict.FAIL))
         else:
             findings.append(Finding("ui.test.finding.chain_ok", Verdict.OK))
+        if chain.revoked:
+            findings.append(Finding("ui.test.finding.cert_revoked", Verdict.FAIL))
+        elif chain.revocation_stale:
+            findings.append(
+                Finding(
+                    "ui.test.finding.crl_stale",
+                    Verdict.WARNING,
+                    {
+                        "issuer": chain.revocation_issuer,
+                        "date": _date(chain.revocation_next_update),
+                    },
+                )
+            )
         return chain
+
+
+def _date(moment: dt.datetime | None) -> str:
+    return local_date(moment).isoformat() if moment is not None else ""

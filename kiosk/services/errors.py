@@ -94,3 +94,23 @@ class NoHolderForDocumentError(KioskError):
 class VisitNeedsIdentityError(KioskError):
     key = "error.visit.needs_identity"
     english = "Finish the identity check first."
+
+
+class CardRevokedError(KioskError):
+    """The card's certificate is on its CA's revocation list."""
+
+    key = "error.trust.card_revoked"
+    hint_key = "hint.trust.card_revoked"
+    english = "This card's certificate is revoked (blocked at the CA); the card cannot be used."
+
+
+class OperatorRevokedError(KioskError):
+    key = "error.login.revoked"
+    hint_key = "hint.login.contact_admin"
+    english = "Your card's certificate is revoked; you cannot log in with it."
+
+
+class OperatorWrongKeyUsageError(KioskError):
+    key = "error.login.wrong_key_usage"
+    hint_key = "hint.login.contact_admin"
+    english = "Your card's login certificate is not made for logging in (key usage)."

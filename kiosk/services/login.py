@@ -1,5 +1,13 @@
 """Forced card login: the operator's own card, PIN verified by the card, a fresh challenge
-signed with the 9A key, the certificate checked against the chain and the local roster.
+signed with the 9A key, the certificate checked by the path validator (chain to the
+configured SITHS CAs, every link in date, digitalSignature, not revoked in the cached CRLs)
+and its HSA-id (subject serialNumber) on the roster of this office with a role.
+
+An operator is known by identity, not by enrolment: no local step precedes the first login
+at a kiosk. The certificate fingerprint is kept in the identity as a record only. With the
+cached CRL of the card's CA past its grace period, or a roster that has not been refreshed
+from the central for ``roster_max_age``, the login succeeds limited to blocking cards (R9:
+blocking is never refused).
 """
 
 from __future__ import annotations
@@ -21,23 +29,32 @@ from kiosk.services.errors import (
     OperatorCertificateExpiredError,
     OperatorCertificateNotYetValidError,
     OperatorNoCertificateError,
+    OperatorRevokedError,
     OperatorUnknownError,
     OperatorWrongChainError,
+    OperatorWrongKeyUsageError,
     PinBlockedError,
     PinRejectedError,
 )
-from kiosk.services.ports import OperatorRoster, ReaderRole, TrustStore
+from kiosk.services.ports import ChainReport, OperatorRoster, ReaderRole, TrustStore
+from store.records import OperatorRecord
 
 CHALLENGE_BYTES = 32
 
 
+#: A roster not refreshed from the central for this long limits logins to blocking.
+DEFAULT_ROSTER_MAX_AGE = dt.timedelta(days=14)
+
+
 @dataclass(frozen=True)
 class Operator:
-    """Who works the counter, as the workflows need it (from the forced card login)."""
+    """Who works the counter, as the workflows need it (from the forced card login).
+    ``blocking_only``: the login was limited to blocking cards (outdated CRL or roster)."""
 
     hsa_id: str
     role: Role
     office_id: str
+    blocking_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,10 +66,18 @@ class OperatorIdentity:
     role: str  # "clerk" | "id_admin"
     office_id: str
     fingerprint: str
+    #: why the login is limited to blocking cards (a catalogue key), or None
+    limited_key: str | None = None
+    #: catalogue keys with params the operator should read (e.g. a stale CRL)
+    warnings: tuple[tuple[str, dict[str, str]], ...] = ()
+
+    @property
+    def blocking_only(self) -> bool:
+        return self.limited_key is not None
 
     @property
     def operator(self) -> Operator:
-        return Operator(self.hsa_id, Role(self.role), self.office_id)
+        return Operator(self.hsa_id, Role(self.role), self.office_id, self.blocking_only)
 
 
 def verify_signature(certificate_der: bytes, message: bytes, signature: bytes) -> bool:
@@ -86,16 +111,25 @@ class LoginService:
         roster: OperatorRoster,
         clock: Callable[[], dt.datetime],
         entropy: Callable[[int], bytes] = os.urandom,
+        office_id: str | None = None,
+        roster_max_age: dt.timedelta | None = None,
     ) -> None:
+        """``office_id``: the kiosk's office, whose roster entries may log in (any office's
+        when None); ``roster_max_age``: limit logins to blocking when the roster was last
+        refreshed from the central longer ago than this (None: no central, no limit)."""
         self._cards = cards
         self._trust = trust
         self._roster = roster
         self._clock = clock
         self._entropy = entropy
+        self._office_id = office_id
+        self._roster_max_age = roster_max_age
 
     def login(self, pin: str) -> OperatorIdentity:
         """Check the operator card in the operator reader and log its owner in."""
         from cryptography import x509
+
+        from devices.card.certs import holder_identifier
 
         session = self._cards.open(ReaderRole.OPERATOR)
         try:
@@ -107,22 +141,10 @@ class LoginService:
             except ValueError:
                 raise CardUnreadableError() from None
             now = self._clock()
-            if now > cert.not_valid_after_utc:
-                raise OperatorCertificateExpiredError(
-                    date=local_date(cert.not_valid_after_utc).isoformat()
-                )
-            if now < cert.not_valid_before_utc:
-                raise OperatorCertificateNotYetValidError(
-                    date=local_date(cert.not_valid_before_utc).isoformat()
-                )
-            if not self._trust.check_chain(der).ok:
-                raise OperatorWrongChainError()
+            chain = self._trust.check_chain(der, now, "authentication")
+            _refuse_chain(chain)
             fingerprint = hashlib.sha256(der).hexdigest()
-            record = self._roster.find_by_fingerprint(fingerprint)
-            if record is None:
-                raise OperatorUnknownError()
-            if not record.active:
-                raise OperatorBlockedError()
+            record = self._roster_entry(holder_identifier(cert))
             try:
                 session.verify_pin(pin)
             except WrongPinError as exc:
@@ -133,12 +155,62 @@ class LoginService:
             signature = session.sign(CardKey.AUTHENTICATION, challenge)
             if not verify_signature(der, challenge, signature):
                 raise ChallengeFailedError()
+            limited, warnings = self._limits(chain, now)
             return OperatorIdentity(
                 hsa_id=record.hsa_id,
                 display_name=record.name,
                 role=record.role,
                 office_id=record.office_id,
                 fingerprint=fingerprint,
+                limited_key=limited,
+                warnings=warnings,
             )
         finally:
             session.close()
+
+    def _roster_entry(self, hsa_id: str | None) -> OperatorRecord:
+        record = self._roster.find_by_hsa_id(hsa_id) if hsa_id else None
+        if record is None or (self._office_id is not None and record.office_id != self._office_id):
+            raise OperatorUnknownError()
+        if not record.active:
+            raise OperatorBlockedError()
+        return record
+
+    def _limits(
+        self, chain: ChainReport, now: dt.datetime
+    ) -> tuple[str | None, tuple[tuple[str, dict[str, str]], ...]]:
+        params = {
+            "issuer": chain.revocation_issuer,
+            "date": local_date(chain.revocation_next_update).isoformat()
+            if chain.revocation_next_update
+            else "",
+        }
+        warnings: list[tuple[str, dict[str, str]]] = []
+        limited: str | None = None
+        if chain.revocation_expired:
+            limited = "notice.login.limited_crl"
+            warnings.append((limited, params))
+        elif chain.revocation_stale:
+            warnings.append(("notice.login.crl_stale", params))
+        if self._roster_max_age is not None:
+            contact = self._roster.last_contact()
+            if contact is None or now - contact > self._roster_max_age:
+                limited = limited or "notice.login.limited_roster"
+                days = "" if contact is None else str((now - contact).days)
+                warnings.append(("notice.login.limited_roster", {"days": days}))
+        return limited, tuple(warnings)
+
+
+def _refuse_chain(chain: ChainReport) -> None:
+    """The path validator's verdict as the login's refusal (nothing when it is ok)."""
+    date = local_date(chain.date).isoformat() if chain.date else ""
+    if chain.status == "expired":
+        raise OperatorCertificateExpiredError(date=date)
+    if chain.status == "not_yet_valid":
+        raise OperatorCertificateNotYetValidError(date=date)
+    if chain.status == "revoked":
+        raise OperatorRevokedError()
+    if chain.status == "wrong_usage":
+        raise OperatorWrongKeyUsageError()
+    if not chain.ok:
+        raise OperatorWrongChainError()

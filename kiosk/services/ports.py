@@ -93,18 +93,50 @@ class DemoControls(Protocol):
 
 @dataclass(frozen=True)
 class ChainReport:
-    """Does a certificate chain to the configured intermediate and root (R13)?"""
+    """What the path validator said about a certificate (R13, with revocation).
+
+    ``status``: ``devices.card.certs.ChainStatus`` value ("ok", "expired", "not_yet_valid",
+    "untrusted", "revoked", "wrong_usage", "missing"); ``link``: the link that failed
+    ("certificate", "intermediate", "root") and ``date`` the date that made it fail;
+    ``revocation``: the freshness of the cached CRLs consulted ("current", "stale",
+    "expired", "missing"), with the CA (``revocation_issuer``) and nextUpdate of that list.
+    """
 
     intermediate_ok: bool
     root_ok: bool
+    status: str = ""
+    link: str | None = None
+    date: dt.datetime | None = None
+    revocation: str = "missing"
+    revocation_issuer: str = ""
+    revocation_next_update: dt.datetime | None = None
 
     @property
     def ok(self) -> bool:
-        return self.intermediate_ok and self.root_ok
+        return self.intermediate_ok and self.root_ok and self.status in ("", "ok")
+
+    @property
+    def revoked(self) -> bool:
+        return self.status == "revoked"
+
+    @property
+    def revocation_stale(self) -> bool:
+        """Past the list's nextUpdate but within the grace period: warn the operator."""
+        return self.revocation == "stale"
+
+    @property
+    def revocation_expired(self) -> bool:
+        """Past nextUpdate plus the grace period: only blocking goes on."""
+        return self.revocation == "expired"
 
 
 class TrustStore(Protocol):
-    def check_chain(self, certificate_der: bytes) -> ChainReport: ...
+    def check_chain(
+        self, certificate_der: bytes, now: dt.datetime, purpose: str = "any"
+    ) -> ChainReport:
+        """``purpose``: "any", "authentication" (digitalSignature) or "signature"
+        (nonRepudiation)."""
+        ...
 
 
 # --- store views (plain data; never live ORM rows) -------------------------------------
@@ -112,9 +144,13 @@ class TrustStore(Protocol):
 
 class OperatorRoster(Protocol):
     """The local operator roster (``store.records.OperatorRecord``: role "clerk" or
-    "id_admin"; an operator who is not ``active`` is blocked)."""
+    "id_admin"; an operator who is not ``active`` is blocked), found by HSA-id."""
 
-    def find_by_fingerprint(self, fingerprint_sha256_hex: str) -> OperatorRecord | None: ...
+    def find_by_hsa_id(self, hsa_id: str) -> OperatorRecord | None: ...
+
+    def last_contact(self) -> dt.datetime | None:
+        """When the roster was last refreshed from the central (None: never)."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,10 @@ from kiosk.services.ports import (
 )
 from kiosk.services.status import SyncFigures
 from store.deadlines import open_deadlines_of_cards
-from store.holders import operator_by_fingerprint, operator_name
+from store.holders import operator_by_hsa_id, operator_name
 from store.journal import newest_entries
 from store.search_terms import birth_date_index, name_words, word_index
+from store.state import last_sync_success
 
 if TYPE_CHECKING:
     from store.records import OperatorRecord
@@ -151,14 +152,19 @@ class StoreDirectory:
 
 
 class StoreRoster:
-    """``OperatorRoster``: the local operator roster, by certificate fingerprint."""
+    """``OperatorRoster``: the local operator roster, by HSA-id; its age is the time of the
+    last successful sync round."""
 
     def __init__(self, store: Any) -> None:
         self._store = store
 
-    def find_by_fingerprint(self, fingerprint_sha256_hex: str) -> OperatorRecord | None:
+    def find_by_hsa_id(self, hsa_id: str) -> OperatorRecord | None:
         with self._store.read_only() as tx:
-            return operator_by_fingerprint(tx, self._store.cipher, fingerprint_sha256_hex)
+            return operator_by_hsa_id(tx, self._store.cipher, hsa_id)
+
+    def last_contact(self) -> dt.datetime | None:
+        with self._store.read_only() as tx:
+            return last_sync_success(tx)
 
 
 class SyncClientFigures:

@@ -29,6 +29,7 @@ from store.journal import PRIORITY_BLOCK, Journal
 from store.models import JournalRow
 from store.state import get_state, set_state
 from store.sync.apply_pull import apply_page
+from store.sync.crls import pull_revocation_lists
 from store.sync.errors import CentralRefusedError, CentralUnreachableError
 from store.sync.report import Rejection, RoundReport, SyncStatus
 from store.sync.transport import CentralTransport
@@ -81,6 +82,7 @@ class SyncClient:
         try:
             self.push_pending(report)
             self.pull(report)
+            pull_revocation_lists(self.store, self.transport, self.kiosk_id, self.clock)
             report.online = True
             self.online = True
             with self.store.unit_of_work() as session:

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from protocol.wire import HEAD_PATH, PULL_PATH, PUSH_PATH, PullQuery, PushRequest
+from protocol.wire import CRLS_PATH, HEAD_PATH, PULL_PATH, PUSH_PATH, PullQuery, PushRequest
 from store.sync.errors import CentralRefusedError, CentralUnreachableError
 
 log = logging.getLogger(__name__)
@@ -86,3 +86,6 @@ class CentralTransport:
 
     def head(self, kiosk_id: str) -> dict[str, Any]:
         return self._call("GET", HEAD_PATH, params={"kiosk_id": kiosk_id})
+
+    def revocation_lists(self, kiosk_id: str) -> dict[str, Any]:
+        return self._call("GET", CRLS_PATH, params={"kiosk_id": kiosk_id})

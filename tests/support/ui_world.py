@@ -64,8 +64,11 @@ class FakeRoster:
         fingerprint = hashlib.sha256(der).hexdigest()
         self.by_fp[fingerprint] = OperatorRecord(hsa_id, role, fingerprint, name, OFFICE, active)
 
-    def find_by_fingerprint(self, fingerprint_sha256_hex: str) -> OperatorRecord | None:
-        return self.by_fp.get(fingerprint_sha256_hex)
+    def find_by_hsa_id(self, hsa_id: str) -> OperatorRecord | None:
+        return next((r for r in self.by_fp.values() if r.hsa_id == hsa_id), None)
+
+    def last_contact(self) -> dt.datetime | None:
+        return None
 
 
 class FakeDirectory:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from clock import local_date
 from kiosk.domain.activation import check_activation
 from kiosk.domain.decisions import Decision
-from kiosk.domain.roles import Action, require_role
+from kiosk.domain.roles import Action, require_not_limited, require_role
 from kiosk.domain.types import CardState
 from kiosk.services.card import CardOpener
 from kiosk.services.visit import Visit
@@ -50,6 +50,7 @@ class ActivationService:
     def check(self, visit: Visit, serial: str) -> ActivationCheck:
         """The R2 decision for ``serial`` in this visit; writes nothing."""
         require_role(visit.operator.role, Action.ACTIVATE)
+        require_not_limited(visit.operator.blocking_only, Action.ACTIVATE)
         holder_id = visit.require_holder()
         with self._s.store.unit_of_work() as tx:
             record = load_card(tx, serial)

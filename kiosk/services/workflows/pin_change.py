@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from devices.card.errors import PinLockedError, WrongPinError
 from kiosk.domain.pin import PIN_TRIES, after_wrong_pin, check_pin_change
-from kiosk.domain.roles import Action, require_role
+from kiosk.domain.roles import Action, require_not_limited, require_role
 from kiosk.domain.types import CardState
 from kiosk.services.card import CardOpener
 from kiosk.services.visit import Visit
@@ -44,6 +44,7 @@ class PinChangeService:
         self, visit: Visit, serial: str, current_pin: str, new_pin: str, repeated: str
     ) -> Done:
         require_role(visit.operator.role, Action.CHANGE_PIN)
+        require_not_limited(visit.operator.blocking_only, Action.CHANGE_PIN)
         with self._s.store.unit_of_work() as tx:
             record = load_card(tx, serial)
             require_holders_card(record, visit)

@@ -15,7 +15,7 @@ from datetime import date
 
 from clock import local_date
 from kiosk.domain.decisions import Decision, Notice
-from kiosk.domain.roles import Action, require_role
+from kiosk.domain.roles import Action, require_not_limited, require_role
 from kiosk.domain.types import CardState, ShipmentMethod
 from kiosk.domain.undelivered import (
     reorder_allowed,
@@ -92,6 +92,7 @@ class UndeliveredService:
     def reorder(self, operator: Operator, serial: str) -> ReorderDone:
         """R3: order a new card without a new photo; the first card becomes ``replaced``."""
         require_role(operator.role, Action.REORDER)
+        require_not_limited(operator.blocking_only, Action.REORDER)
         now = self._s.clock()
         new_serial = self._new_serial()
         with self._s.store.unit_of_work() as tx:

@@ -22,6 +22,7 @@ from clock import local_date
 from devices.card.errors import CardError, PukBlockedError, WrongPukError
 from kiosk.domain.decisions import Notice
 from kiosk.domain.pin import PUK_TRIES, after_wrong_puk, check_new_pin
+from kiosk.domain.roles import Action, require_not_limited
 from kiosk.domain.types import CardFacts, CardState, ProductSeries
 from kiosk.domain.unlock import (
     UnlockPath,
@@ -116,6 +117,7 @@ class UnlockService:
     # -- unlocking -----------------------------------------------------------------------
 
     def _facts(self, visit: Visit, serial: str) -> tuple[CardFacts, str | None]:
+        require_not_limited(visit.operator.blocking_only, Action.UNLOCK_WITH_PUK)
         with self._s.store.unit_of_work() as tx:
             record = load_card(tx, serial)
             require_holders_card(record, visit)
