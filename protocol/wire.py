@@ -44,6 +44,9 @@ class RejectReason(StrEnum):
     OPERATOR_NOT_ON_ROSTER = "operator not on roster"
     OPERATOR_LACKS_ROLE = "operator lacks role"
     OPERATOR_MISSING = "operator missing"
+    OPERATOR_OTHER_OFFICE = "operator of another office"
+    # a type kiosks do not push, or a payload that does not fit its type's schema
+    MALFORMED_PAYLOAD = "malformed payload"
 
 
 class InvalidReason(StrEnum):

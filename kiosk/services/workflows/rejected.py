@@ -23,6 +23,8 @@ REASON_KEYS: dict[str, str] = {
     RejectReason.OPERATOR_NOT_ON_ROSTER: "ui.rejected.reason.not_on_roster",
     RejectReason.OPERATOR_LACKS_ROLE: "ui.rejected.reason.role",
     RejectReason.OPERATOR_MISSING: "ui.rejected.reason.operator_missing",
+    RejectReason.OPERATOR_OTHER_OFFICE: "ui.rejected.reason.other_office",
+    RejectReason.MALFORMED_PAYLOAD: "ui.rejected.reason.malformed_payload",
     InvalidReason.WRONG_KIOSK: "ui.rejected.reason.wrong_kiosk",
     InvalidReason.HASH_MISMATCH: "ui.rejected.reason.hash_mismatch",
     InvalidReason.BAD_SIGNATURE: "ui.rejected.reason.bad_signature",

@@ -105,7 +105,14 @@ def test_service_stores_sealed_and_serves_whole_rows(tmp_path: Path, clock: Test
         office_id="O",
         public_key=key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
     )
-    payload = {"serial": "S1", "holder_name": NAME, "personnummer": PNR, "reason": "lost"}
+    payload = {
+        "serial": "S1",
+        "holder_name": NAME,
+        "personnummer": PNR,
+        "reason": "lost",
+        "certificates": ["authentication"],
+        "state": "blocked",
+    }
     event = SignedEvent.create(
         key,
         event_id=str(uuid.uuid4()),
