@@ -28,8 +28,8 @@ from store.database import Store
 from store.journal import PRIORITY_BLOCK, Journal
 from store.models import JournalRow
 from store.state import get_state, set_state
-from store.sync.apply_pull import apply_page
 from store.sync.errors import CentralRefusedError, CentralUnreachableError
+from store.sync.quarantine import QuarantinedChange, apply_page_guarded, quarantined
 from store.sync.report import Rejection, RoundReport, SyncStatus
 from store.sync.transport import CentralTransport
 
@@ -67,6 +67,7 @@ class SyncClient:
         self.pull_page = pull_page
         self.clock = clock or journal.clock
         self.online = False
+        self.failing_since: datetime | None = None  # rounds have ended on an error since
         self._puk_key = puk_key  # the office PUK key (protocol.puk), if configured
         # test/diagnostic hook, called with the batch number after an answer arrived
         # and before it is recorded (a kiosk killed here must lose nothing)
@@ -90,6 +91,14 @@ class SyncClient:
             report.online = False
             report.error = exc
         return report
+
+    def round_failed(self) -> None:
+        """A round ended on an error: sync is failing (since the first such round)."""
+        if self.failing_since is None:
+            self.failing_since = self.clock()
+
+    def round_succeeded(self) -> None:
+        self.failing_since = None
 
     # ------------------------------------------------------------------------ push
 
@@ -191,7 +200,7 @@ class SyncClient:
                         self.transport.pull, self.kiosk_id, new_cursor, self.pull_page
                     )
                 with self.store.unit_of_work() as session:
-                    report.pulled += apply_page(
+                    applied, set_aside = apply_page_guarded(
                         self.store,
                         session,
                         page,
@@ -199,6 +208,8 @@ class SyncClient:
                         puk_key=self._puk_key,
                     )
                     set_state(session, CURSOR_KEY, str(new_cursor))
+                report.pulled += applied
+                report.quarantined += len(set_aside)
                 cursor = new_cursor
                 if not more:
                     break
@@ -215,6 +226,11 @@ class SyncClient:
                 .limit(limit)
             ).all()
         return [Rejection(str(r[0]), int(r[1]), str(r[2]), str(r[3] or "")) for r in rows]
+
+    def quarantined_changes(self, limit: int = 100) -> list[QuarantinedChange]:
+        """Pulled changes the kiosk could not apply, newest first, to show to the clerk."""
+        with self.store.read_only() as session:
+            return list(reversed(quarantined(session)))[:limit]
 
     # ---------------------------------------------------------------------- status
 
@@ -240,6 +256,7 @@ class SyncClient:
             oldest_waiting_seconds=_age(now, oldest_all),
             oldest_block_seconds=_age(now, oldest_block),
             last_success=last_ok,
+            failing_since=self.failing_since,
         )
 
 
