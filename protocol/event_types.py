@@ -164,13 +164,16 @@ SCHEMAS: Mapping[EventType, PayloadSchema] = {
 }
 
 
-# What a kiosk pushes to the central: every type but the two card states that only card
-# management sets (the central knows them from its own imports). An event of any other
-# type (``holder.*``, or a type from a kiosk newer than the central) is recorded in
-# the kiosk's chain and rejected, never applied.
+# What the central applies: the types the kiosk's workflows write. Not the four kept
+# only for readers (above): the two card states only card management sets, and the two
+# types no workflow writes any more. An event of any other type (``holder.*``, or a
+# type from a kiosk newer than the central) is recorded in the kiosk's chain and
+# rejected, never applied.
 KIOSK_EVENT_TYPES: frozenset[EventType] = frozenset(SCHEMAS) - {
     EventType.CARD_SHIPPED,
     EventType.CARD_REPLACED,
+    EventType.CARD_UNLOCKED,
+    EventType.ORDER_PIN_LETTER,
 }
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from protocol.event_format import SignedEvent, parse_timestamp
-from protocol.wire import PullPage, PushAnswer, PushStatus, WireFormatError
+from protocol.wire import HeadAnswer, PullPage, PushAnswer, PushStatus, WireFormatError
 from store.database import Store
 from store.journal import PRIORITY_BLOCK, Journal
 from store.models import JournalRow
@@ -80,6 +80,7 @@ class SyncClient:
         central: the report says offline and every event stays pending."""
         report = RoundReport()
         try:
+            self.reconcile(report)
             self.push_pending(report)
             self.pull(report)
             report.online = True
@@ -99,6 +100,45 @@ class SyncClient:
 
     def round_succeeded(self) -> None:
         self.failing_since = None
+
+    # ------------------------------------------------------------------- reconcile
+
+    def reconcile(self, report: RoundReport | None = None) -> int:
+        """Learn from the central what it holds of this kiosk's events (the chain head
+        and the blocks recorded ahead of it) and mark pending again every event it
+        lacks that the local, unsigned ``sync_status`` calls answered; the push that
+        follows resends them. Returns how many. A central that refuses the question
+        (an older one) leaves the statuses as they are."""
+        try:
+            head = HeadAnswer.from_dict(self.transport.head(self.kiosk_id))
+        except (CentralRefusedError, WireFormatError) as exc:
+            log.warning("the central did not say what it holds: %s", type(exc).__name__)
+            return 0
+        self.online = True
+        with self.store.unit_of_work() as session:
+            rows = session.execute(
+                select(_J.c.event_id, _J.c.seq, _J.c.hash).where(
+                    _J.c.kiosk_id == self.kiosk_id,
+                    _J.c.sync_status != "pending",
+                    _J.c.seq >= head.head_seq,
+                )
+            ).all()
+            missing = [str(r[0]) for r in rows if not head.holds(int(r[1]))]
+            at_head = next((str(r[2]) for r in rows if int(r[1]) == head.head_seq), None)
+            if at_head is not None and head.head_seq and at_head != head.head_hash:
+                log.warning("the central's chain head %d is not this kiosk's", head.head_seq)
+            for start in range(0, len(missing), 900):
+                session.execute(
+                    update(_J)
+                    .where(_J.c.event_id.in_(missing[start : start + 900]))
+                    .values(sync_status="pending", sync_reason=None)
+                    .execution_options(synchronize_session=False)
+                )
+        if missing:
+            log.warning("the central lacks %d events marked answered here: resent", len(missing))
+        if report is not None:
+            report.resent += len(missing)
+        return len(missing)
 
     # ------------------------------------------------------------------------ push
 

@@ -87,3 +87,26 @@ def test_a_pulled_row_the_kiosk_cannot_apply_is_quarantined_and_the_cursor_moves
     assert later.online and later.quarantined == 0 and later.cursor > report.cursor
     assert kiosk.card_state(serials[0]) == "blocked"
     assert len(client.quarantined_changes()) == 1
+
+
+def test_events_marked_answered_but_missing_at_the_central_are_resent(
+    central: CentralProcess, central_service: CentralService, kiosk_factory: Callable[..., Kiosk]
+) -> None:
+    """The red-team case: three pending blocks set to 'accepted' in the unsigned local
+    sync_status. The kiosk asks the central what it holds and resends what it lacks,
+    without waiting for a gap to reveal it."""
+    serials = seed_cards(central_service, 4)
+    kiosk = kiosk_factory("kiosk-solna-1")
+    kiosk.append("card.activated", {"serial": serials[3]})
+    client = kiosk.client(central.url)
+    assert client.run_round().accepted == 1
+    blocks = [kiosk.append("card.blocked", {"serial": s, "reason": "lost"}) for s in serials[:3]]
+    with kiosk.store.unit_of_work() as session:
+        for block in blocks:
+            kiosk.journal.mark(session, block.event_id, "accepted")
+    assert kiosk.sync_statuses() == {"accepted": 4}
+    report = client.run_round()
+    assert report.online and report.resent == 3 and report.accepted == 3, report
+    assert [central_service.card_state(s) for s in serials[:3]] == ["blocked"] * 3
+    assert client.run_round().resent == 0  # the central holds them all now
+    assert_converged(central_service, kiosk)

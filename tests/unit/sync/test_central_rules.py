@@ -239,7 +239,14 @@ def test_only_types_kiosks_push_with_a_payload_that_fits_are_judged() -> None:
     assert judge("card.unlocked_in_person", UNLOCK) == rules.Decision(True, None, "active")
     malformed = rules.Decision(False, rules.REASON_MALFORMED)
     # no kiosk writes holder.* or card management's states; a newer kiosk's new type
-    for event_type in ("holder.updated", "card.shipped", "card.replaced", "card.teleported"):
+    for event_type in (
+        "holder.updated",
+        "card.shipped",
+        "card.replaced",
+        "card.unlocked",
+        "order.pin_letter",
+        "card.teleported",
+    ):
         assert judge(event_type, {"serial": "S1"}) == malformed, event_type
     assert judge("card.unlocked_in_person", {**UNLOCK, "extra": 1}) == malformed
     assert judge("card.unlocked_in_person", {**UNLOCK, "new_pin_verified": "yes"}) == malformed
