@@ -117,6 +117,28 @@ def _kiosk_store(directory: Path, kiosk_id: str) -> tuple[Any, Any]:
 # ----------------------------------------------------------------------------- push
 
 
+def _identity_payload(n: int) -> dict[str, Any]:
+    """An identity check as the kiosk writes it (the central checks the schema)."""
+    return {
+        "check_id": f"check-{n}",
+        "holder_id": None,
+        "task": "activation",
+        "document_kind": "passport",
+        "issuing_state": "SWE",
+        "document_number_hash": f"{n:064x}",
+        "expiry": "2030-01-01",
+        "result": "approved",
+        "verdict": "ok",
+        "photo_matches": True,
+        "reason": None,
+    }
+
+
+def _refusal_payload(serial: str) -> dict[str, Any]:
+    """A refusal at the counter: an event about a card that changes no card."""
+    return {"reason": "error.card_is_blocked", "action": "card_test", "serial": serial}
+
+
 def push_10k(scale: float) -> list[Figure]:
     from protocol.event_format import verify_signature
     from store.sync import CentralTransport, SyncClient
@@ -138,16 +160,16 @@ def push_10k(scale: float) -> list[Figure]:
                     if n % 3 == 0:
                         journal.append(
                             session,
-                            event_type="card.tested",
+                            event_type="refusal",
                             operator=CLERK,
-                            payload={"serial": f"SN{n % cards:08d}", "pin_ok": True},
+                            payload=_refusal_payload(f"SN{n % cards:08d}"),
                         )
                     else:
                         journal.append(
                             session,
                             event_type="identity.checked",
                             operator=CLERK,
-                            payload={"document": "passport", "result": "ok", "n": n},
+                            payload=_identity_payload(n),
                         )
             service.register_kiosk(
                 kiosk_id="kiosk-bench", office_id=OFFICE, public_key=store.keys.public_key_bytes()
@@ -405,10 +427,10 @@ def load_20(scale: float) -> list[Figure]:
                             seq=seq,
                             occurred_at=format_timestamp(system_clock()),
                             operator=CLERK,
-                            event_type="card.tested" if seq % 2 else "identity.checked",
-                            payload={"serial": f"SN{(seq * 7 + k) % 200:08d}"}
+                            event_type="refusal" if seq % 2 else "identity.checked",
+                            payload=_refusal_payload(f"SN{(seq * 7 + k) % 200:08d}")
                             if seq % 2
-                            else {"n": seq},
+                            else _identity_payload(seq),
                             prev_hash=prev,
                         )
                         prev = event.hash

@@ -30,7 +30,6 @@ from protocol.wire import (
     PUSH_PATH,
     ErrorAnswer,
     ErrorCode,
-    HeadAnswer,
     PullQuery,
     PushRequest,
     WireFormatError,
@@ -116,8 +115,7 @@ def build_app(
         kiosk_id = request.query_params.get("kiosk_id", "")
 
         def work() -> Response:
-            seq, digest = service.kiosk_head(kiosk_id)
-            return JSONResponse(HeadAnswer(kiosk_id, seq, digest).to_dict())
+            return JSONResponse(service.head_answer(kiosk_id).to_dict())
 
         return answer(request, kiosk_id, work)
 

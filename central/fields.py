@@ -12,9 +12,11 @@ associated data binds it to its row: ``central_holder:<holder_id>``,
 its event id (as the kiosk's journal does). A ciphertext copied to another row does
 not open.
 
-Which fields are personal: the keys in :data:`PERSONAL_KEYS` and, to be safe, every
-nested object or list (a holder or order structure inside a payload). HSA-ids,
-organisation names, serials and dates stay in clear so the central can work with them.
+Which fields stay in clear: only the keys in :data:`CLEAR_FIELDS` - identifiers (serials,
+holder ids, HSA-ids, offices), dates, states and codes the central works with - and only
+with a scalar value. Every other field is sealed, also one no one has thought of yet (a
+new payload field with a personal value is never stored in clear), and every nested
+object or list.
 """
 
 from __future__ import annotations
@@ -35,21 +37,41 @@ KEY_BYTES = 64
 NONCE_BYTES = 12
 INDEX_BYTES = 16
 
-PERSONAL_KEYS = frozenset(
+# The fields that may be stored in clear (an allow-list: everything else is sealed).
+CLEAR_FIELDS = frozenset(
     {
-        "personnummer",
-        "name",
-        "holder_name",
-        "given_name",
-        "given_names",
-        "surname",
-        "family_name",
-        "first_name",
-        "last_name",
-        "full_name",
-        "display_name",
-        "new_name",
-        "old_name",
+        # identifiers: cards, holders (not their names), staff, offices, orders
+        "serial",
+        "card_serial",
+        "replaces",
+        "replaced_by",
+        "replaced_by_serial",
+        "holder_id",
+        "hsa_id",
+        "office_id",
+        "photo_office_id",
+        "product_number",
+        "order_id",
+        "organisation",
+        # dates
+        "photo_date",
+        "order_date",
+        "since",
+        "due",
+        # states and codes
+        "state",
+        "order",
+        "kind",
+        "path",
+        "shipment_method",
+        "with_photo",
+        "new_photo",
+        "sis_marked",
+        "assurance_level",
+        "is_reserve",
+        "has_signing_cert",
+        "new_pin_verified",
+        "blocked_reason",
     }
 )
 
@@ -74,8 +96,9 @@ def event_aad(event_id: str) -> bytes:
     return event_id.encode()
 
 
-def is_personal(key: str, value: Any) -> bool:
-    return key in PERSONAL_KEYS or isinstance(value, dict | list)
+def may_be_clear(key: str, value: Any) -> bool:
+    """Whether ``key`` with ``value`` may be stored in clear (:data:`CLEAR_FIELDS`)."""
+    return key in CLEAR_FIELDS and (value is None or isinstance(value, str | int | float | bool))
 
 
 def load_or_create_key(path: str | Path) -> bytes:
@@ -148,12 +171,13 @@ class CentralCipher:
     def split(
         self, data: Mapping[str, Any], aad: bytes
     ) -> tuple[dict[str, Any], bytes | None, bytes | None]:
-        """``data`` as (clear part, sealed personal part or None, personnummer index or
-        None). The two parts share no key."""
+        """``data`` as (clear part, sealed part or None, personnummer index or None):
+        the fields :func:`may_be_clear` allows in clear, everything else sealed. The two
+        parts share no key."""
         clear: dict[str, Any] = {}
         personal: dict[str, Any] = {}
         for key, value in data.items():
-            (personal if is_personal(key, value) else clear)[key] = value
+            (clear if may_be_clear(key, value) else personal)[key] = value
         pnr = personal.get("personnummer")
         index = self.personnummer_index(pnr) if isinstance(pnr, str) and pnr else None
         return clear, (self.seal_json(personal, aad) if personal else None), index

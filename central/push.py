@@ -154,12 +154,13 @@ class PushOperations(CentralAccess):
                     continue
                 serial = rules.card_serial(event.payload)
                 card = cards.get(serial) if serial else None
-                decision = rules.decide(
+                decision = rules.judge(
                     event_type=event.event_type,
                     operator=event.operator,
                     payload=event.payload,
                     roster=roster,
                     card_state=None if card is None else str(card["state"]),
+                    kiosk_office=office_id,
                 )
                 if decision.accepted:
                     rules.collect_effects(event, decision, cards, effects, office_id)

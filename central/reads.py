@@ -12,6 +12,7 @@ from central.errors import UnknownKioskError, WrongKioskCertificateError
 from central.fields import event_aad, holder_aad
 from central.tables import CARD, EVENT, HOLDER, KIOSK, STORED_FIELDS
 from protocol.event_format import GENESIS_HASH, SignedEvent
+from protocol.wire import HeadAnswer
 
 
 class ReadOperations(CentralAccess):
@@ -46,6 +47,19 @@ class ReadOperations(CentralAccess):
         if row is None:
             raise UnknownKioskError(kiosk_id=kiosk_id)
         return int(row[0]), str(row[1])
+
+    def head_answer(self, kiosk_id: str) -> HeadAnswer:
+        """What the central holds of the kiosk's events: the chain head and the seqs
+        recorded ahead of it (blocks pushed first), for the kiosk to resend the rest."""
+        seq, digest = self.kiosk_head(kiosk_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(EVENT.c.seq)
+                .where(EVENT.c.kiosk_id == kiosk_id, EVENT.c.seq > seq)
+                .order_by(EVENT.c.seq)
+            )
+            ahead = tuple(int(r[0]) for r in rows)
+        return HeadAnswer(kiosk_id, seq, digest, ahead)
 
     def card_state(self, serial: str) -> str | None:
         with self.engine.connect() as conn:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from protocol.event_format import SignedEvent
-from protocol.event_types import EventType
+from protocol.event_types import KIOSK_EVENT_TYPES, EventType, validate
+from protocol.payload_schema import PayloadError
 from protocol.wire import RejectReason
 
 CLERK = "clerk"
@@ -66,6 +67,8 @@ REASON_CARD_BLOCKED = RejectReason.CARD_BLOCKED
 REASON_NOT_ON_ROSTER = RejectReason.OPERATOR_NOT_ON_ROSTER
 REASON_ROLE = RejectReason.OPERATOR_LACKS_ROLE
 REASON_OPERATOR_MISSING = RejectReason.OPERATOR_MISSING
+REASON_OTHER_OFFICE = RejectReason.OPERATOR_OTHER_OFFICE
+REASON_MALFORMED = RejectReason.MALFORMED_PAYLOAD
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,44 @@ def card_serial(payload: Mapping[str, Any]) -> str | None:
         if isinstance(value, str) and value:
             return value
     return None
+
+
+def payload_fits(event_type: str, payload: object) -> bool:
+    """A type kiosks push, with a payload that fits its schema (``protocol.event_types``)."""
+    if event_type not in KIOSK_EVENT_TYPES:
+        return False
+    try:
+        validate(event_type, payload)
+    except PayloadError:
+        return False
+    return True
+
+
+def judge(
+    *,
+    event_type: str,
+    operator: str | None,
+    payload: Mapping[str, Any],
+    roster: Mapping[str, RosterEntry],
+    card_state: str | None,
+    kiosk_office: str,
+) -> Decision:
+    """The decision for one verified event a kiosk of ``kiosk_office`` pushed: a type
+    kiosks do not push or a payload off its schema is rejected (``malformed payload``);
+    an operator of another office may not act at this kiosk; then :func:`decide`."""
+    if not payload_fits(event_type, payload):
+        return Decision(False, REASON_MALFORMED)
+    entry = roster.get(operator) if operator else None
+    needs_operator = required_role(event_type, payload) is not None
+    if needs_operator and entry is not None and entry.office_id != kiosk_office:
+        return Decision(False, REASON_OTHER_OFFICE)
+    return decide(
+        event_type=event_type,
+        operator=operator,
+        payload=payload,
+        roster=roster,
+        card_state=card_state,
+    )
 
 
 def decide(

@@ -6,8 +6,9 @@ on the wire do not change. Product code names event types only through its membe
 
 :data:`SCHEMAS` gives each type the fields its payload carries (what the kiosk writes
 today); :func:`validate` checks a payload against its type's schema and raises a typed
-:class:`~protocol.payload_schema.PayloadError`. The central does not call it yet: it
-still stores any payload a registered kiosk signed.
+:class:`~protocol.payload_schema.PayloadError`. The central applies only the types in
+:data:`KIOSK_EVENT_TYPES`, each validated first (a payload that does not fit is
+recorded and rejected, never applied).
 
 Four types are written by no current workflow and are kept because the product still
 reads them: ``card.unlocked`` and ``order.pin_letter`` (receipts and the day report of
@@ -66,6 +67,8 @@ _FLAG = required(JsonType.BOOLEAN)
 _COUNT = required(JsonType.INTEGER)
 _MAYBE_TEXT = optional(JsonType.STRING)
 _MAYBE_FLAG = optional(JsonType.BOOLEAN)
+_DATE = required(JsonType.DATE)
+_DATE_OR_NULL = required(JsonType.DATE, nullable=True)
 
 
 def _schema(**fields: FieldSpec) -> PayloadSchema:
@@ -75,7 +78,7 @@ def _schema(**fields: FieldSpec) -> PayloadSchema:
 # A state change the card reported itself (PIN locked, PUK blocked) or a plain return.
 _CARD_STATE = _schema(serial=_TEXT, state=_TEXT)
 # A three-month deadline recorded for a card (R10 name change, R11 end of assignment).
-_DEADLINE = _schema(serial=_TEXT, kind=_TEXT, since=_TEXT, due=_TEXT)
+_DEADLINE = _schema(serial=_TEXT, kind=_TEXT, since=_DATE, due=_DATE)
 _UNLOCK = _schema(serial=_TEXT, path=_TEXT, office_id=_TEXT, new_pin_verified=_FLAG, state=_TEXT)
 _LETTER_ORDER = _schema(serial=_TEXT, holder_id=_TEXT, order=_TEXT, office_id=_TEXT)
 _CARD_MANAGEMENT_STATE = _schema(serial=_TEXT, state=_MAYBE_TEXT)
@@ -102,7 +105,7 @@ SCHEMAS: Mapping[EventType, PayloadSchema] = {
         # a block by the deadline sweep
         source=_MAYBE_TEXT,
         deadline=_MAYBE_TEXT,
-        due=_MAYBE_TEXT,
+        due=optional(JsonType.DATE),
     ),
     EventType.CARD_PIN_CHANGED: _schema(serial=_TEXT),
     EventType.CARD_PIN_LOCKED: _CARD_STATE,
@@ -128,7 +131,7 @@ SCHEMAS: Mapping[EventType, PayloadSchema] = {
         serial=_TEXT,
         holder_id=_TEXT,
         replaces=_TEXT,
-        photo_date=_TEXT_OR_NULL,
+        photo_date=_DATE_OR_NULL,
         photo_office_id=_TEXT_OR_NULL,
         state=_TEXT,
     ),
@@ -147,7 +150,7 @@ SCHEMAS: Mapping[EventType, PayloadSchema] = {
         document_kind=_TEXT_OR_NULL,
         issuing_state=_TEXT,
         document_number_hash=_TEXT,
-        expiry=_TEXT_OR_NULL,
+        expiry=_DATE_OR_NULL,
         result=_TEXT,
         verdict=_TEXT,
         photo_matches=_FLAG,
@@ -158,6 +161,19 @@ SCHEMAS: Mapping[EventType, PayloadSchema] = {
     ),
     EventType.REFUSAL: _schema(reason=_TEXT, action=_TEXT, serial=_TEXT_OR_NULL),
     EventType.DEMO_SEEDED: _schema(office=_TEXT, holders=_COUNT, cards=_COUNT, operators=_COUNT),
+}
+
+
+# What the central applies: the types the kiosk's workflows write. Not the four kept
+# only for readers (above): the two card states only card management sets, and the two
+# types no workflow writes any more. An event of any other type (``holder.*``, or a
+# type from a kiosk newer than the central) is recorded in the kiosk's chain and
+# rejected, never applied.
+KIOSK_EVENT_TYPES: frozenset[EventType] = frozenset(SCHEMAS) - {
+    EventType.CARD_SHIPPED,
+    EventType.CARD_REPLACED,
+    EventType.CARD_UNLOCKED,
+    EventType.ORDER_PIN_LETTER,
 }
 
 

@@ -9,9 +9,13 @@ numbers).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class JsonType(Enum):
@@ -21,15 +25,28 @@ class JsonType(Enum):
     INTEGER = "an integer"
     BOOLEAN = "true or false"
     STRING_LIST = "a list of strings"
+    DATE = "a date (YYYY-MM-DD)"
 
     def holds(self, value: object) -> bool:
         if self is JsonType.STRING:
             return isinstance(value, str)
+        if self is JsonType.DATE:
+            return isinstance(value, str) and _is_iso_date(value)
         if self is JsonType.INTEGER:
             return isinstance(value, int) and not isinstance(value, bool)
         if self is JsonType.BOOLEAN:
             return isinstance(value, bool)
         return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _is_iso_date(text: str) -> bool:
+    if not _ISO_DATE.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,9 @@ class RejectReason(StrEnum):
     OPERATOR_NOT_ON_ROSTER = "operator not on roster"
     OPERATOR_LACKS_ROLE = "operator lacks role"
     OPERATOR_MISSING = "operator missing"
+    OPERATOR_OTHER_OFFICE = "operator of another office"
+    # a type kiosks do not push, or a payload that does not fit its type's schema
+    MALFORMED_PAYLOAD = "malformed payload"
 
 
 class InvalidReason(StrEnum):
@@ -279,18 +282,36 @@ class PullPage:
 
 @dataclass(frozen=True)
 class HeadAnswer:
-    """The kiosk's chain head as the central has it (0 and the genesis hash at first)."""
+    """What the central holds of a kiosk's events: its chain head (0 and the genesis
+    hash at first) and the seqs it holds ahead of the head (blocks pushed first).
+    Every event of the kiosk up to the head, and those ahead, are recorded there."""
 
     kiosk_id: str
     head_seq: int
     head_hash: str
+    ahead: tuple[int, ...] = ()
+
+    def holds(self, seq: int) -> bool:
+        return seq <= self.head_seq or seq in self.ahead
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kiosk_id": self.kiosk_id, "head_seq": self.head_seq, "head_hash": self.head_hash}
+        return {
+            "kiosk_id": self.kiosk_id,
+            "head_seq": self.head_seq,
+            "head_hash": self.head_hash,
+            "ahead": list(self.ahead),
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> HeadAnswer:
+        """The head; ``ahead`` may be missing (a central that does not say: none)."""
         try:
-            return cls(str(data["kiosk_id"]), int(data["head_seq"]), str(data["head_hash"]))
+            ahead = data.get("ahead") or []
+            return cls(
+                str(data["kiosk_id"]),
+                int(data["head_seq"]),
+                str(data["head_hash"]),
+                tuple(sorted(int(seq) for seq in ahead)),
+            )
         except (KeyError, TypeError, ValueError):
             raise WireFormatError(ErrorCode.BAD_REQUEST, "not a chain head") from None

@@ -24,7 +24,7 @@ def reason_text(t: Catalogue, line: Any) -> str:
     """The central's reason in words (``RejectedLine.reason_key``), else as it came."""
     key = str(line.reason_key)
     if t.has(key) and not key.endswith(".other"):
-        return t(key)
+        return t(key, reason=line.reason)
     return t("ui.rejected.reason.other", reason=line.reason)
 
 

@@ -49,11 +49,12 @@ def render_status(t: Catalogue, s: StatusSnapshot, *, rejected: int = 0) -> Text
     else:
         who = Text(t("ui.status.locked"), style="bold yellow")
     f = s.figures
-    online = (
-        Text(t("ui.status.online"), style="bold green")
-        if f.online
-        else Text(t("ui.status.offline"), style="bold yellow")
-    )
+    if f.failing_since is not None:
+        online = Text(t("ui.status.sync_failing", since=f.failing_since), style="bold red")
+    elif f.online:
+        online = Text(t("ui.status.online"), style="bold green")
+    else:
+        online = Text(t("ui.status.offline"), style="bold yellow")
     line1 = Text.assemble(
         who, " │ ", s.office, " │ ", online, " │ ", t("ui.status.events", count=f.waiting_events)
     )

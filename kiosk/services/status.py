@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
+
+from clock import LOCAL_ZONE, local_date
 
 
 @dataclass(frozen=True)
@@ -12,6 +15,8 @@ class SyncFigures:
     waiting_events: int
     waiting_blocks: int
     oldest_block_age_seconds: float | None
+    # sync rounds end on an error since then: local "HH:MM", or the date when not today
+    failing_since: str | None = None
 
 
 class SyncFiguresSource(Protocol):
@@ -36,6 +41,16 @@ class StatusService:
             return self._source.figures()
         except Exception:  # a broken outbox must not take the status bar down
             return OFFLINE
+
+
+def format_since(moment: dt.datetime | None, now: dt.datetime) -> str | None:
+    """When something began, for the status bar: ``14:05`` today, else ``2026-11-30``."""
+    if moment is None:
+        return None
+    local = moment.astimezone(LOCAL_ZONE)
+    if local.date() != local_date(now):
+        return local.date().isoformat()
+    return local.strftime("%H:%M")
 
 
 def format_age(seconds: float | None) -> str:

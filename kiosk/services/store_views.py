@@ -17,7 +17,7 @@ from kiosk.services.ports import (
     HolderDetail,
     HolderSummary,
 )
-from kiosk.services.status import SyncFigures
+from kiosk.services.status import SyncFigures, format_since
 from store.deadlines import open_deadlines_of_cards
 from store.holders import operator_by_hsa_id, operator_name
 from store.journal import newest_entries
@@ -180,4 +180,5 @@ class SyncClientFigures:
             waiting_events=int(status.waiting_events),
             waiting_blocks=int(status.waiting_blocks),
             oldest_block_age_seconds=status.oldest_block_seconds,
+            failing_since=format_since(status.failing_since, self._client.clock()),
         )

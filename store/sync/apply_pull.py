@@ -33,11 +33,22 @@ _CARD = Card.__table__  # type: ignore[attr-defined]
 _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
-def _iso_date(value: Any) -> str | None:
+class PulledFieldError(ValueError):
+    """A pulled row's field that does not hold what the kiosk's column needs (the
+    message names the field, never the value)."""
+
+    def __init__(self, entity: str, field: str, wanted: str) -> None:
+        super().__init__(f"{entity} field {field} is not {wanted}")
+
+
+def _iso_date(value: Any, field: str) -> str | None:
     """A ``YYYY-MM-DD`` string as SQLAlchemy stores a ``Date`` on SQLite (validated)."""
     if not isinstance(value, str) or not value:
         return None
-    return date.fromisoformat(value).isoformat()
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise PulledFieldError("card", field, "a date") from None
 
 
 class _Writer:
@@ -251,8 +262,8 @@ def _card_rows(cards: _Table, stamp: Any, now: datetime) -> list[tuple[Any, ...]
                 get("shipment_method") or "a_post",
                 get("rek_id"),
                 get("photo_office_id") or r[office_at],
-                _iso_date(get("photo_date")),
-                _iso_date(get("order_date")) or today,
+                _iso_date(get("photo_date"), "photo_date"),
+                _iso_date(get("order_date"), "order_date") or today,
                 bool(get("with_photo", True)),
                 bool(get("sis_marked", False)),
                 get("assurance_level"),

@@ -23,14 +23,14 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from protocol.event_format import SignedEvent, parse_timestamp
-from protocol.wire import PullPage, PushAnswer, PushStatus, WireFormatError
+from protocol.wire import HeadAnswer, PullPage, PushAnswer, PushStatus, WireFormatError
 from store.database import Store
 from store.journal import PRIORITY_BLOCK, Journal
 from store.models import JournalRow
 from store.state import get_state, set_state
-from store.sync.apply_pull import apply_page
 from store.sync.crls import pull_revocation_lists
 from store.sync.errors import CentralRefusedError, CentralUnreachableError
+from store.sync.quarantine import QuarantinedChange, apply_page_guarded, quarantined
 from store.sync.report import Rejection, RoundReport, SyncStatus
 from store.sync.transport import CentralTransport
 
@@ -68,6 +68,7 @@ class SyncClient:
         self.pull_page = pull_page
         self.clock = clock or journal.clock
         self.online = False
+        self.failing_since: datetime | None = None  # rounds have ended on an error since
         self._puk_key = puk_key  # the office PUK key (protocol.puk), if configured
         # test/diagnostic hook, called with the batch number after an answer arrived
         # and before it is recorded (a kiosk killed here must lose nothing)
@@ -80,6 +81,7 @@ class SyncClient:
         central: the report says offline and every event stays pending."""
         report = RoundReport()
         try:
+            self.reconcile(report)
             self.push_pending(report)
             self.pull(report)
             pull_revocation_lists(self.store, self.transport, self.kiosk_id, self.clock)
@@ -92,6 +94,53 @@ class SyncClient:
             report.online = False
             report.error = exc
         return report
+
+    def round_failed(self) -> None:
+        """A round ended on an error: sync is failing (since the first such round)."""
+        if self.failing_since is None:
+            self.failing_since = self.clock()
+
+    def round_succeeded(self) -> None:
+        self.failing_since = None
+
+    # ------------------------------------------------------------------- reconcile
+
+    def reconcile(self, report: RoundReport | None = None) -> int:
+        """Learn from the central what it holds of this kiosk's events (the chain head
+        and the blocks recorded ahead of it) and mark pending again every event it
+        lacks that the local, unsigned ``sync_status`` calls answered; the push that
+        follows resends them. Returns how many. A central that refuses the question
+        (an older one) leaves the statuses as they are."""
+        try:
+            head = HeadAnswer.from_dict(self.transport.head(self.kiosk_id))
+        except (CentralRefusedError, WireFormatError) as exc:
+            log.warning("the central did not say what it holds: %s", type(exc).__name__)
+            return 0
+        self.online = True
+        with self.store.unit_of_work() as session:
+            rows = session.execute(
+                select(_J.c.event_id, _J.c.seq, _J.c.hash).where(
+                    _J.c.kiosk_id == self.kiosk_id,
+                    _J.c.sync_status != "pending",
+                    _J.c.seq >= head.head_seq,
+                )
+            ).all()
+            missing = [str(r[0]) for r in rows if not head.holds(int(r[1]))]
+            at_head = next((str(r[2]) for r in rows if int(r[1]) == head.head_seq), None)
+            if at_head is not None and head.head_seq and at_head != head.head_hash:
+                log.warning("the central's chain head %d is not this kiosk's", head.head_seq)
+            for start in range(0, len(missing), 900):
+                session.execute(
+                    update(_J)
+                    .where(_J.c.event_id.in_(missing[start : start + 900]))
+                    .values(sync_status="pending", sync_reason=None)
+                    .execution_options(synchronize_session=False)
+                )
+        if missing:
+            log.warning("the central lacks %d events marked answered here: resent", len(missing))
+        if report is not None:
+            report.resent += len(missing)
+        return len(missing)
 
     # ------------------------------------------------------------------------ push
 
@@ -193,7 +242,7 @@ class SyncClient:
                         self.transport.pull, self.kiosk_id, new_cursor, self.pull_page
                     )
                 with self.store.unit_of_work() as session:
-                    report.pulled += apply_page(
+                    applied, set_aside = apply_page_guarded(
                         self.store,
                         session,
                         page,
@@ -201,6 +250,8 @@ class SyncClient:
                         puk_key=self._puk_key,
                     )
                     set_state(session, CURSOR_KEY, str(new_cursor))
+                report.pulled += applied
+                report.quarantined += len(set_aside)
                 cursor = new_cursor
                 if not more:
                     break
@@ -217,6 +268,11 @@ class SyncClient:
                 .limit(limit)
             ).all()
         return [Rejection(str(r[0]), int(r[1]), str(r[2]), str(r[3] or "")) for r in rows]
+
+    def quarantined_changes(self, limit: int = 100) -> list[QuarantinedChange]:
+        """Pulled changes the kiosk could not apply, newest first, to show to the clerk."""
+        with self.store.read_only() as session:
+            return list(reversed(quarantined(session)))[:limit]
 
     # ---------------------------------------------------------------------- status
 
@@ -242,6 +298,7 @@ class SyncClient:
             oldest_waiting_seconds=_age(now, oldest_all),
             oldest_block_seconds=_age(now, oldest_block),
             last_success=last_ok,
+            failing_since=self.failing_since,
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from store.sync.errors import SyncError
 
@@ -26,9 +27,11 @@ class RoundReport:
     duplicates: int = 0
     resent: int = 0
     pulled: int = 0
+    quarantined: int = 0  # pulled changes set aside (store.sync.quarantine)
     cursor: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     error: SyncError | None = None
+    failed: bool = False  # the round ended on an error (store.sync.worker)
 
     def lines(self) -> list[str]:
         if not self.online:
@@ -38,6 +41,8 @@ class RoundReport:
             f" ({self.duplicates} already known, {self.resent} resent)",
             f"pulled {self.pulled} changes (cursor {self.cursor})",
         ]
+        if self.quarantined:
+            out.append(f"set aside {self.quarantined} pulled changes that could not be applied")
         out += [f"rejected seq {r.seq} {r.event_type}: {r.reason}" for r in self.rejections]
         return out
 
@@ -52,3 +57,4 @@ class SyncStatus:
     oldest_waiting_seconds: float | None
     oldest_block_seconds: float | None
     last_success: str | None
+    failing_since: datetime | None = None  # rounds have ended on an error since then

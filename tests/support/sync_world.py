@@ -30,6 +30,7 @@ from store.journal import PRIORITY_BLOCK, PRIORITY_NORMAL, Journal
 from store.keys import KioskKeys
 from store.sync import CentralTransport, SyncClient
 from tests.support.clock import TestClock
+from tests.support.payloads import complete
 from tests.support.pgserver import PostgresServer, free_port
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -180,8 +181,13 @@ class Kiosk:
         *,
         operator: str | None = CLERK,
         now: datetime | None = None,
+        as_given: bool = False,
     ) -> SignedEvent:
+        """Journal one event; its payload gets the schema's required fields it lacks
+        (``tests.support.payloads``) unless ``as_given``."""
         priority = PRIORITY_BLOCK if event_type == "card.blocked" else PRIORITY_NORMAL
+        if not as_given:
+            payload = complete(event_type, payload, office=self.office_id)
         with self.store.unit_of_work() as session:
             return self.journal.append(
                 session,

@@ -23,6 +23,8 @@ REASON_KEYS: dict[str, str] = {
     RejectReason.OPERATOR_NOT_ON_ROSTER: "ui.rejected.reason.not_on_roster",
     RejectReason.OPERATOR_LACKS_ROLE: "ui.rejected.reason.role",
     RejectReason.OPERATOR_MISSING: "ui.rejected.reason.operator_missing",
+    RejectReason.OPERATOR_OTHER_OFFICE: "ui.rejected.reason.other_office",
+    RejectReason.MALFORMED_PAYLOAD: "ui.rejected.reason.malformed_payload",
     InvalidReason.WRONG_KIOSK: "ui.rejected.reason.wrong_kiosk",
     InvalidReason.HASH_MISMATCH: "ui.rejected.reason.hash_mismatch",
     InvalidReason.BAD_SIGNATURE: "ui.rejected.reason.bad_signature",
@@ -31,8 +33,16 @@ OTHER_REASON_KEY = "ui.rejected.reason.other"
 INVALID_PREFIX = "invalid: "
 
 
+QUARANTINED_REASON_KEY = "ui.rejected.reason.quarantined"
+PULLED_PREFIX = "pull."  # event_type of a quarantined pulled change: pull.<entity>
+
+
 class RejectionSource(Protocol):
     def rejected_events(self, limit: int = 100) -> list[Any]: ...
+
+
+class QuarantineSource(Protocol):
+    def quarantined_changes(self, limit: int = 100) -> list[Any]: ...
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,27 @@ class RejectedEvents:
         self._store = store
 
     def lines(self, limit: int = 100) -> tuple[RejectedLine, ...]:
+        """The rejected events, newest first, then the pulled changes the kiosk set
+        aside (``store.sync.quarantine``), newest first."""
+        return self._rejected(limit) + self._quarantined(limit)
+
+    def _quarantined(self, limit: int) -> tuple[RejectedLine, ...]:
+        if not hasattr(self._source, "quarantined_changes"):
+            return ()
+        source: QuarantineSource = self._source  # type: ignore[assignment]
+        return tuple(
+            RejectedLine(
+                event_id=f"{PULLED_PREFIX}{item.entity}:{item.change_id}",
+                seq=int(item.change_id),
+                event_type=f"{PULLED_PREFIX}{item.entity}",
+                reason=str(item.reason),
+                reason_key=QUARANTINED_REASON_KEY,
+                serial=str(item.key) if item.entity == "card" else None,
+            )
+            for item in source.quarantined_changes(limit)
+        )
+
+    def _rejected(self, limit: int) -> tuple[RejectedLine, ...]:
         rejections = self._source.rejected_events(limit)
         if not rejections:
             return ()

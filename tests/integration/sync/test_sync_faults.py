@@ -37,11 +37,11 @@ pytestmark = pytest.mark.integration
 
 
 def work(kiosk: Kiosk, serials: list[str], *, rounds: int = 3) -> None:
-    """A little counter work: identity checks and card events."""
+    """A little counter work: identity checks and refusals (events that change no card)."""
     for n in range(rounds):
         for serial in serials:
-            kiosk.append("identity.checked", {"holder": f"h-{serial}", "n": n})
-            kiosk.append("card.tested", {"serial": serial, "pin_ok": True})
+            kiosk.append("identity.checked", {"check_id": f"check-{serial}-{n}"})
+            kiosk.append("refusal", {"serial": serial, "action": "card_test"})
 
 
 def test_push_pull_round_trip(
@@ -355,7 +355,8 @@ def test_kiosk_clock_skew_does_not_decide(
     behind, ahead = kiosk_factory("kiosk-behind"), kiosk_factory("kiosk-ahead")
     behind.append("card.blocked", {"serial": serials[0]}, now=now - timedelta(days=1))
     ahead.append("card.activated", {"serial": serials[0]}, now=now + timedelta(days=365))
-    ahead.append("identity.checked", {"n": 1}, now=now - timedelta(days=400))  # jumps back
+    jumped_back = now - timedelta(days=400)
+    ahead.append("identity.checked", {"check_id": "c1"}, now=jumped_back)
     assert behind.client(central.url).run_round().accepted == 1
     report = ahead.client(central.url).run_round()
     assert report.rejected == 1 and report.accepted == 1
@@ -536,7 +537,8 @@ def test_pull_during_concurrent_pushes_misses_no_change(
         for round_no in range(4):
             for i, serial in enumerate(serials):
                 if (i + n + round_no) % 3 == 0:
-                    kind = ("card.activated", "card.returned", "card.shipped")[(i + round_no) % 3]
+                    kinds = ("card.activated", "card.returned", "card.pin_locked")
+                    kind = kinds[(i + round_no) % 3]
                     kiosk.append(kind, {"serial": serial})
         kiosk.append("card.blocked", {"serial": serials[n]})
     stop = threading.Event()

@@ -216,7 +216,7 @@ def test_a_value_of_the_wrong_type_is_refused(
 def test_nullable_fields_take_null_and_optional_ones_may_be_absent() -> None:
     schema = schema_for(EventType.IDENTITY_CHECKED)
     assert schema.fields["expiry"].nullable and schema.fields["expiry"].required
-    assert schema.fields["expiry"].type is JsonType.STRING
+    assert schema.fields["expiry"].type is JsonType.DATE
     blocked = schema_for(EventType.CARD_BLOCKED)
     assert not blocked.fields["source"].required
     validate(

@@ -140,3 +140,11 @@ def test_head_and_error_answers() -> None:
         "error": "unknown_kiosk",
         "detail": "kiosk not registered",
     }
+
+
+def test_a_head_answer_says_what_the_central_holds() -> None:
+    head = HeadAnswer("k1", 4, "ab" * 32, (7, 9))
+    assert HeadAnswer.from_dict(head.to_dict()) == head
+    assert [seq for seq in range(1, 11) if head.holds(seq)] == [1, 2, 3, 4, 7, 9]
+    # a central that does not list what it holds ahead: nothing ahead
+    assert HeadAnswer.from_dict({"kiosk_id": "k1", "head_seq": 2, "head_hash": "0"}).ahead == ()

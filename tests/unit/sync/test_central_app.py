@@ -65,4 +65,9 @@ def test_registered_certificate_is_answered_on_every_route(service: CentralServi
         "pull": 200,
         "head": 200,
     }
-    assert answers["head"].json() == {"kiosk_id": "k1", "head_seq": 0, "head_hash": GENESIS_HASH}
+    assert answers["head"].json() == {
+        "kiosk_id": "k1",
+        "head_seq": 0,
+        "head_hash": GENESIS_HASH,
+        "ahead": [],  # the seqs held ahead of the head (blocks pushed first)
+    }

@@ -105,7 +105,14 @@ def test_service_stores_sealed_and_serves_whole_rows(tmp_path: Path, clock: Test
         office_id="O",
         public_key=key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
     )
-    payload = {"serial": "S1", "holder_name": NAME, "personnummer": PNR, "reason": "lost"}
+    payload = {
+        "serial": "S1",
+        "holder_name": NAME,
+        "personnummer": PNR,
+        "reason": "lost",
+        "certificates": ["authentication"],
+        "state": "blocked",
+    }
     event = SignedEvent.create(
         key,
         event_id=str(uuid.uuid4()),
@@ -132,3 +139,44 @@ def test_service_stores_sealed_and_serves_whole_rows(tmp_path: Path, clock: Test
     dump = b"".join(p.read_bytes() for p in files)
     for needle in (PNR, PNR[2:], "Testsson", "Åsa", "\\u00c5sa"):
         assert needle.encode() not in dump, needle
+
+
+def test_only_allowed_fields_stay_in_clear_a_new_field_is_sealed(
+    tmp_path: Path, clock: TestClock
+) -> None:
+    """An allow-list: a field no one listed (a phone number, an address, a note) is
+    sealed, in the cipher's split and in the stored rows of the database file."""
+    cipher = CentralCipher.generate()
+    data = {
+        "serial": "S1",
+        "order_date": "2026-10-01",
+        "state": "shipped",
+        "phone": "070-1234567",
+        "home_address": "Storgatan 1",
+        "state_history": ["shipped"],  # a listed-looking name, a list: sealed too
+    }
+    clear, sealed, _ = cipher.split(data, card_aad("S1"))
+    assert clear == {"serial": "S1", "order_date": "2026-10-01", "state": "shipped"}
+    assert sealed is not None and cipher.join(clear, sealed, card_aad("S1")) == data
+    assert cipher.split({"serial": {"nested": "x"}}, card_aad("S1"))[0] == {}
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'central.sqlite3'}")
+    migrate(engine)
+    service = CentralService(engine, cipher=cipher, clock=clock)
+    service.put_cards(
+        [
+            {
+                "serial": "S1",
+                "office_id": "O",
+                "state": "shipped",
+                "data": {"order_date": "2026-10-01", "home_address": "Storgatan 1"},
+            }
+        ]
+    )
+    service.put_holder(holder_id="H1", office_id="O", data={"phone": "070-1234567"})
+    engine.dispose()
+    files = [p for p in tmp_path.iterdir() if p.name.startswith("central.sqlite3")]
+    dump = b"".join(p.read_bytes() for p in files)
+    assert b"2026-10-01" in dump  # the dump does see clear fields
+    for needle in (b"Storgatan", b"070-1234567", b"1234567"):
+        assert needle not in dump, needle

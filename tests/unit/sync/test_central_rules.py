@@ -212,3 +212,60 @@ def test_sweep_marker_matches_the_workflow_source() -> None:
     source = inspect.getsource(deadlines.DeadlineService.sweep)
     assert '"source": "deadline_sweep"' in source
     assert {"deadline_sweep"} == rules.AUTOMATIC_BLOCK_SOURCES
+
+
+KISTA_ROSTER = {**ROSTER, "KISTA-ADM": RosterEntry("KISTA-ADM", "id_admin", "KK-KISTA")}
+UNLOCK = {
+    "serial": "S1",
+    "path": "in_person",
+    "office_id": "KK-SOLNA",
+    "new_pin_verified": True,
+    "state": "active",
+}
+
+
+def judge(event_type: str, payload: dict[str, object], operator: str | None = "ADM") -> object:
+    return rules.judge(
+        event_type=event_type,
+        operator=operator,
+        payload=payload,
+        roster=KISTA_ROSTER,
+        card_state="locked",
+        kiosk_office="KK-SOLNA",
+    )
+
+
+def test_only_types_kiosks_push_with_a_payload_that_fits_are_judged() -> None:
+    assert judge("card.unlocked_in_person", UNLOCK) == rules.Decision(True, None, "active")
+    malformed = rules.Decision(False, rules.REASON_MALFORMED)
+    # no kiosk writes holder.* or card management's states; a newer kiosk's new type
+    for event_type in (
+        "holder.updated",
+        "card.shipped",
+        "card.replaced",
+        "card.unlocked",
+        "order.pin_letter",
+        "card.teleported",
+    ):
+        assert judge(event_type, {"serial": "S1"}) == malformed, event_type
+    assert judge("card.unlocked_in_person", {**UNLOCK, "extra": 1}) == malformed
+    assert judge("card.unlocked_in_person", {**UNLOCK, "new_pin_verified": "yes"}) == malformed
+    ordered = {
+        "serial": "S2",
+        "holder_id": "H1",
+        "replaces": "S1",
+        "photo_date": "not-a-date",
+        "photo_office_id": "KK-SOLNA",
+        "state": "ordered",
+    }
+    assert judge("card.ordered", ordered, operator="CLK") == malformed
+    assert judge("card.ordered", {**ordered, "photo_date": "2026-02-30"}, "CLK") == malformed
+    assert judge("card.ordered", {**ordered, "photo_date": "2026-02-03"}, "CLK").accepted  # type: ignore[attr-defined]
+
+
+def test_r7_an_id_admin_of_another_office_may_not_act_at_this_kiosk() -> None:
+    assert judge("card.unlocked_in_person", UNLOCK, operator="KISTA-ADM") == rules.Decision(
+        False, rules.REASON_OTHER_OFFICE
+    )
+    # the office's own id-administrator may
+    assert judge("card.unlocked_in_person", UNLOCK, operator="ADM").accepted  # type: ignore[attr-defined]

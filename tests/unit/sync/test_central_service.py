@@ -20,6 +20,7 @@ from central.models import CentralBase
 from central.service import CentralService
 from protocol.event_format import GENESIS_HASH, SignedEvent, format_timestamp
 from tests.support.clock import TestClock
+from tests.support.payloads import complete
 
 OFFICE = "KK-SOLNA"
 
@@ -59,8 +60,16 @@ class FakeKiosk:
         )
 
     def event(
-        self, event_type: str, payload: dict[str, Any], operator: str | None = "CLK"
+        self,
+        event_type: str,
+        payload: dict[str, Any],
+        operator: str | None = "CLK",
+        *,
+        as_given: bool = False,
     ) -> dict[str, Any]:
+        """A signed event; its payload completed to its schema unless ``as_given``."""
+        if not as_given:
+            payload = complete(event_type, payload, office=OFFICE)
         self.seq += 1
         event = SignedEvent.create(
             self.key,
@@ -123,7 +132,7 @@ def test_duplicate_batch_answers_the_same_and_applies_nothing_twice(
 
 def test_gap_names_the_expected_seq_and_records_nothing(service: CentralService) -> None:
     kiosk = FakeKiosk(service)
-    events = [kiosk.event("identity.checked", {"n": n}) for n in range(4)]
+    events = [kiosk.event("identity.checked", {"check_id": f"c{n}"}) for n in range(4)]
     answer = service.push("k1", events[2:])
     assert statuses(answer) == ["gap", "gap"] and answer.expected_seq == 1
     assert service.event_counts("k1") == {}
@@ -149,15 +158,15 @@ def test_tampered_events_are_invalid(service: CentralService) -> None:
 
 def test_forked_chain_is_refused(service: CentralService) -> None:
     kiosk = FakeKiosk(service)
-    first = kiosk.event("identity.checked", {"n": 1})
+    first = kiosk.event("identity.checked", {"check_id": "c1"})
     service.push("k1", [first])
     kiosk.prev = "ab" * 32  # a second event that does not link to the first
-    broken = kiosk.event("identity.checked", {"n": 2})
+    broken = kiosk.event("identity.checked", {"check_id": "c2"})
     assert [(r.status, r.reason) for r in service.push("k1", [broken]).results] == [
         ("invalid", "chain broken")
     ]
     kiosk.seq, kiosk.prev = 0, GENESIS_HASH
-    fork = kiosk.event("identity.checked", {"n": 3})  # another seq 1
+    fork = kiosk.event("identity.checked", {"check_id": "c3"})  # another seq 1
     assert service.push("k1", [fork]).results[0].reason == "sequence number already used"
     assert service.verify_chain("k1")
 
@@ -166,7 +175,7 @@ def test_block_ahead_of_the_chain_is_accepted_and_linked_later(
     service: CentralService,
 ) -> None:
     kiosk = FakeKiosk(service)
-    events = [kiosk.event("identity.checked", {"n": n}) for n in range(3)]
+    events = [kiosk.event("identity.checked", {"check_id": f"c{n}"}) for n in range(3)]
     block = kiosk.event("card.blocked", {"serial": "S2"})
     after = kiosk.event("card.activated", {"serial": "S2"})
     answer = service.push("k1", [block])
@@ -237,3 +246,43 @@ def test_unknown_kiosk_and_wrong_certificate(service: CentralService) -> None:
         service.check_kiosk_certificate("k9", "cd" * 32, required=True)
     with pytest.raises(WrongKioskCertificateError):
         service.check_kiosk_certificate("k9", None, required=True)
+
+
+def test_a_malformed_or_unknown_event_is_recorded_rejected_and_the_chain_goes_on(
+    service: CentralService,
+) -> None:
+    kiosk = FakeKiosk(service)
+    bad_date = kiosk.event(
+        "card.ordered", {"serial": "S9", "replaces": "S1", "photo_date": "not-a-date"}
+    )
+    newer = kiosk.event("card.teleported", {"serial": "S1"}, as_given=True)
+    holder = kiosk.event(
+        "holder.updated", {"holder_id": "H1", "data": {"name": "X"}}, as_given=True
+    )
+    after = kiosk.event("card.activated", {"serial": "S1"})
+    answer = service.push("k1", [bad_date, newer, holder, after])
+    assert [(r.status, r.reason) for r in answer.results] == [
+        ("rejected", "malformed payload"),
+        ("rejected", "malformed payload"),
+        ("rejected", "malformed payload"),
+        ("accepted", None),
+    ]
+    assert answer.head_seq == 4  # recorded in the chain: the next event is no gap
+    assert service.verify_chain("k1")
+    assert service.card_state("S9") is None  # never applied
+    assert service.holder_data("H1") is None
+    assert service.card_state("S1") == "active"
+
+
+def test_r7_an_id_admin_of_another_office_is_rejected_at_this_office(
+    service: CentralService,
+) -> None:
+    service.set_operator(hsa_id="KISTA-ADM", role="id_admin", office_id="KK-KISTA")
+    kiosk = FakeKiosk(service)  # a KK-SOLNA kiosk
+    foreign = kiosk.event("card.unlocked_in_person", {"serial": "S2"}, operator="KISTA-ADM")
+    own = kiosk.event("card.unlocked_in_person", {"serial": "S2"}, operator="ADM")
+    answer = service.push("k1", [foreign, own])
+    assert [(r.status, r.reason) for r in answer.results] == [
+        ("rejected", "operator of another office"),
+        ("accepted", None),
+    ]
