@@ -28,7 +28,7 @@ DESCRIPTION = (
 # The top-level modules of the 'central' extra (pyproject.toml), which only the HTTP
 # server needs; registering kiosks and operators works on a plain install.
 CENTRAL_EXTRA_MODULES = frozenset({"starlette", "uvicorn"})
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
+INSECURE_FLAG = "--insecure-no-client-auth"  # central.server names it in its refusal
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,6 +51,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--tls-ca", help="CA bundle (PEM) kiosk certificates must chain to: turns on mutual TLS"
     )
     parser.add_argument("--tls-crl", help="CRL (PEM) of revoked kiosk certificates")
+    parser.add_argument(
+        INSECURE_FLAG,
+        action="store_true",
+        help="serve WITHOUT client authentication (no --tls-ca): any client that reaches the "
+        "port can push events and pull every holder's personal data; for tests and demos "
+        "only (without --tls-ca and without this option the central refuses to start, on "
+        "loopback too)",
+    )
     admin = parser.add_argument_group(
         "administration (performed on the database, then the command exits)"
     )
@@ -145,7 +153,7 @@ def run(args: argparse.Namespace, *, clock: Clock) -> int:
     if args.register_kiosk or args.add_operator:
         return administer(args, clock=clock)  # the database alone: no HTTP server needed
     try:
-        from central.server import TlsSettings, build_server
+        from central.server import TlsSettings, build_server, check_client_authentication
     except ModuleNotFoundError as exc:
         module = (exc.name or "").partition(".")[0]
         if module in CENTRAL_EXTRA_MODULES:
@@ -163,14 +171,22 @@ def run(args: argparse.Namespace, *, clock: Clock) -> int:
             )
         tls = TlsSettings(cert=args.tls_cert, key=args.tls_key, ca=args.tls_ca, crl=args.tls_crl)
     host = host.strip("[]")
-    if (tls is None or tls.ca is None) and host not in LOOPBACK:
+    # before anything is set up (the field key file, the database)
+    check_client_authentication(tls, insecure_no_client_auth=args.insecure_no_client_auth)
+    server = build_server(
+        args.db,
+        host,
+        int(port_text),
+        cipher=field_cipher(args),
+        clock=clock,
+        tls=tls,
+        insecure_no_client_auth=args.insecure_no_client_auth,
+    )
+    if args.insecure_no_client_auth:
         print(
-            "kiosk central: warning: serving without mutual TLS on a non-loopback address; "
-            "any client can push and pull (use --tls-cert, --tls-key and --tls-ca)",
+            f"kiosk central: warning: {INSECURE_FLAG}: serving without client authentication; "
+            "any client that reaches the port can push and pull personal data",
             file=sys.stderr,
         )
-    server = build_server(
-        args.db, host, int(port_text), cipher=field_cipher(args), clock=clock, tls=tls
-    )
     server.run()  # until interrupted
     return 0
