@@ -59,6 +59,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "only (without --tls-ca and without this option the central refuses to start, on "
         "loopback too)",
     )
+    parser.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="largest push body accepted; a larger one is refused with 413 as it streams "
+        "in, before it is parsed (default: 8 MiB)",
+    )
     admin = parser.add_argument_group(
         "administration (performed on the database, then the command exits)"
     )
@@ -154,6 +162,7 @@ def run(args: argparse.Namespace, *, clock: Clock) -> int:
         return administer(args, clock=clock)  # the database alone: no HTTP server needed
     try:
         from central.server import TlsSettings, build_server, check_client_authentication
+        from protocol.wire import DEFAULT_MAX_BODY_BYTES
     except ModuleNotFoundError as exc:
         module = (exc.name or "").partition(".")[0]
         if module in CENTRAL_EXTRA_MODULES:
@@ -171,6 +180,10 @@ def run(args: argparse.Namespace, *, clock: Clock) -> int:
             )
         tls = TlsSettings(cert=args.tls_cert, key=args.tls_key, ca=args.tls_ca, crl=args.tls_crl)
     host = host.strip("[]")
+    if args.max_body_bytes is not None and args.max_body_bytes < 1024:
+        raise CentralConfigError(
+            path="--max-body-bytes", key_name="max_body_bytes", problem="at least 1024 bytes"
+        )
     # before anything is set up (the field key file, the database)
     check_client_authentication(tls, insecure_no_client_auth=args.insecure_no_client_auth)
     server = build_server(
@@ -181,6 +194,7 @@ def run(args: argparse.Namespace, *, clock: Clock) -> int:
         clock=clock,
         tls=tls,
         insecure_no_client_auth=args.insecure_no_client_auth,
+        max_body_bytes=args.max_body_bytes or DEFAULT_MAX_BODY_BYTES,
     )
     if args.insecure_no_client_auth:
         print(

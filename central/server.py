@@ -27,6 +27,7 @@ from central.errors import CentralConfigError
 from central.fields import CentralCipher
 from central.service import CentralService
 from clock import Clock
+from protocol.wire import DEFAULT_MAX_BODY_BYTES
 
 PEER_KEY = "peer_fingerprint"
 
@@ -106,6 +107,7 @@ def build_server(
     clock: Clock,
     tls: TlsSettings | None = None,
     insecure_no_client_auth: bool = False,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     log_level: str = "warning",
 ) -> Any:
     """A configured ``uvicorn.Server`` over a migrated central database. Without a
@@ -119,6 +121,7 @@ def build_server(
         service,
         peer_fingerprint=peer_fingerprint if mutual else None,
         require_certificate=mutual,
+        max_body_bytes=max_body_bytes,
     )
     options: dict[str, Any] = {
         "host": host,
