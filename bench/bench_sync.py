@@ -67,6 +67,7 @@ def _central(db_url: str, field_key: Path) -> Iterator[str]:
             str(field_key),
             "--listen",
             f"127.0.0.1:{port}",
+            "--insecure-no-client-auth",  # a loopback benchmark: no client certificates
         ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

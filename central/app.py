@@ -6,15 +6,23 @@
 ``GET  /v1/head?kiosk_id=`` → the kiosk's chain head at the central
 ``GET  /v1/health`` → {"ok": true}
 ``GET  /v1/crls?kiosk_id=`` → the CAs' CRLs the central fetched (``central.crls``)
+
+The edge, in this order, for a push: with mutual TLS the client certificate must be
+registered for a kiosk before a byte of the body is read (403 otherwise); the body is
+read as it streams in and refused with 413 as soon as it passes ``max_body_bytes`` (at
+once when its Content-Length says so); then the strict JSON decoding, the shape checks
+(``protocol.wire``) and the push itself (signatures, database) run in a worker thread,
+never on the event loop, so ``/v1/health`` answers while a large batch is processed.
+Every refusal is a 4xx with an ``ErrorAnswer`` that says why.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -24,12 +32,14 @@ from central.errors import UnknownKioskError, WrongKioskCertificateError
 from central.service import CentralService
 from protocol.wire import (
     CRLS_PATH,
+    DEFAULT_MAX_BODY_BYTES,
     HEAD_PATH,
     HEALTH_PATH,
     PULL_PATH,
     PUSH_PATH,
     ErrorAnswer,
     ErrorCode,
+    HeadAnswer,
     PullQuery,
     PushRequest,
     WireFormatError,
@@ -40,6 +50,7 @@ PeerLookup = Callable[[dict[str, Any]], str | None]
 # The HTTP status of a refused request (400 unless named here).
 STATUS_OF: dict[ErrorCode, int] = {
     ErrorCode.BATCH_TOO_LARGE: 413,
+    ErrorCode.BODY_TOO_LARGE: 413,
     ErrorCode.UNKNOWN_KIOSK: 403,
     ErrorCode.WRONG_CERTIFICATE: 403,
 }
@@ -49,16 +60,36 @@ def _error(code: ErrorCode, detail: str) -> JSONResponse:
     return JSONResponse(ErrorAnswer(code, detail).to_dict(), status_code=STATUS_OF.get(code, 400))
 
 
+class BodyTooLargeError(Exception):
+    """The request body passed the limit while it streamed in."""
+
+
+async def read_body(request: Request, limit: int) -> bytearray:
+    """The request body, read chunk by chunk: :class:`BodyTooLargeError` as soon as the
+    Content-Length or the bytes received pass ``limit`` (the rest is never buffered)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BodyTooLargeError
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise BodyTooLargeError
+    return body
+
+
 def build_app(
     service: CentralService,
     *,
     peer_fingerprint: PeerLookup | None = None,
     require_certificate: bool = False,
     crls: CrlRelay | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> Starlette:
     """The ASGI app. ``peer_fingerprint`` maps a request scope to the SHA-256 of the
     client's TLS certificate (mutual TLS); when certificates are required, a push or
-    pull must come from the certificate registered for its kiosk."""
+    pull must come from the certificate registered for its kiosk. A push body larger
+    than ``max_body_bytes`` is refused with 413 before it is parsed."""
 
     def fingerprint(request: Request) -> str | None:
         return peer_fingerprint(dict(request.scope)) if peer_fingerprint else None
@@ -80,24 +111,37 @@ def build_app(
         except WrongKioskCertificateError:
             return _error(ErrorCode.WRONG_CERTIFICATE, "certificate not registered for kiosk")
 
+    def certificate_refused(request: Request) -> Response | None:
+        """Before the body: the client's certificate must be registered for some kiosk
+        (which one the body says; :func:`answer` checks that after)."""
+        if service.certificate_registered(fingerprint(request)):
+            return None
+        return _error(ErrorCode.WRONG_CERTIFICATE, "certificate not registered for a kiosk")
+
     def health(_request: Request) -> Response:
         return JSONResponse({"ok": True})
 
-    async def push(request: Request) -> Response:
+    def push_body(request: Request, body: bytearray) -> Response:  # in a worker thread
         try:
-            body = json.loads(await request.body())
-        except ValueError:
-            return _error(ErrorCode.BAD_JSON, "the body is not JSON")
-        try:
-            batch = PushRequest.from_dict(body)
+            batch = PushRequest.from_body(body)
         except WireFormatError as exc:
             return _error(exc.code, exc.detail)
-        from starlette.concurrency import run_in_threadpool
 
         def work() -> Response:
             return JSONResponse(service.push(batch.kiosk_id, batch.events).to_dict())
 
-        return await run_in_threadpool(answer, request, batch.kiosk_id, work)
+        return answer(request, batch.kiosk_id, work)
+
+    async def push(request: Request) -> Response:
+        if require_certificate:
+            refused = await run_in_threadpool(certificate_refused, request)
+            if refused is not None:
+                return refused
+        try:
+            body = await read_body(request, max_body_bytes)
+        except BodyTooLargeError:
+            return _error(ErrorCode.BODY_TOO_LARGE, f"a body of at most {max_body_bytes} bytes")
+        return await run_in_threadpool(push_body, request, body)
 
     def pull(request: Request) -> Response:  # sync: Starlette runs it in a thread
         try:
@@ -111,8 +155,11 @@ def build_app(
 
         return answer(request, query.kiosk_id, work)
 
-    def head(request: Request) -> Response:
-        kiosk_id = request.query_params.get("kiosk_id", "")
+    def head(request: Request) -> Response:  # sync: Starlette runs it in a thread
+        try:
+            kiosk_id = HeadAnswer.kiosk_id_from_params(request.query_params)
+        except WireFormatError as exc:
+            return _error(exc.code, exc.detail)
 
         def work() -> Response:
             return JSONResponse(service.head_answer(kiosk_id).to_dict())
@@ -120,7 +167,10 @@ def build_app(
         return answer(request, kiosk_id, work)
 
     def revocation_lists(request: Request) -> Response:  # sync: may fetch from the CAs
-        kiosk_id = request.query_params.get("kiosk_id", "")
+        try:
+            kiosk_id = HeadAnswer.kiosk_id_from_params(request.query_params)
+        except WireFormatError as exc:
+            return _error(exc.code, exc.detail)
 
         def work() -> Response:
             return JSONResponse(crls.answer() if crls is not None else {"crls": []})

@@ -28,7 +28,7 @@ DESCRIPTION = (
 # The top-level modules of the 'central' extra (pyproject.toml), which only the HTTP
 # server needs; registering kiosks and operators works on a plain install.
 CENTRAL_EXTRA_MODULES = frozenset({"starlette", "uvicorn"})
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
+INSECURE_FLAG = "--insecure-no-client-auth"  # central.server names it in its refusal
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,6 +64,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="FILE",
         help="CA certificates (PEM) that must have signed the fetched CRLs (repeatable)",
+    )
+    parser.add_argument(
+        INSECURE_FLAG,
+        action="store_true",
+        help="serve WITHOUT client authentication (no --tls-ca): any client that reaches the "
+        "port can push events and pull every holder's personal data; for tests and demos "
+        "only (without --tls-ca and without this option the central refuses to start, on "
+        "loopback too)",
+    )
+    parser.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="largest push body accepted; a larger one is refused with 413 as it streams "
+        "in, before it is parsed (default: 8 MiB)",
     )
     admin = parser.add_argument_group(
         "administration (performed on the database, then the command exits)"
@@ -159,7 +175,8 @@ def run(args: argparse.Namespace, *, clock: Clock) -> int:
     if args.register_kiosk or args.add_operator:
         return administer(args, clock=clock)  # the database alone: no HTTP server needed
     try:
-        from central.server import TlsSettings, build_server
+        from central.server import TlsSettings, build_server, check_client_authentication
+        from protocol.wire import DEFAULT_MAX_BODY_BYTES
     except ModuleNotFoundError as exc:
         module = (exc.name or "").partition(".")[0]
         if module in CENTRAL_EXTRA_MODULES:
@@ -177,12 +194,12 @@ def run(args: argparse.Namespace, *, clock: Clock) -> int:
             )
         tls = TlsSettings(cert=args.tls_cert, key=args.tls_key, ca=args.tls_ca, crl=args.tls_crl)
     host = host.strip("[]")
-    if (tls is None or tls.ca is None) and host not in LOOPBACK:
-        print(
-            "kiosk central: warning: serving without mutual TLS on a non-loopback address; "
-            "any client can push and pull (use --tls-cert, --tls-key and --tls-ca)",
-            file=sys.stderr,
+    if args.max_body_bytes is not None and args.max_body_bytes < 1024:
+        raise CentralConfigError(
+            path="--max-body-bytes", key_name="max_body_bytes", problem="at least 1024 bytes"
         )
+    # before anything is set up (the field key file, the database)
+    check_client_authentication(tls, insecure_no_client_auth=args.insecure_no_client_auth)
     crls = None
     if args.crl_source:
         from central.crls import CrlRelay, load_authorities
@@ -193,7 +210,21 @@ def run(args: argparse.Namespace, *, clock: Clock) -> int:
             )
         crls = CrlRelay(args.crl_source, load_authorities(args.crl_ca), clock=clock)
     server = build_server(
-        args.db, host, int(port_text), cipher=field_cipher(args), clock=clock, tls=tls, crls=crls
+        args.db,
+        host,
+        int(port_text),
+        cipher=field_cipher(args),
+        clock=clock,
+        tls=tls,
+        insecure_no_client_auth=args.insecure_no_client_auth,
+        max_body_bytes=args.max_body_bytes or DEFAULT_MAX_BODY_BYTES,
+        crls=crls,
     )
+    if args.insecure_no_client_auth:
+        print(
+            f"kiosk central: warning: {INSECURE_FLAG}: serving without client authentication; "
+            "any client that reaches the port can push and pull personal data",
+            file=sys.stderr,
+        )
     server.run()  # until interrupted
     return 0

@@ -107,6 +107,19 @@ class ReadOperations(CentralAccess):
             prev = event.hash
         return True
 
+    def certificate_registered(self, fingerprint: str | None) -> bool:
+        """Some active kiosk is registered with this TLS client certificate (SHA-256 of
+        its DER): the central's first check, before it reads a request body."""
+        if not fingerprint:
+            return False
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(KIOSK.c.kiosk_id).where(
+                    KIOSK.c.cert_fingerprint == fingerprint.lower(), KIOSK.c.active.is_(True)
+                )
+            ).first()
+        return row is not None
+
     def check_kiosk_certificate(
         self, kiosk_id: str, fingerprint: str | None, *, required: bool
     ) -> None:

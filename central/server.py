@@ -24,9 +24,11 @@ import uvicorn
 from central.app import build_app
 from central.crls import CrlRelay
 from central.database import make_engine, migrate
+from central.errors import CentralConfigError
 from central.fields import CentralCipher
 from central.service import CentralService
 from clock import Clock
+from protocol.wire import DEFAULT_MAX_BODY_BYTES
 
 PEER_KEY = "peer_fingerprint"
 
@@ -76,6 +78,27 @@ def ssl_context_factory(tls: TlsSettings) -> Callable[[Any, Callable[[], ssl.SSL
     return factory
 
 
+def check_client_authentication(tls: TlsSettings | None, *, insecure_no_client_auth: bool) -> None:
+    """Refuse to serve without client authentication (no client CA) unless the operator
+    said so in as many words (``--insecure-no-client-auth``). Loopback is no exemption:
+    any local process could read every holder's personal data."""
+    mutual = tls is not None and tls.ca is not None
+    if mutual and insecure_no_client_auth:
+        raise CentralConfigError(
+            path="--insecure-no-client-auth",
+            key_name="insecure_no_client_auth",
+            problem="contradicts --tls-ca (client certificates are required)",
+        )
+    if not mutual and not insecure_no_client_auth:
+        raise CentralConfigError(
+            path="--tls-ca",
+            key_name="tls_ca",
+            problem="without client authentication any client could push and pull personal "
+            "data; give --tls-cert, --tls-key and --tls-ca (or --insecure-no-client-auth "
+            "to run so anyway)",
+        )
+
+
 def build_server(
     db_url: str,
     host: str,
@@ -84,10 +107,14 @@ def build_server(
     cipher: CentralCipher,
     clock: Clock,
     tls: TlsSettings | None = None,
+    insecure_no_client_auth: bool = False,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     log_level: str = "warning",
     crls: CrlRelay | None = None,
 ) -> Any:
-    """A configured ``uvicorn.Server`` over a migrated central database."""
+    """A configured ``uvicorn.Server`` over a migrated central database. Without a
+    client CA (``tls.ca``) it refuses unless ``insecure_no_client_auth`` is set."""
+    check_client_authentication(tls, insecure_no_client_auth=insecure_no_client_auth)
     engine = make_engine(db_url)
     migrate(engine)
     service = CentralService(engine, cipher=cipher, clock=clock)
@@ -97,6 +124,7 @@ def build_server(
         peer_fingerprint=peer_fingerprint if mutual else None,
         require_certificate=mutual,
         crls=crls,
+        max_body_bytes=max_body_bytes,
     )
     options: dict[str, Any] = {
         "host": host,

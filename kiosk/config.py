@@ -57,6 +57,9 @@ class CentralConfig:
     roster_max_age_days: int = 14
     # A cached CRL this long past its nextUpdate refuses activation, unlock and card tests.
     crl_grace_days: int = 7
+    # Talk to the central without client authentication (an http:// URL, or no
+    # client_cert/client_key): refused unless set, for tests and demos only.
+    insecure_no_client_auth: bool = False
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,8 @@ def validate(config: KioskConfig, path: str = "<defaults>") -> KioskConfig:
         raise _fail(path, "database_url", "must be a sqlite:/// or postgresql:// URL")
     if config.central.url and not config.central.url.startswith(("http://", "https://")):
         raise _fail(path, "central.url", "must start with http:// or https://")
+    if config.central.url:
+        check_central_client_auth(config.central.url, config.central, path)
     if not 1 <= config.central.sync_interval_seconds <= 3600:
         raise _fail(path, "central.sync_interval_seconds", "must be between 1 and 3600 seconds")
     if config.central.roster_max_age_days < 1:
@@ -193,6 +198,30 @@ def validate(config: KioskConfig, path: str = "<defaults>") -> KioskConfig:
     if config.central.crl_grace_days < 0:
         raise _fail(path, "central.crl_grace_days", "must be 0 days or more")
     return config
+
+
+def check_central_client_auth(
+    url: str, central: CentralConfig, path: str = "<defaults>", *, insecure: bool = False
+) -> None:
+    """A central URL without client authentication (``http://``, or no client
+    certificate and key) is refused unless ``central.insecure_no_client_auth`` (or
+    ``insecure``, the command line's ``--insecure-no-client-auth``) says so."""
+    if insecure or central.insecure_no_client_auth:
+        return
+    if url.startswith("http://"):
+        raise _fail(
+            path,
+            "central.url",
+            "http:// has no TLS and no client authentication; use https:// with "
+            "client_cert and client_key (or set insecure_no_client_auth = true)",
+        )
+    if not (central.client_cert and central.client_key):
+        raise _fail(
+            path,
+            "central.client_cert",
+            "the central needs the kiosk's certificate and key (client_cert, client_key) "
+            "for client authentication (or set insecure_no_client_auth = true)",
+        )
 
 
 def load_config(path: Path | None) -> KioskConfig:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,6 +43,44 @@ HASHED_FIELDS: tuple[str, ...] = (
     "payload",
     "prev_hash",
 )
+
+
+MAX_SEQ = 2**63 - 1  # a BIGINT at the central
+
+
+@dataclass(frozen=True)
+class TextForm:
+    """What a text field of an event must look like (the central's columns hold it)."""
+
+    max_length: int
+    pattern: re.Pattern[str] = re.compile(r"[^\x00-\x1f\x7f]+")  # no control characters
+    nullable: bool = False
+
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+FIELD_FORMS: Mapping[str, TextForm] = {
+    "event_id": TextForm(36),
+    "kiosk_id": TextForm(64),
+    "occurred_at": TextForm(40),
+    "operator": TextForm(64, re.compile(r"[^\x00-\x1f\x7f]*"), nullable=True),
+    "event_type": TextForm(64),
+    "prev_hash": TextForm(64, _HEX64),
+    "hash": TextForm(64, _HEX64),
+    "signature": TextForm(128, re.compile(r"[0-9a-f]{128}")),
+}
+
+
+def _text_field(data: Mapping[str, Any], name: str) -> str | None:
+    value, form = data[name], FIELD_FORMS[name]
+    if value is None and form.nullable:
+        return None
+    if (
+        not isinstance(value, str)
+        or len(value) > form.max_length
+        or not form.pattern.fullmatch(value)
+    ):
+        raise ValueError(f"not a journal event: {name} has the wrong type or form")
+    return value
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -114,25 +153,35 @@ class SignedEvent:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SignedEvent:
-        """Build from a decoded JSON object; raises ``ValueError`` on a wrong shape."""
+        """Build from a decoded JSON object; ``ValueError`` unless every field has its
+        type and form (:data:`FIELD_FORMS`): nothing is coerced, so what is hashed and
+        stored is exactly what was sent."""
+        missing = [name for name in (*HASHED_FIELDS, "hash", "signature") if name not in data]
+        if missing:
+            raise ValueError(f"not a journal event: {', '.join(missing)} missing")
+        seq = data["seq"]
+        if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_SEQ:
+            raise ValueError("not a journal event: seq must be a positive 64-bit integer")
+        payload = data["payload"]
+        if not isinstance(payload, dict):
+            raise ValueError("not a journal event: payload must be an object")
+        texts = {name: _text_field(data, name) for name in FIELD_FORMS}
         try:
-            event = cls(
-                event_id=str(data["event_id"]),
-                kiosk_id=str(data["kiosk_id"]),
-                seq=int(data["seq"]),
-                occurred_at=str(data["occurred_at"]),
-                operator=None if data["operator"] is None else str(data["operator"]),
-                event_type=str(data["event_type"]),
-                payload=dict(data["payload"]),
-                prev_hash=str(data["prev_hash"]),
-                hash=str(data["hash"]),
-                signature=str(data["signature"]),
-            )
-        except (KeyError, TypeError) as exc:
-            raise ValueError(f"not a journal event: {exc}") from None
-        if isinstance(data["seq"], bool) or event.seq < 1:
-            raise ValueError("not a journal event: seq must be a positive integer")
-        return event
+            parse_timestamp(texts["occurred_at"] or "")
+        except ValueError:
+            raise ValueError("not a journal event: occurred_at is not a UTC timestamp") from None
+        return cls(
+            event_id=str(texts["event_id"]),
+            kiosk_id=str(texts["kiosk_id"]),
+            seq=seq,
+            occurred_at=str(texts["occurred_at"]),
+            operator=texts["operator"],
+            event_type=str(texts["event_type"]),
+            payload=dict(payload),
+            prev_hash=str(texts["prev_hash"]),
+            hash=str(texts["hash"]),
+            signature=str(texts["signature"]),
+        )
 
     def hash_ok(self) -> bool:
         """The stored hash matches the content."""

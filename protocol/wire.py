@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from protocol.strict_json import INT64_MAX, StrictJsonError, decode_body
+
 PUSH_PATH = "/v1/push"
 PULL_PATH = "/v1/pull"
 HEAD_PATH = "/v1/head"
@@ -29,6 +31,9 @@ CRLS_PATH = "/v1/crls"
 
 MAX_PUSH_EVENTS = 5000
 DEFAULT_PULL_LIMIT = 20_000
+# The largest request body the central reads (a full batch of large events is a few MB).
+DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_KIOSK_ID = 64  # the central's kiosk_id column
 
 
 class PushStatus(StrEnum):
@@ -71,6 +76,7 @@ class ErrorCode(StrEnum):
     BAD_JSON = "bad_json"
     BAD_REQUEST = "bad_request"
     BATCH_TOO_LARGE = "batch_too_large"
+    BODY_TOO_LARGE = "body_too_large"
     UNKNOWN_KIOSK = "unknown_kiosk"
     WRONG_CERTIFICATE = "wrong_certificate"
 
@@ -93,6 +99,33 @@ class ErrorAnswer:
         return {"error": self.error.value, "detail": self.detail}
 
 
+def kiosk_id_field(value: object) -> str:
+    """A kiosk id as a request names it: text of 1 to 64 characters, no control
+    characters (``WireFormatError`` otherwise)."""
+    if (
+        not isinstance(value, str)
+        or not 0 < len(value) <= MAX_KIOSK_ID
+        or any(ord(c) < 0x20 or ord(c) == 0x7F for c in value)
+    ):
+        raise WireFormatError(
+            ErrorCode.BAD_REQUEST, f"kiosk_id must be text of 1 to {MAX_KIOSK_ID} characters"
+        )
+    return value
+
+
+def _int_param(params: Mapping[str, str], name: str, default: int, low: int) -> int:
+    text = params.get(name)
+    if text is None:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise WireFormatError(ErrorCode.BAD_REQUEST, f"{name} must be an integer") from None
+    if not low <= value <= INT64_MAX:
+        raise WireFormatError(ErrorCode.BAD_REQUEST, f"{name} must be from {low} to 2^63-1")
+    return value
+
+
 # ------------------------------------------------------------------------------ push
 
 
@@ -107,6 +140,17 @@ class PushRequest:
         return {"kiosk_id": self.kiosk_id, "events": list(self.events)}
 
     @classmethod
+    def from_body(cls, body: bytes | bytearray) -> PushRequest:
+        """The request from the raw body: strict JSON (``protocol.strict_json``), then
+        :meth:`from_dict`; ``WireFormatError`` with the code to answer otherwise."""
+        try:
+            decoded = decode_body(body)
+        except StrictJsonError as exc:
+            code = ErrorCode.BODY_TOO_LARGE if exc.too_large else ErrorCode.BAD_JSON
+            raise WireFormatError(code, exc.reason) from None
+        return cls.from_dict(decoded)
+
+    @classmethod
     def from_dict(cls, body: object) -> PushRequest:
         """The request from a decoded body; each event is checked by the receiver."""
         if not isinstance(body, dict):
@@ -115,6 +159,7 @@ class PushRequest:
         events = body.get("events")
         if not isinstance(kiosk_id, str) or not isinstance(events, list):
             raise WireFormatError(ErrorCode.BAD_REQUEST, "kiosk_id and events are required")
+        kiosk_id_field(kiosk_id)
         if len(events) > MAX_PUSH_EVENTS:
             raise WireFormatError(
                 ErrorCode.BATCH_TOO_LARGE, f"at most {MAX_PUSH_EVENTS} events per batch"
@@ -235,12 +280,12 @@ class PullQuery:
 
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> PullQuery:
-        try:
-            cursor = int(params.get("cursor", "0"))
-            limit = int(params.get("limit", str(DEFAULT_PULL_LIMIT)))
-        except ValueError:
-            raise WireFormatError(ErrorCode.BAD_REQUEST, "cursor and limit are integers") from None
-        return cls(params.get("kiosk_id", ""), cursor, limit)
+        """The query; ``cursor`` from 0 and ``limit`` from 1, both at most 2^63-1 (the
+        central's change ids are BIGINT)."""
+        kiosk_id = kiosk_id_field(params.get("kiosk_id", ""))
+        cursor = _int_param(params, "cursor", 0, 0)
+        limit = _int_param(params, "limit", DEFAULT_PULL_LIMIT, 1)
+        return cls(kiosk_id, cursor, limit)
 
 
 @dataclass(frozen=True)
@@ -301,6 +346,11 @@ class HeadAnswer:
             "head_hash": self.head_hash,
             "ahead": list(self.ahead),
         }
+
+    @classmethod
+    def kiosk_id_from_params(cls, params: Mapping[str, str]) -> str:
+        """The ``kiosk_id`` a head query asks for (``WireFormatError`` when malformed)."""
+        return kiosk_id_field(params.get("kiosk_id", ""))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> HeadAnswer:

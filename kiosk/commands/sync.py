@@ -27,6 +27,12 @@ def register(sub: Any) -> None:
     parser.add_argument("--key", type=Path, default=None, help="key file (default: data dir)")
     parser.add_argument("--central", default=None, help="central URL (default: config)")
     parser.add_argument("--kiosk-id", default=None, help="kiosk id (default: config)")
+    parser.add_argument(
+        "--insecure-no-client-auth",
+        action="store_true",
+        help="allow a central URL without client authentication (http://, or no client "
+        "certificate in the config): for tests and demos only",
+    )
     parser.add_argument("--batch", type=int, default=500, help="events per push request")
     parser.add_argument("--lang", choices=("sv", "en"), default=None, help="output language")
     parser.add_argument(
@@ -44,7 +50,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.config import load_config
+    from kiosk.config import check_central_client_auth, load_config
     from kiosk.errors import ConfigError
     from kiosk.i18n import Catalogue
     from store.database import open_store
@@ -63,6 +69,12 @@ def run(args: argparse.Namespace) -> int:
     url = args.central or config.central.url
     if not url:
         raise ConfigError(path="central.url", key_name="central.url", problem="not set")
+    check_central_client_auth(
+        url,
+        config.central,
+        "--central" if args.central else str(args.config),
+        insecure=args.insecure_no_client_auth,
+    )
     keys = load_keys(args.key or config.resolved_key_file)
     puk_key = None
     if args.office_puk_key is not None:

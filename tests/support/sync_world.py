@@ -92,6 +92,10 @@ class CentralProcess:
         scheme = "https" if "--tls-cert" in self.extra_args else "http"
         return f"{scheme}://127.0.0.1:{self.port}"
 
+    def client_auth_args(self) -> list[str]:
+        """Without a client CA the central starts only when told so explicitly."""
+        return [] if "--tls-ca" in self.extra_args else ["--insecure-no-client-auth"]
+
     def start(self) -> CentralProcess:
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
@@ -107,6 +111,7 @@ class CentralProcess:
                     "--listen",
                     f"127.0.0.1:{self.port}",
                     *self.extra_args,
+                    *self.client_auth_args(),
                 ],
                 cwd=ROOT,
                 stdout=log,

@@ -489,6 +489,7 @@ def test_kiosk_sync_command_prints_what_it_did(
         kiosk.kiosk_id,
         "--central",
         central.url,
+        "--insecure-no-client-auth",
         "--lang",
         "en",
     ]

@@ -35,6 +35,8 @@ stop_bits = 1
 
 [kiosk.central]
 url = "https://central.test:8443"
+client_cert = "/etc/kiosk/kiosk.crt"
+client_key = "/etc/kiosk/kiosk.key"
 timeout_seconds = 3
 
 [kiosk.receipts]
@@ -68,6 +70,8 @@ def test_a_full_file_is_read_with_types(tmp_path: Path) -> None:
     assert config.scanner.framing == "stx-etx-bcc"
     assert config.scanner.baud == 19200
     assert config.central.timeout_seconds == 3.0
+    assert config.central.client_cert == "/etc/kiosk/kiosk.crt"
+    assert config.central.insecure_no_client_auth is False
     assert config.receipts.printer == "counter-1"
     assert config.resolved_receipts_folder == tmp_path / "receipts"
 
@@ -103,6 +107,33 @@ def test_a_bad_value_names_its_key(tmp_path: Path, replace: str, by: str, bad_ke
         message = Catalogue(lang).error(caught.value)
         assert bad_key in message
         assert "kiosk.toml" in message
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "bad_key"),
+    [
+        ('url = "https://central.test:8443"', 'url = "http://127.0.0.1:8443"', "central.url"),
+        ('url = "https://central.test:8443"', 'url = "http://localhost:8443"', "central.url"),
+        ('client_key = "/etc/kiosk/kiosk.key"\n', "", "central.client_cert"),
+        ('client_cert = "/etc/kiosk/kiosk.crt"\n', "", "central.client_cert"),
+    ],
+)
+def test_a_central_without_client_authentication_needs_the_insecure_option(
+    tmp_path: Path, replace: str, by: str, bad_key: str
+) -> None:
+    """Plain http:// (loopback too) or https:// without the kiosk's certificate and key is
+    refused; ``insecure_no_client_auth = true`` says so explicitly and is then accepted."""
+    text = GOOD.format(data=tmp_path)
+    assert replace in text
+    text = text.replace(replace, by)
+    with pytest.raises(ConfigError) as caught:
+        load_config(_write(tmp_path, text))
+    assert caught.value.params["key_name"] == bad_key
+    assert "insecure_no_client_auth" in Catalogue("en").error(caught.value)
+    explicit = text.replace(
+        "timeout_seconds = 3", "timeout_seconds = 3\ninsecure_no_client_auth = true"
+    )
+    assert load_config(_write(tmp_path, explicit)).central.insecure_no_client_auth is True
 
 
 def test_not_toml_and_missing_file_are_clear(tmp_path: Path) -> None:

@@ -39,6 +39,8 @@ baud = 19200
 
 [kiosk.central]
 url = "https://central.test:8443"
+client_cert = "/etc/kiosk/kiosk.crt"
+client_key = "/etc/kiosk/kiosk.key"
 timeout_seconds = 3
 sync_interval_seconds = 30
 

@@ -298,7 +298,10 @@ def test_the_central_without_psycopg_names_the_postgres_extra(
     _names_the_postgres_extra(
         kiosk(
             site_dir,
-            ["central", "--db", POSTGRES_URL, "--field-key", str(tmp_path / "central.key")],
+            [
+                *("central", "--db", POSTGRES_URL, "--field-key", str(tmp_path / "central.key")),
+                "--insecure-no-client-auth",
+            ],
             refused=only_postgres,
         )
     )
