@@ -34,7 +34,6 @@ if TYPE_CHECKING:  # the modules themselves are imported where they are built
     from kiosk.services.device_adapters import (
         InProcessDemo,
         InProcessReaders,
-        PcscCards,
         PcscMonitor,
     )
     from kiosk.services.ports import DemoControls, DeviceMonitor, TrustStore
@@ -110,7 +109,7 @@ def build_services(
         if config.readers.virtual:
             cards, monitor, demo, trust = _virtual_devices(config, store, journal, clock())
         else:
-            cards, monitor, trust = _real_devices(config)
+            cards, monitor, trust = _real_devices(config, closers)
         directory = StoreDirectory(store, clock)
         closers.append(directory.close)
         identity = DocumentIdentityChecker(
@@ -285,7 +284,9 @@ def _virtual_devices(
     return readers, readers, demo, trust
 
 
-def _real_devices(config: KioskConfig) -> tuple[PcscCards, PcscMonitor, AnchoredTrust]:
+def _real_devices(
+    config: KioskConfig, closers: list[Callable[[], None]]
+) -> tuple[CardAccess, PcscMonitor, AnchoredTrust]:
     from kiosk.services.device_adapters import PcscCards, PcscMonitor
 
     readers = config.readers
@@ -302,7 +303,38 @@ def _real_devices(config: KioskConfig) -> tuple[PcscCards, PcscMonitor, Anchored
             stop_bits=s.stop_bits,
             frame_timeout_ms=s.frame_timeout_ms,
         )
-    cards = PcscCards(readers.operator_pattern, readers.customer_pattern)
+    cards: CardAccess = PcscCards(readers.operator_pattern, readers.customer_pattern)
+    if config.card.backend == "pkcs11":
+        cards = _pkcs11_cards(config, closers)
     monitor = PcscMonitor(readers.operator_pattern, readers.customer_pattern, scanner)
     trust = trust_from_folder(config.resolved_trust_dir)
     return cards, monitor, trust
+
+
+def _pkcs11_cards(config: KioskConfig, closers: list[Callable[[], None]]) -> CardAccess:
+    """The PKCS#11 backend: the configured module in a worker process (ended with the
+    services), the PIV backend on the same reader for what the middleware cannot do."""
+    from devices.card.cert_fields import CertificateFieldMap
+    from devices.card.pkcs11_worker import Pkcs11Worker
+    from kiosk.services.device_adapters import pcsc_opener
+    from kiosk.services.pkcs11_cards import Pkcs11Cards
+
+    card = config.card
+    worker = Pkcs11Worker(
+        card.pkcs11_module,
+        timeout=card.pkcs11_timeout_seconds,
+        signing_marker=card.signing_token_pattern,
+    )
+    closers.append(worker.close)
+    fields = CertificateFieldMap(
+        card_number=card.card_number_field,
+        hsa_id=card.hsa_id_field,
+        personnummer=card.personnummer_field,
+    )
+    return Pkcs11Cards(
+        worker,
+        config.readers.operator_pattern,
+        config.readers.customer_pattern,
+        fields=fields,
+        piv_opener=lambda reader: pcsc_opener(reader)(),
+    )

@@ -142,7 +142,12 @@ class CardFactory:
             puk_code = puk or f"{secrets.randbelow(10**8):08d}"
             letter = code_letter_text(card_serial, puk_code)
         credentials = holder or self.pki.issue_holder(
-            holder_id, name, signing=signing, variant=variant, key_type=key_type
+            holder_id,
+            name,
+            signing=signing,
+            variant=variant,
+            key_type=key_type,
+            card_number=card_serial,
         )
         guid = guid_for_serial(card_serial)
         expiry = (self.pki.now + dt.timedelta(days=5 * 365)).strftime("%Y%m%d")
