@@ -12,8 +12,8 @@ subject alternative name). The defaults follow what public sources say about SIT
   number is "in both certificates" and matches the printed number, not in which field.
 
 Only a value of the right shape counts (an HSA-id ``SE<10 digits>-...``, a personnummer
-of 12 digits or ``YYMMDD-NNNN``, a card number of letters, digits and dashes), so one attribute can serve two
-facts. The kiosk's configuration (``[kiosk.card]``) overrides each field.
+of 12 digits or ``YYMMDD-NNNN``, a card number of letters, digits and dashes), so one
+attribute can serve two facts. The kiosk's configuration (``[kiosk.card]``) overrides each field.
 """
 
 from __future__ import annotations

@@ -25,12 +25,10 @@ from devices.card.piv import (
     CHUID_GUID,
     OBJECT_CHUID,
     OBJECT_PRINTED_INFO,
-    PRINTED_ASSURANCE_LEVEL,
     PRINTED_CARD_SERIAL,
     PRINTED_EXPIRY,
     PRINTED_ISSUER,
     PRINTED_NAME,
-    PRINTED_PRODUCT_NUMBER,
     Slot,
 )
 from devices.virtual.card import VirtualPivCard
@@ -164,10 +162,6 @@ class CardFactory:
             + tlv(PRINTED_CARD_SERIAL, card_serial.encode())
             + tlv(PRINTED_ISSUER, b"SITHS TEST")
         )
-        if product_number is not None:
-            printed += tlv(PRINTED_PRODUCT_NUMBER, product_number.encode())
-        if reserve is not None:
-            printed += tlv(PRINTED_ASSURANCE_LEVEL, reserve.encode())
         objects[OBJECT_PRINTED_INFO] = printed + tlv(0xFE, b"")
         keys = {}
         for slot_number, cred in credentials.slots().items():
