@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 SYSTEM_PACKAGES_RUN  := python3-venv python3-dev gcc libpcsclite-dev pcscd
-SYSTEM_PACKAGES_TEST := $(SYSTEM_PACKAGES_RUN) vsmartcard-vpcd opensc opensc-pkcs11 postgresql poppler-utils
+SYSTEM_PACKAGES_TEST := $(SYSTEM_PACKAGES_RUN) vsmartcard-vpcd opensc opensc-pkcs11 softhsm2 postgresql poppler-utils
 VENV := .venv/bin
 DATA ?=
 

@@ -68,6 +68,24 @@ class ReceiptConfig:
     printer: str = ""
 
 
+CARD_BACKENDS = ("piv", "pkcs11")
+
+
+@dataclass(frozen=True)
+class CardConfig:
+    """How the kiosk talks to cards: PIV over PC/SC (default) or a PKCS#11 module, and
+    which certificate field holds which card fact (``devices.card.cert_fields``)."""
+
+    backend: str = "piv"
+    pkcs11_module: str = "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"  # Debian opensc-pkcs11
+    pkcs11_timeout_seconds: float = 15.0
+    # The label of a two-PIN card's signing token (a pattern, not a secret).
+    signing_token_pattern: str = r"(?i)\((signing|sign|signature)( pin)?\)\s*$"  # noqa: S105
+    card_number_field: str = "subject:pseudonym"
+    hsa_id_field: str = "subject:serialNumber"
+    personnummer_field: str = "subject:serialNumber"
+
+
 @dataclass(frozen=True)
 class KioskConfig:
     office_id: str = "KK-SOLNA"
@@ -82,6 +100,7 @@ class KioskConfig:
     scanner: ScannerConfig = field(default_factory=ScannerConfig)
     central: CentralConfig = field(default_factory=CentralConfig)
     receipts: ReceiptConfig = field(default_factory=ReceiptConfig)
+    card: CardConfig = field(default_factory=CardConfig)
 
     @property
     def resolved_database_url(self) -> str:
@@ -110,6 +129,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "scanner": ScannerConfig,
     "central": CentralConfig,
     "receipts": ReceiptConfig,
+    "card": CardConfig,
 }
 
 
@@ -176,6 +196,7 @@ def validate(config: KioskConfig, path: str = "<defaults>") -> KioskConfig:
             raise _fail(path, f"readers.{key}", f"not a valid pattern: {exc}") from None
         except RecursionError:
             raise _fail(path, f"readers.{key}", "not a valid pattern: nested too deeply") from None
+    _validate_card(config.card, path)
     scanner = config.scanner
     if scanner.framing not in FRAMINGS:
         raise _fail(path, "scanner.framing", f"must be one of {', '.join(FRAMINGS)}")
@@ -222,6 +243,24 @@ def check_central_client_auth(
             "the central needs the kiosk's certificate and key (client_cert, client_key) "
             "for client authentication (or set insecure_no_client_auth = true)",
         )
+
+
+def _validate_card(card: CardConfig, path: str) -> None:
+    from devices.card.cert_fields import FieldSpecError, check_field
+
+    if card.backend not in CARD_BACKENDS:
+        raise _fail(path, "card.backend", f"must be one of {', '.join(CARD_BACKENDS)}")
+    if not 1 <= card.pkcs11_timeout_seconds <= 300:
+        raise _fail(path, "card.pkcs11_timeout_seconds", "must be between 1 and 300 seconds")
+    try:
+        re.compile(card.signing_token_pattern)
+    except (re.error, OverflowError, RecursionError) as exc:
+        raise _fail(path, "card.signing_token_pattern", f"not a valid pattern: {exc}") from None
+    for key in ("card_number_field", "hsa_id_field", "personnummer_field"):
+        try:
+            check_field(getattr(card, key))
+        except FieldSpecError as exc:
+            raise _fail(path, f"card.{key}", str(exc)) from None
 
 
 def load_config(path: Path | None) -> KioskConfig:

@@ -34,7 +34,6 @@ if TYPE_CHECKING:  # the modules themselves are imported where they are built
     from kiosk.services.device_adapters import (
         InProcessDemo,
         InProcessReaders,
-        PcscCards,
         PcscMonitor,
     )
     from kiosk.services.ports import DemoControls, DeviceMonitor, TrustStore
@@ -126,7 +125,7 @@ def build_services(
         if config.readers.virtual:
             cards, monitor, demo, trust = _virtual_devices(config, store, journal, clock())
         else:
-            cards, monitor, trust = _real_devices(config, StoreRevocationSource(store))
+            cards, monitor, trust = _real_devices(config, StoreRevocationSource(store), closers)
         directory = StoreDirectory(store, clock)
         closers.append(directory.close)
         identity = DocumentIdentityChecker(
@@ -330,8 +329,8 @@ def _virtual_devices(
 
 
 def _real_devices(
-    config: KioskConfig, source: RevocationSource
-) -> tuple[PcscCards, PcscMonitor, AnchoredTrust]:
+    config: KioskConfig, source: RevocationSource, closers: list[Callable[[], None]]
+) -> tuple[CardAccess, PcscMonitor, AnchoredTrust]:
     from kiosk.services.device_adapters import PcscCards, PcscMonitor
 
     readers = config.readers
@@ -348,7 +347,9 @@ def _real_devices(
             stop_bits=s.stop_bits,
             frame_timeout_ms=s.frame_timeout_ms,
         )
-    cards = PcscCards(readers.operator_pattern, readers.customer_pattern)
+    cards: CardAccess = PcscCards(readers.operator_pattern, readers.customer_pattern)
+    if config.card.backend == "pkcs11":
+        cards = _pkcs11_cards(config, closers)
     monitor = PcscMonitor(readers.operator_pattern, readers.customer_pattern, scanner)
     trust = trust_from_folder(
         config.resolved_trust_dir,
@@ -356,3 +357,32 @@ def _real_devices(
         grace=dt.timedelta(days=config.central.crl_grace_days),
     )
     return cards, monitor, trust
+
+
+def _pkcs11_cards(config: KioskConfig, closers: list[Callable[[], None]]) -> CardAccess:
+    """The PKCS#11 backend: the configured module in a worker process (ended with the
+    services), the PIV backend on the same reader for what the middleware cannot do."""
+    from devices.card.cert_fields import CertificateFieldMap
+    from devices.card.pkcs11_worker import Pkcs11Worker
+    from kiosk.services.device_adapters import pcsc_opener
+    from kiosk.services.pkcs11_cards import Pkcs11Cards
+
+    card = config.card
+    worker = Pkcs11Worker(
+        card.pkcs11_module,
+        timeout=card.pkcs11_timeout_seconds,
+        signing_marker=card.signing_token_pattern,
+    )
+    closers.append(worker.close)
+    fields = CertificateFieldMap(
+        card_number=card.card_number_field,
+        hsa_id=card.hsa_id_field,
+        personnummer=card.personnummer_field,
+    )
+    return Pkcs11Cards(
+        worker,
+        config.readers.operator_pattern,
+        config.readers.customer_pattern,
+        fields=fields,
+        piv_opener=lambda reader: pcsc_opener(reader)(),
+    )

@@ -93,6 +93,19 @@ class CardOperationNotAllowedError(CardError):
     english = "The card does not allow this operation."
 
 
+class UnblockNotAvailableError(CardOperationNotAllowedError):
+    """Neither the card's middleware nor a PIV application can unblock its PIN here."""
+
+    key = "error.card.unblock_not_available"
+    english = (
+        "This card type cannot be unlocked at the kiosk: its middleware does not unblock "
+        "the PIN and the card has no PIV application. Refer the holder to the service desk."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(operation="unblock_pin")
+
+
 class InvalidPinFormatError(CardError):
     key = "error.card.invalid_pin_format"
     english = "A PIN has 6 to 8 digits (a PUK 8 digits)."
@@ -178,3 +191,36 @@ class VirtualCardNotTakenError(CardError):
     key = "error.card.virtual_not_taken"
     hint_key = "hint.card.start_pcscd"
     english = "The virtual card reader did not take the card."
+
+
+# --- PKCS#11 middleware (devices/card/pkcs11_worker.py) ----------------------------------
+
+
+class Pkcs11ModuleError(CardError):
+    """The configured PKCS#11 module (``card.pkcs11_module``) does not load."""
+
+    key = "error.card.pkcs11_module"
+    hint_key = "hint.card.pkcs11_module"
+    english = "The card middleware could not be loaded ({module})."
+
+
+class MiddlewareTimeoutError(CardError):
+    """A middleware call did not return in time; its worker process was ended."""
+
+    key = "error.card.middleware_timeout"
+    hint_key = "hint.card.try_again"
+    english = "The card middleware did not answer within {seconds} s."
+
+
+class MiddlewareFailedError(CardError):
+    key = "error.card.middleware_failed"
+    hint_key = "hint.card.try_again"
+    english = "The card middleware reported an error ({code})."
+
+
+class UnknownCardError(CardError):
+    """The middleware does not know this card type."""
+
+    key = "error.card.unknown_card"
+    hint_key = "hint.card.not_piv"
+    english = "The card middleware does not recognise this card."

@@ -58,15 +58,13 @@ KEY_PUK = 0x81
 ALG_RSA_2048 = 0x07
 ALG_ECC_P256 = 0x11
 
-# Tags inside the printed-information object (SP 800-73-4 table 13) ...
+# Tags inside the printed-information object (SP 800-73-4 table 13). The product number
+# and a reserve card's assurance level are on no chip: they come from the register.
 PRINTED_NAME = 0x01
 PRINTED_AFFILIATION = 0x02
 PRINTED_EXPIRY = 0x04
 PRINTED_CARD_SERIAL = 0x05
 PRINTED_ISSUER = 0x06
-# ... and two of our own, for what the back of an e-tjänstekort shows:
-PRINTED_PRODUCT_NUMBER = 0x10  # "5xx" / "6xx" / "7xx" product number, ASCII; absent = none
-PRINTED_ASSURANCE_LEVEL = 0x11  # reserve cards: "LoA2" or "LoA3", ASCII
 
 # Bounds on one response chain (a first answer ``61xx``, then GET RESPONSE until ``9000``).
 # The largest container SP 800-73-4 defines is the cardholder facial image, 12,704 bytes;
@@ -118,8 +116,6 @@ class Chuid:
 @dataclass(frozen=True)
 class PrintedInfo:
     card_serial: str | None
-    product_number: str | None
-    assurance_level: str | None
     expiry: str | None
     issuer: str | None
     holder_name: str | None = field(default=None, repr=False)
@@ -271,8 +267,6 @@ class PivSession:
         fields = parse_tlv(data)
         return PrintedInfo(
             card_serial=_ascii(fields.get(PRINTED_CARD_SERIAL)),
-            product_number=_ascii(fields.get(PRINTED_PRODUCT_NUMBER)),
-            assurance_level=_ascii(fields.get(PRINTED_ASSURANCE_LEVEL)),
             expiry=_ascii(fields.get(PRINTED_EXPIRY)),
             issuer=_ascii(fields.get(PRINTED_ISSUER)),
             holder_name=_ascii(fields.get(PRINTED_NAME)),

@@ -11,23 +11,17 @@ from devices.card.piv import PivSession, Slot
 
 @dataclass(frozen=True)
 class CardReading:
-    """A plain snapshot of a card; no PIN, PUK, identifier or name in its repr."""
+    """A plain snapshot of a card; no PIN, PUK, identifier or name in its repr. The product
+    number (R7) and a reserve card's assurance level (R12) are not on the chip: the kiosk
+    takes them from the register by card number."""
 
     serial: str  # printed card serial number, or the CHUID GUID when the card has none
     guid: str
-    product_number: str | None  # "7xx" etc.; None when the card has none (R7)
-    assurance_level: str | None  # "LoA2" / "LoA3" on reserve cards (R12)
     certificates: tuple[CertificateSummary, ...]
     chain: ChainStatus  # of the authentication certificate (9A)
     pin_tries_left: int | None  # None: PIN already verified in this session
     holder_identifier: str | None = field(repr=False, default=None)
     holder_name: str | None = field(repr=False, default=None)
-
-    @property
-    def product_series(self) -> str:
-        """ "5xx", "6xx", "7xx" or "none" (R7, R9)."""
-        number = self.product_number or ""
-        return f"{number[0]}xx" if number[:1] in ("5", "6", "7") else "none"
 
     @property
     def has_signing_certificate(self) -> bool:
@@ -65,8 +59,6 @@ def read_card(session: PivSession, anchors: TrustAnchors, *, now: dt.datetime) -
     return CardReading(
         serial=serial,
         guid=guid,
-        product_number=printed.product_number if printed else None,
-        assurance_level=printed.assurance_level if printed else None,
         certificates=tuple(summaries),
         chain=auth.chain if auth else ChainStatus.MISSING,
         pin_tries_left=session.pin_retries(),

@@ -25,12 +25,10 @@ from devices.card.piv import (
     CHUID_GUID,
     OBJECT_CHUID,
     OBJECT_PRINTED_INFO,
-    PRINTED_ASSURANCE_LEVEL,
     PRINTED_CARD_SERIAL,
     PRINTED_EXPIRY,
     PRINTED_ISSUER,
     PRINTED_NAME,
-    PRINTED_PRODUCT_NUMBER,
     Slot,
 )
 from devices.virtual.card import VirtualPivCard
@@ -142,7 +140,12 @@ class CardFactory:
             puk_code = puk or f"{secrets.randbelow(10**8):08d}"
             letter = code_letter_text(card_serial, puk_code)
         credentials = holder or self.pki.issue_holder(
-            holder_id, name, signing=signing, variant=variant, key_type=key_type
+            holder_id,
+            name,
+            signing=signing,
+            variant=variant,
+            key_type=key_type,
+            card_number=card_serial,
         )
         guid = guid_for_serial(card_serial)
         expiry = (self.pki.now + dt.timedelta(days=5 * 365)).strftime("%Y%m%d")
@@ -159,10 +162,6 @@ class CardFactory:
             + tlv(PRINTED_CARD_SERIAL, card_serial.encode())
             + tlv(PRINTED_ISSUER, b"SITHS TEST")
         )
-        if product_number is not None:
-            printed += tlv(PRINTED_PRODUCT_NUMBER, product_number.encode())
-        if reserve is not None:
-            printed += tlv(PRINTED_ASSURANCE_LEVEL, reserve.encode())
         objects[OBJECT_PRINTED_INFO] = printed + tlv(0xFE, b"")
         keys = {}
         for slot_number, cred in credentials.slots().items():

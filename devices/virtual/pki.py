@@ -48,7 +48,9 @@ def generate_key(key_type: KeyType = "p256") -> PrivateKey:
     raise ValueError(f"unknown key type {key_type!r}")
 
 
-def _name(common_name: str, *, serial_number: str | None = None) -> x509.Name:
+def _name(
+    common_name: str, *, serial_number: str | None = None, card_number: str | None = None
+) -> x509.Name:
     parts = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "SE"),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANISATION),
@@ -56,6 +58,9 @@ def _name(common_name: str, *, serial_number: str | None = None) -> x509.Name:
     ]
     if serial_number is not None:
         parts.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, serial_number))
+    if card_number is not None:
+        # The card number, where ``devices.card.cert_fields`` looks by default (assumed).
+        parts.append(x509.NameAttribute(NameOID.PSEUDONYM, card_number))
     return x509.Name(parts)
 
 
@@ -316,10 +321,12 @@ class TestPki:
         signing: bool = True,
         variant: Variant = "ok",
         key_type: KeyType = "p256",
+        card_number: str | None = None,
     ) -> HolderCredentials:
-        """Card credentials for one holder; ``identifier`` is a personnummer or an HSA-id."""
+        """Card credentials for one holder; ``identifier`` is a personnummer or an HSA-id,
+        ``card_number`` (the number printed on the card) goes into every certificate."""
         issuer = self._issuer(variant, self.person_ca)
-        subject = _name(name, serial_number=identifier)
+        subject = _name(name, serial_number=identifier, card_number=card_number)
 
         def slot(usage: x509.KeyUsage, eku: list[x509.ObjectIdentifier]) -> SlotCredential:
             key = generate_key(key_type)

@@ -25,7 +25,7 @@ from contextlib import AbstractContextManager, contextmanager
 from enum import IntEnum, StrEnum
 from typing import Protocol
 
-from devices.card.errors import CardOperationNotAllowedError
+from devices.card.errors import CardOperationNotAllowedError, UnblockNotAvailableError
 from devices.card.pin import PinKind, PinState
 from kiosk.services.ports import ReaderRole
 
@@ -114,4 +114,6 @@ def opener_for(access: CardAccess, role: ReaderRole) -> CardOpener:
 
 def require_capability(card: CardSession, capability: CardCapability) -> None:
     if capability not in card.capabilities():
+        if capability is CardCapability.UNBLOCK_PIN:
+            raise UnblockNotAvailableError()
         raise CardOperationNotAllowedError(operation=capability.value)

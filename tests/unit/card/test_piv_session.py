@@ -9,6 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
+from devices.card.apdu import iter_tlv
 from devices.card.certs import ChainStatus, TrustAnchors
 from devices.card.errors import (
     CardRemovedError,
@@ -61,8 +62,10 @@ def test_chuid_and_printed_info(issued: PersonalisedCard) -> None:
     assert rec.sent[-1] == bytes.fromhex("00CB3FFF055C035FC10200")
     printed = session.read_printed_info()
     assert printed is not None
-    assert printed.product_number == issued.product_number
-    assert printed.product_number is not None and printed.product_number.startswith("7")
+    # The product number is printed on the back of the card, not stored on the chip: no
+    # private tags (0x10 product number, 0x11 assurance level) in the standard object.
+    raw = session.get_object(0x5FC109)
+    assert raw is not None and not {0x10, 0x11} & {tag for tag, _ in iter_tlv(raw)}
     assert printed.card_serial == issued.serial
     assert printed.holder_name is not None and printed.holder_name not in repr(printed)
 
@@ -230,7 +233,6 @@ def test_read_card_summary(issued: PersonalisedCard, pki: TestPki, now: dt.datet
     session = PivSession(InProcessConnection(issued.card))
     reading = read_card(session, TrustAnchors.from_certificates(pki.trust_anchors), now=now)
     assert reading.serial == issued.serial
-    assert reading.product_series == "7xx"
     assert reading.has_signing_certificate
     assert reading.chain is ChainStatus.OK and reading.certificates_ok
     assert reading.pin_tries_left == 3
@@ -249,8 +251,8 @@ def test_r12_reserve_card_level_and_no_number(
         TrustAnchors.from_certificates(pki.trust_anchors),
         now=now,
     )
-    assert reading.assurance_level == "LoA2"
-    assert reading.product_number is None and reading.product_series == "none"
+    # R12: the level is the register's (by card number), not read from the chip.
+    assert not hasattr(reading, "assurance_level") and not hasattr(reading, "product_number")
     assert not reading.has_signing_certificate
 
 
