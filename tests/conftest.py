@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from tests.support.clock import OFFSET_OPTION, TestClock, offset_days, session_now
+from clock import FixedClock
+from tests.support.clock import OFFSET_OPTION, offset_days, session_now
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -43,6 +44,6 @@ def today(now: dt.datetime) -> dt.date:
 
 
 @pytest.fixture
-def clock(now: dt.datetime) -> TestClock:
+def clock(now: dt.datetime) -> FixedClock:
     """A clock at ``now`` that a test may move."""
-    return TestClock(now)
+    return FixedClock(now)

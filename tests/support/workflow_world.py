@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from clock import LOCAL_ZONE, local_date
+from clock import LOCAL_ZONE, FixedClock, local_date
 from devices.card.piv import PivSession
 from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory, PersonalisedCard
@@ -35,7 +35,6 @@ from store.database import Store, open_store
 from store.journal import Journal
 from store.keys import KioskKeys
 from store.models import Card, JournalRow
-from tests.support.clock import TestClock
 from tests.support.seed import CardSpec, add_card, add_holder, add_office
 from tests.support.visits import visit_with_identity
 
@@ -82,7 +81,7 @@ class World:
     journal: Journal
     services: Backend
     factory: CardFactory
-    clock: TestClock
+    clock: FixedClock
     inserted: list[Any] = field(default_factory=list)
 
     @property
@@ -221,7 +220,7 @@ class World:
 
 
 @pytest.fixture
-def world(tmp_path: Path, factory: CardFactory, clock: TestClock) -> Iterator[World]:
+def world(tmp_path: Path, factory: CardFactory, clock: FixedClock) -> Iterator[World]:
     keys = KioskKeys.generate()
     store = open_store(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}", keys)
     journal = Journal("kiosk-unit", keys, store.cipher, clock=clock)

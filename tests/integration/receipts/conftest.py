@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from clock import FixedClock
 from devices.card.pcsc import PcscContext
 from devices.virtual.factory import CardFactory
 from devices.virtual.pki import TestPki
 from tests.integration.pcscd_fixture import pcscd, vpcd_cards  # noqa: F401
-from tests.support.clock import TestClock
 from tests.support.receipt_world import World, make_world
 
 
@@ -34,7 +34,7 @@ def pcsc(pcscd: object) -> Iterator[PcscContext]:  # noqa: F811
 
 
 @pytest.fixture
-def world(tmp_path: Path, clock: TestClock) -> Iterator[World]:
+def world(tmp_path: Path, clock: FixedClock) -> Iterator[World]:
     built = make_world(tmp_path / "data", clock=clock)
     yield built
     built.store.close()

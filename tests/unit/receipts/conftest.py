@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from clock import FixedClock
 from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory, PersonalisedCard
 from devices.virtual.pki import TestPki
@@ -15,7 +16,6 @@ from kiosk.config import ReceiptConfig
 from kiosk.receipts.service import ReceiptService
 from kiosk.services.card import CardSession
 from kiosk.services.device_adapters import PivCardSession
-from tests.support.clock import TestClock
 from tests.support.receipt_world import HOLDER_NAME, HOLDER_PNR, OFFICE_ID, World, make_world
 
 
@@ -37,7 +37,7 @@ def holder_card(factory: CardFactory) -> PersonalisedCard:
 
 
 @pytest.fixture
-def world(tmp_path: Path, clock: TestClock) -> Iterator[World]:
+def world(tmp_path: Path, clock: FixedClock) -> Iterator[World]:
     built = make_world(tmp_path / "data", clock=clock)
     yield built
     built.store.close()

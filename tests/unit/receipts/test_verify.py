@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from clock import FixedClock
 from devices.card.certs import TrustAnchors
 from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory, PersonalisedCard
@@ -22,7 +23,6 @@ from kiosk.receipts.signature import HolderSignature, sign_receipt
 from kiosk.receipts.verify import VerifyReport, verify_receipt
 from kiosk.services.card import CardSession
 from kiosk.services.device_adapters import PivCardSession
-from tests.support.clock import TestClock
 from tests.support.receipt_world import OFFICE_ID, OTHER_NAME, OTHER_PNR, World, make_world
 
 
@@ -188,7 +188,7 @@ def test_unsigned_block_receipt_passes(world: World, receipts: ReceiptService) -
 
 
 def test_receipt_from_another_journal_fails(
-    world: World, activation: ReceiptFacts, tmp_path: Path, clock: TestClock
+    world: World, activation: ReceiptFacts, tmp_path: Path, clock: FixedClock
 ) -> None:
     elsewhere = make_world(tmp_path / "elsewhere", clock=clock)
     try:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from clock import FixedClock
 from kiosk.domain.card_check import CardTestVerdict
 from kiosk.services.card_check import Verdict, assurance_finding, unlock_finding
 from kiosk.services.ports import CardView
-from tests.support.clock import TestClock
 from tests.support.ui_world import build_world
 
 
@@ -29,7 +29,7 @@ from tests.support.ui_world import build_world
     ],
 )
 def test_r13_r5_the_card_check_verdict_is_the_rules(
-    clock: TestClock,
+    clock: FixedClock,
     card: str,
     pin: str,
     rule_verdict: CardTestVerdict,
@@ -44,7 +44,7 @@ def test_r13_r5_the_card_check_verdict_is_the_rules(
     assert report.verdict is verdict
 
 
-def test_r13_a_refused_pin_says_to_unlock(clock: TestClock) -> None:
+def test_r13_a_refused_pin_says_to_unlock(clock: FixedClock) -> None:
     world = build_world(clock)
     world.insert("customer", "asa")
     report = world.services.card_check.run("000000")

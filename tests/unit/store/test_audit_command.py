@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from clock import Clock
+from clock import Clock, FixedClock
 from kiosk.cli import main
 from store.database import open_store
 from store.journal import Journal
 from store.keys import load_or_create_keys
-from tests.support.clock import TestClock
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -41,7 +40,7 @@ def _sql(db_path: Path, *statements: str) -> None:
         connection.close()
 
 
-def test_audit_verify_subprocess_ok_then_broken(tmp_path: Path, clock: TestClock) -> None:
+def test_audit_verify_subprocess_ok_then_broken(tmp_path: Path, clock: FixedClock) -> None:
     db_path = _make_journal(tmp_path, clock)
     command = [sys.executable, "-m", "kiosk", "audit", "verify", "--data", str(tmp_path)]
     ok = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
@@ -93,7 +92,7 @@ TAMPERS: dict[str, tuple[Callable[[Path], None], int, str]] = {
 
 @pytest.mark.parametrize("tamper", sorted(TAMPERS))
 def test_audit_verify_names_each_tampering(
-    tmp_path: Path, clock: TestClock, tamper: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, clock: FixedClock, tamper: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db_path = _make_journal(tmp_path, clock)
     change, seq, kind = TAMPERS[tamper]
@@ -105,7 +104,7 @@ def test_audit_verify_names_each_tampering(
 
 
 def test_audit_verify_without_key_file_fails_clearly(
-    tmp_path: Path, clock: TestClock, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, clock: FixedClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _make_journal(tmp_path, clock)
     (tmp_path / "kiosk.key").unlink()

@@ -21,9 +21,9 @@ from central.fields import (
     load_or_create_key,
 )
 from central.service import CentralService
+from clock import FixedClock
 from kiosk.cli import main
 from protocol.event_format import GENESIS_HASH, SignedEvent, format_timestamp
-from tests.support.clock import TestClock
 
 PNR = "194512249876"
 NAME = "Åsa Öberg-Testsson"
@@ -88,7 +88,7 @@ def test_split_keeps_personal_fields_sealed_and_bound_to_their_row() -> None:
     )
 
 
-def test_service_stores_sealed_and_serves_whole_rows(tmp_path: Path, clock: TestClock) -> None:
+def test_service_stores_sealed_and_serves_whole_rows(tmp_path: Path, clock: FixedClock) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'central.sqlite3'}")
     migrate(engine)
     service = CentralService(engine, cipher=CentralCipher.generate(), clock=clock)
