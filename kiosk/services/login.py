@@ -33,7 +33,8 @@ CHALLENGE_BYTES = 32
 
 @dataclass(frozen=True)
 class Operator:
-    """Who works the counter, as the workflows need it (from the forced card login)."""
+    """Who works the counter, as the workflows and the journal need it: the HSA id, the
+    role and the office (``LoggedInOperator.operator``)."""
 
     hsa_id: str
     role: Role
@@ -41,8 +42,9 @@ class Operator:
 
 
 @dataclass(frozen=True)
-class OperatorIdentity:
-    """Who is logged in, and as what."""
+class LoggedInOperator:
+    """The forced card login's result: the operator, with the name the status bar shows and
+    the fingerprint of the certificate it logged in with."""
 
     hsa_id: str
     display_name: str
@@ -93,7 +95,7 @@ class LoginService:
         self._clock = clock
         self._entropy = entropy
 
-    def login(self, pin: str) -> OperatorIdentity:
+    def login(self, pin: str) -> LoggedInOperator:
         """Check the operator card in the operator reader and log its owner in."""
         from cryptography import x509
 
@@ -133,7 +135,7 @@ class LoginService:
             signature = session.sign(CardKey.AUTHENTICATION, challenge)
             if not verify_signature(der, challenge, signature):
                 raise ChallengeFailedError()
-            return OperatorIdentity(
+            return LoggedInOperator(
                 hsa_id=record.hsa_id,
                 display_name=record.name,
                 role=record.role,

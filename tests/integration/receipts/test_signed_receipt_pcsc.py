@@ -14,7 +14,7 @@ from devices.virtual.factory import CardFactory
 from devices.virtual.pki import TestPki
 from devices.virtual.vpcd import VpcdCard
 from kiosk.config import ReceiptConfig
-from kiosk.receipts.service import ReceiptService
+from kiosk.receipts.service import ReceiptIssuer
 from kiosk.receipts.verify import verify_receipt
 from kiosk.services.device_adapters import PivCardSession
 from tests.support.receipt_world import HOLDER_NAME, HOLDER_PNR, OFFICE_ID, World
@@ -47,7 +47,7 @@ def test_holder_signs_activation_receipt_over_pcsc_and_it_verifies(
     )
     world.add_personalised(card)
     event = world.event("card.activated", {"serial": card.serial})
-    receipts = ReceiptService(
+    receipts = ReceiptIssuer(
         world.store,
         world.journal,
         office_id=OFFICE_ID,

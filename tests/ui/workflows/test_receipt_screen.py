@@ -10,7 +10,7 @@ from kiosk.config import ReceiptConfig
 from kiosk.i18n import Catalogue
 from kiosk.receipts.desk import ReceiptDesk
 from kiosk.receipts.facts import ReceiptFacts
-from kiosk.receipts.service import ReceiptService
+from kiosk.receipts.service import ReceiptIssuer
 from kiosk.receipts.verify import verify_receipt
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.returns import ReturnService
@@ -22,7 +22,7 @@ from tests.unit.receipts.pdf_helpers import compact, pdf_text
 
 
 def _desk(world: World, tmp_path: Path) -> ReceiptDesk:
-    service = ReceiptService(
+    service = ReceiptIssuer(
         world.store,
         world.journal,
         office_id=OFFICE,

@@ -13,7 +13,7 @@ from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory, PersonalisedCard
 from devices.virtual.pki import TestPki
 from kiosk.config import ReceiptConfig
-from kiosk.receipts.service import ReceiptService
+from kiosk.receipts.service import ReceiptIssuer
 from kiosk.services.card import CardSession
 from kiosk.services.device_adapters import PivCardSession
 from tests.support.receipt_world import HOLDER_NAME, HOLDER_PNR, OFFICE_ID, World, make_world
@@ -49,8 +49,8 @@ def piv(holder_card: PersonalisedCard) -> CardSession:
 
 
 @pytest.fixture
-def receipts(world: World, tmp_path: Path) -> ReceiptService:
-    return ReceiptService(
+def receipts(world: World, tmp_path: Path) -> ReceiptIssuer:
+    return ReceiptIssuer(
         world.store,
         world.journal,
         office_id=OFFICE_ID,

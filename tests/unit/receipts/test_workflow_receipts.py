@@ -15,7 +15,7 @@ from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory
 from devices.virtual.pki import TestPki
 from kiosk.domain.types import BlockReason, DocumentKind, IdentityDocument, Role
-from kiosk.receipts.service import ReceiptService, issue_receipt
+from kiosk.receipts.service import ReceiptIssuer, issue_receipt
 from kiosk.receipts.verify import verify_receipt
 from kiosk.services.device_adapters import PivCardSession
 from kiosk.services.login import Operator
@@ -71,14 +71,14 @@ def _add(world: World, serial: str, **kw: object) -> None:
     add_card(world.store, CardSpec(serial=serial, **base), now=world.now)  # type: ignore[arg-type]
 
 
-def _check(world: World, receipts: ReceiptService, pdf: bytes, anchors: TrustAnchors | None) -> str:
+def _check(world: World, receipts: ReceiptIssuer, pdf: bytes, anchors: TrustAnchors | None) -> str:
     report = verify_receipt(pdf, store=world.store, office_id=OFFICE_ID, anchors=anchors)
     assert report.ok, report.findings
     return compact(pdf_text(pdf))
 
 
 def test_r2_activation_receipt_signed_by_the_holder(
-    world: World, backend: Backend, receipts: ReceiptService, factory: CardFactory, pki: TestPki
+    world: World, backend: Backend, receipts: ReceiptIssuer, factory: CardFactory, pki: TestPki
 ) -> None:
     card = factory.personalise(holder_id=HOLDER_PNR, name=HOLDER_NAME, product_number="712")
     _add(world, card.serial, state="shipped", product_number="712")
@@ -98,7 +98,7 @@ def test_r2_activation_receipt_signed_by_the_holder(
 
 
 def test_r9_block_receipt_names_reason_and_telia_duty(
-    world: World, backend: Backend, receipts: ReceiptService, pki: TestPki
+    world: World, backend: Backend, receipts: ReceiptIssuer, pki: TestPki
 ) -> None:
     _add(world, "SE6000000001", product_number="512")
     form = BlockForm("SE6000000001", BlockReason.LOST, telia_confirmed=True)
@@ -115,7 +115,7 @@ def test_r9_block_receipt_names_reason_and_telia_duty(
 def test_r11_kept_card_receipt_with_reason_signed(
     world: World,
     backend: Backend,
-    receipts: ReceiptService,
+    receipts: ReceiptIssuer,
     factory: CardFactory,
     pki: TestPki,
 ) -> None:
@@ -142,7 +142,7 @@ def test_r11_kept_card_receipt_with_reason_signed(
 
 
 def test_r7_code_letter_order_receipt(
-    world: World, backend: Backend, receipts: ReceiptService
+    world: World, backend: Backend, receipts: ReceiptIssuer
 ) -> None:
     _add(world, "SE6000000002", product_number="612")
     unused: object = None  # ordering a letter touches neither the card nor the PUK source
