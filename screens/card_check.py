@@ -30,6 +30,7 @@ def render_report(t: Catalogue, report: CardCheckReport) -> RenderableType:
         Text(t(f"ui.test.verdict.{verdict.value}"), style=VERDICT_STYLE[verdict]),
         Text(t(f"ui.test.advice.{verdict.value}")),
     ]
+    parts.extend(Text(t(notice.key, **notice.params)) for notice in report.advice)  # R13
     for finding in report.findings:
         parts.append(
             Text.assemble(

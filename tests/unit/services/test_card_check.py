@@ -52,6 +52,25 @@ def test_r13_a_refused_pin_says_to_unlock(clock: FixedClock) -> None:
 
 
 @pytest.mark.parametrize(
+    ("card", "pin", "advice"),
+    [
+        ("asa", "123456", []),
+        ("jons", "123456", []),
+        ("asa", "000000", ["notice.r13.verdict.pin_refused", "notice.r13.step.unlock"]),
+        ("per", "123456", ["notice.r13.verdict.certs_invalid", "notice.r13.step.new_eid"]),
+        ("rogue_op", "123456", ["notice.r13.verdict.chain_broken", "notice.r13.step.new_eid"]),
+    ],
+)
+def test_r13_the_report_advises_with_the_rules_verdict_and_steps(
+    clock: FixedClock, card: str, pin: str, advice: list[str]
+) -> None:
+    world = build_world(clock)
+    world.insert("customer", card)
+    report = world.services.card_check.run(pin)
+    assert [notice.key for notice in report.advice] == advice
+
+
+@pytest.mark.parametrize(
     ("product_number", "key"),
     [
         ("711", "ui.test.finding.unlock_7xx"),
