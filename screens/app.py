@@ -18,7 +18,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
@@ -28,6 +28,7 @@ from textual.reactive import reactive
 
 from kiosk.services.context import UiContext
 from kiosk.services.status import StatusSnapshot, SyncFigures
+from screens.key_bar import KEY_BAR_CSS
 from screens.login import LoginScreen
 from screens.messages import (
     DocumentScanned,
@@ -36,6 +37,7 @@ from screens.messages import (
     VisitRequested,
     WorkflowDone,
 )
+from screens.status_bar import STATUS_BAR_CSS
 from screens.work_mode import WorkMode
 from screens.workflows.receipt_flow import ReceiptFlow
 
@@ -59,7 +61,13 @@ def _palette_commands() -> type[Provider]:
 class KioskApp(App[int]):
     """The counter application."""
 
-    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
+    # Absolute paths: subclasses live elsewhere. The bars on every screen are widgets,
+    # which have no CSS_PATH of their own: their .tcss files load with the App's.
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        Path(__file__).with_name("app.tcss"),
+        STATUS_BAR_CSS,
+        KEY_BAR_CSS,
+    ]
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {_palette_commands}
     ENABLE_COMMAND_PALETTE: ClassVar[bool] = True
     status: reactive[StatusSnapshot] = reactive(StatusSnapshot(office=""), init=False)

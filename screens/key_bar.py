@@ -4,22 +4,17 @@ every screen switch pay for re-creating and re-styling them)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual.widgets import Static
 
+KEY_BAR_CSS = Path(__file__).with_name("key_bar.tcss")
+"""The widget's styles; widgets have no ``CSS_PATH``, so the App loads this file."""
+
 
 class KeyBar(Static):
-    DEFAULT_CSS = """
-    KeyBar {
-        dock: bottom;
-        height: 1;
-        background: $footer-background;
-        color: $footer-foreground;
-    }
-    """
-
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self.show_keys()
