@@ -72,7 +72,7 @@ class CardCheckScreen(KioskScreen):
         yield pin_input("test-pin", self.t("ui.test.pin_placeholder"))
         with VerticalScroll():
             yield Static("", id="test-report")
-        yield KeyBar()
+        yield KeyBar(self.ctx.catalogue)
 
     def on_mount(self) -> None:
         self.query_one("#test-pin", Input).focus()

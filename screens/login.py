@@ -33,7 +33,7 @@ class LoginScreen(KioskScreen):
             yield Static(self.t("ui.login.hint_idle"), id="login-message")
             if self.ctx.demo_mode:
                 yield Static(self.t("ui.login.demo_hint"), id="login-demo")
-        yield KeyBar()
+        yield KeyBar(self.ctx.catalogue)
 
     def on_mount(self) -> None:
         self.query_one("#pin", Input).focus()
