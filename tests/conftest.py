@@ -1,4 +1,5 @@
-"""The one clock of the test suite: ``now`` (session-wide) and ``clock`` (per test)."""
+"""The one clock of the test suite: ``now`` (session-wide) and ``clock`` (per test), and the
+one test world (``tests.support.world``: the ``pki``, ``factory`` and ``world`` fixtures)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import pytest
 
 from clock import FixedClock
 from tests.support.clock import OFFSET_OPTION, offset_days, session_now
+
+pytest_plugins = ["tests.support.world"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

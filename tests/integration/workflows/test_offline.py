@@ -29,8 +29,7 @@ from kiosk.services.workflows.unlock import UnlockService
 from protocol.puk import seal_puk
 from tests.integration.pcscd_fixture import InsertCard
 from tests.support.sync_world import ADMIN, CLERK, OFFICE, CentralProcess, Kiosk
-from tests.support.visits import visit_with_identity
-from tests.support.workflow_world import NEW_PIN, VALID_FOR
+from tests.support.world import NEW_PIN, VALID_FOR, visit_with_identity
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 

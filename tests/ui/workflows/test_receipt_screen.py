@@ -16,7 +16,7 @@ from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.returns import ReturnService
 from screens.workflows.receipt import HolderSignScreen, ReprintScreen
 from tests.support.ui_workflows import Host, message, settle
-from tests.support.workflow_world import NAME, OFFICE, PNR, World, operator
+from tests.support.world import NAME, OFFICE, PNR, World, operator
 from tests.ui.helpers import type_text
 from tests.unit.receipts.pdf_helpers import compact, pdf_text
 

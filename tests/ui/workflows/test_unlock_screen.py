@@ -15,7 +15,7 @@ from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
 from screens.workflows.unlock import UnlockScreen
 from tests.support.ui_workflows import Host, message, screen_text, settle
-from tests.support.workflow_world import NEW_PIN, World
+from tests.support.world import NEW_PIN, World
 from tests.ui.helpers import type_text
 
 

@@ -12,7 +12,7 @@ from devices.virtual.pki_files import cert_pem
 from kiosk.cli import main
 from kiosk.receipts.service import ReceiptIssuer
 from kiosk.services.card import CardSession
-from tests.support.receipt_world import World
+from tests.support.world import World
 from tests.unit.receipts.pdf_helpers import pdf_text
 
 

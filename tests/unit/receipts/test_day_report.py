@@ -10,7 +10,7 @@ import pytest
 from kiosk.reports.day import DayReport, build_day_report, day_bounds
 from kiosk.reports.render import render_day_report
 from store.models import Deadline
-from tests.support.receipt_world import ADMIN, CLERK, OFFICE_ID, World
+from tests.support.world import ADMIN, CLERK, OFFICE, World
 from tests.unit.receipts.pdf_helpers import (
     compact,
     dark_fraction,
@@ -78,7 +78,7 @@ def test_day_bounds_follow_the_office_calendar_day() -> None:
 
 
 def test_counts_refusals_blocks_and_deadlines(busy_world: World) -> None:
-    report = build_day_report(busy_world.store, day=DAY, office_id=OFFICE_ID)
+    report = build_day_report(busy_world.store, day=DAY, office_id=OFFICE)
     assert report.event_count == 10
     assert report.actions == (("card.activated", 3), ("card.blocked", 2), ("card.unlocked", 1))
     assert report.operators == ((CLERK, 5), (ADMIN, 1))
@@ -101,7 +101,7 @@ def test_counts_refusals_blocks_and_deadlines(busy_world: World) -> None:
 
 
 def test_report_pdf_text_matches_the_numbers(busy_world: World) -> None:
-    report = build_day_report(busy_world.store, day=DAY, office_id=OFFICE_ID)
+    report = build_day_report(busy_world.store, day=DAY, office_id=OFFICE)
     text = pdf_text(render_day_report(report))
     flat = compact(text)
     assert "Dagsrapport 2026-11-28" in text
@@ -127,11 +127,9 @@ def test_report_pdf_text_matches_the_numbers(busy_world: World) -> None:
 
 
 def test_report_is_byte_stable_and_renders_with_a_chart(busy_world: World, tmp_path: Path) -> None:
-    report = build_day_report(busy_world.store, day=DAY, office_id=OFFICE_ID)
+    report = build_day_report(busy_world.store, day=DAY, office_id=OFFICE)
     pdf = render_day_report(report)
-    assert pdf == render_day_report(
-        build_day_report(busy_world.store, day=DAY, office_id=OFFICE_ID)
-    )
+    assert pdf == render_day_report(build_day_report(busy_world.store, day=DAY, office_id=OFFICE))
     pages = render_gray(pdf, tmp_path)
     assert pages
     width, _height, pixels = pages[0]
@@ -139,13 +137,13 @@ def test_report_is_byte_stable_and_renders_with_a_chart(busy_world: World, tmp_p
     # the chart's bars are solid blue (#2a6ebb, gray ~98): the longest bar (3 activations)
     # spans most of the chart's 115 mm width at 40 dpi (~180 px); text makes no such runs
     assert longest_run(pixels, width, 85, 112) > 150
-    empty = DayReport(DAY, OFFICE_ID, "", 0, (), (), (), (), ())
+    empty = DayReport(DAY, OFFICE, "", 0, (), (), (), (), ())
     e_width, _, e_pixels = render_gray(render_day_report(empty), tmp_path / "e")[0]
     assert longest_run(e_pixels, e_width, 85, 112) < 10
 
 
 def test_empty_day_says_none(world: World) -> None:
-    report = build_day_report(world.store, day=DAY, office_id=OFFICE_ID)
+    report = build_day_report(world.store, day=DAY, office_id=OFFICE)
     assert report.event_count == 0 and report.actions == ()
     text = pdf_text(render_day_report(report))
     assert text.count("Inga.") == 5
@@ -157,9 +155,9 @@ def test_the_day_report_service_saves_the_pdf_in_the_reports_folder(
     from kiosk.reports.service import DayReportService
 
     reports = DayReportService(
-        busy_world.store, office_id=OFFICE_ID, folder=tmp_path / "reports", lang="en"
+        busy_world.store, office_id=OFFICE, folder=tmp_path / "reports", lang="en"
     )
-    assert reports.build(DAY) == build_day_report(busy_world.store, day=DAY, office_id=OFFICE_ID)
+    assert reports.build(DAY) == build_day_report(busy_world.store, day=DAY, office_id=OFFICE)
     path = reports.write(DAY)
     assert path == tmp_path / "reports" / "day-2026-11-28.pdf"
     assert path.read_bytes() == render_day_report(reports.build(DAY), lang="en")

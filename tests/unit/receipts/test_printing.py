@@ -15,7 +15,7 @@ from kiosk.receipts.printing import deliver
 from kiosk.receipts.service import ReceiptIssuer, issue_receipt
 from kiosk.services.card import CardSession
 from store.journal import Journal
-from tests.support.receipt_world import OFFICE_ID, World
+from tests.support.world import OFFICE, World
 
 PDF = b"%PDF-1.4 test receipt"
 
@@ -84,7 +84,7 @@ def test_printer_error_never_undoes_the_transaction(world: World, tmp_path: Path
     service = ReceiptIssuer(
         world.store,
         world.journal,
-        office_id=OFFICE_ID,
+        office_id=OFFICE,
         config=ReceiptConfig(printer="Kvitto"),
         folder=tmp_path / "receipts",
         lp_command=_script(tmp_path, "exit 3"),
@@ -146,7 +146,7 @@ def test_journal_failure_while_recording_signature_still_delivers(
     service = ReceiptIssuer(
         world.store,
         BrokenJournal("k", world.store.keys, world.store.cipher, clock=world.clock),
-        office_id=OFFICE_ID,
+        office_id=OFFICE,
         config=ReceiptConfig(),
         folder=tmp_path / "r",
     )

@@ -16,7 +16,7 @@ from kiosk.receipts.facts import ReceiptFacts, receipt_digest
 from kiosk.receipts.render import parse_embedded, qr_value, render_receipt
 from kiosk.receipts.service import ReceiptIssuer
 from kiosk.services.card import CardSession
-from tests.support.receipt_world import CLERK, CLERK_NAME, HOLDER_NAME, OFFICE_NAME, World
+from tests.support.world import CLERK, CLERK_NAME, NAME, OFFICE_NAME, World
 from tests.unit.receipts.pdf_helpers import (
     compact,
     dark_fraction,
@@ -45,7 +45,7 @@ def test_text_extracted_with_pypdf_matches_the_facts(world: World, receipts: Rec
         OFFICE_NAME,
         CLERK_NAME,
         CLERK,
-        HOLDER_NAME,
+        NAME,
         "121212-XXXX",
         "SE1000000001",
         "712",

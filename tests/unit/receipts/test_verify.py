@@ -23,7 +23,7 @@ from kiosk.receipts.signature import HolderSignature, sign_receipt
 from kiosk.receipts.verify import VerifyReport, verify_receipt
 from kiosk.services.card import CardSession
 from kiosk.services.device_adapters import PivCardSession
-from tests.support.receipt_world import OFFICE_ID, OTHER_NAME, OTHER_PNR, World, make_world
+from tests.support.world import OFFICE, OTHER_NAME, OTHER_PNR, World, make_world
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def activation(
 
 
 def _verify(world: World, pdf: bytes, anchors: TrustAnchors | None = None) -> VerifyReport:
-    return verify_receipt(pdf, store=world.store, office_id=OFFICE_ID, anchors=anchors)
+    return verify_receipt(pdf, store=world.store, office_id=OFFICE, anchors=anchors)
 
 
 def _failed(report: VerifyReport) -> set[str]:
@@ -190,11 +190,9 @@ def test_unsigned_block_receipt_passes(world: World, receipts: ReceiptIssuer) ->
 def test_receipt_from_another_journal_fails(
     world: World, activation: ReceiptFacts, tmp_path: Path, clock: FixedClock
 ) -> None:
-    elsewhere = make_world(tmp_path / "elsewhere", clock=clock)
+    elsewhere = make_world(tmp_path / "elsewhere", clock=clock, factory=world.factory)
     try:
-        report = verify_receipt(
-            render_receipt(activation), store=elsewhere.store, office_id=OFFICE_ID
-        )
+        report = verify_receipt(render_receipt(activation), store=elsewhere.store, office_id=OFFICE)
     finally:
         elsewhere.store.close()
     assert _failed(report) == {"event_missing"}

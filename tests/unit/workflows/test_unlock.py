@@ -34,7 +34,7 @@ from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
 from store.puk_cache import put_puk
 from store.sync.errors import CentralUnreachableError
-from tests.support.workflow_world import (
+from tests.support.world import (
     NEW_PIN,
     OTHER_OFFICE,
     World,
