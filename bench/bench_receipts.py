@@ -85,7 +85,7 @@ def render_ms(scale: float) -> Figure:
 
 
 def _journal_store(n: int) -> tuple[Any, Path]:
-    from clock import fixed_clock
+    from clock import FixedClock
     from store.database import open_store
     from store.journal import Journal
     from store.keys import load_or_create_keys
@@ -96,7 +96,7 @@ def _journal_store(n: int) -> tuple[Any, Path]:
     path = folder / "kiosk.sqlite3"
     store = open_store(f"sqlite:///{path}", keys)
     day_start = dt.datetime(2026, 11, 28, 7, 0, tzinfo=dt.UTC)
-    journal = Journal("kiosk-solna-1", keys, store.cipher, clock=fixed_clock(day_start))
+    journal = Journal("kiosk-solna-1", keys, store.cipher, clock=FixedClock(day_start))
     kinds = (
         "card.activated",
         "card.returned",

@@ -31,12 +31,25 @@ def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(LOCAL_ZONE).date()
 
 
-def fixed_clock(moment: dt.datetime) -> Clock:
-    """A clock that always says ``moment`` (snapshots, replays, one-off commands)."""
+class FixedClock:
+    """A clock that says one moment until it is moved: snapshots, replays, one-off
+    commands, benches, and the tests (``advance``, ``set``)."""
+
+    def __init__(self, moment: dt.datetime) -> None:
+        self.moment = _aware(moment)
+
+    def __call__(self) -> dt.datetime:
+        return self.moment
+
+    def advance(self, delta: dt.timedelta) -> dt.datetime:
+        self.moment += delta
+        return self.moment
+
+    def set(self, moment: dt.datetime) -> None:
+        self.moment = _aware(moment)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None:
         raise ValueError("a clock's moment must carry a time zone")
-
-    def now() -> dt.datetime:
-        return moment
-
-    return now
+    return moment

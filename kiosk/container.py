@@ -219,11 +219,11 @@ def _receipts(
     """The ONE receipt service: the config's printer (else its receipts folder) and
     language; the holder signs with the card in the customer reader."""
     from kiosk.receipts.desk import ReceiptDesk
-    from kiosk.receipts.service import ReceiptService
+    from kiosk.receipts.service import ReceiptIssuer
     from kiosk.services.card import opener_for
     from kiosk.services.ports import ReaderRole
 
-    service = ReceiptService(
+    service = ReceiptIssuer(
         store,
         journal,
         office_id=config.office_id,

@@ -13,21 +13,22 @@ Elsewhere in ``screens/``: the work mode's screens (``work_mode``), the palette
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
+from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.reactive import reactive
 
 from kiosk.services.context import UiContext
 from kiosk.services.status import StatusSnapshot, SyncFigures
+from screens.key_bar import KEY_BAR_CSS
 from screens.login import LoginScreen
 from screens.messages import (
     DocumentScanned,
@@ -36,6 +37,7 @@ from screens.messages import (
     VisitRequested,
     WorkflowDone,
 )
+from screens.status_bar import STATUS_BAR_CSS
 from screens.work_mode import WorkMode
 from screens.workflows.receipt_flow import ReceiptFlow
 
@@ -59,9 +61,38 @@ def _palette_commands() -> type[Provider]:
 class KioskApp(App[int]):
     """The counter application."""
 
-    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
+    # Absolute paths: subclasses live elsewhere. The bars on every screen are widgets,
+    # which have no CSS_PATH of their own: their .tcss files load with the App's.
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        Path(__file__).with_name("app.tcss"),
+        STATUS_BAR_CSS,
+        KEY_BAR_CSS,
+    ]
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {_palette_commands}
     ENABLE_COMMAND_PALETTE: ClassVar[bool] = True
+    # Descriptions are catalogue keys (the key bar translates them). Textual's quit and
+    # palette bindings are restated with the kiosk's texts; the palette key shows.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+q",
+            "quit",
+            "ui.key.quit",
+            tooltip="Quit the app and return to the command prompt.",
+            show=False,
+            priority=True,
+        ),
+        Binding(
+            App.COMMAND_PALETTE_BINDING,
+            "command_palette",
+            "ui.key.palette",
+            key_display=App.COMMAND_PALETTE_DISPLAY,
+            priority=True,
+            tooltip="Open the command palette",
+        ),
+        Binding("ctrl+l", "lock", show=False),  # everywhere, shown where the footer has room
+        Binding("f12", "sync_now", show=False),
+        Binding("f9", "device_panel", "ui.key.devices"),  # the demo's only (check_action)
+    ]
     status: reactive[StatusSnapshot] = reactive(StatusSnapshot(office=""), init=False)
     rejected_count: reactive[int] = reactive(0, init=False)  # events the central rejected
 
@@ -90,23 +121,12 @@ class KioskApp(App[int]):
         self.receipt_flow = ReceiptFlow(self, ctx.catalogue)
         self.title = ctx.catalogue("app.title")
         self.set_reactive(KioskApp.status, StatusSnapshot(office=ctx.office_id))
-        self._translate_app_bindings()
-        self.bind("ctrl+l", "lock", show=False)  # everywhere, shown where the footer has room
-        self.bind("f12", "sync_now", show=False)
-        if ctx.demo_mode:
-            self.bind("f9", "device_panel", description=ctx.catalogue("ui.key.devices"))
 
-    def _translate_app_bindings(self) -> None:
-        """Textual's own app bindings get catalogue texts; the palette key shows."""
-        texts = {"command_palette": ("ui.key.palette", True), "quit": ("ui.key.quit", False)}
-        for key, bindings in self._bindings.key_to_bindings.items():
-            for index, binding in enumerate(bindings):
-                if binding.action in texts:
-                    text_key, show = texts[binding.action]
-                    bindings[index] = dataclasses.replace(
-                        binding, description=self.ctx.catalogue(text_key), show=show
-                    )
-            self._bindings.key_to_bindings[key] = bindings
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The device panel's key exists only in the demo."""
+        if action == "device_panel":
+            return self.ctx.demo_mode
+        return True
 
     # --- start-up ------------------------------------------------------------------------
 

@@ -1,5 +1,10 @@
-"""The base of every kiosk screen: catalogue-translated key bindings and blocking I/O in
-thread workers that report back on the event loop (and not at all once the screen is gone).
+"""The base of every kiosk screen: key bindings from ``KEYS`` and blocking I/O in thread
+workers that report back on the event loop (and not at all once the screen is gone).
+
+A screen's keys are its ``KEYS``: (keys, action, catalogue key of the description). They
+become the class's Textual ``BINDINGS`` when the class is created (``KeyedBindings``); the
+description stays a catalogue key, which the key bar translates in the screen's language
+(``screens.key_bar.KeyBar``).
 """
 
 from __future__ import annotations
@@ -8,10 +13,10 @@ import contextlib
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
+from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
-from kiosk.i18n import Catalogue
 from kiosk.services.context import UiContext
 
 T = TypeVar("T")
@@ -33,8 +38,32 @@ def pin_input(input_id: str, placeholder: str, *, max_length: int = 8) -> Input:
     )
 
 
-class _Translated:
+def key_bindings(specs: tuple[KeySpec, ...]) -> list[Binding]:
+    """``KEYS`` as Textual bindings; each description is a catalogue key."""
+    return [Binding(keys, action, description_key) for keys, action, description_key in specs]
+
+
+class KeyedBindings:
+    """A class that names ``KEYS`` binds exactly those keys, besides Textual's own screen
+    bindings (focus, copy): a parent's ``KEYS`` count only when the class lists them too
+    (``(*Parent.KEYS, ...)``), and the keys keep the order ``KEYS`` gives them."""
+
     KEYS: ClassVar[tuple[KeySpec, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if "KEYS" in cls.__dict__:
+            textual_own = [
+                binding
+                for base in reversed(cls.__mro__)
+                if base.__module__.startswith("textual.")
+                for binding in base.__dict__.get("BINDINGS", [])
+            ]
+            cls.BINDINGS = [*textual_own, *key_bindings(cls.KEYS)]  # type: ignore[attr-defined]
+            kwargs["inherit_bindings"] = False
+        super().__init_subclass__(**kwargs)
+
+
+class _Translated(KeyedBindings):
     ctx: UiContext
 
     def t(self, key: str, **params: Any) -> str:
@@ -42,12 +71,6 @@ class _Translated:
 
     def error_text(self, exc: BaseException) -> str:
         return self.ctx.catalogue.error(exc)
-
-
-def bind_keys(screen: Screen[Any], specs: tuple[KeySpec, ...], catalogue: Catalogue) -> None:
-    """The screen's key bindings, their footer descriptions from the catalogue."""
-    for keys, action, description_key in specs:
-        screen._bindings.bind(keys, action, catalogue(description_key))
 
 
 def run_in_thread(
@@ -86,7 +109,6 @@ class KioskScreen(_Translated, Screen[Any]):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         self.ctx = ctx
-        bind_keys(self, self.KEYS, ctx.catalogue)
 
     def run_io(
         self,
@@ -105,7 +127,6 @@ class KioskModal(_Translated, ModalScreen[Any]):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         self.ctx = ctx
-        bind_keys(self, self.KEYS, ctx.catalogue)
 
     def run_io(
         self,

@@ -30,6 +30,7 @@ def render_report(t: Catalogue, report: CardCheckReport) -> RenderableType:
         Text(t(f"ui.test.verdict.{verdict.value}"), style=VERDICT_STYLE[verdict]),
         Text(t(f"ui.test.advice.{verdict.value}")),
     ]
+    parts.extend(Text(t(notice.key, **notice.params)) for notice in report.advice)  # R13
     for finding in report.findings:
         parts.append(
             Text.assemble(
@@ -71,7 +72,7 @@ class CardCheckScreen(KioskScreen):
         yield pin_input("test-pin", self.t("ui.test.pin_placeholder"))
         with VerticalScroll():
             yield Static("", id="test-report")
-        yield KeyBar()
+        yield KeyBar(self.ctx.catalogue)
 
     def on_mount(self) -> None:
         self.query_one("#test-pin", Input).focus()

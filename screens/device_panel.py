@@ -45,7 +45,7 @@ class DevicePanel(KioskModal):
                     id="panel-documents",
                 )
             yield Static(self.t("ui.panel.help"), id="panel-message")
-        yield KeyBar()
+        yield KeyBar(self.ctx.catalogue)
 
     def on_mount(self) -> None:
         self.query_one("#panel-cards", OptionList).border_title = self.t("ui.panel.cards")

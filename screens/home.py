@@ -30,4 +30,4 @@ class HomeScreen(KioskScreen):
         with Vertical(id="home-box"):
             yield Static(self.t("ui.home.title", name=name), id="home-title")
             yield Static(self.t("ui.home.menu"), id="home-menu")
-        yield KeyBar()
+        yield KeyBar(self.ctx.catalogue)

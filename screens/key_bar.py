@@ -1,24 +1,26 @@
-"""The key bar at the bottom of every screen: the active bindings with their catalogue
-descriptions, on one line. One widget (Textual's Footer builds one per key, which made
-every screen switch pay for re-creating and re-styling them)."""
+"""The key bar at the bottom of every screen: the active bindings with their descriptions
+in the screen's language (a binding's description is a catalogue key), on one line. One
+widget (Textual's Footer builds one per key, which made every screen switch pay for
+re-creating and re-styling them)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual.widgets import Static
 
+from kiosk.i18n import Catalogue
+
+KEY_BAR_CSS = Path(__file__).with_name("key_bar.tcss")
+"""The widget's styles; widgets have no ``CSS_PATH``, so the App loads this file."""
+
 
 class KeyBar(Static):
-    DEFAULT_CSS = """
-    KeyBar {
-        dock: bottom;
-        height: 1;
-        background: $footer-background;
-        color: $footer-foreground;
-    }
-    """
+    def __init__(self, catalogue: Catalogue) -> None:
+        super().__init__()
+        self._t = catalogue
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -42,10 +44,14 @@ class KeyBar(Static):
             parts.append(
                 Text.assemble(
                     (key, "bold reverse" if enabled else "dim reverse"),
-                    (f" {binding.description}", "" if enabled else "dim"),
+                    (f" {self.describe(binding.description)}", "" if enabled else "dim"),
                 )
             )
         line = Text(" ").join(parts)
         line.no_wrap = True
         line.overflow = "ellipsis"
         self.update(line)
+
+    def describe(self, description: str) -> str:
+        """A catalogue key in the screen's language; any other text as it is."""
+        return self._t(description) if self._t.has(description) else description

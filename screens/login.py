@@ -15,7 +15,7 @@ from screens.messages import LoggedIn
 from screens.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from kiosk.services.login import OperatorIdentity
+    from kiosk.services.login import LoggedInOperator
 
 
 class LoginScreen(KioskScreen):
@@ -33,7 +33,7 @@ class LoginScreen(KioskScreen):
             yield Static(self.t("ui.login.hint_idle"), id="login-message")
             if self.ctx.demo_mode:
                 yield Static(self.t("ui.login.demo_hint"), id="login-demo")
-        yield KeyBar()
+        yield KeyBar(self.ctx.catalogue)
 
     def on_mount(self) -> None:
         self.query_one("#pin", Input).focus()
@@ -57,12 +57,12 @@ class LoginScreen(KioskScreen):
         self.show_message(self.t("ui.login.checking"))
         holder = self.ctx.services
 
-        def login() -> OperatorIdentity:
+        def login() -> LoggedInOperator:
             return holder.get().login.login(pin)
 
         self.run_io(login, self._logged_in, self._refused, group="login")
 
-    def _logged_in(self, identity: OperatorIdentity) -> None:
+    def _logged_in(self, identity: LoggedInOperator) -> None:
         self.show_message(self.t("ui.login.welcome", name=identity.display_name))
         self.post_message(LoggedIn(identity))
 

@@ -109,7 +109,7 @@ class LookupScreen(KioskScreen):
         yield table
         with VerticalScroll(id="detail-scroll"):
             yield Static("", id="detail")
-        yield KeyBar()
+        yield KeyBar(self.ctx.catalogue)
 
     def on_mount(self) -> None:
         query = self.query_one("#query", Input)

@@ -51,7 +51,7 @@ class ManualEntryScreen(KioskModal):
                         value="SWE" if name == "country" else "",
                     )
             yield Static("", id="manual-message")
-        yield KeyBar()
+        yield KeyBar(self.ctx.catalogue)
 
     def on_mount(self) -> None:
         self.query_one("#kind", Select).focus()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from kiosk.services.login import OperatorIdentity
+    from kiosk.services.login import LoggedInOperator
     from kiosk.services.ports import CardView, HolderSummary, ReaderEvent, ScanEvent
 
 
@@ -36,7 +36,7 @@ class DocumentScanned(Message, bubble=False):
 class LoggedIn(Message):
     """The login screen verified the operator."""
 
-    def __init__(self, identity: OperatorIdentity) -> None:
+    def __init__(self, identity: LoggedInOperator) -> None:
         super().__init__()
         self.identity = identity
 

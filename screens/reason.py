@@ -24,7 +24,7 @@ class ReasonScreen(KioskModal):
             yield Static(self.t("ui.reason.title"))
             yield Input(id="reason", placeholder=self.t("ui.reason.placeholder"), max_length=200)
             yield Static("", id="reason-message")
-        yield KeyBar()
+        yield KeyBar(self.ctx.catalogue)
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from kiosk.i18n import Catalogue
+from screens.base import KeyedBindings, KeySpec
+from screens.key_bar import KeyBar
 
 
 def event_text(t: Catalogue, event_type: str) -> str:
@@ -48,16 +50,16 @@ def notify_rejected(app: App[Any], t: Catalogue, new: Sequence[Any]) -> None:
         app.notify(t("ui.rejected.notify_more", count=len(new) - 3), severity="error")
 
 
-class RejectedEventsScreen(ModalScreen[None]):
+class RejectedEventsScreen(KeyedBindings, ModalScreen[None]):
     """The list; Escape closes."""
 
     CSS_PATH = Path(__file__).with_name("rejected.tcss")
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (("escape", "close", "workflows.key.close"),)
 
     def __init__(self, catalogue: Catalogue, lines: Sequence[Any]) -> None:
         super().__init__()
         self.catalogue = catalogue
         self.lines = tuple(lines)
-        self._bindings.bind("escape", "close", catalogue("workflows.key.close"))
 
     def compose(self) -> ComposeResult:
         t = self.catalogue
@@ -68,7 +70,7 @@ class RejectedEventsScreen(ModalScreen[None]):
                 yield Static(t("ui.rejected.none"), id="rejected-none", classes="line")
             for index, line in enumerate(self.lines):
                 yield Static(line_text(t, line), id=f"rejected-{index}", classes="line")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyBar(self.catalogue)
 
     def action_close(self) -> None:
         self.dismiss(None)

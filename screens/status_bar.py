@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -10,19 +11,12 @@ from textual.widgets import Static
 from kiosk.i18n import Catalogue
 from kiosk.services.status import StatusSnapshot, format_age
 
+STATUS_BAR_CSS = Path(__file__).with_name("status_bar.tcss")
+"""The widget's styles; widgets have no ``CSS_PATH``, so the App loads this file."""
+
 
 class StatusBar(Static):
     """Two lines docked at the top of every screen; follows the app's ``status``."""
-
-    DEFAULT_CSS = """
-    StatusBar {
-        dock: top;
-        height: 2;
-        background: $panel;
-        color: $text;
-        padding: 0 1;
-    }
-    """
 
     def __init__(self, catalogue: Catalogue) -> None:
         super().__init__(id="status-bar")

@@ -64,7 +64,7 @@ class VisitScreen(KioskScreen):
             yield Static(id="likeness", classes="section")
             yield Static(id="card", classes="section")
             yield Static(id="visit-message", classes="section")
-        yield KeyBar()
+        yield KeyBar(self.ctx.catalogue)
 
     def on_mount(self) -> None:
         self.refresh_view()

@@ -1,4 +1,5 @@
-"""The one clock of the test suite: ``now`` (session-wide) and ``clock`` (per test)."""
+"""The one clock of the test suite: ``now`` (session-wide) and ``clock`` (per test), and the
+one test world (``tests.support.world``: the ``pki``, ``factory`` and ``world`` fixtures)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import datetime as dt
 
 import pytest
 
-from tests.support.clock import OFFSET_OPTION, TestClock, offset_days, session_now
+from clock import FixedClock
+from tests.support.clock import OFFSET_OPTION, offset_days, session_now
+
+pytest_plugins = ["tests.support.world"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -43,6 +47,6 @@ def today(now: dt.datetime) -> dt.date:
 
 
 @pytest.fixture
-def clock(now: dt.datetime) -> TestClock:
+def clock(now: dt.datetime) -> FixedClock:
     """A clock at ``now`` that a test may move."""
-    return TestClock(now)
+    return FixedClock(now)

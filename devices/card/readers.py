@@ -12,14 +12,13 @@ import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Protocol
 
 from devices.card.errors import ReaderGoneError
 from devices.card.pcsc import PNP_READER, STATE_UNAWARE, ReaderStatus
+from devices.card.reader_role import ReaderRole
 
 log = logging.getLogger(__name__)
-
-Role = Literal["operator", "customer"]
 
 
 @dataclass(frozen=True)
@@ -29,16 +28,16 @@ class ReaderRoles:
     operator_pattern: str = r"Virtual PCD 00 00|(?i:operat)"
     customer_pattern: str = r"Virtual PCD 00 01|(?i:customer|kund)"
 
-    def role_of(self, reader: str) -> Role | None:
+    def role_of(self, reader: str) -> ReaderRole | None:
         if re.search(self.operator_pattern, reader):
-            return "operator"
+            return ReaderRole.OPERATOR
         if re.search(self.customer_pattern, reader):
-            return "customer"
+            return ReaderRole.CUSTOMER
         return None
 
-    def assign(self, readers: list[str]) -> dict[Role, str]:
+    def assign(self, readers: list[str]) -> dict[ReaderRole, str]:
         """Role → first reader name that matches it (operator pattern wins ties)."""
-        out: dict[Role, str] = {}
+        out: dict[ReaderRole, str] = {}
         for reader in readers:
             role = self.role_of(reader)
             if role is not None and role not in out:
@@ -49,26 +48,26 @@ class ReaderRoles:
 @dataclass(frozen=True)
 class CardInserted:
     reader: str
-    role: Role | None
+    role: ReaderRole | None
     atr: bytes
 
 
 @dataclass(frozen=True)
 class CardRemoved:
     reader: str
-    role: Role | None
+    role: ReaderRole | None
 
 
 @dataclass(frozen=True)
 class ReaderAppeared:
     reader: str
-    role: Role | None
+    role: ReaderRole | None
 
 
 @dataclass(frozen=True)
 class ReaderDisappeared:
     reader: str
-    role: Role | None
+    role: ReaderRole | None
 
 
 # What the watcher saw change at the PC/SC level; the kiosk turns each into its own

@@ -108,13 +108,13 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_reprint(args: argparse.Namespace) -> int:
     from kiosk.i18n import Catalogue
     from kiosk.receipts.printing import save_pdf
-    from kiosk.receipts.service import ReceiptService
+    from kiosk.receipts.service import ReceiptIssuer
     from store.journal import Journal
 
     config, store = open_from_args(args)
     text = Catalogue(args.lang)
     try:
-        service = ReceiptService(
+        service = ReceiptIssuer(
             store,
             Journal(config.kiosk_id, store.keys, store.cipher, clock=system_clock),
             office_id=config.office_id,

@@ -8,7 +8,7 @@ Public API (see the modules for details):
   (signature.py);
 * ``render_receipt(facts, lang=, signature=) -> bytes`` (render.py);
 * ``deliver(pdf, name, printer=, folder=) -> Delivery`` (printing.py);
-* :class:`~kiosk.receipts.service.ReceiptService` (``facts_for_event``, ``facts``,
+* :class:`~kiosk.receipts.service.ReceiptIssuer` (``facts_for_event``, ``facts``,
   ``sign``, ``issue``, ``reprint``) and ``issue_receipt(service, event_or_id,
   signature=)``, which never raises (service.py): workflows call it with their
   ``Done.event_id`` after the transaction;

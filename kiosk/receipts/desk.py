@@ -1,6 +1,6 @@
 """The counter's receipt step: what the app does after a workflow's transaction committed.
 
-:class:`ReceiptDesk` wraps the :class:`~kiosk.receipts.service.ReceiptService` and the
+:class:`ReceiptDesk` wraps the :class:`~kiosk.receipts.service.ReceiptIssuer` and the
 customer reader:
 
 * ``after_workflow(event_id)``: the step after a workflow's transaction, once per event
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from kiosk.receipts.errors import ReceiptCardMismatchError
 from kiosk.receipts.facts import RECEIPT_EVENTS, ReceiptFacts
-from kiosk.receipts.service import ReceiptOutcome, ReceiptService
+from kiosk.receipts.service import ReceiptIssuer, ReceiptOutcome
 from kiosk.services.card import CardOpener
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class ReceiptDesk:
 
     def __init__(
         self,
-        service: ReceiptService,
+        service: ReceiptIssuer,
         *,
         card_opener: CardOpener | None = None,
         lang: str | None = None,

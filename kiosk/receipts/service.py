@@ -2,7 +2,7 @@
 
 Workflows call it **after** their transaction has committed::
 
-    receipts = ReceiptService(store, journal, office_id=..., config=config.receipts,
+    receipts = ReceiptIssuer(store, journal, office_id=..., config=config.receipts,
                               folder=config.resolved_receipts_folder)
     facts = receipts.facts_for_event(event)          # SignedEvent from Journal.append
     signature = None
@@ -11,7 +11,7 @@ Workflows call it **after** their transaction has committed::
     outcome = receipts.issue(facts, signature=signature, lang="sv")
 
 or, in one call that never raises, ``issue_receipt(receipts, event, signature=...)``.
-:meth:`ReceiptService.issue` records a holder signature in the journal (event
+:meth:`ReceiptIssuer.issue` records a holder signature in the journal (event
 ``receipt.signed``, its own transaction) so that ``reprint`` and ``verify`` find it; a
 failure there or at the printer is reported in the outcome, never raised.
 """
@@ -64,8 +64,11 @@ def receipt_file_name(facts: ReceiptFacts) -> str:
     return f"receipt-{day}-{facts.event_type.replace('.', '-')}-{facts.event_id}.pdf"
 
 
-class ReceiptService:
-    """Builds, signs, renders and delivers receipts. Collaborators are passed in."""
+class ReceiptIssuer:
+    """Makes the receipt of a journal event: its facts, the holder's recorded signature,
+    the PDF, its delivery (printer or folder), a reprint. The counter's step around it
+    (once per event, the holder signing on the customer reader) is ``ReceiptDesk``.
+    Collaborators are passed in."""
 
     def __init__(
         self,
@@ -192,7 +195,7 @@ class ReceiptService:
 
 
 def issue_receipt(
-    service: ReceiptService,
+    service: ReceiptIssuer,
     event: SignedEvent | str,
     *,
     signature: HolderSignature | None = None,

@@ -3,7 +3,8 @@
 The service reads the card in the customer reader and asks the trust store whether the
 login certificate chains to the configured SITHS intermediate and root. What it found
 goes to the R13 rule (``kiosk.domain.card_check.card_test_verdict``), which decides
-whether the card works and brings R5's signing-certificate notice; R7 (``unlock_paths``)
+whether the card works, what to do next (``CardCheckReport.advice``: the rule's verdict
+notice and steps) and brings R5's signing-certificate notice; R7 (``unlock_paths``)
 says how a locked PIN is unlocked and R12 (``assurance_notice``) which level a reserve
 card holds. The report words every check as a finding (a catalogue key with params) for
 the screen; its verdict is the rule's.
@@ -24,7 +25,9 @@ from kiosk.domain.card_check import (
     CardTestResult,
     CardTestVerdict,
     card_test_verdict,
+    verdict_notice,
 )
+from kiosk.domain.decisions import Notice
 from kiosk.domain.reserve import assurance_notice
 from kiosk.domain.types import AssuranceLevel, product_series
 from kiosk.domain.unlock import UnlockPath, unlock_paths
@@ -90,6 +93,14 @@ class CardCheckReport:
         if self.result.verdict is not CardTestVerdict.OK:
             return Verdict.FAIL
         return SIGNING_FINDINGS[self.result.signing.key].severity
+
+    @property
+    def advice(self) -> tuple[Notice, ...]:
+        """R13 on a card that does not work: the rule's verdict, then its steps (what the
+        holder does next); nothing for a card that works."""
+        if self.result.verdict is CardTestVerdict.OK:
+            return ()
+        return (verdict_notice(self.result.verdict), *self.result.steps)
 
 
 def unlock_finding(product_number: str | None) -> Finding:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the first screen must not wait for the service modules
     from kiosk.receipts.desk import ReceiptDesk
     from kiosk.reports.service import DayReportService
     from kiosk.services.card_check import CardCheckService
-    from kiosk.services.login import LoginService, OperatorIdentity
+    from kiosk.services.login import LoggedInOperator, LoginService
     from kiosk.services.lookup import LookupService
     from kiosk.services.ports import DemoControls, DeviceMonitor
     from kiosk.services.status import StatusService
@@ -76,7 +76,7 @@ class ServiceHolder:
 class Session:
     """The operator session and the current visit: cleared entirely on lock."""
 
-    operator: OperatorIdentity | None = None
+    operator: LoggedInOperator | None = None
     visit: Visit | None = None
 
     def clear(self) -> None:

@@ -284,7 +284,7 @@ class PcscCards:
 
     def open(self, role: ReaderRole) -> PivCardSession:
         def reader(context: PcscContext) -> str:
-            name = self._roles.assign(context.list_readers()).get(role.value)
+            name = self._roles.assign(context.list_readers()).get(role)
             if name is None:
                 raise NoCardInReaderError(reader=role.value)
             return name

@@ -48,8 +48,9 @@ DEFAULT_ROSTER_MAX_AGE = dt.timedelta(days=14)
 
 @dataclass(frozen=True)
 class Operator:
-    """Who works the counter, as the workflows need it (from the forced card login).
-    ``blocking_only``: the login was limited to blocking cards (outdated CRL or roster)."""
+    """Who works the counter, as the workflows and the journal need it: the HSA id, the
+    role and the office (``LoggedInOperator.operator``). ``blocking_only``: the login was
+    limited to blocking cards (outdated CRL or roster)."""
 
     hsa_id: str
     role: Role
@@ -58,8 +59,9 @@ class Operator:
 
 
 @dataclass(frozen=True)
-class OperatorIdentity:
-    """Who is logged in, and as what."""
+class LoggedInOperator:
+    """The forced card login's result: the operator, with the name the status bar shows and
+    the fingerprint of the certificate it logged in with."""
 
     hsa_id: str
     display_name: str
@@ -125,7 +127,7 @@ class LoginService:
         self._office_id = office_id
         self._roster_max_age = roster_max_age
 
-    def login(self, pin: str) -> OperatorIdentity:
+    def login(self, pin: str) -> LoggedInOperator:
         """Check the operator card in the operator reader and log its owner in."""
         from cryptography import x509
 
@@ -156,7 +158,7 @@ class LoginService:
             if not verify_signature(der, challenge, signature):
                 raise ChallengeFailedError()
             limited, warnings = self._limits(chain, now)
-            return OperatorIdentity(
+            return LoggedInOperator(
                 hsa_id=record.hsa_id,
                 display_name=record.name,
                 role=record.role,

@@ -184,7 +184,7 @@ class Pkcs11Cards:
 
     def open(self, role: ReaderRole) -> Pkcs11CardSession:
         names: list[str] = self._worker.call("card_names")
-        name = self._roles.assign(names).get(role.value)
+        name = self._roles.assign(names).get(role)
         if name is None:
             raise NoCardInReaderError(reader=role.value)
         return Pkcs11CardSession(

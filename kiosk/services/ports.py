@@ -12,22 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
+from devices.card.reader_role import ReaderRole as ReaderRole  # noqa: PLC0414 (the ports name it)
 from kiosk.domain.types import VisitPurpose
 
 if TYPE_CHECKING:
     from kiosk.domain.types import IdentityDocument
     from kiosk.services.identity import CheckLine, IdentityReport
     from store.records import OperatorRecord
-
-
-class ReaderRole(StrEnum):
-    """The counter has two readers: the operator's own card and the customer's."""
-
-    OPERATOR = "operator"
-    CUSTOMER = "customer"
 
 
 # --- device events (posted from device threads; plain, immutable) ---------------------

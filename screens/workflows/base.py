@@ -9,11 +9,12 @@ from typing import Any, ClassVar, TypeVar
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kiosk.domain.decisions import Notice
 from kiosk.i18n import Catalogue
-from screens.base import KeySpec, bind_keys, run_in_thread
+from screens.base import KeyedBindings, KeySpec, run_in_thread
+from screens.key_bar import KeyBar
 from screens.messages import WorkflowDone
 
 T = TypeVar("T")
@@ -21,7 +22,7 @@ T = TypeVar("T")
 WORKFLOW_CSS = Path(__file__).with_name("base.tcss")  # every workflow dialog's
 
 
-class WorkflowScreen(ModalScreen[Any]):
+class WorkflowScreen(KeyedBindings, ModalScreen[Any]):
     """Base of the workflow dialogs: Escape leaves, Ctrl+S runs the step."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = [WORKFLOW_CSS]
@@ -37,13 +38,12 @@ class WorkflowScreen(ModalScreen[Any]):
         self.catalogue = catalogue
         self.busy = False
         self.result: Any = None
-        bind_keys(self, self.KEYS, catalogue)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield from self.fields()
             yield Static(id="wf-message", classes="wf-message")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyBar(self.catalogue)
 
     def fields(self) -> ComposeResult:  # pragma: no cover - each screen overrides it
         """The screen's own widgets, above the message line."""

@@ -1,4 +1,5 @@
-"""The test clock: every test takes "now" from here (the ``now`` and ``clock`` fixtures).
+"""The test clock's "now": every test takes it from the ``now`` and ``clock`` fixtures
+(``tests/conftest.py``; the clock is the product's ``clock.FixedClock``).
 
 Its default is the real current time, so that real components that read the clock
 themselves (OpenSSL checking TLS certificates, PostgreSQL) agree with it. It can be moved:
@@ -28,24 +29,3 @@ def offset_days(option: int | None) -> int:
 def session_now(days: int) -> dt.datetime:
     """The session's "now": the real moment the run started, moved by ``days``."""
     return system_clock().replace(microsecond=0) + dt.timedelta(days=days)
-
-
-class TestClock:
-    """A clock that stands still until a test moves it."""
-
-    __test__ = False  # not a pytest test class
-
-    def __init__(self, moment: dt.datetime) -> None:
-        if moment.tzinfo is None:
-            raise ValueError("the test clock's moment must carry a time zone")
-        self.moment = moment
-
-    def __call__(self) -> dt.datetime:
-        return self.moment
-
-    def advance(self, delta: dt.timedelta) -> dt.datetime:
-        self.moment += delta
-        return self.moment
-
-    def set(self, moment: dt.datetime) -> None:
-        self.moment = moment

@@ -23,13 +23,12 @@ import pytest
 from central.database import make_engine, migrate
 from central.fields import CentralCipher
 from central.service import CentralService
-from clock import local_date
+from clock import FixedClock, local_date
 from protocol.event_format import SignedEvent
 from store.database import Store, open_store
 from store.journal import PRIORITY_BLOCK, PRIORITY_NORMAL, Journal
 from store.keys import KioskKeys
 from store.sync import CentralTransport, SyncClient
-from tests.support.clock import TestClock
 from tests.support.payloads import complete
 from tests.support.pgserver import PostgresServer, free_port
 
@@ -55,7 +54,7 @@ def central_key(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def central_service(
-    central_db: str, central_key: Path, clock: TestClock
+    central_db: str, central_key: Path, clock: FixedClock
 ) -> Iterator[CentralService]:
     """Direct access to the central database: seeding and the checks after a test."""
     engine = make_engine(central_db)
@@ -256,7 +255,7 @@ class Kiosk:
 
 @pytest.fixture
 def kiosk_factory(
-    tmp_path: Path, central_service: CentralService, clock: TestClock
+    tmp_path: Path, central_service: CentralService, clock: FixedClock
 ) -> Iterator[Callable[..., Kiosk]]:
     made: list[Kiosk] = []
 

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.clock import TestClock
+from clock import FixedClock
 from tests.support.ui_world import World, build_world
 
 
 @pytest.fixture
-def world(clock: TestClock) -> World:
+def world(clock: FixedClock) -> World:
     return build_world(clock)

@@ -55,10 +55,16 @@ async def test_r13_expired_certificates_fail(world: World) -> None:
     assert "ogiltigt" in text
 
 
-async def test_r13_wrong_chain_fails_with_install_advice(world: World) -> None:
+async def test_r13_wrong_chain_fails_with_new_eid_advice(world: World) -> None:
+    """The kiosk checks the chain against its own SITHS anchors: a card that does not chain
+    to them needs a new Siths e-id (R13's verdict and step); installing the intermediate
+    and root is the advice for the holder's computer, which the kiosk cannot see."""
     report, text = await _card_test(world, "rogue_op", ["123456"])
     assert report.verdict is Verdict.FAIL
     assert SV("ui.test.finding.chain_intermediate") in text
+    assert SV("notice.r13.verdict.chain_broken") in text
+    assert SV("notice.r13.step.new_eid") in text
+    assert "Installera" not in text
 
 
 async def test_r6_wrong_pin_shows_tries_left(world: World) -> None:

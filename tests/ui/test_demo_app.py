@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from clock import LOCAL_ZONE, Clock
+from clock import LOCAL_ZONE, Clock, FixedClock
 from kiosk.config import KioskConfig, validate
 from kiosk.container import build_services
 from kiosk.i18n import Catalogue
@@ -15,7 +15,6 @@ from screens.commands import palette_commands
 from screens.home import HomeScreen
 from screens.login import LoginScreen
 from screens.visit import VisitScreen
-from tests.support.clock import TestClock
 from tests.ui.helpers import settle, text_of, type_text
 
 SV = Catalogue("sv")
@@ -42,7 +41,7 @@ async def _wait_ready(pilot, app: KioskApp) -> None:
     assert app.ctx.services.ready
 
 
-async def test_demo_login_lookup_and_identity_check(tmp_path: Path, clock: TestClock) -> None:
+async def test_demo_login_lookup_and_identity_check(tmp_path: Path, clock: FixedClock) -> None:
     app = _app(tmp_path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, LoginScreen)
@@ -84,7 +83,7 @@ async def test_demo_login_lookup_and_identity_check(tmp_path: Path, clock: TestC
         assert checked[-1].at.tzinfo == LOCAL_ZONE
 
 
-async def test_demo_wrong_operator_pin_shows_tries_left(tmp_path: Path, clock: TestClock) -> None:
+async def test_demo_wrong_operator_pin_shows_tries_left(tmp_path: Path, clock: FixedClock) -> None:
     app = _app(tmp_path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await _wait_ready(pilot, app)
@@ -97,7 +96,7 @@ async def test_demo_wrong_operator_pin_shows_tries_left(tmp_path: Path, clock: T
 
 
 async def test_demo_workflows_are_in_the_palette_and_open_in_a_visit(
-    tmp_path: Path, clock: TestClock
+    tmp_path: Path, clock: FixedClock
 ) -> None:
     from screens.workflows.activation import ActivationScreen
 
@@ -126,7 +125,7 @@ async def test_demo_workflows_are_in_the_palette_and_open_in_a_visit(
 
 
 async def test_demo_lookup_by_full_name_and_serial_reads_the_store(
-    tmp_path: Path, clock: TestClock
+    tmp_path: Path, clock: FixedClock
 ) -> None:
     app = _app(tmp_path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -145,7 +144,7 @@ async def test_demo_lookup_by_full_name_and_serial_reads_the_store(
 
 
 async def test_demo_lookup_by_a_folded_name_word_and_by_birth_date(
-    tmp_path: Path, clock: TestClock
+    tmp_path: Path, clock: FixedClock
 ) -> None:
     app = _app(tmp_path, clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -175,7 +174,7 @@ REFUSED_OPERATORS = {
 
 
 async def test_demo_has_an_operator_card_for_each_login_refusal(
-    tmp_path: Path, clock: TestClock
+    tmp_path: Path, clock: FixedClock
 ) -> None:
     from kiosk.services.ports import ReaderRole
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from clock import fixed_clock
+from clock import FixedClock
 from devices.virtual.pki_files import cert_pem
 from devices.virtual.scanner import VirtualScanner
 from kiosk.config import KioskConfig, ReaderConfig, validate
@@ -34,7 +34,6 @@ from store.database import open_store
 from store.journal import Journal
 from store.keys import load_or_create_keys
 from tests.integration.pcscd_fixture import pcscd, vpcd_cards  # noqa: F401
-from tests.support.clock import TestClock
 from tests.ui.helpers import settle, text_of
 
 SV = Catalogue("sv")
@@ -66,7 +65,7 @@ def _prepare(data: Path, scanner_path: str, now: dt.datetime) -> tuple[KioskConf
     keys = load_or_create_keys(config.resolved_key_file)
     store = open_store(config.resolved_database_url, keys)
     try:
-        journal = Journal(config.kiosk_id, keys, store.cipher, clock=fixed_clock(now))
+        journal = Journal(config.kiosk_id, keys, store.cipher, clock=FixedClock(now))
         seed_store(store, store.cipher, journal, world, now=now)
     finally:
         store.close()
@@ -80,7 +79,7 @@ def _prepare(data: Path, scanner_path: str, now: dt.datetime) -> tuple[KioskConf
 async def test_e2e_login_scan_and_card_test_over_pcscd(
     tmp_path: Path,
     vpcd_cards,  # noqa: F811
-    clock: TestClock,
+    clock: FixedClock,
     today: dt.date,
 ) -> None:
     scanner = VirtualScanner.open(framing="crlf", documents=demo_documents(today))

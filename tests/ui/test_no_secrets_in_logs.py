@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from clock import FixedClock
 from kiosk.services.ports import ReaderRole
 from screens.card_check import CardCheckScreen
 from screens.home import HomeScreen
-from tests.support.clock import TestClock
 from tests.ui.helpers import settle, type_text
 from tests.ui.test_demo_app import _app, _wait_ready
 
@@ -28,7 +28,7 @@ SECRETS = (
 
 
 async def test_a_counter_session_logs_no_secrets(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, clock: TestClock
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, clock: FixedClock
 ) -> None:
     caplog.set_level(logging.DEBUG)
     app = _app(tmp_path, clock)

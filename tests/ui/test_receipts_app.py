@@ -9,7 +9,7 @@ from typing import Any
 
 from textual.widgets import Checkbox, Input, Select
 
-from clock import Clock
+from clock import Clock, FixedClock
 from kiosk.config import KioskConfig, ReceiptConfig, validate
 from kiosk.container import build_services
 from kiosk.i18n import Catalogue
@@ -21,7 +21,6 @@ from screens.workflows.activation import ActivationScreen
 from screens.workflows.blocking import BlockScreen
 from screens.workflows.receipt import HolderSignScreen
 from store.models import Card
-from tests.support.clock import TestClock
 from tests.ui.helpers import RecordingApp, settle, text_of, type_text
 from tests.unit.receipts.pdf_helpers import compact, pdf_text
 
@@ -106,7 +105,7 @@ async def _activate_asa(pilot: Any, app: RecordingApp) -> None:
 
 
 async def test_r2_activation_receipt_signed_by_holder_after_a_wrong_pin(
-    tmp_path: Path, clock: TestClock
+    tmp_path: Path, clock: FixedClock
 ) -> None:
     config = _config(tmp_path)
     app = _app(config, clock)
@@ -146,7 +145,7 @@ async def test_r2_activation_receipt_signed_by_holder_after_a_wrong_pin(
 
 async def test_locking_while_the_holder_signs_still_issues_the_receipt_unsigned(
     tmp_path: Path,
-    clock: TestClock,
+    clock: FixedClock,
 ) -> None:
     config = _config(tmp_path)
     app = _app(config, clock)
@@ -181,7 +180,7 @@ async def _block(pilot: Any, app: RecordingApp, serial: str, *, telia: bool) -> 
 
 
 async def test_r9_block_receipt_unsigned_with_the_telia_duty(
-    tmp_path: Path, clock: TestClock
+    tmp_path: Path, clock: FixedClock
 ) -> None:
     app = _app(_config(tmp_path), clock)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -204,7 +203,7 @@ async def test_r9_block_receipt_unsigned_with_the_telia_duty(
 
 
 async def test_printer_failure_saves_to_the_folder_and_the_block_stands(
-    tmp_path: Path, clock: TestClock
+    tmp_path: Path, clock: FixedClock
 ) -> None:
     lp = tmp_path / "failing-lp"
     lp.write_text("#!/bin/sh\necho 'lp: printer on fire' >&2\nexit 1\n")
@@ -228,7 +227,7 @@ async def test_printer_failure_saves_to_the_folder_and_the_block_stands(
 
 async def test_r9_refused_block_is_journaled_and_counted_by_the_day_report(
     tmp_path: Path,
-    clock: TestClock,
+    clock: FixedClock,
 ) -> None:
     from clock import local_date
     from kiosk.reports.day import build_day_report
@@ -256,7 +255,7 @@ async def test_r9_refused_block_is_journaled_and_counted_by_the_day_report(
         assert compact(reason_text(SV, "error.block.telia_not_confirmed")) in text
 
 
-async def test_rejected_events_are_shown_to_the_clerk(tmp_path: Path, clock: TestClock) -> None:
+async def test_rejected_events_are_shown_to_the_clerk(tmp_path: Path, clock: FixedClock) -> None:
     from store.sync import mark_many
 
     app = _app(_config(tmp_path), clock)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from clock import fixed_clock
+from clock import FixedClock
 from tests.support.ui_world import World, build_world, make_app
 from tests.ui.helpers import log_in, settle, type_text
 
@@ -35,7 +35,7 @@ SNAPSHOT_DOCUMENTS: dict[str, tuple[str, ...]] = {
 
 
 def snapshot_world() -> World:
-    return build_world(fixed_clock(SNAPSHOT_NOW), documents=SNAPSHOT_DOCUMENTS)
+    return build_world(FixedClock(SNAPSHOT_NOW), documents=SNAPSHOT_DOCUMENTS)
 
 
 def _scenario(name: str, world: Any) -> Any:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from clock import FixedClock
 from devices.card.errors import (
     MiddlewareTimeoutError,
     Pkcs11ModuleError,
@@ -29,7 +30,6 @@ from kiosk.services.card import CardCapability, CardKey, require_capability
 from kiosk.services.card_check import CardCheckService, Verdict
 from kiosk.services.pkcs11_cards import Pkcs11Cards, Pkcs11CardSession
 from kiosk.services.ports import ReaderRole
-from tests.support.clock import TestClock
 from tests.support.softhsm import SOFTHSM_MODULE, SoftHsm, softhsm_available
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
@@ -102,7 +102,7 @@ def test_receipt_signature_asks_for_the_signing_pin(two_pin: Pkcs11CardSession) 
 
 
 def test_r13_card_test_on_a_two_pin_card(
-    cards: Pkcs11Cards, factory: CardFactory, clock: TestClock
+    cards: Pkcs11Cards, factory: CardFactory, clock: FixedClock
 ) -> None:
     check = CardCheckService(
         cards=cards, trust=trust_from_certificates(factory.pki.trust_anchors), clock=clock

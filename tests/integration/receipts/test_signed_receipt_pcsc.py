@@ -14,10 +14,10 @@ from devices.virtual.factory import CardFactory
 from devices.virtual.pki import TestPki
 from devices.virtual.vpcd import VpcdCard
 from kiosk.config import ReceiptConfig
-from kiosk.receipts.service import ReceiptService
+from kiosk.receipts.service import ReceiptIssuer
 from kiosk.receipts.verify import verify_receipt
 from kiosk.services.device_adapters import PivCardSession
-from tests.support.receipt_world import HOLDER_NAME, HOLDER_PNR, OFFICE_ID, World
+from tests.support.world import NAME, OFFICE, PNR, World
 
 CUSTOMER_READER = "Virtual PCD 00 01"
 
@@ -39,18 +39,18 @@ def test_holder_signs_activation_receipt_over_pcsc_and_it_verifies(
     slot: str,
 ) -> None:
     card = factory.personalise(
-        holder_id=HOLDER_PNR,
-        name=HOLDER_NAME,
+        holder_id=PNR,
+        name=NAME,
         product_number="712",
         key_type=key_type,  # type: ignore[arg-type]
         signing=signing,
     )
     world.add_personalised(card)
     event = world.event("card.activated", {"serial": card.serial})
-    receipts = ReceiptService(
+    receipts = ReceiptIssuer(
         world.store,
         world.journal,
-        office_id=OFFICE_ID,
+        office_id=OFFICE,
         config=ReceiptConfig(printer="Kvitto"),  # no lp on the test machine: folder fallback
         folder=tmp_path / "receipts",
         lp_command="lp-not-installed",
@@ -72,7 +72,7 @@ def test_holder_signs_activation_receipt_over_pcsc_and_it_verifies(
     report = verify_receipt(
         outcome.delivery.path.read_bytes(),
         store=world.store,
-        office_id=OFFICE_ID,
+        office_id=OFFICE,
         anchors=TrustAnchors.from_certificates(pki.trust_anchors),
     )
     assert report.ok, report.findings

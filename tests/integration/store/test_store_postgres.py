@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
 
-from clock import local_date
+from clock import FixedClock, local_date
 from store.crypto import FieldCipher
 from store.database import create_engine_for, holds_store, open_store
 from store.errors import ForeignDatabaseError
@@ -16,7 +16,6 @@ from store.holders import holder_record, new_holder
 from store.journal import Journal
 from store.keys import KioskKeys
 from store.models import METADATA, Card, Holder, JournalRow
-from tests.support.clock import TestClock
 from tests.support.pgserver import PostgresServer
 
 pytestmark = pytest.mark.integration
@@ -37,7 +36,7 @@ def test_migrations_match_the_models_on_postgresql(postgres: PostgresServer) -> 
 
 
 def test_holders_cards_and_journal_commit_together(
-    postgres: PostgresServer, clock: TestClock
+    postgres: PostgresServer, clock: FixedClock
 ) -> None:
     url = postgres.create_database("store")
     keys = KioskKeys.generate()

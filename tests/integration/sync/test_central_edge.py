@@ -19,11 +19,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from central.service import CentralService
+from clock import FixedClock
 from devices.virtual.pki import TestPki
 from protocol.event_format import GENESIS_HASH, SignedEvent, format_timestamp
 from protocol.wire import DEFAULT_MAX_BODY_BYTES, MAX_PUSH_EVENTS
 from tests.support.central_tls import CentralTls, ClientFiles
-from tests.support.clock import TestClock
 from tests.support.sync_world import CentralProcess, Kiosk
 
 pytestmark = pytest.mark.integration
@@ -217,7 +217,7 @@ def test_health_answers_while_a_full_batch_is_parsed_and_verified(
     central: CentralProcess,
     tls: CentralTls,
     registered: tuple[Kiosk, ClientFiles],
-    clock: TestClock,
+    clock: FixedClock,
 ) -> None:
     kiosk, client = registered
     impostor = Ed25519PrivateKey.generate()  # signatures that do not verify: all checked

@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from central.service import CentralService
+from clock import FixedClock
 from devices.virtual.pki import TestPki
 from protocol.event_format import GENESIS_HASH, SignedEvent, format_timestamp
 from protocol.wire import ErrorCode
 from tests.support.central_tls import CentralTls, ClientFiles
-from tests.support.clock import TestClock
 from tests.support.pgserver import PostgresServer
 from tests.support.sync_world import CentralProcess, Kiosk
 
@@ -146,7 +146,7 @@ def test_thousands_of_malformed_pushes_and_pulls_get_4xx_or_an_answer_never_5xx(
     central_factory: Callable[..., CentralProcess],
     tls: CentralTls,
     registered: tuple[Kiosk, ClientFiles],
-    clock: TestClock,
+    clock: FixedClock,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     kiosk, client = registered

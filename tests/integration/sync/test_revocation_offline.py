@@ -21,6 +21,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from central.service import CentralService
+from clock import FixedClock
 from devices.virtual.factory import CardFactory
 from devices.virtual.pki import TestPki
 from devices.virtual.pki_crl import issue_crl, write_crl
@@ -31,7 +32,6 @@ from kiosk.services.login import LoginService
 from kiosk.services.store_views import StoreRoster
 from kiosk.services.trust import AnchoredTrust, StoreRevocationSource
 from tests.integration.pcscd_fixture import pcscd, vpcd_cards  # noqa: F401
-from tests.support.clock import TestClock
 from tests.support.pgserver import free_port
 from tests.support.sync_world import OFFICE, CentralProcess, Kiosk, wait_for_port
 
@@ -67,7 +67,7 @@ def test_revoked_cards_refused_with_the_network_down(
     central_service: CentralService,
     kiosk_factory: Callable[..., Kiosk],
     vpcd_cards: Callable[..., object],  # noqa: F811
-    clock: TestClock,
+    clock: FixedClock,
     tmp_path: Path,
 ) -> None:
     base, folder, server = crl_server

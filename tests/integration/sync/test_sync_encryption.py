@@ -11,11 +11,10 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from central.service import CentralService
-from clock import local_date
+from clock import FixedClock, local_date
 from store.holders import holder_record
 from store.lookup import Lookup
 from store.models import Holder
-from tests.support.clock import TestClock
 from tests.support.sync_world import CLERK, OFFICE, ORDER_AGE, CentralProcess, Kiosk
 
 pytestmark = pytest.mark.integration
@@ -163,7 +162,7 @@ def test_r10_r11_real_deadline_sweep_block_is_accepted_before_anyone_logs_in(
     central_db: str,
     central_service: CentralService,
     kiosk_factory: Callable[..., Kiosk],
-    clock: TestClock,
+    clock: FixedClock,
 ) -> None:
     """The kiosk's own sweep (operator None) blocks an overdue card; the central
     accepts the block, and stores the holder data the payload carries sealed."""

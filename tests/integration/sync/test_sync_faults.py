@@ -257,14 +257,14 @@ KIOSK_SCRIPT = textwrap.dedent(
     import json, sys, time
     from datetime import datetime
     from pathlib import Path
-    from clock import fixed_clock
+    from clock import FixedClock
     from store.database import open_store
     from store.journal import Journal
     from store.keys import load_keys
     from store.sync import CentralTransport, SyncClient
 
     path, url, kiosk_id, stall = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-    clock = fixed_clock(datetime.fromisoformat(sys.argv[5]))  # the test's clock
+    clock = FixedClock(datetime.fromisoformat(sys.argv[5]))  # the test's clock
     keys = load_keys(path / "kiosk.key")
     store = open_store(f"sqlite:///{path / 'kiosk.sqlite3'}", keys)
 

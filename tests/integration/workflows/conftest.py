@@ -1,6 +1,7 @@
 """Workflow end-to-end fixtures: the real pcscd + vpcd stack (shared plugin module), the
 sync helper's real uvicorn central on PostgreSQL and SQLite with real kiosk stores
-(shared from tests/integration/sync), and the unit world's store for card-only tests."""
+(shared from tests/integration/sync); the test world (``world``) comes from
+``tests.support.world`` for the whole suite."""
 
 from __future__ import annotations
 
@@ -13,4 +14,3 @@ from tests.support.sync_world import (  # noqa: F401
     central_service,
     kiosk_factory,
 )
-from tests.support.workflow_world import factory, world  # noqa: F401

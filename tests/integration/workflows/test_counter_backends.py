@@ -36,7 +36,7 @@ from kiosk.services.workflows.pin_change import PinChangeService
 from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
 from tests.integration.pcscd_fixture import InsertCard
-from tests.support.workflow_world import CLERK, NEW_PIN, PNR, World
+from tests.support.world import CLERK, NEW_PIN, PNR, World
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from central.service import CentralService
-from clock import local_date
+from clock import FixedClock, local_date
 from devices.card.errors import PinLockedError, WrongPinError
 from devices.card.pcsc import PcscContext
 from devices.card.piv import PivSession
@@ -28,10 +28,8 @@ from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
 from protocol.puk import seal_puk
 from tests.integration.pcscd_fixture import InsertCard
-from tests.support.clock import TestClock
 from tests.support.sync_world import ADMIN, CLERK, OFFICE, CentralProcess, Kiosk
-from tests.support.visits import visit_with_identity
-from tests.support.workflow_world import NEW_PIN, VALID_FOR
+from tests.support.world import NEW_PIN, VALID_FOR, visit_with_identity
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
@@ -85,7 +83,7 @@ def test_offline_block_and_unlock_accepted_when_central_returns(
     kiosk_factory: Callable[..., Kiosk],
     factory: CardFactory,
     vpcd_cards: InsertCard,
-    clock: TestClock,
+    clock: FixedClock,
 ) -> None:
     kiosk = kiosk_factory("kiosk-wf")
     made = factory.personalise(serial="OFF701", product="7xx", product_number="701")
@@ -148,7 +146,7 @@ def test_r11_sweep_block_made_offline_is_accepted(
     central_service: CentralService,
     kiosk_factory: Callable[..., Kiosk],
     factory: CardFactory,
-    clock: TestClock,
+    clock: FixedClock,
 ) -> None:
     """The hourly sweep blocks an overdue card during an outage (run while an operator is
     logged in); the block goes first when the central is back and is accepted."""

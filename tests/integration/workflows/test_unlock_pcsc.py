@@ -16,7 +16,7 @@ from kiosk.services.device_adapters import pcsc_opener
 from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
 from tests.integration.pcscd_fixture import InsertCard
-from tests.support.workflow_world import NEW_PIN, World
+from tests.support.world import NEW_PIN, World
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 

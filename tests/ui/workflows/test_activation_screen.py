@@ -4,7 +4,7 @@ from kiosk.i18n import Catalogue
 from kiosk.services.workflows.activation import ActivationService
 from screens.workflows.activation import ActivationScreen
 from tests.support.ui_workflows import Host, message, settle
-from tests.support.workflow_world import OTHER_OFFICE, OTHER_OFFICE_NAME, World
+from tests.support.world import OTHER_OFFICE, OTHER_OFFICE_NAME, World
 from tests.ui.helpers import type_text
 
 

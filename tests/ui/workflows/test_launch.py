@@ -10,7 +10,7 @@ from kiosk.i18n import Catalogue
 from kiosk.services.workflows.container import build_workflows
 from screens.workflows.launch import workflow_entries
 from tests.support.ui_workflows import settle
-from tests.support.workflow_world import World, operator
+from tests.support.world import World, operator
 
 
 class Palette(App[None]):

@@ -20,7 +20,7 @@ from screens.workflows.deadlines import NameChangeScreen, ReturnScreen
 from screens.workflows.pin_change import PinChangeScreen
 from screens.workflows.undelivered import UndeliveredScreen
 from tests.support.ui_workflows import Host, message, screen_text, settle
-from tests.support.workflow_world import NEW_PIN, World, months_after, operator
+from tests.support.world import NEW_PIN, World, months_after, operator
 from tests.ui.helpers import type_text
 
 EN = Catalogue("en")

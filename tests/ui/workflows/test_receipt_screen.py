@@ -10,19 +10,19 @@ from kiosk.config import ReceiptConfig
 from kiosk.i18n import Catalogue
 from kiosk.receipts.desk import ReceiptDesk
 from kiosk.receipts.facts import ReceiptFacts
-from kiosk.receipts.service import ReceiptService
+from kiosk.receipts.service import ReceiptIssuer
 from kiosk.receipts.verify import verify_receipt
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.returns import ReturnService
 from screens.workflows.receipt import HolderSignScreen, ReprintScreen
 from tests.support.ui_workflows import Host, message, settle
-from tests.support.workflow_world import NAME, OFFICE, PNR, World, operator
+from tests.support.world import NAME, OFFICE, PNR, World, operator
 from tests.ui.helpers import type_text
 from tests.unit.receipts.pdf_helpers import compact, pdf_text
 
 
 def _desk(world: World, tmp_path: Path) -> ReceiptDesk:
-    service = ReceiptService(
+    service = ReceiptIssuer(
         world.store,
         world.journal,
         office_id=OFFICE,

@@ -4,7 +4,7 @@ import contextlib
 
 from textual.widgets import Input
 
-from devices.card.errors import PinLockedError, WrongPinError
+from devices.card.errors import PinError, PinLockedError, WrongPinError
 from devices.card.piv import PivSession
 from devices.virtual.card import InProcessConnection
 from kiosk.domain.pin import PUK_TRIES
@@ -15,7 +15,7 @@ from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
 from screens.workflows.unlock import UnlockScreen
 from tests.support.ui_workflows import Host, message, screen_text, settle
-from tests.support.workflow_world import NEW_PIN, World
+from tests.support.world import NEW_PIN, World
 from tests.ui.helpers import type_text
 
 
@@ -153,7 +153,7 @@ async def test_r7_unlock_screen_puk_blocked_offers_block_and_replacement(world: 
     made = locked(world, "L504", "511")
     session = PivSession(InProcessConnection(made.card))  # type: ignore[attr-defined]
     for _ in range(PUK_TRIES):
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(PinError):  # wrong PUK, then blocked: nothing else
             session.unblock_with_puk("00000000", NEW_PIN)
     app = host(world, "L504", Role.CLERK)
     async with app.run_test() as pilot:

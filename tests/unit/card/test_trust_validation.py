@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from clock import FixedClock
 from devices.card.certs import ChainStatus, TrustAnchors
 from devices.card.revocation import (
     RevocationCache,
@@ -32,7 +33,6 @@ from kiosk.services.login import LoginService
 from kiosk.services.ports import ReaderRole
 from kiosk.services.trust import AnchoredTrust
 from store.records import OperatorRecord
-from tests.support.clock import TestClock
 
 OFFICE = "KK-SOLNA"
 CLERK = "SE2321000016-7001"
@@ -67,7 +67,7 @@ def _trust(pki: TestPki, cache: RevocationCache | None = None) -> AnchoredTrust:
 
 
 def _login(
-    pki: TestPki, card: PersonalisedCard, clock: TestClock, roster: Roster, **kw: object
+    pki: TestPki, card: PersonalisedCard, clock: FixedClock, roster: Roster, **kw: object
 ) -> LoginService:
     readers = InProcessReaders()
     readers.insert(ReaderRole.OPERATOR, card.card)
@@ -176,7 +176,7 @@ def test_an_older_list_never_replaces_a_newer_one(now: dt.datetime) -> None:
 def test_r13_login_refuses_an_expired_intermediate(now: dt.datetime) -> None:
     pki = TestPki.create(now=now, intermediate_days=10)
     card = CardFactory(pki, master_secret=b"t").personalise(holder_id=CLERK, name="Clara Kvist")
-    clock = TestClock(now + dt.timedelta(days=20))
+    clock = FixedClock(now + dt.timedelta(days=20))
     with pytest.raises(OperatorCertificateExpiredError):
         _login(pki, card, clock, Roster(_clerk())).login("123456")
 
@@ -187,13 +187,13 @@ def test_r5_login_needs_digital_signature_on_the_login_certificate(now: dt.datet
         holder_id=CLERK, name="Clara Kvist", variant="wrong_usage"
     )
     with pytest.raises(OperatorWrongKeyUsageError):
-        _login(pki, card, TestClock(now), Roster(_clerk())).login("123456")
+        _login(pki, card, FixedClock(now), Roster(_clerk())).login("123456")
 
 
 def test_operator_from_the_central_logs_in_by_hsa_id_without_enrolment(now: dt.datetime) -> None:
     pki = TestPki.create(now=now)
     card = CardFactory(pki, master_secret=b"t").personalise(holder_id=CLERK, name="Clara Kvist")
-    identity = _login(pki, card, TestClock(now), Roster(_clerk())).login("123456")
+    identity = _login(pki, card, FixedClock(now), Roster(_clerk())).login("123456")
     assert identity.hsa_id == CLERK and identity.role == "clerk" and not identity.blocking_only
     der = card.holder.authentication.cert.public_bytes(Encoding.DER)
     import hashlib
@@ -205,14 +205,14 @@ def test_operator_of_another_office_is_unknown_here(now: dt.datetime) -> None:
     pki = TestPki.create(now=now)
     card = CardFactory(pki, master_secret=b"t").personalise(holder_id=CLERK, name="Clara Kvist")
     with pytest.raises(OperatorUnknownError):
-        _login(pki, card, TestClock(now), Roster(_clerk("KK-ANNAT"))).login("123456")
+        _login(pki, card, FixedClock(now), Roster(_clerk("KK-ANNAT"))).login("123456")
 
 
 def test_revoked_operator_card_is_refused_offline(now: dt.datetime) -> None:
     pki = TestPki.create(now=now)
     card = CardFactory(pki, master_secret=b"t").personalise(holder_id=CLERK, name="Clara Kvist")
     cache = _cache(pki, _crl(pki, [card.holder.authentication.cert.serial_number], now))
-    service = _login(pki, card, TestClock(now), Roster(_clerk()), trust=_trust(pki, cache))
+    service = _login(pki, card, FixedClock(now), Roster(_clerk()), trust=_trust(pki, cache))
     with pytest.raises(OperatorRevokedError):
         service.login("123456")
 
@@ -221,7 +221,7 @@ def test_stale_list_warns_and_outdated_list_limits_login_to_blocking(now: dt.dat
     pki = TestPki.create(now=now)
     card = CardFactory(pki, master_secret=b"t").personalise(holder_id=CLERK, name="Clara Kvist")
     cache = _cache(pki, _crl(pki, [], now - dt.timedelta(days=1), days=1))
-    clock = TestClock(now + dt.timedelta(days=2))  # one day past nextUpdate
+    clock = FixedClock(now + dt.timedelta(days=2))  # one day past nextUpdate
     service = _login(pki, card, clock, Roster(_clerk()), trust=_trust(pki, cache))
     stale = service.login("123456")
     assert not stale.blocking_only
@@ -237,7 +237,7 @@ def test_roster_without_contact_for_14_days_limits_login_to_blocking(now: dt.dat
     card = CardFactory(pki, master_secret=b"t").personalise(holder_id=CLERK, name="Clara Kvist")
     roster = Roster(_clerk(), contact=now - dt.timedelta(days=13))
     age = dt.timedelta(days=14)
-    service = _login(pki, card, TestClock(now), roster, roster_max_age=age)
+    service = _login(pki, card, FixedClock(now), roster, roster_max_age=age)
     assert not service.login("123456").blocking_only
     roster.contact = now - dt.timedelta(days=15)
     identity = service.login("123456")
@@ -247,7 +247,7 @@ def test_roster_without_contact_for_14_days_limits_login_to_blocking(now: dt.dat
 # --- card test --------------------------------------------------------------------------------
 
 
-def _card_check(pki: TestPki, card: PersonalisedCard, clock: TestClock, cache: RevocationCache):  # type: ignore[no-untyped-def]
+def _card_check(pki: TestPki, card: PersonalisedCard, clock: FixedClock, cache: RevocationCache):  # type: ignore[no-untyped-def]
     readers = InProcessReaders()
     readers.insert(ReaderRole.CUSTOMER, card.card)
     return CardCheckService(cards=readers, trust=_trust(pki, cache), clock=clock)
@@ -257,7 +257,7 @@ def test_r13_revoked_holder_card_fails_the_card_test_offline(now: dt.datetime) -
     pki = TestPki.create(now=now)
     card = CardFactory(pki, master_secret=b"t").personalise(holder_id="191212121212", name="T")
     cache = _cache(pki, _crl(pki, [card.holder.authentication.cert.serial_number], now))
-    report = _card_check(pki, card, TestClock(now), cache).run("123456")
+    report = _card_check(pki, card, FixedClock(now), cache).run("123456")
     assert report.verdict.value == "fail"
     assert "ui.test.finding.cert_revoked" in [f.key for f in report.findings]
 
@@ -266,11 +266,11 @@ def test_r13_card_test_refused_with_a_list_past_its_grace(now: dt.datetime) -> N
     pki = TestPki.create(now=now)
     card = CardFactory(pki, master_secret=b"t").personalise(holder_id="191212121212", name="T")
     cache = _cache(pki, _crl(pki, [], now - dt.timedelta(days=1), days=1))
-    service = _card_check(pki, card, TestClock(now + dt.timedelta(days=2)), cache)
+    service = _card_check(pki, card, FixedClock(now + dt.timedelta(days=2)), cache)
     report = service.run("123456")  # stale: a warning, the test runs
     assert report.verdict.value == "warning" or "ui.test.finding.crl_stale" in [
         f.key for f in report.findings
     ]
-    late = _card_check(pki, card, TestClock(now + dt.timedelta(days=9)), cache)
+    late = _card_check(pki, card, FixedClock(now + dt.timedelta(days=9)), cache)
     with pytest.raises(RevocationListExpiredError):
         late.run("123456")

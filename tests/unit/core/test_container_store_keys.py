@@ -7,18 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from clock import FixedClock
 from kiosk.commands.demo import demo_config
 from kiosk.container import build_services
 from kiosk.i18n import Catalogue
 from store.errors import MissingKeyFileError
-from tests.support.clock import TestClock
 
 
-def _start(data: Path, clock: TestClock) -> None:
+def _start(data: Path, clock: FixedClock) -> None:
     build_services(demo_config(data, "en"), clock=clock).close()
 
 
-def test_a_new_store_gets_its_key_file_with_it(tmp_path: Path, clock: TestClock) -> None:
+def test_a_new_store_gets_its_key_file_with_it(tmp_path: Path, clock: FixedClock) -> None:
     data = tmp_path / "kiosk"
     _start(data, clock)
     assert (data / "kiosk.key").is_file()
@@ -29,7 +29,7 @@ def test_a_new_store_gets_its_key_file_with_it(tmp_path: Path, clock: TestClock)
 
 
 def test_an_existing_store_without_its_key_file_is_refused(
-    tmp_path: Path, clock: TestClock
+    tmp_path: Path, clock: FixedClock
 ) -> None:
     data = tmp_path / "kiosk"
     _start(data, clock)

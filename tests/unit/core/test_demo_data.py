@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from clock import fixed_clock
+from clock import FixedClock
 from kiosk.demo_cast import CARDS, HOLDERS, OPERATORS
 from kiosk.demo_data import (
     DemoWorld,
@@ -35,7 +35,7 @@ def _store(tmp_path: Path, now: dt.datetime) -> tuple[Store, FieldCipher, Journa
     keys = load_or_create_keys(tmp_path / "kiosk.key")
     store = open_store(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}", keys)
     cipher = FieldCipher(keys)
-    return store, cipher, Journal("demo-kiosk", keys, cipher, clock=fixed_clock(now))
+    return store, cipher, Journal("demo-kiosk", keys, cipher, clock=FixedClock(now))
 
 
 def test_every_card_state_has_a_demo_card() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from clock import FixedClock
 from kiosk.commands.demo import demo_config
 from kiosk.container import _office_puk_key, build_services
 from kiosk.errors import ConfigError
@@ -21,7 +22,6 @@ from kiosk.logging_setup import app_logging
 from kiosk.receipts.printing import save_pdf
 from store.errors import BadKeyFileError
 from store.keys import load_keys, load_or_create_keys
-from tests.support.clock import TestClock
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -59,7 +59,7 @@ def test_a_key_file_private_to_its_owner_is_read(tmp_path: Path, mode: int) -> N
     assert load_keys(path).public_key_bytes() == keys.public_key_bytes()
 
 
-def test_app_start_refuses_a_loose_key_file(tmp_path: Path, clock: TestClock) -> None:
+def test_app_start_refuses_a_loose_key_file(tmp_path: Path, clock: FixedClock) -> None:
     data = tmp_path / "kiosk"
     build_services(demo_config(data, "en"), clock=clock).close()
     (data / "kiosk.key").chmod(0o644)
@@ -67,7 +67,9 @@ def test_app_start_refuses_a_loose_key_file(tmp_path: Path, clock: TestClock) ->
         build_services(demo_config(data, "en"), clock=clock)
 
 
-def test_cli_audit_refuses_a_loose_key_file_with_one_line(tmp_path: Path, clock: TestClock) -> None:
+def test_cli_audit_refuses_a_loose_key_file_with_one_line(
+    tmp_path: Path, clock: FixedClock
+) -> None:
     data = tmp_path / "kiosk"
     build_services(demo_config(data, "en"), clock=clock).close()
     (data / "kiosk.key").chmod(0o666)
@@ -97,7 +99,7 @@ def test_a_loose_office_puk_key_file_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("open_umask")
-def test_a_new_data_dir_is_0700_and_its_files_0600(tmp_path: Path, clock: TestClock) -> None:
+def test_a_new_data_dir_is_0700_and_its_files_0600(tmp_path: Path, clock: FixedClock) -> None:
     data = tmp_path / "new" / "kiosk"
     with app_logging(data):
         logging.getLogger("kiosk.test").warning("a line in the log file")
@@ -132,7 +134,7 @@ def test_the_database_file_and_its_wal_are_0600(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("open_umask")
-def test_an_existing_data_dir_keeps_working(tmp_path: Path, clock: TestClock) -> None:
+def test_an_existing_data_dir_keeps_working(tmp_path: Path, clock: FixedClock) -> None:
     data = tmp_path / "shared"
     data.mkdir(mode=0o755)
     data.chmod(0o755)

@@ -1,46 +1,26 @@
-"""Fixtures for receipt and report tests: a seeded store, a test PKI and virtual cards."""
+"""Fixtures for receipt and report tests over the test world (``tests.support.world``):
+the holder's card, its PIV session and the receipt issuer."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory, PersonalisedCard
-from devices.virtual.pki import TestPki
 from kiosk.config import ReceiptConfig
-from kiosk.receipts.service import ReceiptService
+from kiosk.receipts.service import ReceiptIssuer
 from kiosk.services.card import CardSession
 from kiosk.services.device_adapters import PivCardSession
-from tests.support.clock import TestClock
-from tests.support.receipt_world import HOLDER_NAME, HOLDER_PNR, OFFICE_ID, World, make_world
-
-
-@pytest.fixture(scope="session")
-def pki(now: dt.datetime) -> TestPki:
-    return TestPki.create(now=now)
-
-
-@pytest.fixture(scope="session")
-def factory(pki: TestPki) -> CardFactory:
-    return CardFactory(pki, master_secret=b"receipt-test-master-secret")
+from tests.support.world import NAME, OFFICE, PNR, World
 
 
 @pytest.fixture(scope="session")
 def holder_card(factory: CardFactory) -> PersonalisedCard:
     return factory.personalise(
-        holder_id=HOLDER_PNR, name=HOLDER_NAME, product_number="712", serial="9752269000000001"
+        holder_id=PNR, name=NAME, product_number="712", serial="9752269000000001"
     )
-
-
-@pytest.fixture
-def world(tmp_path: Path, clock: TestClock) -> Iterator[World]:
-    built = make_world(tmp_path / "data", clock=clock)
-    yield built
-    built.store.close()
 
 
 @pytest.fixture
@@ -49,11 +29,11 @@ def piv(holder_card: PersonalisedCard) -> CardSession:
 
 
 @pytest.fixture
-def receipts(world: World, tmp_path: Path) -> ReceiptService:
-    return ReceiptService(
+def receipts(world: World, tmp_path: Path) -> ReceiptIssuer:
+    return ReceiptIssuer(
         world.store,
         world.journal,
-        office_id=OFFICE_ID,
+        office_id=OFFICE,
         config=ReceiptConfig(folder=str(tmp_path / "receipts"), printer=""),
         folder=tmp_path / "receipts",
     )

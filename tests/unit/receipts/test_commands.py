@@ -10,9 +10,9 @@ import pytest
 from devices.virtual.pki import TestPki
 from devices.virtual.pki_files import cert_pem
 from kiosk.cli import main
-from kiosk.receipts.service import ReceiptService
+from kiosk.receipts.service import ReceiptIssuer
 from kiosk.services.card import CardSession
-from tests.support.receipt_world import World
+from tests.support.world import World
 from tests.unit.receipts.pdf_helpers import pdf_text
 
 
@@ -26,7 +26,7 @@ def _config(tmp_path: Path, printer: str = "") -> Path:
     return path
 
 
-def _signed_receipt(world: World, receipts: ReceiptService, piv: CardSession) -> tuple[str, Path]:
+def _signed_receipt(world: World, receipts: ReceiptIssuer, piv: CardSession) -> tuple[str, Path]:
     world.add_card("SE5000000001")
     event = world.event("card.activated", {"serial": "SE5000000001"})
     facts = receipts.facts_for_event(event)
@@ -37,7 +37,7 @@ def _signed_receipt(world: World, receipts: ReceiptService, piv: CardSession) ->
 
 def test_verify_genuine_exit_0(
     world: World,
-    receipts: ReceiptService,
+    receipts: ReceiptIssuer,
     piv: CardSession,
     pki: TestPki,
     tmp_path: Path,
@@ -60,7 +60,7 @@ def test_verify_genuine_exit_0(
 
 def test_verify_tampered_exit_1_in_swedish(
     world: World,
-    receipts: ReceiptService,
+    receipts: ReceiptIssuer,
     piv: CardSession,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -96,7 +96,7 @@ def test_verify_unreadable_file_exit_1(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_reprint_to_the_folder_and_to_a_file(
     world: World,
-    receipts: ReceiptService,
+    receipts: ReceiptIssuer,
     piv: CardSession,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -132,7 +132,7 @@ def test_reprint_to_the_folder_and_to_a_file(
 
 def test_reprint_with_failing_printer_falls_back(
     world: World,
-    receipts: ReceiptService,
+    receipts: ReceiptIssuer,
     piv: CardSession,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -185,7 +185,7 @@ def test_report_day_refuses_a_bad_date(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_verify_with_foreign_trust_anchors_exit_1(
     world: World,
-    receipts: ReceiptService,
+    receipts: ReceiptIssuer,
     piv: CardSession,
     now: dt.datetime,
     tmp_path: Path,

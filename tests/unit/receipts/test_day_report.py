@@ -18,7 +18,7 @@ from kiosk.reports.day import (
 from kiosk.reports.render import render_day_report
 from protocol.event_types import EventType
 from store.models import Deadline
-from tests.support.receipt_world import ADMIN, CLERK, CLERK_NAME, OFFICE_ID, World
+from tests.support.world import ADMIN, ADMIN_NAME, CLERK, CLERK_NAME, OFFICE, World
 from tests.unit.receipts.pdf_helpers import (
     compact,
     dark_fraction,
@@ -86,12 +86,12 @@ def test_day_bounds_follow_the_office_calendar_day() -> None:
 
 
 def test_counts_refusals_blocks_and_deadlines(busy_world: World) -> None:
-    report = build_day_report(busy_world.store, day=DAY, office_id=OFFICE_ID)
+    report = build_day_report(busy_world.store, day=DAY, office_id=OFFICE)
     assert report.event_count == 10
     assert report.actions == (("card.activated", 3), ("card.blocked", 2), ("card.unlocked", 1))
     assert report.operators == (
         OperatorCount(CLERK, CLERK_NAME, 5),
-        OperatorCount(ADMIN, "Id Admin", 1),
+        OperatorCount(ADMIN, ADMIN_NAME, 1),
     )
     assert report.refusals == (
         ("error.activation.wrong_office", 2),
@@ -112,7 +112,7 @@ def test_counts_refusals_blocks_and_deadlines(busy_world: World) -> None:
 
 
 def test_report_pdf_text_matches_the_numbers(busy_world: World) -> None:
-    report = build_day_report(busy_world.store, day=DAY, office_id=OFFICE_ID)
+    report = build_day_report(busy_world.store, day=DAY, office_id=OFFICE)
     text = pdf_text(render_day_report(report))
     flat = compact(text)
     assert "Dagsrapport 2026-11-28" in text
@@ -140,11 +140,9 @@ def test_report_pdf_text_matches_the_numbers(busy_world: World) -> None:
 
 
 def test_report_is_byte_stable_and_renders_with_a_chart(busy_world: World, tmp_path: Path) -> None:
-    report = build_day_report(busy_world.store, day=DAY, office_id=OFFICE_ID)
+    report = build_day_report(busy_world.store, day=DAY, office_id=OFFICE)
     pdf = render_day_report(report)
-    assert pdf == render_day_report(
-        build_day_report(busy_world.store, day=DAY, office_id=OFFICE_ID)
-    )
+    assert pdf == render_day_report(build_day_report(busy_world.store, day=DAY, office_id=OFFICE))
     pages = render_gray(pdf, tmp_path)
     assert pages
     width, _height, pixels = pages[0]
@@ -152,13 +150,13 @@ def test_report_is_byte_stable_and_renders_with_a_chart(busy_world: World, tmp_p
     # the chart's bars are solid blue (#2a6ebb, gray ~98): the longest bar (3 activations)
     # spans most of the chart's 115 mm width at 40 dpi (~180 px); text makes no such runs
     assert longest_run(pixels, width, 85, 112) > 150
-    empty = DayReport(DAY, OFFICE_ID, "", 0, (), (), (), (), ())
+    empty = DayReport(DAY, OFFICE, "", 0, (), (), (), (), ())
     e_width, _, e_pixels = render_gray(render_day_report(empty), tmp_path / "e")[0]
     assert longest_run(e_pixels, e_width, 85, 112) < 10
 
 
 def test_empty_day_says_none(world: World) -> None:
-    report = build_day_report(world.store, day=DAY, office_id=OFFICE_ID)
+    report = build_day_report(world.store, day=DAY, office_id=OFFICE)
     assert report.event_count == 0 and report.actions == ()
     text = pdf_text(render_day_report(report))
     assert text.count("Inga.") == 5
@@ -170,9 +168,9 @@ def test_the_day_report_service_saves_the_pdf_in_the_reports_folder(
     from kiosk.reports.service import DayReportService
 
     reports = DayReportService(
-        busy_world.store, office_id=OFFICE_ID, folder=tmp_path / "reports", lang="en"
+        busy_world.store, office_id=OFFICE, folder=tmp_path / "reports", lang="en"
     )
-    assert reports.build(DAY) == build_day_report(busy_world.store, day=DAY, office_id=OFFICE_ID)
+    assert reports.build(DAY) == build_day_report(busy_world.store, day=DAY, office_id=OFFICE)
     path = reports.write(DAY)
     assert path == tmp_path / "reports" / "day-2026-11-28.pdf"
     assert path.read_bytes() == render_day_report(reports.build(DAY), lang="en")
@@ -190,7 +188,7 @@ def test_every_action_the_report_counts_has_a_name(lang: str) -> None:
 def test_the_chart_has_a_bar_for_every_action_type(world: World) -> None:
     counted = [e for e in EventType if e != EventType.REFUSAL and not e.startswith(SYSTEM_PREFIXES)]
     actions = tuple((e.value, n + 1) for n, e in enumerate(counted))
-    report = DayReport(DAY, OFFICE_ID, "", len(actions), actions, (), (), (), ())
+    report = DayReport(DAY, OFFICE, "", len(actions), actions, (), (), (), ())
     flat = compact(pdf_text(render_day_report(report)))
     text = Catalogue("sv")
     for event_type, _ in actions:  # each label twice: the chart's axis and the table
@@ -198,12 +196,12 @@ def test_the_chart_has_a_bar_for_every_action_type(world: World) -> None:
 
 
 def test_an_empty_day_has_a_whole_number_axis(world: World) -> None:
-    report = build_day_report(world.store, day=DAY, office_id=OFFICE_ID)
+    report = build_day_report(world.store, day=DAY, office_id=OFFICE)
     text = pdf_text(render_day_report(report))
     assert "0.002" not in text and "0.01" not in text
 
 
 def test_seeding_the_demo_is_not_an_action_of_the_day(world: World) -> None:
     world.event("demo.seeded", {}, now=_at(8))
-    report = build_day_report(world.store, day=DAY, office_id=OFFICE_ID)
+    report = build_day_report(world.store, day=DAY, office_id=OFFICE)
     assert (report.event_count, report.actions, report.operators) == (1, (), ())

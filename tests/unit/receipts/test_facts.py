@@ -8,12 +8,12 @@ import pytest
 
 from kiosk.receipts.errors import ReceiptCardUnknownError
 from kiosk.receipts.facts import ReceiptFacts, canonical_facts, facts_for_event, receipt_digest
-from tests.support.receipt_world import (
+from tests.support.world import (
     CLERK,
     CLERK_NAME,
-    HOLDER_NAME,
     KIOSK_ID,
-    OFFICE_ID,
+    NAME,
+    OFFICE,
     OFFICE_NAME,
     World,
 )
@@ -22,21 +22,21 @@ from tests.support.receipt_world import (
 def _facts(world: World, event_type: str, payload: dict[str, object]) -> ReceiptFacts:
     event = world.event(event_type, payload)
     with world.store.unit_of_work() as session:
-        return facts_for_event(session, world.store.cipher, event, office_id=OFFICE_ID)
+        return facts_for_event(session, world.store.cipher, event, office_id=OFFICE)
 
 
 def test_facts_come_from_event_and_register(world: World) -> None:
     world.add_card("SE0000000001")
     facts = _facts(world, "card.activated", {"serial": "SE0000000001"})
-    assert facts.holder_name == HOLDER_NAME
+    assert facts.holder_name == NAME
     assert facts.personnummer_masked == "121212-XXXX"
     assert facts.card_serial == "SE0000000001"
     assert facts.product_number == "712"
-    assert facts.office_id == OFFICE_ID and facts.office_name == OFFICE_NAME
+    assert facts.office_id == OFFICE and facts.office_name == OFFICE_NAME
     assert facts.operator == CLERK and facts.operator_name == CLERK_NAME
     assert facts.kiosk_id == KIOSK_ID
     assert facts.needs_holder_signature
-    assert HOLDER_NAME not in repr(facts)
+    assert NAME not in repr(facts)
 
 
 def test_digest_is_sha256_of_canonical_facts_and_covers_every_identifying_fact(
@@ -102,7 +102,7 @@ def test_unknown_payload_keys_never_reach_the_receipt(world: World) -> None:
 def test_event_without_known_card_is_refused(world: World) -> None:
     event = world.event("card.activated", {"serial": "NOPE"})
     with world.store.unit_of_work() as session, pytest.raises(ReceiptCardUnknownError):
-        facts_for_event(session, world.store.cipher, event, office_id=OFFICE_ID)
+        facts_for_event(session, world.store.cipher, event, office_id=OFFICE)
 
 
 def test_from_dict_rejects_wrong_shapes() -> None:

@@ -12,10 +12,10 @@ from kiosk.config import ReceiptConfig
 from kiosk.i18n import Catalogue
 from kiosk.receipts.errors import ReceiptEventUnknownError
 from kiosk.receipts.printing import deliver
-from kiosk.receipts.service import ReceiptService, issue_receipt
+from kiosk.receipts.service import ReceiptIssuer, issue_receipt
 from kiosk.services.card import CardSession
 from store.journal import Journal
-from tests.support.receipt_world import OFFICE_ID, World
+from tests.support.world import OFFICE, World
 
 PDF = b"%PDF-1.4 test receipt"
 
@@ -81,10 +81,10 @@ def test_unwritable_folder_is_reported_not_raised(tmp_path: Path) -> None:
 def test_printer_error_never_undoes_the_transaction(world: World, tmp_path: Path) -> None:
     world.add_card("SE3000000001")
     event = world.event("card.blocked", {"serial": "SE3000000001", "reason": "lost"})
-    service = ReceiptService(
+    service = ReceiptIssuer(
         world.store,
         world.journal,
-        office_id=OFFICE_ID,
+        office_id=OFFICE,
         config=ReceiptConfig(printer="Kvitto"),
         folder=tmp_path / "receipts",
         lp_command=_script(tmp_path, "exit 3"),
@@ -99,14 +99,14 @@ def test_printer_error_never_undoes_the_transaction(world: World, tmp_path: Path
     assert types == ["card.blocked"]
 
 
-def test_issue_receipt_never_raises(world: World, receipts: ReceiptService) -> None:
+def test_issue_receipt_never_raises(world: World, receipts: ReceiptIssuer) -> None:
     event = world.event("card.activated", {"serial": "NOT-IN-REGISTER"})
     outcome = issue_receipt(receipts, event)
     assert outcome.problem == "ReceiptCardUnknownError" and outcome.delivery is None
 
 
 def test_signed_receipt_is_journalled_and_reprinted_identically(
-    world: World, receipts: ReceiptService, piv: CardSession
+    world: World, receipts: ReceiptIssuer, piv: CardSession
 ) -> None:
     world.add_card("SE3000000002")
     event = world.event("card.returned", {"serial": "SE3000000002", "kept": False})
@@ -127,7 +127,7 @@ def test_signed_receipt_is_journalled_and_reprinted_identically(
     assert events[1].operator == event.operator
 
 
-def test_reprint_unknown_event_is_a_typed_error(receipts: ReceiptService) -> None:
+def test_reprint_unknown_event_is_a_typed_error(receipts: ReceiptIssuer) -> None:
     with pytest.raises(ReceiptEventUnknownError) as caught:
         receipts.reprint("no-such-event")
     assert caught.value.params == {"event_id": "no-such-event"}
@@ -143,10 +143,10 @@ def test_journal_failure_while_recording_signature_still_delivers(
         def append(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
             raise OSError("disk full")
 
-    service = ReceiptService(
+    service = ReceiptIssuer(
         world.store,
         BrokenJournal("k", world.store.keys, world.store.cipher, clock=world.clock),
-        office_id=OFFICE_ID,
+        office_id=OFFICE,
         config=ReceiptConfig(),
         folder=tmp_path / "r",
     )
@@ -158,7 +158,7 @@ def test_journal_failure_while_recording_signature_still_delivers(
 
 
 def test_issue_receipt_by_event_id_as_the_workflows_return_it(
-    world: World, receipts: ReceiptService
+    world: World, receipts: ReceiptIssuer
 ) -> None:
     world.add_card("SE3000000004")
     event = world.event("order.code_letter", {"serial": "SE3000000004", "order": "code_letter"})

@@ -14,9 +14,9 @@ from reportlab.graphics.barcode import qrencoder
 from kiosk.i18n import Catalogue
 from kiosk.receipts.facts import ReceiptFacts, receipt_digest
 from kiosk.receipts.render import parse_embedded, qr_value, render_receipt
-from kiosk.receipts.service import ReceiptService
+from kiosk.receipts.service import ReceiptIssuer
 from kiosk.services.card import CardSession
-from tests.support.receipt_world import CLERK, CLERK_NAME, HOLDER_NAME, OFFICE_NAME, World
+from tests.support.world import CLERK, CLERK_NAME, NAME, OFFICE_NAME, World
 from tests.unit.receipts.pdf_helpers import (
     compact,
     dark_fraction,
@@ -30,16 +30,14 @@ TIME_SHOWN = "%Y-%m-%d %H:%M:%S"
 
 
 def _facts(
-    world: World, receipts: ReceiptService, event_type: str, **payload: object
+    world: World, receipts: ReceiptIssuer, event_type: str, **payload: object
 ) -> ReceiptFacts:
     world.add_card("SE1000000001", product_number="712")
     event = world.event(event_type, {"serial": "SE1000000001", **payload})
     return receipts.facts_for_event(event)
 
 
-def test_text_extracted_with_pypdf_matches_the_facts(
-    world: World, receipts: ReceiptService
-) -> None:
+def test_text_extracted_with_pypdf_matches_the_facts(world: World, receipts: ReceiptIssuer) -> None:
     facts = _facts(world, receipts, "card.activated")
     text = pdf_text(render_receipt(facts))
     flat = compact(text)
@@ -47,7 +45,7 @@ def test_text_extracted_with_pypdf_matches_the_facts(
         OFFICE_NAME,
         CLERK_NAME,
         CLERK,
-        HOLDER_NAME,
+        NAME,
         "121212-XXXX",
         "SE1000000001",
         "712",
@@ -62,7 +60,7 @@ def test_text_extracted_with_pypdf_matches_the_facts(
     assert "191212121212" not in flat and "1212" + "1212" not in flat.replace("121212-XXXX", "")
 
 
-def test_english_on_request(world: World, receipts: ReceiptService) -> None:
+def test_english_on_request(world: World, receipts: ReceiptIssuer) -> None:
     facts = _facts(world, receipts, "card.activated")
     text = pdf_text(render_receipt(facts, lang="en"))
     assert "Receipt" in text and "The card was activated." in text and "Card holder" in text
@@ -107,7 +105,7 @@ def test_english_on_request(world: World, receipts: ReceiptService) -> None:
 )
 def test_each_workflow_receipt_says_what_was_done(
     world: World,
-    receipts: ReceiptService,
+    receipts: ReceiptIssuer,
     event_type: str,
     payload: dict[str, object],
     expected: list[str],
@@ -118,7 +116,7 @@ def test_each_workflow_receipt_says_what_was_done(
         assert compact(phrase) in flat, phrase
 
 
-def test_output_is_byte_stable(world: World, receipts: ReceiptService, piv: CardSession) -> None:
+def test_output_is_byte_stable(world: World, receipts: ReceiptIssuer, piv: CardSession) -> None:
     facts = _facts(world, receipts, "card.activated")
     assert render_receipt(facts) == render_receipt(facts)
     signature = receipts.sign(facts, piv, "123456")
@@ -128,7 +126,7 @@ def test_output_is_byte_stable(world: World, receipts: ReceiptService, piv: Card
 
 
 def test_pdf_renders_to_an_image_with_pdftoppm(
-    world: World, receipts: ReceiptService, tmp_path: Path
+    world: World, receipts: ReceiptIssuer, tmp_path: Path
 ) -> None:
     facts = _facts(world, receipts, "card.blocked", reason="lost")
     pages = render_gray(render_receipt(facts), tmp_path)
@@ -140,7 +138,7 @@ def test_pdf_renders_to_an_image_with_pdftoppm(
 
 
 def test_embedded_data_round_trips_with_signature(
-    world: World, receipts: ReceiptService, piv: CardSession
+    world: World, receipts: ReceiptIssuer, piv: CardSession
 ) -> None:
     facts = _facts(world, receipts, "card.activated")
     signature = receipts.sign(facts, piv, "123456")
@@ -163,7 +161,7 @@ def test_parse_embedded_refuses_damage() -> None:
 
 
 def test_qr_code_holds_event_id_and_digest(
-    world: World, receipts: ReceiptService, tmp_path: Path
+    world: World, receipts: ReceiptIssuer, tmp_path: Path
 ) -> None:
     """The printed QR modules equal the QR encoding of ``receipt:<event id>:<digest>``."""
     facts = _facts(world, receipts, "card.activated")
@@ -181,9 +179,7 @@ def test_qr_code_holds_event_id_and_digest(
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_r14_receipt_says_whom_to_contact(
-    world: World, receipts: ReceiptService, lang: str
-) -> None:
+def test_r14_receipt_says_whom_to_contact(world: World, receipts: ReceiptIssuer, lang: str) -> None:
     facts = _facts(world, receipts, "card.activated")
     flat = compact(pdf_text(render_receipt(facts, lang=lang)))
     text = Catalogue(lang)

@@ -17,7 +17,7 @@ from kiosk.receipts.signature import (
 )
 from kiosk.services.card import CardSession
 from kiosk.services.device_adapters import PivCardSession
-from tests.support.receipt_world import HOLDER_NAME, HOLDER_PNR, OTHER_PNR
+from tests.support.world import NAME, OTHER_PNR, PNR
 
 DIGEST = "ab" * 32
 OTHER_DIGEST = "cd" * 32
@@ -40,7 +40,7 @@ def test_r5_signs_with_9c_when_the_card_has_a_signing_certificate(
 
 
 def test_r5_falls_back_to_9a_without_a_signing_certificate(factory: CardFactory) -> None:
-    card = factory.personalise(holder_id=HOLDER_PNR, name=HOLDER_NAME, signing=False)
+    card = factory.personalise(holder_id=PNR, name=NAME, signing=False)
     signature = sign_receipt(_piv(card), DIGEST, card.pin)
     assert signature.slot == "9A"
     assert signature.certificate == card.holder.authentication.cert
@@ -49,14 +49,14 @@ def test_r5_falls_back_to_9a_without_a_signing_certificate(factory: CardFactory)
 
 
 def test_rsa_card_signature_verifies(factory: CardFactory) -> None:
-    card = factory.personalise(holder_id=HOLDER_PNR, name=HOLDER_NAME, key_type="rsa2048")
+    card = factory.personalise(holder_id=PNR, name=NAME, key_type="rsa2048")
     signature = sign_receipt(_piv(card), DIGEST, card.pin)
     assert signature_valid(signature, DIGEST)
     assert not signature_valid(signature, OTHER_DIGEST)
 
 
 def test_r6_wrong_pin_signs_nothing(factory: CardFactory) -> None:
-    card = factory.personalise(holder_id=HOLDER_PNR, name=HOLDER_NAME)
+    card = factory.personalise(holder_id=PNR, name=NAME)
     with pytest.raises(WrongPinError) as caught:
         sign_receipt(_piv(card), DIGEST, "999999")
     assert caught.value.params["tries_left"] == 2
@@ -77,7 +77,7 @@ def test_signer_is_the_holder_named_in_the_certificate(
     holder_card: PersonalisedCard, today: dt.date
 ) -> None:
     signature = sign_receipt(_piv(holder_card), DIGEST, holder_card.pin)
-    assert signer_is_holder(signature, HOLDER_PNR, None, today)
+    assert signer_is_holder(signature, PNR, None, today)
     assert not signer_is_holder(signature, OTHER_PNR, None, today)
 
 

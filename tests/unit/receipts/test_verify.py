@@ -11,24 +11,24 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from clock import FixedClock
 from devices.card.certs import TrustAnchors
 from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory, PersonalisedCard
 from devices.virtual.pki import TestPki
 from kiosk.receipts.facts import ReceiptFacts, receipt_digest
 from kiosk.receipts.render import EMBED_PREFIX, render_receipt
-from kiosk.receipts.service import ReceiptService
+from kiosk.receipts.service import ReceiptIssuer
 from kiosk.receipts.signature import HolderSignature, sign_receipt
 from kiosk.receipts.verify import VerifyReport, verify_receipt
 from kiosk.services.card import CardSession
 from kiosk.services.device_adapters import PivCardSession
-from tests.support.clock import TestClock
-from tests.support.receipt_world import OFFICE_ID, OTHER_NAME, OTHER_PNR, World, make_world
+from tests.support.world import OFFICE, OTHER_NAME, OTHER_PNR, World, make_world
 
 
 @pytest.fixture
 def activation(
-    world: World, receipts: ReceiptService, holder_card: PersonalisedCard
+    world: World, receipts: ReceiptIssuer, holder_card: PersonalisedCard
 ) -> ReceiptFacts:
     world.add_personalised(holder_card)
     event = world.event("card.activated", {"serial": holder_card.serial})
@@ -36,7 +36,7 @@ def activation(
 
 
 def _verify(world: World, pdf: bytes, anchors: TrustAnchors | None = None) -> VerifyReport:
-    return verify_receipt(pdf, store=world.store, office_id=OFFICE_ID, anchors=anchors)
+    return verify_receipt(pdf, store=world.store, office_id=OFFICE, anchors=anchors)
 
 
 def _failed(report: VerifyReport) -> set[str]:
@@ -44,7 +44,7 @@ def _failed(report: VerifyReport) -> set[str]:
 
 
 def _signed_pdf(
-    receipts: ReceiptService, facts: ReceiptFacts, piv: CardSession
+    receipts: ReceiptIssuer, facts: ReceiptFacts, piv: CardSession
 ) -> tuple[bytes, HolderSignature]:
     signature = receipts.sign(facts, piv, "123456")
     outcome = receipts.issue(facts, signature=signature)
@@ -54,7 +54,7 @@ def _signed_pdf(
 
 def test_genuine_signed_receipt_passes_with_chain(
     world: World,
-    receipts: ReceiptService,
+    receipts: ReceiptIssuer,
     activation: ReceiptFacts,
     piv: CardSession,
     pki: TestPki,
@@ -76,7 +76,7 @@ def test_genuine_signed_receipt_passes_with_chain(
 
 def test_chain_to_foreign_anchors_fails(
     world: World,
-    receipts: ReceiptService,
+    receipts: ReceiptIssuer,
     activation: ReceiptFacts,
     piv: CardSession,
     now: dt.datetime,
@@ -100,7 +100,7 @@ def _rewrite_keywords(pdf: bytes, change: dict[str, object]) -> bytes:
 
 
 def test_tampered_metadata_fails(
-    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: CardSession
+    world: World, receipts: ReceiptIssuer, activation: ReceiptFacts, piv: CardSession
 ) -> None:
     pdf, _ = _signed_pdf(receipts, activation, piv)
     assert _verify(world, pdf).ok
@@ -111,7 +111,7 @@ def test_tampered_metadata_fails(
 
 
 def test_tampered_page_text_fails(
-    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: CardSession
+    world: World, receipts: ReceiptIssuer, activation: ReceiptFacts, piv: CardSession
 ) -> None:
     pdf, _ = _signed_pdf(receipts, activation, piv)
     serial = activation.card_serial.encode()
@@ -125,7 +125,7 @@ def test_tampered_page_text_fails(
 
 
 def test_tampered_action_text_fails(
-    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: CardSession
+    world: World, receipts: ReceiptIssuer, activation: ReceiptFacts, piv: CardSession
 ) -> None:
     pdf, _ = _signed_pdf(receipts, activation, piv)
     shown = "(Kortet har aktiverats.) Tj".encode("cp1252")
@@ -137,7 +137,7 @@ def test_tampered_action_text_fails(
 
 
 def test_re_rendered_receipt_with_changed_facts_fails(
-    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: CardSession
+    world: World, receipts: ReceiptIssuer, activation: ReceiptFacts, piv: CardSession
 ) -> None:
     """A forger who rebuilds a consistent PDF with other facts is caught by the journal."""
     _, signature = _signed_pdf(receipts, activation, piv)
@@ -148,7 +148,7 @@ def test_re_rendered_receipt_with_changed_facts_fails(
 
 
 def test_signature_by_another_holders_card_fails(
-    world: World, receipts: ReceiptService, activation: ReceiptFacts, factory: CardFactory
+    world: World, receipts: ReceiptIssuer, activation: ReceiptFacts, factory: CardFactory
 ) -> None:
     stranger = factory.personalise(holder_id=OTHER_PNR, name=OTHER_NAME)
     piv = PivCardSession(InProcessConnection(stranger.card))
@@ -158,7 +158,7 @@ def test_signature_by_another_holders_card_fails(
 
 
 def test_signature_over_another_digest_fails(
-    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: CardSession
+    world: World, receipts: ReceiptIssuer, activation: ReceiptFacts, piv: CardSession
 ) -> None:
     signature = sign_receipt(piv, "00" * 32, "123456")
     report = _verify(world, render_receipt(activation, signature=signature))
@@ -166,7 +166,7 @@ def test_signature_over_another_digest_fails(
 
 
 def test_signature_differing_from_the_journalled_one_fails(
-    world: World, receipts: ReceiptService, activation: ReceiptFacts, piv: CardSession
+    world: World, receipts: ReceiptIssuer, activation: ReceiptFacts, piv: CardSession
 ) -> None:
     _signed_pdf(receipts, activation, piv)  # journals one signature
     other = receipts.sign(activation, piv, "123456")  # ECDSA: a second, different signature
@@ -179,7 +179,7 @@ def test_unsigned_activation_receipt_fails(world: World, activation: ReceiptFact
     assert _failed(report) == {"signature_missing"}
 
 
-def test_unsigned_block_receipt_passes(world: World, receipts: ReceiptService) -> None:
+def test_unsigned_block_receipt_passes(world: World, receipts: ReceiptIssuer) -> None:
     world.add_card("SE2000000001")
     event = world.event("card.blocked", {"serial": "SE2000000001", "reason": "lost"})
     report = _verify(world, render_receipt(receipts.facts_for_event(event)))
@@ -188,13 +188,11 @@ def test_unsigned_block_receipt_passes(world: World, receipts: ReceiptService) -
 
 
 def test_receipt_from_another_journal_fails(
-    world: World, activation: ReceiptFacts, tmp_path: Path, clock: TestClock
+    world: World, activation: ReceiptFacts, tmp_path: Path, clock: FixedClock
 ) -> None:
-    elsewhere = make_world(tmp_path / "elsewhere", clock=clock)
+    elsewhere = make_world(tmp_path / "elsewhere", clock=clock, factory=world.factory)
     try:
-        report = verify_receipt(
-            render_receipt(activation), store=elsewhere.store, office_id=OFFICE_ID
-        )
+        report = verify_receipt(render_receipt(activation), store=elsewhere.store, office_id=OFFICE)
     finally:
         elsewhere.store.close()
     assert _failed(report) == {"event_missing"}

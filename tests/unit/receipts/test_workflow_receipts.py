@@ -15,7 +15,7 @@ from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory
 from devices.virtual.pki import TestPki
 from kiosk.domain.types import BlockReason, DocumentKind, IdentityDocument, Role
-from kiosk.receipts.service import ReceiptService, issue_receipt
+from kiosk.receipts.service import ReceiptIssuer, issue_receipt
 from kiosk.receipts.verify import verify_receipt
 from kiosk.services.device_adapters import PivCardSession
 from kiosk.services.login import Operator
@@ -26,17 +26,17 @@ from kiosk.services.workflows.blocking import BlockForm, BlockingService
 from kiosk.services.workflows.common import Backend
 from kiosk.services.workflows.deadlines import DeadlineService
 from kiosk.services.workflows.unlock import UnlockService
-from tests.support.receipt_world import (
+from tests.support.seed import CardSpec, add_card
+from tests.support.world import (
     ADMIN,
     CLERK,
-    HOLDER_ID,
-    HOLDER_NAME,
-    HOLDER_PNR,
-    OFFICE_ID,
+    HOLDER,
+    NAME,
+    OFFICE,
+    PNR,
     World,
+    visit_with_identity,
 )
-from tests.support.seed import CardSpec, add_card
-from tests.support.visits import visit_with_identity
 from tests.unit.receipts.pdf_helpers import compact, pdf_text
 
 PASSPORT_VALID = dt.timedelta(days=5 * 365)  # the holder's passport: valid for years yet
@@ -52,8 +52,8 @@ def _visit(world: World) -> Visit:
     now = world.now
     passport = IdentityDocument(DocumentKind.PASSPORT, "SWE", world.today + PASSPORT_VALID)
     return visit_with_identity(
-        Operator(CLERK, Role.CLERK, OFFICE_ID),
-        HolderSummary(HOLDER_ID, HOLDER_NAME, HOLDER_PNR),
+        Operator(CLERK, Role.CLERK, OFFICE),
+        HolderSummary(HOLDER, NAME, PNR),
         passport,
         started_at=now - dt.timedelta(minutes=5),
         checked_at=now - dt.timedelta(minutes=1),
@@ -62,8 +62,8 @@ def _visit(world: World) -> Visit:
 
 def _add(world: World, serial: str, **kw: object) -> None:
     base: dict[str, object] = {
-        "holder_id": HOLDER_ID,
-        "photo_office_id": OFFICE_ID,
+        "holder_id": HOLDER,
+        "photo_office_id": OFFICE,
         "photo_date": world.today - PHOTO_AGE,
         "order_date": world.today - PHOTO_AGE,
     }
@@ -71,16 +71,16 @@ def _add(world: World, serial: str, **kw: object) -> None:
     add_card(world.store, CardSpec(serial=serial, **base), now=world.now)  # type: ignore[arg-type]
 
 
-def _check(world: World, receipts: ReceiptService, pdf: bytes, anchors: TrustAnchors | None) -> str:
-    report = verify_receipt(pdf, store=world.store, office_id=OFFICE_ID, anchors=anchors)
+def _check(world: World, receipts: ReceiptIssuer, pdf: bytes, anchors: TrustAnchors | None) -> str:
+    report = verify_receipt(pdf, store=world.store, office_id=OFFICE, anchors=anchors)
     assert report.ok, report.findings
     return compact(pdf_text(pdf))
 
 
 def test_r2_activation_receipt_signed_by_the_holder(
-    world: World, backend: Backend, receipts: ReceiptService, factory: CardFactory, pki: TestPki
+    world: World, backend: Backend, receipts: ReceiptIssuer, factory: CardFactory, pki: TestPki
 ) -> None:
-    card = factory.personalise(holder_id=HOLDER_PNR, name=HOLDER_NAME, product_number="712")
+    card = factory.personalise(holder_id=PNR, name=NAME, product_number="712")
     _add(world, card.serial, state="shipped", product_number="712")
     done = ActivationService(backend).activate(_visit(world), card.serial)
     facts = receipts.facts(done.event_id)
@@ -98,31 +98,31 @@ def test_r2_activation_receipt_signed_by_the_holder(
 
 
 def test_r9_block_receipt_names_reason_and_telia_duty(
-    world: World, backend: Backend, receipts: ReceiptService, pki: TestPki
+    world: World, backend: Backend, receipts: ReceiptIssuer, pki: TestPki
 ) -> None:
     _add(world, "SE6000000001", product_number="512")
     form = BlockForm("SE6000000001", BlockReason.LOST, telia_confirmed=True)
-    done = BlockingService(backend).block(Operator(CLERK, Role.CLERK, OFFICE_ID), form)
+    done = BlockingService(backend).block(Operator(CLERK, Role.CLERK, OFFICE), form)
     outcome = issue_receipt(receipts, done.event_id)
     assert outcome.problem is None and outcome.delivery is not None
     assert outcome.delivery.path is not None
     text = _check(world, receipts, outcome.delivery.path.read_bytes(), None)
     assert compact("Skäl: förlorat") in text
     assert compact("också spärra kortet hos Telia, 020-32 32 62") in text
-    assert HOLDER_PNR not in text
+    assert PNR not in text
 
 
 def test_r11_kept_card_receipt_with_reason_signed(
     world: World,
     backend: Backend,
-    receipts: ReceiptService,
+    receipts: ReceiptIssuer,
     factory: CardFactory,
     pki: TestPki,
 ) -> None:
-    card = factory.personalise(holder_id=HOLDER_PNR, name=HOLDER_NAME, signing=False)
+    card = factory.personalise(holder_id=PNR, name=NAME, signing=False)
     _add(world, card.serial, state="active", product_number=card.product_number)
     deadlines = DeadlineService(backend)
-    clerk = Operator(CLERK, Role.CLERK, OFFICE_ID)
+    clerk = Operator(CLERK, Role.CLERK, OFFICE)
     deadlines.record_end(clerk, card.serial, world.today)
     done = deadlines.take_back(
         clerk, card.serial, keep_card=True, keep_reason="nytt uppdrag i regionen"
@@ -142,12 +142,12 @@ def test_r11_kept_card_receipt_with_reason_signed(
 
 
 def test_r7_code_letter_order_receipt(
-    world: World, backend: Backend, receipts: ReceiptService
+    world: World, backend: Backend, receipts: ReceiptIssuer
 ) -> None:
     _add(world, "SE6000000002", product_number="612")
     unused: object = None  # ordering a letter touches neither the card nor the PUK source
     service = UnlockService(backend, card_opener=unused, puk_source=unused)  # type: ignore[arg-type]
-    done = service.order_code_letter(Operator(ADMIN, Role.ID_ADMIN, OFFICE_ID), "SE6000000002")
+    done = service.order_code_letter(Operator(ADMIN, Role.ID_ADMIN, OFFICE), "SE6000000002")
     outcome = issue_receipt(receipts, done.event_id)
     assert outcome.delivery is not None and outcome.delivery.path is not None
     text = compact(pdf_text(outcome.delivery.path.read_bytes()))

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from clock import FixedClock
 from kiosk.domain.card_check import CardTestVerdict
 from kiosk.services.card_check import Verdict, assurance_finding, unlock_finding
 from kiosk.services.ports import CardView
-from tests.support.clock import TestClock
 from tests.support.ui_world import build_world
 
 
@@ -29,7 +29,7 @@ from tests.support.ui_world import build_world
     ],
 )
 def test_r13_r5_the_card_check_verdict_is_the_rules(
-    clock: TestClock,
+    clock: FixedClock,
     card: str,
     pin: str,
     rule_verdict: CardTestVerdict,
@@ -44,11 +44,30 @@ def test_r13_r5_the_card_check_verdict_is_the_rules(
     assert report.verdict is verdict
 
 
-def test_r13_a_refused_pin_says_to_unlock(clock: TestClock) -> None:
+def test_r13_a_refused_pin_says_to_unlock(clock: FixedClock) -> None:
     world = build_world(clock)
     world.insert("customer", "asa")
     report = world.services.card_check.run("000000")
     assert [step.key for step in report.result.steps] == ["notice.r13.step.unlock"]
+
+
+@pytest.mark.parametrize(
+    ("card", "pin", "advice"),
+    [
+        ("asa", "123456", []),
+        ("jons", "123456", []),
+        ("asa", "000000", ["notice.r13.verdict.pin_refused", "notice.r13.step.unlock"]),
+        ("per", "123456", ["notice.r13.verdict.certs_invalid", "notice.r13.step.new_eid"]),
+        ("rogue_op", "123456", ["notice.r13.verdict.chain_broken", "notice.r13.step.new_eid"]),
+    ],
+)
+def test_r13_the_report_advises_with_the_rules_verdict_and_steps(
+    clock: FixedClock, card: str, pin: str, advice: list[str]
+) -> None:
+    world = build_world(clock)
+    world.insert("customer", card)
+    report = world.services.card_check.run(pin)
+    assert [notice.key for notice in report.advice] == advice
 
 
 @pytest.mark.parametrize(
@@ -87,7 +106,7 @@ def test_r12_a_reserve_card_shows_its_level() -> None:
 
 
 def test_a_card_that_answers_61_00_for_ever_is_refused_in_the_clerks_words(
-    clock: TestClock,
+    clock: FixedClock,
 ) -> None:
     from devices.card.errors import ResponseTooLongError
     from devices.card.piv import MAX_GET_RESPONSES

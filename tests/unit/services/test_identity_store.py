@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from clock import fixed_clock
+from clock import FixedClock
 from kiosk.demo_documents import demo_documents
 from kiosk.documents.mrz import parse
 from kiosk.services.identity import Holder, IdentityCheckService, IdentityResult
@@ -33,7 +33,7 @@ def world(tmp_path: Path, now: dt.datetime) -> tuple[Store, Journal, str, Path]:
         holder = new_holder(cipher, personnummer=ASA.personnummer or "", name="Åsa Linnéa Öberg")
         session.add(holder)
         holder_id = holder.id
-    return store, Journal("kiosk-1", keys, cipher, clock=fixed_clock(now)), holder_id, db
+    return store, Journal("kiosk-1", keys, cipher, clock=FixedClock(now)), holder_id, db
 
 
 def test_r1_confirmed_check_is_stored_with_its_event(

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from clock import FixedClock
 from store.database import Store, open_store
 from store.journal import Journal
 from store.keys import KioskKeys, load_or_create_keys
-from tests.support.clock import TestClock
 
 KIOSK_ID = "kiosk-test-1"
 
@@ -33,5 +33,5 @@ def store(db_path: Path, keys: KioskKeys) -> Iterator[Store]:
 
 
 @pytest.fixture
-def journal(store: Store, clock: TestClock) -> Journal:
+def journal(store: Store, clock: FixedClock) -> Journal:
     return Journal(KIOSK_ID, store.keys, store.cipher, clock=clock)

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from clock import Clock
+from clock import Clock, FixedClock
 from kiosk.cli import main
 from store.database import open_store
 from store.journal import Journal
 from store.keys import load_or_create_keys
-from tests.support.clock import TestClock
 from tests.support.damage import garbage_pages
 
 REPO = Path(__file__).resolve().parents[3]
@@ -42,7 +41,7 @@ def _sql(db_path: Path, *statements: str) -> None:
         connection.close()
 
 
-def test_audit_verify_subprocess_ok_then_broken(tmp_path: Path, clock: TestClock) -> None:
+def test_audit_verify_subprocess_ok_then_broken(tmp_path: Path, clock: FixedClock) -> None:
     db_path = _make_journal(tmp_path, clock)
     command = [sys.executable, "-m", "kiosk", "audit", "verify", "--data", str(tmp_path)]
     ok = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
@@ -94,7 +93,7 @@ TAMPERS: dict[str, tuple[Callable[[Path], None], int, str]] = {
 
 @pytest.mark.parametrize("tamper", sorted(TAMPERS))
 def test_audit_verify_names_each_tampering(
-    tmp_path: Path, clock: TestClock, tamper: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, clock: FixedClock, tamper: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db_path = _make_journal(tmp_path, clock)
     change, seq, kind = TAMPERS[tamper]
@@ -106,7 +105,7 @@ def test_audit_verify_names_each_tampering(
 
 
 def test_audit_verify_without_key_file_fails_clearly(
-    tmp_path: Path, clock: TestClock, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, clock: FixedClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _make_journal(tmp_path, clock)
     (tmp_path / "kiosk.key").unlink()
@@ -132,7 +131,7 @@ def _audit(data: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_audit_verify_a_wiped_journal_with_a_recorded_head_is_broken(
-    tmp_path: Path, clock: TestClock
+    tmp_path: Path, clock: FixedClock
 ) -> None:
     db_path = _make_journal(tmp_path, clock, count=40)
     _sql(db_path, "DELETE FROM journal")
@@ -146,7 +145,7 @@ def test_audit_verify_a_wiped_journal_with_a_recorded_head_is_broken(
 
 
 def test_audit_verify_a_journal_shorter_than_its_recorded_head_is_broken(
-    tmp_path: Path, clock: TestClock
+    tmp_path: Path, clock: FixedClock
 ) -> None:
     db_path = _make_journal(tmp_path, clock, count=10)
     _sql(db_path, "DELETE FROM journal WHERE seq > 4")
@@ -156,7 +155,7 @@ def test_audit_verify_a_journal_shorter_than_its_recorded_head_is_broken(
 
 
 def test_audit_verify_an_unreadable_recorded_head_is_broken(
-    tmp_path: Path, clock: TestClock
+    tmp_path: Path, clock: FixedClock
 ) -> None:
     db_path = _make_journal(tmp_path, clock, count=3)
     _sql(db_path, "UPDATE sync_state SET value = 'lots' WHERE key LIKE 'journal.head_seq.%'")
@@ -166,7 +165,7 @@ def test_audit_verify_an_unreadable_recorded_head_is_broken(
     assert "Traceback" not in result.stderr
 
 
-def test_audit_verify_a_new_store_is_empty_and_intact(tmp_path: Path, clock: TestClock) -> None:
+def test_audit_verify_a_new_store_is_empty_and_intact(tmp_path: Path, clock: FixedClock) -> None:
     _make_journal(tmp_path, clock, count=0)
     result = _audit(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -174,7 +173,7 @@ def test_audit_verify_a_new_store_is_empty_and_intact(tmp_path: Path, clock: Tes
 
 
 def test_audit_verify_a_garbage_database_page_is_a_typed_error_naming_the_file(
-    tmp_path: Path, clock: TestClock
+    tmp_path: Path, clock: FixedClock
 ) -> None:
     db_path = _make_journal(tmp_path, clock, count=200)
     garbage_pages(db_path, "journal")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from clock import FixedClock
 from kiosk.commands.demo import demo_config
 from kiosk.container import build_services
 from kiosk.i18n import Catalogue
@@ -17,7 +18,6 @@ from store.database import open_store
 from store.errors import CorruptDatabaseError
 from store.keys import load_keys
 from store.lookup import Lookup
-from tests.support.clock import TestClock
 from tests.support.damage import garbage_pages
 
 REPO = Path(__file__).resolve().parents[3]
@@ -47,7 +47,7 @@ def _assert_names_the_file(exc: CorruptDatabaseError, data: Path) -> None:
 
 
 def test_app_start_on_a_garbage_page_is_a_typed_error(
-    demo_store: Path, tmp_path: Path, clock: TestClock
+    demo_store: Path, tmp_path: Path, clock: FixedClock
 ) -> None:
     data = _damaged_copy(demo_store, tmp_path, "operators")
     with pytest.raises(CorruptDatabaseError) as caught:

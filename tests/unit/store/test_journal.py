@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 import store.journal_audit as journal_audit
+from clock import FixedClock
 from protocol.event_format import GENESIS_HASH, format_timestamp
 from store.database import Store
 from store.journal import PRIORITY_BLOCK, Journal, canonical_payload
 from store.journal_audit import AuditReport
-from tests.support.clock import TestClock
 
 from .conftest import KIOSK_ID
 
@@ -58,7 +58,7 @@ def test_append_chains_hashes_and_signs(store: Store, journal: Journal) -> None:
 
 
 def test_append_stamps_the_journal_clock_unless_told_a_moment(
-    store: Store, journal: Journal, clock: TestClock
+    store: Store, journal: Journal, clock: FixedClock
 ) -> None:
     with store.unit_of_work() as session:
         first = journal.append(session, event_type="a", operator=None, payload={})

@@ -13,14 +13,14 @@ from central.app import build_app
 from central.database import make_engine, migrate
 from central.fields import CentralCipher
 from central.service import CentralService
+from clock import FixedClock
 from protocol.event_format import GENESIS_HASH
-from tests.support.clock import TestClock
 
 GOOD_FP = "aa" * 32
 
 
 @pytest.fixture
-def service(tmp_path: Path, clock: TestClock) -> Iterator[CentralService]:
+def service(tmp_path: Path, clock: FixedClock) -> Iterator[CentralService]:
     engine = make_engine(f"sqlite:///{tmp_path / 'central.sqlite3'}")
     migrate(engine)
     svc = CentralService(engine, cipher=CentralCipher.generate(), clock=clock)

@@ -14,7 +14,7 @@ from central.app import build_app
 from central.database import make_engine, migrate
 from central.fields import CentralCipher
 from central.service import CentralService
-from tests.support.clock import TestClock
+from clock import FixedClock
 
 GOOD_FP = "aa" * 32
 EVENT = (
@@ -30,7 +30,7 @@ def _push(seq: str = "1", operator: str = "op") -> bytes:
 
 
 @pytest.fixture
-def client(tmp_path: Path, clock: TestClock) -> Iterator[TestClient]:
+def client(tmp_path: Path, clock: FixedClock) -> Iterator[TestClient]:
     engine = make_engine(f"sqlite:///{tmp_path / 'central.sqlite3'}")
     migrate(engine)
     service = CentralService(engine, cipher=CentralCipher.generate(), clock=clock)

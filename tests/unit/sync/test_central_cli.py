@@ -13,14 +13,14 @@ from central.database import make_engine
 from central.fields import CentralCipher
 from central.service import CentralService
 from central.tables import KIOSK, OPERATOR
+from clock import FixedClock
 from devices.virtual.pki import TestPki
 from devices.virtual.pki_files import cert_pem
 from kiosk.cli import main
-from tests.support.clock import TestClock
 
 
 def test_register_kiosk_and_operator(
-    tmp_path: Path, now: dt.datetime, clock: TestClock, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, now: dt.datetime, clock: FixedClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = f"sqlite:///{tmp_path / 'central.sqlite3'}"
     cert, _key = TestPki.create(now=now).issue_kiosk_certificate("kiosk-9")

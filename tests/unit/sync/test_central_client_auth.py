@@ -11,8 +11,8 @@ import pytest
 from central.errors import CentralConfigError
 from central.fields import CentralCipher
 from central.server import TlsSettings, build_server
+from clock import FixedClock
 from kiosk.cli import main
-from tests.support.clock import TestClock
 from tests.support.pgserver import free_port
 
 
@@ -53,7 +53,7 @@ def test_the_insecure_option_contradicts_a_client_ca(
 
 
 def test_build_server_refuses_without_client_authentication(
-    tmp_path: Path, clock: TestClock
+    tmp_path: Path, clock: FixedClock
 ) -> None:
     url = f"sqlite:///{tmp_path / 'central.sqlite3'}"
     for tls in (None, TlsSettings(cert="s.pem", key="s.key")):

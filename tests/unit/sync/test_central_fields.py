@@ -21,9 +21,9 @@ from central.fields import (
     load_or_create_key,
 )
 from central.service import CentralService
+from clock import FixedClock
 from kiosk.cli import main
 from protocol.event_format import GENESIS_HASH, SignedEvent, format_timestamp
-from tests.support.clock import TestClock
 
 PNR = "194512249876"
 NAME = "Åsa Öberg-Testsson"
@@ -88,7 +88,7 @@ def test_split_keeps_personal_fields_sealed_and_bound_to_their_row() -> None:
     )
 
 
-def test_service_stores_sealed_and_serves_whole_rows(tmp_path: Path, clock: TestClock) -> None:
+def test_service_stores_sealed_and_serves_whole_rows(tmp_path: Path, clock: FixedClock) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'central.sqlite3'}")
     migrate(engine)
     service = CentralService(engine, cipher=CentralCipher.generate(), clock=clock)
@@ -142,7 +142,7 @@ def test_service_stores_sealed_and_serves_whole_rows(tmp_path: Path, clock: Test
 
 
 def test_only_allowed_fields_stay_in_clear_a_new_field_is_sealed(
-    tmp_path: Path, clock: TestClock
+    tmp_path: Path, clock: FixedClock
 ) -> None:
     """An allow-list: a field no one listed (a phone number, an address, a note) is
     sealed, in the cipher's split and in the stored rows of the database file."""

@@ -18,15 +18,15 @@ from central.errors import UnknownKioskError, WrongKioskCertificateError
 from central.fields import CentralCipher
 from central.models import CentralBase
 from central.service import CentralService
+from clock import FixedClock
 from protocol.event_format import GENESIS_HASH, SignedEvent, format_timestamp
-from tests.support.clock import TestClock
 from tests.support.payloads import complete
 
 OFFICE = "KK-SOLNA"
 
 
 @pytest.fixture
-def service(tmp_path: Path, clock: TestClock) -> Iterator[CentralService]:
+def service(tmp_path: Path, clock: FixedClock) -> Iterator[CentralService]:
     engine = make_engine(f"sqlite:///{tmp_path / 'central.sqlite3'}")
     migrate(engine)
     svc = CentralService(engine, cipher=CentralCipher.generate(), clock=clock)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from clock import local_date
+from clock import FixedClock, local_date
 from protocol.puk import open_puk, seal_puk
 from protocol.wire import PullPage, PullTable
 from store.database import Store, open_store
@@ -24,7 +24,6 @@ from store.puk_cache import get_puk
 from store.search_terms import word_index
 from store.sync import CentralTransport, RoundReport, SyncClient, SyncWorker
 from store.sync.apply_pull import apply_page
-from tests.support.clock import TestClock
 from tests.support.pgserver import free_port
 
 
@@ -36,7 +35,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def client(store: Store, clock: TestClock) -> Iterator[SyncClient]:
+def client(store: Store, clock: FixedClock) -> Iterator[SyncClient]:
     transport = CentralTransport(f"http://127.0.0.1:{free_port()}", timeout=0.5)
     journal = Journal("kiosk-1", store.keys, store.cipher, clock=clock)
     yield SyncClient(store=store, journal=journal, transport=transport)  # the journal's clock
@@ -44,10 +43,10 @@ def client(store: Store, clock: TestClock) -> Iterator[SyncClient]:
 
 
 def test_the_client_reads_the_journals_clock_unless_given_one(
-    store: Store, client: SyncClient, clock: TestClock
+    store: Store, client: SyncClient, clock: FixedClock
 ) -> None:
     assert client.clock is client.journal.clock is clock
-    own = TestClock(clock() + timedelta(hours=1))
+    own = FixedClock(clock() + timedelta(hours=1))
     other = SyncClient(store=store, journal=client.journal, transport=client.transport, clock=own)
     assert other.clock is own
 

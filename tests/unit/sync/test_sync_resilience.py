@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from clock import LOCAL_ZONE, local_date
+from clock import LOCAL_ZONE, FixedClock, local_date
 from kiosk.i18n import Catalogue
 from kiosk.services.status import StatusSnapshot, SyncFigures, format_since
 from kiosk.services.store_views import SyncClientFigures
@@ -19,14 +19,13 @@ from store.database import Store, open_store
 from store.journal import Journal
 from store.keys import KioskKeys
 from store.sync import CentralTransport, RoundReport, SyncClient, SyncWorker
-from tests.support.clock import TestClock
 from tests.support.pgserver import free_port
 
 PNR = "191212121212"
 
 
 @pytest.fixture
-def client(tmp_path: Path, clock: TestClock) -> Iterator[SyncClient]:
+def client(tmp_path: Path, clock: FixedClock) -> Iterator[SyncClient]:
     store: Store = open_store(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}", KioskKeys.generate())
     transport = CentralTransport(f"http://127.0.0.1:{free_port()}", timeout=0.5)
     journal = Journal("kiosk-1", store.keys, store.cipher, clock=clock)
@@ -36,7 +35,7 @@ def client(tmp_path: Path, clock: TestClock) -> Iterator[SyncClient]:
 
 
 def test_the_worker_survives_any_error_logs_no_data_and_says_since_when(
-    client: SyncClient, clock: TestClock, caplog: pytest.LogCaptureFixture
+    client: SyncClient, clock: FixedClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A round that raises something no one expected (here a ValueError quoting a
     personnummer, as date parsing of a pulled row did) ends the round; the worker
@@ -84,7 +83,7 @@ def test_a_failed_round_backs_off_like_an_unreachable_central(client: SyncClient
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_the_status_bar_says_sync_is_failing_and_since_when(
-    client: SyncClient, clock: TestClock, lang: str
+    client: SyncClient, clock: FixedClock, lang: str
 ) -> None:
     catalogue = Catalogue(lang)
     client.round_failed()
@@ -99,7 +98,7 @@ def test_the_status_bar_says_sync_is_failing_and_since_when(
     assert catalogue("ui.status.online") in well and expected not in well
 
 
-def test_since_is_a_time_today_and_a_date_before(clock: TestClock) -> None:
+def test_since_is_a_time_today_and_a_date_before(clock: FixedClock) -> None:
     now = clock()
     earlier = now - timedelta(days=2)
     assert format_since(None, now) is None

@@ -1,5 +1,6 @@
-"""The screens' and the app's styles live in ``.tcss`` files beside their modules, and the
-package ships them; only reusable widgets keep Textual's ``DEFAULT_CSS``."""
+"""The screens', the widgets' and the app's styles live in ``.tcss`` files beside their
+modules, and the package ships them: no inline ``DEFAULT_CSS`` or ``CSS`` anywhere in
+``screens/``. Widgets have no ``CSS_PATH``: the App loads their files."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path, PurePath
 
 from textual.app import App
 from textual.screen import Screen
+from textual.widget import Widget
 
 import screens
 
@@ -48,6 +50,26 @@ def test_screens_and_the_app_take_their_css_from_tcss_files_beside_them() -> Non
             assert path.parent == own or path.parent in own.parents, f"{cls.__name__}: {path}"
     styled = {cls.__name__ for cls in classes if _paths(cls)}
     assert {"KioskApp", "LoginScreen", "VisitScreen", "WorkflowScreen", "BlockScreen"} <= styled
+
+
+def test_no_widget_keeps_inline_css_and_the_app_loads_their_files() -> None:
+    from screens.app import KioskApp
+
+    widgets: list[type] = []
+    for info in pkgutil.walk_packages(screens.__path__, "screens."):
+        module = importlib.import_module(info.name)
+        for _, value in inspect.getmembers(module, inspect.isclass):
+            if value.__module__ == module.__name__ and issubclass(value, Widget):
+                widgets.append(value)
+    assert {"KeyBar", "StatusBar"} <= {cls.__name__ for cls in widgets}
+    for cls in widgets:
+        assert not cls.__dict__.get("DEFAULT_CSS"), f"{cls.__name__}: DEFAULT_CSS"
+        assert not cls.__dict__.get("CSS"), f"{cls.__name__}: inline CSS"
+        if issubclass(cls, Screen):
+            continue
+        beside = Path(inspect.getfile(cls)).with_suffix(".tcss")
+        if beside.is_file():
+            assert beside in _paths(KioskApp), f"{cls.__name__}: {beside.name} not loaded"
 
 
 def test_the_package_ships_the_tcss_files() -> None:

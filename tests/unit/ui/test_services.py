@@ -7,12 +7,11 @@ import datetime as dt
 
 import pytest
 
-from clock import local_date
+from clock import FixedClock, local_date
 from kiosk.services.errors import ChallengeFailedError, NoCardInReaderError
 from kiosk.services.lookup import QueryKind, classify, mask_personnummer
 from kiosk.services.ports import ReaderRole
 from kiosk.services.status import OFFLINE, StatusService, format_age
-from tests.support.clock import TestClock
 from tests.support.ui_world import build_world
 
 
@@ -48,7 +47,7 @@ def test_status_service_shows_offline_when_the_source_fails() -> None:
     assert StatusService(None).figures() == OFFLINE
 
 
-def test_login_refuses_a_signature_that_does_not_verify(clock: TestClock) -> None:
+def test_login_refuses_a_signature_that_does_not_verify(clock: FixedClock) -> None:
     world = build_world(clock)
     world.insert("operator", "clerk")
     real_open = world.readers.open
@@ -68,7 +67,7 @@ def test_login_refuses_a_signature_that_does_not_verify(clock: TestClock) -> Non
         world.services.login.login("123456")
 
 
-def test_login_uses_a_fresh_challenge_each_time(clock: TestClock) -> None:
+def test_login_uses_a_fresh_challenge_each_time(clock: FixedClock) -> None:
     world = build_world(clock)
     world.insert("operator", "clerk")
     seen: list[bytes] = []
@@ -91,13 +90,13 @@ def test_login_uses_a_fresh_challenge_each_time(clock: TestClock) -> None:
     assert len(seen) == 2 and seen[0] != seen[1] and len(seen[0]) == 32
 
 
-def test_empty_reader_is_a_typed_error(clock: TestClock) -> None:
+def test_empty_reader_is_a_typed_error(clock: FixedClock) -> None:
     world = build_world(clock)
     with pytest.raises(NoCardInReaderError):
         world.readers.open(ReaderRole.CUSTOMER)
 
 
-def test_r13_card_test_report_on_a_good_card(clock: TestClock, today: dt.date) -> None:
+def test_r13_card_test_report_on_a_good_card(clock: FixedClock, today: dt.date) -> None:
     world = build_world(clock)
     world.insert("customer", "asa")
     report = world.services.card_check.run("123456")

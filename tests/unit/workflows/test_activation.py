@@ -23,7 +23,7 @@ from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.common import Backend
 from kiosk.services.workflows.errors import CardInReaderMismatchError, CardNotOnRecordError
 from store.journal import Journal
-from tests.support.workflow_world import (
+from tests.support.world import (
     OTHER_HOLDER,
     OTHER_OFFICE,
     OTHER_OFFICE_NAME,

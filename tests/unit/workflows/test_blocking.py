@@ -15,7 +15,7 @@ from kiosk.errors import (
 )
 from kiosk.services.workflows.blocking import BlockForm, BlockingService
 from store.models import JournalRow
-from tests.support.workflow_world import CLERK, NAME, OFFICE, PNR, World, operator
+from tests.support.world import CLERK, NAME, OFFICE, PNR, World, operator
 
 
 def test_r9_block_7xx_by_phone_without_card_or_holder(world: World) -> None:

@@ -12,7 +12,7 @@ from kiosk.domain.types import BlockReason
 from kiosk.errors import ActionLimitedToBlockingError
 from kiosk.services.workflows.blocking import BlockForm
 from kiosk.services.workflows.container import build_workflows
-from tests.support.workflow_world import World, operator
+from tests.support.world import World, operator
 
 
 def test_r9_blocking_only_allows_blocking_and_identity_checks() -> None:

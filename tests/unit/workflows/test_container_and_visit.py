@@ -12,7 +12,7 @@ from kiosk.services.login import Operator
 from kiosk.services.ports import HolderSummary, IdentityOutcome
 from kiosk.services.visit import Visit
 from kiosk.services.workflows.container import build_workflows
-from tests.support.workflow_world import ADMIN, HOLDER, OFFICE, VALID_FOR, World
+from tests.support.world import ADMIN, HOLDER, OFFICE, VALID_FOR, World
 
 
 def ui_visit(

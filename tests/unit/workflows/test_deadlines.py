@@ -13,7 +13,7 @@ from kiosk.services.workflows.name_change import NameChangeService
 from kiosk.services.workflows.returns import ReturnService
 from kiosk.services.workflows.sweep import DeadlineSweep
 from store.models import Deadline
-from tests.support.workflow_world import World, local_noon, months_after, operator
+from tests.support.world import World, local_noon, months_after, operator
 
 
 def deadlines(world: World) -> list[Deadline]:

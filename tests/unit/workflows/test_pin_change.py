@@ -15,7 +15,7 @@ from kiosk.errors import (
 )
 from kiosk.services.workflows.errors import PinNowLockedError, WrongCurrentPinError
 from kiosk.services.workflows.pin_change import PinChangeService
-from tests.support.workflow_world import NEW_PIN, World
+from tests.support.world import NEW_PIN, World
 
 
 def setup(world: World, serial: str, state: str = "active") -> tuple[PinChangeService, object]:

@@ -27,7 +27,7 @@ from kiosk.services.workflows.pin_change import PinChangeService
 from kiosk.services.workflows.refusals import is_rule_refusal
 from kiosk.services.workflows.undelivered import UndeliveredService
 from kiosk.services.workflows.unlock import UnlockService
-from tests.support.workflow_world import (
+from tests.support.world import (
     CLERK,
     NAME,
     NEW_PIN,

@@ -15,7 +15,7 @@ from kiosk.services.workflows.rejected import (
 from protocol.event_format import format_timestamp
 from screens.rejected import line_text
 from store.sync import SyncClient, mark_many
-from tests.support.workflow_world import World, operator
+from tests.support.world import World, operator
 
 
 def _client(world: World) -> SyncClient:

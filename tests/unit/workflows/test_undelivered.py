@@ -16,7 +16,7 @@ from kiosk.errors import (
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.undelivered import UndeliveredService
 from store.models import Card
-from tests.support.workflow_world import OFFICE, World, operator
+from tests.support.world import OFFICE, World, operator
 
 
 def service(world: World) -> UndeliveredService:

@@ -6,7 +6,7 @@ import contextlib
 
 import pytest
 
-from devices.card.errors import PinLockedError, WrongPinError
+from devices.card.errors import PinError, PinLockedError, WrongPinError
 from devices.card.piv import PivSession
 from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import PersonalisedCard
@@ -34,7 +34,7 @@ from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
 from store.puk_cache import put_puk
 from store.sync.errors import CentralUnreachableError
-from tests.support.workflow_world import (
+from tests.support.world import (
     NEW_PIN,
     OTHER_OFFICE,
     World,
@@ -191,7 +191,7 @@ def test_r7_puk_blocked_card_cannot_be_saved(world: World) -> None:
     made = locked_card(world, "U504", "511")
     session = PivSession(InProcessConnection(made.card))
     for _ in range(PUK_TRIES - 1):
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(PinError):  # wrong PUK, then blocked: nothing else
             session.unblock_with_puk("00000000", NEW_PIN)
     with pytest.raises(CardCannotBeSavedError):
         service(world).unlock_with_code_letter(world.visit(), "U504", "00000000", NEW_PIN, NEW_PIN)

@@ -1,9 +1,18 @@
-"""A small world for the workflow services: a real SQLite store with journal, two offices,
-holders, cards, the test clock, and in-process virtual cards (the real PIV engine).
+"""The one test world: a real kiosk store (SQLite, laid out in a data folder like a
+kiosk's: ``kiosk.key``, ``kiosk.sqlite3``) with its signed journal, two offices, two
+operators, two holders; the workflow services over it (``services``); a card factory on
+the session's test PKI and in-process virtual cards (the real PIV engine); the clock of
+``tests/conftest.py``.
 
-Everything dated is relative to the world's clock (the suite's ``clock`` fixture): the
-test PKI is made at the session's ``now``, cards were photographed and ordered some days
-before the world's day, and the holders' documents expire relative to it."""
+Everything dated is relative to the world's clock: the test PKI is made at the session's
+``now``, cards were photographed and ordered some days before the world's day, and the
+holders' documents expire relative to it.
+
+The ``factory`` and ``world`` fixtures are registered for the whole suite by
+``tests/conftest.py``; a directory whose tests need another world (the UI tests' counter
+of fakes, ``tests.support.ui_world``) overrides ``world`` in its conftest, and
+``open_world`` builds this one for a directory that overrides it back.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +28,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from clock import LOCAL_ZONE, local_date
+from clock import LOCAL_ZONE, FixedClock, local_date
+from devices.card.errors import PinError
 from devices.card.piv import PivSession
 from devices.virtual.card import InProcessConnection
 from devices.virtual.factory import CardFactory, PersonalisedCard
@@ -27,33 +37,42 @@ from devices.virtual.pki import TestPki
 from kiosk.domain.types import DocumentKind, IdentityDocument, Role
 from kiosk.services.device_adapters import connection_opener
 from kiosk.services.login import Operator
-from kiosk.services.ports import HolderSummary
-from kiosk.services.visit import Visit
+from kiosk.services.ports import HolderSummary, IdentityOutcome
+from kiosk.services.visit import Visit, VisitPurpose
 from kiosk.services.workflows.common import Backend
+from protocol.event_format import SignedEvent
 from protocol.event_types import validate
 from store.database import Store, open_store
+from store.holders import new_operator
 from store.journal import Journal
-from store.keys import KioskKeys
+from store.keys import load_or_create_keys
 from store.models import Card, JournalRow
-from tests.support.clock import TestClock
 from tests.support.seed import CardSpec, add_card, add_holder, add_office
-from tests.support.visits import visit_with_identity
 
 OFFICE = "KK-SOLNA"
+OFFICE_NAME = "Kortkontoret Solna"
 OTHER_OFFICE = "KK-KISTA"
 OTHER_OFFICE_NAME = "Kortkontoret Kista"
+KIOSK_ID = "kiosk-solna-1"
 CLERK = "SE2321000016-CLK1"
+CLERK_NAME = "Åsa Handläggare"
 ADMIN = "SE2321000016-ADM1"
+ADMIN_NAME = "Id Admin"
 HOLDER = "holder-1"
-OTHER_HOLDER = "holder-2"
-PNR = "191212121212"
 NAME = "Tolvan Tolvansson"
+PNR = "191212121212"
+HOLDER_HSA_ID = "SE2321000016-H001"
+OTHER_HOLDER = "holder-2"
+OTHER_NAME = "Märta Ödmansson"
+OTHER_PNR = "198112189876"
 NEW_PIN = "271828"
-MASTER = b"unit-workflows-master-secret"
-# Relative to the world's day: when the cards were photographed and ordered, and how long
-# the holders' documents are (or were) valid.
+MASTER = b"test-world-master-secret"
+# Relative to the world's day: when the workflow tests' cards were photographed and
+# ordered, the receipt tests' cards (``add_card``), and how long the holders' documents are
+# (or were) valid.
 PHOTO_AGE = dt.timedelta(days=88)
 ORDER_AGE = dt.timedelta(days=95)
+CARD_AGE = dt.timedelta(days=58)
 VALID_FOR = dt.timedelta(days=1130)  # the valid documents expire about three years ahead
 EXPIRED_FOR = dt.timedelta(days=331)  # the expired passport ran out this long ago
 
@@ -71,9 +90,37 @@ def local_noon(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(12), tzinfo=LOCAL_ZONE).astimezone(dt.UTC)
 
 
-@pytest.fixture(scope="session")
-def factory(now: dt.datetime) -> CardFactory:
-    return CardFactory(TestPki.create(now=now), master_secret=MASTER)
+def operator(role: Role = Role.CLERK, office: str = OFFICE) -> Operator:
+    return Operator(ADMIN if role is Role.ID_ADMIN else CLERK, role, office)
+
+
+def visit_with_identity(
+    operator: Operator,
+    holder: HolderSummary,
+    document: IdentityDocument | None,
+    *,
+    started_at: dt.datetime,
+    checked_at: dt.datetime,
+    approved: bool = True,
+    same_organisation: bool = False,
+) -> Visit:
+    """A visit of ``holder`` whose identity check showed ``document`` (``None``: no check
+    yet) at ``checked_at``; the clerk confirmed the photo. ``approved=False``: the check
+    refused the document."""
+    identity = None
+    if document is not None:
+        identity = IdentityOutcome(
+            accepted=approved, checks=(), document=document, checked_at=checked_at
+        )
+    return Visit(
+        VisitPurpose.GENERAL,
+        operator,
+        holder=holder,
+        identity=identity,
+        likeness_confirmed=True,
+        started_at=started_at,
+        same_organisation=same_organisation,
+    )
 
 
 @dataclass
@@ -82,8 +129,11 @@ class World:
     journal: Journal
     services: Backend
     factory: CardFactory
-    clock: TestClock
+    clock: FixedClock
+    data_dir: Path
     inserted: list[Any] = field(default_factory=list)
+    # events a test journaled by hand (``event``), not by a workflow
+    by_hand: set[str] = field(default_factory=set)
 
     @property
     def now(self) -> dt.datetime:
@@ -185,7 +235,7 @@ class World:
         """R6 at home: three wrong PINs in a row on the card itself."""
         session = PivSession(InProcessConnection(made.card))
         for _ in range(3):
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(PinError):  # wrong, then locked: nothing else
                 session.verify_pin("000001")
         assert made.card.pin_tries_left == 0
 
@@ -219,22 +269,104 @@ class World:
             rows = session.execute(select(table.c.event_type, table.c.priority)).all()
         return {str(t): int(p) for t, p in rows}
 
+    # -- the receipt tests' cards and events ---------------------------------------------
+
+    def add_card(
+        self,
+        serial: str,
+        *,
+        holder_id: str = HOLDER,
+        product_number: str | None = "712",
+        state: str = "active",
+    ) -> None:
+        """A card of ``holder_id`` ordered and photographed here ``CARD_AGE`` ago."""
+        day = self.today - CARD_AGE
+        spec = CardSpec(
+            serial=serial,
+            holder_id=holder_id,
+            state=state,
+            product_number=product_number,
+            photo_office_id=OFFICE,
+            photo_date=day,
+            order_date=day,
+        )
+        add_card(self.store, spec, now=self.now)
+
+    def add_personalised(self, card: PersonalisedCard, holder_id: str = HOLDER) -> None:
+        self.add_card(card.serial, holder_id=holder_id, product_number=card.product_number)
+
+    def event(
+        self,
+        event_type: str,
+        payload: dict[str, Any],
+        *,
+        operator: str | None = CLERK,
+        now: dt.datetime | None = None,
+    ) -> SignedEvent:
+        """Journal an event at ``now`` (default: the world's clock)."""
+        with self.store.unit_of_work() as session:
+            event = self.journal.append(
+                session,
+                event_type=event_type,  # type: ignore[arg-type]
+                operator=operator,
+                payload=payload,
+                now=now,
+            )
+        self.by_hand.add(event.event_id)
+        return event
+
+
+def make_world(data_dir: Path, *, clock: FixedClock, factory: CardFactory) -> World:
+    """The world's store at ``data_dir`` (kiosk.key, kiosk.sqlite3), seeded, on ``clock``."""
+    keys = load_or_create_keys(data_dir / "kiosk.key")
+    store = open_store(f"sqlite:///{data_dir / 'kiosk.sqlite3'}", keys)
+    journal = Journal(KIOSK_ID, keys, store.cipher, clock=clock)
+    add_office(store, OFFICE, OFFICE_NAME)
+    add_office(store, OTHER_OFFICE, OTHER_OFFICE_NAME)
+    with store.unit_of_work() as session:
+        for hsa_id, role, name in ((CLERK, "clerk", CLERK_NAME), (ADMIN, "id_admin", ADMIN_NAME)):
+            session.add(
+                new_operator(
+                    store.cipher,
+                    hsa_id=hsa_id,
+                    role=role,
+                    cert_fingerprint="00" * 32,
+                    name=name,
+                    office_id=OFFICE,
+                )
+            )
+    add_holder(store, HOLDER, personnummer=PNR, name=NAME, hsa_id=HOLDER_HSA_ID)
+    add_holder(store, OTHER_HOLDER, personnummer=OTHER_PNR, name=OTHER_NAME)
+    return World(store, journal, Backend(store, journal, clock), factory, clock, data_dir)
+
+
+@contextlib.contextmanager
+def open_world(tmp_path: Path, factory: CardFactory, clock: FixedClock) -> Iterator[World]:
+    """The world for one test; at the end, every event the services journaled fits its
+    type's schema (events a test wrote by hand with ``World.event`` may be partial)."""
+    world = make_world(tmp_path / "data", clock=clock, factory=factory)
+    try:
+        yield world
+        for event in world.journal_events():
+            if event.event_id not in world.by_hand:
+                validate(event.event_type, event.payload)
+    finally:
+        world.store.close()
+
+
+@pytest.fixture(scope="session")
+def pki(now: dt.datetime) -> TestPki:
+    """The session's test PKI (made at ``now``)."""
+    return TestPki.create(now=now)
+
+
+@pytest.fixture(scope="session")
+def factory(pki: TestPki) -> CardFactory:
+    """Cards on the session's test PKI."""
+    return CardFactory(pki, master_secret=MASTER)
+
 
 @pytest.fixture
-def world(tmp_path: Path, factory: CardFactory, clock: TestClock) -> Iterator[World]:
-    keys = KioskKeys.generate()
-    store = open_store(f"sqlite:///{tmp_path / 'kiosk.sqlite3'}", keys)
-    journal = Journal("kiosk-unit", keys, store.cipher, clock=clock)
-    add_office(store, OFFICE, "Kortkontoret Solna")
-    add_office(store, OTHER_OFFICE, OTHER_OFFICE_NAME)
-    add_holder(store, HOLDER, personnummer=PNR, name=NAME, hsa_id="SE2321000016-H001")
-    add_holder(store, OTHER_HOLDER, personnummer="198001011234", name="Anna Annasson")
-    w = World(store, journal, Backend(store, journal, clock), factory, clock)
-    yield w
-    for event in w.journal_events():  # what the workflows wrote fits its type's schema
-        validate(event.event_type, event.payload)
-    store.close()
-
-
-def operator(role: Role = Role.CLERK, office: str = OFFICE) -> Operator:
-    return Operator(ADMIN if role is Role.ID_ADMIN else CLERK, role, office)
+def world(tmp_path: Path, factory: CardFactory, clock: FixedClock) -> Iterator[World]:
+    with open_world(tmp_path, factory, clock) as built:
+        yield built
