@@ -110,3 +110,19 @@ def test_events_marked_answered_but_missing_at_the_central_are_resent(
     assert [central_service.card_state(s) for s in serials[:3]] == ["blocked"] * 3
     assert client.run_round().resent == 0  # the central holds them all now
     assert_converged(central_service, kiosk)
+
+
+def test_overlong_identifiers_are_rejected_as_malformed_not_a_server_error(
+    central: CentralProcess, central_service: CentralService, kiosk_factory: Callable[..., Kiosk]
+) -> None:
+    """A serial longer than the central's column (64) is answered like any bad payload,
+    on PostgreSQL too (where the column length would fail the insert), and the chain
+    goes on."""
+    serials = seed_cards(central_service, 1)
+    kiosk = kiosk_factory("kiosk-solna-1")
+    kiosk.append("card.blocked", {"serial": "S" * 65, "reason": "lost"}, as_given=True)
+    kiosk.append("card.activated", {"serial": serials[0]})
+    report = kiosk.client(central.url).run_round()
+    assert report.online and report.accepted == 1 and report.rejected == 1, report
+    assert kiosk.reasons() == {1: "malformed payload"}
+    assert central_service.card_state(serials[0]) == "active"
