@@ -184,7 +184,7 @@ class VisitScreen(KioskScreen):
         if identity is None or not self.visit.may_confirm:
             self._message(self.t("ui.visit.check_first"), refused=True)
             return
-        if identity.soft_mismatch or not alike:
+        if identity.soft_mismatch and alike:  # only name and birth date take a reason
             from screens.reason import ReasonScreen
 
             self.app.push_screen(

@@ -38,6 +38,7 @@ from kiosk.services.workflows.common import (
     Backend,
     Done,
     card_facts,
+    deviations_payload,
     load_card,
     office_name,
     require_holders_card,
@@ -206,6 +207,7 @@ class UnlockService:
                     "office_id": visit.operator.office_id,
                     "new_pin_verified": verified,
                     "state": CardState.ACTIVE.value,
+                    **deviations_payload(visit),
                 },
             )
         return Done(event_id, serial, CardState.ACTIVE)
