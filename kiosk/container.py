@@ -129,7 +129,7 @@ def build_services(
             office_id=config.office_id,
             login=LoginService(cards=cards, trust=trust, roster=StoreRoster(store), clock=clock),
             lookup=LookupService(directory),
-            card_check=CardCheckService(cards=cards, trust=trust, clock=clock),
+            card_check=CardCheckService(cards=cards, trust=trust, clock=clock, directory=directory),
             visit=VisitService(identity=identity, directory=directory, cards=cards),
             status=StatusService(SyncClientFigures(sync)),
             monitor=monitor,

@@ -29,3 +29,56 @@ async def test_r1_photo_mismatch_cannot_be_talked_past(world: World) -> None:
         assert not visit.identity_done and visit.identity_document() is None
         assert world.recorder.records[-1].result.value == "refused"
         assert SV("ui.visit.photo_no") in text_of(app, "#likeness")
+
+
+def _set_card_state(world: World, holder_id: str, state: str) -> None:
+    import dataclasses
+
+    cards = world.directory.holders[holder_id].cards
+    cards[0] = dataclasses.replace(cards[0], state=state)
+
+
+async def _card_test(pilot, world: World, card: str) -> str:
+    from tests.ui.helpers import all_text
+
+    await log_in(pilot, world)
+    world.insert("customer", card)
+    await settle(pilot)
+    await pilot.press("f7")
+    await settle(pilot)
+    await type_text(pilot, "123456")
+    await pilot.press("enter")
+    await settle(pilot)
+    return all_text(pilot.app)
+
+
+async def test_r13_blocked_card_never_tests_as_working(world: World) -> None:
+    _set_card_state(world, "h-asa", "blocked")
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        shown = await _card_test(pilot, world, "asa")
+        assert SV("ui.test.finding.register_blocked") in shown
+        assert SV("ui.test.verdict.fail") in shown
+        assert SV("ui.test.verdict.ok") not in shown
+        assert SV("ui.test.no_pin_needed") in shown  # asked before anyone typed
+
+
+async def test_r13_returned_and_replaced_cards_never_test_as_working(world: World) -> None:
+    for state in ("returned", "replaced"):
+        _set_card_state(world, "h-asa", state)
+        app = make_app(world)
+        async with app.run_test(size=(80, 24)) as pilot:
+            shown = await _card_test(pilot, world, "asa")
+            assert SV(f"ui.test.finding.register_{state}") in shown
+            assert SV("ui.test.verdict.ok") not in shown
+        world.remove("customer")
+
+
+async def test_r7_puk_blocked_card_gets_block_and_order_not_a_code_letter(world: World) -> None:
+    _set_card_state(world, "h-jons", "puk_blocked")
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        shown = await _card_test(pilot, world, "jons")
+        assert SV("ui.test.finding.register_puk_blocked") in shown
+        assert SV("ui.test.finding.unlock_puk_letter") not in shown
+        assert SV("ui.test.verdict.ok") not in shown
