@@ -36,6 +36,7 @@ from screens.messages import (
     VisitRequested,
     WorkflowDone,
 )
+from screens.quit_confirm import ask_to_quit, show_quit_hint
 from screens.work_mode import WorkMode
 from screens.workflows.receipt_flow import ReceiptFlow
 
@@ -45,7 +46,6 @@ if TYPE_CHECKING:  # imported where used: the first screen needs none of them
 
 LOCKED = "locked"
 WORK = "work"
-
 
 log = logging.getLogger(__name__)
 
@@ -331,6 +331,9 @@ class KioskApp(App[int]):
         if demo is None or isinstance(self.screen, DevicePanel):
             return
         self.push_screen(DevicePanel(self.ctx, demo))
+
+    action_quit = ask_to_quit  # Ctrl+Q anywhere, the palette's quit: asks, then exit 0
+    action_help_quit = show_quit_hint  # Ctrl+C does not quit: says how, in the UI's language
 
     def action_command_palette(self) -> None:
         from screens.commands import open_palette

@@ -82,3 +82,49 @@ async def test_r7_puk_blocked_card_gets_block_and_order_not_a_code_letter(world:
         assert SV("ui.test.finding.register_puk_blocked") in shown
         assert SV("ui.test.finding.unlock_puk_letter") not in shown
         assert SV("ui.test.verdict.ok") not in shown
+
+
+async def test_ctrl_q_asks_first_even_on_the_lock_screen_then_exits_with_0(world: World) -> None:
+    from screens.login import LoginScreen
+    from screens.quit_confirm import QuitConfirmScreen
+
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, QuitConfirmScreen) and app.is_running
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen) and app.is_running
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_ctrl_q_in_a_visit_asks_first(world: World) -> None:
+    from screens.quit_confirm import QuitConfirmScreen
+
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, QuitConfirmScreen) and app.is_running
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, VisitScreen)
+
+
+async def test_ctrl_c_toast_is_in_the_interface_language(world: World) -> None:
+    for lang in ("sv", "en"):
+        app = make_app(world, lang=lang)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("ctrl+c")
+            await settle(pilot)
+            assert app.notices == [Catalogue(lang)("ui.quit.hint")]
