@@ -19,7 +19,6 @@ from enum import StrEnum
 from clock import local_date
 from devices.card.errors import PinLockedError, WrongPinError
 from kiosk.domain.card_check import (
-    WITHDRAWN_STATES,
     CardTestFacts,
     CardTestResult,
     CardTestVerdict,
