@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -49,11 +50,14 @@ class VisitScreen(KioskScreen):
         ("f8", "app.open_lookup", "ui.key.lookup"),
         ("f10", "app.end_visit", "ui.key.end_visit"),
     )
+    # no room in the footer at 80 columns: the head says "Ctrl+T" beside the number
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+t", "reveal_personnummer", show=False)]
 
     def __init__(self, ctx: UiContext, visit: Visit) -> None:
         super().__init__(ctx)
         self.visit = visit
         self._last_input: str | ManualDocument | None = None
+        self.reveal = False  # the full personnummer in the head, after Ctrl+T
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.ctx.catalogue)
@@ -80,8 +84,12 @@ class VisitScreen(KioskScreen):
         visit = self.visit
         purpose = self.t(f"ui.visit.purpose.{visit.purpose.value}")
         if visit.holder:
+            pnr = visit.holder.personnummer
             who = Text.assemble(
-                (visit.holder.name, "bold"), "  ", mask_personnummer(visit.holder.personnummer)
+                (visit.holder.name, "bold"),
+                "  ",
+                pnr if self.reveal else mask_personnummer(pnr),
+                ("  " + self.t("ui.visit.reveal_hint"), "dim"),
             )
         else:
             who = Text(self.t("ui.visit.no_holder_yet"), style="dim")
@@ -171,6 +179,10 @@ class VisitScreen(KioskScreen):
                 self.manual(document)
 
         self.app.push_screen(ManualEntryScreen(self.ctx), entered)
+
+    def action_reveal_personnummer(self) -> None:
+        self.reveal = not self.reveal
+        self.refresh_view()
 
     def action_next_purpose(self) -> None:
         index = PURPOSES.index(self.visit.purpose)

@@ -128,3 +128,42 @@ async def test_ctrl_c_toast_is_in_the_interface_language(world: World) -> None:
             await pilot.press("ctrl+c")
             await settle(pilot)
             assert app.notices == [Catalogue(lang)("ui.quit.hint")]
+
+
+async def test_personnummer_masked_in_the_holder_detail_until_revealed(world: World) -> None:
+    from screens.lookup import LookupScreen
+
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world)
+        await pilot.press("f3")
+        await type_text(pilot, "Öberg")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LookupScreen)
+        detail = text_of(app, "#detail")
+        assert "850312-XXXX" in detail and "198503122387" not in detail
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert "198503122387" in text_of(app, "#detail")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert "198503122387" not in text_of(app, "#detail")
+
+
+async def test_personnummer_masked_in_the_visit_as_on_the_receipt(world: World) -> None:
+    from kiosk.domain.personnummer import mask_personnummer
+
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world)
+        await pilot.press("f2")
+        await settle(pilot)
+        world.readers.scan(world.zone("swedish-passport"))
+        await settle(pilot)
+        head = text_of(app, "#visit-head")
+        assert mask_personnummer("198503122387") in head  # the receipt's mask
+        assert "198503122387" not in head
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert "198503122387" in text_of(app, "#visit-head")
