@@ -90,7 +90,7 @@ def render_detail(t: Catalogue, detail: HolderDetail, *, reveal: bool = False) -
 class LookupScreen(KioskScreen):
     CSS_PATH = Path(__file__).with_name("lookup.tcss")
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
-        ("escape", "app.go_home", "ui.key.back"),
+        ("escape", "app.back", "ui.key.back"),  # back to the visit, if it came from one
         ("f2", "visit_for_selected", "ui.key.visit_for_holder"),
         ("ctrl+t", "reveal_personnummer", "ui.key.reveal_personnummer"),
         ("ctrl+l", "app.lock", "ui.key.lock"),

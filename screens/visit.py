@@ -58,6 +58,7 @@ class VisitScreen(KioskScreen):
         self.visit = visit
         self._last_input: str | ManualDocument | None = None
         self.reveal = False  # the full personnummer in the head, after Ctrl+T
+        self._carried_likeness: bool | None = None  # the photo judgement across F4
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.ctx.catalogue)
@@ -163,9 +164,12 @@ class VisitScreen(KioskScreen):
 
         self.run_io(check, self._checked, self._failed, group="identity")
 
-    def _checked(self, _outcome: IdentityOutcome) -> None:
+    def _checked(self, outcome: IdentityOutcome) -> None:
         self._message("")
         self.refresh_view()
+        carried, self._carried_likeness = self._carried_likeness, None
+        if carried is not None and self.visit.may_confirm and not outcome.soft_mismatch:
+            self._confirm(carried, None)
 
     def _failed(self, exc: BaseException) -> None:
         self._message(self.error_text(exc), refused=True)
@@ -185,8 +189,11 @@ class VisitScreen(KioskScreen):
         self.refresh_view()
 
     def action_next_purpose(self) -> None:
+        """Another errand: the document is checked again for it (R1 differs by errand);
+        the clerk's photo judgement carries over and is recorded with the new check."""
         index = PURPOSES.index(self.visit.purpose)
         self.visit.purpose = PURPOSES[(index + 1) % len(PURPOSES)]
+        self._carried_likeness = self.visit.likeness_confirmed
         self.visit.identity, self.visit.likeness_confirmed = None, None
         self.refresh_view()
         self._check()
