@@ -23,6 +23,7 @@ from screens.messages import DocumentScanned, ReaderChanged
 from screens.status_bar import StatusBar
 
 PURPOSES = (VisitPurpose.GENERAL, VisitPurpose.ACTIVATION, VisitPurpose.UNLOCK)
+NO_HOLDER = "ui.visit.card.no_holder"  # the card match's reason before the holder is known
 
 
 def render_checks(t: Catalogue, outcome: IdentityOutcome) -> Text:
@@ -167,6 +168,9 @@ class VisitScreen(KioskScreen):
     def _checked(self, outcome: IdentityOutcome) -> None:
         self._message("")
         self.refresh_view()
+        match = self.visit.card_match  # a card read before the holder was known
+        if match is not None and match.reason_key == NO_HOLDER and self.visit.holder:
+            self.customer_card(True)
         carried, self._carried_likeness = self._carried_likeness, None
         if carried is not None and self.visit.may_confirm and not outcome.soft_mismatch:
             self._confirm(carried, None)

@@ -53,3 +53,21 @@ async def test_switching_errand_keeps_the_photo_confirmation(world: World) -> No
         assert SV("ui.visit.photo_yes") in text_of(app, "#likeness")
         record = world.recorder.records[-1]  # the check for the new errand, recorded
         assert len(world.recorder.records) == before + 1 and record.purpose == "activation"
+
+
+async def test_card_inserted_before_the_document_is_matched_once_the_holder_is_known(
+    world: World,
+) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world)
+        await pilot.press("f2")
+        await settle(pilot)
+        world.insert("customer", "asa")  # the natural order: card first
+        await settle(pilot)
+        assert app.ctx.session.visit.card_match.reason_key == "ui.visit.card.no_holder"
+        world.readers.scan(world.zone("swedish-passport"))
+        await settle(pilot)
+        match = app.ctx.session.visit.card_match
+        assert match is not None and match.matched
+        assert "9752269000000201" in text_of(app, "#card")
