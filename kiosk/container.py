@@ -155,7 +155,7 @@ def build_services(
                 ),
             ),
             lookup=LookupService(directory),
-            card_check=CardCheckService(cards=cards, trust=trust, clock=clock),
+            card_check=CardCheckService(cards=cards, trust=trust, clock=clock, directory=directory),
             visit=VisitService(identity=identity, directory=directory, cards=cards, clock=clock),
             status=StatusService(SyncClientFigures(sync)),
             monitor=monitor,

@@ -79,12 +79,26 @@ def _schema(**fields: FieldSpec) -> PayloadSchema:
 _CARD_STATE = _schema(serial=_TEXT, state=_TEXT)
 # A three-month deadline recorded for a card (R10 name change, R11 end of assignment).
 _DEADLINE = _schema(serial=_TEXT, kind=_TEXT, since=_DATE, due=_DATE)
-_UNLOCK = _schema(serial=_TEXT, path=_TEXT, office_id=_TEXT, new_pin_verified=_FLAG, state=_TEXT)
+_UNLOCK = _schema(
+    serial=_TEXT,
+    path=_TEXT,
+    office_id=_TEXT,
+    new_pin_verified=_FLAG,
+    state=_TEXT,
+    deviations=optional(JsonType.STRING_LIST),  # continued past with a reason (R1)
+)
 _LETTER_ORDER = _schema(serial=_TEXT, holder_id=_TEXT, order=_TEXT, office_id=_TEXT)
 _CARD_MANAGEMENT_STATE = _schema(serial=_TEXT, state=_MAYBE_TEXT)
 
 SCHEMAS: Mapping[EventType, PayloadSchema] = {
-    EventType.CARD_ACTIVATED: _schema(serial=_TEXT, holder_id=_TEXT, office_id=_TEXT, state=_TEXT),
+    EventType.CARD_ACTIVATED: _schema(
+        serial=_TEXT,
+        holder_id=_TEXT,
+        office_id=_TEXT,
+        state=_TEXT,
+        # the identity check's deviations the clerk continued past with a reason (R1)
+        deviations=optional(JsonType.STRING_LIST),
+    ),
     EventType.CARD_BLOCKED: _schema(
         serial=_TEXT,
         reason=_TEXT,

@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.command import Provider
 from textual.reactive import reactive
 
 from kiosk.services.context import UiContext
 from kiosk.services.status import StatusSnapshot, SyncFigures
+from screens.app_keys import APP_BINDINGS
 from screens.key_bar import KEY_BAR_CSS
 from screens.login import LoginScreen
 from screens.messages import (
@@ -37,6 +38,7 @@ from screens.messages import (
     VisitRequested,
     WorkflowDone,
 )
+from screens.quit_confirm import ask_to_quit, show_quit_hint
 from screens.status_bar import STATUS_BAR_CSS
 from screens.work_mode import WorkMode
 from screens.workflows.receipt_flow import ReceiptFlow
@@ -47,7 +49,6 @@ if TYPE_CHECKING:  # imported where used: the first screen needs none of them
 
 LOCKED = "locked"
 WORK = "work"
-
 
 log = logging.getLogger(__name__)
 
@@ -70,29 +71,7 @@ class KioskApp(App[int]):
     ]
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {_palette_commands}
     ENABLE_COMMAND_PALETTE: ClassVar[bool] = True
-    # Descriptions are catalogue keys (the key bar translates them). Textual's quit and
-    # palette bindings are restated with the kiosk's texts; the palette key shows.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "ctrl+q",
-            "quit",
-            "ui.key.quit",
-            tooltip="Quit the app and return to the command prompt.",
-            show=False,
-            priority=True,
-        ),
-        Binding(
-            App.COMMAND_PALETTE_BINDING,
-            "command_palette",
-            "ui.key.palette",
-            key_display=App.COMMAND_PALETTE_DISPLAY,
-            priority=True,
-            tooltip="Open the command palette",
-        ),
-        Binding("ctrl+l", "lock", show=False),  # everywhere, shown where the footer has room
-        Binding("f12", "sync_now", show=False),
-        Binding("f9", "device_panel", "ui.key.devices"),  # the demo's only (check_action)
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
     status: reactive[StatusSnapshot] = reactive(StatusSnapshot(office=""), init=False)
     rejected_count: reactive[int] = reactive(0, init=False)  # events the central rejected
 
@@ -351,6 +330,9 @@ class KioskApp(App[int]):
         if demo is None or isinstance(self.screen, DevicePanel):
             return
         self.push_screen(DevicePanel(self.ctx, demo))
+
+    action_quit = ask_to_quit  # Ctrl+Q anywhere, the palette's quit: asks, then exit 0
+    action_help_quit = show_quit_hint  # Ctrl+C does not quit: says how, in the UI's language
 
     def action_command_palette(self) -> None:
         from screens.commands import open_palette

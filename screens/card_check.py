@@ -76,6 +76,22 @@ class CardCheckScreen(KioskScreen):
 
     def on_mount(self) -> None:
         self.query_one("#test-pin", Input).focus()
+        service, record = self.ctx.services, self.record
+        if service.ready:  # the register first: a card that cannot work asks for no PIN
+            self.run_io(
+                lambda: service.get().card_check.precheck(record),
+                self._prechecked,
+                lambda _exc: None,  # no card yet, or unreadable: the PIN run says so
+                group="card-precheck",
+            )
+
+    def _prechecked(self, report: CardCheckReport | None) -> None:
+        if report is None:
+            return
+        pin = self.query_one("#test-pin", Input)
+        pin.value, pin.disabled = "", True
+        self.query_one("#test-intro", Static).update(self.t("ui.test.no_pin_needed"))
+        self._done(report)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

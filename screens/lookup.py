@@ -28,9 +28,11 @@ def label(t: Catalogue, prefix: str, value: str) -> str:
     return t(key) if t.has(key) else value
 
 
-def render_detail(t: Catalogue, detail: HolderDetail) -> RenderableType:
+def render_detail(t: Catalogue, detail: HolderDetail, *, reveal: bool = False) -> RenderableType:
+    """The holder's detail; the personnummer masked unless the clerk revealed it."""
     holder = detail.holder
-    head = Text.assemble((holder.name, "bold"), "  ", holder.personnummer)
+    pnr = holder.personnummer if reveal else mask_personnummer(holder.personnummer)
+    head = Text.assemble((holder.name, "bold"), "  ", pnr)
     cards = Table(expand=True, box=None, show_edge=False, pad_edge=False)
     for column in ("serial", "product", "state", "photo", "extra"):
         cards.add_column(t(f"ui.lookup.col.{column}"), no_wrap=column != "extra")
@@ -88,8 +90,9 @@ def render_detail(t: Catalogue, detail: HolderDetail) -> RenderableType:
 class LookupScreen(KioskScreen):
     CSS_PATH = Path(__file__).with_name("lookup.tcss")
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
-        ("escape", "app.go_home", "ui.key.back"),
+        ("escape", "app.back", "ui.key.back"),  # back to the visit, if it came from one
         ("f2", "visit_for_selected", "ui.key.visit_for_holder"),
+        ("ctrl+t", "reveal_personnummer", "ui.key.reveal_personnummer"),
         ("ctrl+l", "app.lock", "ui.key.lock"),
     )
 
@@ -98,6 +101,7 @@ class LookupScreen(KioskScreen):
         self._initial_query = initial_query
         self._holders: tuple[HolderSummary, ...] = ()
         self.detail: HolderDetail | None = None
+        self.reveal = False  # the full personnummer, after Ctrl+T; masked again per holder
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.ctx.catalogue)
@@ -176,11 +180,20 @@ class LookupScreen(KioskScreen):
         )
 
     def _show_detail(self, detail: HolderDetail | None) -> None:
-        self.detail = detail
+        self.detail, self.reveal = detail, False
         if detail is None:
             self._message(self.t("ui.lookup.gone"), refused=True)
             return
         self.query_one("#detail", Static).update(render_detail(self.ctx.catalogue, detail))
+
+    def action_reveal_personnummer(self) -> None:
+        """Ctrl+T shows the full personnummer of the holder shown, and hides it again."""
+        if self.detail is None:
+            return
+        self.reveal = not self.reveal
+        self.query_one("#detail", Static).update(
+            render_detail(self.ctx.catalogue, self.detail, reveal=self.reveal)
+        )
 
     def action_visit_for_selected(self) -> None:
         if self.detail is None:

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -22,6 +23,7 @@ from screens.messages import DocumentScanned, ReaderChanged
 from screens.status_bar import StatusBar
 
 PURPOSES = (VisitPurpose.GENERAL, VisitPurpose.ACTIVATION, VisitPurpose.UNLOCK)
+NO_HOLDER = "ui.visit.card.no_holder"  # the card match's reason before the holder is known
 
 
 def render_checks(t: Catalogue, outcome: IdentityOutcome) -> Text:
@@ -49,11 +51,15 @@ class VisitScreen(KioskScreen):
         ("f8", "app.open_lookup", "ui.key.lookup"),
         ("f10", "app.end_visit", "ui.key.end_visit"),
     )
+    # no room in the footer at 80 columns: the head says "Ctrl+T" beside the number
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+t", "reveal_personnummer", show=False)]
 
     def __init__(self, ctx: UiContext, visit: Visit) -> None:
         super().__init__(ctx)
         self.visit = visit
         self._last_input: str | ManualDocument | None = None
+        self.reveal = False  # the full personnummer in the head, after Ctrl+T
+        self._carried_likeness: bool | None = None  # the photo judgement across F4
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.ctx.catalogue)
@@ -80,8 +86,12 @@ class VisitScreen(KioskScreen):
         visit = self.visit
         purpose = self.t(f"ui.visit.purpose.{visit.purpose.value}")
         if visit.holder:
+            pnr = visit.holder.personnummer
             who = Text.assemble(
-                (visit.holder.name, "bold"), "  ", mask_personnummer(visit.holder.personnummer)
+                (visit.holder.name, "bold"),
+                "  ",
+                pnr if self.reveal else mask_personnummer(pnr),
+                ("  " + self.t("ui.visit.reveal_hint"), "dim"),
             )
         else:
             who = Text(self.t("ui.visit.no_holder_yet"), style="dim")
@@ -155,9 +165,15 @@ class VisitScreen(KioskScreen):
 
         self.run_io(check, self._checked, self._failed, group="identity")
 
-    def _checked(self, _outcome: IdentityOutcome) -> None:
+    def _checked(self, outcome: IdentityOutcome) -> None:
         self._message("")
         self.refresh_view()
+        match = self.visit.card_match  # a card read before the holder was known
+        if match is not None and match.reason_key == NO_HOLDER and self.visit.holder:
+            self.customer_card(True)
+        carried, self._carried_likeness = self._carried_likeness, None
+        if carried is not None and self.visit.may_confirm and not outcome.soft_mismatch:
+            self._confirm(carried, None)
 
     def _failed(self, exc: BaseException) -> None:
         self._message(self.error_text(exc), refused=True)
@@ -172,9 +188,16 @@ class VisitScreen(KioskScreen):
 
         self.app.push_screen(ManualEntryScreen(self.ctx), entered)
 
+    def action_reveal_personnummer(self) -> None:
+        self.reveal = not self.reveal
+        self.refresh_view()
+
     def action_next_purpose(self) -> None:
+        """Another errand: the document is checked again for it (R1 differs by errand);
+        the clerk's photo judgement carries over and is recorded with the new check."""
         index = PURPOSES.index(self.visit.purpose)
         self.visit.purpose = PURPOSES[(index + 1) % len(PURPOSES)]
+        self._carried_likeness = self.visit.likeness_confirmed
         self.visit.identity, self.visit.likeness_confirmed = None, None
         self.refresh_view()
         self._check()
@@ -184,7 +207,7 @@ class VisitScreen(KioskScreen):
         if identity is None or not self.visit.may_confirm:
             self._message(self.t("ui.visit.check_first"), refused=True)
             return
-        if identity.soft_mismatch or not alike:
+        if identity.soft_mismatch and alike:  # only name and birth date take a reason
             from screens.reason import ReasonScreen
 
             self.app.push_screen(

@@ -52,11 +52,19 @@ class ManualEntryIncompleteError(DocumentError):
 
 
 class ReasonRequiredError(DocumentError):
-    """A soft mismatch (name, birth date, photo likeness) continues only with a reason."""
+    """A soft mismatch (name, birth date) continues only with a reason."""
 
     key = "error.documents.reason_required"
     hint_key = "hint.documents.reason_required"
     english = "The identity check found a mismatch; continuing needs a reason."
+
+
+class PhotoMismatchFinalError(DocumentError):
+    """The photo is not the person at the counter: no reason overrides that (R1)."""
+
+    key = "error.documents.photo_mismatch_final"
+    hint_key = "hint.documents.photo_mismatch_final"
+    english = "The photo does not show the person at the counter; a reason cannot override that."
 
 
 class RefusalFinalError(DocumentError):

@@ -6,6 +6,7 @@ One module per area, named like the workflows in ``kiosk/services/workflows`` an
 - ``types``: enums (Role, CardState, ProductSeries, ...) and frozen facts (CardFacts, ...)
 - ``lifecycle``: the card state machine (``transition``, ``TRANSITIONS``, ``LEGAL``)
 - ``documents``: R1 identity documents
+- ``deviations``: R1 deviations in an identity check, and the ones a reason may override
 - ``activation``: R2 activation
 - ``undelivered``: R3 reorder of an A-post card, R4 tracing of a registered-post card
 - ``signing``: R5 signing certificate

@@ -7,10 +7,16 @@ from enum import StrEnum
 
 from kiosk.domain.decisions import Notice
 from kiosk.domain.signing import signing_cert_notice
+from kiosk.domain.types import CardState
+
+#: States in the register in which a card can never be used again, whatever it answers.
+WITHDRAWN_STATES = frozenset({CardState.BLOCKED, CardState.RETURNED, CardState.REPLACED})
 
 
 class CardTestVerdict(StrEnum):
     OK = "ok"
+    WITHDRAWN = "withdrawn"  # blocked, returned or replaced in the register
+    PUK_BLOCKED = "puk_blocked"  # PIN and PUK used up: block it and order a new card
     PIN_REFUSED = "pin_refused"
     CERTS_UNREADABLE = "certs_unreadable"
     CERTS_INVALID = "certs_invalid"
@@ -29,6 +35,7 @@ class CardTestFacts:
     has_signing_cert: bool = False
     intermediate_installed: bool = True
     root_installed: bool = True
+    register_state: CardState | None = None  # the card's state in the register, if on record
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +48,18 @@ class CardTestResult:
 def card_test_verdict(facts: CardTestFacts) -> CardTestResult:
     """R13: the first failing check decides the verdict; the steps say what to do. A
     computer without the intermediate or root certificate installs the intermediate
-    first, then the root. The R5 signing-certificate notice is always included."""
+    first, then the root. The R5 signing-certificate notice is always included. The register
+    comes first: a blocked, returned or replaced card never works, and a card whose PUK is
+    used up cannot be saved (block it, order a new card)."""
     signing = signing_cert_notice(facts)
     steps: list[Notice] = []
-    if not facts.pin_ok:
+    if facts.register_state in WITHDRAWN_STATES:
+        verdict = CardTestVerdict.WITHDRAWN
+        steps.append(Notice("notice.r13.step.withdrawn"))
+    elif facts.register_state is CardState.PUK_BLOCKED:
+        verdict = CardTestVerdict.PUK_BLOCKED
+        steps.append(Notice("notice.r13.step.block_and_order"))
+    elif not facts.pin_ok:
         verdict = CardTestVerdict.PIN_REFUSED
         steps.append(Notice("notice.r13.step.unlock"))
     elif not facts.certs_readable:

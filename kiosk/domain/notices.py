@@ -28,6 +28,8 @@ NOTICE_KEYS: frozenset[str] = frozenset(
         "notice.r13.step.new_eid",
         "notice.r13.step.install_intermediate",
         "notice.r13.step.install_root",
+        "notice.r13.step.withdrawn",
+        "notice.r13.step.block_and_order",
         "notice.r14.contact",
         "notice.r14.service_desk",
         "notice.r14.portal_card_login",

@@ -17,6 +17,8 @@ Journal payloads the receipts read (``kiosk/services/workflows`` writes them):
   confirmed, ``duties_confirmed`` (``telia_blocking_line``, ``police_report``; R9);
 * ``card.unlocked_in_person`` / ``card.unlocked_with_code_letter`` (or ``card.unlocked``
   with ``method``/``path``): how the card was unlocked (R7);
+* ``card.activated`` and the unlocks: ``deviations``, the identity check's deviations the
+  clerk continued past with a reason (R1, ``kiosk.domain.deviations``);
 * ``card.reordered``: ``replaced_by`` (the new card); the receipt always says to cut up
   the first card if it arrives (R3);
 * ``card.name_change_recorded`` / ``card.return_due``: ``due`` (the deadline, R10/R11).
@@ -191,6 +193,15 @@ _UNLOCK_METHODS: dict[str, str] = {
 }
 
 
+def _deviations(payload: dict[str, Any]) -> list[str]:
+    """The deviations a reason overrode (``kiosk.domain.deviations``), known names only."""
+    from kiosk.domain.deviations import may_override
+
+    value = payload.get("deviations")
+    names = value if isinstance(value, list | tuple) else []
+    return sorted({str(name) for name in names if may_override(str(name))})
+
+
 def _text(payload: dict[str, Any], *keys: str) -> str | None:
     for key in keys:
         value = payload.get(key)
@@ -222,6 +233,9 @@ def event_details(event_type: str, payload: dict[str, Any]) -> tuple[tuple[str, 
         method = _UNLOCK_METHODS.get(event_type) or _text(payload, "method", "path")
         if method:
             details["method"] = method
+    if event_type == EventType.CARD_ACTIVATED or event_type.startswith(EventType.CARD_UNLOCKED):
+        for deviation in _deviations(payload):
+            details[f"deviation_{deviation}"] = True
     if event_type == EventType.CARD_REORDERED:
         details["cut_up_first_card"] = True
         new_serial = _text(payload, "replaced_by", "new_serial")

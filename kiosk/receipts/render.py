@@ -44,6 +44,8 @@ DETAIL_ORDER = (
     "duty_telia",
     "duty_police",
     "cut_up_first_card",
+    "deviation_name",
+    "deviation_birth_date",
 )
 FONT = "Helvetica"
 FONT_BOLD = "Helvetica-Bold"
@@ -99,7 +101,7 @@ def parse_embedded(text: str | None) -> EmbeddedReceipt | None:
 def detail_text(text: Catalogue, name: str, value: str | bool) -> str:
     label = text(f"receipt.detail.{name}")
     if isinstance(value, bool):
-        if name.startswith("duty_") or name == "cut_up_first_card":
+        if name.startswith(("duty_", "deviation_")) or name == "cut_up_first_card":
             return label
         return f"{label}: {text('receipt.yes') if value else text('receipt.no')}"
     for family in ("reason", "method"):

@@ -29,11 +29,11 @@ from kiosk.domain.card_check import (
 )
 from kiosk.domain.decisions import Notice
 from kiosk.domain.reserve import assurance_notice
-from kiosk.domain.types import AssuranceLevel, product_series
+from kiosk.domain.types import AssuranceLevel, CardState, product_series
 from kiosk.domain.unlock import UnlockPath, unlock_paths
 from kiosk.errors import InvalidProductNumberError
 from kiosk.services.card import CardAccess, CardKey, CardSession
-from kiosk.services.ports import CardView, ChainReport, ReaderRole, TrustStore
+from kiosk.services.ports import CardView, ChainReport, HolderDirectory, ReaderRole, TrustStore
 
 
 class Verdict(StrEnum):
@@ -115,6 +115,28 @@ def unlock_finding(product_number: str | None) -> Finding:
     return Finding("ui.test.finding.unlock_puk_letter", Verdict.FAIL)
 
 
+#: The register's states in which a card cannot work (R13), and what the clerk is told.
+REGISTER_FINDINGS: Mapping[CardState, str] = {
+    CardState.BLOCKED: "ui.test.finding.register_blocked",
+    CardState.RETURNED: "ui.test.finding.register_returned",
+    CardState.REPLACED: "ui.test.finding.register_replaced",
+    CardState.PUK_BLOCKED: "ui.test.finding.register_puk_blocked",
+}
+
+
+def register_state(record: CardView | None) -> CardState | None:
+    try:
+        return CardState(record.state) if record is not None else None
+    except ValueError:
+        return None
+
+
+def register_finding(state: CardState | None) -> Finding | None:
+    """What the register says of a card that cannot work, whatever it answers."""
+    key = REGISTER_FINDINGS.get(state) if state is not None else None
+    return Finding(key, Verdict.FAIL) if key is not None else None
+
+
 @dataclass(frozen=True)
 class _RecordedReserve:
     """R12's view of the card record: reserve or not, and a level the rules know."""
@@ -156,17 +178,75 @@ class CardCheckService:
     """Runs the card check on the card in the customer reader."""
 
     def __init__(
-        self, *, cards: CardAccess, trust: TrustStore, clock: Callable[[], dt.datetime]
+        self,
+        *,
+        cards: CardAccess,
+        trust: TrustStore,
+        clock: Callable[[], dt.datetime],
+        directory: HolderDirectory | None = None,
     ) -> None:
         self._cards = cards
         self._trust = trust
         self._clock = clock
+        self._directory = directory
+
+    def on_record(self, serial: str | None, record: CardView | None) -> CardView | None:
+        """The register's record of the card with ``serial`` (``record`` when it is that
+        card; otherwise looked up, blocking)."""
+        if record is not None and record.serial == serial:
+            return record
+        if self._directory is None or not serial:
+            return None
+        for holder in self._directory.by_card_serial(serial):
+            detail = self._directory.detail(holder.holder_id)
+            for card in detail.cards if detail is not None else ():
+                if card.serial == serial:
+                    return card
+        return None
+
+    def precheck(self, record: CardView | None = None) -> CardCheckReport | None:
+        """Before anyone types a PIN: the card in the customer reader against the register.
+        A card that can never work (blocked, returned, replaced, PUK locked) gets its
+        report now; None when the test goes on to the PIN."""
+        session = self._cards.open(ReaderRole.CUSTOMER)
+        try:
+            serial = session.card_serial()
+        finally:
+            session.close()
+        state = register_state(self.on_record(serial, record))
+        finding = register_finding(state)
+        if finding is None:
+            return None
+        facts = CardTestFacts(
+            pin_ok=False,
+            certs_readable=True,
+            certs_valid=True,
+            chain_ok=False,
+            register_state=state,
+        )
+        return CardCheckReport(
+            card_serial=serial,
+            pin_ok=False,
+            tries_left=None,
+            pin_blocked=state is CardState.PUK_BLOCKED,
+            certificates=(),
+            chain=None,
+            signing_present=False,
+            assurance_level=None,
+            findings=(finding,),
+            result=card_test_verdict(facts),
+        )
 
     def run(self, pin: str, record: CardView | None = None) -> CardCheckReport:
         findings: list[Finding] = []
         session = self._cards.open(ReaderRole.CUSTOMER)
         try:
             serial = session.card_serial()
+            record = self.on_record(serial, record) or record
+            state = register_state(record)
+            withdrawn = register_finding(state)
+            if withdrawn is not None:
+                findings.append(withdrawn)
             pin_check = self._check_pin(session, pin, record, findings)
             certificates = self._check_certificates(session, findings)
             chain = self._check_chain(certificates.authentication_der, findings)
@@ -182,6 +262,7 @@ class CardCheckService:
                     certs_valid=certificates.valid and not revoked,
                     chain_ok=chain is not None and chain.intermediate_ok and chain.root_ok,
                     has_signing_cert=signing,
+                    register_state=state,
                 )
             )
             findings.append(SIGNING_FINDINGS[result.signing.key])
@@ -217,7 +298,8 @@ class CardCheckService:
             return _PinCheck(tries_left=exc.tries_left)
         except PinLockedError:
             findings.append(Finding("ui.test.finding.pin_blocked", Verdict.FAIL))
-            findings.append(unlock_finding(record.product_number if record else None))
+            if register_state(record) is not CardState.PUK_BLOCKED:  # else: block, order anew
+                findings.append(unlock_finding(record.product_number if record else None))
             return _PinCheck(tries_left=0, blocked=True)
         findings.append(Finding("ui.test.finding.pin_ok", Verdict.OK))
         return _PinCheck(ok=True)

@@ -8,36 +8,36 @@ returns a per-check report with a verdict:
   a digital id, a non-Swedish document for an unlock, a document of unknown kind, or a
   personnummer on the document that is not the holder's. No reason overrides these.
 * ``mismatch`` (soft): the name (after ICAO transliteration) or the birth date does not
-  match. The clerk may continue only by giving a reason; otherwise the check ends.
+  match: the deviations ``kiosk.domain.deviations.OVERRIDABLE`` lists. The clerk may
+  continue only by giving a reason; otherwise the check ends.
 * ``match``: every applicable check passed.
 
-``confirm`` adds the clerk's photo-likeness judgement (a failed likeness is a soft
-mismatch too), decides the result and records it through an ``IdentityCheckRecorder``:
-kind, issuing state, a keyed HMAC of the document number (never the number itself),
-expiry, result, operator and time.
+``confirm`` adds the clerk's photo-likeness judgement (a photo that is not the person at
+the counter refuses the check: no reason overrides it), decides the result and records it
+through an ``IdentityCheckRecorder``: kind, issuing state, a keyed HMAC of the document
+number (never the number itself), expiry, result, operator and time.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
 from kiosk.documents import transliteration
+from kiosk.documents.errors import PhotoMismatchFinalError as PhotoFinalError
 from kiosk.documents.errors import ReasonRequiredError, RefusalFinalError
 from kiosk.documents.kinds import DocumentKind, ManualEntry, kind_from_document_code
 from kiosk.documents.mrz import PROBLEM_EXPIRED, MrzResult
+from kiosk.documents.numbers import document_number_hash, holder_birth_date
+from kiosk.domain.deviations import Deviation, may_override
 from kiosk.domain.documents import is_expired, kind_acceptable
-from kiosk.domain.personnummer import birth_date
 from kiosk.domain.types import VisitPurpose
 from kiosk.errors import (
     DigitalIdRefusedError,
     DocumentNotSwedishError,
     DomainError,
-    PersonnummerImpossibleDateError,
 )
 
 DocumentReading = MrzResult | ManualEntry
@@ -81,6 +81,8 @@ REASON_PERSONNUMMER = "documents.refusal.personnummer_mismatch"
 REASON_BIRTH_DATE = "documents.mismatch.birth_date"
 REASON_NAME = "documents.mismatch.name"
 REASON_PHOTO = "documents.mismatch.photo"
+# A failed name or birth-date line refuses unless the domain lets a reason override it.
+_NAME_HARD, _BIRTH_HARD = (not may_override(d) for d in (Deviation.NAME, Deviation.BIRTH_DATE))
 
 # The domain's R1 refusals, in this report's words.
 _KIND_REASONS: dict[type[DomainError], str] = {
@@ -143,6 +145,15 @@ class IdentityReport:
         failed.sort(key=lambda line: not line.hard)
         return tuple(line.reason_key for line in failed if line.reason_key)
 
+    @property
+    def deviations(self) -> tuple[Deviation, ...]:
+        """The overridable deviations this report found (name, birth date)."""
+        return tuple(
+            Deviation(line.name)
+            for line in self.checks
+            if line.failed and not line.hard and may_override(line.name)
+        )
+
 
 @dataclass(frozen=True)
 class IdentityCheckRecord:
@@ -175,25 +186,6 @@ class ConfirmedCheck:
     @property
     def may_continue(self) -> bool:
         return self.record.result in (IdentityResult.APPROVED, IdentityResult.APPROVED_WITH_REASON)
-
-
-def document_number_hash(key: bytes, issuing_state: str, document_number: str) -> str:
-    """HMAC-SHA256 (hex) of issuing state and document number under ``key``."""
-    if not key:
-        raise ValueError("the document number key must not be empty")
-    number = "".join(document_number.split()).upper().replace("<", "")
-    message = f"{issuing_state.upper()}\x1f{number}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
-
-
-def holder_birth_date(personnummer: str) -> date | None:
-    """Birth date of a 12-digit personnummer (coordination numbers: day + 60)."""
-    if len(personnummer) != 12 or not personnummer.isdigit():
-        return None
-    try:
-        return birth_date(int(personnummer[0:4]), int(personnummer[4:6]), int(personnummer[6:8]))
-    except PersonnummerImpossibleDateError:
-        return None
 
 
 def names_match(
@@ -304,19 +296,19 @@ class IdentityCheckService:
                 CheckLine(
                     CHECK_BIRTH_DATE,
                     CheckStatus.PASSED if same else CheckStatus.FAILED,
-                    False,
+                    _BIRTH_HARD,
                     None if same else REASON_BIRTH_DATE,
                 )
             )
         else:
-            lines.append(CheckLine(CHECK_BIRTH_DATE, CheckStatus.NOT_APPLICABLE, False))
+            lines.append(CheckLine(CHECK_BIRTH_DATE, CheckStatus.NOT_APPLICABLE, _BIRTH_HARD))
 
         name_ok = names_match(surname, given, holder, truncated=truncated)
         lines.append(
             CheckLine(
                 CHECK_NAME,
                 CheckStatus.PASSED if name_ok else CheckStatus.FAILED,
-                False,
+                _NAME_HARD,
                 None if name_ok else REASON_NAME,
             )
         )
@@ -356,11 +348,16 @@ class IdentityCheckService:
         reason: str | None = None,
         holder_id: str | None = None,
     ) -> ConfirmedCheck:
-        """The clerk's decision, recorded. A soft mismatch (name, birth date, photo)
-        continues only with a non-blank ``reason``; without one the check ends."""
+        """The clerk's decision, recorded. A soft mismatch (name, birth date) continues
+        only with a non-blank ``reason``; without one the check ends. A photo that is not
+        the person at the counter refuses the check, and no reason overrides it."""
         if report.verdict is IdentityVerdict.REFUSED:
             if reason is not None:
                 raise RefusalFinalError()
+            result = IdentityResult.REFUSED
+        elif not photo_matches and not may_override(Deviation.PHOTO):
+            if reason is not None:
+                raise PhotoFinalError()
             result = IdentityResult.REFUSED
         elif report.verdict is IdentityVerdict.MISMATCH or not photo_matches:
             if reason is None:

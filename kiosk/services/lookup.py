@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kiosk.domain.personnummer import mask_personnummer as domain_mask
 from kiosk.services.ports import HolderDetail, HolderDirectory, HolderSummary
 
 _PNR = re.compile(r"^(\d{6}|\d{8})[-+]?\d{4}$")
@@ -48,11 +49,14 @@ class LookupResult:
 
 
 def mask_personnummer(personnummer: str) -> str:
-    """Birth date shown, the last four digits hidden: for lists and the status line."""
+    """The one mask, on screen as on paper (``kiosk.domain.personnummer``): ``YYMMDD-XXXX``,
+    the birth date shown and the last four digits hidden."""
     digits = re.sub(r"\D", "", personnummer)
-    if len(digits) < 10:
-        return "*" * len(personnummer)
-    return f"{digits[:-4]}-****"
+    if len(digits) == 12:
+        return domain_mask(digits)
+    if len(digits) == 10:
+        return f"{digits[:6]}-XXXX"
+    return "*" * len(personnummer)
 
 
 class LookupService:

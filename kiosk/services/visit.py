@@ -60,17 +60,27 @@ class Visit:
 
     @property
     def needs_reason(self) -> bool:
-        """A soft mismatch (name, birth date) or an unlike photo: a reason to continue."""
-        if not self.may_confirm or self.likeness_confirmed is None:
+        """A soft mismatch (name, birth date: ``kiosk.domain.deviations.OVERRIDABLE``) and
+        a photo that is the person: a reason to continue."""
+        if not self.may_confirm or not self.likeness_confirmed:
             return False
         assert self.identity is not None
-        return self.identity.soft_mismatch or not self.likeness_confirmed
+        return self.identity.soft_mismatch
 
     @property
     def identity_done(self) -> bool:
-        if not self.may_confirm or self.likeness_confirmed is None:
+        """The check proved the holder. A photo that is not the person never does (R1)."""
+        if not self.may_confirm or not self.likeness_confirmed:
             return False
         return self.reason_given if self.needs_reason else True
+
+    def overridden_deviations(self) -> tuple[str, ...]:
+        """The deviations the clerk continued past with a reason (for the journal event and
+        the receipt of the workflow); empty for a clean check."""
+        report = self.identity.report if self.identity is not None else None
+        if not self.identity_done or not self.reason_given or report is None:
+            return ()
+        return tuple(deviation.value for deviation in report.deviations)
 
     @property
     def holder_id(self) -> str | None:
@@ -172,9 +182,10 @@ class VisitService:
     def confirm_likeness(
         self, visit: Visit, *, alike: bool, operator: str, reason: str | None = None
     ) -> None:
-        """The clerk's photo judgement (and, after a soft mismatch or an unlike photo, the
-        reason to continue); the finished check is recorded (blocking). Without a reason
-        such a check ends: recorded, but the identity is not proven."""
+        """The clerk's photo judgement (and, after a soft mismatch, the reason to continue);
+        the finished check is recorded (blocking). Without a reason such a check ends:
+        recorded, but the identity is not proven. A photo that is not the person refuses
+        the check; a reason for it raises ``PhotoMismatchFinalError``."""
         if visit.identity is None or not visit.may_confirm:
             raise VisitNeedsIdentityError()
         reason = reason.strip() if reason else None

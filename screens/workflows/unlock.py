@@ -75,10 +75,19 @@ class UnlockScreen(WorkflowScreen):
         self.query_one("#plan", Static).update(text)
         puk = self.query_one("#puk", Input)
         puk.display = not plan.in_person
+        if plan.refusal is not None:  # said before anyone types: no code fields
+            for field in self.query(Input):
+                field.display = False
+            self.cannot_be_saved = isinstance(plan.refusal, CardCannotBeSavedError)
+            self.refuse(plan.refusal)
+            if self.cannot_be_saved:
+                error = self.catalogue.error(plan.refusal)
+                self.show(f"{error}\n{self.t('workflows.unlock.offer')}", refused=True)
+            return
         (self.query_one("#new-pin", Input) if plan.in_person else puk).focus()
 
     def submit(self) -> None:
-        if self.plan is None:
+        if self.plan is None or self.plan.refusal is not None:
             return
         puk, new_pin, repeated = self.take("#puk", "#new-pin", "#repeat-pin")
         if self.plan.in_person:

@@ -3,7 +3,7 @@
 ``kiosk demo`` runs in a pseudo-terminal (80x24, xterm-256color). Once the first screen is
 drawn, a thread in the child (started by a ``sitecustomize`` on the child's PYTHONPATH, not
 by product code) logs a warning and calls ``warnings.warn``. Neither text may reach the pty;
-both must be in ``<data>/logs/kiosk.log``. Then Ctrl+Q quits the app.
+both must be in ``<data>/logs/kiosk.log``. Then Ctrl+Q and Enter (the confirmation) quit the app.
 """
 
 from __future__ import annotations
@@ -151,7 +151,10 @@ def test_logged_warnings_go_to_the_log_file_not_the_screen(tmp_path: Path) -> No
         _wait_for_file(done, timeout=30)
         time.sleep(0.5)  # the app keeps running; anything written lands in the pty
         assert child.poll() is None, "the app stopped by itself"
-        os.write(master, b"\x11")  # Ctrl+Q: Textual's quit
+        os.write(master, b"\x11")  # Ctrl+Q: the kiosk asks first
+        time.sleep(0.5)
+        assert child.poll() is None, "Ctrl+Q quit without asking"
+        os.write(master, b"\r")  # Enter: yes, quit
         returncode = child.wait(timeout=30)
     finally:
         if child.poll() is None:

@@ -301,7 +301,7 @@ def build_world(clock: Clock, *, documents: Mapping[str, tuple[str, ...]] | None
         office_id=OFFICE,
         login=LoginService(cards=readers, trust=trust, roster=roster, clock=clock),
         lookup=LookupService(directory),
-        card_check=CardCheckService(cards=readers, trust=trust, clock=clock),
+        card_check=CardCheckService(cards=readers, trust=trust, clock=clock, directory=directory),
         visit=VisitService(identity=identity, directory=directory, cards=readers, clock=clock),
         status=StatusService(sync),
         monitor=readers,

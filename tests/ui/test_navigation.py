@@ -72,6 +72,9 @@ async def test_keys_between_screens_and_back(world: World) -> None:
         assert isinstance(app.screen, LookupScreen)
         await pilot.press("escape")
         await settle(pilot)
+        assert isinstance(app.screen, VisitScreen)  # Esc goes back to the visit
+        await pilot.press("f10")
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
 
 

@@ -22,6 +22,7 @@ from kiosk.services.workflows.common import (
     Backend,
     Done,
     card_facts,
+    deviations_payload,
     load_card,
     office_name,
     require_same_card,
@@ -95,6 +96,7 @@ class ActivationService:
                     "holder_id": record.holder_id,
                     "office_id": visit.operator.office_id,
                     "state": CardState.ACTIVE.value,
+                    **deviations_payload(visit),
                 },
             )
         return Done(event_id, serial, CardState.ACTIVE)

@@ -76,6 +76,13 @@ def card_facts(card: CardRecord) -> CardFacts:
     )
 
 
+def deviations_payload(visit: Visit) -> dict[str, Any]:
+    """The identity check's deviations the clerk continued past with a reason, for the
+    workflow's journal event (and so its receipt); nothing for a clean check."""
+    deviations = visit.overridden_deviations()
+    return {"deviations": list(deviations)} if deviations else {}
+
+
 def load_card(tx: Transaction, serial: str) -> CardRecord:
     record = cards.card_record(tx, serial)
     if record is None:

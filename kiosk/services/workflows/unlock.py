@@ -39,6 +39,7 @@ from kiosk.services.workflows.common import (
     Backend,
     Done,
     card_facts,
+    deviations_payload,
     load_card,
     office_name,
     require_holders_card,
@@ -72,6 +73,8 @@ class UnlockPlan:
     state: CardState
     paths: tuple[UnlockPath, ...]
     notices: tuple[Notice, ...]
+    # what refuses the unlock before anyone types (role, place, document, a PUK-blocked card)
+    refusal: Exception | None = None
 
     @property
     def in_person(self) -> bool:
@@ -102,16 +105,25 @@ class UnlockService:
     # -- what is possible ----------------------------------------------------------------
 
     def plan(self, visit: Visit, serial: str) -> UnlockPlan:
-        with self._s.store.unit_of_work() as tx:
-            record = load_card(tx, serial)
-            require_holders_card(record, visit)
-            facts = card_facts(record)
+        """The path and, before anyone types a PIN, every check that needs no card."""
+        facts, photo_office = self._facts(visit, serial)
+        paths = unlock_paths(facts.series)
+        refusal: Exception | None = None
+        if facts.state is CardState.PUK_BLOCKED:
+            refusal = CardCannotBeSavedError(serial=serial)
+        elif UnlockPath.IN_PERSON in paths:
+            refusal = check_unlock(
+                _as_locked(facts),
+                UnlockPath.IN_PERSON,
+                role=visit.operator.role,
+                office_id=visit.operator.office_id,
+                same_organisation=visit.same_organisation,
+                document=visit.identity_document(),
+                today=local_date(self._s.clock()),
+                photo_office_name=photo_office,
+            ).refusal
         return UnlockPlan(
-            serial,
-            facts.series,
-            facts.state,
-            unlock_paths(facts.series),
-            unlock_notices(facts.series),
+            serial, facts.series, facts.state, paths, unlock_notices(facts.series), refusal
         )
 
     # -- unlocking -----------------------------------------------------------------------
@@ -208,6 +220,7 @@ class UnlockService:
                     "office_id": visit.operator.office_id,
                     "new_pin_verified": verified,
                     "state": CardState.ACTIVE.value,
+                    **deviations_payload(visit),
                 },
             )
         return Done(event_id, serial, CardState.ACTIVE)

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from kiosk.documents import mrz, mrz_compose
-from kiosk.documents.errors import ReasonRequiredError, RefusalFinalError
+from kiosk.documents.errors import PhotoMismatchFinalError, ReasonRequiredError, RefusalFinalError
 from kiosk.documents.kinds import DocumentKind, ManualEntry
 from kiosk.domain.types import VisitPurpose
 from kiosk.services.identity import (
@@ -368,15 +368,35 @@ def test_blank_reason_is_rejected(service: IdentityCheckService, recorder: Recor
     assert recorder.records == []
 
 
-def test_photo_not_alike_needs_a_reason(service: IdentityCheckService) -> None:
+def test_r1_photo_mismatch_refuses_and_no_reason_overrides_it(
+    service: IdentityCheckService, recorder: Recorder
+) -> None:
     report = service.check(scanned(SWEDISH_PASSPORT), ASA, VisitPurpose.ACTIVATION, TODAY)
-    ended = service.confirm(report, photo_matches=False, operator="c", now=NOW)
-    assert ended.record.result is IdentityResult.ENDED
-    assert ended.record.photo_matches is False
-    continued = service.confirm(
-        report, photo_matches=False, operator="c", now=NOW, reason="Photo 9 years old"
-    )
-    assert continued.record.result is IdentityResult.APPROVED_WITH_REASON
+    refused = service.confirm(report, photo_matches=False, operator="c", now=NOW)
+    assert refused.record.result is IdentityResult.REFUSED
+    assert refused.record.photo_matches is False
+    assert not refused.may_continue
+    with pytest.raises(PhotoMismatchFinalError):
+        service.confirm(
+            report, photo_matches=False, operator="c", now=NOW, reason="Photo 9 years old"
+        )
+    assert len(recorder.records) == 1
+
+
+def test_r1_only_name_and_birth_date_may_be_overridden_with_a_reason() -> None:
+    from kiosk.domain.deviations import OVERRIDABLE, Deviation, may_override
+
+    assert {Deviation.NAME, Deviation.BIRTH_DATE} == OVERRIDABLE
+    assert not may_override(Deviation.PHOTO)
+    assert not may_override("personnummer")
+
+
+def test_r1_report_lists_its_overridable_deviations(service: IdentityCheckService) -> None:
+    from kiosk.domain.deviations import Deviation
+
+    holder = Holder("198503122387", "Andersson", "Åsa")
+    report = service.check(scanned(SWEDISH_PASSPORT), holder, VisitPurpose.ACTIVATION, TODAY)
+    assert report.deviations == (Deviation.NAME,)
 
 
 def test_holder_repr_hides_personal_data() -> None:

@@ -30,7 +30,7 @@ def test_classify_query(text: str, kind: QueryKind) -> None:
 
 
 def test_mask_hides_the_last_four_digits() -> None:
-    assert mask_personnummer("19850312-2387") == "19850312-****"
+    assert mask_personnummer("19850312-2387") == "850312-XXXX"  # as on the receipt
     assert "2387" not in mask_personnummer("198503122387")
 
 

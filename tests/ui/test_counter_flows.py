@@ -1,0 +1,73 @@
+"""Flows that must finish, driven through the app as a clerk uses it (issue "The counter as
+a clerk uses it", section Flows)."""
+
+from __future__ import annotations
+
+from kiosk.i18n import Catalogue
+from screens.lookup import LookupScreen
+from screens.visit import VisitScreen
+from tests.support.ui_world import World, make_app
+from tests.ui.helpers import log_in, settle, text_of
+
+SV = Catalogue("sv")
+
+
+async def _checked_visit(pilot, world: World) -> None:
+    await log_in(pilot, world)
+    await pilot.press("f2")
+    await settle(pilot)
+    world.readers.scan(world.zone("swedish-passport"))
+    await settle(pilot)
+    await pilot.press("f5")
+    await settle(pilot)
+
+
+async def test_search_then_escape_returns_to_the_visit_with_its_identity_check(
+    world: World,
+) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _checked_visit(pilot, world)
+        visit = app.ctx.session.visit
+        assert visit.identity_done
+        await pilot.press("f8")
+        await settle(pilot)
+        assert isinstance(app.screen, LookupScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, VisitScreen)
+        assert app.ctx.session.visit is visit and visit.identity_done
+        assert SV("ui.visit.photo_yes") in text_of(app, "#likeness")
+
+
+async def test_switching_errand_keeps_the_photo_confirmation(world: World) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _checked_visit(pilot, world)
+        before = len(world.recorder.records)
+        await pilot.press("f4")  # general -> activation
+        await settle(pilot)
+        visit = app.ctx.session.visit
+        assert visit.purpose.value == "activation"
+        assert visit.likeness_confirmed is True and visit.identity_done
+        assert SV("ui.visit.photo_yes") in text_of(app, "#likeness")
+        record = world.recorder.records[-1]  # the check for the new errand, recorded
+        assert len(world.recorder.records) == before + 1 and record.purpose == "activation"
+
+
+async def test_card_inserted_before_the_document_is_matched_once_the_holder_is_known(
+    world: World,
+) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world)
+        await pilot.press("f2")
+        await settle(pilot)
+        world.insert("customer", "asa")  # the natural order: card first
+        await settle(pilot)
+        assert app.ctx.session.visit.card_match.reason_key == "ui.visit.card.no_holder"
+        world.readers.scan(world.zone("swedish-passport"))
+        await settle(pilot)
+        match = app.ctx.session.visit.card_match
+        assert match is not None and match.matched
+        assert "9752269000000201" in text_of(app, "#card")
