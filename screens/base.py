@@ -45,8 +45,9 @@ def key_bindings(specs: tuple[KeySpec, ...]) -> list[Binding]:
 
 class KeyedBindings:
     """A class that names ``KEYS`` binds exactly those keys, besides Textual's own screen
-    bindings (focus, copy): a parent's ``KEYS`` count only when the class lists them too
-    (``(*Parent.KEYS, ...)``), and the keys keep the order ``KEYS`` gives them."""
+    bindings (focus, copy) and the hidden ``BINDINGS`` it declares itself: a parent's
+    ``KEYS`` count only when the class lists them too (``(*Parent.KEYS, ...)``), and the
+    keys keep the order ``KEYS`` gives them."""
 
     KEYS: ClassVar[tuple[KeySpec, ...]] = ()
 
@@ -58,7 +59,8 @@ class KeyedBindings:
                 if base.__module__.startswith("textual.")
                 for binding in base.__dict__.get("BINDINGS", [])
             ]
-            cls.BINDINGS = [*textual_own, *key_bindings(cls.KEYS)]  # type: ignore[attr-defined]
+            own = list(cls.__dict__.get("BINDINGS", []))  # hidden keys the class binds itself
+            cls.BINDINGS = [*textual_own, *key_bindings(cls.KEYS), *own]  # type: ignore[attr-defined]
             kwargs["inherit_bindings"] = False
         super().__init_subclass__(**kwargs)
 
