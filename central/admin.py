@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, update
 
 from central import rules
 from central.access import CentralAccess
-from central.fields import card_aad
+from central.fields import card_aad, operator_aad
 from central.tables import CARD, HOLDER, KIOSK, OPERATOR, PUK
 from protocol.event_format import GENESIS_HASH
 
@@ -44,12 +44,29 @@ class AdminOperations(CentralAccess):
             else:
                 conn.execute(update(KIOSK).where(KIOSK.c.kiosk_id == kiosk_id).values(**values))
 
-    def set_operator(self, *, hsa_id: str, role: str, office_id: str, active: bool = True) -> None:
-        """Add or change one roster entry (role ``clerk`` or ``id_admin``)."""
+    def set_operator(
+        self,
+        *,
+        hsa_id: str,
+        role: str,
+        office_id: str,
+        active: bool = True,
+        name: str | None = None,
+    ) -> None:
+        """Add or change one roster entry (role ``clerk`` or ``id_admin``). ``name``: the
+        operator's name as the kiosks show it, sealed with the field key (``""`` removes
+        it); ``None`` keeps the entry's name."""
         if role not in rules.ROLES:
             raise ValueError(f"unknown role {role!r}")
-        values = {"role": role, "office_id": office_id, "active": active}
+        values: dict[str, Any] = {"role": role, "office_id": office_id, "active": active}
         with self._write() as conn:
+            known = conn.execute(
+                select(OPERATOR.c.hsa_id).where(OPERATOR.c.hsa_id == hsa_id)
+            ).first()
+            if name is not None or known is None:
+                personal = {"name": name} if name else {}
+                clear, sealed, _ = self.cipher.split(personal, operator_aad(hsa_id))
+                values.update(data=clear, personal_enc=sealed)
             self._upsert(conn, OPERATOR, "hsa_id", hsa_id, values)
 
     def put_cards(self, cards: Iterable[Mapping[str, Any]]) -> int:

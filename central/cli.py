@@ -89,6 +89,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     admin.add_argument("--kiosk-cert", help="the kiosk's function certificate (PEM)")
     admin.add_argument("--add-operator", metavar="HSA_ID", help="add or change a roster entry")
     admin.add_argument("--role", choices=("clerk", "id_admin"), help="operator role")
+    admin.add_argument(
+        "--name",
+        help="the operator's name as the kiosks show it (stored encrypted; kept when omitted)",
+    )
     admin.add_argument("--inactive", action="store_true", help="mark the operator inactive")
     admin.add_argument("--office", help="office id of the kiosk or operator")
 
@@ -163,6 +167,7 @@ def administer(args: argparse.Namespace, *, clock: Clock) -> int:
                 role=args.role,
                 office_id=args.office,
                 active=not args.inactive,
+                name=args.name,
             )
             print(f"operator {args.add_operator} ({args.role}) at office {args.office}")
     finally:

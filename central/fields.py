@@ -8,7 +8,8 @@ for the blind index (exact lookup by personnummer).
 
 Layout of a sealed value: 12-byte random nonce || ciphertext || 16-byte tag. The
 associated data binds it to its row: ``central_holder:<holder_id>``,
-``central_card:<serial>``, ``central_order:<order_id>``; a stored event's payload uses
+``central_card:<serial>``, ``central_order:<order_id>``, ``central_operator:<hsa_id>``
+(the roster's operator names); a stored event's payload uses
 its event id (as the kiosk's journal does). A ciphertext copied to another row does
 not open.
 
@@ -90,6 +91,10 @@ def card_aad(serial: str) -> bytes:
 
 def order_aad(order_id: str) -> bytes:
     return f"central_order:{order_id}".encode()
+
+
+def operator_aad(hsa_id: str) -> bytes:
+    return f"central_operator:{hsa_id}".encode()
 
 
 def event_aad(event_id: str) -> bytes:

@@ -77,6 +77,9 @@ class CentralOperator(CentralBase, table=True):
     role: str = Field(max_length=16)  # clerk | id_admin
     office_id: str = Field(max_length=64)
     active: bool = Field(default=True)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # the operator's name (central.fields): AES-GCM, None when the roster has no name
+    personal_enc: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     change_id: int = Field(default=0, index=True)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from central.access import CentralAccess
 from central.database import CHANGE_COUNTER
-from central.fields import card_aad, holder_aad, order_aad
+from central.fields import card_aad, holder_aad, operator_aad, order_aad
 from central.tables import COUNTER
 from protocol.wire import DEFAULT_PULL_LIMIT, PULL_COLUMNS
 
@@ -213,6 +213,7 @@ SEALED_AAD: dict[str, Callable[[str], bytes]] = {
     "holder": holder_aad,
     "card": card_aad,
     "order": order_aad,
+    "operator": operator_aad,
 }
 
 

@@ -254,7 +254,7 @@ class PullEntity(StrEnum):
 # The columns of each entity's rows: ``change_id``, the key, then the entity's fields.
 PULL_COLUMNS: Mapping[PullEntity, tuple[str, ...]] = {
     PullEntity.HOLDER: ("change_id", "holder_id", "office_id", "data"),
-    PullEntity.OPERATOR: ("change_id", "hsa_id", "role", "office_id", "active"),
+    PullEntity.OPERATOR: ("change_id", "hsa_id", "role", "office_id", "active", "data"),
     PullEntity.CARD: (
         "change_id",
         "serial",

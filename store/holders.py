@@ -192,6 +192,18 @@ def add_operator(
     )
 
 
+def fill_operator_name(tx: Transaction, cipher: FieldCipher, hsa_id: str, name: str) -> bool:
+    """Give a roster entry without a name this one (encrypted), e.g. the common name of the
+    operator's login certificate; ``False`` when the entry has a name already, the name is
+    empty or the operator is not on the roster. The central's name replaces it on the next
+    pull that carries one."""
+    row = tx.get(Operator, hsa_id)
+    if row is None or not name or operator_record(cipher, row).name:
+        return False
+    row.name_enc = cipher.encrypt(name, operator_name_aad(hsa_id))
+    return True
+
+
 def set_operator_fingerprint(tx: Transaction, hsa_id: str, cert_fingerprint: str) -> bool:
     """Give the operator a new certificate fingerprint; ``False`` if not on the roster."""
     row = tx.get(Operator, hsa_id)

@@ -132,6 +132,11 @@ def holder_identifier(cert: x509.Certificate) -> str | None:
     return str(values[0].value) if values else None
 
 
+def holder_common_name(cert: x509.Certificate) -> str | None:
+    """The subject's common name (a SITHS card's holder name), None when it has none."""
+    return _common_name(cert.subject)
+
+
 def identifier_kind(identifier: str | None, today: dt.date) -> str:
     """ "personnummer" (a samordningsnummer too), "hsa_id" or "unknown"; ``today`` is the
     kiosk clock's local date (``protocol.identity_number`` decides the numbers)."""

@@ -131,7 +131,7 @@ class LoginService:
         """Check the operator card in the operator reader and log its owner in."""
         from cryptography import x509
 
-        from devices.card.certs import holder_identifier
+        from devices.card.certs import holder_common_name, holder_identifier
 
         session = self._cards.open(ReaderRole.OPERATOR)
         try:
@@ -158,9 +158,10 @@ class LoginService:
             if not verify_signature(der, challenge, signature):
                 raise ChallengeFailedError()
             limited, warnings = self._limits(chain, now)
+            name = record.name or self._name_from_certificate(record, holder_common_name(cert))
             return LoggedInOperator(
                 hsa_id=record.hsa_id,
-                display_name=record.name,
+                display_name=name,
                 role=record.role,
                 office_id=record.office_id,
                 fingerprint=fingerprint,
@@ -177,6 +178,15 @@ class LoginService:
         if not record.active:
             raise OperatorBlockedError()
         return record
+
+    def _name_from_certificate(self, record: OperatorRecord, common_name: str | None) -> str:
+        """The roster has no name for the operator: the certificate's common name fills it
+        in, on the roster too (encrypted), so the history, the day report and the receipts
+        name the operator; the central's name replaces it on the next pull with one."""
+        name = (common_name or "").strip()
+        if name:
+            self._roster.fill_name(record.hsa_id, name)
+        return name
 
     def _limits(
         self, chain: ChainReport, now: dt.datetime

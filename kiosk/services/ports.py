@@ -141,6 +141,11 @@ class OperatorRoster(Protocol):
 
     def find_by_hsa_id(self, hsa_id: str) -> OperatorRecord | None: ...
 
+    def fill_name(self, hsa_id: str, name: str) -> None:
+        """Give an entry without a name this one (the login certificate's common name);
+        an entry with a name keeps it, and the central's name replaces it on a pull."""
+        ...
+
     def last_contact(self) -> dt.datetime | None:
         """When the roster was last refreshed from the central (None: never)."""
         ...

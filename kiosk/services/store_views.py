@@ -19,7 +19,7 @@ from kiosk.services.ports import (
 )
 from kiosk.services.status import SyncFigures, format_since
 from store.deadlines import open_deadlines_of_cards
-from store.holders import operator_by_hsa_id, operator_name
+from store.holders import fill_operator_name, operator_by_hsa_id, operator_name
 from store.journal import newest_entries
 from store.search_terms import birth_date_index, name_words, word_index
 from store.state import last_sync_success
@@ -161,6 +161,10 @@ class StoreRoster:
     def find_by_hsa_id(self, hsa_id: str) -> OperatorRecord | None:
         with self._store.read_only() as tx:
             return operator_by_hsa_id(tx, self._store.cipher, hsa_id)
+
+    def fill_name(self, hsa_id: str, name: str) -> None:
+        with self._store.unit_of_work() as tx:
+            fill_operator_name(tx, self._store.cipher, hsa_id, name)
 
     def last_contact(self) -> dt.datetime | None:
         with self._store.read_only() as tx:

@@ -123,6 +123,7 @@ class _Writer:
 
 
 OPERATOR_COLUMNS = ("hsa_id", "role", "cert_fingerprint", "name_enc", "office_id", "active")
+_LOCAL_OPERATOR = ("cert_fingerprint",)  # set locally at enrolment
 
 
 class _Table:
@@ -194,23 +195,15 @@ def apply_page(
         writer.replace_terms([key for key, _ in named], _term_rows(cipher, named))
 
     if len(operators):
-        c = operators.index
+        named_rows, unnamed_rows = _operator_rows(cipher, operators)
+        # the central's name wins; without one the local name (the certificate's) stays
+        writer.upsert("operators", "hsa_id", OPERATOR_COLUMNS, named_rows, keep=_LOCAL_OPERATOR)
         writer.upsert(
             "operators",
             "hsa_id",
             OPERATOR_COLUMNS,
-            [
-                (
-                    str(r[c["hsa_id"]]),
-                    str(r[c["role"]]),
-                    "",
-                    cipher.encrypt("", operator_name_aad(str(r[c["hsa_id"]]))),
-                    str(r[c["office_id"]]),
-                    bool(r[c["active"]]),
-                )
-                for r in operators.rows
-            ],
-            keep=("cert_fingerprint", "name_enc"),  # set locally at enrolment
+            unnamed_rows,
+            keep=(*_LOCAL_OPERATOR, "name_enc"),
         )
 
     if len(cards):
@@ -240,6 +233,33 @@ def _cache_puks(session: Session, cipher: Any, puks: _Table, puk_key: bytes) -> 
             )
         except ValueError:
             log.warning("PUK cache entry for a card not cached (wrong key or not 7xx)")
+
+
+def _operator_rows(
+    cipher: Any, operators: _Table
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The pulled operators as rows, (those with a name, those without): the name comes
+    in the row's ``data`` (a central from before names sends no ``data``) and is encrypted
+    with the kiosk's key."""
+    c = operators.index
+    data_at = c.get("data")
+    named: list[tuple[Any, ...]] = []
+    unnamed: list[tuple[Any, ...]] = []
+    for r in operators.rows:
+        hsa_id = str(r[c["hsa_id"]])
+        data = r[data_at] if data_at is not None else None
+        name = data.get("name") if isinstance(data, dict) else None
+        name = name if isinstance(name, str) else ""
+        row = (
+            hsa_id,
+            str(r[c["role"]]),
+            "",
+            cipher.encrypt(name, operator_name_aad(hsa_id)),
+            str(r[c["office_id"]]),
+            bool(r[c["active"]]),
+        )
+        (named if name else unnamed).append(row)
+    return named, unnamed
 
 
 def _card_rows(cards: _Table, stamp: Any, now: datetime) -> list[tuple[Any, ...]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -66,6 +66,11 @@ class FakeRoster:
 
     def find_by_hsa_id(self, hsa_id: str) -> OperatorRecord | None:
         return next((r for r in self.by_fp.values() if r.hsa_id == hsa_id), None)
+
+    def fill_name(self, hsa_id: str, name: str) -> None:
+        for fingerprint, record in self.by_fp.items():
+            if record.hsa_id == hsa_id and not record.name:
+                self.by_fp[fingerprint] = replace(record, name=name)
 
     def last_contact(self) -> dt.datetime | None:
         return None

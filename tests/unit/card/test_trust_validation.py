@@ -3,6 +3,7 @@ with the trust anchors and the cached CRLs the kiosk holds (no network anywhere)
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -47,6 +48,11 @@ class Roster:
 
     def find_by_hsa_id(self, hsa_id: str) -> OperatorRecord | None:
         return self.records.get(hsa_id)
+
+    def fill_name(self, hsa_id: str, name: str) -> None:
+        record = self.records[hsa_id]
+        if not record.name:
+            self.records[hsa_id] = dataclasses.replace(record, name=name)
 
     def last_contact(self) -> dt.datetime | None:
         return self.contact
