@@ -15,14 +15,11 @@ Samples of the two sides are interleaved so that drift hits both alike.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import SimpleNamespace
-
-from cryptography.hazmat.primitives.serialization import Encoding
 
 from bench.harness import Figure, median
 from clock import system_clock
@@ -64,13 +61,13 @@ def _stack() -> Iterator[Stack]:
         )
         readers = ReaderConfig()
         trust = trust_from_certificates(pki.trust_anchors)
-        der = issued.holder.authentication.cert.public_bytes(Encoding.DER)
         record = SimpleNamespace(
             hsa_id=HSA_ID, name="Bench Operator", role=Role.CLERK, office_id="KK", active=True
         )
-        fingerprint = hashlib.sha256(der).hexdigest()
-        roster = SimpleNamespace(
-            find_by_fingerprint=lambda fp: record if fp == fingerprint else None
+        roster = SimpleNamespace(  # by the HSA-id in the certificate, as the kiosk's roster
+            find_by_hsa_id=lambda hsa_id: record if hsa_id == HSA_ID else None,
+            last_contact=lambda: None,
+            fill_name=lambda hsa_id, name: None,
         )
         pkcs11 = Pkcs11Cards(worker, readers.operator_pattern, readers.customer_pattern)
         login = LoginService(
@@ -99,7 +96,8 @@ def _full_read(access: CardAccess, trust: TrustStore) -> None:
         assert all(certificates)
         session.pin_state()
         authentication = certificates[0]
-        assert authentication is not None and trust.check_chain(authentication).ok
+        assert authentication is not None
+        assert trust.check_chain(authentication, system_clock(), "authentication").ok
     finally:
         session.close()
 
