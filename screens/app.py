@@ -38,6 +38,7 @@ from screens.messages import (
     WorkflowDone,
 )
 from screens.status_bar import STATUS_BAR_CSS
+from screens.textual_words import TranslatedHelpQuit
 from screens.work_mode import WorkMode
 from screens.workflows.receipt_flow import ReceiptFlow
 
@@ -58,7 +59,7 @@ def _palette_commands() -> type[Provider]:
     return KioskCommands
 
 
-class KioskApp(App[int]):
+class KioskApp(TranslatedHelpQuit, App[int]):
     """The counter application."""
 
     # Absolute paths: subclasses live elsewhere. The bars on every screen are widgets,
