@@ -16,8 +16,8 @@ demo: setup
 	$(VENV)/kiosk demo $(if $(DATA),--data $(DATA))
 
 lint: setup-test
-	$(VENV)/ruff check clock kiosk screens devices store central protocol tests bench
-	$(VENV)/ruff format --check clock kiosk screens devices store central protocol tests bench
+	$(VENV)/ruff check clock kiosk screens devices store central protocol tests bench tools
+	$(VENV)/ruff format --check clock kiosk screens devices store central protocol tests bench tools
 	$(VENV)/lint-imports  # the import contracts in pyproject.toml
 
 typecheck: setup-test

@@ -43,6 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         stream=sys.stderr,
     )
+    # pypdf warns about recoverable faults of a PDF it reads; the command reports findings.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
@@ -53,9 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = args.func(args)
     except (KioskError, StoreError, DeviceError) as exc:
-        from kiosk.i18n import Catalogue
+        from kiosk.i18n import DEFAULT_LANGUAGE, Catalogue
 
-        lang = getattr(args, "lang", None) or "en"
+        lang = getattr(args, "lang", None) or DEFAULT_LANGUAGE
         print(f"kiosk: {Catalogue(lang).error(exc)}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:

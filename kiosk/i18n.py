@@ -1,20 +1,29 @@
 """The one string catalogue: Swedish by default, English on request.
 
-Strings live in ``kiosk/locale/<lang>/<area>.toml`` (flat ``key = "text"`` tables; dotted
-keys allowed). Each area file exists in every language with the same keys; a test checks
-it. Texts use ``str.format`` placeholders.
+The texts are gettext catalogues with key-based msgids (the msgid is the key, such as
+``"ui.lookup.none"``): ``kiosk/locale/<lang>/LC_MESSAGES/kiosk.po`` for translators and
+the compiled ``kiosk.mo`` beside it, which is what the kiosk reads (standard library
+``gettext``, no extra dependency). ``kiosk/locale/kiosk.pot`` is the template. Texts use
+``str.format`` placeholders. A counted text (tries left, events checked) has plural forms
+(``msgid_plural``); ``Catalogue.plural(key, n, **params)`` picks the form for ``n``, and a
+plain call picks it from the first counting parameter it is given (``COUNT_PARAMS``).
+``tools/catalogue.py`` builds, checks and compiles the files; a test checks them.
 """
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Mapping
+import gettext
+import io
+from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any, Protocol
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
+DOMAIN = "kiosk"
+# The parameters that count something, in the order a plain call looks for them.
+COUNT_PARAMS = ("count", "tries_left", "n", "events", "blocks", "days")
 
 
 class UserFacing(Protocol):
@@ -23,26 +32,33 @@ class UserFacing(Protocol):
     params: dict[str, Any]
 
 
-def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, str]) -> None:
-    for name, value in table.items():
-        full = f"{prefix}.{name}" if prefix else name
-        if isinstance(value, Mapping):
-            _flatten(full, value, out)
-        else:
-            out[full] = str(value)
+class _Texts:
+    """One compiled catalogue: its singular texts, its plural forms and its plural rule."""
+
+    def __init__(self, translations: gettext.GNUTranslations) -> None:
+        catalog: dict[Any, str] = vars(translations)["_catalog"]
+        self.singular = {k: v for k, v in catalog.items() if isinstance(k, str) and k}
+        forms: dict[str, dict[int, str]] = {}
+        for key, value in catalog.items():
+            if isinstance(key, tuple):
+                forms.setdefault(key[0], {})[key[1]] = value
+        self.plurals = {k: tuple(v[i] for i in sorted(v)) for k, v in forms.items()}
+        self.rule: Callable[[int], int] = vars(translations)["plural"]
+
+
+@cache
+def _compiled(lang: str) -> _Texts:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    data = resources.files("kiosk.locale").joinpath(lang, "LC_MESSAGES", f"{DOMAIN}.mo")
+    return _Texts(gettext.GNUTranslations(io.BytesIO(data.read_bytes())))
 
 
 @cache
 def load_language(lang: str) -> Mapping[str, str]:
-    """All keys of one language, merged over its area files."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-    texts: dict[str, str] = {}
-    folder = resources.files("kiosk.locale").joinpath(lang)
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            _flatten("", tomllib.loads(entry.read_text(encoding="utf-8")), texts)
-    return texts
+    """Every key of one language with its text (a counted text: its plural form)."""
+    texts = _compiled(lang)
+    return {**texts.singular, **{key: forms[-1] for key, forms in texts.plurals.items()}}
 
 
 class Catalogue:
@@ -50,16 +66,27 @@ class Catalogue:
 
     def __init__(self, lang: str = DEFAULT_LANGUAGE) -> None:
         self.lang = lang
-        self._texts = load_language(lang)
+        self._texts = _compiled(lang)
 
     def __call__(self, key: str, **params: Any) -> str:
-        text = self._texts.get(key)
+        if key in self._texts.plurals:
+            count = next((params[p] for p in COUNT_PARAMS if isinstance(params.get(p), int)), 2)
+            return self.plural(key, count, **params)
+        text = self._texts.singular.get(key)
         if text is None:
             return f"⟨{key}⟩"
         return text.format(**params) if params else text
 
+    def plural(self, key: str, n: int, **params: Any) -> str:
+        """The form of a counted text for ``n`` (``params`` fill its placeholders)."""
+        forms = self._texts.plurals.get(key)
+        if forms is None:
+            return self(key, **params) if key in self._texts.singular else f"⟨{key}⟩"
+        text = forms[min(self._texts.rule(n), len(forms) - 1)]
+        return text.format(**params) if params else text
+
     def has(self, key: str) -> bool:
-        return key in self._texts
+        return key in self._texts.singular or key in self._texts.plurals
 
     def error(self, exc: BaseException) -> str:
         """The clerk-readable text of any typed error, with its hint when it has one."""

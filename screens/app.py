@@ -40,6 +40,7 @@ from screens.messages import (
 )
 from screens.quit_confirm import ask_to_quit, show_quit_hint
 from screens.status_bar import STATUS_BAR_CSS
+from screens.textual_words import TranslatedHelpQuit
 from screens.work_mode import WorkMode
 from screens.workflows.receipt_flow import ReceiptFlow
 
@@ -59,7 +60,7 @@ def _palette_commands() -> type[Provider]:
     return KioskCommands
 
 
-class KioskApp(App[int]):
+class KioskApp(TranslatedHelpQuit, App[int]):
     """The counter application."""
 
     # Absolute paths: subclasses live elsewhere. The bars on every screen are widgets,

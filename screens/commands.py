@@ -68,9 +68,14 @@ def open_palette(app: KioskApp) -> None:
     """Ctrl+P: the palette, its prompt in the catalogue's words."""
     from textual.command import CommandPalette
 
+    from screens.textual_words import KioskCommandPalette
+
     if app.use_command_palette and not CommandPalette.is_open(app):  # type: ignore[arg-type]
         placeholder = app.ctx.catalogue("ui.palette.placeholder")
-        app.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
+        palette = KioskCommandPalette(
+            app.ctx.catalogue, id="--command-palette", placeholder=placeholder
+        )
+        app.push_screen(palette)
 
 
 class KioskCommands(Provider):

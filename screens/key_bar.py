@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from kiosk.i18n import Catalogue
+from screens.textual_words import textual_description_key
 
 KEY_BAR_CSS = Path(__file__).with_name("key_bar.tcss")
 """The widget's styles; widgets have no ``CSS_PATH``, so the App loads this file."""
@@ -54,4 +55,5 @@ class KeyBar(Static):
 
     def describe(self, description: str) -> str:
         """A catalogue key in the screen's language; any other text as it is."""
-        return self._t(description) if self._t.has(description) else description
+        key = textual_description_key(description)
+        return self._t(key) if self._t.has(key) else description

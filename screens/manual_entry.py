@@ -47,7 +47,7 @@ class ManualEntryScreen(KioskModal):
                     yield Label(self.t(f"ui.manual.{name}"))
                     yield Input(
                         id=name,
-                        placeholder=self.t(f"ui.manual.{name}.placeholder"),
+                        placeholder=self._placeholder(name),
                         value="SWE" if name == "country" else "",
                     )
             yield Static("", id="manual-message")
@@ -62,6 +62,10 @@ class ManualEntryScreen(KioskModal):
             self.action_save()
         else:
             self.focus_next()
+
+    def _placeholder(self, name: str) -> str:
+        key = f"ui.manual.{name}.placeholder"  # a field without an example has no key
+        return self.t(key) if self.ctx.catalogue.has(key) else ""
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value.strip()

@@ -31,7 +31,7 @@ def register(sub: Any) -> None:
     check.add_argument(
         "--today", default=None, help="the date expiry is checked against (YYYY-MM-DD)"
     )
-    check.add_argument("--lang", choices=("sv", "en"), default="en", help="language of errors")
+    check.add_argument("--lang", choices=("sv", "en"), default="sv", help="language of errors")
     check.set_defaults(func=run_check)
     parser.set_defaults(func=lambda _args: parser.print_help() or 2)
 

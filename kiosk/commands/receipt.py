@@ -101,7 +101,7 @@ def run_verify(args: argparse.Namespace) -> int:
     for finding in report.findings:
         label = text(f"receipt.verify.{finding.status}")
         print(f"{label:5} {text(finding.key, **finding.params)}")
-    print(text("receipt.verify.result_ok" if report.ok else "receipt.verify.result_fail"))
+    print(text("receipt.verify.result_ok") if report.ok else text("receipt.verify.result_fail"))
     return EXIT_OK if report.ok else EXIT_FAILED
 
 

@@ -47,7 +47,7 @@ def parse_day(value: str | None) -> dt.date:
 
 def run_day(args: argparse.Namespace) -> int:
     from kiosk.commands.receipt import open_from_args
-    from kiosk.i18n import Catalogue
+    from kiosk.i18n import DEFAULT_LANGUAGE, Catalogue
     from kiosk.reports.service import DayReportService
 
     day = parse_day(args.date)
@@ -59,5 +59,5 @@ def run_day(args: argparse.Namespace) -> int:
         path = reports.write(day, out=args.out)
     finally:
         store.close()
-    print(Catalogue(args.lang)("report.written", path=path))
+    print(Catalogue(args.lang or DEFAULT_LANGUAGE)("report.written", path=path))
     return 0

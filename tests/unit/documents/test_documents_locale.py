@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import string
-import tomllib
-from pathlib import Path
 
 import pytest
 
@@ -15,12 +13,11 @@ import kiosk.services.identity as identity
 from devices.scanner import framing
 from kiosk.documents import mrz
 from kiosk.documents.kinds import KIND_RULES
-
-LOCALE = Path(__file__).resolve().parents[3] / "kiosk" / "locale"
+from tests.support.catalogue_areas import area_texts
 
 
 def _area(lang: str) -> dict[str, str]:
-    return tomllib.loads((LOCALE / lang / "documents.toml").read_text(encoding="utf-8"))
+    return area_texts(lang, "documents")
 
 
 def _error_classes() -> list[type]:

@@ -42,10 +42,16 @@ def test_expired_specimen_exits_1_with_clerk_readable_error(monkeypatch, capsys)
 
 def test_failing_check_digit_exits_1(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     lines = (SWEDISH_PASSPORT[0], SWEDISH_PASSPORT[1][:9] + "2" + SWEDISH_PASSPORT[1][10:])
-    code, data = run(monkeypatch, capsys, "\n".join(lines))
+    code, data = run(monkeypatch, capsys, "\n".join(lines), "--lang", "en")
     assert code == 1
     assert data["checks"]["document_number"] is False  # type: ignore[index]
     assert any("document number" in e for e in data["errors"])  # type: ignore[attr-defined]
+
+
+def test_errors_are_swedish_by_default(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, data = run(monkeypatch, capsys, "\n".join(SPECIMEN_TD1))
+    assert code == 1
+    assert data["errors"] == ["Handlingen gick ut 2012-04-15."]
 
 
 @pytest.mark.parametrize("text", ["", "hello\n", "P<UTO\nL898\n", "x" * 44 + "\n" + "y" * 44])

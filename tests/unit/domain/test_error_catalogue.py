@@ -3,7 +3,7 @@
 Generic: it imports the four error roots (``kiosk.errors``, ``devices.errors``,
 ``store.errors``, ``central.errors``) and every other ``errors.py`` module in ``kiosk/``,
 ``devices/``, ``store/`` and ``central/``, then walks ``__subclasses__`` recursively, so
-errors that other areas add are checked too. The domain area (``domain.toml``) is also
+errors that other areas add are checked too. The domain area (``# area: domain``) is also
 checked for same keys and same placeholders in both languages, and its notice keys and
 plain words.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib
 import re
 import string
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,8 +88,11 @@ def test_every_error_key_and_hint_exists(cls: type, lang: str) -> None:
 
 
 def _area(lang: str) -> dict[str, str]:
-    path = ROOT / "kiosk" / "locale" / lang / "domain.toml"
-    return {k: str(v) for k, v in tomllib.loads(path.read_text(encoding="utf-8")).items()}
+    from tests.support.catalogue_areas import area_texts
+
+    texts = area_texts(lang, "domain")
+    assert texts
+    return texts
 
 
 def _fields(text: str) -> set[str]:

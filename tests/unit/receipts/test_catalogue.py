@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import string
-import tomllib
-from importlib import resources
 
 import pytest
 
@@ -14,6 +12,7 @@ from kiosk.i18n import load_language
 from kiosk.receipts import errors
 from kiosk.receipts.facts import RECEIPT_EVENTS
 from kiosk.receipts.render import DETAIL_ORDER
+from tests.support.catalogue_areas import area_texts, areas
 
 ERRORS = [
     value
@@ -27,8 +26,7 @@ def _fields(text: str) -> set[str]:
 
 
 def _area(lang: str) -> dict[str, str]:
-    text = resources.files("kiosk.locale").joinpath(lang, "receipts.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return area_texts(lang, "receipts")
 
 
 def test_area_files_have_the_same_keys_and_placeholders() -> None:
@@ -59,8 +57,7 @@ def test_every_receipt_event_reason_method_detail_and_deadline_has_a_text() -> N
 
 def test_no_key_of_this_area_is_defined_in_another_area() -> None:
     ours = set(_area("sv"))
-    folder = resources.files("kiosk.locale").joinpath("sv")
-    for entry in folder.iterdir():
-        if entry.name.endswith(".toml") and entry.name != "receipts.toml":
-            theirs = set(tomllib.loads(entry.read_text("utf-8")))
-            assert not ours & theirs, entry.name
+    assert ours
+    for area in areas("sv") - {"receipts"}:
+        theirs = set(area_texts("sv", area))
+        assert not ours & theirs, area

@@ -89,7 +89,17 @@ def test_verify_tampered_exit_1_in_swedish(
 
 
 def test_verify_unreadable_file_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["receipt", "verify", str(tmp_path / "missing.pdf"), "--data", str(tmp_path)])
+    code = main(
+        [
+            "receipt",
+            "verify",
+            str(tmp_path / "missing.pdf"),
+            "--data",
+            str(tmp_path),
+            "--lang",
+            "en",
+        ]
+    )
     assert code == 1
     assert "cannot be read as a PDF" in capsys.readouterr().err
 
@@ -179,8 +189,16 @@ def test_report_day_writes_a_pdf(
 
 
 def test_report_day_refuses_a_bad_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["report", "day", "--date", "28/11", "--data", str(tmp_path)]) == 1
+    args = ["report", "day", "--date", "28/11", "--data", str(tmp_path)]
+    assert main([*args, "--lang", "en"]) == 1
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_report_day_errors_are_swedish_by_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", "day", "--date", "28/11", "--data", str(tmp_path)]) == 1
+    assert "Datumet 28/11 ska skrivas ÅÅÅÅ-MM-DD." in capsys.readouterr().err
 
 
 def test_verify_with_foreign_trust_anchors_exit_1(

@@ -5,20 +5,15 @@ The sync errors are the kiosk's sync client's (``store.sync.errors``) and the ce
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
-
 from central import errors as central_errors
 from kiosk.i18n import Catalogue
 from store.sync import errors as sync_errors
-
-LOCALE = Path(__file__).resolve().parents[3] / "kiosk" / "locale"
+from tests.support.catalogue_areas import area_texts
 
 
 def test_sync_area_has_the_same_keys_in_both_languages() -> None:
-    sv = tomllib.loads((LOCALE / "sv" / "sync.toml").read_text(encoding="utf-8"))
-    en = tomllib.loads((LOCALE / "en" / "sync.toml").read_text(encoding="utf-8"))
-    assert set(sv) == set(en)
+    sv, en = area_texts("sv", "sync"), area_texts("en", "sync")
+    assert sv and set(sv) == set(en)
     assert all(sv[key] != en[key] for key in sv if not key.startswith("sync.status.online"))
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from devices.card.errors import PinError
 from kiosk.errors import KioskError
 from kiosk.i18n import LANGUAGES, load_language
 from kiosk.services import errors as service_errors
+from tests.support.catalogue_areas import area_texts
 
 ROOT = Path(__file__).resolve().parents[3]
 SOURCES = [
@@ -74,11 +74,8 @@ def test_every_key_used_in_screens_and_app_exists(lang: str) -> None:
 
 
 def test_ui_area_has_the_same_keys_in_both_languages() -> None:
-    areas = [
-        set(tomllib.loads((ROOT / "kiosk/locale" / lang / "ui.toml").read_text("utf-8")))
-        for lang in LANGUAGES
-    ]
-    assert areas[0] == areas[1], areas[0] ^ areas[1]
+    areas = [set(area_texts(lang, "ui")) for lang in LANGUAGES]
+    assert areas[0] and areas[0] == areas[1], areas[0] ^ areas[1]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -24,16 +24,10 @@ def test_error_keys_in_both_languages(error: type[WorkflowError]) -> None:
 
 
 def test_workflow_area_files_have_the_same_keys() -> None:
-    import tomllib
-    from importlib import resources
+    from tests.support.catalogue_areas import area_texts
 
-    files = {
-        lang: tomllib.loads(
-            resources.files("kiosk.locale").joinpath(lang, "workflows.toml").read_text("utf-8")
-        )
-        for lang in ("sv", "en")
-    }
-    assert set(files["sv"]) == set(files["en"])
+    files = {lang: area_texts(lang, "workflows") for lang in ("sv", "en")}
+    assert files["sv"] and set(files["sv"]) == set(files["en"])
 
 
 def test_error_renders_in_swedish_with_params() -> None:

@@ -1,0 +1,1 @@
+"""Tools kept with the source (not shipped): the string catalogue's builder and checker."""
