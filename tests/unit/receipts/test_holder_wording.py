@@ -9,7 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from clock import FixedClock
+from kiosk.commands.demo import demo_config
 from kiosk.config import OfficeConfig, ReceiptConfig, load_config
+from kiosk.container import build_services
 from kiosk.errors import ConfigError
 from kiosk.i18n import Catalogue
 from kiosk.receipts.facts import ReceiptFacts, receipt_digest
@@ -244,3 +247,16 @@ def test_office_contact_is_read_from_the_configuration_file(tmp_path: Path) -> N
     with pytest.raises(ConfigError) as raised:
         load_config(path)
     assert raised.value.params["key_name"] == "office.fax"
+
+
+def test_r14_the_counters_receipts_carry_the_configured_office_contact(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    config = demo_config(tmp_path / "kiosk", "sv")
+    assert config.office.phone and config.office.address  # the demo shows some
+    services = build_services(config, clock=clock)
+    try:
+        assert services.receipts is not None
+        assert services.receipts.service.office == config.office
+    finally:
+        services.close()
