@@ -63,6 +63,18 @@ class CentralConfig:
 
 
 @dataclass(frozen=True)
+class OfficeConfig:
+    """The card office's contact details, printed on the holder's receipts (R14).
+    Empty values are left out; ``name`` falls back to the register's office name."""
+
+    name: str = ""
+    address: str = ""
+    opening_hours: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
 class ReceiptConfig:
     folder: str = ""
     printer: str = ""
@@ -100,6 +112,7 @@ class KioskConfig:
     scanner: ScannerConfig = field(default_factory=ScannerConfig)
     central: CentralConfig = field(default_factory=CentralConfig)
     receipts: ReceiptConfig = field(default_factory=ReceiptConfig)
+    office: OfficeConfig = field(default_factory=OfficeConfig)
     card: CardConfig = field(default_factory=CardConfig)
 
     @property
@@ -129,6 +142,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "scanner": ScannerConfig,
     "central": CentralConfig,
     "receipts": ReceiptConfig,
+    "office": OfficeConfig,
     "card": CardConfig,
 }
 

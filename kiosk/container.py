@@ -231,6 +231,7 @@ def _receipts(
         folder=config.resolved_receipts_folder,
         lang=config.language,
         lp_command=lp,
+        office=config.office,
     )
     return ReceiptDesk(service, card_opener=opener_for(cards, ReaderRole.CUSTOMER))
 

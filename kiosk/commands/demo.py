@@ -27,9 +27,15 @@ def demo_config(data: Path | None, lang: str | None) -> Any:
     """The embedded defaults with virtual readers and scanner."""
     from dataclasses import replace
 
-    from kiosk.config import KioskConfig, ReaderConfig, validate
+    from kiosk.config import KioskConfig, OfficeConfig, ReaderConfig, validate
 
-    config = KioskConfig(language=lang or "sv", readers=ReaderConfig(virtual=True))
+    office = OfficeConfig(  # invented contact details, so the demo's receipts show them
+        address="Demogatan 1, 171 00 Solna",
+        opening_hours="mån–fre 9–16",
+        phone="08-000 000 00",
+        email="kortkontoret@example.se",
+    )
+    config = KioskConfig(language=lang or "sv", readers=ReaderConfig(virtual=True), office=office)
     if data is not None:
         config = config.with_data_dir(data.resolve())
     return validate(replace(config, scanner=replace(config.scanner, port="virtual")))

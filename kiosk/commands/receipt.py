@@ -121,6 +121,7 @@ def run_reprint(args: argparse.Namespace) -> int:
             config=config.receipts,
             folder=config.resolved_receipts_folder,
             lang=args.lang,
+            office=config.office,
         )
         if args.out is not None:
             facts = service.facts(args.event_id)

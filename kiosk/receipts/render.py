@@ -1,11 +1,13 @@
 """Receipt PDFs with reportlab: deterministic (invariant mode), Swedish or English.
 
-The page shows office, operator, time (Europe/Stockholm), holder, masked personnummer,
-card serial and product number, what was done, the journal event id, whom the holder
-contacts with questions (R14) and the digest; for holder-signed receipts the signature's
-fingerprint; and a QR code of the event id and the digest. ``kiosk receipt verify`` needs
-the facts, the digest and the signature: they travel in the PDF's ``/Keywords`` entry as
-``kiosk-receipt/1 {json}`` (ASCII JSON).
+The page is written for the holder: office, operator (by name), local time
+(Europe/Stockholm), holder, masked personnummer, card and product number; what was done;
+what happens now (``kiosk.receipts.wording``); whom to contact (the office's configured
+contact details, then R14); the signature in plain words. Last, small, beside the QR code
+(event id and digest): what the office needs to check it (event id, check code, the
+signature's fingerprint), with no key slots or hash names in the holder's text.
+``kiosk receipt verify`` needs the facts, the digest and the signature: they travel in
+the PDF's ``/Keywords`` entry as ``kiosk-receipt/1 {json}`` (ASCII JSON).
 
 Invariant mode fixes the creation date and the document id, so the same facts give the
 same bytes (tests compare them; a reprint equals the original).
@@ -26,11 +28,11 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from clock import LOCAL_ZONE
-from kiosk.domain.decisions import Notice
-from kiosk.domain.support import support_path
+from kiosk.config import OfficeConfig
 from kiosk.i18n import Catalogue
 from kiosk.receipts.facts import ReceiptFacts, receipt_digest
 from kiosk.receipts.signature import HolderSignature
+from kiosk.receipts.wording import contact_lines, next_steps, office_title
 from protocol.event_format import parse_timestamp
 
 EMBED_PREFIX = "kiosk-receipt/1 "
@@ -111,27 +113,18 @@ def detail_text(text: Catalogue, name: str, value: str | bool) -> str:
     return f"{label}: {value}"
 
 
-def contact_notices() -> tuple[Notice, ...]:
-    """R14 for the holder's paper: the organisation's contact first, then the service desk.
-    The paper goes with the holder, who may be on SLL-net, so the portal note is included.
-    Not part of the facts: the digest, and so every receipt printed before, is unchanged."""
-    return support_path(on_sll_net=True)
-
-
 def action_text(text: Catalogue, event_type: str) -> str:
     key = f"receipt.action.{event_type}"
     return text(key) if text.has(key) else event_type
 
 
-def receipt_lines(facts: ReceiptFacts, text: Catalogue, digest: str) -> list[tuple[str, str]]:
-    """(label, value) rows of the receipt body, in print order."""
-    office = f"{facts.office_name} ({facts.office_id})" if facts.office_name else facts.office_id
-    operator = facts.operator or "-"
-    if facts.operator_name:
-        operator = f"{facts.operator_name} ({operator})"
+def receipt_lines(
+    facts: ReceiptFacts, text: Catalogue, office: OfficeConfig | None = None
+) -> list[tuple[str, str]]:
+    """(label, value) rows at the top of the receipt, in print order."""
     return [
-        (text("receipt.office"), office),
-        (text("receipt.operator"), operator),
+        (text("receipt.office"), office_title(facts, office)),
+        (text("receipt.operator"), facts.operator_name or facts.operator or "-"),
         (text("receipt.time"), local_time(facts.occurred_at)),
         (text("receipt.holder"), facts.holder_name),
         (text("receipt.personnummer"), facts.personnummer_masked),
@@ -140,9 +133,47 @@ def receipt_lines(facts: ReceiptFacts, text: Catalogue, digest: str) -> list[tup
             text("receipt.product_number"),
             facts.product_number or text("receipt.product_number.none"),
         ),
-        (text("receipt.done"), action_text(text, facts.event_type)),
-        (text("receipt.event_id"), facts.event_id),
     ]
+
+
+def done_lines(facts: ReceiptFacts, text: Catalogue) -> list[str]:
+    """What was done: the action, then its details (the texts the verifier looks for)."""
+    ordered = sorted(
+        facts.details,
+        key=lambda item: (DETAIL_ORDER.index(item[0]) if item[0] in DETAIL_ORDER else 99, item[0]),
+    )
+    return [action_text(text, facts.event_type)] + [
+        detail_text(text, name, detail) for name, detail in ordered
+    ]
+
+
+def signature_lines(
+    facts: ReceiptFacts, text: Catalogue, signature: HolderSignature | None
+) -> list[str]:
+    """The holder's signature in plain words (no key names); empty when none is due."""
+    if signature is not None:
+        return [text(f"receipt.signature.slot_{signature.slot.lower()}")]
+    if facts.needs_holder_signature:
+        return [text("receipt.signature.missing")]
+    return []
+
+
+def check_lines(
+    facts: ReceiptFacts, text: Catalogue, digest: str, signature: HolderSignature | None
+) -> list[tuple[str, str]]:
+    """The small verification block: (font, line) pairs beside the QR code."""
+    operator = facts.operator or "-"
+    lines = [
+        (FONT, text("receipt.footer")),
+        (FONT, text("receipt.check.ids", office_id=facts.office_id, operator=operator)),
+        (FONT, f"{text('receipt.event_id')}: {facts.event_id}"),
+        (FONT, f"{text('receipt.digest')}:"),
+        (MONO, digest),
+    ]
+    if signature is not None:
+        fingerprint = text("receipt.signature.fingerprint")
+        lines += [(FONT, f"{fingerprint}:"), (MONO, signature.fingerprint)]
+    return lines
 
 
 def _qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None:
@@ -174,14 +205,38 @@ def _qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None:
     canvas.drawPath(path, stroke=0, fill=1)
 
 
+class _Page:
+    """A top-down text cursor on one canvas."""
+
+    def __init__(self, canvas: Canvas, x: float, y: float, width: float) -> None:
+        self.canvas, self.x, self.y, self.width = canvas, x, y, width
+
+    def heading(self, value: str) -> None:
+        self.y -= 1.6 * mm
+        self.canvas.setFont(FONT_BOLD, 9.5)
+        self.canvas.drawString(self.x, self.y, value)
+        self.y -= 4.6 * mm
+
+    def paragraph(self, value: str, *, indent: float = 0.0, size: float = 9) -> None:
+        self.canvas.setFont(FONT, size)
+        for piece in simpleSplit(value, FONT, size, self.width - indent) or [""]:
+            self.canvas.drawString(self.x + indent, self.y, piece)
+            self.y -= size * 0.47 * mm
+
+
 def render_receipt(
     facts: ReceiptFacts,
     *,
     lang: str = "sv",
     signature: HolderSignature | None = None,
     catalogue: Catalogue | None = None,
+    office: OfficeConfig | None = None,
 ) -> bytes:
-    """The receipt as PDF bytes; the same arguments always give the same bytes."""
+    """The receipt as PDF bytes; the same arguments always give the same bytes.
+
+    The holder's part comes first: the card and the people, what was done, what happens
+    now, whom to contact (R14) and the signature. Last, in small print beside the QR
+    code, what the office needs to check the receipt."""
     text = catalogue if catalogue is not None and catalogue.lang == lang else Catalogue(lang)
     digest = receipt_digest(facts)
     buffer = io.BytesIO()
@@ -194,74 +249,62 @@ def render_receipt(
     canvas.setKeywords(embed_text(facts, digest, signature, lang))
 
     width, height = A5
-    margin = 14 * mm
-    usable = width - 2 * margin
-    y = height - margin - 4 * mm
+    margin = 12 * mm
+    page = _Page(canvas, margin, height - margin - 4 * mm, width - 2 * margin)
     canvas.setFont(FONT_BOLD, 15)
-    canvas.drawString(margin, y, text("receipt.title"))
-    y -= 8 * mm
+    canvas.drawString(margin, page.y, text("receipt.title"))
+    page.y -= 7 * mm
     label_width = 42 * mm
-    for label, value in receipt_lines(facts, text, digest):
-        canvas.setFont(FONT_BOLD, 9)
-        canvas.drawString(margin, y, label)
-        canvas.setFont(FONT, 9)
-        for piece in simpleSplit(value, FONT, 9, usable - label_width) or [""]:
-            canvas.drawString(margin + label_width, y, piece)
-            y -= 4.6 * mm
-        y -= 0.8 * mm
-    ordered = sorted(
-        facts.details,
-        key=lambda item: (DETAIL_ORDER.index(item[0]) if item[0] in DETAIL_ORDER else 99, item[0]),
-    )
-    for name, detail in ordered:
-        for piece in simpleSplit(detail_text(text, name, detail), FONT, 9, usable):
-            canvas.drawString(margin, y, piece)
-            y -= 4.6 * mm
-    y -= 2 * mm
-    canvas.setFont(FONT_BOLD, 9)
-    canvas.drawString(margin, y, text("receipt.contact"))
-    y -= 4.6 * mm
-    canvas.setFont(FONT, 9)
-    for notice in contact_notices():
-        for piece in simpleSplit(text(notice.key, **notice.params), FONT, 9, usable):
-            canvas.drawString(margin, y, piece)
-            y -= 4.6 * mm
-    y -= 2 * mm
-    canvas.setFont(FONT_BOLD, 8)
-    canvas.drawString(margin, y, text("receipt.digest"))
-    y -= 4 * mm
-    canvas.setFont(MONO, 7)
-    canvas.drawString(margin, y, digest)
-    y -= 7 * mm
-    if facts.needs_holder_signature or signature is not None:
-        canvas.setFont(FONT_BOLD, 9)
-        canvas.drawString(margin, y, text("receipt.signature"))
-        y -= 4.6 * mm
-        canvas.setFont(FONT, 8)
-        if signature is None:
-            lines = [text("receipt.signature.missing")]
-        else:
-            lines = simpleSplit(
-                text(f"receipt.signature.slot_{signature.slot.lower()}"), FONT, 8, usable
-            )
-        for piece in lines:
-            canvas.drawString(margin, y, piece)
-            y -= 4 * mm
-        if signature is not None:
-            canvas.drawString(margin, y, f"{text('receipt.signature.fingerprint')}:")
-            y -= 4 * mm
-            canvas.setFont(MONO, 7)
-            canvas.drawString(margin, y, signature.fingerprint)
-            y -= 4 * mm
-    qr_size = 34 * mm
-    qr_y = max(margin + 8 * mm, min(y - qr_size - 2 * mm, margin + 30 * mm))
-    _qr(canvas, qr_value(facts, digest), margin, qr_y, qr_size)
-    canvas.setFont(FONT, 7)
-    canvas.drawString(margin + qr_size + 4 * mm, qr_y + qr_size / 2, text("receipt.qr"))
-    canvas.drawString(margin, margin, text("receipt.footer"))
+    for label, value in receipt_lines(facts, text, office):
+        canvas.setFont(FONT_BOLD, 8.5)
+        canvas.drawString(margin, page.y, label)
+        page.x += label_width
+        page.width -= label_width
+        page.paragraph(value, size=8.5)
+        page.x -= label_width
+        page.width += label_width
+    page.heading(text("receipt.section.done"))
+    for line in done_lines(facts, text):
+        page.paragraph(line)
+    steps = next_steps(facts)
+    if steps:
+        page.heading(text("receipt.section.next"))
+        for step in steps:
+            page.paragraph(text(step.key, **step.params))
+    page.heading(text("receipt.contact"))
+    for line in contact_lines(facts, text, office):
+        page.paragraph(line)
+    signed = signature_lines(facts, text, signature)
+    if signed:
+        page.heading(text("receipt.signature"))
+        for line in signed:
+            page.paragraph(line)
+    _check_block(canvas, text, check_lines(facts, text, digest, signature), margin, width)
+    _qr(canvas, qr_value(facts, digest), margin, margin, QR_SIZE)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+QR_SIZE = 30 * mm
+
+
+def _check_block(
+    canvas: Canvas, text: Catalogue, lines: list[tuple[str, str]], margin: float, width: float
+) -> None:
+    """The verification block in small print, beside the QR code at the page's foot."""
+    x = margin + QR_SIZE + 2 * mm
+    usable = width - margin - x
+    y = margin + QR_SIZE - 3 * mm
+    canvas.setFont(FONT_BOLD, 7)
+    canvas.drawString(x, y, text("receipt.section.check"))
+    y -= 3.2 * mm
+    for font, line in lines:
+        size = 6 if font == MONO else 6.5
+        canvas.setFont(font, size)
+        for piece in simpleSplit(line, font, size, usable):
+            canvas.drawString(x, y, piece)
+            y -= 2.9 * mm
 
 
 def render_plain_page(lines: list[str]) -> bytes:

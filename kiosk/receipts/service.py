@@ -3,7 +3,7 @@
 Workflows call it **after** their transaction has committed::
 
     receipts = ReceiptIssuer(store, journal, office_id=..., config=config.receipts,
-                              folder=config.resolved_receipts_folder)
+                              folder=config.resolved_receipts_folder, office=config.office)
     facts = receipts.facts_for_event(event)          # SignedEvent from Journal.append
     signature = None
     if facts.needs_holder_signature:                 # activation, return
@@ -22,7 +22,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.config import ReceiptConfig
+from kiosk.config import OfficeConfig, ReceiptConfig
 from kiosk.i18n import Catalogue
 from kiosk.receipts.errors import ReceiptEventUnknownError
 from kiosk.receipts.facts import ReceiptFacts, facts_for_event, receipt_digest
@@ -80,6 +80,7 @@ class ReceiptIssuer:
         folder: Path,
         lang: str = "sv",
         lp_command: str = "lp",
+        office: OfficeConfig | None = None,
     ) -> None:
         self._store = store
         self._journal = journal
@@ -88,6 +89,7 @@ class ReceiptIssuer:
         self.folder = folder
         self.lang = lang
         self._lp = lp_command
+        self.office = office  # the contact details printed for the holder (R14)
 
     @property
     def store(self) -> Store:
@@ -151,7 +153,9 @@ class ReceiptIssuer:
     ) -> bytes:
         from kiosk.receipts.render import render_receipt  # reportlab: only when rendering
 
-        return render_receipt(facts, lang=lang or self.lang, signature=signature)
+        return render_receipt(
+            facts, lang=lang or self.lang, signature=signature, office=self.office
+        )
 
     def issue(
         self,
