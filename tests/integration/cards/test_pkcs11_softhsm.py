@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from clock import FixedClock
+from clock import FixedClock, local_date
 from devices.card.errors import (
     MiddlewareTimeoutError,
     Pkcs11ModuleError,
@@ -91,14 +91,16 @@ def test_two_pin_card_has_a_signing_pin_and_its_card_number(two_pin: Pkcs11CardS
     assert two_pin.pin_state(PinKind.SIGNING).verified
 
 
-def test_receipt_signature_asks_for_the_signing_pin(two_pin: Pkcs11CardSession) -> None:
+def test_receipt_signature_asks_for_the_signing_pin(
+    two_pin: Pkcs11CardSession, clock: FixedClock
+) -> None:
     digest = hashlib.sha256(b"receipt").hexdigest()
     with pytest.raises(WrongPinError):
         sign_receipt(two_pin, digest, PIN)
     signature = sign_receipt(two_pin, digest, SIGNING_PIN)
     assert signature.slot == "9C"
     assert signature_valid(signature, digest)
-    assert signer_is_holder(signature, PNR, None)
+    assert signer_is_holder(signature, PNR, None, local_date(clock()))
 
 
 def test_r13_card_test_on_a_two_pin_card(
