@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from clock import local_date
 from devices.card.errors import PinLockedError, WrongPinError
 from devices.card.pkcs11_worker import DEFAULT_MODULE, Pkcs11Worker
 from devices.virtual.factory import DEFAULT_PIN
@@ -87,8 +88,9 @@ def test_login_signs_the_challenge(
     record = SimpleNamespace(
         hsa_id=CLERK, name="Klara Clerk", role=Role.CLERK, office_id="KK-SOLNA", active=True
     )
-    roster = SimpleNamespace(
-        find_by_fingerprint=lambda fp: record if fp == hashlib.sha256(der).hexdigest() else None
+    roster = SimpleNamespace(  # found by the HSA-id in the certificate, not by fingerprint
+        find_by_hsa_id=lambda hsa_id: record if hsa_id == CLERK else None,
+        last_contact=lambda: None,
     )
     login = LoginService(
         cards=access,
@@ -100,6 +102,7 @@ def test_login_signs_the_challenge(
         login.login("999999")
     identity = login.login(DEFAULT_PIN)
     assert identity.hsa_id == CLERK
+    assert identity.fingerprint == hashlib.sha256(der).hexdigest()  # kept as a record
 
 
 def test_r13_card_test(world: World, vpcd_cards: InsertCard, access: CardAccess) -> None:
@@ -137,7 +140,7 @@ def test_r2_activation_with_the_holders_receipt_signature(
         signature = sign_receipt(card, digest, DEFAULT_PIN)
     assert signature.slot == "9C"
     assert signature_valid(signature, digest)
-    assert signer_is_holder(signature, PNR, None)
+    assert signer_is_holder(signature, PNR, None, local_date(world.clock()))
 
 
 def test_r8_pin_change(world: World, vpcd_cards: InsertCard, access: CardAccess) -> None:
