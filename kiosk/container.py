@@ -136,7 +136,7 @@ def build_services(
         )
         sync, sync_now = _sync_client(config, store, journal, closers)
         workflows = _workflows(
-            config, store=store, journal=journal, cards=cards, sync=sync, clock=clock
+            config, store=store, journal=journal, cards=cards, sync=sync, clock=clock, trust=trust
         )
         receipts = _receipts(config, store=store, journal=journal, cards=cards, lp=lp_command)
         reports = _reports(config, store)
@@ -194,6 +194,7 @@ def _workflows(
     cards: CardAccess,
     sync: SyncClient,
     clock: Clock,
+    trust: TrustStore,
 ) -> Workflows:
     """The counter workflows (activation, unlock, PIN change, blocking, ...) on the
     customer reader; a PUK cache miss asks the central when one is configured."""
@@ -210,6 +211,7 @@ def _workflows(
         card_opener=opener_for(cards, ReaderRole.CUSTOMER),
         clock=clock,
         puk_refresh=refresh if config.central.url else None,
+        trust=trust,
     )
 
 

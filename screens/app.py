@@ -240,7 +240,12 @@ class KioskApp(TranslatedHelpQuit, App[int]):
         log.info("operator logged in (role %s)", identity.role)  # who: in the journal only
         self.ctx.session.operator = identity
         self._last_activity = self._monotonic()
-        self.status = replace(self.status, operator=identity.display_name, role=identity.role)
+        self.status = replace(
+            self.status,
+            operator=identity.display_name,
+            role=identity.role,
+            blocking_only=identity.blocking_only,
+        )
         if self._work_mode:
             await self.remove_mode(WORK)
         from screens.home import HomeScreen
@@ -254,7 +259,7 @@ class KioskApp(TranslatedHelpQuit, App[int]):
         if self.ctx.session.operator is not None:
             log.info("kiosk locked: %s", reason_key)
         self.ctx.session.clear()
-        self.status = replace(self.status, operator=None, role=None)
+        self.status = replace(self.status, operator=None, role=None, blocking_only=False)
         if self.current_mode != LOCKED:
             await self.switch_mode(LOCKED)
         if self._work_mode:

@@ -30,4 +30,21 @@ class HomeScreen(KioskScreen):
         with Vertical(id="home-box"):
             yield Static(self.t("ui.home.title", name=name), id="home-title")
             yield Static(self.t("ui.home.menu"), id="home-menu")
+            notices = self._login_notices()
+            if notices:
+                yield Static(notices, id="home-notices")
         yield KeyBar(self.ctx.catalogue)
+
+    def _login_notices(self) -> str:
+        """What the login said the operator should read: the limit to blocking cards
+        ("Inloggad endast för spärr: ..."), a stale revocation list, a cached list left out."""
+        operator = self.ctx.session.operator
+        if operator is None:
+            return ""
+        lines = []
+        for key, params in operator.warnings:
+            text = self.t(key, **params)
+            if key == operator.limited_key:
+                text = self.t("ui.home.blocking_only", reason=text)
+            lines.append(text)
+        return "\n".join(lines)

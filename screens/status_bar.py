@@ -39,7 +39,11 @@ class StatusBar(Static):
 def render_status(t: Catalogue, s: StatusSnapshot, *, rejected: int = 0) -> Text:
     """``rejected``: events the central rejected (shown only when there are any)."""
     if s.operator:
-        who = Text.assemble((s.operator, "bold"), " (", t(f"ui.role.{s.role or 'clerk'}"), ")")
+        if s.blocking_only:  # in the role's place: all this login may do is block cards
+            role = Text(t("ui.status.blocking_only"), style="bold red")
+        else:
+            role = Text(t(f"ui.role.{s.role or 'clerk'}"))
+        who = Text.assemble((s.operator, "bold"), " (", role, ")")
     else:
         who = Text(t("ui.status.locked"), style="bold yellow")
     f = s.figures

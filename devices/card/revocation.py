@@ -137,6 +137,22 @@ class RevocationList:
             )
 
 
+def load_revocation_lists(
+    ders: Iterable[bytes], authorities: Iterable[x509.Certificate]
+) -> tuple[list[RevocationList], list[RevocationListError]]:
+    """Each DER list loaded (:meth:`RevocationList.load`), and the typed errors of those
+    left out (unparsable, or signed by none of ``authorities``)."""
+    signers = tuple(authorities)
+    loaded: list[RevocationList] = []
+    problems: list[RevocationListError] = []
+    for der in ders:
+        try:
+            loaded.append(RevocationList.load(der, signers))
+        except RevocationListError as exc:
+            problems.append(exc)
+    return loaded, problems
+
+
 @dataclass(frozen=True)
 class RevocationStatus:
     """What the cache says about one certificate."""

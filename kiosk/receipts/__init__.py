@@ -12,7 +12,7 @@ Public API (see the modules for details):
   ``sign``, ``issue``, ``reprint``) and ``issue_receipt(service, event_or_id,
   signature=)``, which never raises (service.py): workflows call it with their
   ``Done.event_id`` after the transaction;
-* ``verify_receipt(pdf, store=, office_id=, anchors=) -> VerifyReport`` (verify.py).
+* ``verify_receipt(pdf, store=, office_id=, anchors=, revocation=) -> VerifyReport`` (verify.py).
 * :class:`~kiosk.receipts.desk.ReceiptDesk` (``after_workflow``, ``plan``,
   ``sign_and_issue``, ``issue``, ``reprint``): the app's receipt step after each workflow
   (desk.py), built once by ``kiosk.container``.

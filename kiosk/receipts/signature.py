@@ -25,8 +25,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 
-from devices.card.certs import ChainStatus, TrustAnchors, check_chain, holder_identifier
+from devices.card.certs import ChainStatus, TrustAnchors, holder_identifier
 from devices.card.pin import PinKind
+from devices.card.revocation import RevocationCache
+from devices.card.validation import KeyPurpose
 from kiosk.receipts.errors import NoHolderCertificateError
 from kiosk.services.card import CardKey, CardSession
 from protocol.identity_number import InvalidIdentityNumberError, parse_identity_number
@@ -135,8 +137,20 @@ def signer_is_holder(
         return False
 
 
+def signing_purpose(signature: HolderSignature) -> KeyPurpose:
+    """The key usage a receipt signature needs: nonRepudiation where the signing
+    certificate (9C) signed, digitalSignature where the authentication key did (R5)."""
+    return KeyPurpose.SIGNATURE if signature.slot == "9C" else KeyPurpose.AUTHENTICATION
+
+
 def certificate_chain(
-    signature: HolderSignature, anchors: TrustAnchors, at: dt.datetime
+    signature: HolderSignature,
+    anchors: TrustAnchors,
+    at: dt.datetime,
+    revocation: RevocationCache | None = None,
 ) -> ChainStatus:
-    """The certificate's chain status at signing time ``at``."""
-    return check_chain(signature.certificate, anchors, at)
+    """The certificate's status at signing time ``at`` from the one path validator: the
+    chain, every link's dates, the key usage of the slot that signed and the revocation
+    lists in ``revocation`` (the kiosk's cache: a certificate revoked since fails)."""
+    validator = anchors.validator(revocation)
+    return validator.check(signature.certificate, at, signing_purpose(signature)).status

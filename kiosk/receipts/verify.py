@@ -9,8 +9,10 @@ Checks, in order, each reported as a finding (ok / fail / info):
    register equal the embedded ones (so the digest recomputed from the journal matches);
 5. the holder's signature (activation and return need one): valid for the digest under
    the embedded certificate, the certificate names the holder (subject serialNumber),
-   the chain to the trust anchors when they are given, and equal to the signature the
-   journal recorded (``receipt.signed``).
+   the one path validator when trust anchors are given (chain and dates at signing time,
+   the key usage of the slot that signed: nonRepudiation for 9C, digitalSignature for 9A,
+   R5; revocation in the kiosk's cached lists), and equal to the signature the journal
+   recorded (``receipt.signed``).
 
 pypdf (a runtime dependency) reads the PDF; it is imported with this module, so a missing
 pypdf shows when ``kiosk receipt verify`` starts, not half-way through a check.
@@ -28,6 +30,7 @@ from pypdf.errors import PdfReadError
 
 from clock import local_date
 from devices.card.certs import ChainStatus, TrustAnchors
+from devices.card.revocation import RevocationCache, load_revocation_lists
 from kiosk.i18n import LANGUAGES, Catalogue
 from kiosk.receipts.facts import facts_for_event, holder_and_card, receipt_digest
 from kiosk.receipts.render import (
@@ -44,6 +47,7 @@ from kiosk.receipts.signature import (
     signer_is_holder,
 )
 from protocol.event_format import parse_timestamp
+from store.crl_cache import cached_revocation_lists
 from store.database import Store
 from store.journal_reads import load_event, recorded_signatures
 
@@ -111,14 +115,31 @@ def _text_mismatches(
     return [name for name, value in needles.items() if _compact(value) not in printed]
 
 
+def cached_revocation(store: Store, anchors: TrustAnchors) -> RevocationCache:
+    """The revocation lists the kiosk cached from the central, those the anchors signed
+    (a list that fails its checks is left out, as the counter leaves it out)."""
+    with store.read_only() as session:
+        ders = cached_revocation_lists(session).values()
+    loaded, _problems = load_revocation_lists(ders, (*anchors.intermediates, *anchors.roots))
+    return RevocationCache(loaded)
+
+
+_CHAIN_FAILURES = {
+    ChainStatus.REVOKED: "receipt.verify.signer_revoked",
+    ChainStatus.WRONG_USAGE: "receipt.verify.signer_wrong_usage",
+}
+
+
 def verify_receipt(
     pdf: bytes,
     *,
     store: Store,
     office_id: str,
     anchors: TrustAnchors | None = None,
+    revocation: RevocationCache | None = None,
 ) -> VerifyReport:
-    """Check a receipt PDF against the journal and the holder's certificate."""
+    """Check a receipt PDF against the journal and the holder's certificate.
+    ``revocation``: the lists to check against (default: the store's cached lists)."""
     findings: list[Finding] = []
     try:
         embedded, page_text = read_pdf(pdf)
@@ -195,12 +216,15 @@ def verify_receipt(
         findings.append(Finding("info", "receipt.verify.chain_unchecked"))
     else:
         at = parse_timestamp(event.occurred_at)
-        status = certificate_chain(signature, anchors, at)
-        findings.append(
-            Finding("ok", "receipt.verify.chain_ok")
-            if status is ChainStatus.OK
-            else Finding("fail", "receipt.verify.chain_bad", {"status": status.value})
-        )
+        if revocation is None:
+            revocation = cached_revocation(store, anchors)
+        status = certificate_chain(signature, anchors, at, revocation)
+        if status is ChainStatus.OK:
+            findings.append(Finding("ok", "receipt.verify.chain_ok"))
+        elif status in _CHAIN_FAILURES:
+            findings.append(Finding("fail", _CHAIN_FAILURES[status], {"slot": signature.slot}))
+        else:
+            findings.append(Finding("fail", "receipt.verify.chain_bad", {"status": status.value}))
     recorded = [p.get("signature") for p in journalled]
     if not recorded:
         findings.append(Finding("info", "receipt.verify.journal_signature_none"))

@@ -70,7 +70,8 @@ class LoggedInOperator:
     fingerprint: str
     #: why the login is limited to blocking cards (a catalogue key), or None
     limited_key: str | None = None
-    #: catalogue keys with params the operator should read (e.g. a stale CRL)
+    #: catalogue keys with params the operator should read (a stale CRL, a cached CRL left
+    #: out as unparsable or wrongly signed, the limit itself)
     warnings: tuple[tuple[str, dict[str, str]], ...] = ()
 
     @property
@@ -204,6 +205,8 @@ class LoginService:
             warnings.append((limited, params))
         elif chain.revocation_stale:
             warnings.append(("notice.login.crl_stale", params))
+        for problem in self._trust.problems:  # found when the check reloaded the cache
+            warnings.append((problem.key, {k: str(v) for k, v in problem.params.items()}))
         if self._roster_max_age is not None:
             contact = self._roster.last_contact()
             if contact is None or now - contact > self._roster_max_age:

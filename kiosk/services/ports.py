@@ -18,6 +18,7 @@ from devices.card.reader_role import ReaderRole as ReaderRole  # noqa: PLC0414 (
 from kiosk.domain.types import VisitPurpose
 
 if TYPE_CHECKING:
+    from devices.card.revocation import RevocationListError
     from kiosk.domain.types import IdentityDocument
     from kiosk.services.identity import CheckLine, IdentityReport
     from store.records import OperatorRecord
@@ -124,6 +125,10 @@ class ChainReport:
 
 
 class TrustStore(Protocol):
+    #: the typed errors (catalogue key and params) of the cached revocation lists that the
+    #: last reload left out: unparsable, or signed by no trusted CA
+    problems: tuple[RevocationListError, ...]
+
     def check_chain(
         self, certificate_der: bytes, now: dt.datetime, purpose: str = "any"
     ) -> ChainReport:

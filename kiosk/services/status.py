@@ -74,6 +74,7 @@ class StatusSnapshot:
     office: str
     operator: str | None = None
     role: str | None = None
+    blocking_only: bool = False  # the operator's login is limited to blocking cards
     operator_reader: str = "unknown"  # "card" | "empty" | "missing" | "unknown"
     customer_reader: str = "unknown"
     scanner: str = "unknown"  # "ok" | "missing" | "unknown"

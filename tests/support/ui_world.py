@@ -326,3 +326,37 @@ def make_app(world: World, *, lang: str = "sv", idle: float = 300.0, demo: bool 
         demo_mode=demo,
     )
     return RecordingApp(ctx, idle_timeout=idle, status_interval=3600)
+
+
+class _BadListSource:
+    """A revocation source whose one cached list is damaged (the reload leaves it out)."""
+
+    def version(self) -> str | None:
+        return "damaged-1"
+
+    def lists(self) -> Mapping[str, bytes]:
+        return {"00" * 20: b"not a CRL"}
+
+
+def limit_logins_by_outdated_list(world: World) -> None:
+    """From now on the world's logins are limited to blocking cards: the cached list of the
+    person CA was due nine days ago (past the 7-day grace), and the cache holds a damaged
+    list that the kiosk leaves out."""
+    from devices.card.revocation import RevocationCache, RevocationList
+    from devices.virtual.pki_crl import issue_crl
+
+    now = world.clock()
+    due = now - dt.timedelta(days=9)
+    der = issue_crl(
+        world.pki.person_ca, [], this_update=due - dt.timedelta(days=1), next_update=due
+    )
+    cache = RevocationCache([RevocationList.load(der, [world.pki.person_ca.cert])])
+    trust = AnchoredTrust(
+        [world.pki.intermediate.public_bytes(Encoding.DER)],
+        [world.pki.root.public_bytes(Encoding.DER)],
+        revocation=cache,
+        source=_BadListSource(),
+    )
+    world.services.login = LoginService(
+        cards=world.readers, trust=trust, roster=world.roster, clock=world.clock
+    )

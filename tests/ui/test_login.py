@@ -137,3 +137,20 @@ async def test_lock_key_locks(world: World) -> None:
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
         assert app.ctx.session.operator is None
+
+
+async def test_r9_limited_login_says_blocking_only_and_shows_the_cached_list_problems(
+    world: World,
+) -> None:
+    from tests.support.ui_world import limit_logins_by_outdated_list
+
+    limit_logins_by_outdated_list(world)
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world, "clerk")
+        assert isinstance(app.screen, HomeScreen)
+        assert app.ctx.session.operator.blocking_only
+        assert "Clara Kvist (bara spärr)" in text_of(app, "#status-bar")
+        notices = text_of(app, "#home-notices")
+        assert notices.startswith("Inloggad endast för spärr: Spärrlistan från")
+        assert SV("error.crl.unparsable") in notices  # the damaged cached list

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from clock import FixedClock
-from tests.support.ui_world import World, build_world, make_app
+from tests.support.ui_world import World, build_world, limit_logins_by_outdated_list, make_app
 from tests.ui.helpers import log_in, settle, type_text
 
 SIZE = (80, 24)
@@ -47,6 +47,10 @@ def _scenario(name: str, world: Any) -> Any:
         await log_in(pilot, world, "stranger")
 
     async def home(pilot: Any) -> None:
+        await log_in(pilot, world)
+
+    async def home_limited(pilot: Any) -> None:
+        limit_logins_by_outdated_list(world)  # R9: a list past its grace, a damaged list
         await log_in(pilot, world)
 
     async def lookup(pilot: Any) -> None:
@@ -82,6 +86,7 @@ def _scenario(name: str, world: Any) -> Any:
         "login": login,
         "refused": refused,
         "home": home,
+        "home_limited": home_limited,
         "lookup": lookup,
         "visit": visit,
         "card_test": card_test,
@@ -91,7 +96,8 @@ def _scenario(name: str, world: Any) -> Any:
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 @pytest.mark.parametrize(
-    "screen", ["login", "refused", "home", "lookup", "visit", "card_test", "panel"]
+    "screen",
+    ["login", "refused", "home", "home_limited", "lookup", "visit", "card_test", "panel"],
 )
 def test_snapshot(snap_compare: Any, screen: str, lang: str) -> None:
     world = snapshot_world()

@@ -2,9 +2,10 @@
 
 The card must have been shipped to the holder of this visit, photographed at this office
 (else the refusal names the office to go to), and the visit must have an approved identity
-check with a valid physical document. A card replaced by a reorder is refused with
-"blocked: cut it up and throw it away". The state change and the ``card.activated`` event
-are written in one transaction.
+check with a valid physical document; the card's certificate must not be revoked in the
+cached revocation lists, nor the list be past its grace period. A card replaced by a
+reorder is refused with "blocked: cut it up and throw it away". The state change and the
+``card.activated`` event are written in one transaction.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from kiosk.domain.decisions import Decision
 from kiosk.domain.roles import Action, require_not_limited, require_role
 from kiosk.domain.types import CardState
 from kiosk.services.card import CardOpener
+from kiosk.services.ports import TrustStore
 from kiosk.services.visit import Visit
 from kiosk.services.workflows.common import (
     Backend,
@@ -26,6 +28,7 @@ from kiosk.services.workflows.common import (
     load_card,
     office_name,
     require_same_card,
+    require_unrevoked_card,
     set_state,
 )
 from kiosk.services.workflows.refusals import journals_refusals
@@ -43,9 +46,18 @@ class ActivationCheck:
 class ActivationService:
     """``check`` says whether a card may be activated now; ``activate`` does it."""
 
-    def __init__(self, services: Backend, *, card_opener: CardOpener | None = None) -> None:
+    def __init__(
+        self,
+        services: Backend,
+        *,
+        card_opener: CardOpener | None = None,
+        trust: TrustStore | None = None,
+    ) -> None:
+        """``trust``: the card's certificate is checked against the cached revocation
+        lists before the card is activated (with a card opener)."""
         self._s = services
         self._open_card = card_opener
+        self._trust = trust
 
     @journals_refusals("activation", returned=lambda check: check.decision.refusal)
     def check(self, visit: Visit, serial: str) -> ActivationCheck:
@@ -70,11 +82,12 @@ class ActivationService:
     @journals_refusals("activation")
     def activate(self, visit: Visit, serial: str) -> Done:
         """Activate ``serial`` (raises the refusal). With a card opener, the card in the
-        customer reader must be this card."""
+        customer reader must be this card, its certificate not revoked."""
         self.check(visit, serial).decision.require()
         if self._open_card is not None:
             with self._open_card() as card:
                 require_same_card(card, serial)
+                require_unrevoked_card(card, self._trust, self._s.clock())
         now = self._s.clock()
         with self._s.store.unit_of_work() as tx:
             record = load_card(tx, serial)

@@ -18,10 +18,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from clock import Clock
+from clock import Clock, local_date
+from devices.card.revocation import RevocationListExpiredError
 from kiosk.domain.types import AssuranceLevel, CardFacts, CardState, ShipmentMethod
 from kiosk.errors import IllegalTransitionError
-from kiosk.services.card import CardOpener, CardSession
+from kiosk.services.card import CardKey, CardOpener, CardSession
+from kiosk.services.errors import CardRevokedError
+from kiosk.services.ports import TrustStore
 from kiosk.services.visit import Visit
 from kiosk.services.workflows.errors import (
     CardInReaderMismatchError,
@@ -52,6 +55,26 @@ def require_same_card(card: CardSession, serial: str) -> None:
     """The card in the reader must be the card the clerk picked."""
     if card.printed_serial() != serial:
         raise CardInReaderMismatchError(serial=serial)
+
+
+def require_unrevoked_card(card: CardSession, trust: TrustStore | None, now: dt.datetime) -> None:
+    """Activation and unlock: the holder card's authentication certificate is not on its
+    CA's cached revocation list, and that list is not past its grace period (a list past
+    its nextUpdate but within the grace period lets the work go on). Read before any PIN
+    is typed where the workflow can; blocking never asks (R9). No trust store: no check."""
+    if trust is None:
+        return
+    der = card.certificate(CardKey.AUTHENTICATION)
+    if not der:
+        return
+    chain = trust.check_chain(der, now)
+    if chain.revoked:
+        raise CardRevokedError()
+    if chain.revocation_expired:
+        due = chain.revocation_next_update
+        raise RevocationListExpiredError(
+            issuer=chain.revocation_issuer, date=local_date(due).isoformat() if due else ""
+        )
 
 
 # --- store ------------------------------------------------------------------------------

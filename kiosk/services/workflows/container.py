@@ -1,6 +1,7 @@
 """Build every workflow service from the kiosk's parts in one call (for the app's
 container): the store, its journal, the customer-reader card opener, the clock and,
-optionally, ``puk_refresh`` (a sync pull that says whether the central answered)."""
+optionally, the trust store and ``puk_refresh`` (a sync pull that says whether the
+central answered)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from clock import Clock
 from kiosk.services.card import CardOpener
+from kiosk.services.ports import TrustStore
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.blocking import BlockingService
 from kiosk.services.workflows.common import Backend
@@ -43,14 +45,18 @@ def build_workflows(
     clock: Clock,
     puk_refresh: Callable[[], bool] | None = None,
     new_serial: Callable[[], str] = new_order_serial,
+    trust: TrustStore | None = None,
 ) -> Workflows:
+    """``trust``: activation and unlock check the holder card's certificate against the
+    cached revocation lists (blocking never does, R9)."""
     backend = Backend(store, journal, clock)
     return Workflows(
-        activation=ActivationService(backend, card_opener=card_opener),
+        activation=ActivationService(backend, card_opener=card_opener, trust=trust),
         unlock=UnlockService(
             backend,
             card_opener=card_opener,
             puk_source=CachedPukSource(store, refresh=puk_refresh),
+            trust=trust,
         ),
         pin_change=PinChangeService(backend, card_opener=card_opener),
         blocking=BlockingService(backend),

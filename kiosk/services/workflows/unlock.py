@@ -33,7 +33,9 @@ from kiosk.domain.unlock import (
     unlock_paths,
 )
 from kiosk.services.card import CardCapability, CardOpener, CardSession, require_capability
+from kiosk.services.errors import NoCardInReaderError
 from kiosk.services.login import Operator
+from kiosk.services.ports import TrustStore
 from kiosk.services.visit import Visit
 from kiosk.services.workflows.common import (
     Backend,
@@ -44,6 +46,7 @@ from kiosk.services.workflows.common import (
     office_name,
     require_holders_card,
     require_same_card,
+    require_unrevoked_card,
     serial_in_reader,
     set_state,
 )
@@ -92,11 +95,19 @@ def _as_locked(facts: CardFacts) -> CardFacts:
 
 class UnlockService:
     def __init__(
-        self, services: Backend, *, card_opener: CardOpener, puk_source: PukSource
+        self,
+        services: Backend,
+        *,
+        card_opener: CardOpener,
+        puk_source: PukSource,
+        trust: TrustStore | None = None,
     ) -> None:
+        """``trust``: the card's certificate is checked against the cached revocation
+        lists (in ``plan`` when the card is in the reader, and again before unblocking)."""
         self._s = services
         self._open_card = card_opener
         self._puks = puk_source
+        self._trust = trust
 
     def card_in_reader(self) -> str:
         """The serial of the card the holder put in the customer reader."""
@@ -107,6 +118,7 @@ class UnlockService:
     def plan(self, visit: Visit, serial: str) -> UnlockPlan:
         """The path and, before anyone types a PIN, every check that needs no card."""
         facts, photo_office = self._facts(visit, serial)
+        self._refuse_revoked_before_pins(serial)
         paths = unlock_paths(facts.series)
         refusal: Exception | None = None
         if facts.state is CardState.PUK_BLOCKED:
@@ -125,6 +137,19 @@ class UnlockService:
         return UnlockPlan(
             serial, facts.series, facts.state, paths, unlock_notices(facts.series), refusal
         )
+
+    def _refuse_revoked_before_pins(self, serial: str) -> None:
+        """Before the holder types a PUK or a new PIN: a revoked card, or a revocation
+        list past its grace period, refuses here when the card is already in the reader
+        (else the unlock itself checks it, before unblocking)."""
+        if self._trust is None:
+            return
+        try:
+            with self._open_card() as card:
+                if card.printed_serial() == serial:
+                    require_unrevoked_card(card, self._trust, self._s.clock())
+        except (NoCardInReaderError, CardError):
+            return
 
     # -- unlocking -----------------------------------------------------------------------
 
@@ -242,6 +267,7 @@ class UnlockService:
         check_new_pin(new_pin, repeated)
         with self._open_card() as card:
             require_same_card(card, serial)
+            require_unrevoked_card(card, self._trust, self._s.clock())
             self._require_locked(card, serial)
             puk = self._puks.puk_for(serial, role=visit.operator.role)
             return self._unblock_and_record(
@@ -269,6 +295,7 @@ class UnlockService:
         check_new_pin(new_pin, repeated)
         with self._open_card() as card:
             require_same_card(card, serial)
+            require_unrevoked_card(card, self._trust, self._s.clock())
             self._require_locked(card, serial)
             return self._unblock_and_record(
                 card,

@@ -5,7 +5,7 @@ down and the cards sit in pcscd + vpcd readers.
 
 An operator added only at the central logs in at the fresh kiosk (no local step); a revoked
 operator card and a revoked holder card are refused with the central and the CRL server
-both stopped.
+both stopped: the card test fails the holder card, and activation (R2) refuses it.
 """
 
 from __future__ import annotations
@@ -25,15 +25,21 @@ from clock import FixedClock
 from devices.virtual.factory import CardFactory
 from devices.virtual.pki import TestPki
 from devices.virtual.pki_crl import issue_crl, write_crl
+from kiosk.services.card import opener_for
 from kiosk.services.card_check import CardCheckService
 from kiosk.services.device_adapters import PcscCards
-from kiosk.services.errors import OperatorRevokedError
+from kiosk.services.errors import CardRevokedError, OperatorRevokedError
 from kiosk.services.login import LoginService
+from kiosk.services.ports import ReaderRole
 from kiosk.services.store_views import StoreRoster
 from kiosk.services.trust import AnchoredTrust, StoreRevocationSource
+from kiosk.services.workflows.common import Backend
+from kiosk.services.workflows.container import build_workflows
 from tests.integration.pcscd_fixture import pcscd, vpcd_cards  # noqa: F401
 from tests.support.pgserver import free_port
+from tests.support.seed import CardSpec, add_card, add_holder, add_office
 from tests.support.sync_world import OFFICE, CentralProcess, Kiosk, wait_for_port
+from tests.support.world import World
 
 pytestmark = pytest.mark.integration
 
@@ -129,6 +135,38 @@ def test_revoked_cards_refused_with_the_network_down(
     result = CardCheckService(cards=cards, trust=trust, clock=clock).run(holder.pin)
     assert result.verdict.value == "fail"
     assert "ui.test.finding.cert_revoked" in [f.key for f in result.findings]
+
+    # R2: the holder's shipped card is on record here; activation reads it and refuses
+    _record_holder_card(kiosk, holder.serial, now)
+    flows = build_workflows(
+        store=kiosk.store,
+        journal=kiosk.journal,
+        card_opener=opener_for(cards, ReaderRole.CUSTOMER),
+        clock=clock,
+        trust=trust,
+    )
+    world = World(
+        kiosk.store,
+        kiosk.journal,
+        Backend(kiosk.store, kiosk.journal, clock),
+        factory,
+        clock,
+        tmp_path,
+    )
+    visit = world.visit(holder="holder-revoked", office=OFFICE)
+    with pytest.raises(CardRevokedError):
+        flows.activation.activate(visit, holder.serial)
+    assert world.state(holder.serial) == "shipped"
+
+
+def _record_holder_card(kiosk: Kiosk, serial: str, now: dt.datetime) -> None:
+    add_office(kiosk.store, OFFICE, "Kortkontoret")
+    add_holder(kiosk.store, "holder-revoked", personnummer="191212121212", name="Tolvan T")
+    day = now.date() - dt.timedelta(days=10)
+    spec = CardSpec(
+        serial, "holder-revoked", photo_office_id=OFFICE, photo_date=day, order_date=day
+    )
+    add_card(kiosk.store, spec, now=now)
 
 
 def _distribution_point(cert: x509.Certificate) -> str:

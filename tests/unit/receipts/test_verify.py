@@ -201,3 +201,88 @@ def test_receipt_from_another_journal_fails(
 def test_not_a_receipt(world: World) -> None:
     assert _failed(_verify(world, b"%PDF-1.4 nothing")) == {"not_receipt"}
     assert _failed(_verify(world, b"plain text")) == {"not_receipt"}
+
+
+# --- the signer's certificate through the one path validator (R5, revocation) ---------
+
+
+def _cache_in_store(world: World, pki: TestPki, revoked: list[int]) -> None:
+    """The person CA's list as sync leaves it in the kiosk's store."""
+    from devices.card.revocation import issuer_key
+    from devices.virtual.pki_crl import issue_crl
+    from store.crl_cache import store_revocation_lists
+
+    later = world.now + dt.timedelta(days=7)
+    der = issue_crl(pki.person_ca, revoked, this_update=world.now, next_update=later)
+    with world.store.unit_of_work() as session:
+        store_revocation_lists(session, {issuer_key(pki.person_ca.cert.subject): der}, "v1")
+
+
+def test_r5_receipt_whose_signing_certificate_is_revoked_in_the_cache_fails(
+    world: World,
+    receipts: ReceiptIssuer,
+    activation: ReceiptFacts,
+    piv: CardSession,
+    pki: TestPki,
+) -> None:
+    pdf, signature = _signed_pdf(receipts, activation, piv)
+    anchors = TrustAnchors.from_certificates(pki.trust_anchors)
+    assert signature.slot == "9C" and _verify(world, pdf, anchors).ok
+    _cache_in_store(world, pki, [signature.certificate.serial_number])
+    report = _verify(world, pdf, anchors)
+    assert _failed(report) == {"signer_revoked"}
+
+
+def test_r5_receipt_signed_with_the_auth_key_needs_digital_signature(
+    world: World, receipts: ReceiptIssuer, factory: CardFactory, pki: TestPki
+) -> None:
+    from tests.support.world import NAME, PNR
+
+    card = factory.personalise(
+        holder_id=PNR, name=NAME, signing=False, variant="wrong_usage", serial="9752269000000077"
+    )
+    world.add_personalised(card)
+    facts = receipts.facts_for_event(world.event("card.activated", {"serial": card.serial}))
+    pdf, signature = _signed_pdf(receipts, facts, PivCardSession(InProcessConnection(card.card)))
+    assert signature.slot == "9A"
+    report = _verify(world, pdf, TrustAnchors.from_certificates(pki.trust_anchors))
+    assert _failed(report) == {"signer_wrong_usage"}
+
+
+def test_r5_receipt_signed_by_a_9c_certificate_without_non_repudiation_fails(
+    world: World, activation: ReceiptFacts, pki: TestPki
+) -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, utils
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from cryptography.x509.oid import NameOID
+
+    from tests.support.world import NAME, PNR
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    usage = x509.KeyUsage(True, False, False, False, False, False, False, False, False)
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, NAME),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, PNR),
+        ]
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(pki.person_ca.cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(world.now - dt.timedelta(days=1))
+        .not_valid_after(world.now + dt.timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(usage, critical=True)
+        .sign(pki.person_ca.key, hashes.SHA256())  # type: ignore[arg-type]
+    )
+    digest = bytes.fromhex(receipt_digest(activation))
+    value = key.sign(digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
+    signature = HolderSignature("9C", value, cert.public_bytes(Encoding.DER))
+    pdf = render_receipt(activation, signature=signature)
+    report = _verify(world, pdf, TrustAnchors.from_certificates(pki.trust_anchors))
+    assert _failed(report) == {"signer_wrong_usage"}
