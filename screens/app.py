@@ -40,7 +40,6 @@ from screens.messages import (
 )
 from screens.quit_confirm import ask_to_quit, show_quit_hint
 from screens.status_bar import STATUS_BAR_CSS
-from screens.textual_words import TranslatedHelpQuit
 from screens.work_mode import WorkMode
 from screens.workflows.receipt_flow import ReceiptFlow
 
@@ -60,7 +59,7 @@ def _palette_commands() -> type[Provider]:
     return KioskCommands
 
 
-class KioskApp(TranslatedHelpQuit, App[int]):
+class KioskApp(App[int]):
     """The counter application."""
 
     # Absolute paths: subclasses live elsewhere. The bars on every screen are widgets,

@@ -3,7 +3,7 @@
 Textual writes a few texts of its own that reach the clerk: binding descriptions of its
 widgets (the select menu's "Dismiss menu"), the Ctrl+C notice ("Do you want to quit?") and
 the command palette's "No matches found". The descriptions map to catalogue keys here
-(the key bar translates them); the notice is the App's ``action_help_quit`` restated; the
+(the key bar translates them); the notice is ``screens.quit_confirm.show_quit_hint``; the
 palette's text lives in a private method of ``CommandPalette``, restated below, which is why
 pyproject pins Textual's minor version (a pilot test reads the Swedish text on screen).
 """
@@ -57,17 +57,3 @@ class KioskCommandPalette(CommandPalette):
                 self._list_visible = False
 
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
-
-
-class TranslatedHelpQuit:
-    """Ctrl+C outside a text field: Textual's "how to quit" notice, in the catalogue's words."""
-
-    def action_help_quit(self) -> None:
-        app: Any = self
-        text: Catalogue = app.ctx.catalogue
-        for key, active in app.active_bindings.items():
-            if active.binding.action in ("quit", "app.quit"):
-                app.notify(
-                    text("ui.textual.quit_hint", shortcut=key), title=text("ui.textual.quit_title")
-                )
-                return

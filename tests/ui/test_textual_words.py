@@ -33,7 +33,7 @@ async def test_ctrl_c_says_how_to_quit_in_swedish(world: World) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+c")
         await settle(pilot)
-        assert any("för att avsluta kiosken" in notice for notice in app.notices), app.notices
+        assert any(Catalogue("sv")("ui.quit.hint") in notice for notice in app.notices), app.notices
         assert not any("to quit the app" in notice for notice in app.notices), app.notices
 
 
