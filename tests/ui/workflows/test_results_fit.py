@@ -37,3 +37,23 @@ async def test_r9_the_block_result_is_shown_whole(world: World, size: tuple[int,
         assert dialog is not None
         assert dialog.region.contains_region(result.region), (dialog.region, result.region)
         assert result.region.bottom < size[1]
+
+
+async def test_r3_an_unshipped_card_gets_one_message_not_a_reorder_date(world: World) -> None:
+    import datetime as dt
+
+    from kiosk.services.workflows.undelivered import UndeliveredService
+    from screens.workflows.undelivered import UndeliveredScreen
+    from tests.support.ui_workflows import screen_text
+
+    ordered = world.today - dt.timedelta(days=3)
+    world.card(world.spec("N9", state="ordered", with_photo=False, order_date=ordered))
+    service = UndeliveredService(world.services)
+    app = Host(lambda: UndeliveredScreen(SV, service, operator(), "N9"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = screen_text(app)
+        assert SV("notice.r3.not_shipped") in shown
+        assert (ordered + dt.timedelta(days=30)).isoformat() not in shown
+        assert SV("workflows.undelivered.shipment.a_post") not in shown
+        assert "inte skickat" not in message(app)  # said once, in the notice
