@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.containers import Grid, Vertical
+from textual.containers import Grid, VerticalScroll
 from textual.widgets import Input, Label, Select, Static
 
+from kiosk.domain.personnummer import normalise_personnummer
+from kiosk.errors import InvalidPersonnummerError
 from kiosk.services.ports import ManualDocument
 from screens.base import KeySpec, KioskModal
 from screens.key_bar import KeyBar
@@ -23,6 +25,9 @@ KINDS = (
     "digital_id",
 )
 FIELDS = ("country", "number", "personnummer", "surname", "given_names", "expiry")
+# What every kind must carry; a physical document also its issuer and expiry (R1).
+REQUIRED = ("number", "personnummer", "surname")
+REQUIRED_PHYSICAL = ("country", "expiry")
 
 
 class ManualEntryScreen(KioskModal):
@@ -33,7 +38,7 @@ class ManualEntryScreen(KioskModal):
     )
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="manual-box"):
+        with VerticalScroll(id="manual-box"):
             yield Static(self.t("ui.manual.title"))
             with Grid():
                 yield Label(self.t("ui.manual.kind"))
@@ -70,21 +75,33 @@ class ManualEntryScreen(KioskModal):
     def _value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value.strip()
 
-    def action_save(self) -> None:
+    def _refuse(self, text: str) -> None:
         message = self.query_one("#manual-message", Static)
+        message.update(text)
+        message.scroll_visible(animate=False)
+
+    def action_save(self) -> None:
+        kind = self.query_one("#kind", Select).value
+        required = REQUIRED if kind == "digital_id" else REQUIRED + REQUIRED_PHYSICAL
+        missing = [self.t(f"ui.manual.{n}") for n in FIELDS if n in required and not self._value(n)]
+        if missing:
+            self._refuse(self.t("ui.manual.missing_fields", fields=", ".join(missing)))
+            return
         expiry_text = self._value("expiry")
         expiry: dt.date | None = None
         if expiry_text:
             try:
                 expiry = dt.date.fromisoformat(expiry_text)
             except ValueError:
-                message.update(self.t("ui.manual.bad_date"))
+                self._refuse(self.t("ui.manual.bad_date"))
                 return
-        missing = [n for n in ("number", "personnummer", "surname") if not self._value(n)]
-        if missing:
-            message.update(self.t("ui.manual.missing", field=self.t(f"ui.manual.{missing[0]}")))
+        from clock import local_date
+
+        try:
+            normalise_personnummer(self._value("personnummer"), local_date(self.ctx.clock()))
+        except InvalidPersonnummerError as exc:
+            self._refuse(self.ctx.catalogue.error(exc))
             return
-        kind = self.query_one("#kind", Select).value
         self.dismiss(
             ManualDocument(
                 kind=str(kind),

@@ -22,8 +22,9 @@ def register(sub: Any) -> None:
     check = mrz_sub.add_parser(
         "check",
         help="check a zone read from standard input; print one JSON object",
-        description="Reads the 2 or 3 lines of a TD1, TD2 or TD3 zone from standard input and "
-        "prints one JSON object: valid, format, document_code, issuing_state, "
+        description="Reads the 2 or 3 lines of a TD1, TD2 or TD3 zone (or of an MRV-A or "
+        "MRV-B visa) from standard input and prints one JSON object: valid, format, "
+        "document_code, issuing_state, "
         "document_number, nationality, surname, given_names, birth_date, expiry_date, sex, "
         "personnummer, checks (each check digit by name), expired, errors. "
         "Exit status 0: valid; 1: invalid or expired; 2: not a readable zone.",

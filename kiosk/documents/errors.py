@@ -71,3 +71,11 @@ class RefusalFinalError(DocumentError):
     key = "error.documents.refusal_final"
     hint_key = "hint.documents.refusal_final"
     english = "The identity document was refused; a reason cannot override that."
+
+
+class VisaNotIdentityDocumentError(DocumentError):
+    """A visa (document code V) proves a permission to enter, not who someone is (R1)."""
+
+    key = "error.documents.visa"
+    hint_key = "hint.documents.visa"
+    english = "This is a visa; a visa is not an identity document."

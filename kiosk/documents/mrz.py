@@ -1,6 +1,7 @@
 """Machine-readable zones of travel documents (ICAO 9303 parts 3-6): parse and check.
 
-``parse(text, today)`` reads a TD1 (3×30), TD2 (2×36) or TD3 (2×44) zone and returns a
+``parse(text, today)`` reads a TD1 (3×30), TD2 (2×36) or TD3 (2×44) zone, or a visa's
+(document code V: MRV-B 2×36, MRV-A 2×44, no composite check digit), and returns a
 frozen ``MrzResult``: every field, every check digit by name (true/false, never
 "corrected": a failing digit is shown to the clerk, who compares with the printed page),
 date plausibility, expiry against ``today``, sex, state codes, the name split, and for
@@ -26,7 +27,9 @@ from kiosk.domain.documents import is_expired
 from protocol.identity_number import InvalidIdentityNumberError, parse_identity_number
 
 TD1, TD2, TD3 = "TD1", "TD2", "TD3"
-LINE_LENGTHS = {TD1: 30, TD2: 36, TD3: 44}
+MRVA, MRVB = "MRV-A", "MRV-B"  # visas (part 7): the TD3 and TD2 sizes
+LINE_LENGTHS = {TD1: 30, TD2: 36, TD3: 44, MRVA: 44, MRVB: 36}
+VISA_FORMATS = frozenset({MRVA, MRVB})
 
 # Names of the check digits, as they appear in ``MrzResult.checks`` and the JSON output.
 CHECK_DOCUMENT_NUMBER = "document_number"
@@ -42,7 +45,13 @@ _WEIGHTS = (7, 3, 1) * 30
 _TABLE = bytes(_VALUES.get(chr(b), 0) for b in range(256))  # MRZ character -> value
 _DIGITS = frozenset("0123456789")
 # Document codes each format may carry in its first character (part 4-6).
-_CODES_BY_FORMAT = {TD1: frozenset("IAC"), TD2: frozenset("IAC"), TD3: frozenset("P")}
+_CODES_BY_FORMAT = {
+    TD1: frozenset("IAC"),
+    TD2: frozenset("IAC"),
+    TD3: frozenset("P"),
+    MRVA: frozenset("V"),
+    MRVB: frozenset("V"),
+}
 
 # Catalogue keys of the problems a clerk may see (each in kiosk/locale/*/documents.toml).
 PROBLEM_CHECK = "mrz.problem.check."  # + check name
@@ -110,6 +119,11 @@ class MrzResult:
     def checks_ok(self) -> bool:
         return all(self.checks.values())
 
+    @property
+    def is_visa(self) -> bool:
+        """A visa (R1: not an identity document), whatever its checks say."""
+        return self.format in VISA_FORMATS
+
     def to_json(self, translate: Any = None) -> dict[str, Any]:
         """The ``kiosk mrz check`` object; ``translate`` is a ``Catalogue`` (or ``None``:
         errors are then given as their catalogue keys)."""
@@ -149,7 +163,8 @@ def split_lines(text: str | Iterable[str]) -> list[str]:
 
 
 def detect_format(lines: Sequence[str]) -> str:
-    """TD1/TD2/TD3 from line count and lengths, or a ``MrzUnreadableError`` subclass."""
+    """TD1/TD2/TD3 from line count and lengths (MRV-A/MRV-B for a visa's code V), or a
+    ``MrzUnreadableError`` subclass."""
     count = len(lines)
     if count == 3:
         fmt = TD1
@@ -169,6 +184,8 @@ def detect_format(lines: Sequence[str]) -> str:
             raise MrzLineLengthError(line=number, length=len(line), expected=expected)
         if not _MRZ_CHARS.issuperset(line):
             raise MrzCharactersError(line=number)
+    if fmt != TD1 and lines[0][0] == "V":
+        return MRVA if fmt == TD3 else MRVB
     return fmt
 
 
@@ -280,7 +297,9 @@ def parse(text: str | Iterable[str], today: date) -> MrzResult:
             CHECK_BIRTH_DATE: _checks(birth_text, birth_digit),
             CHECK_EXPIRY_DATE: _checks(expiry_text, expiry_digit),
         }
-        if fmt == TD3:
+        if fmt in VISA_FORMATS:  # no check digit over the optional data, no composite
+            optional = l2[28:]
+        elif fmt == TD3:
             optional, optional_digit = l2[28:42], l2[42]
             if optional_digit == "<" and optional == "<" * 14:
                 checks[CHECK_OPTIONAL_DATA] = True
@@ -290,7 +309,8 @@ def parse(text: str | Iterable[str], today: date) -> MrzResult:
         else:
             optional = l2[28:35]
             composite_text, composite_digit = l2[0:10] + l2[13:20] + l2[21:35], l2[35]
-        checks[CHECK_COMPOSITE] = _checks(composite_text, composite_digit)
+        if fmt not in VISA_FORMATS:
+            checks[CHECK_COMPOSITE] = _checks(composite_text, composite_digit)
         optional_parts = (optional,)
 
     for name, ok in checks.items():

@@ -80,7 +80,10 @@ def reorder_plan(card: CardFacts, today: date) -> ReorderPlan:
 
 
 def reorder_notice(card: CardFacts, today: date) -> Notice:
-    """R3: what to tell an A-post holder who has not received the card."""
+    """R3: what to tell an A-post holder who has not received the card; a card not yet
+    shipped cannot have gone missing, so it gets that one message and no reorder date."""
+    if card.state is CardState.ORDERED:
+        return Notice("notice.r3.not_shipped")
     first_day = reorder_from(card)
     if today < first_day:
         return Notice("notice.r3.reorder_from", {"from_date": first_day.isoformat()})

@@ -76,6 +76,7 @@ REASON_EXPIRED = "documents.refusal.expired"
 REASON_NO_EXPIRY = "documents.refusal.no_expiry"
 REASON_DIGITAL_ID = "documents.refusal.digital_id"
 REASON_KIND_UNKNOWN = "documents.refusal.kind_unknown"
+REASON_VISA = "documents.refusal.visa"
 REASON_NOT_SWEDISH = "documents.refusal.not_swedish"
 REASON_PERSONNUMMER = "documents.refusal.personnummer_mismatch"
 REASON_BIRTH_DATE = "documents.mismatch.birth_date"
@@ -273,7 +274,10 @@ class IdentityCheckService:
         else:
             lines.append(CheckLine(CHECK_EXPIRY, CheckStatus.PASSED, True))
 
-        lines.append(self._kind_line(doc_kind, state, purpose))
+        if isinstance(reading, MrzResult) and reading.is_visa:
+            lines.append(CheckLine(CHECK_KIND, CheckStatus.FAILED, True, REASON_VISA))
+        else:
+            lines.append(self._kind_line(doc_kind, state, purpose))
 
         holder_pnr = holder.personnummer
         if personnummer and holder_pnr:

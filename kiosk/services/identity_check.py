@@ -99,8 +99,11 @@ class DocumentIdentityChecker:
         self, zone_text: str, holder: HolderSummary | None, purpose: VisitPurpose
     ) -> IdentityOutcome:
         from kiosk.documents import mrz
+        from kiosk.documents.errors import VisaNotIdentityDocumentError
 
         reading = mrz.parse(zone_text, self._today())
+        if reading.is_visa:  # R1, said before any holder is looked up by the zone
+            raise VisaNotIdentityDocumentError()
         lines = tuple(line for line in zone_text.splitlines() if line.strip())
         return self._outcome(reading, holder, purpose, lines)
 

@@ -106,6 +106,7 @@ class WorkflowScreen(KeyedBindings, ModalScreen[Any]):
         self.busy = False
         self.result = result
         self.show(f"{text}\n{self.t('workflows.close_hint')}", done=True)
+        self.query_one("#wf-message", Static).scroll_visible(animate=False)
         if getattr(result, "event_id", None):
             self.app.post_message(WorkflowDone(result))  # the app makes the receipt
 

@@ -118,6 +118,9 @@ class BlockScreen(WorkflowScreen):
         self.run_io(lambda: self.service.block(self.operator, form), self._blocked)
 
     def _blocked(self, done: Done) -> None:
+        # the form is spent: the result takes its place, so that it is read whole at 80×24
+        for widget in self.query("#serial, #reason, #duties, Checkbox"):
+            widget.display = False
         text = self.t("workflows.block.done", serial=done.serial)
         if done.notices:
             text += "\n" + self.notices(done.notices)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
+from kiosk.domain.types import CardState
 from kiosk.i18n import Catalogue
 from kiosk.services.login import Operator
 from kiosk.services.workflows.undelivered import ReorderDone, UndeliveredService, UndeliveredView
@@ -49,8 +50,10 @@ class UndeliveredScreen(WorkflowScreen):
     def _viewed(self, view: UndeliveredView) -> None:
         self.busy = False
         self.view = view
-        kind = self.t(f"workflows.undelivered.shipment.{view.shipment.value}")
-        self.query_one("#shipment", Static).update(f"{kind}\n{self.notices(view.notices)}")
+        lines = [self.notices(view.notices)]
+        if view.state is not CardState.ORDERED:  # an unshipped card was sent no way yet
+            lines.insert(0, self.t(f"workflows.undelivered.shipment.{view.shipment.value}"))
+        self.query_one("#shipment", Static).update("\n".join(lines))
         if view.reorder is not None and view.reorder.allowed:
             self.show(self.t("workflows.undelivered.may_reorder"))
         elif view.reorder is not None and view.reorder.refusal is not None:

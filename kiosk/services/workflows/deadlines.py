@@ -37,7 +37,7 @@ from kiosk.services.workflows.common import (
     set_state,
     touch_card,
 )
-from kiosk.services.workflows.errors import DeadlineInvalidError
+from kiosk.services.workflows.errors import DeadlineInvalidError, EndDateInFutureError
 from protocol.event_types import EventType
 from store.deadlines import add_deadline, overdue_deadlines, resolve_open_deadlines
 
@@ -77,7 +77,9 @@ class DeadlineService:
         require_role(operator.role, action)
         now = self._s.clock()
         if on > local_date(now):
-            raise DeadlineInvalidError(date=on.isoformat())
+            if kind is DeadlineKind.NAME_CHANGE:
+                raise DeadlineInvalidError(date=on.isoformat())
+            raise EndDateInFutureError(date=on.isoformat())
         with self._s.store.unit_of_work() as tx:
             facts = card_facts(load_card(tx, serial))
             transition(facts.state, Transition.BLOCK)  # a final card needs no deadline

@@ -111,9 +111,19 @@ class CardNotLockedError(WorkflowError):
 
 
 class DeadlineInvalidError(WorkflowError):
+    """A name change (R10) dated in the future."""
+
     key = "error.workflows.deadline_date"
     hint_key = "hint.workflows.deadline_date"
     english = "The date {date} lies in the future."
+
+
+class EndDateInFutureError(DeadlineInvalidError):
+    """A return (R11) whose employment or assignment end lies in the future."""
+
+    key = "error.workflows.end_date_future"
+    hint_key = "hint.workflows.end_date_future"
+    english = "The end date {date} lies in the future."
 
 
 ALL_ERRORS: tuple[type[WorkflowError | CardError], ...] = (
@@ -132,4 +142,5 @@ ALL_ERRORS: tuple[type[WorkflowError | CardError], ...] = (
     WrongCurrentPinError,
     PinNowLockedError,
     DeadlineInvalidError,
+    EndDateInFutureError,
 )

@@ -78,6 +78,11 @@ class UndeliveredService:
                 facts.rek_id,
                 trace_notices(facts),
             )
+        if facts.state is CardState.ORDERED:  # not shipped: nothing to reorder yet
+            return UndeliveredView(
+                serial, facts.state, facts.shipment_method, None, None, None,
+                (reorder_notice(facts, today),),
+            )  # fmt: skip
         return UndeliveredView(
             serial,
             facts.state,
