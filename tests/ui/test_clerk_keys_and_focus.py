@@ -4,12 +4,15 @@ focus stop."""
 
 from __future__ import annotations
 
-from textual.widgets import OptionList
+from textual import events
+from textual.widgets import Input, OptionList
 
 from kiosk.i18n import Catalogue
 from screens.device_panel import DevicePanel
+from screens.manual_entry import ManualEntryScreen
+from screens.reason import ReasonScreen
 from tests.support.ui_world import World, make_app
-from tests.ui.helpers import settle, text_of
+from tests.ui.helpers import log_in, settle, text_of
 
 SV = Catalogue("sv")
 
@@ -48,3 +51,47 @@ async def test_r7_code_letter_puk_never_shown_outside_demo_mode(world: World) ->
         await settle(pilot)
         await _highlight_card(pilot, app, "jons")
         assert world.cards["jons"].puk not in text_of(app, "#panel-code-letter")
+
+
+def _post_keys(app, keys: list[str]) -> None:
+    """Keys as the terminal driver posts them: one after the other, no wait in between."""
+    for key in keys:
+        character = "\t" if key == "tab" else key
+        event = events.Key(key, character)
+        event.set_sender(app)
+        app.post_message(event)
+
+
+async def test_text_typed_right_after_tab_lands_in_the_next_field(world: World) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world)
+        await pilot.press("f2")
+        await settle(pilot)
+        app.screen.action_manual_entry()
+        await settle(pilot)
+        assert isinstance(app.screen, ManualEntryScreen)
+        app.screen.query_one("#number", Input).focus()
+        await settle(pilot)
+        _post_keys(app, ["a", "a", "a", "tab", "b", "b", "b"])
+        await settle(pilot)
+        assert app.screen.query_one("#number", Input).value == "aaa"
+        assert app.screen.query_one("#personnummer", Input).value == "bbb"
+
+
+async def test_manual_entry_and_reason_dialogs_have_no_invisible_focus_stop(world: World) -> None:
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world)
+        await pilot.press("f2")
+        await settle(pilot)
+        for dialog in (ManualEntryScreen(app.ctx), ReasonScreen(app.ctx)):
+            app.push_screen(dialog)
+            await settle(pilot)
+            stops = [
+                w for w in app.screen.focus_chain if type(w).__module__ == "textual.containers"
+            ]
+            assert stops == [], f"{type(dialog).__name__}: invisible focus stop {stops}"
+            assert app.screen.focus_chain, type(dialog).__name__
+            app.pop_screen()
+            await settle(pilot)
