@@ -53,3 +53,16 @@ async def test_r8_pin_change_screen_refuses_before_anyone_types(world: World) ->
         assert not any(field.display for field in app.screen.query(Input))
         assert message(app).strip(), "no refusal shown before typing"
         assert app.screen.refused_before_typing
+
+
+async def test_r7_unlock_footer_offers_ordering_codes_to_id_admins_only(world: World) -> None:
+    from tests.ui.workflows.test_unlock_screen import host, locked
+
+    locked(world, "P5", "511")
+    for role, offered in ((Role.CLERK, False), (Role.ID_ADMIN, True)):
+        app = host(world, "P5", role)
+        async with app.run_test() as pilot:
+            await settle(pilot)
+            actions = {b.binding.action for b in app.screen.active_bindings.values()}
+            assert ("order" in actions) is offered, role
+            assert "replacement" not in actions  # only for a card that cannot be saved
