@@ -324,7 +324,15 @@ def _virtual_devices(
     readers = InProcessReaders()
     demo = InProcessDemo(
         readers,
-        [DemoCard(key, world.labels.get(key, key), card.card) for key, card in world.cards.items()],
+        [
+            DemoCard(
+                key,
+                world.labels.get(key, key),
+                card.card,
+                card.puk if card.code_letter is not None else None,
+            )
+            for key, card in world.cards.items()
+        ],
         [DemoDocument(name, name, "\n".join(lines)) for name, lines in world.documents.items()],
     )
     trust = trust_from_certificates([world.pki.intermediate, world.pki.root])

@@ -10,6 +10,7 @@ description stays a catalogue key, which the key bar translates in the screen's 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
@@ -43,6 +44,19 @@ def key_bindings(specs: tuple[KeySpec, ...]) -> list[Binding]:
     return [Binding(keys, action, description_key) for keys, action, description_key in specs]
 
 
+FOCUS_KEYS = frozenset({"tab", "shift+tab"})
+
+
+def _moves_focus_at_once(binding: Any) -> Any:
+    """Tab and Shift+Tab as priority bindings: the App runs them when it takes the key
+    from the terminal, before it hands the next key to the focused widget. Otherwise
+    the key travels through the focused widget's queue first, and the characters typed
+    right after it still reach the field Tab is leaving ("aaa", Tab, "bbb" gave "aaabbb")."""
+    if isinstance(binding, Binding) and binding.key in FOCUS_KEYS:
+        return dataclasses.replace(binding, priority=True)
+    return binding
+
+
 class KeyedBindings:
     """A class that names ``KEYS`` binds exactly those keys, besides Textual's own screen
     bindings (focus, copy) and the hidden ``BINDINGS`` it declares itself: a parent's
@@ -54,7 +68,7 @@ class KeyedBindings:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         if "KEYS" in cls.__dict__:
             textual_own = [
-                binding
+                _moves_focus_at_once(binding)
                 for base in reversed(cls.__mro__)
                 if base.__module__.startswith("textual.")
                 for binding in base.__dict__.get("BINDINGS", [])

@@ -1,4 +1,8 @@
-"""The demo's hands at the counter: put demo cards in either reader, scan demo documents."""
+"""The demo's hands at the counter: put demo cards in either reader, scan demo documents.
+
+The highlighted demo card's code letter (5xx/6xx/no product number, R7) is shown here in
+place of the paper letter, so a code-letter unlock can be finished in the demo; only in
+demo mode."""
 
 from __future__ import annotations
 
@@ -44,6 +48,7 @@ class DevicePanel(KioskModal):
                     *[Option(item.label, id=item.item_id) for item in self.demo.documents()],
                     id="panel-documents",
                 )
+            yield Static("", id="panel-code-letter")
             yield Static(self.t("ui.panel.help"), id="panel-message")
         yield KeyBar(self.ctx.catalogue)
 
@@ -51,6 +56,20 @@ class DevicePanel(KioskModal):
         self.query_one("#panel-cards", OptionList).border_title = self.t("ui.panel.cards")
         self.query_one("#panel-documents", OptionList).border_title = self.t("ui.panel.documents")
         self.query_one("#panel-cards", OptionList).focus()
+        self._show_code_letter()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id == "panel-cards":
+            self._show_code_letter()
+
+    def _show_code_letter(self) -> None:
+        """The highlighted card's code-letter PUK: the demo's stand-in for the paper letter."""
+        text = ""
+        card_id = self._selected("#panel-cards")
+        item = next((c for c in self.demo.cards() if c.item_id == card_id), None)
+        if self.ctx.demo_mode and item is not None and item.code_letter_puk:
+            text = self.t("ui.panel.code_letter", puk=item.code_letter_puk)
+        self.query_one("#panel-code-letter", Static).update(text)
 
     def _selected(self, list_id: str) -> str | None:
         options = self.query_one(list_id, OptionList)

@@ -63,6 +63,12 @@ def check_new_pin(new_pin: str, repeated: str) -> None:
         raise PinRepeatMismatchError()
 
 
+def check_pin_change_allowed(state: CardState) -> None:
+    """R8: only an active card's PIN is changed (said before anyone types a PIN)."""
+    if state is not CardState.ACTIVE:
+        raise refused_in_state(state, "change_pin", CHANGE_PIN_WORDS)
+
+
 def check_pin_change(state: CardState, current_pin: str, new_pin: str, repeated: str) -> None:
     """R8: an active card's PIN is changed with the current PIN and a new one typed twice.
 
@@ -70,8 +76,7 @@ def check_pin_change(state: CardState, current_pin: str, new_pin: str, repeated:
     that the card is active, and the new PIN's policy (``check_new_pin``), and that the
     new PIN differs from the current one.
     """
-    if state is not CardState.ACTIVE:
-        raise refused_in_state(state, "change_pin", CHANGE_PIN_WORDS)
+    check_pin_change_allowed(state)
     if not current_pin:
         raise CurrentPinMissingError()
     check_new_pin(new_pin, repeated)

@@ -17,7 +17,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from devices.card.pin import PinKind, PinState
@@ -231,6 +231,7 @@ class DemoCard:
     item_id: str
     label: str
     card: VirtualPivCard
+    code_letter_puk: str | None = field(default=None, repr=False)  # 5xx/6xx/none only
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,7 @@ class InProcessDemo:
         self._documents = {d.item_id: d for d in documents}
 
     def cards(self) -> Sequence[DemoItem]:
-        return [DemoItem(c.item_id, c.label) for c in self._cards.values()]
+        return [DemoItem(c.item_id, c.label, c.code_letter_puk) for c in self._cards.values()]
 
     def documents(self) -> Sequence[DemoItem]:
         return [DemoItem(d.item_id, d.label) for d in self._documents.values()]

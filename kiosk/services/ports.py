@@ -62,10 +62,15 @@ class DeviceMonitor(Protocol):
 
 @dataclass(frozen=True)
 class DemoItem:
-    """One demo card or document the device panel offers (``label`` is not personal)."""
+    """One demo card or document the device panel offers (``label`` is not personal).
+
+    ``code_letter_puk``: the PUK printed in the code letter of a demo card without product
+    number or with a 5xx/6xx one (R7), which the demo shows in place of the paper letter;
+    None for other cards and documents. The demo only: real cards have no such item."""
 
     item_id: str
     label: str
+    code_letter_puk: str | None = field(default=None, repr=False)
 
 
 class DemoControls(Protocol):

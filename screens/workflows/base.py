@@ -40,7 +40,9 @@ class WorkflowScreen(KeyedBindings, ModalScreen[Any]):
         self.result: Any = None
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        # not a focus stop of its own: Tab goes from field to field, and nothing typed
+        # lands on the container (the focused field is scrolled into view)
+        with VerticalScroll(can_focus=False):
             yield from self.fields()
             yield Static(id="wf-message", classes="wf-message")
         yield KeyBar(self.catalogue)

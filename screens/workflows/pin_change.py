@@ -25,6 +25,7 @@ class PinChangeScreen(WorkflowScreen):
         self.service = service
         self.visit = visit
         self.serial = serial or ""
+        self.refused_before_typing = False
 
     def fields(self) -> ComposeResult:
         yield Static(
@@ -41,13 +42,36 @@ class PinChangeScreen(WorkflowScreen):
         self.query_one("#current-pin", Input).focus()
         if not self.serial:  # the card in the customer reader says which card it is
             self.run_io(self.service.card_in_reader, self._card_read)
+        else:
+            self._check_before_typing()
 
     def _card_read(self, serial: str) -> None:
         self.busy = False
         self.serial = serial
         self.query_one("#title", Static).update(self.t("workflows.pin_change.title", serial=serial))
+        self._check_before_typing()
+
+    def _check_before_typing(self) -> None:
+        """Who may, whose card, its state: said before anyone types a PIN."""
+        serial, visit = self.serial, self.visit
+        self.run_io(
+            lambda: self.service.check_before_typing(visit, serial),
+            self._may_type,
+            self._refused_before_typing,
+        )
+
+    def _may_type(self, _: None) -> None:
+        self.busy = False
+
+    def _refused_before_typing(self, exc: BaseException) -> None:
+        for field in self.query(Input):  # nothing to type: the refusal stands
+            field.display = False
+        self.refused_before_typing = True
+        self.refuse(exc)
 
     def submit(self) -> None:
+        if self.refused_before_typing:
+            return
         if not self.serial:
             self.show(self.t("workflows.field.serial_missing"), refused=True)
             return

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
+from kiosk.domain.roles import Action, may
 from kiosk.i18n import Catalogue
 from kiosk.services.visit import Visit
 from kiosk.services.workflows.blocking import BlockingService
@@ -47,6 +48,15 @@ class UnlockScreen(WorkflowScreen):
         self.plan: UnlockPlan | None = None
         self.cannot_be_saved = False
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer offers only what this operator may do here: ordering codes is for
+        id-administrators (R7), a replacement card only for a card that cannot be saved."""
+        if action == "order":
+            return may(self.visit.operator.role, Action.ORDER_CODES)
+        if action == "replacement":
+            return self.cannot_be_saved
+        return True
+
     def fields(self) -> ComposeResult:
         yield Static(
             self.t("workflows.unlock.title", serial=self.serial), id="title", classes="wf-title"
@@ -79,6 +89,7 @@ class UnlockScreen(WorkflowScreen):
             for field in self.query(Input):
                 field.display = False
             self.cannot_be_saved = isinstance(plan.refusal, CardCannotBeSavedError)
+            self.refresh_bindings()
             self.refuse(plan.refusal)
             if self.cannot_be_saved:
                 error = self.catalogue.error(plan.refusal)
@@ -114,6 +125,7 @@ class UnlockScreen(WorkflowScreen):
         self.refuse(exc)
         if isinstance(exc, CardCannotBeSavedError):
             self.cannot_be_saved = True
+            self.refresh_bindings()
             self.show(
                 f"{self.catalogue.error(exc)}\n{self.t('workflows.unlock.offer')}", refused=True
             )

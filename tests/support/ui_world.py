@@ -296,7 +296,15 @@ def build_world(clock: Clock, *, documents: Mapping[str, tuple[str, ...]] | None
     zones = demo_documents(today) if documents is None else documents
     demo = InProcessDemo(
         readers,
-        [DemoCard(name, f"{name} {card.serial[-4:]}", card.card) for name, card in cards.items()],
+        [
+            DemoCard(
+                name,
+                f"{name} {card.serial[-4:]}",
+                card.card,
+                card.puk if card.code_letter is not None else None,
+            )
+            for name, card in cards.items()
+        ],
         [
             DemoDocument(name, name, "\n".join(zones[name]))
             for name in ("swedish-passport", "foreign-passport")

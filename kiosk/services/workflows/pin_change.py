@@ -7,7 +7,12 @@ touched. No PIN is kept, logged or put into an error or the journal.
 from __future__ import annotations
 
 from devices.card.errors import PinLockedError, WrongPinError
-from kiosk.domain.pin import PIN_TRIES, after_wrong_pin, check_pin_change
+from kiosk.domain.pin import (
+    PIN_TRIES,
+    after_wrong_pin,
+    check_pin_change,
+    check_pin_change_allowed,
+)
 from kiosk.domain.roles import Action, require_not_limited, require_role
 from kiosk.domain.types import CardState
 from kiosk.services.card import CardOpener
@@ -40,15 +45,26 @@ class PinChangeService:
         return serial_in_reader(self._open_card)
 
     @journals_refusals("pin_change")
-    def change_pin(
-        self, visit: Visit, serial: str, current_pin: str, new_pin: str, repeated: str
-    ) -> Done:
+    def check_before_typing(self, visit: Visit, serial: str) -> None:
+        """Every check that needs neither the card nor a PIN (who may, whose card, its
+        state): the screen runs it before the holder types anything; raises the refusal."""
+        self._card_state(visit, serial)
+
+    def _card_state(self, visit: Visit, serial: str) -> CardState:
         require_role(visit.operator.role, Action.CHANGE_PIN)
         require_not_limited(visit.operator.blocking_only, Action.CHANGE_PIN)
         with self._s.store.unit_of_work() as tx:
             record = load_card(tx, serial)
             require_holders_card(record, visit)
             state = card_facts(record).state
+        check_pin_change_allowed(state)
+        return state
+
+    @journals_refusals("pin_change")
+    def change_pin(
+        self, visit: Visit, serial: str, current_pin: str, new_pin: str, repeated: str
+    ) -> Done:
+        state = self._card_state(visit, serial)
         check_pin_change(state, current_pin, new_pin, repeated)
         with self._open_card() as card:
             require_same_card(card, serial)
