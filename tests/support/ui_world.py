@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -310,7 +310,15 @@ def build_world(clock: Clock, *, documents: Mapping[str, tuple[str, ...]] | None
     return World(clock, pki, zones, readers, cards, roster, directory, sync, recorder, services)
 
 
-def make_app(world: World, *, lang: str = "sv", idle: float = 300.0, demo: bool = True) -> Any:
+def make_app(
+    world: World,
+    *,
+    lang: str = "sv",
+    idle: float = 300.0,
+    demo: bool = True,
+    monotonic: Callable[[], float] | None = None,
+) -> Any:
+    """The app over ``world``; ``monotonic``: the idle lock's clock (default: the real one)."""
     from tests.ui.helpers import RecordingApp
 
     ctx = UiContext(
@@ -320,4 +328,6 @@ def make_app(world: World, *, lang: str = "sv", idle: float = 300.0, demo: bool 
         clock=world.clock,
         demo_mode=demo,
     )
-    return RecordingApp(ctx, idle_timeout=idle, status_interval=3600)
+    if monotonic is None:
+        return RecordingApp(ctx, idle_timeout=idle, status_interval=3600)
+    return RecordingApp(ctx, idle_timeout=idle, status_interval=3600, monotonic=monotonic)
