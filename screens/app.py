@@ -157,8 +157,8 @@ class KioskApp(App[int]):
         self.refresh_figures()
         if services.workflows is not None:
             self._bind_workflow_keys()
-            self.run_deadline_sweep()
-            self.set_interval(3600, self.run_deadline_sweep)
+            self.work.sweep_deadlines()
+            self.set_interval(3600, self.work.sweep_deadlines)
 
     def on_unmount(self) -> None:
         if self.ctx.services.ready:
@@ -347,20 +347,6 @@ class KioskApp(App[int]):
         open_palette(self)
 
     # --- counter workflows (screens/workflows, kiosk/services/workflows) -------------------
-
-    def run_deadline_sweep(self) -> None:
-        """Due name-change and return deadlines (R10, R11), in a worker, hourly."""
-        workflows = self.ctx.services.get().workflows
-        if workflows is None:
-            return
-        sweep, clock = workflows.sweep, self.ctx.clock
-        operator = self.ctx.session.operator
-        hsa_id = operator.hsa_id if operator else None
-
-        def job() -> None:
-            sweep.sweep(clock(), operator=hsa_id)
-
-        self.run_worker(job, thread=True, group="sweep", exclusive=True, exit_on_error=False)
 
     def _bind_workflow_keys(self) -> None:
         for entry in self.work.workflow_entries():

@@ -142,6 +142,20 @@ class WorkMode:
 
     # --- counter workflows (screens/workflows, kiosk/services/workflows) -------------------
 
+    def sweep_deadlines(self) -> None:
+        """Due name-change and return deadlines (R10, R11), in a worker, hourly."""
+        workflows = self.ctx.services.get().workflows
+        if workflows is None:
+            return
+        sweep, clock = workflows.sweep, self.ctx.clock
+        operator = self.ctx.session.operator
+        hsa_id = operator.hsa_id if operator else None
+
+        def job() -> None:
+            sweep.sweep(clock(), operator=hsa_id)
+
+        self.app.run_worker(job, thread=True, group="sweep", exclusive=True, exit_on_error=False)
+
     def workflow_entries(self) -> list[WorkflowEntry]:
         """One entry per counter workflow (none before the services are ready)."""
         from screens.workflows.launch import session_entries
