@@ -381,6 +381,10 @@ class KioskApp(App[int]):
         if self.logged_in:
             await self.work.open_rejected_events(self.rejected_lines)
 
+    async def action_pending_blocks(self) -> None:
+        if self.logged_in:
+            await self.work.open_pending_blocks()
+
     async def action_reprint_receipt(self) -> None:
         if self.logged_in:
             await self.work.open_reprint()

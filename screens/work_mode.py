@@ -125,6 +125,12 @@ class WorkMode:
 
         await self.app.push_screen(RejectedEventsScreen(self.ctx.catalogue, lines))
 
+    async def open_pending_blocks(self) -> None:
+        from screens.pending_blocks import PendingBlocksScreen
+
+        if self.ctx.services.ready and not isinstance(self.app.screen, PendingBlocksScreen):
+            await self.app.push_screen(PendingBlocksScreen(self.ctx))
+
     async def open_reprint(self) -> None:
         from screens.workflows.receipt import ReprintScreen
 
