@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # the modules themselves are imported where they are built
     from kiosk.services.ports import DemoControls, DeviceMonitor, TrustStore
     from kiosk.services.trust import AnchoredTrust, RevocationSource
     from kiosk.services.workflows.container import Workflows
+    from kiosk.services.workflows.pending_blocks import PendingBlocks
     from kiosk.services.workflows.rejected import RejectedEvents
     from store.database import Store
     from store.journal import Journal
@@ -164,6 +165,7 @@ def build_services(
             receipts=receipts,
             reports=reports,
             rejected=_rejected(sync, store),
+            pending_blocks=_pending_blocks(sync, store, clock),
             sync_now=sync_now,
             closers=closers,
         )
@@ -252,6 +254,12 @@ def _rejected(sync: SyncClient, store: Store) -> RejectedEvents:
     from kiosk.services.workflows.rejected import RejectedEvents
 
     return RejectedEvents(sync, store)
+
+
+def _pending_blocks(sync: SyncClient, store: Store, clock: Clock) -> PendingBlocks:
+    from kiosk.services.workflows.pending_blocks import PendingBlocks
+
+    return PendingBlocks(sync, store, clock)
 
 
 def _sync_client(

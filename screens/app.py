@@ -29,6 +29,7 @@ from textual.reactive import reactive
 from kiosk.services.context import UiContext
 from kiosk.services.status import StatusSnapshot, SyncFigures
 from screens.app_keys import APP_BINDINGS
+from screens.idle import IdleWatch
 from screens.key_bar import KEY_BAR_CSS
 from screens.login import LoginScreen
 from screens.messages import (
@@ -88,10 +89,14 @@ class KioskApp(App[int]):
         super().__init__()
         self.ctx = ctx
         self._build_services = build_services
-        self.idle_timeout = idle_timeout
         self._status_interval = status_interval
-        self._monotonic = monotonic
-        self._last_activity = monotonic()
+        self.idle = IdleWatch(
+            timeout=idle_timeout,
+            monotonic=monotonic,
+            warn=self._warn_idle,
+            lock=lambda: self.lock("ui.lock.idle"),
+            catalogue=ctx.catalogue,
+        )
         self._ready_hook = ready_hook
         self._work_mode = False
         self._seen_rejected: set[str] = set()
@@ -152,8 +157,8 @@ class KioskApp(App[int]):
         self.refresh_figures()
         if services.workflows is not None:
             self._bind_workflow_keys()
-            self.run_deadline_sweep()
-            self.set_interval(3600, self.run_deadline_sweep)
+            self.work.sweep_deadlines()
+            self.set_interval(3600, self.work.sweep_deadlines)
 
     def on_unmount(self) -> None:
         if self.ctx.services.ready:
@@ -238,7 +243,7 @@ class KioskApp(App[int]):
         identity = message.identity
         log.info("operator logged in (role %s)", identity.role)  # who: in the journal only
         self.ctx.session.operator = identity
-        self._last_activity = self._monotonic()
+        self.idle.touch()
         self.status = replace(
             self.status,
             operator=identity.display_name,
@@ -272,14 +277,16 @@ class KioskApp(App[int]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
-            self._last_activity = self._monotonic()
+            self.idle.touch()
         await super().on_event(event)
 
     async def check_idle_lock(self) -> None:
-        if self.ctx.session.operator is None:
-            return
-        if self._monotonic() - self._last_activity >= self.idle_timeout:
-            await self.lock("ui.lock.idle")
+        """Once a second: warn before the idle lock, then lock (``screens.idle``)."""
+        if self.ctx.session.operator is not None:
+            await self.idle.check()
+
+    def _warn_idle(self, text: str) -> None:
+        self.notify(text, severity="warning", timeout=self.idle.warning_lead)
 
     # --- navigation (the work mode's screens: screens.work_mode) ---------------------------
 
@@ -346,20 +353,6 @@ class KioskApp(App[int]):
 
     # --- counter workflows (screens/workflows, kiosk/services/workflows) -------------------
 
-    def run_deadline_sweep(self) -> None:
-        """Due name-change and return deadlines (R10, R11), in a worker, hourly."""
-        workflows = self.ctx.services.get().workflows
-        if workflows is None:
-            return
-        sweep, clock = workflows.sweep, self.ctx.clock
-        operator = self.ctx.session.operator
-        hsa_id = operator.hsa_id if operator else None
-
-        def job() -> None:
-            sweep.sweep(clock(), operator=hsa_id)
-
-        self.run_worker(job, thread=True, group="sweep", exclusive=True, exit_on_error=False)
-
     def _bind_workflow_keys(self) -> None:
         for entry in self.work.workflow_entries():
             self.bind(entry.suggested_key, f"workflow('{entry.name}')", show=False)
@@ -392,6 +385,10 @@ class KioskApp(App[int]):
     async def action_rejected_events(self) -> None:
         if self.logged_in:
             await self.work.open_rejected_events(self.rejected_lines)
+
+    async def action_pending_blocks(self) -> None:
+        if self.logged_in:
+            await self.work.open_pending_blocks()
 
     async def action_reprint_receipt(self) -> None:
         if self.logged_in:

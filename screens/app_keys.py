@@ -26,5 +26,6 @@ APP_BINDINGS: list[BindingType] = [
     ),
     Binding("ctrl+l", "lock", show=False),  # everywhere, shown where the footer has room
     Binding("f12", "sync_now", show=False),
+    Binding("shift+f12", "pending_blocks", show=False),  # the status bar's block count
     Binding("f9", "device_panel", "ui.key.devices"),  # the demo's only (check_action)
 ]

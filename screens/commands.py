@@ -44,6 +44,13 @@ def palette_commands(app: KioskApp) -> list[SystemCommand]:
                 app.action_rejected_events,
             ),
         ]
+        commands.append(
+            SystemCommand(
+                t("ui.cmd.pending_blocks", count=app.status.figures.waiting_blocks),
+                t("ui.cmd.pending_blocks.help"),
+                app.action_pending_blocks,
+            )
+        )
         if services is not None and services.receipts is not None:
             commands.append(
                 SystemCommand(

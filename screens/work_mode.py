@@ -125,6 +125,12 @@ class WorkMode:
 
         await self.app.push_screen(RejectedEventsScreen(self.ctx.catalogue, lines))
 
+    async def open_pending_blocks(self) -> None:
+        from screens.pending_blocks import PendingBlocksScreen
+
+        if self.ctx.services.ready and not isinstance(self.app.screen, PendingBlocksScreen):
+            await self.app.push_screen(PendingBlocksScreen(self.ctx))
+
     async def open_reprint(self) -> None:
         from screens.workflows.receipt import ReprintScreen
 
@@ -141,6 +147,20 @@ class WorkMode:
             write_day_report(self.app, self.ctx.catalogue, reports, local_date(self.ctx.clock()))
 
     # --- counter workflows (screens/workflows, kiosk/services/workflows) -------------------
+
+    def sweep_deadlines(self) -> None:
+        """Due name-change and return deadlines (R10, R11), in a worker, hourly."""
+        workflows = self.ctx.services.get().workflows
+        if workflows is None:
+            return
+        sweep, clock = workflows.sweep, self.ctx.clock
+        operator = self.ctx.session.operator
+        hsa_id = operator.hsa_id if operator else None
+
+        def job() -> None:
+            sweep.sweep(clock(), operator=hsa_id)
+
+        self.app.run_worker(job, thread=True, group="sweep", exclusive=True, exit_on_error=False)
 
     def workflow_entries(self) -> list[WorkflowEntry]:
         """One entry per counter workflow (none before the services are ready)."""

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the first screen must not wait for the service modules
     from kiosk.services.status import StatusService
     from kiosk.services.visit import Visit, VisitService
     from kiosk.services.workflows.container import Workflows
+    from kiosk.services.workflows.pending_blocks import PendingBlocks
     from kiosk.services.workflows.rejected import RejectedEvents
 
 
@@ -43,6 +44,7 @@ class Services:
     receipts: ReceiptDesk | None = None  # after each workflow
     reports: DayReportService | None = None  # the day report (the palette's)
     rejected: RejectedEvents | None = None  # the events the central rejected
+    pending_blocks: PendingBlocks | None = None  # blocks the central has not acknowledged
     sync_now: Callable[[], None] | None = None  # wakes the sync worker (None: no central)
     closers: list[Callable[[], None]] = field(default_factory=list)
 

@@ -188,7 +188,7 @@ class InProcessReaders:
         with self._lock:
             connection = self._slots.get(role)
         if connection is None:
-            raise NoCardInReaderError(reader=self.NAMES[role])
+            raise NoCardInReaderError.in_reader(role.value)
         return PivCardSession(connection)
 
     # DeviceMonitor
@@ -287,7 +287,7 @@ class PcscCards:
         def reader(context: PcscContext) -> str:
             name = self._roles.assign(context.list_readers()).get(role)
             if name is None:
-                raise NoCardInReaderError(reader=role.value)
+                raise NoCardInReaderError.in_reader(role.value)
             return name
 
         return _pcsc_session(reader)

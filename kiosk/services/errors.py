@@ -28,8 +28,26 @@ class PinBlockedError(PinLockedError):
 
 
 class NoCardInReaderError(KioskError):
+    """No card in the reader; the message names the reader by its role (``in_reader``),
+    never by the device name ("Virtual PCD 00 01")."""
+
     key = "error.ui.no_card"
-    english = "There is no card in the {reader} reader."
+    english = "There is no card in the reader."
+
+    @staticmethod
+    def in_reader(role: str) -> NoCardInReaderError:
+        """The error for the reader of ``role`` ("operator" or "customer")."""
+        return NoCustomerCardError() if role == "customer" else NoOperatorCardError()
+
+
+class NoCustomerCardError(NoCardInReaderError):
+    key = "error.ui.no_card.customer"
+    english = "There is no card in the reader: put the customer's card in the customer reader."
+
+
+class NoOperatorCardError(NoCardInReaderError):
+    key = "error.ui.no_card.operator"
+    english = "There is no card in the reader: put the operator's card in the operator reader."
 
 
 class CardUnreadableError(KioskError):

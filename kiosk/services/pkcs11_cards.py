@@ -186,7 +186,7 @@ class Pkcs11Cards:
         names: list[str] = self._worker.call("card_names")
         name = self._roles.assign(names).get(role)
         if name is None:
-            raise NoCardInReaderError(reader=role.value)
+            raise NoCardInReaderError.in_reader(role.value)
         return Pkcs11CardSession(
             self._worker, name, fields=self._fields, piv_opener=self._piv_opener
         )

@@ -13,9 +13,10 @@ from textual.widgets import Input, Static
 
 from kiosk.domain.decisions import Notice
 from kiosk.i18n import Catalogue
+from kiosk.services.ports import ReaderRole
 from screens.base import KeyedBindings, KeySpec, run_in_thread
 from screens.key_bar import KeyBar
-from screens.messages import WorkflowDone
+from screens.messages import ReaderChanged, WorkflowDone
 
 T = TypeVar("T")
 
@@ -32,12 +33,14 @@ class WorkflowScreen(KeyedBindings, ModalScreen[Any]):
     )
 
     initial_serial = ""  # the card the workflow was opened for, if any
+    needs_customer_card: ClassVar[bool] = False  # the step talks to the card in the reader
 
     def __init__(self, catalogue: Catalogue) -> None:
         super().__init__()
         self.catalogue = catalogue
         self.busy = False
         self.result: Any = None
+        self.customer_card_gone = False
 
     def compose(self) -> ComposeResult:
         # not a focus stop of its own: Tab goes from field to field, and nothing typed
@@ -111,6 +114,19 @@ class WorkflowScreen(KeyedBindings, ModalScreen[Any]):
         self.query_one("#wf-message", Static).scroll_visible(animate=False)
         if getattr(result, "event_id", None):
             self.app.post_message(WorkflowDone(result))  # the app makes the receipt
+
+    def on_reader_changed(self, message: ReaderChanged) -> None:
+        """The app hands on reader changes: a step that needs the customer's card says at
+        once that it left the customer reader (and that it is back)."""
+        event = message.event
+        if not self.needs_customer_card or event.role != ReaderRole.CUSTOMER or self.result:
+            return
+        if not event.card_present:
+            self.customer_card_gone = True
+            self.show(self.t("ui.card.left_customer_reader"), refused=True)
+        elif self.customer_card_gone:
+            self.customer_card_gone = False
+            self.show(self.t("ui.card.back_in_customer_reader"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter moves to the next field; on the last one it runs the step."""

@@ -14,6 +14,8 @@ from screens.workflows.base import WorkflowScreen
 
 
 class PinChangeScreen(WorkflowScreen):
+    needs_customer_card = True
+
     def __init__(
         self,
         catalogue: Catalogue,

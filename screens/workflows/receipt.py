@@ -32,6 +32,7 @@ class HolderSignScreen(WorkflowScreen):
         ("f8", "skip", "ui.receipt.key.skip"),
         ("escape", "skip", "ui.receipt.key.skip"),
     )
+    needs_customer_card = True
 
     def __init__(self, catalogue: Catalogue, desk: ReceiptDesk, facts: ReceiptFacts) -> None:
         super().__init__(catalogue)

@@ -30,6 +30,7 @@ class UnlockScreen(WorkflowScreen):
         ("ctrl+b", "block", "workflows.key.block"),
         ("ctrl+r", "replacement", "workflows.key.replacement"),
     )
+    needs_customer_card = True
 
     def __init__(
         self,

@@ -31,7 +31,7 @@ from store.state import get_state, set_state
 from store.sync.crls import pull_revocation_lists
 from store.sync.errors import CentralRefusedError, CentralUnreachableError
 from store.sync.quarantine import QuarantinedChange, apply_page_guarded, quarantined
-from store.sync.report import Rejection, RoundReport, SyncStatus
+from store.sync.report import PendingBlock, Rejection, RoundReport, SyncStatus
 from store.sync.transport import CentralTransport
 
 log = logging.getLogger(__name__)
@@ -268,6 +268,21 @@ class SyncClient:
                 .limit(limit)
             ).all()
         return [Rejection(str(r[0]), int(r[1]), str(r[2]), str(r[3] or "")) for r in rows]
+
+    def pending_blocks(self, limit: int = 100) -> list[PendingBlock]:
+        """Blocks not yet acknowledged by the central, oldest first (R9: they go first)."""
+        with self.store.read_only() as session:
+            rows = session.execute(
+                select(_J.c.event_id, _J.c.seq, _J.c.event_type, _J.c.occurred_at)
+                .where(
+                    _J.c.kiosk_id == self.kiosk_id,
+                    _J.c.sync_status == "pending",
+                    _J.c.priority == PRIORITY_BLOCK,
+                )
+                .order_by(_J.c.seq)
+                .limit(limit)
+            ).all()
+        return [PendingBlock(str(r[0]), int(r[1]), str(r[2]), str(r[3])) for r in rows]
 
     def quarantined_changes(self, limit: int = 100) -> list[QuarantinedChange]:
         """Pulled changes the kiosk could not apply, newest first, to show to the clerk."""

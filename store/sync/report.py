@@ -16,6 +16,16 @@ class Rejection:
     reason: str
 
 
+@dataclass(frozen=True)
+class PendingBlock:
+    """A block the central has not acknowledged yet (still in the outbox)."""
+
+    event_id: str
+    seq: int
+    event_type: str
+    occurred_at: str  # the event's own timestamp (ISO 8601, UTC)
+
+
 @dataclass
 class RoundReport:
     """What one sync round did (``kiosk sync`` prints it)."""

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from clock import Clock, local_date
+from clock import LOCAL_ZONE, Clock, local_date
 from devices.virtual.factory import CardFactory, PersonalisedCard
 from devices.virtual.pki import TestPki
 from kiosk.demo_documents import demo_documents
@@ -323,7 +323,15 @@ def build_world(clock: Clock, *, documents: Mapping[str, tuple[str, ...]] | None
     return World(clock, pki, zones, readers, cards, roster, directory, sync, recorder, services)
 
 
-def make_app(world: World, *, lang: str = "sv", idle: float = 300.0, demo: bool = True) -> Any:
+def make_app(
+    world: World,
+    *,
+    lang: str = "sv",
+    idle: float = 300.0,
+    demo: bool = True,
+    monotonic: Callable[[], float] | None = None,
+) -> Any:
+    """The app over ``world``; ``monotonic``: the idle lock's clock (default: the real one)."""
     from tests.ui.helpers import RecordingApp
 
     ctx = UiContext(
@@ -333,7 +341,43 @@ def make_app(world: World, *, lang: str = "sv", idle: float = 300.0, demo: bool 
         clock=world.clock,
         demo_mode=demo,
     )
-    return RecordingApp(ctx, idle_timeout=idle, status_interval=3600)
+    if monotonic is None:
+        return RecordingApp(ctx, idle_timeout=idle, status_interval=3600)
+    return RecordingApp(ctx, idle_timeout=idle, status_interval=3600, monotonic=monotonic)
+
+
+class FixedPendingBlocks:
+    """``PendingBlocks`` for the UI tests: two blocks made offline, 30 and 45 minutes ago."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        from kiosk.services.status import format_age
+        from kiosk.services.workflows.pending_blocks import PendingBlockLine, PendingBlocksView
+
+        local = now.astimezone(LOCAL_ZONE)
+        self.value = PendingBlocksView(
+            tuple(
+                PendingBlockLine(
+                    event_id=f"ev-{serial}",
+                    event_type="card.blocked",
+                    serial=serial,
+                    occurred_at=local - dt.timedelta(minutes=minutes),
+                    age=format_age(minutes * 60.0),
+                )
+                for serial, minutes in (("9752269000000201", 45), ("9752269000000202", 30))
+            ),
+            "offline",
+        )
+
+    def view(self, limit: int = 100) -> Any:
+        return self.value
+
+
+def with_pending_blocks(world: World) -> World:
+    """Two blocks waiting for the central, in the status bar and the list."""
+    world.sync.value = SyncFigures(False, 2, 2, 45 * 60.0)
+    world.services.pending_blocks = FixedPendingBlocks(world.clock())  # type: ignore[assignment]
+    return world
+
 
 
 class _BadListSource:

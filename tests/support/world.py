@@ -224,7 +224,7 @@ class World:
             if not self.inserted:
                 from kiosk.services.errors import NoCardInReaderError
 
-                raise NoCardInReaderError(reader="customer")
+                raise NoCardInReaderError.in_reader("customer")
             card = self.inserted[0].card
             card.power_off()
             return InProcessConnection(card)

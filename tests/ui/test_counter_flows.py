@@ -7,7 +7,7 @@ from kiosk.i18n import Catalogue
 from screens.lookup import LookupScreen
 from screens.visit import VisitScreen
 from tests.support.ui_world import World, make_app
-from tests.ui.helpers import log_in, settle, text_of
+from tests.ui.helpers import log_in, settle, text_of, type_text
 
 SV = Catalogue("sv")
 
@@ -71,3 +71,32 @@ async def test_card_inserted_before_the_document_is_matched_once_the_holder_is_k
         match = app.ctx.session.visit.card_match
         assert match is not None and match.matched
         assert "9752269000000201" in text_of(app, "#card")
+
+
+async def test_r9_the_waiting_blocks_count_opens_their_list_with_age_and_state(
+    world: World,
+) -> None:
+    from screens.pending_blocks import PendingBlocksScreen
+    from tests.support.ui_world import with_pending_blocks
+
+    app = make_app(with_pending_blocks(world))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world)
+        assert SV("ui.status.blocks", count=2, age="45m") in text_of(app, "#status-bar")
+        await pilot.press("shift+f12")
+        await settle(pilot)
+        assert isinstance(app.screen, PendingBlocksScreen)
+        assert SV("ui.pending.title", count=2) in text_of(app, "#pending-title")
+        assert SV("ui.pending.state.offline") in text_of(app, "#pending-state")
+        lines = text_of(app, "#pending-lines")
+        assert "9752269000000201" in lines and "45m" in lines and "30m" in lines
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, PendingBlocksScreen)
+        await pilot.press("ctrl+p")  # the palette offers the list too
+        await settle(pilot)
+        await type_text(pilot, SV("ui.cmd.pending_blocks", count=2)[:14])
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PendingBlocksScreen)

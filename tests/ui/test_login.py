@@ -154,3 +154,41 @@ async def test_r9_limited_login_says_blocking_only_and_shows_the_cached_list_pro
         notices = text_of(app, "#home-notices")
         assert notices.startswith("Inloggad endast för spärr: Spärrlistan från")
         assert SV("error.crl.unparsable") in notices  # the damaged cached list
+
+
+class _Stopwatch:
+    """The idle lock's monotonic clock, moved by the test."""
+
+    def __init__(self) -> None:
+        self.seconds = 1000.0
+
+    def __call__(self) -> float:
+        return self.seconds
+
+
+async def test_idle_lock_warns_30_seconds_before_and_a_key_keeps_the_session(
+    world: World,
+) -> None:
+    watch = _Stopwatch()
+    app = make_app(world, idle=300.0, monotonic=watch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world, "clerk")
+        warning = SV("ui.lock.idle_warning", seconds=30)
+        watch.seconds += 269
+        await app.check_idle_lock()
+        assert warning not in app.notices
+        watch.seconds += 2  # 29 s left: warned once, still logged in
+        await app.check_idle_lock()
+        await app.check_idle_lock()
+        assert app.notices.count(warning) == 1
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("shift")  # any key keeps the session
+        watch.seconds += 290
+        await app.check_idle_lock()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.notices.count(warning) == 2  # warned again before the new deadline
+        watch.seconds += 11
+        await app.check_idle_lock()
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert SV("ui.lock.idle") in text_of(app, "#login-message")

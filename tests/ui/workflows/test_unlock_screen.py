@@ -227,3 +227,29 @@ async def test_unlock_screen_empty_reader_says_so(world: World) -> None:
     async with app.run_test() as pilot:
         await settle(pilot)
         assert "no card in the reader" in message(app)
+
+
+async def test_unlock_screen_says_at_once_that_the_card_left_the_customer_reader(
+    world: World,
+) -> None:
+    from kiosk.services.ports import ReaderEvent, ReaderRole
+    from screens.messages import ReaderChanged
+
+    locked(world, "L702", "701")
+    app = host(world, "L702")
+    en = Catalogue("en")
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        world.inserted.clear()  # the holder pulls the card before anything is typed
+        gone = ReaderEvent(ReaderRole.CUSTOMER, card_present=False, reader_name="Virtual PCD 00 01")
+        app.screen.post_message(ReaderChanged(gone))  # as the app hands it on
+        await settle(pilot)
+        assert en("ui.card.left_customer_reader") in message(app)  # without Ctrl+S
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
+        await type_text(pilot, NEW_PIN)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = message(app)
+        assert "customer reader" in shown and "Virtual PCD" not in shown
+        assert NEW_PIN not in screen_text(app)
