@@ -379,7 +379,6 @@ def with_pending_blocks(world: World) -> World:
     return world
 
 
-
 class _BadListSource:
     """A revocation source whose one cached list is damaged (the reload leaves it out)."""
 
