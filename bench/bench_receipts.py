@@ -68,7 +68,7 @@ def render_ms(scale: float) -> Figure:
     facts, signature = _signed_facts()
     repeat = max(10, int(RENDERS * scale))
     text = Catalogue("sv")
-    lines = [f"{label}: {value}" for label, value in receipt_lines(facts, text, "")]
+    lines = [f"{label}: {value}" for label, value in receipt_lines(facts, text)]
     lines += [receipt_digest(facts), signature.fingerprint, text("receipt.footer")]
     render_receipt(facts, signature=signature)  # warm-up (fonts, imports)
     render_plain_page(lines)

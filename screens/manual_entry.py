@@ -38,7 +38,7 @@ class ManualEntryScreen(KioskModal):
     )
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="manual-box"):
+        with VerticalScroll(id="manual-box", can_focus=False):
             yield Static(self.t("ui.manual.title"))
             with Grid():
                 yield Label(self.t("ui.manual.kind"))
