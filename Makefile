@@ -27,9 +27,12 @@ typecheck: setup-test
 # nothing may pass only on the day it was written (snapshot tests pin their own instant).
 CLOCK_AHEAD_DAYS := 400
 
+# The unit tests share nothing and run on every core (pytest-xdist); the UI and integration
+# tests share one pcscd with two vpcd readers and run one after another.
 test: lint typecheck
-	$(VENV)/pytest
-	$(VENV)/pytest tests/unit -q --clock-offset-days=$(CLOCK_AHEAD_DAYS)
+	$(VENV)/pytest tests/unit -n auto
+	$(VENV)/pytest tests/ui tests/integration
+	$(VENV)/pytest tests/unit -q -n auto --clock-offset-days=$(CLOCK_AHEAD_DAYS)
 
 bench: setup-test
 	$(VENV)/python -m bench all
