@@ -22,8 +22,17 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from central import rules
 from central.access import CentralAccess
-from central.fields import card_aad, event_aad, order_aad
-from central.tables import CARD, EVENT, HOLDER, KIOSK, ORDER, STORED_FIELDS, chunks
+from central.fields import card_aad, order_aad
+from central.tables import (
+    CARD,
+    EVENT,
+    HOLDER,
+    KIOSK,
+    ORDER,
+    STORED_FIELDS,
+    chunks,
+    stored_event,
+)
 from protocol.event_format import SignedEvent, format_timestamp
 from protocol.wire import EventResult, InvalidReason, PushAnswer, PushStatus
 
@@ -167,10 +176,7 @@ class PushOperations(CentralAccess):
                 status = PushStatus.ACCEPTED if decision.accepted else PushStatus.REJECTED
                 decided[p.index] = EventResult(event.event_id, event.seq, status, decision.reason)
                 seen_ids.add(event.event_id)
-                stored_row = event.to_dict()
-                stored_row["payload_enc"] = self.cipher.seal_json(
-                    stored_row.pop("payload"), event_aad(event.event_id)
-                )
+                stored_row = stored_event(event, self.cipher)
                 new_rows.append(
                     {
                         **stored_row,
