@@ -18,7 +18,7 @@ from clock import Clock, FixedClock
 from kiosk.cli import main
 from protocol.checkpoint_verify import CheckpointFields, checkpoint_signed_bytes
 from protocol.event_format import format_timestamp
-from protocol.journal_bundle import verify_bundle
+from protocol.journal_bundle import EVENT_FIELDS, verify_bundle
 from store.database import open_store
 from store.journal import Journal
 from store.keys import KioskKeys, load_or_create_keys
@@ -58,7 +58,7 @@ def _checkpoint(
 ) -> CheckpointFields:
     """The central's checkpoint over the event at ``seq`` of the bundle's chain."""
     lines = bundle.read_text(encoding="utf-8").splitlines()
-    head_hash = json.loads(lines[seq])["hash"]
+    head_hash = json.loads(lines[seq])[EVENT_FIELDS.index("hash")]
     issued = format_timestamp(clock())
     message = checkpoint_signed_bytes(
         kiosk_id=KIOSK_ID, head_seq=seq, head_hash=head_hash, issued_at=issued
@@ -141,7 +141,7 @@ def test_an_altered_event_is_named(exported: tuple[Path, Path]) -> None:
 
     def alter(lines: list[str]) -> list[str]:
         event = json.loads(lines[3])
-        event["event_type"] = "card.activated"
+        event[EVENT_FIELDS.index("event_type")] = "card.activated"
         lines[3] = json.dumps(event)
         return lines
 
