@@ -92,3 +92,36 @@ def test_a_format_2_payload_that_does_not_match_its_digest_is_refused(
     answer = service.push("k1", [event])
     assert [(r.status, r.reason) for r in answer.results] == [("invalid", "hash mismatch")]
     assert service.card_state("S1") == "shipped"
+
+
+def _linked_batch(kiosk: Kiosk, count: int) -> list[dict[str, Any]]:
+    return [kiosk.event("identity.checked", {}, FORMAT_V2).to_dict() for _ in range(count)]
+
+
+def test_a_signature_changed_in_a_linked_batch_is_found_though_few_are_checked(
+    service: CentralService,
+) -> None:
+    """The central checks one signature per run of linked format 2 events; a signature
+    changed on the way breaks the run there and is checked by itself."""
+    kiosk = Kiosk(service)
+    batch = _linked_batch(kiosk, 5)
+    other = Ed25519PrivateKey.generate()
+    batch[2]["signature"] = other.sign(bytes.fromhex(batch[2]["hash"])).hex()
+    answer = service.push("k1", batch)
+    assert [(r.status, r.reason) for r in answer.results] == [
+        ("accepted", None),
+        ("accepted", None),
+        ("invalid", "bad signature"),
+        ("gap", None),
+        ("gap", None),
+    ]
+
+
+def test_a_bad_signature_at_the_end_of_a_linked_batch_is_found(service: CentralService) -> None:
+    kiosk = Kiosk(service)
+    batch = _linked_batch(kiosk, 4)
+    batch[3]["signature"] = "00" * 64
+    answer = service.push("k1", batch)
+    assert [r.status for r in answer.results] == ["accepted"] * 3 + ["invalid"]
+    assert answer.results[3].reason == "bad signature"
+    assert service.verify_chain("k1")
