@@ -154,18 +154,20 @@ class BundleReport:
         return self.events_checked / self.seconds if self.seconds > 0 else 0.0
 
 
-def _checkpoint_problems(header: BundleHeader, central_key: bytes | None) -> list[ChainProblem]:
+def checkpoint_problems(
+    kiosk_id: str,
+    checkpoints: Sequence[CheckpointFields],
+    signer: bytes | None,
+    pinned: bytes | None = None,
+) -> list[ChainProblem]:
+    """What is wrong with the central's checkpoints of ``kiosk_id``'s chain, signed (they
+    say) by ``signer``; ``pinned`` is the central key the auditor trusts."""
     problems = []
-    if central_key is not None and header.checkpoints and header.central_public_key != central_key:
+    if pinned is not None and checkpoints and signer != pinned:
         detail = "the checkpoints are signed with another key than the central's given key"
         problems.append(ChainProblem(0, "wrong_central_key", detail))
-    for checkpoint in header.checkpoints:
-        signer = header.central_public_key
-        if (
-            signer is None
-            or checkpoint.kiosk_id != header.kiosk_id
-            or not checkpoint.signature_ok(signer)
-        ):
+    for checkpoint in checkpoints:
+        if signer is None or checkpoint.kiosk_id != kiosk_id or not checkpoint.signature_ok(signer):
             detail = "the checkpoint is not the central's signature over this kiosk's chain"
             problems.append(ChainProblem(checkpoint.head_seq, "bad_checkpoint", detail))
     return problems
@@ -186,7 +188,9 @@ def verify_bundle(
         raise BundleFormatError("the file is empty")
     header = parse_header(lines[0])
     events = lines[1:]
-    problems = _checkpoint_problems(header, central_key)
+    problems = checkpoint_problems(
+        header.kiosk_id, header.checkpoints, header.central_public_key, central_key
+    )
     if kiosk_key is not None and header.kiosk_public_key != kiosk_key:
         detail = "the events are signed with another key than the kiosk's given key"
         problems.append(ChainProblem(0, "wrong_kiosk_key", detail))
