@@ -144,7 +144,6 @@ BATCH = 1000
 
 
 def push_10k(scale: float) -> list[Figure]:
-    from protocol.event_format import verify_signature
     from store.sync import CentralTransport, SyncClient
 
     count = max(100, int(10_000 * scale))
@@ -209,7 +208,7 @@ def push_10k(scale: float) -> list[Figure]:
                 # the signatures the design needs: one per batch of linked format 2
                 # events (central.chain_signatures), each batch's last
                 for event in events[BATCH - 1 :: BATCH] + events[-1:]:
-                    if not verify_signature(public, event.hash, event.signature):
+                    if not event.signature_ok(public):
                         raise RuntimeError("signature")
                 with (
                     conn.cursor() as cur,

@@ -23,6 +23,8 @@ personal data, and chains the signatures too:
   in the hash: a journal verifies without its payloads, and the secret nonce keeps a
   digest from being matched against guessed payloads (a name, a personnummer).
 * ``prev_signature``: the signature of the event before (``"0" * 128`` for seq 1).
+* ``signature``: Ed25519 over :data:`V2_SIGNATURE_PREFIX` followed by the 32 raw hash
+  bytes (:func:`signed_message`): a format 2 event cannot pass for format 1.
 * ``hash`` = SHA-256 over :func:`canonical_bytes_v2`: the lines ``kiosk-journal-event/2``,
   event_id, kiosk_id, seq (decimal), occurred_at, operator (empty when there is none),
   event_type, payload_digest, prev_hash, prev_signature, joined by ``\n`` in UTF-8. No
@@ -62,6 +64,7 @@ FORMAT_V2 = 2
 CURRENT_FORMAT = FORMAT_V2
 FORMATS = (FORMAT_V1, FORMAT_V2)
 V2_TAG = "kiosk-journal-event/2"
+V2_SIGNATURE_PREFIX = b"kiosk-journal-event/2 signature\n"
 PAYLOAD_NONCE_BYTES = 16
 HASHED_FIELDS: tuple[str, ...] = (
     "event_id",
@@ -190,16 +193,26 @@ def event_hash_v2(fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_bytes_v2(fields)).hexdigest()
 
 
-def sign_hash(key: Ed25519PrivateKey, hash_hex: str) -> str:
-    """Ed25519 signature (hex) over the 32 raw bytes of ``hash_hex``."""
-    return key.sign(bytes.fromhex(hash_hex)).hex()
+def signed_message(hash_hex: str, event_format: int = FORMAT_V1) -> bytes:
+    """What the kiosk's key signs: the 32 raw hash bytes (format 1), after
+    :data:`V2_SIGNATURE_PREFIX` in format 2, so that a format 2 event relabelled format 1
+    (whose content a bundle cannot check) carries no valid signature."""
+    raw = bytes.fromhex(hash_hex)
+    return raw if event_format == FORMAT_V1 else V2_SIGNATURE_PREFIX + raw
 
 
-def verify_signature(public_key_bytes: bytes, hash_hex: str, signature_hex: str) -> bool:
+def sign_hash(key: Ed25519PrivateKey, hash_hex: str, event_format: int = FORMAT_V1) -> str:
+    """Ed25519 signature (hex) over :func:`signed_message`."""
+    return key.sign(signed_message(hash_hex, event_format)).hex()
+
+
+def verify_signature(
+    public_key_bytes: bytes, hash_hex: str, signature_hex: str, event_format: int = FORMAT_V1
+) -> bool:
     """True when ``signature_hex`` is the kiosk's valid signature of ``hash_hex``."""
     try:
         public_key = Ed25519PublicKey.from_public_bytes(public_key_bytes)
-        public_key.verify(bytes.fromhex(signature_hex), bytes.fromhex(hash_hex))
+        public_key.verify(bytes.fromhex(signature_hex), signed_message(hash_hex, event_format))
     except (InvalidSignature, ValueError):
         return False
     return True
@@ -297,7 +310,7 @@ class SignedEvent:
         return event_hash(self.hashed_fields()) == self.hash
 
     def signature_ok(self, public_key_bytes: bytes) -> bool:
-        return verify_signature(public_key_bytes, self.hash, self.signature)
+        return verify_signature(public_key_bytes, self.hash, self.signature, self.event_format)
 
     @classmethod
     def create(
@@ -341,7 +354,7 @@ class SignedEvent:
         return cls(
             **fields,
             hash=digest,
-            signature=sign_hash(key, digest),
+            signature=sign_hash(key, digest, FORMAT_V2),
             event_format=FORMAT_V2,
             payload_nonce=nonce,
             payload_digest=content,

@@ -33,7 +33,14 @@ from typing import NamedTuple, Protocol
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from protocol.event_format import FORMAT_V1, FORMAT_V2, GENESIS_HASH, GENESIS_SIGNATURE, V2_TAG
+from protocol.event_format import (
+    FORMAT_V1,
+    FORMAT_V2,
+    GENESIS_HASH,
+    GENESIS_SIGNATURE,
+    V2_TAG,
+    signed_message,
+)
 
 PARALLEL_THRESHOLD = 20_000
 REORDER_SEARCH = 1000
@@ -114,7 +121,8 @@ def v2_hash(record: ChainRecord, seq: int | None = None) -> str:
 
 def signature_valid(public: Ed25519PublicKey, record: ChainRecord) -> bool:
     try:
-        public.verify(bytes.fromhex(record.signature), bytes.fromhex(record.hash))
+        message = signed_message(record.hash, record.event_format)
+        public.verify(bytes.fromhex(record.signature), message)
     except (InvalidSignature, ValueError, TypeError):
         return False
     return True

@@ -263,3 +263,21 @@ def test_a_large_bundle_verifies_on_both_cores(tmp_path: Path, clock: FixedClock
     finally:
         journal_chain.PARALLEL_THRESHOLD = original
     assert report.ok and report.events_checked == 2500
+
+
+def test_a_format_2_event_relabelled_format_1_cannot_change_its_content(
+    exported: tuple[Path, Path],
+) -> None:
+    """Format 1 content is not checkable in a bundle; relabelling a format 2 event as
+    format 1 must not make its content editable (its signature is format 2's)."""
+    _data, bundle = exported
+
+    def relabel(lines: list[str]) -> list[str]:
+        event = json.loads(lines[1])
+        event[EVENT_FIELDS.index("event_format")] = 1
+        event[EVENT_FIELDS.index("event_type")] = "card.activated"
+        lines[1] = json.dumps(event)
+        return lines
+
+    _edit(bundle, relabel)
+    assert _kind(bundle) == (1, "bad_signature")
