@@ -281,8 +281,8 @@ def audit_verify_rate(scale: float) -> Figure:
 def public_verify_rate(scale: float) -> Figure:
     """Public-key verification of an exported bundle, with the raw hashing of the same
     canonical bytes in the same run as its baseline."""
+    from protocol.chain_event import v2_hash
     from protocol.journal_bundle import parse_event_line, verify_bundle
-    from protocol.journal_chain import v2_hash
     from store.journal_export import export_bundle
 
     store, journal, n = _journal(scale)

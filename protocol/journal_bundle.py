@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from protocol.chain_event import ChainProblem, ChainRecord
 from protocol.checkpoint_verify import CheckpointFields
-from protocol.journal_chain import ChainProblem, ChainRecord, check_chain
+from protocol.journal_chain import check_chain
 
 BUNDLE_TYPE = "kiosk-journal-bundle"
 BUNDLE_VERSION = 1

@@ -1,13 +1,13 @@
 """Verifying a kiosk's journal chain with its public key only, fast.
 
-The input is the chain as records (:class:`ChainRecord`: what is hashed, the hash and the
-signature, never a payload), from the kiosk's database or from an exported bundle. Per
-event the check is a few microseconds of plain work: recompute the hash of the canonical
-lines (format 2, ``protocol.event_format``), compare the links to the event before (its
-hash and its signature) and the seq. Then one Ed25519 verification at the head vouches
-for all of it, because each format 2 hash covers the hash and the signature before it.
-Only format 1 events (written before format 2) have their signatures checked one by one:
-their hashes do not cover the signature before them.
+The input is the chain as records (``protocol.chain_event.ChainRecord``: what is
+hashed, the hash and the signature, never a payload), from the kiosk's database or from
+an exported bundle. Per event the check is a few microseconds of plain work: recompute
+the hash of the canonical lines (format 2, ``protocol.event_format``), compare the links
+to the event before (its hash and its signature) and the seq. Then one Ed25519
+verification at the head vouches for all of it, because each format 2 hash covers the
+hash and the signature before it. Only format 1 events (written before format 2) have
+their signatures checked one by one: their hashes do not cover the signature before them.
 
 A caller that holds the payloads passes a :class:`PayloadCheck`: format 2 payloads are
 compared with their digests, and format 1 hashes (which cover the plaintext payload) are
@@ -22,65 +22,25 @@ The report names the lowest seq with a problem; a problem ends the check.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from protocol.event_format import (
-    FORMAT_V1,
-    FORMAT_V2,
-    GENESIS_HASH,
-    GENESIS_SIGNATURE,
-    V2_TAG,
-    signed_message,
+from protocol.chain_event import (
+    ChainProblem,
+    ChainRecord,
+    PayloadCheck,
+    event_problem,
+    plain_v2_link,
+    signature_valid,
 )
+from protocol.event_format import FORMAT_V2
 
 PARALLEL_THRESHOLD = 20_000
-REORDER_SEARCH = 1000
-V2_LINES = 10  # the tag and the nine hashed fields
-
-
-class ChainRecord(NamedTuple):
-    """One event as the chain check sees it (no payload)."""
-
-    seq: int
-    event_format: int
-    event_id: str
-    kiosk_id: str
-    occurred_at: str
-    operator: str | None
-    event_type: str
-    payload_digest: str | None
-    prev_hash: str
-    prev_signature: str | None
-    hash: str
-    signature: str
-
-
-@dataclass(frozen=True)
-class ChainProblem:
-    seq: int
-    # seq_gap | hash_mismatch | reordered | prev_hash_mismatch | bad_signature | undecryptable
-    # | wrong_kiosk | malformed | format_downgrade | missing_tail | checkpoint_mismatch
-    kind: str
-    detail: str
-
-
-class PayloadCheck(Protocol):
-    """What only a holder of the payloads can check (the kiosk's own audit)."""
-
-    def v2_problem(self, index: int, record: ChainRecord) -> ChainProblem | None:
-        """``None`` when the payload matches its digest."""
-
-    def v1_hash(self, index: int, record: ChainRecord, seq: int) -> str | ChainProblem:
-        """The format 1 hash of the record's content written as ``seq``."""
 
 
 # A reader of the records ``[start, end)``; ``None`` where an entry is not a record.
@@ -94,38 +54,6 @@ class ChainReport:
     problem: ChainProblem | None
     content_unchecked: int  # format 1 events whose content needs the payloads
     signatures_checked: int
-
-
-def v2_hash(record: ChainRecord, seq: int | None = None) -> str:
-    """The format 2 hash of ``record`` (as if written as ``seq``); ``ValueError`` when a
-    field would break the canonical lines."""
-    operator = record.operator
-    text = "\n".join(
-        (
-            V2_TAG,
-            record.event_id,
-            record.kiosk_id,
-            str(record.seq if seq is None else seq),
-            record.occurred_at,
-            "" if operator is None else operator,
-            record.event_type,
-            record.payload_digest or "",
-            record.prev_hash,
-            record.prev_signature or "",
-        )
-    )
-    if text.count("\n") != V2_LINES - 1 or operator == "":
-        raise ValueError("a field holds a line break or the operator is empty")
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def signature_valid(public: Ed25519PublicKey, record: ChainRecord) -> bool:
-    try:
-        message = signed_message(record.hash, record.event_format)
-        public.verify(bytes.fromhex(record.signature), message)
-    except (InvalidSignature, ValueError, TypeError):
-        return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -146,114 +74,6 @@ class _RangeResult:
     signatures: int
 
 
-def _reordered_from(
-    job: _Job, index: int, record: ChainRecord, hashes: dict[str, int]
-) -> int | None:
-    """The seq this record was written with, when it now sits at another position
-    (error path only: tries the seq its ``prev_hash`` points after, then neighbours)."""
-    position = index + 1
-    candidates: list[int] = []
-    if record.prev_hash == GENESIS_HASH:
-        candidates.append(1)
-    elif record.prev_hash in hashes:
-        candidates.append(hashes[record.prev_hash] + 1)
-    for distance in range(1, REORDER_SEARCH + 1):
-        candidates.extend((position + distance, position - distance))
-    for candidate in candidates:
-        if candidate < 1 or candidate == position:
-            continue
-        if record.event_format == FORMAT_V2:
-            again: str | ChainProblem = v2_hash(record, candidate)
-        elif job.payloads is not None:
-            again = job.payloads.v1_hash(index, record, candidate)
-        else:
-            return None
-        if again == record.hash:
-            return candidate
-    return None
-
-
-def _content_problem(
-    job: _Job, index: int, record: ChainRecord, records: Sequence[ChainRecord | None]
-) -> tuple[ChainProblem | None, bool]:
-    """The record's content problem, and whether its content went unchecked."""
-    seq = index + 1
-    if record.event_format == FORMAT_V2:
-        try:
-            digest = v2_hash(record)
-        except (ValueError, TypeError, AttributeError):
-            return ChainProblem(seq, "malformed", "the event's fields are not well formed"), False
-        if digest == record.hash and job.payloads is not None:
-            return job.payloads.v2_problem(index, record), False
-        checked = True
-    elif job.payloads is None:
-        return None, True
-    else:
-        computed = job.payloads.v1_hash(index, record, seq)
-        if isinstance(computed, ChainProblem):
-            return computed, False
-        digest, checked = computed, True
-    if checked and digest != record.hash:
-        hashes = {r.hash: r.seq for r in records if r is not None}
-        original = _reordered_from(job, index, record, hashes)
-        if original is not None:
-            return ChainProblem(
-                seq,
-                "reordered",
-                f"the row at seq {seq} was written as seq {original} (rows reordered)",
-            ), False
-        return ChainProblem(seq, "hash_mismatch", "content does not match its hash"), False
-    return None, False
-
-
-def _check_one(
-    job: _Job,
-    index: int,
-    record: ChainRecord | None,
-    before: ChainRecord | None,
-    *,
-    records: Sequence[ChainRecord | None],
-    public: Ed25519PublicKey,
-) -> tuple[ChainProblem | None, bool, bool]:
-    """(problem, content unchecked, signature checked) for the record at ``index``."""
-    seq = index + 1
-    if record is None:
-        return ChainProblem(seq, "malformed", "not a journal event"), False, False
-    if record.seq != seq:
-        if record.seq > seq:
-            detail = f"events {seq}..{record.seq - 1} are missing (deleted)"
-        else:
-            detail = "the sequence numbers do not follow each other"
-        return ChainProblem(seq, "seq_gap", detail), False, False
-    if record.kiosk_id != job.kiosk_id:
-        return ChainProblem(seq, "wrong_kiosk", "the event is another kiosk's"), False, False
-    if record.event_format not in (FORMAT_V1, FORMAT_V2):
-        return ChainProblem(seq, "malformed", "unknown event format"), False, False
-    if (
-        record.event_format == FORMAT_V1
-        and before is not None
-        and (before.event_format == FORMAT_V2)
-    ):
-        detail = "a format 1 event after a format 2 event"
-        return ChainProblem(seq, "format_downgrade", detail), False, False
-    problem, unchecked = _content_problem(job, index, record, records)
-    if problem is not None:
-        return problem, unchecked, False
-    if record.prev_hash != (GENESIS_HASH if before is None else before.hash):
-        detail = "prev_hash does not match the hash of the event before (deleted or replaced)"
-        return ChainProblem(seq, "prev_hash_mismatch", detail), unchecked, False
-    if record.event_format == FORMAT_V2:
-        expected = GENESIS_SIGNATURE if before is None else before.signature
-        if record.prev_signature != expected:
-            detail = "the signature differs from the one the next event was chained to"
-            return ChainProblem(seq - 1, "bad_signature", detail), unchecked, False
-        return None, unchecked, False
-    if not signature_valid(public, record):
-        detail = "the signature is not the kiosk's signature of the event hash"
-        return ChainProblem(seq, "bad_signature", detail), unchecked, True
-    return None, unchecked, True
-
-
 def _check_range(bounds: tuple[int, int]) -> _RangeResult:
     job = _job
     assert job is not None
@@ -262,11 +82,22 @@ def _check_range(bounds: tuple[int, int]) -> _RangeResult:
     records = job.source(first, end)
     public = Ed25519PublicKey.from_public_bytes(job.public_key)
     unchecked = signatures = 0
+    payloads = job.payloads
     for index in range(start, end):
         record = records[index - first]
         before = records[index - first - 1] if index > 0 else None
-        problem, not_checked, signed = _check_one(
-            job, index, record, before, records=records, public=public
+        if (record is not None and plain_v2_link(record, before, index, job.kiosk_id)) and (
+            payloads is None or payloads.v2_problem(index, record) is None
+        ):
+            continue
+        problem, not_checked, signed = event_problem(
+            index,
+            record,
+            before,
+            records=records,
+            public=public,
+            kiosk_id=job.kiosk_id,
+            payloads=payloads,
         )
         unchecked += not_checked
         signatures += signed
@@ -313,14 +144,15 @@ def check_chain(
     payloads: PayloadCheck | None = None,
     anchors: Sequence[tuple[int, str]] = (),
     workers: int | None = None,
-    parallel_threshold: int = PARALLEL_THRESHOLD,
+    parallel_threshold: int | None = None,
 ) -> ChainReport:
     """Check the ``count`` records of ``kiosk_id``'s chain. ``anchors`` are (seq, hash)
     pairs the chain must hold (the central's verified checkpoints)."""
     global _job  # noqa: PLW0603 (inherited by the forked workers)
     _job = _Job(source, kiosk_id, public_key, payloads)
     try:
-        results = _run_ranges(count, workers, parallel_threshold)
+        threshold = PARALLEL_THRESHOLD if parallel_threshold is None else parallel_threshold
+        results = _run_ranges(count, workers, threshold)
     finally:
         _job = None
     problems = [r.problem for r in results if r.problem is not None]

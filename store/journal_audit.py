@@ -27,11 +27,8 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from protocol.journal_chain import (
-    ChainProblem,
-    ChainRecord,
-    check_chain,
-)
+from protocol.chain_event import ChainProblem, ChainRecord
+from protocol.journal_chain import check_chain
 from store.crypto import FieldCipher
 from store.errors import DecryptionFailedError
 from store.models import JournalRow, SyncState

@@ -13,9 +13,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from protocol.chain_event import ChainRecord
 from protocol.checkpoint_verify import CheckpointFields
 from protocol.journal_bundle import bundle_header, event_line
-from protocol.journal_chain import ChainRecord
 from store.journal_audit import CHAIN_COLUMNS
 from store.models import JournalRow
 

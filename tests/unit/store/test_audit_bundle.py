@@ -249,20 +249,29 @@ def test_a_broken_bundle_is_one_clear_line_in_swedish(
     )
 
 
-def test_a_large_bundle_verifies_on_both_cores(tmp_path: Path, clock: FixedClock) -> None:
+def test_a_large_bundle_verifies_on_both_cores(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import protocol.journal_chain as journal_chain
+
     data = tmp_path / "kiosk"
     _journal(data, clock, 2500)
     bundle = tmp_path / "journal.bundle"
     _export(data, bundle)
-    import protocol.journal_chain as journal_chain
-
-    original = journal_chain.PARALLEL_THRESHOLD
-    try:
-        journal_chain.PARALLEL_THRESHOLD = 1
-        report = verify_bundle(bundle, workers=2)
-    finally:
-        journal_chain.PARALLEL_THRESHOLD = original
+    monkeypatch.setattr(journal_chain, "PARALLEL_THRESHOLD", 1)
+    report = verify_bundle(bundle, workers=2)
     assert report.ok and report.events_checked == 2500
+
+    def alter(lines: list[str]) -> list[str]:
+        event = json.loads(lines[2000])
+        event[EVENT_FIELDS.index("occurred_at")] = "2026-01-01T00:00:00.000000Z"
+        lines[2000] = json.dumps(event)
+        return lines
+
+    _edit(bundle, alter)
+    report = verify_bundle(bundle, workers=2)
+    assert report.problem is not None
+    assert (report.problem.seq, report.problem.kind) == (2000, "hash_mismatch")
 
 
 def test_a_format_2_event_relabelled_format_1_cannot_change_its_content(
