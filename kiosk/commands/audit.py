@@ -39,10 +39,13 @@ def register(sub: Any) -> None:
         "--bundle", type=Path, default=None, help="verify an exported bundle (no database)"
     )
     verify.add_argument(
-        "--kiosk-key", default=None, help="the kiosk's public key to trust (hex), for --bundle"
+        "--kiosk-key",
+        type=_public_key,
+        default=None,
+        help="the kiosk's public key to trust (hex), for --bundle",
     )
     verify.add_argument(
-        "--central-key", default=None, help="the central's public key to trust (hex)"
+        "--central-key", type=_public_key, default=None, help="the central's public key (hex)"
     )
     verify.add_argument(
         "--checkpoints",
@@ -79,14 +82,15 @@ def register(sub: Any) -> None:
     parser.set_defaults(func=lambda _args: parser.print_help() or 2)
 
 
-def _hex_key(value: str | None) -> bytes | None:
-    if value is None:
-        return None
+def _public_key(value: str) -> bytes:
+    """An Ed25519 public key given in hex (argparse type)."""
     try:
         key = bytes.fromhex(value)
     except ValueError:
         key = b""
-    return key if len(key) == 32 else b"\x00"  # an unusable pin matches no key
+    if len(key) != 32:
+        raise argparse.ArgumentTypeError("not an Ed25519 public key (64 hex digits)")
+    return key
 
 
 def run_verify_bundle(args: argparse.Namespace) -> int:
@@ -97,8 +101,8 @@ def run_verify_bundle(args: argparse.Namespace) -> int:
     try:
         report = verify_bundle(
             args.bundle,
-            kiosk_key=_hex_key(args.kiosk_key),
-            central_key=_hex_key(args.central_key),
+            kiosk_key=args.kiosk_key,
+            central_key=args.central_key,
             workers=args.workers,
         )
     except (BundleFormatError, OSError):
@@ -177,9 +181,7 @@ def run_verify(args: argparse.Namespace) -> int:
                 report = Journal(kiosk_id, keys, store.cipher, clock=system_clock).verify_chain(
                     session, workers=args.workers, anchors=[(c.head_seq, c.head_hash) for c in own]
                 )
-                refused = checkpoint_problems(
-                    kiosk_id, own, central_key, _hex_key(args.central_key)
-                )
+                refused = checkpoint_problems(kiosk_id, own, central_key, args.central_key)
                 found = [(p.seq, p.kind, p.detail) for p in refused]
                 if report.problem is not None:
                     found.append((report.problem.seq, report.problem.kind, report.problem.detail))
@@ -224,6 +226,7 @@ def _checkpoints(path: Path | None) -> tuple[bytes | None, list[Any]]:
 
 def run_export(args: argparse.Namespace) -> int:
     from kiosk.i18n import Catalogue
+    from store.journal import journal_kiosk_ids
     from store.journal_export import export_bundle
 
     config, keys, store = _open(args)
@@ -236,10 +239,13 @@ def run_export(args: argparse.Namespace) -> int:
         return EXIT_BROKEN
     try:
         with store.read_only() as session:
+            written = journal_kiosk_ids(session)
+            # the store's one journal, whatever the configuration names
+            kiosk_id = written[0] if len(written) == 1 else config.kiosk_id
             count = export_bundle(
                 session,
                 args.file,
-                kiosk_id=config.kiosk_id,
+                kiosk_id=kiosk_id,
                 kiosk_public_key=keys.public_key_bytes(),
                 central_public_key=central_key,
                 checkpoints=checkpoints,
@@ -249,7 +255,7 @@ def run_export(args: argparse.Namespace) -> int:
     print(
         text(
             "audit.exported",
-            kiosk_id=config.kiosk_id,
+            kiosk_id=kiosk_id,
             path=str(args.file),
             count=count,
             checkpoints=len(checkpoints),

@@ -290,3 +290,21 @@ def test_a_format_2_event_relabelled_format_1_cannot_change_its_content(
 
     _edit(bundle, relabel)
     assert _kind(bundle) == (1, "bad_signature")
+
+
+def test_pinned_keys_on_the_command_line(
+    exported: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, bundle = exported
+    kiosk_key = load_or_create_keys(data / "kiosk.key").public_key_bytes().hex()
+    central_key = _raw_public(CENTRAL).hex()
+    command = ["audit", "verify", "--bundle", str(bundle), "--lang", "en"]
+    assert main([*command, "--kiosk-key", kiosk_key, "--central-key", central_key]) == 0
+    assert "intact" in capsys.readouterr().out
+    other = _raw_public(Ed25519PrivateKey.generate()).hex()
+    assert main([*command, "--kiosk-key", other]) == 1
+    assert "(wrong_kiosk_key)" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as refused:
+        main([*command, "--kiosk-key", "not-a-key"])
+    assert refused.value.code == 2
+    assert "not an Ed25519 public key" in capsys.readouterr().err
