@@ -19,17 +19,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from protocol.chain_event import ChainProblem, ChainRecord
-from protocol.journal_chain import check_chain
+from protocol.journal_chain import RecordSource, check_chain
 from store.crypto import FieldCipher
+from store.database import sqlite_path
 from store.errors import DecryptionFailedError
 from store.models import JournalRow, SyncState
 from store.state import get_state
@@ -149,16 +153,52 @@ class AuditReport:
         )
 
 
+class _SqliteRanges:
+    """The records ``[start, end)`` read from the SQLite file by the process that checks
+    them: the forked workers each read their own range, so the parent holds no records
+    to be copied into them. Each process opens its own read-only connection."""
+
+    def __init__(self, path: Path, kiosk_id: str, *, with_payloads: bool) -> None:
+        self._path = path
+        self._kiosk_id = kiosk_id
+        columns = ", ".join(column.name for column in CHAIN_COLUMNS)
+        extra = ", payload_enc" if with_payloads else ""
+        self._sql = (
+            f"SELECT {columns}{extra} FROM journal WHERE kiosk_id = ? "  # noqa: S608 (names)
+            "ORDER BY seq LIMIT ? OFFSET ?"
+        )
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+        self._blobs: dict[int, bytes] = {}
+
+    def __call__(self, start: int, end: int) -> list[ChainRecord | None]:
+        if self._connection is None or self._pid != os.getpid():
+            self._connection = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True)
+            self._pid = os.getpid()
+        rows = self._connection.execute(self._sql, (self._kiosk_id, end - start, start)).fetchall()
+        if rows and len(rows[0]) > len(CHAIN_COLUMNS):
+            self._blobs = {start + offset: row[-1] for offset, row in enumerate(rows)}
+        return [ChainRecord._make(row[: len(CHAIN_COLUMNS)]) for row in rows]
+
+    def blob(self, index: int) -> bytes:
+        return self._blobs[index]
+
+    def close(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
+
+
 class _LocalPayloads:
     """The payload checks of the kiosk's own audit (it holds the field key)."""
 
-    def __init__(self, cipher: FieldCipher, blobs: Sequence[bytes]) -> None:
+    def __init__(self, cipher: FieldCipher, blob: Callable[[int], bytes]) -> None:
         self._cipher = cipher
-        self._blobs = blobs
+        self._blob = blob
 
     def _plain(self, index: int, record: ChainRecord) -> bytes | ChainProblem:
         try:
-            return self._cipher.decrypt_bytes(self._blobs[index], record.event_id.encode())
+            return self._cipher.decrypt_bytes(self._blob(index), record.event_id.encode())
         except DecryptionFailedError:
             detail = "the stored payload does not decrypt (row edited)"
             return ChainProblem(record.seq, "undecryptable", detail)
@@ -205,23 +245,39 @@ def verify_chain(
     """Check the whole chain of ``kiosk_id``; the report names the first broken link.
     Without ``cipher`` the payloads are not checked (public key only)."""
     started = time.perf_counter()
-    columns = (*CHAIN_COLUMNS, _T.c.payload_enc) if cipher is not None else CHAIN_COLUMNS
-    rows = session.execute(
-        select(*columns).where(_T.c.kiosk_id == kiosk_id).order_by(_T.c.seq)
-    ).all()
-    records = [ChainRecord(*row[:12]) for row in rows]
-    payloads = None if cipher is None else _LocalPayloads(cipher, [row[12] for row in rows])
+    path = sqlite_path(session.get_bind().engine.url.render_as_string(hide_password=False))
+    count = int(session.execute(select(func.count()).where(_T.c.kiosk_id == kiosk_id)).scalar_one())
+    reader: _SqliteRanges | None = None
+    if path is not None and count >= PARALLEL_THRESHOLD and workers != 1:
+        reader = _SqliteRanges(path, kiosk_id, with_payloads=cipher is not None)
+        source: RecordSource = reader
+        blob: Callable[[int], bytes] = reader.blob
+    else:
+        columns = (*CHAIN_COLUMNS, _T.c.payload_enc) if cipher is not None else CHAIN_COLUMNS
+        rows = session.execute(
+            select(*columns).where(_T.c.kiosk_id == kiosk_id).order_by(_T.c.seq)
+        ).all()
+        records = [ChainRecord(*row[:12]) for row in rows]
+        count = len(records)
+        blobs = [row[12] for row in rows] if cipher is not None else []
+        source, blob = (lambda start, end: records[start:end]), blobs.__getitem__
+    payloads = None if cipher is None else _LocalPayloads(cipher, blob)
     recorded_head = _recorded_head(get_state(session, head_state_key(kiosk_id)))
-    report = check_chain(
-        lambda start, end: records[start:end],
-        len(records),
-        kiosk_id=kiosk_id,
-        public_key=public_key_bytes,
-        payloads=payloads,
-        anchors=anchors,
-        workers=workers,
-        parallel_threshold=PARALLEL_THRESHOLD,
-    )
+    try:
+        report = check_chain(
+            source,
+            count,
+            kiosk_id=kiosk_id,
+            public_key=public_key_bytes,
+            payloads=payloads,
+            anchors=anchors,
+            workers=workers,
+            parallel_threshold=PARALLEL_THRESHOLD,
+        )
+        head = source(count - 1, count)[0] if count else None
+    finally:
+        if reader is not None:
+            reader.close()
     problems: list[AuditProblem] = []
     if report.problem is not None:
         problems.append(
@@ -235,9 +291,9 @@ def verify_chain(
                 detail="the recorded journal head is not a sequence number (state edited)",
             )
         )
-    last_seq = records[-1].seq if records else 0
+    last_seq = head.seq if head is not None else 0
     if not problems and recorded_head is not None and recorded_head > last_seq:
-        ends = f"ends at seq {last_seq}" if records else "is empty"
+        ends = f"ends at seq {last_seq}" if count else "is empty"
         problems.append(
             AuditProblem(
                 seq=last_seq + 1,
