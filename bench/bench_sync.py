@@ -2,9 +2,9 @@
 
 - sync.push_10k: a kiosk's backlog of 10,000 journal events pushed (read from its
   store, sent in batches, verified, deduplicated, applied and answered, answers
-  recorded) — budget ≤ 5 s. sync.push_10k.ratio: the same against the baseline of
-  verifying the 10,000 signatures plus a raw COPY of the same rows into the same
-  database — budget ≤ 3.
+  recorded) — budget ≤ 5 s. sync.push_10k.ratio: the same against the baseline of a
+  raw COPY of the same rows into the same database plus the signature checks the design
+  needs (one per batch of linked format 2 events) — budget ≤ 1.5.
 - sync.bootstrap_1m: 1,000,000 cards (and their holders) pulled into an empty kiosk
   store — budget ≤ 90 s; sync.bootstrap_1m.ratio against a raw SQLite executemany of
   the same rows into the same schema — budget ≤ 3.
@@ -140,8 +140,10 @@ def _refusal_payload(serial: str) -> dict[str, Any]:
     return {"reason": "error.card_is_blocked", "action": "card_test", "serial": serial}
 
 
+BATCH = 1000
+
+
 def push_10k(scale: float) -> list[Figure]:
-    from protocol.event_format import verify_signature
     from store.sync import CentralTransport, SyncClient
 
     count = max(100, int(10_000 * scale))
@@ -178,7 +180,7 @@ def push_10k(scale: float) -> list[Figure]:
             with _central(db_url, work / "central.key") as url:
                 transport = CentralTransport(url, timeout=60)
                 client = SyncClient(
-                    store=store, journal=journal, transport=transport, batch_size=1000
+                    store=store, journal=journal, transport=transport, batch_size=BATCH
                 )
                 started = time.perf_counter()
                 report = client.push_pending()
@@ -203,8 +205,10 @@ def push_10k(scale: float) -> list[Figure]:
                     conn.execute("SELECT event_id, payload_enc FROM central_event").fetchall()
                 )  # the stored (encrypted) payloads: the same rows as the central wrote
                 started = time.perf_counter()
-                for event in events:
-                    if not verify_signature(public, event.hash, event.signature):
+                # the signatures the design needs: one per batch of linked format 2
+                # events (central.chain_signatures), each batch's last
+                for event in events[BATCH - 1 :: BATCH] + events[-1:]:
+                    if not event.signature_ok(public):
                         raise RuntimeError("signature")
                 with (
                     conn.cursor() as cur,
@@ -241,11 +245,14 @@ def push_10k(scale: float) -> list[Figure]:
             service.engine.dispose()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    note = f"{count} events, batches of 1000, PostgreSQL fsync on"
+    note = (
+        f"{count} events, batches of {BATCH}, PostgreSQL fsync on; baseline: raw COPY of the "
+        "same rows plus the signatures the design checks (one per batch)"
+    )
     return [
         Figure("sync.push_10k", value, "s", baseline, 5.0 * max(scale, 0.01), note=note),
         Figure(
-            "sync.push_10k.ratio", value, "s", baseline, 3.0, budget_kind="max_ratio", note=note
+            "sync.push_10k.ratio", value, "s", baseline, 1.5, budget_kind="max_ratio", note=note
         ),
     ]
 

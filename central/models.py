@@ -66,6 +66,10 @@ class CentralEvent(CentralBase, table=True):
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
     signature: str = Field(max_length=128)
+    # format 2 (protocol.event_format): payload_enc seals the payload nonce + payload
+    event_format: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    payload_digest: str | None = Field(default=None, max_length=64)
+    prev_signature: str | None = Field(default=None, max_length=128)
     status: str = Field(max_length=16)  # accepted | rejected
     reason: str | None = Field(default=None, max_length=200)
     linked: bool = Field(default=True)  # False while ahead of the chain head (early block)

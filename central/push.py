@@ -1,6 +1,7 @@
 """Push: verify, deduplicate, order and apply one batch of a kiosk's signed events.
 
-Signatures are checked before any lock. The batch then runs in one transaction that
+Signatures are checked before any lock (a run of linked format 2 events by the
+signature at its end: ``central.chain_signatures``). The batch then runs in one transaction that
 first locks the kiosk's row (``SELECT ... FOR UPDATE``), so two processes serving the
 same kiosk serialise; card rows the batch touches are locked in serial order; change
 ids are taken last (``CentralAccess._allocate``). A batch re-delivered after its commit
@@ -22,8 +23,18 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from central import rules
 from central.access import CentralAccess
-from central.fields import card_aad, event_aad, order_aad
-from central.tables import CARD, EVENT, HOLDER, KIOSK, ORDER, STORED_FIELDS, chunks
+from central.chain_signatures import unsigned_events
+from central.fields import card_aad, order_aad
+from central.tables import (
+    CARD,
+    EVENT,
+    HOLDER,
+    KIOSK,
+    ORDER,
+    STORED_FIELDS,
+    chunks,
+    stored_event,
+)
 from protocol.event_format import SignedEvent, format_timestamp
 from protocol.wire import EventResult, InvalidReason, PushAnswer, PushStatus
 
@@ -69,12 +80,15 @@ class PushOperations(CentralAccess):
                 reason = InvalidReason.WRONG_KIOSK
             elif not event.hash_ok():
                 reason = InvalidReason.HASH_MISMATCH
-            elif not event.signature_ok(public_key):
-                reason = InvalidReason.BAD_SIGNATURE
             if reason is not None:
                 results[index] = _invalid(event, reason)
             else:
                 verified.append(_Pending(index, event))
+        unsigned = unsigned_events([(p.index, p.event) for p in verified], public_key)
+        for p in verified:
+            if p.index in unsigned:
+                results[p.index] = _invalid(p.event, InvalidReason.BAD_SIGNATURE)
+        verified = [p for p in verified if p.index not in unsigned]
         for attempt in range(RETRIES):
             try:
                 head, decided = self._push_transaction(kiosk_id, str(kiosk["office_id"]), verified)
@@ -167,10 +181,7 @@ class PushOperations(CentralAccess):
                 status = PushStatus.ACCEPTED if decision.accepted else PushStatus.REJECTED
                 decided[p.index] = EventResult(event.event_id, event.seq, status, decision.reason)
                 seen_ids.add(event.event_id)
-                stored_row = event.to_dict()
-                stored_row["payload_enc"] = self.cipher.seal_json(
-                    stored_row.pop("payload"), event_aad(event.event_id)
-                )
+                stored_row = stored_event(event, self.cipher)
                 new_rows.append(
                     {
                         **stored_row,

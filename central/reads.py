@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from central.access import CentralAccess
 from central.errors import UnknownKioskError, WrongKioskCertificateError
-from central.fields import event_aad, holder_aad
-from central.tables import CARD, EVENT, HOLDER, KIOSK, STORED_FIELDS
-from protocol.event_format import GENESIS_HASH, SignedEvent
+from central.fields import holder_aad
+from central.tables import CARD, EVENT, HOLDER, KIOSK, STORED_FIELDS, event_from_stored
+from protocol.event_format import FORMAT_V2, GENESIS_HASH, GENESIS_SIGNATURE, SignedEvent
 from protocol.wire import HeadAnswer
 
 
@@ -81,13 +81,7 @@ class ReadOperations(CentralAccess):
             rows = conn.execute(
                 select(*cols).where(EVENT.c.kiosk_id == kiosk_id).order_by(EVENT.c.seq)
             ).all()
-        events = []
-        for row in rows:
-            values = dict(row._mapping)
-            blob = values.pop("payload_enc")
-            values["payload"] = self.cipher.open_json(blob, event_aad(str(values["event_id"])))
-            events.append(SignedEvent.from_dict(values))
-        return events
+        return [event_from_stored(dict(row._mapping), self.cipher) for row in rows]
 
     def verify_chain(self, kiosk_id: str) -> bool:
         """Every stored event of the kiosk hashes, links and verifies with its key."""
@@ -98,13 +92,15 @@ class ReadOperations(CentralAccess):
         if key_row is None:
             raise UnknownKioskError(kiosk_id=kiosk_id)
         public_key = bytes.fromhex(str(key_row[0]))
-        prev = GENESIS_HASH
+        prev, prev_signature = GENESIS_HASH, GENESIS_SIGNATURE
         for expected_seq, event in enumerate(self.events(kiosk_id), start=1):
             if event.seq != expected_seq or event.prev_hash != prev:
                 return False
+            if event.event_format == FORMAT_V2 and event.prev_signature != prev_signature:
+                return False
             if not (event.hash_ok() and event.signature_ok(public_key)):
                 return False
-            prev = event.hash
+            prev, prev_signature = event.hash, event.signature
         return True
 
     def certificate_registered(self, fingerprint: str | None) -> bool:

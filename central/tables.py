@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import Table
 
+from central.fields import CentralCipher, event_aad
 from central.models import (
     CentralCard,
     CentralCounter,
@@ -16,7 +19,13 @@ from central.models import (
     CentralOrder,
     CentralPukEntry,
 )
-from protocol.event_format import HASHED_FIELDS
+from protocol.event_format import (
+    FORMAT_V2,
+    HASHED_FIELDS,
+    PAYLOAD_NONCE_BYTES,
+    SignedEvent,
+    canonical_json,
+)
 
 EVENT: Table = CentralEvent.__table__  # type: ignore[attr-defined]
 KIOSK: Table = CentralKiosk.__table__  # type: ignore[attr-defined]
@@ -28,8 +37,49 @@ PUK: Table = CentralPukEntry.__table__  # type: ignore[attr-defined]
 COUNTER: Table = CentralCounter.__table__  # type: ignore[attr-defined]
 
 SIGNED_FIELDS = (*HASHED_FIELDS, "hash", "signature")
-# the stored columns of an event: the signed fields with the payload sealed
-STORED_FIELDS = tuple("payload_enc" if name == "payload" else name for name in SIGNED_FIELDS)
+# the stored columns of an event: the signed fields with the payload sealed (format 2:
+# the payload nonce sealed with it), and what format 2 adds
+STORED_FIELDS = (
+    *("payload_enc" if name == "payload" else name for name in SIGNED_FIELDS),
+    "event_format",
+    "payload_digest",
+    "prev_signature",
+)
+
+
+def stored_event(event: SignedEvent, cipher: CentralCipher) -> dict[str, Any]:
+    """The stored columns of a verified event (:data:`STORED_FIELDS`)."""
+    row = event.to_dict()
+    payload = row.pop("payload")
+    row.pop("format", None)
+    row.pop("payload_nonce", None)
+    if event.event_format == FORMAT_V2 and event.payload_nonce is not None:
+        plain = bytes.fromhex(event.payload_nonce) + canonical_json(payload)
+        row["payload_enc"] = cipher.seal(plain, event_aad(event.event_id))
+    else:
+        row["payload_enc"] = cipher.seal_json(payload, event_aad(event.event_id))
+    row["event_format"] = event.event_format
+    row["payload_digest"] = event.payload_digest
+    row["prev_signature"] = event.prev_signature
+    return row
+
+
+def event_from_stored(values: Mapping[str, Any], cipher: CentralCipher) -> SignedEvent:
+    """The signed event of a stored row (:data:`STORED_FIELDS`), payload opened."""
+    data = dict(values)
+    blob = data.pop("payload_enc")
+    aad = event_aad(str(data["event_id"]))
+    if data.get("event_format") == FORMAT_V2:
+        plain = cipher.open(blob, aad)
+        data["payload_nonce"] = plain[:PAYLOAD_NONCE_BYTES].hex()
+        data["payload"] = json.loads(plain[PAYLOAD_NONCE_BYTES:])
+        data["format"] = FORMAT_V2
+    else:
+        data["payload"] = cipher.open_json(blob, aad)
+        for name in ("payload_digest", "prev_signature"):
+            data.pop(name, None)
+    data.pop("event_format", None)
+    return SignedEvent.from_dict(data)
 
 
 def chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:

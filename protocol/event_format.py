@@ -14,6 +14,30 @@ kiosk, gapless), ``occurred_at`` (ISO-8601 UTC, ``2026-11-28T18:00:00.123456Z``)
   separators=(",", ":"), ensure_ascii=False).encode("utf-8")``.
 * ``signature`` = Ed25519 signature by the kiosk's key over the 32 raw bytes of
   the hash.
+
+Format 2 (``"format": 2``; the format kiosks write now) hashes what can travel without
+personal data, and chains the signatures too:
+
+* ``payload_nonce`` (16 random bytes, hex) and ``payload_digest`` = SHA-256 of the nonce's
+  raw bytes followed by the payload's canonical JSON. The digest stands for the payload
+  in the hash: a journal verifies without its payloads, and the secret nonce keeps a
+  digest from being matched against guessed payloads (a name, a personnummer).
+* ``prev_signature``: the signature of the event before (``"0" * 128`` for seq 1).
+* ``signature``: Ed25519 over :data:`V2_SIGNATURE_PREFIX` followed by the 32 raw hash
+  bytes (:func:`signed_message`): a format 2 event cannot pass for format 1.
+* ``hash`` = SHA-256 over :func:`canonical_bytes_v2`: the lines ``kiosk-journal-event/2``,
+  event_id, kiosk_id, seq (decimal), occurred_at, operator (empty when there is none),
+  event_type, payload_digest, prev_hash, prev_signature, joined by ``\n`` in UTF-8. No
+  field may hold a control character (:data:`FIELD_FORMS`) and an operator is never
+  empty, so the lines are unambiguous.
+
+Because each hash covers the event before it, hash *and* signature, one valid signature
+at the head vouches for every event and every signature before it: a verifier recomputes
+the hashes, checks the links and checks the head's signature (``protocol.journal_chain``).
+A format 1 event's hash covers its plaintext payload and not the signature before it;
+journals written before format 2 keep their format 1 events, and the first format 2
+event links to the last of them. Once a journal holds a format 2 event, it holds no
+later format 1 event.
 """
 
 from __future__ import annotations
@@ -21,6 +45,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,6 +58,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 GENESIS_HASH = "0" * 64
+GENESIS_SIGNATURE = "0" * 128
+FORMAT_V1 = 1
+FORMAT_V2 = 2
+CURRENT_FORMAT = FORMAT_V2
+FORMATS = (FORMAT_V1, FORMAT_V2)
+V2_TAG = "kiosk-journal-event/2"
+V2_SIGNATURE_PREFIX = b"kiosk-journal-event/2 signature\n"
+PAYLOAD_NONCE_BYTES = 16
 HASHED_FIELDS: tuple[str, ...] = (
     "event_id",
     "kiosk_id",
@@ -44,6 +77,18 @@ HASHED_FIELDS: tuple[str, ...] = (
     "prev_hash",
 )
 
+# The hashed fields of a format 2 event, in the order of its canonical lines.
+HASHED_FIELDS_V2: tuple[str, ...] = (
+    "event_id",
+    "kiosk_id",
+    "seq",
+    "occurred_at",
+    "operator",
+    "event_type",
+    "payload_digest",
+    "prev_hash",
+    "prev_signature",
+)
 
 MAX_SEQ = 2**63 - 1  # a BIGINT at the central
 
@@ -68,10 +113,17 @@ FIELD_FORMS: Mapping[str, TextForm] = {
     "hash": TextForm(64, _HEX64),
     "signature": TextForm(128, re.compile(r"[0-9a-f]{128}")),
 }
+V2_FIELD_FORMS: Mapping[str, TextForm] = {
+    "payload_nonce": TextForm(32, re.compile(r"[0-9a-f]{32}")),
+    "payload_digest": TextForm(64, _HEX64),
+    "prev_signature": TextForm(128, re.compile(r"[0-9a-f]{128}")),
+}
 
 
-def _text_field(data: Mapping[str, Any], name: str) -> str | None:
-    value, form = data[name], FIELD_FORMS[name]
+def _text_field(
+    data: Mapping[str, Any], name: str, forms: Mapping[str, TextForm] = FIELD_FORMS
+) -> str | None:
+    value, form = data[name], forms[name]
     if value is None and form.nullable:
         return None
     if (
@@ -112,16 +164,55 @@ def event_hash(fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical_bytes(fields)).hexdigest()
 
 
-def sign_hash(key: Ed25519PrivateKey, hash_hex: str) -> str:
-    """Ed25519 signature (hex) over the 32 raw bytes of ``hash_hex``."""
-    return key.sign(bytes.fromhex(hash_hex)).hex()
+def payload_digest(nonce_hex: str, canonical_payload: bytes) -> str:
+    """SHA-256 (hex) of the nonce's raw bytes followed by the payload's canonical JSON."""
+    return hashlib.sha256(bytes.fromhex(nonce_hex) + canonical_payload).hexdigest()
 
 
-def verify_signature(public_key_bytes: bytes, hash_hex: str, signature_hex: str) -> bool:
+def canonical_bytes_v2(fields: Mapping[str, Any]) -> bytes:
+    """The canonical lines of a format 2 event (see the module docstring)."""
+    operator = fields["operator"]
+    return "\n".join(
+        (
+            V2_TAG,
+            fields["event_id"],
+            fields["kiosk_id"],
+            str(fields["seq"]),
+            fields["occurred_at"],
+            "" if operator is None else operator,
+            fields["event_type"],
+            fields["payload_digest"],
+            fields["prev_hash"],
+            fields["prev_signature"],
+        )
+    ).encode("utf-8")
+
+
+def event_hash_v2(fields: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of :func:`canonical_bytes_v2`."""
+    return hashlib.sha256(canonical_bytes_v2(fields)).hexdigest()
+
+
+def signed_message(hash_hex: str, event_format: int = FORMAT_V1) -> bytes:
+    """What the kiosk's key signs: the 32 raw hash bytes (format 1), after
+    :data:`V2_SIGNATURE_PREFIX` in format 2, so that a format 2 event relabelled format 1
+    (whose content a bundle cannot check) carries no valid signature."""
+    raw = bytes.fromhex(hash_hex)
+    return raw if event_format == FORMAT_V1 else V2_SIGNATURE_PREFIX + raw
+
+
+def sign_hash(key: Ed25519PrivateKey, hash_hex: str, event_format: int = FORMAT_V1) -> str:
+    """Ed25519 signature (hex) over :func:`signed_message`."""
+    return key.sign(signed_message(hash_hex, event_format)).hex()
+
+
+def verify_signature(
+    public_key_bytes: bytes, hash_hex: str, signature_hex: str, event_format: int = FORMAT_V1
+) -> bool:
     """True when ``signature_hex`` is the kiosk's valid signature of ``hash_hex``."""
     try:
         public_key = Ed25519PublicKey.from_public_bytes(public_key_bytes)
-        public_key.verify(bytes.fromhex(signature_hex), bytes.fromhex(hash_hex))
+        public_key.verify(bytes.fromhex(signature_hex), signed_message(hash_hex, event_format))
     except (InvalidSignature, ValueError):
         return False
     return True
@@ -129,7 +220,7 @@ def verify_signature(public_key_bytes: bytes, hash_hex: str, signature_hex: str)
 
 @dataclass(frozen=True)
 class SignedEvent:
-    """One journal event as it travels between kiosk and central."""
+    """One journal event as it travels between kiosk and central (format 1 or 2)."""
 
     event_id: str
     kiosk_id: str
@@ -141,12 +232,24 @@ class SignedEvent:
     prev_hash: str
     hash: str
     signature: str
+    event_format: int = FORMAT_V1
+    # format 2 only (None in format 1)
+    payload_nonce: str | None = None
+    payload_digest: str | None = None
+    prev_signature: str | None = None
 
     def hashed_fields(self) -> dict[str, Any]:
+        if self.event_format == FORMAT_V2:
+            return {name: getattr(self, name) for name in HASHED_FIELDS_V2}
         return {name: getattr(self, name) for name in HASHED_FIELDS}
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.hashed_fields()
+        data = {name: getattr(self, name) for name in HASHED_FIELDS}
+        if self.event_format == FORMAT_V2:
+            data["format"] = FORMAT_V2
+            data["payload_nonce"] = self.payload_nonce
+            data["payload_digest"] = self.payload_digest
+            data["prev_signature"] = self.prev_signature
         data["hash"] = self.hash
         data["signature"] = self.signature
         return data
@@ -155,8 +258,13 @@ class SignedEvent:
     def from_dict(cls, data: Mapping[str, Any]) -> SignedEvent:
         """Build from a decoded JSON object; ``ValueError`` unless every field has its
         type and form (:data:`FIELD_FORMS`): nothing is coerced, so what is hashed and
-        stored is exactly what was sent."""
-        missing = [name for name in (*HASHED_FIELDS, "hash", "signature") if name not in data]
+        stored is exactly what was sent. Without ``format`` it is a format 1 event."""
+        event_format = data.get("format", FORMAT_V1)
+        if event_format not in FORMATS or isinstance(event_format, bool):
+            raise ValueError("not a journal event: unknown format")
+        extra = tuple(V2_FIELD_FORMS) if event_format == FORMAT_V2 else ()
+        required = (*HASHED_FIELDS, *extra, "hash", "signature")
+        missing = [name for name in required if name not in data]
         if missing:
             raise ValueError(f"not a journal event: {', '.join(missing)} missing")
         seq = data["seq"]
@@ -166,6 +274,9 @@ class SignedEvent:
         if not isinstance(payload, dict):
             raise ValueError("not a journal event: payload must be an object")
         texts = {name: _text_field(data, name) for name in FIELD_FORMS}
+        v2 = {name: _text_field(data, name, V2_FIELD_FORMS) for name in extra}
+        if event_format == FORMAT_V2 and texts["operator"] == "":
+            raise ValueError("not a journal event: an operator is null or not empty")
         try:
             parse_timestamp(texts["occurred_at"] or "")
         except ValueError:
@@ -181,14 +292,25 @@ class SignedEvent:
             prev_hash=str(texts["prev_hash"]),
             hash=str(texts["hash"]),
             signature=str(texts["signature"]),
+            event_format=event_format,
+            payload_nonce=v2.get("payload_nonce"),
+            payload_digest=v2.get("payload_digest"),
+            prev_signature=v2.get("prev_signature"),
         )
 
     def hash_ok(self) -> bool:
-        """The stored hash matches the content."""
+        """The stored hash matches the content (format 2: and the payload its digest)."""
+        if self.event_format == FORMAT_V2:
+            if self.payload_nonce is None or self.payload_digest is None:
+                return False
+            digest = payload_digest(self.payload_nonce, canonical_json(self.payload))
+            return digest == self.payload_digest and event_hash_v2(self.hashed_fields()) == (
+                self.hash
+            )
         return event_hash(self.hashed_fields()) == self.hash
 
     def signature_ok(self, public_key_bytes: bytes) -> bool:
-        return verify_signature(public_key_bytes, self.hash, self.signature)
+        return verify_signature(public_key_bytes, self.hash, self.signature, self.event_format)
 
     @classmethod
     def create(
@@ -203,8 +325,13 @@ class SignedEvent:
         event_type: str,
         payload: dict[str, Any],
         prev_hash: str,
+        prev_signature: str = GENESIS_SIGNATURE,
+        payload_nonce: str | None = None,
+        event_format: int = FORMAT_V1,
     ) -> SignedEvent:
-        """Hash and sign a new event."""
+        """Hash and sign a new event: format 1 unless told another (the kiosk's journal
+        writes :data:`CURRENT_FORMAT`); a format 2 event gets a fresh random nonce
+        unless one is given."""
         fields: dict[str, Any] = {
             "event_id": event_id,
             "kiosk_id": kiosk_id,
@@ -215,5 +342,21 @@ class SignedEvent:
             "payload": payload,
             "prev_hash": prev_hash,
         }
-        digest = event_hash(fields)
-        return cls(**fields, hash=digest, signature=sign_hash(key, digest))
+        if event_format == FORMAT_V1:
+            digest = event_hash(fields)
+            return cls(**fields, hash=digest, signature=sign_hash(key, digest))
+        if operator == "":
+            raise ValueError("an event's operator is None or not empty")
+        nonce = payload_nonce or secrets.token_hex(PAYLOAD_NONCE_BYTES)
+        content = payload_digest(nonce, canonical_json(payload))
+        extra = {"payload_digest": content, "prev_signature": prev_signature}
+        digest = event_hash_v2({**fields, **extra})
+        return cls(
+            **fields,
+            hash=digest,
+            signature=sign_hash(key, digest, FORMAT_V2),
+            event_format=FORMAT_V2,
+            payload_nonce=nonce,
+            payload_digest=content,
+            prev_signature=prev_signature,
+        )

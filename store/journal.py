@@ -8,9 +8,12 @@ Writing
     PostgreSQL the append takes a transaction-scoped advisory lock, so two writers
     cannot fork the chain. ``UNIQUE(kiosk_id, seq)`` is the last line of defence.
     The head (last seq) is also recorded in ``sync_state`` in the same transaction,
-    so that deleting the newest rows is noticed too. At rest the payload is AES-GCM
-    encrypted (aad = event id) in its canonical JSON form; hash and signature cover
-    the plaintext canonical form (``protocol.event_format``).
+    so that deleting the newest rows is noticed too. Events are written in format 2
+    (``protocol.event_format``): hash and signature cover a digest of the payload, not
+    the payload, and the signature before. At rest the payload is AES-GCM encrypted
+    (aad = event id): for format 2 the 16-byte payload nonce followed by the canonical
+    JSON (so the digest is the SHA-256 of the decrypted bytes), for format 1 the
+    canonical JSON alone.
 
 Verifying
     :meth:`Journal.verify_chain` checks the whole chain (``store.journal_audit``).
@@ -21,7 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -32,7 +35,10 @@ from sqlmodel import select as select_model
 
 from clock import Clock
 from protocol.event_format import (
+    FORMAT_V2,
     GENESIS_HASH,
+    GENESIS_SIGNATURE,
+    PAYLOAD_NONCE_BYTES,
     SignedEvent,
     canonical_json,
     format_timestamp,
@@ -62,7 +68,7 @@ _S = SyncState.__table__  # type: ignore[attr-defined]
 
 # Statements built once (SQLAlchemy then reuses their compiled form).
 _LAST = (
-    select(_T.c.seq, _T.c.hash)
+    select(_T.c.seq, _T.c.hash, _T.c.signature)
     .where(_T.c.kiosk_id == bindparam("kiosk_id"))
     .order_by(_T.c.seq.desc())
     .limit(1)
@@ -76,9 +82,17 @@ def canonical_payload(payload: dict[str, Any]) -> bytes:
     return canonical_json(payload)
 
 
+def open_payload(cipher: FieldCipher, row: Any) -> tuple[str | None, dict[str, Any]]:
+    """A stored row's payload nonce (``None`` in format 1) and payload, decrypted."""
+    plain = cipher.decrypt_bytes(row.payload_enc, row.event_id.encode())
+    if row.event_format == FORMAT_V2:
+        return plain[:PAYLOAD_NONCE_BYTES].hex(), json.loads(plain[PAYLOAD_NONCE_BYTES:])
+    return None, json.loads(plain)
+
+
 def event_from_row(cipher: FieldCipher, row: Any) -> SignedEvent:
     """A stored journal row (any kiosk's) as the signed event, payload decrypted."""
-    payload = json.loads(cipher.decrypt_bytes(row.payload_enc, row.event_id.encode()))
+    nonce, payload = open_payload(cipher, row)
     return SignedEvent(
         event_id=row.event_id,
         kiosk_id=row.kiosk_id,
@@ -90,6 +104,10 @@ def event_from_row(cipher: FieldCipher, row: Any) -> SignedEvent:
         prev_hash=row.prev_hash,
         hash=row.hash,
         signature=row.signature,
+        event_format=row.event_format,
+        payload_nonce=nonce,
+        payload_digest=row.payload_digest,
+        prev_signature=row.prev_signature,
     )
 
 
@@ -116,13 +134,18 @@ class Journal:
     ) -> SignedEvent:
         """Sign and write the next event inside the caller's transaction."""
         kind = str(event_type)  # stored and signed as the plain string
+        operator = operator or None  # format 2 knows no empty operator: it is none
         canonical = canonical_payload(payload)
         if session.get_bind().dialect.name == "postgresql":
             session.execute(
                 text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": self.kiosk_id}
             )
         last = session.execute(_LAST, {"kiosk_id": self.kiosk_id}).first()
-        seq, prev_hash = (1, GENESIS_HASH) if last is None else (last[0] + 1, last[1])
+        seq, prev_hash, prev_signature = (
+            (1, GENESIS_HASH, GENESIS_SIGNATURE)
+            if last is None
+            else (last[0] + 1, last[1], last[2])
+        )
         event_id = str(uuid.uuid4())
         moment = format_timestamp(now or self.clock())
         event = SignedEvent.create(
@@ -135,7 +158,11 @@ class Journal:
             event_type=kind,
             payload=json.loads(canonical),
             prev_hash=prev_hash,
+            prev_signature=prev_signature,
+            event_format=FORMAT_V2,
         )
+        assert event.payload_nonce is not None
+        stored = bytes.fromhex(event.payload_nonce) + canonical
         session.execute(
             _INSERT,
             {
@@ -145,10 +172,13 @@ class Journal:
                 "occurred_at": moment,
                 "operator": operator,
                 "event_type": kind,
-                "payload_enc": self._cipher.encrypt_bytes(canonical, event_id.encode()),
+                "payload_enc": self._cipher.encrypt_bytes(stored, event_id.encode()),
                 "prev_hash": prev_hash,
                 "hash": event.hash,
                 "signature": event.signature,
+                "event_format": FORMAT_V2,
+                "payload_digest": event.payload_digest,
+                "prev_signature": prev_signature,
                 "sync_status": "pending",
                 "sync_reason": None,
                 "priority": priority,
@@ -205,14 +235,22 @@ class Journal:
             ).scalar_one()
         )
 
-    def verify_chain(self, session: Session, *, workers: int | None = None) -> AuditReport:
+    def verify_chain(
+        self,
+        session: Session,
+        *,
+        workers: int | None = None,
+        anchors: Sequence[tuple[int, str]] = (),
+    ) -> AuditReport:
+        """Audit this kiosk's chain with its public key (and the payloads with the field
+        key); ``anchors`` are the central's verified checkpoints as (seq, hash)."""
         return verify_chain(
             session,
             kiosk_id=self.kiosk_id,
             cipher=self._cipher,
             public_key_bytes=self._keys.public_key_bytes(),
-            signing_key_bytes=self._keys.signing_key_bytes(),
             workers=workers,
+            anchors=anchors,
         )
 
 
@@ -240,7 +278,7 @@ def newest_entries(tx: Transaction, cipher: FieldCipher, *, limit: int) -> Itera
     ).all()
     for row in rows:
         try:
-            payload = json.loads(cipher.decrypt_bytes(row.payload_enc, row.event_id.encode()))
+            payload = open_payload(cipher, row)[1]
         except Exception:  # unreadable rows are the audit's business
             payload = None
         yield JournalEntry(

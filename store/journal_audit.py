@@ -1,32 +1,18 @@
 """Checking a kiosk's journal chain: every event hashes, links and carries the kiosk's
 signature (``kiosk audit verify``, and the sync tests).
 
-Design, measured on a 2-core machine. One Ed25519 verification costs about 86-105 µs
-here: verifying 100,000 signatures on one core takes ~10 s, i.e. below the 10,000
-events/s budget. So :func:`verify_chain` works in two passes:
-
-1. Sequentially, in the calling process: read rows in seq order, decrypt each
-   payload, rebuild the canonical bytes by string concatenation (the payload is
-   stored canonical, so no JSON parse is needed) and recompute SHA-256; check seq
-   continuity and ``prev_hash`` links. This is a few µs per event and finds edited,
-   deleted and reordered rows.
-2. Signatures. When the verifier holds the kiosk's private key (``kiosk audit
-   verify`` does; it needs the field key anyway), each signature is checked by
-   re-signing: Ed25519 (RFC 8032) is deterministic, so the stored signature equals
-   ``sign(hash)`` exactly when it is the kiosk's signature; re-signing costs ~32 µs
-   against ~100 µs for a verification. Any mismatch is confirmed with a real
-   verification before it is reported (a valid but differently encoded signature
-   would still be accepted). With only the public key, real verification is used.
-   Large chains are split into a few big chunks checked by a process pool (one
-   worker per core, ``fork`` start method), so the per-chunk overhead is
-   negligible. Inside a multi-threaded process (the Textual app) pass
-   ``workers=1``: forking a threaded process is unsafe.
-
-The report names the lowest seq with a problem and what it is.
+The chain itself is checked with the kiosk's public key only (``protocol.journal_chain``:
+hashes recomputed without decrypting, the links, one signature at the head vouching for
+the rest, format 1 signatures one by one, both cores for large chains). The kiosk's own
+audit holds the field key too, so it also checks what a bundle cannot: each format 2
+payload against its digest, and each format 1 hash over the decrypted plaintext. It
+never uses the signing key.
 
 The journal records its head (last seq) in ``sync_state`` under :func:`head_state_key`
 as it writes, so deleting the newest rows is noticed too, and so is deleting them all:
-a kiosk with a recorded head is audited even when none of its rows is left.
+a kiosk with a recorded head is audited even when none of its rows is left. The
+central's checkpoints, when the caller has them, are ``anchors``: (seq, hash) pairs the
+chain must hold, which also catch a history re-signed with the kiosk's key.
 """
 
 from __future__ import annotations
@@ -34,31 +20,44 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 import time
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NamedTuple
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from protocol.event_format import GENESIS_HASH, sign_hash
+from protocol.chain_event import ChainProblem, ChainRecord
+from protocol.journal_chain import RecordSource, check_chain
 from store.crypto import FieldCipher
+from store.database import sqlite_path
 from store.errors import DecryptionFailedError
 from store.models import JournalRow, SyncState
 from store.state import get_state
 
 PARALLEL_THRESHOLD = 20_000
-REORDER_SEARCH = 1000
 
 _T = JournalRow.__table__  # type: ignore[attr-defined]
 _S = SyncState.__table__  # type: ignore[attr-defined]
+
+# the columns of a ChainRecord, in its order, then the encrypted payload
+CHAIN_COLUMNS = (
+    _T.c.seq,
+    _T.c.event_format,
+    _T.c.event_id,
+    _T.c.kiosk_id,
+    _T.c.occurred_at,
+    _T.c.operator,
+    _T.c.event_type,
+    _T.c.payload_digest,
+    _T.c.prev_hash,
+    _T.c.prev_signature,
+    _T.c.hash,
+    _T.c.signature,
+)
 
 
 HEAD_STATE_PREFIX = "journal.head_seq."
@@ -120,7 +119,8 @@ def _hash_parts(parts: _Parts, seq: int) -> str:
 class AuditProblem:
     seq: int
     kind: str  # hash_mismatch | undecryptable | seq_gap | reordered | prev_hash_mismatch
-    #            | bad_signature | missing_tail | head_unreadable
+    #            | bad_signature | missing_tail | head_unreadable | checkpoint_mismatch
+    #            | wrong_kiosk | malformed | format_downgrade
     detail: str
 
 
@@ -153,88 +153,136 @@ class AuditReport:
         )
 
 
-_worker_signing: Ed25519PrivateKey | None = None
-_worker_public: Ed25519PublicKey | None = None
+class _SqliteRanges:
+    """The records ``[start, end)`` read from the SQLite file by the process that checks
+    them: the forked workers each read their own range, so the parent holds no records
+    to be copied into them. Each process opens its own read-only connection."""
+
+    def __init__(self, path: Path, kiosk_id: str, *, with_payloads: bool) -> None:
+        self._path = path
+        self._kiosk_id = kiosk_id
+        columns = ", ".join(column.name for column in CHAIN_COLUMNS)
+        extra = ", payload_enc" if with_payloads else ""
+        self._sql = (
+            f"SELECT {columns}{extra} FROM journal WHERE kiosk_id = ? "  # noqa: S608 (names)
+            "ORDER BY seq LIMIT ? OFFSET ?"
+        )
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+        self._blobs: dict[int, bytes] = {}
+
+    def __call__(self, start: int, end: int) -> list[ChainRecord | None]:
+        if self._connection is None or self._pid != os.getpid():
+            self._connection = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True)
+            self._pid = os.getpid()
+        rows = self._connection.execute(self._sql, (self._kiosk_id, end - start, start)).fetchall()
+        if rows and len(rows[0]) > len(CHAIN_COLUMNS):
+            self._blobs = {start + offset: row[-1] for offset, row in enumerate(rows)}
+        return [ChainRecord._make(row[: len(CHAIN_COLUMNS)]) for row in rows]
+
+    def blob(self, index: int) -> bytes:
+        return self._blobs[index]
+
+    def close(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
 
 
-def _init_worker(public_key_bytes: bytes, signing_key_bytes: bytes | None) -> None:
-    global _worker_signing, _worker_public  # noqa: PLW0603 (per-process worker state)
-    _worker_public = Ed25519PublicKey.from_public_bytes(public_key_bytes)
-    _worker_signing = (
-        Ed25519PrivateKey.from_private_bytes(signing_key_bytes) if signing_key_bytes else None
-    )
+class _LocalPayloads:
+    """The payload checks of the kiosk's own audit (it holds the field key)."""
 
+    def __init__(self, cipher: FieldCipher, blob: Callable[[int], bytes]) -> None:
+        self._cipher = cipher
+        self._blob = blob
 
-def _check_chunk(chunk: Sequence[tuple[int, str, str]]) -> int | None:
-    """The first seq in ``chunk`` whose signature is not the kiosk's, or ``None``."""
-    public = _worker_public
-    signer = _worker_signing
-    assert public is not None
-    for seq, hash_hex, signature_hex in chunk:
-        if signer is not None and sign_hash(signer, hash_hex) == signature_hex:
-            continue
+    def _plain(self, index: int, record: ChainRecord) -> bytes | ChainProblem:
         try:
-            public.verify(bytes.fromhex(signature_hex), bytes.fromhex(hash_hex))
-        except (InvalidSignature, ValueError):
-            return seq
-    return None
+            return self._cipher.decrypt_bytes(self._blob(index), record.event_id.encode())
+        except DecryptionFailedError:
+            detail = "the stored payload does not decrypt (row edited)"
+            return ChainProblem(record.seq, "undecryptable", detail)
 
+    def v2_problem(self, index: int, record: ChainRecord) -> ChainProblem | None:
+        plain = self._plain(index, record)
+        if isinstance(plain, ChainProblem):
+            return plain
+        if hashlib.sha256(plain).hexdigest() != record.payload_digest:
+            detail = "the payload does not match the digest its hash covers (row edited)"
+            return ChainProblem(record.seq, "hash_mismatch", detail)
+        return None
 
-def _first_bad_signature(
-    items: list[tuple[int, str, str]],
-    public_key_bytes: bytes,
-    signing_key_bytes: bytes | None,
-    workers: int | None,
-) -> int | None:
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if count <= 1 or len(items) < PARALLEL_THRESHOLD:
-        _init_worker(public_key_bytes, signing_key_bytes)
-        return _check_chunk(items)
-    size = -(-len(items) // count)
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        max_workers=count,
-        mp_context=context,
-        initializer=_init_worker,
-        initargs=(public_key_bytes, signing_key_bytes),
-    ) as pool:
-        results = list(pool.map(_check_chunk, chunks))
-    bad = [seq for seq in results if seq is not None]
-    return min(bad) if bad else None
+    def v1_hash(self, index: int, record: ChainRecord, seq: int) -> str | ChainProblem:
+        plain = self._plain(index, record)
+        if isinstance(plain, ChainProblem):
+            return plain
+        try:
+            payload_json = plain.decode("utf-8")
+        except UnicodeDecodeError:
+            detail = "the stored payload is not text (row edited)"
+            return ChainProblem(record.seq, "undecryptable", detail)
+        parts = _Parts(
+            record.event_id,
+            record.event_type,
+            record.kiosk_id,
+            record.occurred_at,
+            record.operator,
+            payload_json,
+            record.prev_hash,
+        )
+        return _hash_parts(parts, seq)
 
 
 def verify_chain(
     session: Session,
     *,
     kiosk_id: str,
-    cipher: FieldCipher,
+    cipher: FieldCipher | None,
     public_key_bytes: bytes,
-    signing_key_bytes: bytes | None = None,
     workers: int | None = None,
+    anchors: Sequence[tuple[int, str]] = (),
 ) -> AuditReport:
-    """Check the whole chain of ``kiosk_id``; the report names the first broken link."""
+    """Check the whole chain of ``kiosk_id``; the report names the first broken link.
+    Without ``cipher`` the payloads are not checked (public key only)."""
     started = time.perf_counter()
-    rows = session.execute(
-        select(
-            _T.c.seq,
-            _T.c.event_id,
-            _T.c.occurred_at,
-            _T.c.operator,
-            _T.c.event_type,
-            _T.c.payload_enc,
-            _T.c.prev_hash,
-            _T.c.hash,
-            _T.c.signature,
-        )
-        .where(_T.c.kiosk_id == kiosk_id)
-        .order_by(_T.c.seq)
-    ).all()
+    path = sqlite_path(session.get_bind().engine.url.render_as_string(hide_password=False))
+    count = int(session.execute(select(func.count()).where(_T.c.kiosk_id == kiosk_id)).scalar_one())
+    reader: _SqliteRanges | None = None
+    if path is not None and count >= PARALLEL_THRESHOLD and workers != 1:
+        reader = _SqliteRanges(path, kiosk_id, with_payloads=cipher is not None)
+        source: RecordSource = reader
+        blob: Callable[[int], bytes] = reader.blob
+    else:
+        columns = (*CHAIN_COLUMNS, _T.c.payload_enc) if cipher is not None else CHAIN_COLUMNS
+        rows = session.execute(
+            select(*columns).where(_T.c.kiosk_id == kiosk_id).order_by(_T.c.seq)
+        ).all()
+        records = [ChainRecord(*row[:12]) for row in rows]
+        count = len(records)
+        blobs = [row[12] for row in rows] if cipher is not None else []
+        source, blob = (lambda start, end: records[start:end]), blobs.__getitem__
+    payloads = None if cipher is None else _LocalPayloads(cipher, blob)
     recorded_head = _recorded_head(get_state(session, head_state_key(kiosk_id)))
-
+    try:
+        report = check_chain(
+            source,
+            count,
+            kiosk_id=kiosk_id,
+            public_key=public_key_bytes,
+            payloads=payloads,
+            anchors=anchors,
+            workers=workers,
+            parallel_threshold=PARALLEL_THRESHOLD,
+        )
+        head = source(count - 1, count)[0] if count else None
+    finally:
+        if reader is not None:
+            reader.close()
     problems: list[AuditProblem] = []
+    if report.problem is not None:
+        problems.append(
+            AuditProblem(report.problem.seq, report.problem.kind, report.problem.detail)
+        )
     if recorded_head is None:
         problems.append(
             AuditProblem(
@@ -243,71 +291,9 @@ def verify_chain(
                 detail="the recorded journal head is not a sequence number (state edited)",
             )
         )
-    stored_hash_to_seq = {row[7]: row[0] for row in rows}
-    expected_seq = 1
-    prev_stored_hash = GENESIS_HASH
-    signature_items: list[tuple[int, str, str]] = []
-    for seq, event_id, occurred_at, operator, event_type, blob, prev_hash, digest, sig in rows:
-        if seq != expected_seq:
-            problems.append(
-                AuditProblem(
-                    seq=expected_seq,
-                    kind="seq_gap",
-                    detail=f"events {expected_seq}..{seq - 1} are missing (row deleted)",
-                )
-            )
-            break
-        try:
-            payload_json = cipher.decrypt_bytes(blob, event_id.encode()).decode("utf-8")
-        except (DecryptionFailedError, UnicodeDecodeError):
-            problems.append(
-                AuditProblem(
-                    seq=seq,
-                    kind="undecryptable",
-                    detail="the stored payload does not decrypt (row edited)",
-                )
-            )
-            break
-        parts = _Parts(
-            event_id, event_type, kiosk_id, occurred_at, operator, payload_json, prev_hash
-        )
-        if _hash_parts(parts, seq) != digest:
-            original = _reordered_from(stored_hash_to_seq, parts, digest, seq)
-            if original is not None and original != seq:
-                problems.append(
-                    AuditProblem(
-                        seq=seq,
-                        kind="reordered",
-                        detail=f"the row at seq {seq} was written as seq {original} "
-                        "(rows reordered)",
-                    )
-                )
-            else:
-                problems.append(
-                    AuditProblem(
-                        seq=seq,
-                        kind="hash_mismatch",
-                        detail="content does not match its hash (row edited)",
-                    )
-                )
-            break
-        if prev_hash != prev_stored_hash:
-            problems.append(
-                AuditProblem(
-                    seq=seq,
-                    kind="prev_hash_mismatch",
-                    detail="prev_hash does not match the hash of the event before "
-                    "(a row before it was deleted, replaced or reordered)",
-                )
-            )
-            break
-        signature_items.append((seq, digest, sig))
-        prev_stored_hash = digest
-        expected_seq += 1
-    checked = len(signature_items)
-    last_seq = rows[-1][0] if rows else 0
+    last_seq = head.seq if head is not None else 0
     if not problems and recorded_head is not None and recorded_head > last_seq:
-        ends = f"ends at seq {last_seq}" if rows else "is empty"
+        ends = f"ends at seq {last_seq}" if count else "is empty"
         problems.append(
             AuditProblem(
                 seq=last_seq + 1,
@@ -316,16 +302,12 @@ def verify_chain(
                 "(newest rows deleted)",
             )
         )
-    bad_sig = _first_bad_signature(signature_items, public_key_bytes, signing_key_bytes, workers)
-    if bad_sig is not None:
-        problems.append(
-            AuditProblem(
-                seq=bad_sig,
-                kind="bad_signature",
-                detail="the signature is not the kiosk's signature of the event hash",
-            )
-        )
     first = min(problems, key=lambda p: p.seq) if problems else None
+    checked = (
+        report.events_checked
+        if first is None
+        else min(report.events_checked, max(0, first.seq - 1))
+    )
     return AuditReport(
         kiosk_id=kiosk_id,
         events_checked=checked,
@@ -333,24 +315,3 @@ def verify_chain(
         problem=first,
         seconds=time.perf_counter() - started,
     )
-
-
-def _reordered_from(
-    stored_hash_to_seq: dict[str, int], parts: _Parts, digest: str, position: int
-) -> int | None:
-    """The seq this row was written with, when it now sits at another position.
-
-    Only runs on the error path: tries the seq its ``prev_hash`` points after, then
-    positions near the current one (a hash costs about 2 µs).
-    """
-    candidates: list[int] = []
-    if parts.prev_hash == GENESIS_HASH:
-        candidates.append(1)
-    elif parts.prev_hash in stored_hash_to_seq:
-        candidates.append(stored_hash_to_seq[parts.prev_hash] + 1)
-    for distance in range(1, REORDER_SEARCH + 1):
-        candidates.extend((position + distance, position - distance))
-    for candidate in candidates:
-        if candidate >= 1 and candidate != position and _hash_parts(parts, candidate) == digest:
-            return candidate
-    return None

@@ -143,6 +143,10 @@ class JournalRow(KioskBase, table=True):
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
     signature: str = Field(max_length=128)
+    # format 2 (protocol.event_format): payload_enc holds the payload nonce + payload
+    event_format: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    payload_digest: str | None = Field(default=None, max_length=64)
+    prev_signature: str | None = Field(default=None, max_length=128)
     sync_status: str = Field(default="pending", max_length=16)
     sync_reason: str | None = None
     priority: int = 1
