@@ -239,7 +239,9 @@ def event_details(event_type: str, payload: dict[str, Any]) -> tuple[tuple[str, 
     if event_type == EventType.CARD_REORDERED:
         details["cut_up_first_card"] = True
         new_serial = _text(payload, "replaced_by", "new_serial")
-        if new_serial:
+        if new_serial and payload.get("replaced_by_order") is True:
+            details["new_order"] = new_serial
+        elif new_serial:
             details["new_serial"] = new_serial
     if event_type in (EventType.CARD_NAME_CHANGE_RECORDED, EventType.CARD_RETURN_DUE):
         due = _text(payload, "due")

@@ -43,6 +43,7 @@ DETAIL_ORDER = (
     "method",
     "deadline",
     "new_serial",
+    "new_order",
     "duty_telia",
     "duty_police",
     "cut_up_first_card",
