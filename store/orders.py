@@ -128,13 +128,12 @@ def mark_uploaded(tx: Transaction, digests: Sequence[str]) -> None:
             row.uploaded = True
 
 
-def photos_missing(tx: Transaction, office_id: str) -> list[str]:
-    """Digests of the photos this office needs for activation (R2: orders photographed
-    here, not yet activated) that are not kept here."""
+def photos_missing(tx: Transaction) -> list[str]:
+    """Digests of the photos the open orders on record need (the central sends a kiosk
+    the orders of its office: those photographed there, R2) that are not kept here."""
     kept = select(_PHOTO.c.digest)
     query = (
         select(_ORDER.c.photo_digest)
-        .where(_ORDER.c.photo_office_id == office_id)
         .where(_ORDER.c.photo_digest.is_not(None))
         .where(_ORDER.c.state.not_in(_CLOSED))
         .where(_ORDER.c.photo_digest.not_in(kept))
