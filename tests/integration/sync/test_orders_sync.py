@@ -17,7 +17,7 @@ from sqlalchemy import select
 from central.service import CentralService
 from central.tables import ORDER
 from clock import FixedClock
-from kiosk.domain.orders import CardKind
+from kiosk.domain.orders import MAX_PHOTO_BYTES, CardKind
 from kiosk.domain.types import DocumentKind, IdentityDocument, Role, ShipmentMethod
 from kiosk.services.login import Operator
 from kiosk.services.ports import HolderSummary
@@ -28,11 +28,12 @@ from kiosk.services.workflows.orders import (
     OrderPlaced,
     OrderRequest,
     OrderService,
+    photo_from_jpeg,
 )
 from store.holders import add_holder
 from store.orders import holder_orders, order_record, photo_jpeg
 from store.records import OrderRecord
-from tests.support.photos import order_photo
+from tests.support.photos import jpeg_bytes, order_photo
 from tests.support.sync_world import CLERK, OFFICE, ROOT, CentralProcess, Kiosk
 from tests.support.world import visit_with_identity
 
@@ -176,6 +177,15 @@ def test_a_photo_whose_bytes_are_not_its_digest_is_refused(
     )
     assert answer.status_code == 400 and answer.json()["error"] == "photo_digest_mismatch"
     assert central_service.photo_digests() == set()
+    # the body limit admits the largest photo the kiosk accepts
+    largest = photo_from_jpeg(jpeg_bytes(6, size=MAX_PHOTO_BYTES - 64))
+    answer = httpx.post(
+        f"{central.url}/v1/photo",
+        params={"kiosk_id": "kiosk-solna-1", "digest": largest.digest},
+        content=largest.jpeg,
+        timeout=10,
+    )
+    assert answer.status_code == 200 and answer.json() == {"digest": largest.digest, "stored": True}
 
 
 def test_central_unreachable_the_order_waits_in_the_journal(
