@@ -166,3 +166,15 @@ def test_photos_are_deleted_a_while_after_activation(world: World) -> None:
         assert delete_photos_activated_before(tx, world.now - dt.timedelta(days=30)) == 0
         assert delete_photos_activated_before(tx, world.now + dt.timedelta(seconds=1)) == 1
         assert photo_jpeg(tx, world.store.cipher, placed.order.photo_digest or "") is None
+
+
+def test_r1_an_order_visit_checks_the_document_as_an_activation(world: World) -> None:
+    from kiosk.domain.documents import check_document
+    from kiosk.domain.types import DocumentKind, IdentityDocument, VisitPurpose
+    from kiosk.errors import DomainError
+
+    check_document(world.foreign_passport, world.today, VisitPurpose.ORDER)  # physical, valid
+    digital = IdentityDocument(DocumentKind.DIGITAL_ID, "SWE", world.today + dt.timedelta(days=9))
+    for refused in (digital, world.expired_passport):
+        with pytest.raises(DomainError):
+            check_document(refused, world.today, VisitPurpose.ORDER)
