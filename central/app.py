@@ -6,6 +6,8 @@
 ``GET  /v1/head?kiosk_id=`` → the kiosk's chain head at the central
 ``GET  /v1/health`` → {"ok": true}
 ``GET  /v1/crls?kiosk_id=`` → the CAs' CRLs the central fetched (``central.crls``)
+``POST /v1/photo?kiosk_id=&digest=`` JPEG bytes → {"digest", "stored"} (``central.photos``)
+``GET  /v1/photo?kiosk_id=&digest=`` → {"digest", "jpeg" (base64)} for an open order
 
 The edge, in this order, for a push: with mutual TLS the client certificate must be
 registered for a kiosk before a byte of the body is read (403 otherwise); the body is
@@ -18,6 +20,7 @@ Every refusal is a 4xx with an ``ErrorAnswer`` that says why.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -28,13 +31,18 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from central.crls import CrlRelay
-from central.errors import UnknownKioskError, WrongKioskCertificateError
+from central.errors import (
+    PhotoDigestMismatchError,
+    UnknownKioskError,
+    WrongKioskCertificateError,
+)
 from central.service import CentralService
 from protocol.wire import (
     CRLS_PATH,
     DEFAULT_MAX_BODY_BYTES,
     HEAD_PATH,
     HEALTH_PATH,
+    PHOTO_PATH,
     PULL_PATH,
     PUSH_PATH,
     ErrorAnswer,
@@ -177,8 +185,58 @@ def build_app(
 
         return answer(request, kiosk_id, work)
 
+    def photo_query(request: Request) -> tuple[str, str]:
+        kiosk_id = HeadAnswer.kiosk_id_from_params(request.query_params)
+        digest = str(request.query_params.get("digest", ""))
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise WireFormatError(ErrorCode.BAD_REQUEST, "digest: 64 lowercase hex digits")
+        return kiosk_id, digest
+
+    def photo_body(request: Request, body: bytearray) -> Response:  # in a worker thread
+        try:
+            kiosk_id, digest = photo_query(request)
+        except WireFormatError as exc:
+            return _error(exc.code, exc.detail)
+
+        def work() -> Response:
+            try:
+                stored = service.store_photo(kiosk_id, digest, bytes(body))
+            except PhotoDigestMismatchError:
+                return _error(ErrorCode.PHOTO_DIGEST_MISMATCH, "the bytes are not the digest's")
+            return JSONResponse({"digest": digest, "stored": stored})
+
+        return answer(request, kiosk_id, work)
+
+    async def photo_in(request: Request) -> Response:
+        if require_certificate:
+            refused = await run_in_threadpool(certificate_refused, request)
+            if refused is not None:
+                return refused
+        try:
+            body = await read_body(request, max_body_bytes)
+        except BodyTooLargeError:
+            return _error(ErrorCode.BODY_TOO_LARGE, f"a body of at most {max_body_bytes} bytes")
+        return await run_in_threadpool(photo_body, request, body)
+
+    def photo_out(request: Request) -> Response:  # sync: Starlette runs it in a thread
+        try:
+            kiosk_id, digest = photo_query(request)
+        except WireFormatError as exc:
+            return _error(exc.code, exc.detail)
+
+        def work() -> Response:
+            jpeg = service.photo_for(kiosk_id, digest)
+            if jpeg is None:
+                return _error(ErrorCode.NO_SUCH_PHOTO, "no open order of this office has it")
+            encoded = base64.b64encode(jpeg).decode("ascii")
+            return JSONResponse({"digest": digest, "jpeg": encoded})
+
+        return answer(request, kiosk_id, work)
+
     return Starlette(
         routes=[
+            Route(PHOTO_PATH, photo_in, methods=["POST"]),
+            Route(PHOTO_PATH, photo_out, methods=["GET"]),
             Route(CRLS_PATH, revocation_lists, methods=["GET"]),
             Route(HEALTH_PATH, health, methods=["GET"]),
             Route(PUSH_PATH, push, methods=["POST"]),

@@ -95,6 +95,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     admin.add_argument("--inactive", action="store_true", help="mark the operator inactive")
     admin.add_argument("--office", help="office id of the kiosk or operator")
+    admin.add_argument(
+        "--produce",
+        action="store_true",
+        help="the production step: give every ordered card a card number and send it "
+        "(state shipped; a Rek-id for registered post); with --office, that office's only",
+    )
 
 
 def field_cipher(args: argparse.Namespace) -> CentralCipher:
@@ -142,7 +148,7 @@ def administer(args: argparse.Namespace, *, clock: Clock) -> int:
     from central.database import make_engine, migrate
     from central.service import CentralService
 
-    if not args.office:
+    if not args.office and not args.produce:
         raise CentralConfigError(path="--office", key_name="office", problem="required")
     cipher = field_cipher(args)
     engine = make_engine(args.db)
@@ -170,6 +176,10 @@ def administer(args: argparse.Namespace, *, clock: Clock) -> int:
                 name=args.name,
             )
             print(f"operator {args.add_operator} ({args.role}) at office {args.office}")
+        if args.produce:
+            for made in service.produce(office_id=args.office or None):
+                shipped = f", Rek-id {made.rek_id}" if made.rek_id else ""
+                print(f"order {made.order_id}: card {made.card_serial} sent{shipped}")
     finally:
         engine.dispose()
     return 0
@@ -177,7 +187,7 @@ def administer(args: argparse.Namespace, *, clock: Clock) -> int:
 
 def run(args: argparse.Namespace, *, clock: Clock) -> int:
     """Administer when asked to, else serve until interrupted. Raises ``CentralError``."""
-    if args.register_kiosk or args.add_operator:
+    if args.register_kiosk or args.add_operator or args.produce:
         return administer(args, clock=clock)  # the database alone: no HTTP server needed
     try:
         from central.server import TlsSettings, build_server, check_client_authentication

@@ -64,3 +64,8 @@ class CentralPostgresMissingError(CentralError):
         "The database {url} is PostgreSQL, which needs the 'postgres' extra"
         " ({module} is not installed)."
     )
+
+
+class PhotoDigestMismatchError(CentralError):
+    key = "error.sync.photo_digest_mismatch"
+    english = "A photo's bytes do not match its digest {digest}."

@@ -73,6 +73,12 @@ CLEAR_FIELDS = frozenset(
         "has_signing_cert",
         "new_pin_verified",
         "blocked_reason",
+        # card orders: codes and digests, no personal value
+        "card_kind",
+        "delivery",
+        "photo_digest",
+        "replaces_order",
+        "rek_id",
     }
 )
 
@@ -95,6 +101,10 @@ def order_aad(order_id: str) -> bytes:
 
 def operator_aad(hsa_id: str) -> bytes:
     return f"central_operator:{hsa_id}".encode()
+
+
+def photo_aad(digest: str) -> bytes:
+    return f"central_photo:{digest}".encode()
 
 
 def event_aad(event_id: str) -> bytes:

@@ -120,6 +120,8 @@ class CentralOrder(CentralBase, table=True):
     order_id: str = Field(primary_key=True, max_length=64)
     office_id: str = Field(max_length=64, index=True)
     card_serial: str | None = Field(default=None, max_length=64)
+    # ordered | in_production | shipped | activated | replaced (also in ``data``)
+    state: str | None = Field(default=None, max_length=16, index=True)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # personal fields of ``data`` (central.fields): AES-GCM, None when there are none
     personal_enc: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
@@ -134,3 +136,14 @@ class CentralPukEntry(CentralBase, table=True):
     office_id: str = Field(max_length=64, index=True)
     ciphertext: str = Field(max_length=512)
     change_id: int = Field(default=0, index=True)
+
+
+class CentralPhoto(CentralBase, table=True):
+    """A holder's card photo as a kiosk sent it: the JPEG sealed with the central's field
+    key (associated data ``central_photo:<digest>``), named by its SHA-256."""
+
+    __tablename__ = "central_photo"
+    digest: str = Field(primary_key=True, max_length=64)
+    office_id: str = Field(max_length=64, index=True)  # the office that took it
+    jpeg_enc: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    received_at: str = Field(max_length=40)

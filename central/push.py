@@ -25,6 +25,7 @@ from central import rules
 from central.access import CentralAccess
 from central.chain_signatures import unsigned_events
 from central.fields import card_aad, order_aad
+from central.production import set_order_states
 from central.tables import (
     CARD,
     EVENT,
@@ -235,7 +236,7 @@ class PushOperations(CentralAccess):
 
     def _apply_effects(self, conn: Connection, effects: rules.Effects) -> None:
         total = len(effects.cards) + len(effects.holders) + len(effects.orders)
-        if not total:
+        if not total and not effects.activated_orders:
             return
         change = self._allocate(conn, total)
         new_cards: list[dict[str, Any]] = []
@@ -264,9 +265,12 @@ class PushOperations(CentralAccess):
             change += 1
         for order_id, order in effects.orders.items():
             clear, sealed, _ = self.cipher.split(order["data"], order_aad(order_id))
-            values = {**order, "data": clear, "personal_enc": sealed}
+            state = order.get("state") or clear.get("state")
+            values = {**order, "state": state, "data": clear, "personal_enc": sealed}
             self._upsert(conn, ORDER, "order_id", order_id, values, change_id=change)
             change += 1
+        if effects.activated_orders:
+            set_order_states(conn, self, sorted(effects.activated_orders), "activated")
 
     def _early_events(
         self, conn: Connection, kiosk_id: str, head: int

@@ -93,6 +93,8 @@ class Effects:
     cards: dict[str, dict[str, Any]] = field(default_factory=dict)
     holders: dict[str, dict[str, Any]] = field(default_factory=dict)
     orders: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # orders whose card was activated (the order's state becomes ``activated``)
+    activated_orders: set[str] = field(default_factory=set)
 
 
 def required_role(
@@ -261,6 +263,13 @@ def collect_effects(
             "data": dict(data) if isinstance(data, dict) else {},
         }
     order_id = payload.get("order_id")
+    if event.event_type == EventType.ORDER_PLACED and isinstance(order_id, str):
+        _placed_order(payload, order_id, effects, office)
+        return
+    if event.event_type == EventType.CARD_ACTIVATED and serial is not None:
+        placed = cards.get(serial, {}).get("data") or {}
+        if isinstance(placed.get("order_id"), str):  # a card the production step made
+            effects.activated_orders.add(placed["order_id"])
     if event.event_type.startswith("order.") and not isinstance(order_id, str):
         order_id = event.event_id  # one order per order event
     if event.event_type.startswith(("order.", *ORDERING_EVENT_TYPES)) and isinstance(order_id, str):
@@ -269,4 +278,38 @@ def collect_effects(
             "office_id": str(payload.get("office_id") or office or ""),
             "card_serial": serial,
             "data": dict(data) if isinstance(data, dict) else dict(payload),
+        }
+
+
+# The fields of ``order.placed`` that describe a holder registered in the order visit.
+REGISTERED_HOLDER_FIELDS = {
+    "holder_name": "name",
+    "personnummer": "personnummer",
+    "hsa_id": "hsa_id",
+    "organisation": "organisation",
+}
+
+
+def _placed_order(
+    payload: Mapping[str, Any], order_id: str, effects: Effects, office: str | None
+) -> None:
+    """``order.placed``: the order, kept at the office where the card is activated (the
+    photo office, R2), and the holder when the order visit registered one."""
+    data = {k: v for k, v in payload.items() if k not in REGISTERED_HOLDER_FIELDS}
+    home = str(payload.get("photo_office_id") or payload.get("office_id") or office or "")
+    effects.orders[order_id] = {
+        "office_id": home,
+        "card_serial": None,
+        "state": str(payload.get("state") or "ordered"),
+        "data": data,
+    }
+    holder_id = payload.get("holder_id")
+    if isinstance(holder_id, str) and payload.get("personnummer"):
+        effects.holders[holder_id] = {
+            "office_id": home,
+            "data": {
+                field: payload[key]
+                for key, field in REGISTERED_HOLDER_FIELDS.items()
+                if payload.get(key) is not None
+            },
         }

@@ -11,11 +11,20 @@ changes after a cursor, as wire JSON).
 from __future__ import annotations
 
 from central.admin import AdminOperations
+from central.photos import PhotoOperations
+from central.production import ProductionOperations
 from central.pull import PullOperations
 from central.push import PushOperations
 from central.reads import ReadOperations
 
 
-class CentralService(AdminOperations, ReadOperations, PushOperations, PullOperations):
+class CentralService(
+    AdminOperations,
+    ReadOperations,
+    PushOperations,
+    PullOperations,
+    PhotoOperations,
+    ProductionOperations,
+):
     """The central's operations over one SQLAlchemy engine (SQLite or PostgreSQL):
     ``CentralService(engine, cipher=..., clock=...)``."""

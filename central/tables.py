@@ -17,6 +17,7 @@ from central.models import (
     CentralKiosk,
     CentralOperator,
     CentralOrder,
+    CentralPhoto,
     CentralPukEntry,
 )
 from protocol.event_format import (
@@ -34,6 +35,7 @@ HOLDER: Table = CentralHolder.__table__  # type: ignore[attr-defined]
 ORDER: Table = CentralOrder.__table__  # type: ignore[attr-defined]
 OPERATOR: Table = CentralOperator.__table__  # type: ignore[attr-defined]
 PUK: Table = CentralPukEntry.__table__  # type: ignore[attr-defined]
+PHOTO: Table = CentralPhoto.__table__  # type: ignore[attr-defined]
 COUNTER: Table = CentralCounter.__table__  # type: ignore[attr-defined]
 
 SIGNED_FIELDS = (*HASHED_FIELDS, "hash", "signature")

@@ -57,6 +57,8 @@ class CentralConfig:
     roster_max_age_days: int = 14
     # A cached CRL this long past its nextUpdate refuses activation, unlock and card tests.
     crl_grace_days: int = 7
+    # A card photo is deleted this many days after its card was activated.
+    photo_retention_days: int = 30
     # Talk to the central without client authentication (an http:// URL, or no
     # client_cert/client_key): refused unless set, for tests and demos only.
     insecure_no_client_auth: bool = False
@@ -226,6 +228,8 @@ def validate(config: KioskConfig, path: str = "<defaults>") -> KioskConfig:
         raise _fail(path, "central.url", "must start with http:// or https://")
     if config.central.url:
         check_central_client_auth(config.central.url, config.central, path)
+    if not 1 <= config.central.photo_retention_days <= 3650:
+        raise _fail(path, "central.photo_retention_days", "must be between 1 and 3650 days")
     if not 1 <= config.central.sync_interval_seconds <= 3600:
         raise _fail(path, "central.sync_interval_seconds", "must be between 1 and 3600 seconds")
     if config.central.roster_max_age_days < 1:

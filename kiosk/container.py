@@ -283,7 +283,13 @@ def _sync_client(
     )
     closers.append(transport.close)
     puk_key = _office_puk_key(central.puk_key_file)
-    client = SyncClient(store=store, journal=journal, transport=transport, puk_key=puk_key)
+    client = SyncClient(
+        store=store,
+        journal=journal,
+        transport=transport,
+        puk_key=puk_key,
+        photo_retention_days=central.photo_retention_days,
+    )
     worker = SyncWorker(client, interval=central.sync_interval_seconds)
     worker.start()
     closers.append(worker.stop)

@@ -13,7 +13,9 @@ recorded and rejected, never applied).
 Four types are written by no current workflow and are kept because the product still
 reads them: ``card.unlocked`` and ``order.pin_letter`` (receipts and the day report of
 older journals), ``card.shipped`` and ``card.replaced`` (card states the central
-knows). Their schemas hold only what those readers use.
+knows). Their schemas hold only what those readers use. ``order.shipped`` is what the
+central's production step records for an order (``python -m central produce``); kiosks
+never push it.
 """
 
 from __future__ import annotations
@@ -54,6 +56,9 @@ class EventType(StrEnum):
     ORDER_CODE_LETTER = "order.code_letter"
     ORDER_PUK_LETTER = "order.puk_letter"
     ORDER_PIN_LETTER = "order.pin_letter"
+    # a card order at the counter, and what card management did with it
+    ORDER_PLACED = "order.placed"
+    ORDER_SHIPPED = "order.shipped"
     # the holder, the receipt, refusals, the kiosk itself
     IDENTITY_CHECKED = "identity.checked"
     RECEIPT_SIGNED = "receipt.signed"
@@ -139,7 +144,13 @@ SCHEMAS: Mapping[EventType, PayloadSchema] = {
     EventType.CARD_RETURNED: _CARD_STATE,
     EventType.CARD_RETURN_KEPT: _schema(serial=_TEXT, reason=_TEXT),
     EventType.CARD_REORDERED: _schema(
-        serial=_TEXT, replaced_by=_TEXT, reason=_TEXT, new_photo=_FLAG, state=_TEXT
+        serial=_TEXT,
+        replaced_by=_TEXT,
+        reason=_TEXT,
+        new_photo=_FLAG,
+        state=_TEXT,
+        # true: ``replaced_by`` is the new order's id (the card number comes with production)
+        replaced_by_order=_MAYBE_FLAG,
     ),
     EventType.CARD_ORDERED: _schema(
         serial=_TEXT,
@@ -156,6 +167,30 @@ SCHEMAS: Mapping[EventType, PayloadSchema] = {
     EventType.ORDER_PUK_LETTER: _LETTER_ORDER,
     EventType.ORDER_PIN_LETTER: _schema(
         serial=_TEXT, holder_id=_MAYBE_TEXT, order=_MAYBE_TEXT, office_id=_MAYBE_TEXT
+    ),
+    EventType.ORDER_PLACED: _schema(
+        order_id=_TEXT,
+        holder_id=_TEXT,
+        office_id=_TEXT,
+        card_kind=_TEXT,  # ordinary | reserve_loa2 | reserve_loa3
+        delivery=_TEXT,  # a_post | registered, to the registered home address
+        with_photo=_FLAG,
+        photo_digest=_TEXT_OR_NULL,  # sha256 of the JPEG, a blob of its own (R3: reused)
+        photo_office_id=_TEXT_OR_NULL,
+        photo_date=_DATE_OR_NULL,
+        order_date=_DATE,
+        replaces=_TEXT_OR_NULL,  # the card a reorder replaces (R3)
+        replaces_order=_TEXT_OR_NULL,  # the first order of a reorder (R3)
+        state=_TEXT,
+        # a holder registered in the order visit (sealed at the central)
+        holder_name=_MAYBE_TEXT,
+        personnummer=_MAYBE_TEXT,
+        hsa_id=optional(JsonType.STRING, nullable=True),
+        organisation=_MAYBE_TEXT,
+    ),
+    # the central's production step: the card number assigned, the card sent
+    EventType.ORDER_SHIPPED: _schema(
+        order_id=_TEXT, card_serial=_TEXT, state=_TEXT, rek_id=_TEXT_OR_NULL
     ),
     EventType.IDENTITY_CHECKED: _schema(
         check_id=_TEXT,
@@ -178,7 +213,8 @@ SCHEMAS: Mapping[EventType, PayloadSchema] = {
 }
 
 
-# What the central applies: the types the kiosk's workflows write. Not the four kept
+# What the central applies: the types the kiosk's workflows write. Not order.shipped (the
+# central's own production step writes it), nor the four kept
 # only for readers (above): the two card states only card management sets, and the two
 # types no workflow writes any more. An event of any other type (``holder.*``, or a
 # type from a kiosk newer than the central) is recorded in the kiosk's chain and
@@ -188,6 +224,7 @@ KIOSK_EVENT_TYPES: frozenset[EventType] = frozenset(SCHEMAS) - {
     EventType.CARD_REPLACED,
     EventType.CARD_UNLOCKED,
     EventType.ORDER_PIN_LETTER,
+    EventType.ORDER_SHIPPED,
 }
 
 

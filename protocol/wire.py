@@ -28,6 +28,8 @@ HEALTH_PATH = "/v1/health"
 #: GET: the CRLs the central fetched from the configured CAs' distribution points,
 #: {"crls": [{"url", "der" (base64), "fetched_at"}]}; a section of its own, beside pull
 CRLS_PATH = "/v1/crls"
+# a holder's card photo: POST the JPEG (?kiosk_id=&digest=), GET it back as JSON
+PHOTO_PATH = "/v1/photo"
 
 MAX_PUSH_EVENTS = 5000
 DEFAULT_PULL_LIMIT = 20_000
@@ -79,6 +81,8 @@ class ErrorCode(StrEnum):
     BODY_TOO_LARGE = "body_too_large"
     UNKNOWN_KIOSK = "unknown_kiosk"
     WRONG_CERTIFICATE = "wrong_certificate"
+    PHOTO_DIGEST_MISMATCH = "photo_digest_mismatch"
+    NO_SUCH_PHOTO = "no_such_photo"
 
 
 class WireFormatError(ValueError):

@@ -22,7 +22,12 @@ from screens.key_bar import KeyBar
 from screens.messages import DocumentScanned, ReaderChanged
 from screens.status_bar import StatusBar
 
-PURPOSES = (VisitPurpose.GENERAL, VisitPurpose.ACTIVATION, VisitPurpose.UNLOCK)
+PURPOSES = (
+    VisitPurpose.GENERAL,
+    VisitPurpose.ACTIVATION,
+    VisitPurpose.UNLOCK,
+    VisitPurpose.ORDER,
+)
 NO_HOLDER = "ui.visit.card.no_holder"  # the card match's reason before the holder is known
 
 

@@ -105,3 +105,12 @@ def office_name(tx: Transaction, office_id: str | None) -> str | None:
         return None
     name = registered_office_name(tx, office_id)
     return name if name is not None else office_id
+
+
+def holder_cards(tx: Transaction, holder_id: str) -> list[CardRecord]:
+    """The holder's cards on record."""
+    from sqlalchemy import select
+
+    table = Card.__table__  # type: ignore[attr-defined]
+    rows = tx.execute(select(Card).where(table.c.holder_id == holder_id)).scalars()
+    return [_record(row) for row in rows]

@@ -76,3 +76,8 @@ class PostgresExtraMissingError(StoreError):
         "The database {url} is PostgreSQL, which needs the 'postgres' extra"
         " ({module} is not installed)."
     )
+
+
+class PhotoDigestMismatchError(StoreError):
+    key = "error.store.photo_digest_mismatch"
+    english = "The photo's bytes do not match the digest that names it."

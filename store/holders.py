@@ -235,3 +235,18 @@ def backfill_search_terms(session: Session, cipher: FieldCipher) -> int:
     replace_many_terms(session, cipher, holders)
     set_state(session, SEARCH_TERMS_STATE_KEY, SEARCH_TERMS_VERSION)
     return len(holders)
+
+
+def holder_id_by_personnummer(
+    tx: Transaction, cipher: FieldCipher, personnummer: str
+) -> str | None:
+    """The id of the holder with this normalised personnummer (12 digits), if on record."""
+    from sqlalchemy import select
+
+    table = Holder.__table__  # type: ignore[attr-defined]
+    index = cipher.personnummer_index(personnummer)
+    rows = tx.execute(select(Holder).where(table.c.personnummer_idx == index)).scalars()
+    for row in rows:
+        if cipher.decrypt(row.personnummer_enc, personnummer_aad(row.id)) == personnummer:
+            return str(row.id)
+    return None

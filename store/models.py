@@ -166,3 +166,38 @@ class HolderTerm(KioskBase, table=True):
 
     term_idx: bytes = Field(sa_column=Column(LargeBinary, primary_key=True))
     holder_id: str = Field(primary_key=True, max_length=36, foreign_key="holders.id", index=True)
+
+
+class Order(KioskBase, table=True):
+    """A card order: placed at the counter or pulled from the central, which moves it on
+    (in production, shipped with its card number and Rek-id, activated, replaced)."""
+
+    __tablename__ = "orders"
+
+    order_id: str = Field(primary_key=True, max_length=36)
+    holder_id: str = Field(foreign_key="holders.id", index=True)
+    office_id: str = Field(max_length=40)  # where it was ordered
+    photo_office_id: str | None = Field(default=None, max_length=40)
+    photo_date: date | None = None
+    order_date: date
+    card_kind: str = Field(max_length=16)  # ordinary | reserve_loa2 | reserve_loa3
+    delivery: str = Field(max_length=16)  # a_post | registered
+    state: str = Field(max_length=16, index=True)
+    rek_id: str | None = Field(default=None, max_length=32)
+    card_serial: str | None = Field(default=None, max_length=40, index=True)
+    photo_digest: str | None = Field(default=None, max_length=64)
+    replaces_serial: str | None = Field(default=None, max_length=40)
+    replaces_order_id: str | None = Field(default=None, max_length=36)
+    updated_at: datetime
+
+
+class Photo(KioskBase, table=True):
+    """A holder's card photo: the JPEG encrypted (AES-GCM, associated data
+    ``photo:<digest>``), named by the SHA-256 of the JPEG bytes."""
+
+    __tablename__ = "photos"
+
+    digest: str = Field(primary_key=True, max_length=64)
+    jpeg_enc: bytes = Field(sa_column=_blob())
+    uploaded: bool = False  # sent to the central (a photo travels once)
+    stored_at: datetime

@@ -95,3 +95,24 @@ class JournalEntry:
 
     def __repr__(self) -> str:  # payloads may carry personal data
         return f"JournalEntry(event_id={self.event_id!r}, event_type={self.event_type!r})"
+
+
+@dataclass(frozen=True)
+class OrderRecord:
+    """A card order; ``card_serial`` is the card number once the card is produced."""
+
+    order_id: str
+    holder_id: str
+    office_id: str
+    photo_office_id: str | None
+    photo_date: date | None
+    order_date: date
+    card_kind: str
+    delivery: str
+    state: str
+    rek_id: str | None
+    card_serial: str | None
+    photo_digest: str | None
+    replaces_serial: str | None
+    replaces_order_id: str | None
+    updated_at: datetime

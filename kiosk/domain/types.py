@@ -83,6 +83,7 @@ class VisitPurpose(StrEnum):
     GENERAL = "general"
     ACTIVATION = "activation"
     UNLOCK = "unlock"  # in person (R7): needs a Swedish document
+    ORDER = "order"  # a card ordered (R1 as for an activation)
 
 
 class BlockReason(StrEnum):

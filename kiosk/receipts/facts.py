@@ -32,9 +32,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from kiosk.domain.personnummer import mask_personnummer
+from kiosk.domain.undelivered import REORDER_WAIT_DAYS
 from kiosk.receipts.errors import ReceiptCardUnknownError
 from protocol.event_format import SignedEvent
 from protocol.event_types import EventType
@@ -69,6 +71,7 @@ RECEIPT_EVENTS = frozenset(
         EventType.CARD_REORDERED,
         EventType.CARD_NAME_CHANGE_RECORDED,
         EventType.CARD_RETURN_DUE,
+        EventType.ORDER_PLACED,
     }
 )
 
@@ -239,8 +242,12 @@ def event_details(event_type: str, payload: dict[str, Any]) -> tuple[tuple[str, 
     if event_type == EventType.CARD_REORDERED:
         details["cut_up_first_card"] = True
         new_serial = _text(payload, "replaced_by", "new_serial")
-        if new_serial:
+        if new_serial and payload.get("replaced_by_order") is True:
+            details["new_order"] = new_serial
+        elif new_serial:
             details["new_serial"] = new_serial
+    if event_type == EventType.ORDER_PLACED:
+        details.update(order_details(payload))
     if event_type in (EventType.CARD_NAME_CHANGE_RECORDED, EventType.CARD_RETURN_DUE):
         due = _text(payload, "due")
         if due:
@@ -256,13 +263,39 @@ def event_card_serial(payload: dict[str, Any]) -> str | None:
     return None
 
 
+def order_details(payload: dict[str, Any]) -> dict[str, DetailValue]:
+    """An order's receipt: what was ordered, how it is sent, with or without photo, and
+    from when the holder may ask for a new card if nothing arrives (R3)."""
+    details: dict[str, DetailValue] = {"with_photo": payload.get("with_photo") is True}
+    for name in ("card_kind", "delivery"):
+        value = _text(payload, name)
+        if value:
+            details[name] = value
+    try:
+        start = _text(payload, "photo_date") if payload.get("with_photo") is True else None
+        start = start or _text(payload, "order_date")
+        if start:
+            first_day = date.fromisoformat(start) + timedelta(days=REORDER_WAIT_DAYS)
+            details["reorder_from"] = first_day.isoformat()
+    except ValueError:
+        pass
+    return details
+
+
 def holder_and_card(
     tx: Transaction, cipher: FieldCipher, event: SignedEvent
-) -> tuple[HolderRecord, CardRecord]:
-    """The holder and the card an event is about (raises :class:`ReceiptCardUnknownError`)."""
+) -> tuple[HolderRecord, CardRecord | None]:
+    """The holder and the card an event is about (raises :class:`ReceiptCardUnknownError`);
+    an order has no card yet."""
     payload = event.payload
     serial = event_card_serial(payload)
     card = card_record(tx, serial) if serial else None
+    if card is None and event.event_type == EventType.ORDER_PLACED:
+        holder_id = payload.get("holder_id")
+        found = holder_by_id(tx, cipher, holder_id) if isinstance(holder_id, str) else None
+        if found is None:
+            raise ReceiptCardUnknownError(event_id=event.event_id)
+        return found, None
     if card is None:
         raise ReceiptCardUnknownError(event_id=event.event_id)
     holder_id = payload.get("holder_id")
@@ -290,8 +323,8 @@ def facts_for_event(
         operator=event.operator,
         holder_name=holder.name,
         personnummer_masked=mask_personnummer(holder.personnummer),
-        card_serial=card.serial,
-        product_number=card.product_number,
+        card_serial=card.serial if card is not None else "",
+        product_number=card.product_number if card is not None else None,
         details=event_details(event.event_type, payload),
         office_name=office_title or "",
         operator_name=operator or "",

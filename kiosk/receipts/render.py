@@ -37,12 +37,17 @@ from protocol.event_format import parse_timestamp
 
 EMBED_PREFIX = "kiosk-receipt/1 "
 DETAIL_ORDER = (
+    "card_kind",
+    "delivery",
+    "with_photo",
+    "reorder_from",
     "reason",
     "kept",
     "keep_reason",
     "method",
     "deadline",
     "new_serial",
+    "new_order",
     "duty_telia",
     "duty_police",
     "cut_up_first_card",
@@ -106,7 +111,7 @@ def detail_text(text: Catalogue, name: str, value: str | bool) -> str:
         if name.startswith(("duty_", "deviation_")) or name == "cut_up_first_card":
             return label
         return f"{label}: {text('receipt.yes') if value else text('receipt.no')}"
-    for family in ("reason", "method"):
+    for family in ("reason", "method", "card_kind", "delivery"):
         key = f"receipt.{family}.{value}"
         if name == family and text.has(key):
             return f"{label}: {text(key)}"
@@ -128,7 +133,7 @@ def receipt_lines(
         (text("receipt.time"), local_time(facts.occurred_at)),
         (text("receipt.holder"), facts.holder_name),
         (text("receipt.personnummer"), facts.personnummer_masked),
-        (text("receipt.card_serial"), facts.card_serial),
+        (text("receipt.card_serial"), facts.card_serial or text("receipt.card_serial.pending")),
         (
             text("receipt.product_number"),
             facts.product_number or text("receipt.product_number.none"),

@@ -43,10 +43,13 @@ NEXT_STEPS: dict[str, tuple[str, ...]] = {
     EventType.CARD_RETURN_KEPT: ("receipt.next.kept",),
     EventType.CARD_NAME_CHANGE_RECORDED: ("receipt.next.name_change",),
     EventType.CARD_RETURN_DUE: ("receipt.next.return_due",),
+    EventType.ORDER_PLACED: ("receipt.next.order_placed", "receipt.next.order_reorder"),
 }
 
 #: Steps that name the deadline when the receipt has one (``<key>.due`` with ``{due}``).
 DATED_STEPS = frozenset({"receipt.next.name_change", "receipt.next.return_due"})
+#: R3: the order's step that names the first day a new card may be asked for.
+REORDER_STEP = "receipt.next.order_reorder"
 
 
 def _needs_telia(facts: ReceiptFacts, details: dict[str, str | bool]) -> bool:
@@ -66,6 +69,12 @@ def next_steps(facts: ReceiptFacts) -> tuple[Notice, ...]:
     if facts.event_type == EventType.CARD_RETURNED and details.get("kept") is True:
         keys = ("receipt.next.kept",)
     due = details.get("deadline")
+    reorder_from = details.get("reorder_from")
+    if facts.event_type == EventType.ORDER_PLACED and isinstance(reorder_from, str):
+        return tuple(
+            Notice(f"{key}.due", {"due": reorder_from}) if key == REORDER_STEP else Notice(key)
+            for key in keys
+        )
     steps = [
         Notice(f"{key}.due", {"due": due})
         if key in DATED_STEPS and isinstance(due, str)

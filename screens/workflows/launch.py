@@ -26,6 +26,7 @@ from kiosk.services.workflows.errors import NoHolderInVisitError
 from screens.workflows.activation import ActivationScreen
 from screens.workflows.blocking import BlockScreen
 from screens.workflows.deadlines import NameChangeScreen, ReturnScreen
+from screens.workflows.order import OrderScreen
 from screens.workflows.pin_change import PinChangeScreen
 from screens.workflows.undelivered import UndeliveredScreen
 from screens.workflows.unlock import UnlockScreen
@@ -101,6 +102,11 @@ def workflow_entries(
             "ctrl+r",
             False,
             lambda: ReturnScreen(catalogue, flows.returns, operator(), serial()),
+        ),
+        "order": (
+            "f1",
+            True,
+            lambda: OrderScreen(catalogue, flows.orders, need_visit()),
         ),
     }
     return [

@@ -71,5 +71,5 @@ class UndeliveredScreen(WorkflowScreen):
     def _reordered(self, done: ReorderDone) -> None:
         self.finished(
             done,
-            self.t("workflows.undelivered.done", serial=done.serial, new_serial=done.new_serial),
+            self.t("workflows.undelivered.done", serial=done.serial, order=done.new_order_id[:8]),
         )

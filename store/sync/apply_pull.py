@@ -183,9 +183,12 @@ def apply_page(
         key_at, data_at = holders.column("holder_id"), holders.column("data")
         named = [(str(r[key_at]), r[data_at]) for r in holders.rows]
         holder_rows = _holder_rows(cipher, named)
-    if len(cards):
-        holder_at = cards.column("holder_id")
-        pending = {str(r[holder_at]) for r in cards.rows if r[holder_at]}
+    order_rows = _order_rows(orders, writer.stamp(now), now) if len(orders) else []
+    if len(cards) or order_rows:
+        pending = {str(row[1]) for row in order_rows}
+        if len(cards):
+            holder_at = cards.column("holder_id")
+            pending |= {str(r[holder_at]) for r in cards.rows if r[holder_at]}
         pending -= {row[0] for row in holder_rows}
         if pending:
             missing = pending - writer.existing("holders", "id", pending)
@@ -208,6 +211,8 @@ def apply_page(
 
     if len(cards):
         writer.upsert("cards", "serial", CARD_COLUMNS, _card_rows(cards, writer.stamp(now), now))
+
+    writer.upsert("orders", "order_id", ORDER_COLUMNS, order_rows)
 
     if len(puks) and puk_key is not None:
         _cache_puks(session, cipher, puks, puk_key)
@@ -291,6 +296,64 @@ def _card_rows(cards: _Table, stamp: Any, now: datetime) -> list[tuple[Any, ...]
                 bool(get("has_signing_cert", True)),
                 get("replaced_by_serial"),
                 get("blocked_reason"),
+                stamp,
+            )
+        )
+    return rows
+
+
+ORDER_COLUMNS = (
+    "order_id",
+    "holder_id",
+    "office_id",
+    "photo_office_id",
+    "photo_date",
+    "order_date",
+    "card_kind",
+    "delivery",
+    "state",
+    "rek_id",
+    "card_serial",
+    "photo_digest",
+    "replaces_serial",
+    "replaces_order_id",
+    "updated_at",
+)
+
+
+def _order_rows(orders: _Table, stamp: Any, now: datetime) -> list[tuple[Any, ...]]:
+    """The pulled orders as rows of the kiosk's ``orders`` table (an order without a
+    holder is left out: nothing at the counter can use it)."""
+    c = orders.index
+    key_at, office_at, serial_at, data_at = (
+        c["order_id"],
+        c["office_id"],
+        c["card_serial"],
+        c["data"],
+    )
+    today = local_date(now).isoformat()
+    rows = []
+    for r in orders.rows:
+        data = r[data_at] if isinstance(r[data_at], dict) else {}
+        get = data.get
+        if not get("holder_id") or not get("card_kind"):
+            continue  # an order of another kind (a code letter): not a card order
+        rows.append(
+            (
+                str(r[key_at]),
+                str(get("holder_id")),
+                str(get("office_id") or r[office_at]),
+                get("photo_office_id"),
+                _iso_date(get("photo_date"), "photo_date"),
+                _iso_date(get("order_date"), "order_date") or today,
+                str(get("card_kind")),
+                str(get("delivery") or "a_post"),
+                str(get("state") or "ordered"),
+                get("rek_id"),
+                r[serial_at] or get("card_serial"),
+                get("photo_digest"),
+                get("replaces"),
+                get("replaces_order"),
                 stamp,
             )
         )

@@ -30,6 +30,7 @@ from store.models import JournalRow
 from store.state import get_state, set_state
 from store.sync.crls import pull_revocation_lists
 from store.sync.errors import CentralRefusedError, CentralUnreachableError
+from store.sync.photos import delete_old_photos, fetch_photos, send_photos
 from store.sync.quarantine import QuarantinedChange, apply_page_guarded, quarantined
 from store.sync.report import PendingBlock, Rejection, RoundReport, SyncStatus
 from store.sync.transport import CentralTransport
@@ -59,6 +60,7 @@ class SyncClient:
         clock: Callable[[], datetime] | None = None,
         after_push_answer: Callable[[int], None] | None = None,
         puk_key: bytes | None = None,
+        photo_retention_days: int = 30,
     ) -> None:
         self.store = store
         self.journal = journal
@@ -70,6 +72,7 @@ class SyncClient:
         self.online = False
         self.failing_since: datetime | None = None  # rounds have ended on an error since
         self._puk_key = puk_key  # the office PUK key (protocol.puk), if configured
+        self.photo_retention_days = photo_retention_days
         # test/diagnostic hook, called with the batch number after an answer arrived
         # and before it is recorded (a kiosk killed here must lose nothing)
         self._after_push_answer = after_push_answer
@@ -82,8 +85,11 @@ class SyncClient:
         report = RoundReport()
         try:
             self.reconcile(report)
+            send_photos(self.store, self.transport, self.kiosk_id)  # before their orders
             self.push_pending(report)
             self.pull(report)
+            fetch_photos(self.store, self.transport, self.kiosk_id, self.clock())
+            delete_old_photos(self.store, self.clock(), self.photo_retention_days)
             pull_revocation_lists(self.store, self.transport, self.kiosk_id, self.clock)
             report.online = True
             self.online = True

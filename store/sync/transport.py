@@ -12,7 +12,15 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from protocol.wire import CRLS_PATH, HEAD_PATH, PULL_PATH, PUSH_PATH, PullQuery, PushRequest
+from protocol.wire import (
+    CRLS_PATH,
+    HEAD_PATH,
+    PHOTO_PATH,
+    PULL_PATH,
+    PUSH_PATH,
+    PullQuery,
+    PushRequest,
+)
 from store.sync.errors import CentralRefusedError, CentralUnreachableError
 
 log = logging.getLogger(__name__)
@@ -89,3 +97,17 @@ class CentralTransport:
 
     def revocation_lists(self, kiosk_id: str) -> dict[str, Any]:
         return self._call("GET", CRLS_PATH, params={"kiosk_id": kiosk_id})
+
+    def send_photo(self, kiosk_id: str, digest: str, jpeg: bytes) -> dict[str, Any]:
+        """A card photo, once: the JPEG bytes as they are, named by their digest."""
+        return self._call(
+            "POST",
+            PHOTO_PATH,
+            params={"kiosk_id": kiosk_id, "digest": digest},
+            content=jpeg,
+            headers={"content-type": "image/jpeg"},
+        )
+
+    def fetch_photo(self, kiosk_id: str, digest: str) -> dict[str, Any]:
+        """A card photo an open order of this office needs: {"digest", "jpeg" (base64)}."""
+        return self._call("GET", PHOTO_PATH, params={"kiosk_id": kiosk_id, "digest": digest})

@@ -15,11 +15,12 @@ from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.blocking import BlockingService
 from kiosk.services.workflows.common import Backend
 from kiosk.services.workflows.name_change import NameChangeService
+from kiosk.services.workflows.orders import OrderService, new_order_id
 from kiosk.services.workflows.pin_change import PinChangeService
 from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.returns import ReturnService
 from kiosk.services.workflows.sweep import DeadlineSweep
-from kiosk.services.workflows.undelivered import UndeliveredService, new_order_serial
+from kiosk.services.workflows.undelivered import UndeliveredService
 from kiosk.services.workflows.unlock import UnlockService
 from store.database import Store
 from store.journal import Journal
@@ -35,6 +36,7 @@ class Workflows:
     name_change: NameChangeService
     returns: ReturnService
     sweep: DeadlineSweep
+    orders: OrderService
 
 
 def build_workflows(
@@ -44,7 +46,7 @@ def build_workflows(
     card_opener: CardOpener,
     clock: Clock,
     puk_refresh: Callable[[], bool] | None = None,
-    new_serial: Callable[[], str] = new_order_serial,
+    new_order: Callable[[], str] = new_order_id,
     trust: TrustStore | None = None,
 ) -> Workflows:
     """``trust``: activation and unlock check the holder card's certificate against the
@@ -60,7 +62,8 @@ def build_workflows(
         ),
         pin_change=PinChangeService(backend, card_opener=card_opener),
         blocking=BlockingService(backend),
-        undelivered=UndeliveredService(backend, new_serial=new_serial),
+        undelivered=UndeliveredService(backend, new_order_id=new_order),
+        orders=OrderService(backend, new_id=new_order),
         name_change=NameChangeService(backend),
         returns=ReturnService(backend),
         sweep=DeadlineSweep(backend),

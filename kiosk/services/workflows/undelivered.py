@@ -8,13 +8,13 @@ away" if it turns up). Registered post is traced with its Rek-id through PostNor
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from clock import local_date
 from kiosk.domain.decisions import Decision, Notice
+from kiosk.domain.orders import OrderState, card_kind
 from kiosk.domain.roles import Action, require_not_limited, require_role
 from kiosk.domain.types import CardState, ShipmentMethod
 from kiosk.domain.undelivered import (
@@ -26,18 +26,19 @@ from kiosk.domain.undelivered import (
 )
 from kiosk.services.login import Operator
 from kiosk.services.workflows.common import Backend, Done, card_facts, load_card
+from kiosk.services.workflows.orders import (
+    EVENT_PLACED,
+    new_order_id,
+    placed_payload,
+    reorder_date,
+)
 from kiosk.services.workflows.refusals import journals_refusals
 from protocol.event_types import EventType
-from store.cards import add_cards, set_card_state
-from store.records import CardRecord
+from store.cards import set_card_state
+from store.orders import add_order, order_for_card, set_order_state
+from store.records import OrderRecord
 
 EVENT_REORDERED = EventType.CARD_REORDERED
-EVENT_ORDERED = EventType.CARD_ORDERED
-
-
-def new_order_serial() -> str:
-    """A provisional serial for the new order until the card is produced."""
-    return f"ORDER-{uuid.uuid4().hex[:16].upper()}"
 
 
 @dataclass(frozen=True)
@@ -53,15 +54,16 @@ class UndeliveredView:
 
 @dataclass(frozen=True)
 class ReorderDone(Done):
-    new_serial: str = ""
+    new_order_id: str = ""  # the new order (its card number comes with production)
+    reorder_from: date | None = None  # R3: when to ask again if nothing arrives
 
 
 class UndeliveredService:
     def __init__(
-        self, services: Backend, *, new_serial: Callable[[], str] = new_order_serial
+        self, services: Backend, *, new_order_id: Callable[[], str] = new_order_id
     ) -> None:
         self._s = services
-        self._new_serial = new_serial
+        self._new_order_id = new_order_id
 
     def view(self, serial: str) -> UndeliveredView:
         """What to tell the holder: the reorder date (A-post) or the Rek-id (registered)."""
@@ -95,65 +97,60 @@ class UndeliveredService:
 
     @journals_refusals("reorder")
     def reorder(self, operator: Operator, serial: str) -> ReorderDone:
-        """R3: order a new card without a new photo; the first card becomes ``replaced``."""
+        """R3: order a new card without a new photo; the first card becomes ``replaced``.
+        The new order refers to the first card and its order (whose photo it reuses); the
+        card number comes when the card is produced."""
         require_role(operator.role, Action.REORDER)
         require_not_limited(operator.blocking_only, Action.REORDER)
         now = self._s.clock()
-        new_serial = self._new_serial()
         with self._s.store.unit_of_work() as tx:
             first = load_card(tx, serial)
-            plan = reorder_plan(card_facts(first), local_date(now))
+            facts = card_facts(first)
+            plan = reorder_plan(facts, local_date(now))
+            first_order = order_for_card(tx, serial)
             set_card_state(
                 tx,
                 serial,
                 state=plan.first_card_next_state.value,
                 at=now,
-                replaced_by_serial=new_serial,
                 blocked_reason=plan.block_reason.value,
             )
-            new_card = CardRecord(
-                serial=new_serial,
+            if first_order is not None:
+                set_order_state(tx, first_order.order_id, state=OrderState.REPLACED.value, at=now)
+            order = OrderRecord(
+                order_id=self._new_order_id(),
                 holder_id=first.holder_id,
-                product_number=first.product_number,
-                state=CardState.ORDERED.value,
-                shipment_method=first.shipment_method,
-                rek_id=None,
+                office_id=operator.office_id,
                 photo_office_id=plan.photo_office_id,
                 photo_date=plan.photo_date,
                 order_date=local_date(now),
-                with_photo=plan.with_photo,
-                sis_marked=first.sis_marked,
-                assurance_level=first.assurance_level,
-                is_reserve=first.is_reserve,
-                has_signing_cert=first.has_signing_cert,
-                replaced_by_serial=None,
-                blocked_reason=None,
+                card_kind=card_kind(facts).value,
+                delivery=first.shipment_method,
+                state=OrderState.ORDERED.value,
+                rek_id=None,
+                card_serial=None,
+                photo_digest=first_order.photo_digest if first_order is not None else None,
+                replaces_serial=serial,
+                replaces_order_id=first_order.order_id if first_order is not None else None,
                 updated_at=now,
             )
-            add_cards(tx, [new_card])
+            add_order(tx, order)
             event_id = self._s.append(
                 tx,
                 operator.hsa_id,
                 EVENT_REORDERED,
                 {
                     "serial": serial,
-                    "replaced_by": new_serial,
+                    "replaced_by": order.order_id,
+                    "replaced_by_order": True,
                     "reason": plan.block_reason.value,
                     "new_photo": plan.new_photo_needed,
                     "state": plan.first_card_next_state.value,
                 },
             )
-            self._s.append(
-                tx,
-                operator.hsa_id,
-                EVENT_ORDERED,
-                {
-                    "serial": new_serial,
-                    "holder_id": first.holder_id,
-                    "replaces": serial,
-                    "photo_date": plan.photo_date.isoformat() if plan.photo_date else None,
-                    "photo_office_id": plan.photo_office_id,
-                    "state": CardState.ORDERED.value,
-                },
-            )
-        return ReorderDone(event_id, serial, plan.first_card_next_state, (), new_serial)
+            payload = placed_payload(order)
+            payload["with_photo"] = plan.with_photo  # the first order's photo, reused (R3)
+            self._s.append(tx, operator.hsa_id, EVENT_PLACED, payload)
+        return ReorderDone(
+            event_id, serial, plan.first_card_next_state, (), order.order_id, reorder_date(order)
+        )

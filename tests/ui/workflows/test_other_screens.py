@@ -19,6 +19,7 @@ from screens.workflows.blocking import BlockScreen
 from screens.workflows.deadlines import NameChangeScreen, ReturnScreen
 from screens.workflows.pin_change import PinChangeScreen
 from screens.workflows.undelivered import UndeliveredScreen
+from store.orders import order_record
 from tests.support.ui_workflows import Host, message, screen_text, settle
 from tests.support.world import NEW_PIN, World, months_after, operator
 from tests.ui.helpers import type_text
@@ -168,7 +169,7 @@ async def test_r9_block_screen_needs_reason_and_refuses_blocked_card(world: Worl
 
 
 def undelivered_host(world: World, serial: str) -> Host:
-    service = UndeliveredService(world.services, new_serial=lambda: "NEW-9")
+    service = UndeliveredService(world.services, new_order_id=lambda: "NEW-9")
     return Host(lambda: UndeliveredScreen(EN, service, operator(), serial))
 
 
@@ -196,7 +197,10 @@ async def test_r3_undelivered_screen_reorders_without_new_photo(world: World) ->
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "NEW-9" in message(app) and "cut it up" in message(app)
-    assert world.state("N2") == "replaced" and world.state("NEW-9") == "ordered"
+    assert world.state("N2") == "replaced"
+    with world.store.unit_of_work() as tx:  # the reorder is an order, no card yet (R3)
+        order = order_record(tx, "NEW-9")
+    assert order is not None and order.state == "ordered" and order.replaces_serial == "N2"
 
 
 async def test_r4_undelivered_screen_registered_post_rek_id(world: World) -> None:

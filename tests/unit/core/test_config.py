@@ -95,6 +95,11 @@ def test_a_full_file_is_read_with_types(tmp_path: Path) -> None:
         ),
         ('url = "https://central.test:8443"', 'url = "ftp://x"', "central.url"),
         ('printer = "counter-1"', 'printer = "x"\ncolour = true', "receipts.colour"),
+        (
+            "timeout_seconds = 3",
+            "timeout_seconds = 3\nphoto_retention_days = 0",
+            "central.photo_retention_days",
+        ),
     ],
 )
 def test_a_bad_value_names_its_key(tmp_path: Path, replace: str, by: str, bad_key: str) -> None:
@@ -167,3 +172,10 @@ def test_run_with_a_bad_config_exits_non_zero_with_one_line(tmp_path: Path) -> N
     assert result.returncode == 1
     assert "language" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_photos_are_kept_30_days_after_activation_unless_configured(tmp_path: Path) -> None:
+    text = GOOD.format(data=tmp_path)
+    assert load_config(_write(tmp_path, text)).central.photo_retention_days == 30
+    longer = text.replace("timeout_seconds = 3", "timeout_seconds = 3\nphoto_retention_days = 90")
+    assert load_config(_write(tmp_path, longer)).central.photo_retention_days == 90

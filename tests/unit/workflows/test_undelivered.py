@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from kiosk.domain.types import Role
 from kiosk.errors import (
@@ -16,11 +17,12 @@ from kiosk.errors import (
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.undelivered import UndeliveredService
 from store.models import Card
-from tests.support.world import OFFICE, World, operator
+from store.orders import holder_orders, order_record
+from tests.support.world import HOLDER, OFFICE, World, operator
 
 
 def service(world: World) -> UndeliveredService:
-    return UndeliveredService(world.services, new_serial=lambda: "NEW-1")
+    return UndeliveredService(world.services, new_order_id=lambda: "NEW-1")
 
 
 def test_r3_reorder_date_is_30_days_after_photo(world: World) -> None:
@@ -56,20 +58,36 @@ def test_r3_reorder_keeps_photo_and_replaces_first_card(world: World) -> None:
     photographed = world.today - dt.timedelta(days=88)
     world.card(world.spec("R3", photo_date=photographed))
     done = service(world).reorder(operator(), "R3")
-    assert done.new_serial == "NEW-1"
+    assert done.new_order_id == "NEW-1"
     assert world.state("R3") == "replaced"
     with world.store.unit_of_work() as session:
         first = session.get(Card, "R3")
-        new = session.get(Card, "NEW-1")
+        new = order_record(session, "NEW-1")
         assert first is not None and new is not None
-        assert first.replaced_by_serial == "NEW-1" and first.blocked_reason == "replaced"
+        assert first.blocked_reason == "replaced"
         assert new.state == "ordered" and new.photo_date == photographed
         assert new.photo_office_id == OFFICE and new.order_date == world.today
-    assert [e[0] for e in world.events()] == ["card.reordered", "card.ordered"]
+        assert new.replaces_serial == "R3" and new.card_serial is None
+    assert [e[0] for e in world.events()] == ["card.reordered", "order.placed"]
     assert world.events()[0][1]["new_photo"] is False
     # the first card turns up: blocked, cut it up (R3)
     with pytest.raises(ReplacedCardRefusedError):
         ActivationService(world.services).activate(world.visit(), "R3")
+
+
+def test_r3_reorder_refers_to_the_order_not_a_made_up_card_serial(world: World) -> None:
+    """A reorder is an order: no card is on record before it is produced."""
+    world.card(world.spec("R7", photo_date=world.today - dt.timedelta(days=60)))
+    with world.store.unit_of_work() as session:
+        before = set(session.execute(select(Card.serial)).scalars())
+    UndeliveredService(world.services).reorder(operator(), "R7")
+    with world.store.unit_of_work() as session:
+        after = set(session.execute(select(Card.serial)).scalars())
+        assert after == before  # no provisional ``ORDER-...`` card
+        orders = holder_orders(session, HOLDER)
+    assert [(o.replaces_serial, o.card_serial, o.state) for o in orders] == [
+        ("R7", None, "ordered")
+    ]
 
 
 def test_r4_registered_post_is_traced_with_rek_id(world: World) -> None:
