@@ -36,7 +36,7 @@ def upgrade() -> None:
     sa.Column('photo_digest', sa.String(length=64), nullable=True),
     sa.Column('replaces_serial', sa.String(length=40), nullable=True),
     sa.Column('replaces_order_id', sa.String(length=36), nullable=True),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['holder_id'], ['holders.id'], ),
     sa.PrimaryKeyConstraint('order_id')
     )
@@ -48,7 +48,7 @@ def upgrade() -> None:
     sa.Column('digest', sa.String(length=64), nullable=False),
     sa.Column('jpeg_enc', sa.LargeBinary(), nullable=False),
     sa.Column('uploaded', sa.Boolean(), nullable=False),
-    sa.Column('stored_at', sa.DateTime(), nullable=False),
+    sa.Column('stored_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('digest')
     )
 
