@@ -304,3 +304,9 @@ def offline_context(
 def certificate_from_asn1(cert: Any) -> x509.Certificate:
     """The inverse of :func:`asn1_certificate`."""
     return x509.load_der_x509_certificate(cert.dump())
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """A pyHanko coroutine run to its end from synchronous code, also from a thread that
+    already runs an event loop (the app's, a test's): the path validator's runner."""
+    return _run(coroutine)

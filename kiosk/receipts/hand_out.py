@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from clock import Clock
 from kiosk.i18n import Catalogue
 from kiosk.receipts.errors import ReceiptCardMismatchError
 from kiosk.receipts.facts import ReceiptFacts
@@ -28,9 +29,13 @@ from kiosk.receipts.pades import (
     sign_with_card,
     signing_key,
 )
+from kiosk.receipts.pades_verify import holder_signature_value
 from kiosk.receipts.render import HandOutSigning
 from kiosk.receipts.service import ReceiptIssuer
-from kiosk.services.card import CardOpener
+from kiosk.receipts.signature import SLOT_NAMES, HolderSignature
+from kiosk.services.card import CardAccess, CardOpener, opener_for
+from kiosk.services.ports import ReaderRole
+from kiosk.services.trust import AnchoredTrust
 
 
 def accepted_terms(issuer: ReceiptIssuer, lang: str) -> str:
@@ -55,9 +60,22 @@ class HandOutSigner:
         self._holder_card = holder_card
         self._context = context
 
+    def signing_context(self) -> SigningContext:
+        """What the next signature goes with: the time, the anchors, the kiosk's CRLs."""
+        return self._context()
+
     def sign(self, facts: ReceiptFacts, *, operator_pin: str, holder_pin: str, lang: str) -> bytes:
         """The receipt PDF, certified by the operator and signed by the holder."""
-        context = self._context()
+        return self.sign_with_record(
+            facts, operator_pin=operator_pin, holder_pin=holder_pin, lang=lang
+        )[0]
+
+    def sign_with_record(
+        self, facts: ReceiptFacts, *, operator_pin: str, holder_pin: str, lang: str
+    ) -> tuple[bytes, HolderSignature]:
+        """As :meth:`sign`, with the holder's PDF signature (its value and certificate)
+        for the journal."""
+        context = self.signing_context()
         with self._holder_card() as card:
             if card.printed_serial() != facts.card_serial:
                 raise ReceiptCardMismatchError(serial=facts.card_serial)
@@ -71,6 +89,32 @@ class HandOutSigner:
         with self._holder_card() as card:
             if card.printed_serial() != facts.card_serial:
                 raise ReceiptCardMismatchError(serial=facts.card_serial)
-            return sign_with_card(
+            choice = signing_key(card)
+            pdf = sign_with_card(
                 pdf, card, holder_pin, context, field_name=HOLDER_FIELD, certify=False
             )
+        slot = SLOT_NAMES[choice.key]
+        return pdf, HolderSignature(slot, holder_signature_value(pdf), choice.certificate_der)
+
+
+def counter_hand_out(
+    issuer: ReceiptIssuer, cards: CardAccess, trust: object, clock: Clock
+) -> HandOutSigner:
+    """The counter's hand-out signer: the operator's card in the operator reader, the
+    holder's in the customer reader; each signature at the clock's time, with the
+    kiosk's trust anchors and its cached revocation lists (``AnchoredTrust``; other trust
+    stores give no chain to embed)."""
+
+    def context() -> SigningContext:
+        if not isinstance(trust, AnchoredTrust):
+            return SigningContext(at=clock())
+        trust.reload()
+        crls = tuple(item.der for item in trust.revocation.lists())
+        return SigningContext(at=clock(), anchors=trust.anchors, crls=crls)
+
+    return HandOutSigner(
+        issuer,
+        operator_card=opener_for(cards, ReaderRole.OPERATOR),
+        holder_card=opener_for(cards, ReaderRole.CUSTOMER),
+        context=context,
+    )

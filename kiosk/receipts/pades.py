@@ -18,7 +18,6 @@ pyHanko is imported with this module only: the rest of the kiosk does not load i
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import io
@@ -37,7 +36,12 @@ from pyhanko.sign.signers.pdf_cms import (
 
 from devices.card.certs import TrustAnchors
 from devices.card.pin import PinKind
-from devices.card.validation import asn1_certificate, certificate_registry, offline_context
+from devices.card.validation import (
+    asn1_certificate,
+    certificate_registry,
+    offline_context,
+    run_coroutine,
+)
 from kiosk.receipts.errors import NoHolderCertificateError, ReceiptSigningError
 from kiosk.services.card import CardKey, CardSession
 
@@ -162,7 +166,7 @@ def sign_pdf(
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     pdf_signer = signers.PdfSigner(meta, signer)
     try:
-        output = asyncio.run(_sign(pdf_signer, writer, context.at))
+        output = run_coroutine(_sign(pdf_signer, writer, context.at))
     except SigningError as exc:
         raise ReceiptSigningError() from exc
     return output.getvalue()

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from cryptography import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, ModificationLevel
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.settings import KeyUsageConstraints
@@ -42,6 +42,7 @@ from devices.card.validation import (
     certificate_from_asn1,
     offline_context,
     offline_context_arguments,
+    run_coroutine,
 )
 from kiosk.receipts.facts import ReceiptFacts
 from kiosk.receipts.pades import HOLDER_FIELD, OPERATOR_FIELD
@@ -64,6 +65,8 @@ class PadesVerdict:
     params: dict[str, str] = field(default_factory=dict)
     facts: ReceiptFacts | None = field(default=None, repr=False)
     holder_with_authentication_key: bool = False
+    #: the holder's signature value (the CMS's), to match with the journal on the kiosk
+    holder_signature: bytes | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -99,11 +102,13 @@ def _status(
         if dss is not None
         else offline_context(anchors, crls, moment)
     )
-    return validate_pdf_signature(
-        signature,
-        signer_validation_context=context,
-        diff_policy=DEFAULT_DIFF_POLICY,
-        key_usage_settings=_ANY_SIGNING_USAGE,
+    return run_coroutine(
+        async_validate_pdf_signature(
+            signature,
+            signer_validation_context=context,
+            diff_policy=DEFAULT_DIFF_POLICY,
+            key_usage_settings=_ANY_SIGNING_USAGE,
+        )
     )
 
 
@@ -194,6 +199,7 @@ def _verify(
     if certificate_facts([holder_cert], fields).card_number != facts.card_serial:
         return _verdict("other_card", facts, serial=facts.card_serial)
     usage = holder_cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    holder_signature = next(s for s in signatures if s.field_name == HOLDER_FIELD)
     return PadesVerdict(
         "receipt.pades.ok",
         {
@@ -202,4 +208,14 @@ def _verify(
         },
         facts,
         holder_with_authentication_key=not usage.content_commitment,
+        holder_signature=bytes(holder_signature.signer_info["signature"].native),
     )
+
+
+def holder_signature_value(pdf: bytes) -> bytes:
+    """The signature value of the holder's PDF signature (raises ``ValueError``)."""
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+    for signature in reader.embedded_regular_signatures:
+        if signature.field_name == HOLDER_FIELD:
+            return bytes(signature.signer_info["signature"].native)
+    raise ValueError("no holder signature")

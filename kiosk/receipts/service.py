@@ -170,8 +170,19 @@ class ReceiptIssuer:
             hand_out=hand_out,
         )
 
-    def deliver_signed(self, facts: ReceiptFacts, pdf: bytes) -> ReceiptOutcome:
-        """Deliver a receipt that carries its PDF signatures (``kiosk.receipts.hand_out``)."""
+    def deliver_signed(
+        self, facts: ReceiptFacts, pdf: bytes, holder: HolderSignature | None = None
+    ) -> ReceiptOutcome:
+        """Deliver a receipt that carries its PDF signatures (``kiosk.receipts.hand_out``);
+        ``holder``: the holder's PDF signature value and certificate, journalled (event
+        ``receipt.signed``) so that ``kiosk receipt verify`` on the kiosk can match it."""
+        problems: list[str] = []
+        if holder is not None:
+            try:
+                self.record_signature(facts, holder)
+            except Exception as exc:  # the receipt still goes out
+                log.exception("holder signature for %s not journalled", facts.event_id)
+                problems.append(f"signature not journalled: {type(exc).__name__}")
         delivery = deliver(
             pdf,
             receipt_file_name(facts),
@@ -184,7 +195,8 @@ class ReceiptIssuer:
             digest=receipt_digest(facts),
             signed=True,
             delivery=delivery,
-            problem=delivery.problem,
+            problem="; ".join([*problems, *([delivery.problem] if delivery.problem else [])])
+            or None,
         )
 
     def issue(
