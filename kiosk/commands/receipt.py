@@ -147,10 +147,32 @@ def run_verify(args: argparse.Namespace) -> int:
                 _print_journal_report(pdf, store, config, anchors, text, only=_JOURNAL_FINDINGS)
                 == EXIT_OK
             )
+            if verdict.holder_signature is not None:
+                journal_ok = _print_journal_signature(store, verdict, text) and journal_ok
     finally:
         if store is not None:
             store.close()
     return EXIT_OK if verdict.ok and journal_ok else EXIT_FAILED
+
+
+def _print_journal_signature(store: Any, verdict: Any, text: Any) -> bool:
+    """On the kiosk: the holder's PDF signature is the one the journal recorded."""
+    import base64
+
+    from store.journal_reads import recorded_signatures
+
+    with store.unit_of_work() as session:
+        payloads = recorded_signatures(session, store.cipher, verdict.facts.event_id)
+    value = base64.b64encode(verdict.holder_signature).decode("ascii")
+    recorded = [p.get("signature") for p in payloads]
+    if not recorded:
+        status, key = "info", "receipt.verify.journal_signature_none"
+    elif value in recorded:
+        status, key = "ok", "receipt.verify.journal_signature_ok"
+    else:
+        status, key = "fail", "receipt.verify.journal_signature_differs"
+    print(f"{text(f'receipt.verify.{status}'):5} {text(key)}")
+    return status != "fail"
 
 
 def _has_receipt_data(pdf: bytes) -> bool:
