@@ -292,3 +292,16 @@ def test_kiosk_receipt_verify_on_a_machine_without_the_kiosk(
     out, err = capsys.readouterr()
     assert line in out and "Traceback" not in out + err
     assert len(out.strip().splitlines()) <= 2
+
+
+def test_no_log_line_carries_the_signers_personnummer(
+    signed: tuple[bytes, bytes], now: dt.datetime, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    stranger = TestPki.create(now=now)
+    assert verify_pades(signed[1], anchors=_anchors(stranger)).key == (
+        "receipt.pades.unknown_chain"
+    )
+    assert PNR not in caplog.text and PNR[2:] not in caplog.text
