@@ -305,3 +305,51 @@ def test_no_log_line_carries_the_signers_personnummer(
         "receipt.pades.unknown_chain"
     )
     assert PNR not in caplog.text and PNR[2:] not in caplog.text
+
+
+def test_the_kiosks_revocation_lists_travel_in_the_pdf(
+    now: dt.datetime,
+    pki: TestPki,
+    operator_card: PersonalisedCard,
+    holder_card: PersonalisedCard,
+) -> None:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    crl = issue_crl(
+        pki.person_ca,
+        [],
+        this_update=now - dt.timedelta(hours=1),
+        next_update=now + dt.timedelta(days=1),
+    )
+    _certified, both = _hand_out(now, pki, operator_card, holder_card, crls=(crl,))
+    dss = DocumentSecurityStore.read_dss(PdfFileReader(io.BytesIO(both)))
+    held = [ref.get_object().data for ref in dss.crls]
+    assert crl in held
+    certs = {c.subject.human_friendly for c in dss.load_certs()}
+    assert any("Person ID 3 CA" in name for name in certs)  # the chain travels too
+    assert verify_pades(both, anchors=_anchors(pki)).ok
+
+
+def test_a_card_whose_certificate_the_kiosk_holds_revoked_cannot_sign(
+    now: dt.datetime, pki: TestPki, factory: CardFactory
+) -> None:
+    from kiosk.receipts.errors import ReceiptSigningError
+
+    revoked = factory.personalise(holder_id=CLERK, name=CLERK_NAME)
+    crl = issue_crl(
+        pki.person_ca,
+        [revoked.holder.signing.cert.serial_number],  # type: ignore[union-attr]
+        this_update=now - dt.timedelta(hours=1),
+        next_update=now + dt.timedelta(days=1),
+    )
+    context = SigningContext(at=now, anchors=_anchors(pki), crls=(crl,))
+    with pytest.raises(ReceiptSigningError):
+        sign_with_card(
+            render_receipt(_facts(now)),
+            PivCardSession(InProcessConnection(revoked.card)),
+            revoked.pin,
+            context,
+            field_name=OPERATOR_FIELD,
+            certify=True,
+        )
