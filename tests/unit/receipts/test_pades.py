@@ -353,3 +353,13 @@ def test_a_card_whose_certificate_the_kiosk_holds_revoked_cannot_sign(
             field_name=OPERATOR_FIELD,
             certify=True,
         )
+
+
+def test_certified_by_another_operator_is_a_wrong_signer(
+    now: dt.datetime, pki: TestPki, factory: CardFactory, holder_card: PersonalisedCard
+) -> None:
+    someone = factory.personalise(holder_id="SE2321000016-OTH1", name="Annan Handläggare")
+    _certified, both = _hand_out(now, pki, someone, holder_card)
+    verdict = verify_pades(both, anchors=_anchors(pki))
+    assert verdict.key == "receipt.pades.wrong_signer"
+    assert verdict.params["field"] == OPERATOR_FIELD
