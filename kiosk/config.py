@@ -80,6 +80,14 @@ class OfficeConfig:
 class ReceiptConfig:
     folder: str = ""
     printer: str = ""
+    # The card's terms of use the holder reads and accepts before signing the hand-out
+    # receipt, one text per language; empty: the catalogue's placeholder, which says it is one.
+    terms_sv: str = ""
+    terms_en: str = ""
+
+    def terms(self, lang: str) -> str:
+        """The configured terms in ``lang`` ("" when none: the caller shows the placeholder)."""
+        return self.terms_en if lang == "en" else self.terms_sv
 
 
 CARD_BACKENDS = ("piv", "pkcs11")

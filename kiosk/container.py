@@ -139,7 +139,15 @@ def build_services(
         workflows = _workflows(
             config, store=store, journal=journal, cards=cards, sync=sync, clock=clock, trust=trust
         )
-        receipts = _receipts(config, store=store, journal=journal, cards=cards, lp=lp_command)
+        receipts = _receipts(
+            config,
+            store=store,
+            journal=journal,
+            cards=cards,
+            lp=lp_command,
+            trust=trust,
+            clock=clock,
+        )
         reports = _reports(config, store)
         return Services(
             office_id=config.office_id,
@@ -218,11 +226,20 @@ def _workflows(
 
 
 def _receipts(
-    config: KioskConfig, *, store: Store, journal: Journal, cards: CardAccess, lp: str
+    config: KioskConfig,
+    *,
+    store: Store,
+    journal: Journal,
+    cards: CardAccess,
+    lp: str,
+    trust: TrustStore,
+    clock: Clock,
 ) -> ReceiptDesk:
     """The ONE receipt service: the config's printer (else its receipts folder) and
-    language; the holder signs with the card in the customer reader."""
+    language; the holder signs with the card in the customer reader, the hand-out with
+    the operator's card too (``kiosk.receipts.hand_out``)."""
     from kiosk.receipts.desk import ReceiptDesk
+    from kiosk.receipts.hand_out import counter_hand_out
     from kiosk.receipts.service import ReceiptIssuer
     from kiosk.services.card import opener_for
     from kiosk.services.ports import ReaderRole
@@ -237,7 +254,9 @@ def _receipts(
         lp_command=lp,
         office=config.office,
     )
-    return ReceiptDesk(service, card_opener=opener_for(cards, ReaderRole.CUSTOMER))
+    hand_out = counter_hand_out(service, cards, trust, clock)
+    opener = opener_for(cards, ReaderRole.CUSTOMER)
+    return ReceiptDesk(service, card_opener=opener, hand_out=hand_out)
 
 
 def _reports(config: KioskConfig, store: Store) -> DayReportService:

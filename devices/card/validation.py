@@ -249,3 +249,64 @@ def _signed(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     except (InvalidSignature, ValueError, TypeError):
         return False
     return True
+
+
+# -- for the receipts' PDF signatures (pyHanko takes these types) ---------------------
+
+
+def asn1_certificate(cert: x509.Certificate) -> Any:
+    """``cert`` as the certificate type of pyHanko and its validator (asn1crypto)."""
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
+
+
+def certificate_registry(certs: list[x509.Certificate]) -> Any:
+    """A certificate store of the validator holding ``certs`` (a signer's chain)."""
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    registry = SimpleCertificateStore()  # type: ignore[no-untyped-call]  # untyped __init__
+    registry.register_multiple([asn1_certificate(c) for c in certs])
+    return registry
+
+
+def offline_context_arguments(
+    anchors: TrustAnchors | None, crls: tuple[bytes, ...], moment: dt.datetime | None
+) -> dict[str, Any]:
+    """Arguments of the validator's ``ValidationContext`` for an offline check: the anchors,
+    the revocation lists held (DER), never a fetch; a missing list is tolerated
+    (soft-fail), a held list that revokes a certificate counts, also one issued later."""
+    from asn1crypto import crl as asn1_crl
+
+    arguments: dict[str, Any] = {
+        "trust_roots": [asn1_certificate(c) for c in anchors.roots] if anchors else [],
+        "other_certs": [asn1_certificate(c) for c in anchors.intermediates] if anchors else [],
+        "crls": [asn1_crl.CertificateList.load(der) for der in crls],
+        "allow_fetching": False,
+        "revocation_mode": "soft-fail",
+        "retroactive_revinfo": True,
+    }
+    if moment is not None:
+        arguments["moment"] = moment
+    return arguments
+
+
+def offline_context(
+    anchors: TrustAnchors | None, crls: tuple[bytes, ...], moment: dt.datetime | None
+) -> Any:
+    """The validator's ``ValidationContext`` over ``offline_context_arguments``."""
+    from pyhanko_certvalidator import ValidationContext
+
+    return ValidationContext(**offline_context_arguments(anchors, crls, moment))
+
+
+def certificate_from_asn1(cert: Any) -> x509.Certificate:
+    """The inverse of :func:`asn1_certificate`."""
+    return x509.load_der_x509_certificate(cert.dump())
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """A pyHanko coroutine run to its end from synchronous code, also from a thread that
+    already runs an event loop (the app's, a test's): the path validator's runner."""
+    return _run(coroutine)

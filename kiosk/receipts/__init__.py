@@ -13,6 +13,10 @@ Public API (see the modules for details):
   signature=)``, which never raises (service.py): workflows call it with their
   ``Done.event_id`` after the transaction;
 * ``verify_receipt(pdf, store=, office_id=, anchors=, revocation=) -> VerifyReport`` (verify.py).
+* PAdES: ``sign_with_card``, ``SigningContext`` (pades.py: pyHanko with the card as external
+  signer); ``HandOutSigner``, ``counter_hand_out`` (hand_out.py: the operator certifies, the
+  holder signs after accepting the terms); ``verify_pades(pdf, anchors=, crls=) ->
+  PadesVerdict`` (pades_verify.py: one result, offline, never raises).
 * :class:`~kiosk.receipts.desk.ReceiptDesk` (``after_workflow``, ``plan``,
   ``sign_and_issue``, ``issue``, ``reprint``): the app's receipt step after each workflow
   (desk.py), built once by ``kiosk.container``.

@@ -15,7 +15,11 @@ customer reader:
   the tries left, ``PinLockedError``) and :class:`ReceiptCardMismatchError` are raised *before*
   anything is issued, so the holder can retry or skip;
 * ``issue(facts)``: the receipt without a holder signature (it says so when one was
-  needed); never raises.
+  needed); never raises;
+* the hand-out (activation) with a :class:`~kiosk.receipts.hand_out.HandOutSigner`:
+  ``signs_hand_out(facts)``, ``terms(lang)`` (what the holder reads and accepts on the
+  screen) and ``sign_hand_out(facts, operator_pin, holder_pin)``: the operator's card
+  certifies the PDF, the holder's card signs it, then it goes out.
 
 Printing goes to the configured printer, else (or when it fails) to the receipts folder;
 the outcome says where (``ReceiptOutcome.describe``). Nothing here touches the workflow's
@@ -28,11 +32,16 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kiosk.receipts.errors import ReceiptCardMismatchError
 from kiosk.receipts.facts import RECEIPT_EVENTS, ReceiptFacts
 from kiosk.receipts.service import ReceiptIssuer, ReceiptOutcome
 from kiosk.services.card import CardOpener
+from protocol.event_types import EventType
+
+if TYPE_CHECKING:  # pyHanko loads with the hand-out's first signature
+    from kiosk.receipts.hand_out import HandOutSigner
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +68,11 @@ class ReceiptDesk:
         *,
         card_opener: CardOpener | None = None,
         lang: str | None = None,
+        hand_out: HandOutSigner | None = None,
     ) -> None:
         self.service = service
         self._open_card = card_opener
+        self._hand_out = hand_out
         self.lang = lang or service.lang
         self._claimed: set[str] = set()  # events whose receipt is under way or done
         self._claim_lock = threading.Lock()
@@ -112,6 +123,33 @@ class ReceiptDesk:
                 raise ReceiptCardMismatchError(serial=facts.card_serial)
             signature = self.service.sign(facts, card, pin)
         return self.service.issue(facts, signature=signature, lang=lang or self.lang)
+
+    @property
+    def hand_out(self) -> HandOutSigner | None:
+        return self._hand_out
+
+    def signs_hand_out(self, facts: ReceiptFacts) -> bool:
+        """The activation's receipt gets the hand-out's two PDF signatures."""
+        return self._hand_out is not None and facts.event_type == EventType.CARD_ACTIVATED
+
+    def terms(self, lang: str | None = None) -> str:
+        """The card's terms of use the holder reads and accepts before signing."""
+        from kiosk.receipts.hand_out import accepted_terms
+
+        return accepted_terms(self.service, lang or self.lang)
+
+    def sign_hand_out(
+        self, facts: ReceiptFacts, operator_pin: str, holder_pin: str, *, lang: str | None = None
+    ) -> ReceiptOutcome:
+        """The operator certifies and the holder signs the hand-out receipt, then it goes
+        out. Raises card errors and :class:`ReceiptCardMismatchError` before anything is
+        issued; the PINs go to the cards only."""
+        if self._hand_out is None:
+            raise ReceiptCardMismatchError(serial=facts.card_serial)
+        pdf, holder = self._hand_out.sign_with_record(
+            facts, operator_pin=operator_pin, holder_pin=holder_pin, lang=lang or self.lang
+        )
+        return self.service.deliver_signed(facts, pdf, holder)
 
     def issue(self, facts: ReceiptFacts, *, lang: str | None = None) -> ReceiptOutcome:
         """The receipt without the holder's signature; never raises."""

@@ -47,3 +47,9 @@ class ReportDateInvalidError(ReceiptError):
     key = "error.report.bad_date"
     hint_key = "hint.report.bad_date"
     english = "The date {value} must be written YYYY-MM-DD."
+
+
+class ReceiptSigningError(ReceiptError):
+    key = "error.receipt.signing"
+    hint_key = "hint.receipt.signing"
+    english = "The card's signature could not be put on the receipt."

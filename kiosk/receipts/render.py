@@ -152,10 +152,26 @@ def done_lines(facts: ReceiptFacts, text: Catalogue) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class HandOutSigning:
+    """The hand-out's two PDF signatures, planned before the page is drawn: the terms the
+    holder accepted (printed, so both signatures cover them) and whether the holder's card
+    signs with its authentication key (no signing certificate, R5)."""
+
+    terms: str
+    holder_with_authentication_key: bool
+
+
 def signature_lines(
-    facts: ReceiptFacts, text: Catalogue, signature: HolderSignature | None
+    facts: ReceiptFacts,
+    text: Catalogue,
+    signature: HolderSignature | None,
+    hand_out: HandOutSigning | None = None,
 ) -> list[str]:
     """The holder's signature in plain words (no key names); empty when none is due."""
+    if hand_out is not None:
+        slot = "9a" if hand_out.holder_with_authentication_key else "9c"
+        return [text("receipt.pades.page.operator"), text(f"receipt.signature.slot_{slot}")]
     if signature is not None:
         return [text(f"receipt.signature.slot_{signature.slot.lower()}")]
     if facts.needs_holder_signature:
@@ -236,8 +252,11 @@ def render_receipt(
     signature: HolderSignature | None = None,
     catalogue: Catalogue | None = None,
     office: OfficeConfig | None = None,
+    hand_out: HandOutSigning | None = None,
 ) -> bytes:
     """The receipt as PDF bytes; the same arguments always give the same bytes.
+    ``hand_out``: the page for the two PDF signatures (``kiosk.receipts.pades``), with the
+    accepted terms of use.
 
     The holder's part comes first: the card and the people, what was done, what happens
     now, whom to contact (R14) and the signature. Last, in small print beside the QR
@@ -279,7 +298,11 @@ def render_receipt(
     page.heading(text("receipt.contact"))
     for line in contact_lines(facts, text, office):
         page.paragraph(line)
-    signed = signature_lines(facts, text, signature)
+    if hand_out is not None:
+        page.heading(text("receipt.pades.page.terms"))
+        for line in hand_out.terms.splitlines() or [""]:
+            page.paragraph(line, size=8)
+    signed = signature_lines(facts, text, signature, hand_out)
     if signed:
         page.heading(text("receipt.signature"))
         for line in signed:

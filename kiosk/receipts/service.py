@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.config import OfficeConfig, ReceiptConfig
 from kiosk.i18n import Catalogue
@@ -33,6 +34,9 @@ from protocol.event_format import SignedEvent
 from store.database import Store
 from store.journal import Journal
 from store.journal_reads import SIGNATURE_EVENT, load_event, recorded_signatures
+
+if TYPE_CHECKING:
+    from kiosk.receipts.render import HandOutSigning
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +99,10 @@ class ReceiptIssuer:
     def store(self) -> Store:
         return self._store
 
+    @property
+    def config(self) -> ReceiptConfig:
+        return self._config
+
     # -- facts ---------------------------------------------------------------------
 
     def facts_for_event(self, event: SignedEvent) -> ReceiptFacts:
@@ -150,11 +158,45 @@ class ReceiptIssuer:
         *,
         signature: HolderSignature | None = None,
         lang: str | None = None,
+        hand_out: HandOutSigning | None = None,
     ) -> bytes:
         from kiosk.receipts.render import render_receipt  # reportlab: only when rendering
 
         return render_receipt(
-            facts, lang=lang or self.lang, signature=signature, office=self.office
+            facts,
+            lang=lang or self.lang,
+            signature=signature,
+            office=self.office,
+            hand_out=hand_out,
+        )
+
+    def deliver_signed(
+        self, facts: ReceiptFacts, pdf: bytes, holder: HolderSignature | None = None
+    ) -> ReceiptOutcome:
+        """Deliver a receipt that carries its PDF signatures (``kiosk.receipts.hand_out``);
+        ``holder``: the holder's PDF signature value and certificate, journalled (event
+        ``receipt.signed``) so that ``kiosk receipt verify`` on the kiosk can match it."""
+        problems: list[str] = []
+        if holder is not None:
+            try:
+                self.record_signature(facts, holder)
+            except Exception as exc:  # the receipt still goes out
+                log.exception("holder signature for %s not journalled", facts.event_id)
+                problems.append(f"signature not journalled: {type(exc).__name__}")
+        delivery = deliver(
+            pdf,
+            receipt_file_name(facts),
+            printer=self._config.printer,
+            folder=self.folder,
+            lp_command=self._lp,
+        )
+        return ReceiptOutcome(
+            event_id=facts.event_id,
+            digest=receipt_digest(facts),
+            signed=True,
+            delivery=delivery,
+            problem="; ".join([*problems, *([delivery.problem] if delivery.problem else [])])
+            or None,
         )
 
     def issue(

@@ -1,6 +1,8 @@
 """The receipt after a workflow, on the counter's side: the desk's ``after_workflow`` in a
-thread worker (printer, else folder); activation and return first ask the holder to sign
-on ``HolderSignScreen``; the clerk is told where the receipt went, or why it did not.
+thread worker (printer, else folder); a return first asks the holder to sign on
+``HolderSignScreen``, an activation (the hand-out) on ``HandOutSignScreen`` (terms of use,
+the operator's and the holder's PDF signatures) when the desk has a hand-out signer; the
+clerk is told where the receipt went, or why it did not.
 
 The app owns one ``ReceiptFlow`` and starts it on each ``WorkflowDone``. Nothing here
 touches the workflow's transaction: it has committed before the flow starts.
@@ -67,10 +69,12 @@ class ReceiptFlow:
             self.app.call_from_thread(callback, *args)
 
     def _ask_holder_signature(self, desk: ReceiptDesk, facts: ReceiptFacts) -> None:
+        from screens.workflows.hand_out import HandOutSignScreen
         from screens.workflows.receipt import HolderSignScreen
 
+        screen = HandOutSignScreen if desk.signs_hand_out(facts) else HolderSignScreen
         self.app.push_screen(
-            HolderSignScreen(self.catalogue, desk, facts),
+            screen(self.catalogue, desk, facts),
             functools.partial(self.issued, facts=facts),
         )
 

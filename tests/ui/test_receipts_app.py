@@ -13,12 +13,14 @@ from clock import Clock, FixedClock
 from kiosk.config import KioskConfig, ReceiptConfig, validate
 from kiosk.container import build_services
 from kiosk.i18n import Catalogue
+from kiosk.receipts.pades_verify import verify_pades
 from kiosk.receipts.verify import verify_receipt
 from kiosk.services.ports import ReaderRole
 from screens.messages import WorkflowDone
 from screens.rejected import RejectedEventsScreen
 from screens.workflows.activation import ActivationScreen
 from screens.workflows.blocking import BlockScreen
+from screens.workflows.hand_out import HandOutSignScreen
 from screens.workflows.receipt import HolderSignScreen
 from store.models import Card
 from tests.ui.helpers import RecordingApp, settle, text_of, type_text
@@ -112,14 +114,20 @@ async def test_r2_activation_receipt_signed_by_holder_after_a_wrong_pin(
     async with app.run_test(size=(100, 30)) as pilot:
         await _ready_and_logged_in(pilot, app)
         await _activate_asa(pilot, app)
+        assert isinstance(app.screen, HandOutSignScreen)  # the hand-out: terms, two cards
+        assert compact(SV("receipt.pades.terms_placeholder")) in compact(text_of(app, "#terms"))
         field = app.screen.query_one("#holder-pin", Input)
         assert field.password  # masked, never echoed
+        await type_text(pilot, DEMO_PIN)  # the operator's PIN, then Enter to the holder's
+        await pilot.press("enter")
         await type_text(pilot, "000000")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert field.value == ""  # cleared at once
         assert SV("error.card.wrong_pin", tries_left=2) in text_of(app, "#wf-message")
         assert app.receipt_flow.outcomes == []  # nothing issued yet: the holder may retry
+        await type_text(pilot, DEMO_PIN)
+        await pilot.press("enter")
         await type_text(pilot, DEMO_PIN)
         await pilot.press("enter")
         await _wait_for(pilot, lambda: bool(app.receipt_flow.outcomes))
@@ -129,14 +137,14 @@ async def test_r2_activation_receipt_signed_by_holder_after_a_wrong_pin(
         path = outcome.delivery.path
         assert path is not None and path.parent == config.resolved_receipts_folder
         pdf = path.read_bytes()
-        report = verify_receipt(
-            pdf,
-            store=app.ctx.services.get().receipts.service.store,
-            office_id=config.office_id,
-        )
-        assert report.ok, report.findings
-        found = set(report.keys())
-        assert {"signature_ok", "signer_matches", "journal_signature_ok"} <= found
+        desk = app.ctx.services.get().receipts
+        assert desk.hand_out is not None
+        context = desk.hand_out.signing_context()
+        verdict = verify_pades(pdf, anchors=context.anchors, crls=context.crls)
+        assert verdict.ok, verdict  # certified by the clerk's card, signed by Åsa's
+        assert verdict.facts is not None and verdict.facts.card_serial == ASA_NEW
+        report = verify_receipt(pdf, store=desk.service.store, office_id=config.office_id)
+        assert {"event_found", "facts_match"} <= set(report.keys())
         assert compact("Kortet har aktiverats.") in compact(pdf_text(pdf))
         assert DEMO_PIN not in pdf_text(pdf)
         shown = app.notices
