@@ -16,17 +16,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clock import Clock
 from kiosk.config import KioskConfig
 from kiosk.services.context import Services
+from kiosk.trust_files import trust_from_certificates, trust_from_folder
 
 if TYPE_CHECKING:  # the modules themselves are imported where they are built
-    from cryptography import x509
-
     from devices.scanner.serial_port import SerialSettings
     from kiosk.receipts.desk import ReceiptDesk
     from kiosk.reports.service import DayReportService
@@ -44,47 +43,6 @@ if TYPE_CHECKING:  # the modules themselves are imported where they are built
     from store.database import Store
     from store.journal import Journal
     from store.sync import SyncClient
-
-
-def _der(cert: x509.Certificate) -> bytes:
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    return bytes(cert.public_bytes(Encoding.DER))
-
-
-def trust_from_certificates(
-    certs: Sequence[x509.Certificate],
-    *,
-    source: RevocationSource | None = None,
-    grace: dt.timedelta | None = None,
-) -> AnchoredTrust:
-    """Self-signed certificates are roots, the others intermediates; ``source``: the
-    cached CRLs (the store's), ``grace``: how long past nextUpdate they still serve."""
-    from devices.card.revocation import DEFAULT_CRL_GRACE
-    from kiosk.services.trust import AnchoredTrust
-
-    roots = [c for c in certs if c.issuer == c.subject]
-    intermediates = [c for c in certs if c.issuer != c.subject]
-    return AnchoredTrust(
-        [_der(c) for c in intermediates],
-        [_der(c) for c in roots],
-        source=source,
-        grace=DEFAULT_CRL_GRACE if grace is None else grace,
-    )
-
-
-def trust_from_folder(
-    folder: Path,
-    *,
-    source: RevocationSource | None = None,
-    grace: dt.timedelta | None = None,
-) -> AnchoredTrust:
-    from cryptography import x509
-
-    certs: list[x509.Certificate] = []
-    for path in sorted(folder.glob("*.pem")):
-        certs.extend(x509.load_pem_x509_certificates(path.read_bytes()))
-    return trust_from_certificates(certs, source=source, grace=grace)
 
 
 def document_number_key(index_key: bytes) -> bytes:

@@ -24,12 +24,12 @@ from devices.card.errors import (
 from devices.card.pin import PinKind
 from devices.card.pkcs11_worker import Pkcs11Worker
 from devices.virtual.factory import CardFactory
-from kiosk.container import trust_from_certificates
 from kiosk.receipts.signature import sign_receipt, signature_valid, signer_is_holder
 from kiosk.services.card import CardCapability, CardKey, require_capability
 from kiosk.services.card_check import CardCheckService, Verdict
 from kiosk.services.pkcs11_cards import Pkcs11Cards, Pkcs11CardSession
 from kiosk.services.ports import ReaderRole
+from kiosk.trust_files import trust_from_certificates
 from tests.support.softhsm import SOFTHSM_MODULE, SoftHsm, softhsm_available
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]

@@ -11,13 +11,13 @@ import pytest
 
 from devices.card.pkcs11_worker import DEFAULT_MODULE, Pkcs11Worker
 from kiosk.config import ReaderConfig, ReceiptConfig
-from kiosk.container import trust_from_certificates
 from kiosk.receipts.hand_out import counter_hand_out
 from kiosk.receipts.pades_verify import verify_pades
 from kiosk.receipts.service import ReceiptIssuer
 from kiosk.services.card import CardAccess
 from kiosk.services.device_adapters import PcscCards, pcsc_opener
 from kiosk.services.pkcs11_cards import Pkcs11Cards
+from kiosk.trust_files import trust_from_certificates
 from tests.integration.pcscd_fixture import InsertCard
 from tests.support.world import CLERK, CLERK_NAME, NAME, OFFICE, PNR, World
 

@@ -23,7 +23,6 @@ from devices.card.errors import PinLockedError, WrongPinError
 from devices.card.pkcs11_worker import DEFAULT_MODULE, Pkcs11Worker
 from devices.virtual.factory import DEFAULT_PIN
 from kiosk.config import ReaderConfig
-from kiosk.container import trust_from_certificates
 from kiosk.domain.types import Role
 from kiosk.receipts.signature import sign_receipt, signature_valid, signer_is_holder
 from kiosk.services.card import CardAccess, opener_for
@@ -36,6 +35,7 @@ from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.pin_change import PinChangeService
 from kiosk.services.workflows.puk import CachedPukSource
 from kiosk.services.workflows.unlock import UnlockService
+from kiosk.trust_files import trust_from_certificates
 from tests.integration.pcscd_fixture import InsertCard
 from tests.support.world import CLERK, NEW_PIN, PNR, World
 
