@@ -50,12 +50,8 @@ def decode_photo(jpeg: bytes) -> PILImage.Image:
 
 
 class PhotoView(Widget):
-    """Shows JPEG bytes (``show``), fitted into the widget's box, its proportions kept."""
-
-    DEFAULT_CSS = """
-    PhotoView { width: 24; height: 14; }
-    PhotoView > .photo-image { width: auto; height: 100%; }
-    """
+    """Shows JPEG bytes (``show``), fitted into the widget's box, its proportions kept
+    (styles: ``photo_view.tcss``, loaded by the App)."""
 
     def __init__(self, jpeg: bytes | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
