@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Input, Static
 
 from kiosk.services.context import UiContext
@@ -52,6 +53,7 @@ class PhotoZoomScreen(KioskModal):
 
 class PhotoCaptureScreen(KioskScreen):
     CSS_PATH = Path(__file__).with_name("photo_capture.tcss")
+    AUTO_FOCUS = None  # the keys are the screen's; the path field takes focus when shown
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         ("space", "take", "ui.key.photo_take"),
         ("enter", "accept", "ui.key.photo_accept"),
@@ -60,6 +62,14 @@ class PhotoCaptureScreen(KioskScreen):
         ("z", "enlarge", "ui.key.photo_enlarge"),
         ("escape", "cancel", "ui.key.cancel"),
     )
+
+    class FrameRead(Message):
+        """The live view read a frame (``jpeg``) or failed (``error``)."""
+
+        def __init__(self, jpeg: bytes | None, error: Exception | None) -> None:
+            super().__init__()
+            self.jpeg = jpeg
+            self.error = error
 
     def __init__(
         self,
@@ -88,11 +98,10 @@ class PhotoCaptureScreen(KioskScreen):
             with Vertical(id="photo-side"):
                 yield Static(self.t("ui.photo.starting"), id="photo-message")
                 yield Static("", id="photo-detail")
-        yield Input(id="photo-path", placeholder=self.t("ui.photo.path_placeholder"))
+        yield Input(id="photo-path", placeholder=self.t("ui.photo.path_placeholder"), disabled=True)
         yield KeyBar(self.ctx.catalogue)
 
     def on_mount(self) -> None:
-        self.query_one("#photo-path", Input).display = False
         self.run_io(self._open, self._opened, self._camera_failed, group="camera-open")
 
     def on_unmount(self) -> None:
@@ -142,26 +151,18 @@ class PhotoCaptureScreen(KioskScreen):
             try:
                 jpeg = session.preview()
             except Exception as exc:
-                self._post(self._camera_failed, exc)
+                self.post_message(self.FrameRead(None, exc))
                 return
             if stop.is_set():
                 return
-            self._post(self._show_live, jpeg)
+            self.post_message(self.FrameRead(jpeg, None))  # thread-safe, and never waits
             stop.wait(max(0.0, interval - (time.monotonic() - started)))
 
-    def _post(self, callback: object, value: object) -> None:
-        def deliver() -> None:
-            if self.is_attached:
-                callback(value)  # type: ignore[operator]
-
-        try:
-            self.app.call_from_thread(deliver)
-        except RuntimeError:  # the app is shutting down
-            self._stop.set()
-
-    def _show_live(self, jpeg: bytes) -> None:
-        if self.state == LIVE:
-            self.query_one("#photo-view", PhotoView).show(jpeg)
+    def on_photo_capture_screen_frame_read(self, message: PhotoCaptureScreen.FrameRead) -> None:
+        if message.error is not None:
+            self._camera_failed(message.error)
+        elif self.state == LIVE and message.jpeg is not None and not self._stop.is_set():
+            self.query_one("#photo-view", PhotoView).show(message.jpeg)
 
     def _camera_failed(self, exc: BaseException) -> None:
         self._stop.set()
@@ -212,7 +213,7 @@ class PhotoCaptureScreen(KioskScreen):
         self._before_import = self.state
         self.state = IMPORTING
         field = self.query_one("#photo-path", Input)
-        field.display = True
+        field.display, field.disabled = True, False
         field.value = ""
         field.focus()
         self._say(self.t("ui.photo.import_prompt"), "")
@@ -223,7 +224,7 @@ class PhotoCaptureScreen(KioskScreen):
         path = event.value.strip()
         if not path:
             return
-        event.input.display = False
+        self._hide_path()
         self.state = RESULT
         self._say(self.t("ui.photo.checking"), "")
         service = self._service
@@ -236,10 +237,15 @@ class PhotoCaptureScreen(KioskScreen):
 
     def action_cancel(self) -> None:
         if self.state == IMPORTING:
-            self.query_one("#photo-path", Input).display = False
+            self._hide_path()
             self._resume()
             return
         self.dismiss(None)
+
+    def _hide_path(self) -> None:
+        field = self.query_one("#photo-path", Input)
+        field.display, field.disabled = False, True
+        self.set_focus(None)
 
     def _resume(self) -> None:
         if self._session is not None:
