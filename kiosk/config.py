@@ -90,6 +90,18 @@ class ReceiptConfig:
         return self.terms_en if lang == "en" else self.terms_sv
 
 
+@dataclass(frozen=True)
+class CameraConfig:
+    """The counter camera: a V4L2 device (``/dev/video0``, or an index such as ``0``), a
+    video file or a folder of image files; ``virtual``: the demo's virtual camera, made in
+    ``<data_dir>/virtual-camera``. ``loop``: a file or folder starts again at its end."""
+
+    source: str = "virtual"
+    loop: bool = True
+    max_import_mb: int = 15  # an imported photo file larger than this is refused
+    max_import_megapixels: int = 40  # ... and one with more pixels than this
+
+
 CARD_BACKENDS = ("piv", "pkcs11")
 
 
@@ -124,6 +136,7 @@ class KioskConfig:
     receipts: ReceiptConfig = field(default_factory=ReceiptConfig)
     office: OfficeConfig = field(default_factory=OfficeConfig)
     card: CardConfig = field(default_factory=CardConfig)
+    camera: CameraConfig = field(default_factory=CameraConfig)
 
     @property
     def resolved_database_url(self) -> str:
@@ -154,6 +167,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "receipts": ReceiptConfig,
     "office": OfficeConfig,
     "card": CardConfig,
+    "camera": CameraConfig,
 }
 
 
@@ -221,6 +235,12 @@ def validate(config: KioskConfig, path: str = "<defaults>") -> KioskConfig:
         except RecursionError:
             raise _fail(path, f"readers.{key}", "not a valid pattern: nested too deeply") from None
     _validate_card(config.card, path)
+    if not config.camera.source.strip():
+        raise _fail(path, "camera.source", "a device path, a file, a folder or virtual")
+    if not 1 <= config.camera.max_import_mb <= 200:
+        raise _fail(path, "camera.max_import_mb", "must be between 1 and 200")
+    if not 1 <= config.camera.max_import_megapixels <= 500:
+        raise _fail(path, "camera.max_import_megapixels", "must be between 1 and 500")
     scanner = config.scanner
     if scanner.framing not in FRAMINGS:
         raise _fail(path, "scanner.framing", f"must be one of {', '.join(FRAMINGS)}")

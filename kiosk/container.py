@@ -59,6 +59,7 @@ def build_services(
     """Open the store and the devices named by ``config``; seed the demo when virtual.
     ``clock``: the one wall clock every service reads (``clock.system_clock`` in the app).
     ``lp_command``: the program that prints receipts (CUPS ``lp``)."""
+    from kiosk.camera_backend import photo_service
     from kiosk.services.card_check import CardCheckService
     from kiosk.services.identity import IdentityCheckService
     from kiosk.services.identity_check import DocumentIdentityChecker
@@ -133,6 +134,7 @@ def build_services(
             rejected=_rejected(sync, store),
             pending_blocks=_pending_blocks(sync, store, clock),
             sync_now=sync_now,
+            photos=photo_service(config),
             closers=closers,
         )
     except BaseException:

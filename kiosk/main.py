@@ -72,6 +72,10 @@ def run_app(
 
     from kiosk.logging_setup import app_logging
 
+    if not headless:  # textual-image asks the terminal now: it cannot once the app runs
+        from screens.photo_view import detect_terminal_graphics
+
+        detect_terminal_graphics()
     app = build_app(config, demo=demo, ready_hook=ready_hook)
     # Textual's devtools console gets the lines too (app.log only while an app runs).
     console = TextualHandler(stderr=False, stdout=False)

@@ -69,6 +69,7 @@ class KioskApp(App[int]):
         Path(__file__).with_name("app.tcss"),
         STATUS_BAR_CSS,
         KEY_BAR_CSS,
+        Path(__file__).with_name("photo_view.tcss"),  # PhotoView (not imported at start)
     ]
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {_palette_commands}
     ENABLE_COMMAND_PALETTE: ClassVar[bool] = True

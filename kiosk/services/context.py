@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the first screen must not wait for the service modules
     from kiosk.services.card_check import CardCheckService
     from kiosk.services.login import LoggedInOperator, LoginService
     from kiosk.services.lookup import LookupService
+    from kiosk.services.photo import PhotoService
     from kiosk.services.ports import DemoControls, DeviceMonitor
     from kiosk.services.status import StatusService
     from kiosk.services.visit import Visit, VisitService
@@ -46,6 +47,7 @@ class Services:
     rejected: RejectedEvents | None = None  # the events the central rejected
     pending_blocks: PendingBlocks | None = None  # blocks the central has not acknowledged
     sync_now: Callable[[], None] | None = None  # wakes the sync worker (None: no central)
+    photos: PhotoService | None = None  # the counter camera and photo files (None: no camera)
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
