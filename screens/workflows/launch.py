@@ -25,6 +25,7 @@ from kiosk.services.workflows.container import Workflows
 from kiosk.services.workflows.errors import NoHolderInVisitError
 from screens.workflows.activation import ActivationScreen
 from screens.workflows.blocking import BlockScreen
+from screens.workflows.card_facts import CardFactsScreen
 from screens.workflows.deadlines import NameChangeScreen, ReturnScreen
 from screens.workflows.pin_change import PinChangeScreen
 from screens.workflows.undelivered import UndeliveredScreen
@@ -101,6 +102,11 @@ def workflow_entries(
             "ctrl+r",
             False,
             lambda: ReturnScreen(catalogue, flows.returns, operator(), serial()),
+        ),
+        "card_facts": (
+            "ctrl+k",
+            False,
+            lambda: CardFactsScreen(catalogue, flows.card_facts, operator(), serial()),
         ),
     }
     return [

@@ -13,6 +13,7 @@ from kiosk.services.card import CardOpener
 from kiosk.services.ports import TrustStore
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.blocking import BlockingService
+from kiosk.services.workflows.card_facts import CardFactsService
 from kiosk.services.workflows.common import Backend
 from kiosk.services.workflows.name_change import NameChangeService
 from kiosk.services.workflows.pin_change import PinChangeService
@@ -35,6 +36,7 @@ class Workflows:
     name_change: NameChangeService
     returns: ReturnService
     sweep: DeadlineSweep
+    card_facts: CardFactsService
 
 
 def build_workflows(
@@ -64,4 +66,5 @@ def build_workflows(
         name_change=NameChangeService(backend),
         returns=ReturnService(backend),
         sweep=DeadlineSweep(backend),
+        card_facts=CardFactsService(backend),
     )

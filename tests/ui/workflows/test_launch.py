@@ -37,6 +37,7 @@ async def test_every_entry_opens_its_screen_and_activation_runs(world: World) ->
         "undelivered",
         "name_change",
         "return",
+        "card_facts",
     ]
     assert len({e.suggested_key for e in entries}) == len(entries)
     assert all(not e.title.startswith("⟨") and not e.help.startswith("⟨") for e in entries)
