@@ -255,6 +255,10 @@ def collect_effects(
             cards[serial] = card
         card["state"] = decision.card_state
         effects.cards[serial] = card
+    if event.event_type == EventType.CARD_FACTS_ENTERED and serial in cards:
+        card = cards[str(serial)]
+        if fill_in_card_facts(card, payload):
+            effects.cards[str(serial)] = card
     holder_id = payload.get("holder_id")
     if event.event_type.startswith("holder.") and isinstance(holder_id, str):
         data = payload.get("data")
@@ -313,3 +317,21 @@ def _placed_order(
                 if payload.get(key) is not None
             },
         }
+
+
+def fill_in_card_facts(card: dict[str, Any], payload: Mapping[str, Any]) -> bool:
+    """A ``card.facts_entered`` event: the product number and the reserve card's assurance
+    level the clerk read from the back of the card fill in what the register lacks (a value
+    the register has is kept). True when ``card`` changed."""
+    changed = False
+    number = payload.get("product_number")
+    if isinstance(number, str) and number and not card.get("product_number"):
+        card["product_number"] = number
+        changed = True
+    level = payload.get("assurance_level")
+    data = dict(card.get("data") or {})
+    if isinstance(level, str) and level and not data.get("assurance_level"):
+        data["assurance_level"] = level
+        card["data"] = data
+        changed = True
+    return changed

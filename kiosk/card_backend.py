@@ -4,14 +4,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from kiosk.config import KioskConfig
 from kiosk.services.card import CardAccess
 
+if TYPE_CHECKING:
+    from devices.card.reader_role import ReaderAssignment
 
-def pkcs11_cards(config: KioskConfig, closers: list[Callable[[], None]]) -> CardAccess:
+
+def pkcs11_cards(
+    config: KioskConfig,
+    closers: list[Callable[[], None]],
+    assignment: ReaderAssignment | None = None,
+) -> CardAccess:
     """The PKCS#11 backend: the configured module in a worker process (ended with the
-    services), the PIV backend on the same reader for what the middleware cannot do."""
+    services), the PIV backend on the same reader for what the middleware cannot do;
+    ``assignment``: the reader roles it shares with the reader watcher."""
     from devices.card.cert_fields import CertificateFieldMap
     from devices.card.pkcs11_worker import Pkcs11Worker
     from kiosk.services.device_adapters import pcsc_opener
@@ -35,4 +44,5 @@ def pkcs11_cards(config: KioskConfig, closers: list[Callable[[], None]]) -> Card
         config.readers.customer_pattern,
         fields=fields,
         piv_opener=lambda reader: pcsc_opener(reader)(),
+        assignment=assignment,
     )

@@ -30,11 +30,8 @@ if TYPE_CHECKING:  # the modules themselves are imported where they are built
     from kiosk.receipts.desk import ReceiptDesk
     from kiosk.reports.service import DayReportService
     from kiosk.services.card import CardAccess
-    from kiosk.services.device_adapters import (
-        InProcessDemo,
-        InProcessReaders,
-        PcscMonitor,
-    )
+    from kiosk.services.demo_controls import InProcessDemo
+    from kiosk.services.device_adapters import InProcessReaders, PcscMonitor
     from kiosk.services.ports import DemoControls, DeviceMonitor, TrustStore
     from kiosk.services.trust import AnchoredTrust, RevocationSource
     from kiosk.services.workflows.container import Workflows
@@ -60,6 +57,7 @@ def build_services(
     ``clock``: the one wall clock every service reads (``clock.system_clock`` in the app).
     ``lp_command``: the program that prints receipts (CUPS ``lp``)."""
     from kiosk.camera_backend import photo_service
+    from kiosk.services.card import ReaderSessions
     from kiosk.services.card_check import CardCheckService
     from kiosk.services.identity import IdentityCheckService
     from kiosk.services.identity_check import DocumentIdentityChecker
@@ -121,6 +119,7 @@ def build_services(
                     if config.central.url
                     else None
                 ),
+                readers=cards if isinstance(cards, ReaderSessions) else None,
             ),
             lookup=LookupService(directory),
             card_check=CardCheckService(cards=cards, trust=trust, clock=clock, directory=directory),
@@ -305,12 +304,8 @@ def _virtual_devices(
     config: KioskConfig, store: Store, journal: Journal, now: dt.datetime
 ) -> tuple[InProcessReaders, InProcessReaders, InProcessDemo, AnchoredTrust]:
     from kiosk.demo_data import build_demo_world, seed_store
-    from kiosk.services.device_adapters import (
-        DemoCard,
-        DemoDocument,
-        InProcessDemo,
-        InProcessReaders,
-    )
+    from kiosk.services.demo_controls import DemoCard, DemoDocument, InProcessDemo
+    from kiosk.services.device_adapters import InProcessReaders
 
     world = build_demo_world(config.data_dir / "demo-pki", now, config.language)
     seed_store(store, store.cipher, journal, world, now=now)
@@ -335,6 +330,7 @@ def _virtual_devices(
 def _real_devices(
     config: KioskConfig, source: RevocationSource, closers: list[Callable[[], None]]
 ) -> tuple[CardAccess, PcscMonitor, AnchoredTrust]:
+    from devices.card.reader_role import ReaderAssignment, ReaderRoles
     from kiosk.services.device_adapters import PcscCards, PcscMonitor
 
     readers = config.readers
@@ -351,12 +347,22 @@ def _real_devices(
             stop_bits=s.stop_bits,
             frame_timeout_ms=s.frame_timeout_ms,
         )
-    cards: CardAccess = PcscCards(readers.operator_pattern, readers.customer_pattern)
+    # One assignment of the reader roles: the login binds it, the watcher names by it.
+    assignment = ReaderAssignment(
+        ReaderRoles(
+            operator_pattern=readers.operator_pattern, customer_pattern=readers.customer_pattern
+        )
+    )
+    cards: CardAccess = PcscCards(
+        readers.operator_pattern, readers.customer_pattern, assignment=assignment
+    )
     if config.card.backend == "pkcs11":
         from kiosk.card_backend import pkcs11_cards
 
-        cards = pkcs11_cards(config, closers)
-    monitor = PcscMonitor(readers.operator_pattern, readers.customer_pattern, scanner)
+        cards = pkcs11_cards(config, closers, assignment)
+    monitor = PcscMonitor(
+        readers.operator_pattern, readers.customer_pattern, scanner, assignment=assignment
+    )
     trust = trust_from_folder(
         config.resolved_trust_dir,
         source=source,

@@ -77,6 +77,25 @@ class InvalidProductNumberError(DomainError):
     english = "A product number is three digits (printed on the back of the card)."
 
 
+class EnteredFactsDifferError(DomainError):
+    """A card fact read from the back of the card was typed twice, differently (or not)."""
+
+    key = "error.card.entered_differ"
+    english = "The two entries differ: read the back of the card and type both again."
+
+
+class InvalidAssuranceLevelError(DomainError):
+    key = "error.card.assurance_level"
+    english = "A reserve card's assurance level is LoA2 or LoA3 (printed on the card)."
+
+
+class CardFactAlreadyKnownError(DomainError):
+    """The register already has the fact: the card office's record is not retyped."""
+
+    key = "error.card.fact_known"
+    english = "The register already has this fact about the card; it is not typed in again."
+
+
 # --- card lifecycle ---------------------------------------------------------
 
 

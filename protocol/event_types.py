@@ -51,6 +51,7 @@ class EventType(StrEnum):
     CARD_ORDERED = "card.ordered"
     CARD_SHIPPED = "card.shipped"
     CARD_REPLACED = "card.replaced"
+    CARD_FACTS_ENTERED = "card.facts_entered"
     # orders to card management
     ORDER_REPLACEMENT_CARD = "order.replacement_card"
     ORDER_CODE_LETTER = "order.code_letter"
@@ -159,6 +160,16 @@ SCHEMAS: Mapping[EventType, PayloadSchema] = {
         photo_date=_DATE_OR_NULL,
         photo_office_id=_TEXT_OR_NULL,
         state=_TEXT,
+    ),
+    # The product number and a reserve card's assurance level, read by the clerk from the
+    # back of the card and typed twice where the register lacked them (the event's
+    # operator typed them); the central fills its register in from it.
+    EventType.CARD_FACTS_ENTERED: _schema(
+        serial=_TEXT,
+        product_number=_TEXT_OR_NULL,
+        assurance_level=_TEXT_OR_NULL,
+        office_id=_TEXT,
+        source=_TEXT,
     ),
     EventType.CARD_SHIPPED: _CARD_MANAGEMENT_STATE,
     EventType.CARD_REPLACED: _CARD_MANAGEMENT_STATE,

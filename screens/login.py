@@ -1,4 +1,6 @@
-"""The lock screen: insert your own card in the operator reader and type the PIN."""
+"""The lock screen: insert your own card in the operator reader and type the PIN. When
+both readers hold operators' cards, the kiosk asks which reader holds yours
+(``ReaderChoiceScreen``) and logs in with the card in it."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from kiosk.services.errors import OperatorReaderAmbiguousError
 from screens.base import KeySpec, KioskScreen, pin_input
 from screens.key_bar import KeyBar
 from screens.messages import LoggedIn
@@ -54,13 +57,36 @@ class LoginScreen(KioskScreen):
         if not pin:
             self.show_message(self.t("ui.login.enter_pin"), refused=True)
             return
+        self._log_in(pin, None)
+
+    def _log_in(self, pin: str, reader: str | None) -> None:
         self.show_message(self.t("ui.login.checking"))
         holder = self.ctx.services
 
         def login() -> LoggedInOperator:
-            return holder.get().login.login(pin)
+            return holder.get().login.login(pin, operator_reader=reader)
 
-        self.run_io(login, self._logged_in, self._refused, group="login")
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, OperatorReaderAmbiguousError) and reader is None:
+                self._ask_reader(exc, pin)
+            else:
+                self._refused(exc)
+
+        self.run_io(login, self._logged_in, refused, group="login")
+
+    def _ask_reader(self, exc: OperatorReaderAmbiguousError, pin: str) -> None:
+        """The PIN waits in this closure (never on the screen) while the operator chooses."""
+        from screens.reader_choice import ReaderChoiceScreen
+
+        self.show_message(self.error_text(exc))
+
+        def chosen(reader: str | None) -> None:
+            if reader is None:
+                self.show_message(self.t("ui.login.hint_idle"))
+            else:
+                self._log_in(pin, reader)
+
+        self.app.push_screen(ReaderChoiceScreen(self.ctx, exc.readers), chosen)
 
     def _logged_in(self, identity: LoggedInOperator) -> None:
         self.show_message(self.t("ui.login.welcome", name=identity.display_name))

@@ -72,6 +72,24 @@ def set_card_state(
         row.replaced_by_serial = replaced_by_serial
 
 
+def set_card_facts(
+    tx: Transaction,
+    serial: str,
+    *,
+    at: datetime,
+    product_number: str | None = None,
+    assurance_level: str | None = None,
+) -> None:
+    """Write the product number and the reserve card's assurance level read from the back
+    of the card (each when given; an earlier value stays otherwise)."""
+    row = _row(tx, serial)
+    if product_number is not None:
+        row.product_number = product_number
+    if assurance_level is not None:
+        row.assurance_level = assurance_level
+    row.updated_at = at
+
+
 def touch_card(tx: Transaction, serial: str, *, at: datetime) -> None:
     """Record that the card's record changed at ``at`` (its state stays)."""
     _row(tx, serial).updated_at = at

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import sys
 import threading
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -69,6 +70,29 @@ def _raise(name: str, params: dict[str, Any]) -> None:
     raise _RAISABLE.get(name, errors.MiddlewareFailedError)(**params)
 
 
+def _ensure_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (once per process) with a real stderr.
+
+    The tracker hands ``sys.stderr.fileno()`` to its process; while a Textual app runs,
+    ``sys.stderr`` is Textual's capture, whose ``fileno()`` is -1, and the spawn fails
+    with ``ValueError: bad value(s) in fds_to_keep``. The process's own stderr stands in
+    for the short time the tracker takes to start."""
+    from multiprocessing import resource_tracker
+
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable or sys.__stderr__ is None:
+        resource_tracker.ensure_running()
+        return
+    with _TRACKER_LOCK, contextlib.redirect_stderr(sys.__stderr__):
+        resource_tracker.ensure_running()
+
+
+_TRACKER_LOCK = threading.Lock()
+
+
 class Pkcs11Worker:
     """One worker process for one PKCS#11 module; ``call`` is thread-safe (one at a time)."""
 
@@ -101,6 +125,7 @@ class Pkcs11Worker:
     def _start(self) -> Connection:
         from devices.card.pkcs11_binding import serve
 
+        _ensure_resource_tracker()
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
         process = context.Process(

@@ -8,7 +8,6 @@ calls ``post(event)``: the app turns that into a message (e.g. ``App.call_from_t
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -16,33 +15,21 @@ from typing import Protocol
 
 from devices.card.errors import ReaderGoneError
 from devices.card.pcsc import PNP_READER, STATE_UNAWARE, ReaderStatus
-from devices.card.reader_role import ReaderRole
+from devices.card.reader_role import ReaderAssignment, ReaderRole, ReaderRoles
+
+__all__ = [
+    "CardInserted",
+    "CardRemoved",
+    "ReaderAppeared",
+    "ReaderAssignment",
+    "ReaderChange",
+    "ReaderDisappeared",
+    "ReaderRole",
+    "ReaderRoles",
+    "ReaderWatcher",
+]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ReaderRoles:
-    """Which reader is the operator's and which the customer's, by name patterns (regex)."""
-
-    operator_pattern: str = r"Virtual PCD 00 00|(?i:operat)"
-    customer_pattern: str = r"Virtual PCD 00 01|(?i:customer|kund)"
-
-    def role_of(self, reader: str) -> ReaderRole | None:
-        if re.search(self.operator_pattern, reader):
-            return ReaderRole.OPERATOR
-        if re.search(self.customer_pattern, reader):
-            return ReaderRole.CUSTOMER
-        return None
-
-    def assign(self, readers: list[str]) -> dict[ReaderRole, str]:
-        """Role → first reader name that matches it (operator pattern wins ties)."""
-        out: dict[ReaderRole, str] = {}
-        for reader in readers:
-            role = self.role_of(reader)
-            if role is not None and role not in out:
-                out[role] = reader
-        return out
 
 
 @dataclass(frozen=True)
@@ -97,13 +84,16 @@ class ReaderWatcher:
         context_factory: Callable[[], StatusContext],
         post: Callable[[ReaderChange], None],
         *,
-        roles: ReaderRoles | None = None,
+        roles: ReaderRoles | ReaderAssignment | None = None,
         poll_seconds: float = 0.5,
         retry_seconds: float = 0.2,
     ) -> None:
+        """``roles``: the name patterns, or the kiosk's ``ReaderAssignment`` (shared with
+        its card access): when a login binds the operator's reader, the watcher posts
+        again, with their new roles, every reader whose role changed."""
         self._factory = context_factory
         self._post = post
-        self.roles = roles or ReaderRoles()
+        self.roles = roles if isinstance(roles, ReaderAssignment) else ReaderAssignment(roles)
         self._poll = poll_seconds
         self._retry = retry_seconds
         self._stop = threading.Event()
@@ -112,20 +102,23 @@ class ReaderWatcher:
         self._lock = threading.Lock()
         self._readers: dict[str, int] = {}  # reader → last event state
         self._present: dict[str, bool] = {}
+        self._atr: dict[str, bytes] = {}
+        self._posted_role: dict[str, ReaderRole | None] = {}  # the role last posted
+        self._rebound = threading.Event()
         self.ready = threading.Event()  # set after the first full scan
 
     def start(self) -> None:
         if self._thread is not None:
             raise RuntimeError("watcher already started")
+        self.roles.on_change(self._on_rebind)
         self._thread = threading.Thread(target=self._run, name="reader-watcher", daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the loop and wait for the thread; safe to call twice."""
         self._stop.set()
-        with self._lock:
-            if self._context is not None:
-                self._context.cancel()
+        self.roles.remove_listener(self._on_rebind)
+        self._wake()
         if self._thread is not None:
             self._thread.join(timeout)
             if self._thread.is_alive():
@@ -143,7 +136,34 @@ class ReaderWatcher:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
+    def _wake(self) -> None:
+        with self._lock:
+            if self._context is not None:
+                self._context.cancel()
+
+    def _on_rebind(self) -> None:
+        self._rebound.set()
+        self._wake()
+
     # -- loop ----------------------------------------------------------------------------
+
+    def _role(self, reader: str) -> ReaderRole | None:
+        role = self.roles.role_of(reader, list(self._readers))
+        self._posted_role[reader] = role
+        return role
+
+    def _post_new_roles(self) -> None:
+        """After a login bound the roles: each reader whose role changed, as it is now."""
+        self._rebound.clear()
+        for reader in list(self._readers):
+            before = self._posted_role.get(reader)
+            role = self._role(reader)
+            if role == before:
+                continue
+            if self._present.get(reader):
+                self._emit(CardInserted(reader, role, self._atr.get(reader, b"")))
+            else:
+                self._emit(ReaderAppeared(reader, role))
 
     def _emit(self, event: ReaderChange) -> None:
         try:
@@ -156,12 +176,14 @@ class ReaderWatcher:
             self._forget(reader)
 
     def _forget(self, reader: str) -> None:
-        role = self.roles.role_of(reader)
+        role = self._role(reader)
         if self._present.get(reader):
             self._emit(CardRemoved(reader, role))
         self._emit(ReaderDisappeared(reader, role))
         self._readers.pop(reader, None)
         self._present.pop(reader, None)
+        self._atr.pop(reader, None)
+        self._posted_role.pop(reader, None)
 
     def _sync_readers(self, names: list[str]) -> None:
         for reader in [r for r in self._readers if r not in names]:
@@ -170,7 +192,7 @@ class ReaderWatcher:
             if reader not in self._readers:
                 self._readers[reader] = STATE_UNAWARE
                 self._present[reader] = False
-                self._emit(ReaderAppeared(reader, self.roles.role_of(reader)))
+                self._emit(ReaderAppeared(reader, self._role(reader)))
 
     def _apply(self, statuses: list[ReaderStatus]) -> None:
         for status in statuses:
@@ -178,8 +200,9 @@ class ReaderWatcher:
                 continue
             self._readers[status.name] = status.event_state
             before = self._present.get(status.name, False)
-            role = self.roles.role_of(status.name)
+            role = self._role(status.name)
             if status.card_present and not before:
+                self._atr[status.name] = status.atr
                 self._emit(CardInserted(status.name, role, status.atr))
             elif before and not status.card_present:
                 self._emit(CardRemoved(status.name, role))
@@ -198,6 +221,8 @@ class ReaderWatcher:
                         break
                     pnp_state = STATE_UNAWARE
                 self._sync_readers(context.list_readers())
+                if self._rebound.is_set():
+                    self._post_new_roles()
                 current = dict(self._readers)
                 current[PNP_READER] = pnp_state
                 statuses = context.wait_for_change(current, self._poll)

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from enum import IntEnum, StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from devices.card.errors import CardOperationNotAllowedError, UnblockNotAvailableError
 from devices.card.pin import PinKind, PinState
@@ -93,6 +93,24 @@ class CardAccess(Protocol):
     """Opens the card in one of the two readers (raises a typed error when empty)."""
 
     def open(self, role: ReaderRole) -> CardSession: ...
+
+
+@runtime_checkable
+class ReaderSessions(Protocol):
+    """The counter's readers by name, for the login that decides which reader holds the
+    operator's card (two identical readers can swap names after a reboot)."""
+
+    def counter_readers(self) -> list[str]:
+        """The names of the counter's readers (matched by either name pattern) now."""
+        ...
+
+    def open_reader(self, reader: str) -> CardSession:
+        """The card in ``reader`` (raises a typed card error when it is empty)."""
+        ...
+
+    def bind_operator(self, reader: str) -> None:
+        """``reader`` is the operator reader for the session, the other the customer's."""
+        ...
 
 
 CardOpener = Callable[[], AbstractContextManager[CardSession]]

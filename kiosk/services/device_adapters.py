@@ -4,7 +4,8 @@
   ``devices.card.piv.PivSession`` on any APDU connection (PC/SC or an in-process virtual
   card); ``connection_opener`` and ``pcsc_opener`` open one as a ``CardOpener``.
 * ``InProcessReaders``: two in-process virtual readers (the demo and the pilot tests):
-  ``CardAccess`` and ``DeviceMonitor`` at once, with ``insert``/``remove``/``scan``.
+  ``CardAccess`` and ``DeviceMonitor`` at once, with ``insert``/``remove``/``scan``; the
+  demo's cards and documents on them are ``kiosk.services.demo_controls``'s.
 * ``PcscCards`` and ``PcscMonitor``: the real PC/SC readers, the reader watcher thread and
   the serial scanner thread, reporting as ``ReaderEvent``/``ScanEvent``.
 
@@ -15,16 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from devices.card.pin import PinKind, PinState
 from kiosk.services.card import CardCapability, CardKey, CardOpener, CardSession
 from kiosk.services.errors import NoCardInReaderError
 from kiosk.services.ports import (
-    DemoItem,
     ReaderCallback,
     ReaderEvent,
     ReaderRole,
@@ -35,6 +34,7 @@ from kiosk.services.ports import (
 if TYPE_CHECKING:
     from devices.card.pcsc import PcscContext
     from devices.card.piv import Connection
+    from devices.card.reader_role import ReaderAssignment
     from devices.card.readers import ReaderChange, ReaderWatcher
     from devices.scanner.serial_port import ScannerEvent, SerialScannerReader, SerialSettings
     from devices.virtual.card import InProcessConnection, VirtualPivCard
@@ -170,7 +170,8 @@ def pcsc_opener(reader_name: str) -> CardOpener:
 
 
 class InProcessReaders:
-    """Two virtual readers in this process; cards are ``VirtualPivCard`` objects."""
+    """Two virtual readers in this process; cards are ``VirtualPivCard`` objects. A role
+    names the reader the ``ReaderAssignment`` gives it (the login may bind them swapped)."""
 
     NAMES: ClassVar[dict[ReaderRole, str]] = {
         ReaderRole.OPERATOR: "Virtual PCD 00 00",
@@ -178,24 +179,53 @@ class InProcessReaders:
     }
 
     def __init__(self) -> None:
+        from devices.card.reader_role import ReaderAssignment
+
         self._lock = threading.Lock()
-        self._slots: dict[ReaderRole, InProcessConnection] = {}
+        self._slots: dict[str, InProcessConnection] = {}  # reader name → the card in it
         self._on_reader: ReaderCallback | None = None
         self._on_scan: ScanCallback | None = None
+        self.assignment = ReaderAssignment()
+
+    def _reader(self, role: ReaderRole) -> str:
+        return self.assignment.assign(list(self.NAMES.values())).get(role, self.NAMES[role])
+
+    def _post(self, reader: str) -> None:
+        role = self.assignment.role_of(reader, self.counter_readers())
+        if self._on_reader is not None and role is not None:
+            self._on_reader(ReaderEvent(role, reader in self._slots, reader))
 
     # CardAccess
     def open(self, role: ReaderRole) -> PivCardSession:
         with self._lock:
-            connection = self._slots.get(role)
+            connection = self._slots.get(self._reader(role))
         if connection is None:
             raise NoCardInReaderError.in_reader(role.value)
         return PivCardSession(connection)
 
+    # ReaderSessions
+    def counter_readers(self) -> list[str]:
+        return list(self.NAMES.values())
+
+    def open_reader(self, reader: str) -> PivCardSession:
+        with self._lock:
+            connection = self._slots.get(reader)
+        if connection is None:
+            raise NoCardInReaderError.in_reader(str(self.assignment.role_of(reader)))
+        return PivCardSession(connection)
+
+    def bind_operator(self, reader: str) -> None:
+        before = self._reader(ReaderRole.OPERATOR)
+        self.assignment.bind_operator(reader)
+        if self._reader(ReaderRole.OPERATOR) != before:
+            for name in self.NAMES.values():
+                self._post(name)
+
     # DeviceMonitor
     def start(self, on_reader: ReaderCallback, on_scan: ScanCallback) -> None:
         self._on_reader, self._on_scan = on_reader, on_scan
-        for role in ReaderRole:
-            on_reader(ReaderEvent(role, role in self._slots, self.NAMES[role]))
+        for reader in self.NAMES.values():
+            self._post(reader)
         on_scan(ScanEvent(connected=True))
 
     def stop(self) -> None:
@@ -207,90 +237,67 @@ class InProcessReaders:
 
         self.remove(role)
         card.power_off()
+        reader = self._reader(role)
         with self._lock:
-            self._slots[role] = InProcessConnection(card)
-        if self._on_reader is not None:
-            self._on_reader(ReaderEvent(role, True, self.NAMES[role]))
+            self._slots[reader] = InProcessConnection(card)
+        self._post(reader)
 
     def remove(self, role: ReaderRole) -> None:
+        reader = self._reader(role)
         with self._lock:
-            connection = self._slots.pop(role, None)
+            connection = self._slots.pop(reader, None)
         if connection is None:
             return
         connection.remove()
-        if self._on_reader is not None:
-            self._on_reader(ReaderEvent(role, False, self.NAMES[role]))
+        self._post(reader)
 
     def scan(self, zone_text: str) -> None:
         if self._on_scan is not None:
             self._on_scan(ScanEvent(text=zone_text))
 
 
-@dataclass(frozen=True)
-class DemoCard:
-    item_id: str
-    label: str
-    card: VirtualPivCard
-    code_letter_puk: str | None = field(default=None, repr=False)  # 5xx/6xx/none only
-
-
-@dataclass(frozen=True)
-class DemoDocument:
-    item_id: str
-    label: str
-    zone_text: str
-
-
-class InProcessDemo:
-    """``DemoControls`` over ``InProcessReaders``: demo cards and documents by id."""
-
-    def __init__(
-        self,
-        readers: InProcessReaders,
-        cards: Sequence[DemoCard],
-        documents: Sequence[DemoDocument],
-    ) -> None:
-        self._readers = readers
-        self._cards = {c.item_id: c for c in cards}
-        self._documents = {d.item_id: d for d in documents}
-
-    def cards(self) -> Sequence[DemoItem]:
-        return [DemoItem(c.item_id, c.label, c.code_letter_puk) for c in self._cards.values()]
-
-    def documents(self) -> Sequence[DemoItem]:
-        return [DemoItem(d.item_id, d.label) for d in self._documents.values()]
-
-    def insert(self, role: ReaderRole, item_id: str) -> None:
-        self._readers.insert(role, self._cards[item_id].card)
-
-    def remove(self, role: ReaderRole) -> None:
-        self._readers.remove(role)
-
-    def scan(self, item_id: str) -> None:
-        self._readers.scan(self._documents[item_id].zone_text)
-
-
 # --- PC/SC readers and the serial scanner -----------------------------------------------
 
 
 class PcscCards:
-    """``CardAccess`` over PC/SC: the reader for a role is found by its name pattern."""
+    """``CardAccess`` and ``ReaderSessions`` over PC/SC: the reader for a role is the one
+    the login bound, else the one its name pattern finds (``ReaderAssignment``)."""
 
-    def __init__(self, operator_pattern: str, customer_pattern: str) -> None:
-        from devices.card.readers import ReaderRoles
+    def __init__(
+        self,
+        operator_pattern: str,
+        customer_pattern: str,
+        *,
+        assignment: ReaderAssignment | None = None,
+    ) -> None:
+        from devices.card.reader_role import ReaderAssignment, ReaderRoles
 
-        self._roles = ReaderRoles(
-            operator_pattern=operator_pattern, customer_pattern=customer_pattern
+        self.assignment = assignment or ReaderAssignment(
+            ReaderRoles(operator_pattern=operator_pattern, customer_pattern=customer_pattern)
         )
 
     def open(self, role: ReaderRole) -> PivCardSession:
         def reader(context: PcscContext) -> str:
-            name = self._roles.assign(context.list_readers()).get(role)
+            name = self.assignment.assign(context.list_readers()).get(role)
             if name is None:
                 raise NoCardInReaderError.in_reader(role.value)
             return name
 
         return _pcsc_session(reader)
+
+    # ReaderSessions
+    def counter_readers(self) -> list[str]:
+        from devices.card.pcsc import PcscContext
+
+        with PcscContext() as context:
+            names = context.list_readers()
+        return [name for name in names if self.assignment.is_counter_reader(name)]
+
+    def open_reader(self, reader: str) -> PivCardSession:
+        return _pcsc_session(lambda _context: reader)
+
+    def bind_operator(self, reader: str) -> None:
+        self.assignment.bind_operator(reader)
 
 
 class PcscMonitor:
@@ -301,8 +308,13 @@ class PcscMonitor:
         operator_pattern: str,
         customer_pattern: str,
         scanner_settings: SerialSettings | None,
+        *,
+        assignment: ReaderAssignment | None = None,
     ) -> None:
+        """``assignment``: the card access's, so that the watcher names the reader the
+        login bound the operator's (else the name patterns)."""
         self._patterns = (operator_pattern, customer_pattern)
+        self._assignment = assignment
         self._scanner_settings = scanner_settings
         self._watcher: ReaderWatcher | None = None
         self._scanner: SerialScannerReader | None = None
@@ -322,7 +334,7 @@ class PcscMonitor:
             elif isinstance(event, readers.ReaderDisappeared):
                 on_reader(ReaderEvent(role, False, event.reader, reader_attached=False))
 
-        roles = readers.ReaderRoles(
+        roles = self._assignment or readers.ReaderRoles(
             operator_pattern=self._patterns[0], customer_pattern=self._patterns[1]
         )
         self._watcher = readers.ReaderWatcher(PcscContext, post_reader, roles=roles)

@@ -68,6 +68,19 @@ class OperatorUnknownError(KioskError):
     english = "This card does not belong to an operator of this kiosk."
 
 
+class OperatorReaderAmbiguousError(KioskError):
+    """Both readers hold the cards of operators on the roster: the operator says which
+    reader holds their own card (``readers``: the names to choose from, kept out of the
+    message)."""
+
+    key = "error.login.which_reader"
+    english = "Both readers hold an operator's card: choose the reader with your own card."
+
+    def __init__(self, readers: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.readers = readers
+
+
 class OperatorCertificateExpiredError(KioskError):
     key = "error.login.expired"
     hint_key = "hint.login.new_card"

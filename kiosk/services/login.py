@@ -3,6 +3,12 @@ signed with the 9A key, the certificate checked by the path validator (chain to 
 configured SITHS CAs, every link in date, digitalSignature, not revoked in the cached CRLs)
 and its HSA-id (subject serialNumber) on the roster of this office with a role.
 
+Reader roles survive a reboot: with ``readers`` (the counter's readers by name), the login
+looks for the reader that holds a card whose HSA-id is on the roster; that reader is the
+operator reader for the session (``ReaderSessions.bind_operator``), the other the
+customer's. The name patterns stay the preference when no card is an operator's; when both
+are, ``OperatorReaderAmbiguousError`` asks the operator to choose (``operator_reader``).
+
 An operator is known by identity, not by enrolment: no local step precedes the first login
 at a kiosk. The certificate fingerprint is kept in the identity as a record only. With the
 cached CRL of the card's CA past its grace period, or a roster that has not been refreshed
@@ -12,6 +18,7 @@ blocking is never refused).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -20,8 +27,10 @@ from dataclasses import dataclass
 
 from clock import local_date
 from devices.card.errors import PinLockedError, WrongPinError
+from devices.errors import DeviceError
 from kiosk.domain.types import Role
-from kiosk.services.card import CardAccess, CardKey
+from kiosk.errors import KioskError
+from kiosk.services.card import CardAccess, CardKey, CardSession, ReaderSessions
 from kiosk.services.errors import (
     CardUnreadableError,
     ChallengeFailedError,
@@ -29,6 +38,7 @@ from kiosk.services.errors import (
     OperatorCertificateExpiredError,
     OperatorCertificateNotYetValidError,
     OperatorNoCertificateError,
+    OperatorReaderAmbiguousError,
     OperatorRevokedError,
     OperatorUnknownError,
     OperatorWrongChainError,
@@ -116,11 +126,14 @@ class LoginService:
         entropy: Callable[[int], bytes] = os.urandom,
         office_id: str | None = None,
         roster_max_age: dt.timedelta | None = None,
+        readers: ReaderSessions | None = None,
     ) -> None:
         """``office_id``: the kiosk's office, whose roster entries may log in (any office's
         when None); ``roster_max_age``: limit logins to blocking when the roster was last
-        refreshed from the central longer ago than this (None: no central, no limit)."""
+        refreshed from the central longer ago than this (None: no central, no limit);
+        ``readers``: find the operator's reader by the card in it (None: by role only)."""
         self._cards = cards
+        self._readers = readers
         self._trust = trust
         self._roster = roster
         self._clock = clock
@@ -128,13 +141,55 @@ class LoginService:
         self._office_id = office_id
         self._roster_max_age = roster_max_age
 
-    def login(self, pin: str) -> LoggedInOperator:
-        """Check the operator card in the operator reader and log its owner in."""
+    def login(self, pin: str, *, operator_reader: str | None = None) -> LoggedInOperator:
+        """Check the operator's card and log its owner in: the card in ``operator_reader``
+        (the operator's choice), else in the reader that holds a roster operator's card,
+        else in the operator reader by name pattern. A successful login binds the reader
+        roles for the session."""
+        reader = operator_reader or self._reader_with_operator_card()
+        if reader is not None and self._readers is not None:
+            session = self._readers.open_reader(reader)
+        else:
+            session = self._cards.open(ReaderRole.OPERATOR)
+        identity = self._login(session, pin)
+        if reader is not None and self._readers is not None:
+            self._readers.bind_operator(reader)
+        return identity
+
+    def _reader_with_operator_card(self) -> str | None:
+        """The one reader whose card's authentication certificate names an active operator
+        of this office (read without a PIN; the login then checks it all)."""
+        if self._readers is None:
+            return None
+        holding = [r for r in self._readers.counter_readers() if self._holds_operator_card(r)]
+        if len(holding) > 1:
+            raise OperatorReaderAmbiguousError(tuple(holding))
+        return holding[0] if holding else None
+
+    def _holds_operator_card(self, reader: str) -> bool:
+        from cryptography import x509
+
+        from devices.card.certs import holder_identifier
+
+        assert self._readers is not None
+        try:
+            with contextlib.closing(self._readers.open_reader(reader)) as session:
+                der = session.certificate(CardKey.AUTHENTICATION)
+            hsa_id = holder_identifier(x509.load_der_x509_certificate(der)) if der else None
+        except (DeviceError, KioskError, ValueError):  # empty, unreadable, not a card of ours
+            return False
+        record = self._roster.find_by_hsa_id(hsa_id) if hsa_id else None
+        return (
+            record is not None
+            and record.active
+            and (self._office_id is None or record.office_id == self._office_id)
+        )
+
+    def _login(self, session: CardSession, pin: str) -> LoggedInOperator:
         from cryptography import x509
 
         from devices.card.certs import holder_common_name, holder_identifier
 
-        session = self._cards.open(ReaderRole.OPERATOR)
         try:
             der = session.certificate(CardKey.AUTHENTICATION)
             if not der:

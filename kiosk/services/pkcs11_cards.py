@@ -26,6 +26,7 @@ from devices.card.errors import (
 )
 from devices.card.pin import PinKind, PinState
 from devices.card.pkcs11_worker import Pkcs11Worker, state_from
+from devices.card.reader_role import ReaderAssignment, ReaderRoles
 from kiosk.services.card import CardCapability, CardKey, CardSession
 from kiosk.services.errors import NoCardInReaderError
 from kiosk.services.ports import ReaderRole
@@ -161,8 +162,9 @@ class Pkcs11CardSession:
 
 
 class Pkcs11Cards:
-    """``CardAccess`` over a PKCS#11 module: the reader (or software token) for a role is
-    the first name the middleware shows that matches the role's pattern."""
+    """``CardAccess`` and ``ReaderSessions`` over a PKCS#11 module: the reader (or software
+    token) for a role is the one the login bound, else the first name the middleware shows
+    that matches the role's pattern (``ReaderAssignment``)."""
 
     def __init__(
         self,
@@ -172,24 +174,36 @@ class Pkcs11Cards:
         *,
         fields: CertificateFieldMap | None = None,
         piv_opener: PivOpener | None = None,
+        assignment: ReaderAssignment | None = None,
     ) -> None:
-        from devices.card.readers import ReaderRoles
-
         self._worker = worker
-        self._roles = ReaderRoles(
-            operator_pattern=operator_pattern, customer_pattern=customer_pattern
+        self.assignment = assignment or ReaderAssignment(
+            ReaderRoles(operator_pattern=operator_pattern, customer_pattern=customer_pattern)
         )
         self._fields = fields or CertificateFieldMap()
         self._piv_opener = piv_opener
 
     def open(self, role: ReaderRole) -> Pkcs11CardSession:
         names: list[str] = self._worker.call("card_names")
-        name = self._roles.assign(names).get(role)
+        name = self.assignment.assign(names).get(role)
         if name is None:
             raise NoCardInReaderError.in_reader(role.value)
+        return self.open_reader(name)
+
+    # ReaderSessions
+    def counter_readers(self) -> list[str]:
+        """The counter's readers that hold a card the middleware knows (PKCS#11 shows a
+        reader as a slot with a token)."""
+        names: list[str] = self._worker.call("card_names")
+        return [name for name in names if self.assignment.is_counter_reader(name)]
+
+    def open_reader(self, reader: str) -> Pkcs11CardSession:
         return Pkcs11CardSession(
-            self._worker, name, fields=self._fields, piv_opener=self._piv_opener
+            self._worker, reader, fields=self._fields, piv_opener=self._piv_opener
         )
+
+    def bind_operator(self, reader: str) -> None:
+        self.assignment.bind_operator(reader)
 
     def close(self) -> None:
         self._worker.close()

@@ -25,6 +25,7 @@ from kiosk.services.workflows.container import Workflows
 from kiosk.services.workflows.errors import NoHolderInVisitError
 from screens.workflows.activation import ActivationScreen
 from screens.workflows.blocking import BlockScreen
+from screens.workflows.card_facts import CardFactsScreen
 from screens.workflows.deadlines import NameChangeScreen, ReturnScreen
 from screens.workflows.order import OrderScreen
 from screens.workflows.pin_change import PinChangeScreen
@@ -107,6 +108,11 @@ def workflow_entries(
             "f1",
             True,
             lambda: OrderScreen(catalogue, flows.orders, need_visit()),
+        ),
+        "card_facts": (
+            "ctrl+k",
+            False,
+            lambda: CardFactsScreen(catalogue, flows.card_facts, operator(), serial()),
         ),
     }
     return [

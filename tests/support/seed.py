@@ -28,6 +28,8 @@ class CardSpec:
     with_photo: bool = True
     sis_marked: bool = False
     has_signing_cert: bool = True
+    is_reserve: bool = False
+    assurance_level: str | None = None
 
 
 def add_office(store: Store, office_id: str, name: str) -> None:
@@ -75,6 +77,8 @@ def add_card(store: Store, spec: CardSpec, *, now: dt.datetime, puk: str | None 
                 with_photo=spec.with_photo,
                 sis_marked=spec.sis_marked,
                 has_signing_cert=spec.has_signing_cert,
+                is_reserve=spec.is_reserve,
+                assurance_level=spec.assurance_level,
                 updated_at=now,
             )
         )

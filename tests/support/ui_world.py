@@ -22,7 +22,8 @@ from kiosk.demo_documents import demo_documents
 from kiosk.i18n import Catalogue
 from kiosk.services.card_check import CardCheckService
 from kiosk.services.context import ServiceHolder, Services, UiContext
-from kiosk.services.device_adapters import DemoCard, DemoDocument, InProcessDemo, InProcessReaders
+from kiosk.services.demo_controls import DemoCard, DemoDocument, InProcessDemo
+from kiosk.services.device_adapters import InProcessReaders
 from kiosk.services.identity import IdentityCheckService
 from kiosk.services.identity_check import DocumentIdentityChecker
 from kiosk.services.login import LoginService
@@ -411,3 +412,20 @@ def limit_logins_by_outdated_list(world: World) -> None:
     world.services.login = LoginService(
         cards=world.readers, trust=trust, roster=world.roster, clock=world.clock
     )
+
+
+def find_the_operators_reader(world: World) -> World:
+    """From now on the login finds the reader with a roster operator's card (the kiosk's
+    own wiring, ``kiosk.container``), and asks when both readers hold one."""
+    trust = AnchoredTrust(
+        [world.pki.intermediate.public_bytes(Encoding.DER)],
+        [world.pki.root.public_bytes(Encoding.DER)],
+    )
+    world.services.login = LoginService(
+        cards=world.readers,
+        trust=trust,
+        roster=world.roster,
+        clock=world.clock,
+        readers=world.readers,
+    )
+    return world

@@ -2,12 +2,19 @@
 
 A virtual operator card logs in over PC/SC (PIN verified by the card, 9A challenge),
 a document is scanned through the pty into the serial scanner thread, the customer's
-card in the second reader is matched and tested; pulling the operator card locks.
+card in the second reader is matched, tested and activated with the holder's receipt
+signature; pulling the operator card locks.
+
+Parametrised by card backend, each built by ``kiosk.container.build_services`` from the
+configuration: ``piv`` (the kiosk's PIV code over pyscard → pcscd → vpcd) and ``pkcs11``
+(``[kiosk.card] backend = "pkcs11"``: OpenSC's module in the PKCS#11 worker process →
+pcscd → vpcd → the same virtual card).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +25,7 @@ import pytest
 from clock import FixedClock
 from devices.virtual.pki_files import cert_pem
 from devices.virtual.scanner import VirtualScanner
-from kiosk.config import KioskConfig, ReaderConfig, validate
+from kiosk.config import CardConfig, KioskConfig, ReaderConfig, validate
 from kiosk.container import build_services
 from kiosk.demo_data import build_demo_world, seed_store
 from kiosk.demo_documents import demo_documents
@@ -30,6 +37,8 @@ from screens.card_check import CardCheckScreen
 from screens.home import HomeScreen
 from screens.login import LoginScreen
 from screens.visit import VisitScreen
+from screens.workflows.activation import ActivationScreen
+from screens.workflows.receipt import HolderSignScreen
 from store.database import open_store
 from store.journal import Journal
 from store.keys import load_or_create_keys
@@ -52,11 +61,14 @@ async def _until(pilot: Any, condition: Callable[[], bool], timeout: float = 10.
     raise AssertionError("condition not met in time")
 
 
-def _prepare(data: Path, scanner_path: str, now: dt.datetime) -> tuple[KioskConfig, Any]:
+def _prepare(
+    data: Path, scanner_path: str, now: dt.datetime, backend: str
+) -> tuple[KioskConfig, Any]:
     config = validate(
         replace(
             KioskConfig().with_data_dir(data),
             readers=ReaderConfig(virtual=False),
+            card=CardConfig(backend=backend),
         )
     )
     config = replace(config, scanner=replace(config.scanner, port=scanner_path, framing="crlf"))
@@ -76,7 +88,9 @@ def _prepare(data: Path, scanner_path: str, now: dt.datetime) -> tuple[KioskConf
     return config, world
 
 
-async def test_e2e_login_scan_and_card_test_over_pcscd(
+@pytest.mark.parametrize("backend", ["piv", "pkcs11"])
+async def test_e2e_login_scan_card_test_and_activation_over_pcscd(
+    backend: str,
     tmp_path: Path,
     vpcd_cards,  # noqa: F811
     clock: FixedClock,
@@ -84,7 +98,7 @@ async def test_e2e_login_scan_and_card_test_over_pcscd(
 ) -> None:
     scanner = VirtualScanner.open(framing="crlf", documents=demo_documents(today))
     try:
-        config, world = _prepare(tmp_path / "data", scanner.path, clock())
+        config, world = _prepare(tmp_path / "data", scanner.path, clock(), backend)
         ctx = UiContext(
             catalogue=SV, services=ServiceHolder(), office_id=config.office_id, clock=clock
         )
@@ -101,7 +115,7 @@ async def test_e2e_login_scan_and_card_test_over_pcscd(
             operator = vpcd_cards(world.cards["clerk"].card, reader=0)
             await _until(pilot, lambda: app.status.operator_reader == "card")
             await pilot.press(*"123456", "enter")
-            await _until(pilot, lambda: isinstance(app.screen, HomeScreen))
+            await _until(pilot, lambda: isinstance(app.screen, HomeScreen), 20)
             assert app.ctx.session.operator.hsa_id == "SE2321000016-1001"
 
             await pilot.press("f2")
@@ -128,7 +142,26 @@ async def test_e2e_login_scan_and_card_test_over_pcscd(
             await pilot.press(*"123456", "enter")
             await _until(pilot, lambda: app.screen.report is not None)
             assert app.screen.report.verdict is Verdict.OK
+            # the backend the container built: PKCS#11 runs in its worker process
+            workers = [p for p in multiprocessing.active_children() if p.name == "pkcs11-worker"]
+            assert bool(workers) == (backend == "pkcs11")
             assert SV("ui.test.verdict.ok") in text_of(app, "#test-report")
+
+            await pilot.press("escape")
+            await _until(pilot, lambda: isinstance(app.screen, VisitScreen))
+            await pilot.press("f11")
+            await _until(pilot, lambda: isinstance(app.screen, ActivationScreen))
+            await pilot.press("ctrl+s")
+            await _until(pilot, lambda: isinstance(app.screen, HolderSignScreen), 20)
+            await pilot.press(*"123456", "ctrl+s")
+            await _until(pilot, lambda: bool(app.receipt_flow.outcomes), 30)
+            outcome = app.receipt_flow.outcomes[-1]
+            assert outcome.signed, outcome
+            serial = world.cards["asa-new"].serial
+            (holder,) = app.ctx.services.get().lookup.search(serial).holders
+            detail = app.ctx.services.get().lookup.detail(holder.holder_id)
+            assert detail is not None
+            assert [c.state for c in detail.cards if c.serial == serial] == ["active"]
 
             operator.remove()
             await _until(pilot, lambda: isinstance(app.screen, LoginScreen))

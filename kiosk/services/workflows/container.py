@@ -13,6 +13,7 @@ from kiosk.services.card import CardOpener
 from kiosk.services.ports import TrustStore
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.blocking import BlockingService
+from kiosk.services.workflows.card_facts import CardFactsService
 from kiosk.services.workflows.common import Backend
 from kiosk.services.workflows.name_change import NameChangeService
 from kiosk.services.workflows.orders import OrderService, new_order_id
@@ -37,6 +38,7 @@ class Workflows:
     returns: ReturnService
     sweep: DeadlineSweep
     orders: OrderService
+    card_facts: CardFactsService
 
 
 def build_workflows(
@@ -67,4 +69,5 @@ def build_workflows(
         name_change=NameChangeService(backend),
         returns=ReturnService(backend),
         sweep=DeadlineSweep(backend),
+        card_facts=CardFactsService(backend),
     )

@@ -38,6 +38,7 @@ async def test_every_entry_opens_its_screen_and_activation_runs(world: World) ->
         "name_change",
         "return",
         "order",
+        "card_facts",
     ]
     assert len({e.suggested_key for e in entries}) == len(entries)
     assert all(not e.title.startswith("⟨") and not e.help.startswith("⟨") for e in entries)

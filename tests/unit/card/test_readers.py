@@ -13,6 +13,7 @@ from devices.card.readers import (
     CardInserted,
     CardRemoved,
     ReaderAppeared,
+    ReaderAssignment,
     ReaderChange,
     ReaderDisappeared,
     ReaderRoles,
@@ -162,3 +163,27 @@ def test_callback_failure_does_not_kill_watcher() -> None:
             time.sleep(0.01)
         assert watcher.running
     assert CardInserted(OP, "operator", b"\x3b") in seen
+
+
+def test_watcher_posts_the_readers_again_when_a_login_binds_the_roles() -> None:
+    """Two identical readers swapped names at a reboot: once the login bound the reader with
+    the operator's card, the watcher names both readers by their roles for the session."""
+    world = World()
+    world.card(OP, True)
+    world.card(CU, True)
+    assignment = ReaderAssignment(ReaderRoles())
+    events: queue.Queue[ReaderChange] = queue.Queue()
+    watcher = ReaderWatcher(
+        lambda: FakeContext(world), events.put, roles=assignment, poll_seconds=0.05
+    )
+    with watcher:
+        first = _drain(events, 4)
+        assert CardInserted(OP, "operator", b"\x3b") in first
+        assert watcher.ready.wait(2)
+        assignment.bind_operator(CU)
+        assert set(_drain(events, 2)) == {
+            CardInserted(CU, "operator", b"\x3b"),
+            CardInserted(OP, "customer", b"\x3b"),
+        }
+        world.card(CU, False)  # the operator pulls their card: the operator reader empties
+        assert _drain(events, 1) == [CardRemoved(CU, "operator")]

@@ -118,6 +118,13 @@ EXAMPLES: dict[EventType, dict[str, Any]] = {
         "rek_id": None,
     },
     EventType.CARD_REPLACED: {"serial": "S1", "state": "replaced"},
+    EventType.CARD_FACTS_ENTERED: {
+        "serial": "S1",
+        "product_number": "712",
+        "assurance_level": None,
+        "office_id": "KK-SOLNA",
+        "source": "back_of_card",
+    },
     EventType.ORDER_REPLACEMENT_CARD: {"serial": "S1", "holder_id": "H1", "office_id": "KK"},
     EventType.ORDER_CODE_LETTER: {
         "serial": "S1",
