@@ -38,7 +38,7 @@ from screens.home import HomeScreen
 from screens.login import LoginScreen
 from screens.visit import VisitScreen
 from screens.workflows.activation import ActivationScreen
-from screens.workflows.receipt import HolderSignScreen
+from screens.workflows.hand_out import HandOutSignScreen
 from store.database import open_store
 from store.journal import Journal
 from store.keys import load_or_create_keys
@@ -152,8 +152,10 @@ async def test_e2e_login_scan_card_test_and_activation_over_pcscd(
             await pilot.press("f11")
             await _until(pilot, lambda: isinstance(app.screen, ActivationScreen))
             await pilot.press("ctrl+s")
-            await _until(pilot, lambda: isinstance(app.screen, HolderSignScreen), 20)
-            await pilot.press(*"123456", "ctrl+s")
+            # the hand-out: the clerk's card certifies, then the holder's card signs
+            await _until(pilot, lambda: isinstance(app.screen, HandOutSignScreen), 20)
+            await pilot.press(*"123456", "enter")
+            await pilot.press(*"123456", "enter")
             await _until(pilot, lambda: bool(app.receipt_flow.outcomes), 30)
             outcome = app.receipt_flow.outcomes[-1]
             assert outcome.signed, outcome
