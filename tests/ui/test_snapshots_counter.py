@@ -45,7 +45,37 @@ def _scenario(name: str, world: Any) -> Any:
         await pilot.app.work.open_day_events()
         await settle(pilot)
 
+    async def manual_entry(pilot: Any) -> None:
+        await log_in(pilot, world)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+
+    async def reason(pilot: Any) -> None:
+        from screens.reason import ReasonScreen
+
+        await log_in(pilot, world)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.app.push_screen(ReasonScreen(pilot.app.ctx))
+        await settle(pilot)
+
+    async def rejected(pilot: Any) -> None:
+        await log_in(pilot, world)
+        await pilot.app.run_action("rejected_events")
+        await settle(pilot)
+
+    async def locked(pilot: Any) -> None:
+        await log_in(pilot, world)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+
     return {
+        "manual_entry": manual_entry,
+        "reason": reason,
+        "rejected": rejected,
+        "locked": locked,
         "quit_confirm": quit_confirm,
         "pending_blocks": pending_blocks,
         "help": help_over_visit,
@@ -75,7 +105,19 @@ class FixedDayReport:
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-@pytest.mark.parametrize("screen", ["quit_confirm", "pending_blocks", "help", "day_events"])
+@pytest.mark.parametrize(
+    "screen",
+    [
+        "quit_confirm",
+        "pending_blocks",
+        "help",
+        "day_events",
+        "manual_entry",
+        "reason",
+        "rejected",
+        "locked",
+    ],
+)
 def test_snapshot(snap_compare: Any, screen: str, lang: str) -> None:
     world = snapshot_world()
     if screen == "pending_blocks":
