@@ -28,7 +28,7 @@ from textual.reactive import reactive
 
 from kiosk.services.context import UiContext
 from kiosk.services.status import StatusSnapshot, SyncFigures
-from screens.app_keys import APP_BINDINGS
+from screens.app_keys import APP_BINDINGS, AppKeyActions
 from screens.idle import IdleWatch
 from screens.key_bar import KEY_BAR_CSS
 from screens.login import LoginScreen
@@ -60,7 +60,7 @@ def _palette_commands() -> type[Provider]:
     return KioskCommands
 
 
-class KioskApp(App[int]):
+class KioskApp(AppKeyActions, App[int]):
     """The counter application."""
 
     # Absolute paths: subclasses live elsewhere. The bars on every screen are widgets,
@@ -353,10 +353,6 @@ class KioskApp(App[int]):
         open_palette(self)
 
     # --- counter workflows (screens/workflows, kiosk/services/workflows) -------------------
-
-    def _bind_workflow_keys(self) -> None:
-        for entry in self.work.workflow_entries():
-            self.bind(entry.suggested_key, f"workflow('{entry.name}')", show=False)
 
     def on_workflow_done(self, message: WorkflowDone) -> None:
         """After a workflow's transaction: a block goes to the central at once (R9), the

@@ -57,6 +57,15 @@ def _moves_focus_at_once(binding: Any) -> Any:
     return binding
 
 
+def _help_key(cls: type) -> list[Binding]:
+    """F1 in a dialog too: the App's keys do not reach past a modal screen."""
+    if not issubclass(cls, ModalScreen):
+        return []
+    if any("f1" in keys.split(",") for keys, _action, _description in cls.KEYS):  # type: ignore[attr-defined]
+        return []
+    return [Binding("f1", "app.help", "ui.key.help")]
+
+
 class KeyedBindings:
     """A class that names ``KEYS`` binds exactly those keys, besides Textual's own screen
     bindings (focus, copy) and the hidden ``BINDINGS`` it declares itself: a parent's
@@ -74,7 +83,8 @@ class KeyedBindings:
                 for binding in base.__dict__.get("BINDINGS", [])
             ]
             own = list(cls.__dict__.get("BINDINGS", []))  # hidden keys the class binds itself
-            cls.BINDINGS = [*textual_own, *key_bindings(cls.KEYS), *own]  # type: ignore[attr-defined]
+            help_key = _help_key(cls)
+            cls.BINDINGS = [*textual_own, *key_bindings(cls.KEYS), *help_key, *own]  # type: ignore[attr-defined]
             kwargs["inherit_bindings"] = False
         super().__init_subclass__(**kwargs)
 

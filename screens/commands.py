@@ -63,6 +63,11 @@ def palette_commands(app: KioskApp) -> list[SystemCommand]:
                     t("ui.cmd.day_report"), t("ui.cmd.day_report.help"), app.action_day_report
                 )
             )
+            commands.append(
+                SystemCommand(
+                    t("ui.cmd.day_events"), t("ui.cmd.day_events.help"), app.work.open_day_events
+                )
+            )
     if app.ctx.demo_mode:
         commands.append(
             SystemCommand(t("ui.cmd.devices"), t("ui.cmd.devices.help"), app.action_device_panel)

@@ -29,7 +29,8 @@ class DevicePanel(KioskModal):
         ("u", "remove('operator')", "ui.key.remove_operator"),
         ("x", "remove('customer')", "ui.key.remove_customer"),
         ("s", "scan", "ui.key.scan"),
-        ("escape,f9", "close", "ui.key.close"),
+        ("escape", "close", "ui.key.close"),
+        ("f9", "close", "ui.key.devices"),  # F9 opens and closes the demo panel
     )
 
     def __init__(self, ctx: UiContext, demo: DemoControls) -> None:

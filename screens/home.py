@@ -21,6 +21,7 @@ class HomeScreen(KioskScreen):
         ("f3", "app.open_lookup", "ui.key.lookup"),
         ("f7", "app.open_card_test", "ui.key.card_test"),
         ("ctrl+l", "app.lock", "ui.key.lock"),
+        ("f24,shift+f12", "app.pending_blocks", "ui.key.pending_blocks"),  # the status bar's count
     )
 
     def compose(self) -> ComposeResult:

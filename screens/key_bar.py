@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import Static
 
 from kiosk.i18n import Catalogue
@@ -16,6 +17,20 @@ from screens.textual_words import textual_description_key
 
 KEY_BAR_CSS = Path(__file__).with_name("key_bar.tcss")
 """The widget's styles; widgets have no ``CSS_PATH``, so the App loads this file."""
+
+
+SHIFTED_F_KEYS = {
+    **{f"f{n + 12}": f"⇧f{n}" for n in range(1, 13)},
+    **{f"shift+f{n}": f"⇧f{n}" for n in range(1, 13)},
+}
+"""Shift+F1..F12 reach the app as F13..F24 (xterm's sequences): shown as the clerk presses them."""
+
+
+def key_display(app: Any, binding: Binding) -> str:
+    """How the key bar and the help name the binding's key (``f24`` as ``⇧f12``)."""
+    if binding.key in SHIFTED_F_KEYS and not binding.key_display:
+        return SHIFTED_F_KEYS[binding.key]
+    return str(app.get_key_display(binding))
 
 
 class KeyBar(Static):
@@ -41,7 +56,7 @@ class KeyBar(Static):
             if not binding.show or not binding.description or binding.action in seen:
                 continue
             seen.add(binding.action)
-            key = self.app.get_key_display(binding)
+            key = key_display(self.app, binding)
             parts.append(
                 Text.assemble(
                     (key, "bold reverse" if enabled else "dim reverse"),

@@ -19,6 +19,7 @@ from kiosk.services.ports import HolderDetail, HolderSummary
 from screens.base import KeySpec, KioskScreen
 from screens.key_bar import KeyBar
 from screens.messages import VisitRequested
+from screens.receipt_list import ReprintRow, ReprintTable, reprint_row
 from screens.status_bar import StatusBar
 
 
@@ -28,8 +29,11 @@ def label(t: Catalogue, prefix: str, value: str) -> str:
     return t(key) if t.has(key) else value
 
 
-def render_detail(t: Catalogue, detail: HolderDetail, *, reveal: bool = False) -> RenderableType:
-    """The holder's detail; the personnummer masked unless the clerk revealed it."""
+def render_detail(
+    t: Catalogue, detail: HolderDetail, *, reveal: bool = False, history: bool = True
+) -> RenderableType:
+    """The holder's detail; the personnummer masked unless the clerk revealed it. Without
+    ``history`` the history is left to the screen's list (``ReprintTable``)."""
     holder = detail.holder
     pnr = holder.personnummer if reveal else mask_personnummer(holder.personnummer)
     head = Text.assemble((holder.name, "bold"), "  ", pnr)
@@ -74,6 +78,10 @@ def render_detail(t: Catalogue, detail: HolderDetail, *, reveal: bool = False) -
     else:
         parts.append(Text(t("ui.lookup.no_deadlines"), style="dim"))
     parts.append(Text(t("ui.lookup.history"), style="bold underline"))
+    if not history:
+        if not detail.history:
+            parts.append(Text(t("ui.lookup.no_history"), style="dim"))
+        return Group(*parts)
     if detail.history:
         for line in detail.history:
             parts.append(
@@ -113,6 +121,7 @@ class LookupScreen(KioskScreen):
         yield table
         with VerticalScroll(id="detail-scroll"):
             yield Static("", id="detail")
+            yield ReprintTable(self.ctx.catalogue, id="history")
         yield KeyBar(self.ctx.catalogue)
 
     def on_mount(self) -> None:
@@ -146,6 +155,7 @@ class LookupScreen(KioskScreen):
             table.add_row(summary.name, mask_personnummer(summary.personnummer), key=str(index))
         self.detail = None
         self.query_one("#detail", Static).update("")
+        self.query_one("#history", ReprintTable).show_rows(())
         if not result.holders:
             self._message(self.t("ui.lookup.none", kind=self.t(f"ui.lookup.kind.{result.kind}")))
             return
@@ -166,6 +176,9 @@ class LookupScreen(KioskScreen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
+        if isinstance(event.data_table, ReprintTable):  # Enter on a history entry
+            reprint_row(self, self.ctx.catalogue, event.data_table.highlighted())
+            return
         index = int(str(event.row_key.value))
         if 0 <= index < len(self._holders):
             self._open(self._holders[index])
@@ -184,7 +197,17 @@ class LookupScreen(KioskScreen):
         if detail is None:
             self._message(self.t("ui.lookup.gone"), refused=True)
             return
-        self.query_one("#detail", Static).update(render_detail(self.ctx.catalogue, detail))
+        self.query_one("#detail", Static).update(
+            render_detail(self.ctx.catalogue, detail, history=False)
+        )
+        self.query_one("#history", ReprintTable).show_rows(
+            [
+                ReprintRow(
+                    line.event_id, line.at, line.event_type, line.card_serial or "", line.operator
+                )
+                for line in detail.history
+            ]
+        )
 
     def action_reveal_personnummer(self) -> None:
         """Ctrl+T shows the full personnummer of the holder shown, and hides it again."""
@@ -192,7 +215,7 @@ class LookupScreen(KioskScreen):
             return
         self.reveal = not self.reveal
         self.query_one("#detail", Static).update(
-            render_detail(self.ctx.catalogue, self.detail, reveal=self.reveal)
+            render_detail(self.ctx.catalogue, self.detail, reveal=self.reveal, history=False)
         )
 
     def action_visit_for_selected(self) -> None:

@@ -48,16 +48,18 @@ def render_checks(t: Catalogue, outcome: IdentityOutcome) -> Text:
 class VisitScreen(KioskScreen):
     CSS_PATH = Path(__file__).with_name("visit.tcss")
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
-        ("f3", "manual_entry", "ui.key.manual"),
+        ("f3", "app.open_lookup", "ui.key.lookup"),
         ("f4", "next_purpose", "ui.key.purpose"),
         ("f5", "likeness(True)", "ui.key.photo_yes"),
         ("f6", "likeness(False)", "ui.key.photo_no"),
         ("f7", "app.open_card_test", "ui.key.card_test"),
-        ("f8", "app.open_lookup", "ui.key.lookup"),
+        ("f8", "manual_entry", "ui.key.manual"),
         ("f10", "app.end_visit", "ui.key.end_visit"),
     )
-    # no room in the footer at 80 columns: the head says "Ctrl+T" beside the number
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+t", "reveal_personnummer", show=False)]
+    # no room in the footer at 80 columns: the head says "Ctrl+T" beside the number (and F1)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+t", "reveal_personnummer", "ui.key.reveal_personnummer", show=False)
+    ]
 
     def __init__(self, ctx: UiContext, visit: Visit) -> None:
         super().__init__(ctx)

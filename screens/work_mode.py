@@ -138,6 +138,15 @@ class WorkMode:
         if desk is not None:
             await self.app.push_screen(ReprintScreen(self.ctx.catalogue, desk))
 
+    async def open_day_events(self) -> None:
+        from clock import local_date
+        from screens.day_report import DayEventsScreen
+
+        reports = self.ctx.services.get().reports if self.ctx.services.ready else None
+        if reports is not None and not isinstance(self.app.screen, DayEventsScreen):
+            day = local_date(self.ctx.clock())
+            await self.app.push_screen(DayEventsScreen(self.ctx, reports, day))
+
     def write_day_report(self) -> None:
         from clock import local_date
         from screens.day_report import write_day_report

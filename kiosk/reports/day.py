@@ -22,9 +22,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from clock import LOCAL_ZONE
-from kiosk.receipts.facts import event_card_serial
+from kiosk.receipts.facts import RECEIPT_EVENTS, event_card_serial
 from protocol.event_format import format_timestamp
 from protocol.event_types import EventType
 from store.cards import registered_office_name
@@ -63,6 +64,17 @@ class DeadlineLine:
 
 
 @dataclass(frozen=True)
+class ReceiptLine:
+    """One of the day's events that has a receipt: the clerk reprints it from the list."""
+
+    event_id: str
+    at: dt.datetime  # local time
+    event_type: str
+    serial: str
+    operator: str  # the operator's name from the roster, else the HSA-id
+
+
+@dataclass(frozen=True)
 class DayReport:
     day: dt.date
     office_id: str
@@ -74,6 +86,7 @@ class DayReport:
     blocks: tuple[BlockLine, ...]
     deadlines: tuple[DeadlineLine, ...]
     open_blocks: tuple[BlockLine, ...] = ()  # earlier days, not accepted by the central yet
+    receipts: tuple[ReceiptLine, ...] = ()  # the day's events with a receipt, oldest first
 
 
 def day_bounds(day: dt.date) -> tuple[str, str]:
@@ -105,6 +118,7 @@ def build_day_report(store: Store, *, day: dt.date, office_id: str) -> DayReport
     operators: Counter[str] = Counter()
     refusals: Counter[str] = Counter()
     blocks: list[BlockLine] = []
+    with_receipt: list[StoredEvent] = []
     count = 0
     with store.unit_of_work() as tx:
         for stored in events_between(tx, store.cipher, start, end):
@@ -122,6 +136,8 @@ def build_day_report(store: Store, *, day: dt.date, office_id: str) -> DayReport
                 operators[event.operator] += 1
             if kind == BLOCK_EVENT:
                 blocks.append(block_line(stored))
+            if kind in RECEIPT_EVENTS:
+                with_receipt.append(stored)
         open_blocks = tuple(
             block_line(stored) for stored in unaccepted_before(tx, store.cipher, BLOCK_EVENT, start)
         )
@@ -132,6 +148,7 @@ def build_day_report(store: Store, *, day: dt.date, office_id: str) -> DayReport
             OperatorCount(hsa_id, operator_name(tx, store.cipher, hsa_id) or "", count)
             for hsa_id, count in _ranked(operators)
         )
+        receipts = tuple(_receipt_line(tx, store, stored) for stored in with_receipt)
     return DayReport(
         day=day,
         office_id=office_id,
@@ -143,4 +160,18 @@ def build_day_report(store: Store, *, day: dt.date, office_id: str) -> DayReport
         blocks=tuple(blocks),
         deadlines=tuple(DeadlineLine(d.due_date, d.kind, d.card_serial) for d in due),
         open_blocks=open_blocks,
+        receipts=tuple(sorted(receipts, key=lambda line: line.at)),
+    )
+
+
+def _receipt_line(tx: Any, store: Store, stored: StoredEvent) -> ReceiptLine:
+    event = stored.event
+    hsa_id = event.operator or ""
+    name = operator_name(tx, store.cipher, hsa_id) if hsa_id else None
+    return ReceiptLine(
+        event_id=event.event_id,
+        at=dt.datetime.fromisoformat(event.occurred_at).astimezone(LOCAL_ZONE),
+        event_type=event.event_type,
+        serial=event_card_serial(event.payload) or "",
+        operator=name or hsa_id,
     )

@@ -196,6 +196,7 @@ class HistoryLine:
     event_type: str
     operator: str  # the operator's name, or the HSA-id where the roster has no name
     card_serial: str | None = None
+    event_id: str = ""  # the journal event (a receipt is reprinted from it)
 
 
 @dataclass(frozen=True)

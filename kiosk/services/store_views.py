@@ -136,6 +136,7 @@ class StoreDirectory:
                         event_type=entry.event_type,
                         operator=self._operator_name(tx, entry.operator, names),
                         card_serial=serial,
+                        event_id=entry.event_id,
                     )
                 )
                 if len(lines) >= HISTORY_LINES:

@@ -20,7 +20,7 @@ Wiring:
    moment the service returned (the transaction has committed); the app hands it to
    ``receipt_flow.ReceiptFlow``, which asks the container's ``ReceiptDesk``
    (``kiosk.receipts.desk``) for the receipt in a thread worker: activation and return
-   open ``receipt.HolderSignScreen`` (the holder signs with card and PIN, or F8 for an
+   open ``receipt.HolderSignScreen`` (the holder signs with card and PIN, or Escape for an
    unsigned receipt), everything else is issued at once; the clerk is told where it went.
    ``receipt.ReprintScreen``: a receipt again by id.
 """

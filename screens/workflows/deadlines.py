@@ -81,12 +81,12 @@ class NameChangeScreen(_DatedScreen):
 
 
 class ReturnScreen(_DatedScreen):
-    """Ctrl+S: the card is handed back now (or kept, with a reason). F2: record the
+    """Ctrl+S: the card is handed back now (or kept, with a reason). Shift+F2: record the
     end of employment only (the card is due within three months)."""
 
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         *_DatedScreen.KEYS,
-        ("f2", "record_end", "workflows.key.record_end"),
+        ("f14,shift+f2", "record_end", "workflows.key.record_end"),  # Shift+F2 arrives as F14
     )
     CSS_PATH: ClassVar[list[str | PurePath]] = [
         WORKFLOW_CSS,

@@ -2,7 +2,7 @@
 
 The PIN field is masked, never echoed, and cleared as soon as it is read; the PIN goes to
 the card and nowhere else. A wrong PIN shows the tries left and the holder may try again;
-F8 (or Escape) issues the receipt without the signature, and the receipt says so. The
+Escape issues the receipt without the signature, and the receipt says so. The
 screen dismisses with the ``ReceiptOutcome`` (where the receipt went). Taken away
 undecided (the kiosk locks, the app ends), it still issues the receipt, unsigned, in a
 thread of its own (``fallback``): every card-changing workflow ends with a receipt.
@@ -25,11 +25,10 @@ from screens.workflows.base import WorkflowScreen
 
 
 class HolderSignScreen(WorkflowScreen):
-    """Ctrl+S (or Enter): sign with the PIN; F8 or Escape: issue without a signature."""
+    """Ctrl+S (or Enter): sign with the PIN; Escape: issue without a signature."""
 
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         ("ctrl+s", "submit", "workflows.key.submit"),
-        ("f8", "skip", "ui.receipt.key.skip"),
         ("escape", "skip", "ui.receipt.key.skip"),
     )
     needs_customer_card = True

@@ -2,7 +2,8 @@
 
 The holder types the new PIN twice (and the code-letter PUK) on masked fields; nothing
 typed is echoed, kept or logged. A card whose PUK is blocked cannot be saved: the screen
-says so and offers a block (Ctrl+B) and a replacement order (Ctrl+R).
+says so and offers a block (Ctrl+B) and a replacement order (Ctrl+Z). The global workflow keys
+(Ctrl+O unlock, Ctrl+R return) keep their one meaning here too.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ from screens.workflows.base import WorkflowScreen
 class UnlockScreen(WorkflowScreen):
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         *WorkflowScreen.KEYS,
-        ("ctrl+o", "order", "workflows.key.order_codes"),
+        ("ctrl+f", "order", "workflows.key.order_codes"),
         ("ctrl+b", "block", "workflows.key.block"),
-        ("ctrl+r", "replacement", "workflows.key.replacement"),
+        ("ctrl+z", "replacement", "workflows.key.replacement"),
     )
     needs_customer_card = True
 

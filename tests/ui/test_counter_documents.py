@@ -36,7 +36,7 @@ async def _manual_entry(pilot, world: World):  # type: ignore[no-untyped-def]
     await log_in(pilot, world)
     await pilot.press("f2")
     await settle(pilot)
-    await pilot.press("f3")
+    await pilot.press("f8")  # manual entry in the visit
     await settle(pilot)
     assert isinstance(pilot.app.screen, ManualEntryScreen)
     return pilot.app.screen

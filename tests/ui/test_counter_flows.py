@@ -30,7 +30,7 @@ async def test_search_then_escape_returns_to_the_visit_with_its_identity_check(
         await _checked_visit(pilot, world)
         visit = app.ctx.session.visit
         assert visit.identity_done
-        await pilot.press("f8")
+        await pilot.press("f3")  # Sök: F3 on every screen
         await settle(pilot)
         assert isinstance(app.screen, LookupScreen)
         await pilot.press("escape")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+
+from textual.widgets import DataTable
 
 from clock import local_date
 from kiosk.i18n import Catalogue
@@ -22,7 +25,14 @@ async def _lookup(world: World, query: str) -> tuple[str, str]:
         await type_text(pilot, query)
         await pilot.press("enter")
         await settle(pilot)
-        return text_of(app, "#lookup-message"), text_of(app, "#detail")
+        return text_of(app, "#lookup-message"), _detail_and_history(app)
+
+
+def _detail_and_history(app: Any) -> str:
+    """The detail pane's text and its history list (a table, to reprint from) row by row."""
+    history = app.screen.query_one("#history", DataTable)
+    rows = [" ".join(str(cell) for cell in history.get_row_at(i)) for i in range(history.row_count)]
+    return "\n".join([text_of(app, "#detail"), *rows]).strip()
 
 
 async def test_lookup_by_personnummer_shows_cards_deadlines_history(world: World) -> None:

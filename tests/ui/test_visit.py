@@ -68,7 +68,7 @@ async def test_r1_digital_id_typed_in_is_refused(world: World) -> None:
     app = make_app(world)
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot, world)
-        await pilot.press("f2", "f3")
+        await pilot.press("f2", "f8")  # visit, then manual entry
         await settle(pilot)
         app.screen.query_one("#kind", Select).value = "digital_id"
         for field, value in (

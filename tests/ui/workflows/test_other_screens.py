@@ -240,7 +240,7 @@ async def test_r11_return_screen_keep_needs_reason_then_returns(world: World) ->
     app = Host(lambda: ReturnScreen(EN, ReturnService(world.services), operator(), "M2"))
     async with app.run_test() as pilot:
         await type_text(pilot, ended_on.isoformat())
-        await pilot.press("f2")
+        await pilot.press("shift+f2")  # record the end date only
         await settle(pilot)
         assert f"blocked after {months_after(ended_on, 3)}" in message(app)
         app.screen.query_one("#keep", Checkbox).focus()

@@ -81,7 +81,7 @@ async def test_r2_wrong_pin_then_skip_issues_an_unsigned_receipt_that_says_so(
         assert en("error.card.wrong_pin", tries_left=2) in message(app)
         assert en("ui.receipt.sign.retry_or_skip") in message(app)
         assert app.results == []
-        await pilot.press("f8")
+        await pilot.press("escape")  # skip the signature
         await settle(pilot)
     outcome = app.results[0]
     assert not outcome.signed and outcome.delivery.path is not None

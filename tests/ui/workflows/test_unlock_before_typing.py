@@ -1,6 +1,6 @@
 """No refusal after the holder has typed: the unlock screen runs every check that needs no
 card before anyone types a PIN, and a PUK-blocked card goes straight to 'block it and order
-a replacement card' (Ctrl+R)."""
+a replacement card' (Ctrl+Z)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ async def test_r7_puk_blocked_card_replacement_key_works(world: World) -> None:
     async with app.run_test() as pilot:
         await settle(pilot)
         assert not any(field.display for field in app.screen.query(Input))
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+z")
         await settle(pilot)
-        assert app.screen.result is not None, "Ctrl+R ordered no replacement card"
+        assert app.screen.result is not None, "Ctrl+Z ordered no replacement card"
         assert [event[0] for event in world.events()][-1] == "order.replacement_card"

@@ -167,7 +167,7 @@ async def test_r7_unlock_screen_puk_blocked_offers_block_and_replacement(world: 
         await settle(pilot)
         assert "cannot be saved" in message(app)
         assert "Ctrl+B blocks the card" in message(app)
-        await pilot.press("ctrl+r")
+        await pilot.press("ctrl+z")
         await settle(pilot)
         assert "replacement card is ordered" in message(app)
         await pilot.press("ctrl+b")
@@ -182,7 +182,7 @@ async def test_r7_unlock_screen_orders_code_letter(world: World) -> None:
     app = host(world, "L505", Role.ID_ADMIN)
     async with app.run_test() as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+o")
+        await pilot.press("ctrl+f")
         await settle(pilot)
         assert "new code letter is ordered" in message(app)
     assert [e[0] for e in world.events()] == ["order.code_letter"]
@@ -193,7 +193,7 @@ async def test_r7_unlock_screen_orders_puk_letter_for_7xx(world: World) -> None:
     app = host(world, "L705", Role.ID_ADMIN)
     async with app.run_test() as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+o")
+        await pilot.press("ctrl+f")
         await settle(pilot)
         assert "PUK code is ordered" in message(app)
     assert [e[0] for e in world.events()] == ["order.puk_letter"]
