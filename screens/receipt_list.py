@@ -35,6 +35,9 @@ def event_label(t: Catalogue, event_type: str) -> str:
     return t("ui.event.other")
 
 
+COLUMN_WIDTHS = {"when": 16, "action": 18, "card": 16, "operator": 20}
+
+
 class ReprintTable(DataTable[str]):
     """Journal events, one a row; Enter reprints the highlighted row's receipt (rows
     without a receipt say so)."""
@@ -50,8 +53,10 @@ class ReprintTable(DataTable[str]):
 
     def on_mount(self) -> None:
         t = self.catalogue
-        for column in ("when", "action", "card", "operator"):
-            self.add_column(t(f"ui.reprint.col.{column}"), key=column)
+        # Fixed widths (fitting 80 columns): with widths measured from the rows, the header
+        # could be drawn before the rows' widths were known, narrower than its rows.
+        for column, width in COLUMN_WIDTHS.items():
+            self.add_column(t(f"ui.reprint.col.{column}"), key=column, width=width)
 
     def show_rows(self, rows: Sequence[ReprintRow]) -> None:
         t = self.catalogue

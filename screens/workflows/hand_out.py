@@ -19,11 +19,11 @@ from screens.workflows.receipt import HolderSignScreen
 
 
 class HandOutSignScreen(HolderSignScreen):
-    """Ctrl+S: accept the terms and sign (operator, then holder); F8 or Escape: unsigned."""
+    """Ctrl+S: accept the terms and sign (operator, then holder); Escape: unsigned (F8 is
+    manual document entry everywhere, so it is not a second skip key here)."""
 
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         ("ctrl+s", "submit", "ui.receipt.hand_out.key.accept"),
-        ("f8", "skip", "ui.receipt.key.skip"),
         ("escape", "skip", "ui.receipt.key.skip"),
     )
 

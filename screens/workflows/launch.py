@@ -105,7 +105,7 @@ def workflow_entries(
             lambda: ReturnScreen(catalogue, flows.returns, operator(), serial()),
         ),
         "order": (
-            "f1",
+            "f13,shift+f1",
             True,
             lambda: OrderScreen(catalogue, flows.orders, need_visit()),
         ),

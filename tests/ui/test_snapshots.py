@@ -59,6 +59,15 @@ def _scenario(name: str, world: Any) -> Any:
         await type_text(pilot, "198503122387")
         await pilot.press("enter")
         await settle(pilot)
+        # the history rows arrive from a second worker, and a DataTable sizes its columns
+        # on the refresh after its rows: wait for both, however busy the machine
+        history = pilot.app.screen.query_one("#history")
+        for _ in range(100):
+            if history.row_count:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.1)
+        await settle(pilot)
 
     async def visit(pilot: Any) -> None:
         await log_in(pilot, world)
