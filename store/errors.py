@@ -76,3 +76,15 @@ class PostgresExtraMissingError(StoreError):
         "The database {url} is PostgreSQL, which needs the 'postgres' extra"
         " ({module} is not installed)."
     )
+
+
+class JournalDivergedError(StoreError):
+    """A new event (other than a card block) while the journal is diverged."""
+
+    key = "error.journal.diverged"
+    hint_key = "hint.journal.diverged"
+    english = (
+        "This kiosk's journal does not match what the central service holds of it "
+        "(restored from a backup, cut or rewritten): only card blocks are recorded until "
+        "it is repaired."
+    )

@@ -12,7 +12,17 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from protocol.wire import CRLS_PATH, HEAD_PATH, PULL_PATH, PUSH_PATH, PullQuery, PushRequest
+from protocol.checkpoint import DivergenceReport, EventsQuery
+from protocol.wire import (
+    CRLS_PATH,
+    DIVERGENCE_PATH,
+    EVENTS_PATH,
+    HEAD_PATH,
+    PULL_PATH,
+    PUSH_PATH,
+    PullQuery,
+    PushRequest,
+)
 from store.sync.errors import CentralRefusedError, CentralUnreachableError
 
 log = logging.getLogger(__name__)
@@ -89,3 +99,17 @@ class CentralTransport:
 
     def revocation_lists(self, kiosk_id: str) -> dict[str, Any]:
         return self._call("GET", CRLS_PATH, params={"kiosk_id": kiosk_id})
+
+    def events(self, kiosk_id: str, after: int, limit: int) -> dict[str, Any]:
+        """The kiosk's own chain at the central after ``after`` (a restored kiosk)."""
+        return self._call(
+            "GET", EVENTS_PATH, params=EventsQuery(kiosk_id, after, limit).to_params()
+        )
+
+    def report_divergence(self, report: DivergenceReport) -> dict[str, Any]:
+        return self._call(
+            "POST",
+            DIVERGENCE_PATH,
+            content=json.dumps(report.to_dict()).encode("utf-8"),
+            headers={"content-type": "application/json"},
+        )
