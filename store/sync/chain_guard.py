@@ -148,8 +148,10 @@ class ChainGuard:
             head_seq, head_hash = checkpoint.head_seq, checkpoint.head_hash
         with self.store.unit_of_work() as session:
             found = self._compare(session, head_seq, head_hash)
-        if found.kind is DivergenceKind.BEHIND:
-            found = self._recover(head_seq)
+        if not found.consistent:
+            # the central's operators hear of every divergence, also one repaired now
+            self._report(found)
+            found = self._recover(head_seq, head_hash)
         with self.store.unit_of_work() as session:
             if found.consistent:
                 if checkpoint is not None:
@@ -199,8 +201,9 @@ class ChainGuard:
 
     # ---------------------------------------------------------------- recovery
 
-    def _recover(self, head_seq: int) -> Comparison:
-        """Take the central's events back up to ``head_seq``; the comparison after."""
+    def _recover(self, head_seq: int, head_hash: str) -> Comparison:
+        """Take the central's events back up to ``head_seq`` and write the local events
+        it never answered again after them; the comparison after."""
         assert self.transport is not None
         with self.store.read_only() as session:
             last, _ = local_head(session, self.kiosk_id)
@@ -257,10 +260,7 @@ class ChainGuard:
             last, _ = local_head(session, self.kiosk_id)
             at_head = local_hash_at(session, self.kiosk_id, head_seq)
         return compare_with_head(
-            local_head=last,
-            local_hash_at_head=at_head,
-            head_seq=head_seq,
-            head_hash=next((e.hash for e in fetched if e.seq == head_seq), at_head or ""),
+            local_head=last, local_hash_at_head=at_head, head_seq=head_seq, head_hash=head_hash
         )
 
     def _fetch(self, start: int, head_seq: int) -> tuple[list[SignedEvent], int | None]:
