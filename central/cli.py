@@ -201,6 +201,7 @@ def _certificate_fingerprint(path: str) -> str:
 
 def administer(args: argparse.Namespace, *, clock: Clock) -> int:
     """Register a kiosk and/or set a roster entry, on the migrated database."""
+    from central.checkpoints import checkpoint_public_key
     from central.database import make_engine, migrate
     from central.service import CentralService
 
@@ -221,6 +222,9 @@ def administer(args: argparse.Namespace, *, clock: Clock) -> int:
                 cert_fingerprint=fingerprint,
             )
             print(f"kiosk {args.register_kiosk} registered at office {args.office}")
+            # the kiosk pins this key at registration (else at its first contact)
+            key = checkpoint_public_key(checkpoint_key(args))
+            print(f"central checkpoint key for [kiosk.central] checkpoint_key: {key}")
         if args.add_operator:
             if not args.role:
                 raise CentralConfigError(path="--role", key_name="role", problem="required")

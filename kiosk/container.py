@@ -283,7 +283,14 @@ def _sync_client(
     )
     closers.append(transport.close)
     puk_key = _office_puk_key(central.puk_key_file)
-    client = SyncClient(store=store, journal=journal, transport=transport, puk_key=puk_key)
+    client = SyncClient(
+        store=store,
+        journal=journal,
+        transport=transport,
+        puk_key=puk_key,
+        central_key=central.checkpoint_key or None,
+    )
+    client.guard.check_local()  # at start, offline too: the journal against its checkpoint
     worker = SyncWorker(client, interval=central.sync_interval_seconds)
     worker.start()
     closers.append(worker.stop)

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from protocol.checkpoint import (
     Checkpoint,
@@ -102,34 +103,34 @@ class ChainGuard:
 
     # ------------------------------------------------------------- checkpoints
 
-    def verified(self, raw: Mapping[str, Any]) -> Checkpoint:
-        """The checkpoint in an answer, verified with the pinned key (pinned now at the
-        first contact); :class:`ForeignCheckpointError` / :class:`BadCheckpointError`."""
+    def verified(self, session: Session, raw: Mapping[str, Any]) -> Checkpoint:
+        """The checkpoint in an answer, verified with the pinned key (pinned now, in
+        ``session``, at the first contact); :class:`ForeignCheckpointError` /
+        :class:`BadCheckpointError`."""
         try:
             checkpoint = Checkpoint.from_dict(raw)
         except CheckpointFormatError:
             raise BadCheckpointError from None
         if checkpoint.kiosk_id != self.kiosk_id:
             raise BadCheckpointError
-        with self.store.unit_of_work() as session:
-            pinned = self._configured_key or pinned_central_key(session)
-            if pinned is None:
-                pinned = checkpoint.central_key
-                log.info("central checkpoint key pinned at the first contact")
-            if pinned_central_key(session) != pinned:
-                pin_central_key(session, pinned)
+        stored = pinned_central_key(session)
+        pinned = self._configured_key or stored or checkpoint.central_key
         if checkpoint.central_key != pinned:
             raise ForeignCheckpointError
         if not checkpoint.signature_ok(bytes.fromhex(pinned)):
             raise BadCheckpointError
+        if stored != pinned:
+            log.info("central checkpoint key pinned")
+            pin_central_key(session, pinned)
         return checkpoint
 
     def take_checkpoint(self, raw: Mapping[str, Any] | None) -> None:
-        """A push answer's checkpoint: verified, compared with the journal, kept."""
+        """A push answer's checkpoint: verified, compared with the journal, kept (one
+        local transaction)."""
         if raw is None:
             return
-        checkpoint = self.verified(raw)
         with self.store.unit_of_work() as session:
+            checkpoint = self.verified(session, raw)
             found = self._compare(session, checkpoint.head_seq, checkpoint.head_hash)
             if not found.consistent:
                 self._record(session, found)
@@ -143,10 +144,10 @@ class ChainGuard:
         only behind is brought back. Returns the divergence that remains."""
         head_seq, head_hash = head.head_seq, head.head_hash
         checkpoint = None
-        if head.checkpoint is not None:
-            checkpoint = self.verified(head.checkpoint)
-            head_seq, head_hash = checkpoint.head_seq, checkpoint.head_hash
         with self.store.unit_of_work() as session:
+            if head.checkpoint is not None:
+                checkpoint = self.verified(session, head.checkpoint)
+                head_seq, head_hash = checkpoint.head_seq, checkpoint.head_hash
             found = self._compare(session, head_seq, head_hash)
         if not found.consistent:
             # the central's operators hear of every divergence, also one repaired now
@@ -169,14 +170,14 @@ class ChainGuard:
             self._report(found)
         return self.diverged()
 
-    def _compare(self, session: Any, head_seq: int, head_hash: str) -> Comparison:
+    def _compare(self, session: Session, head_seq: int, head_hash: str) -> Comparison:
         last, _ = local_head(session, self.kiosk_id)
         at_head = local_hash_at(session, self.kiosk_id, head_seq) if head_seq else None
         return compare_with_head(
             local_head=last, local_hash_at_head=at_head, head_seq=head_seq, head_hash=head_hash
         )
 
-    def _record(self, session: Any, found: Comparison) -> None:
+    def _record(self, session: Session, found: Comparison) -> None:
         assert found.kind is not None
         if divergence(session, self.kiosk_id) is None:
             log.warning("journal diverged from the central (%s at seq %d)", found.kind, found.seq)
