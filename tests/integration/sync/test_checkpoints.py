@@ -19,7 +19,7 @@ from sqlalchemy import delete, update
 from central.checkpoints import checkpoint_public_key, load_or_create_checkpoint_key
 from central.service import CentralService
 from protocol.checkpoint import DivergenceKind
-from protocol.event_format import SignedEvent, canonical_json
+from protocol.event_format import FORMAT_V2, SignedEvent, canonical_json
 from store.checkpoints import divergence, latest_checkpoint, pinned_central_key
 from store.database import open_store
 from store.errors import JournalDivergedError
@@ -193,10 +193,11 @@ def test_r9_a_cut_journal_refuses_writes_offline_but_takes_a_block_which_reaches
 
 def _resign_from(kiosk: Kiosk, seq: int) -> None:
     """Rewrite the journal from ``seq`` with the kiosk's own key (it sits beside the
-    database): another payload at ``seq``, every later event re-linked and re-signed."""
+    database): another payload at ``seq``, every later event re-linked and re-signed, in
+    format 2 as the journal writes it (nonce and canonical payload at rest)."""
     with kiosk.store.unit_of_work() as session:
         events = list(kiosk.journal.events(session, since_seq=seq - 1))
-        prev = events[0].prev_hash
+        prev, prev_signature = events[0].prev_hash, events[0].prev_signature
         for n, event in enumerate(events):
             payload = dict(event.payload)
             if n == 0:
@@ -211,20 +212,24 @@ def _resign_from(kiosk: Kiosk, seq: int) -> None:
                 event_type=event.event_type,
                 payload=payload,
                 prev_hash=prev,
+                prev_signature=prev_signature,
+                event_format=FORMAT_V2,
             )
+            assert forged.payload_nonce is not None
+            stored = bytes.fromhex(forged.payload_nonce) + canonical_json(payload)
             session.execute(
                 update(_J)
                 .where(_J.c.event_id == event.event_id)
                 .values(
-                    payload_enc=kiosk.store.cipher.encrypt_bytes(
-                        canonical_json(payload), event.event_id.encode()
-                    ),
+                    payload_enc=kiosk.store.cipher.encrypt_bytes(stored, event.event_id.encode()),
                     prev_hash=forged.prev_hash,
                     hash=forged.hash,
                     signature=forged.signature,
+                    payload_digest=forged.payload_digest,
+                    prev_signature=forged.prev_signature,
                 )
             )
-            prev = forged.hash
+            prev, prev_signature = forged.hash, forged.signature
 
 
 def test_re_signed_history_is_a_fork_found_offline_and_alarmed_at_the_central(
