@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, Table, insert, select, update
 from sqlalchemy.engine import Connection
 
@@ -20,16 +21,26 @@ from central.errors import UnknownKioskError
 from central.fields import CentralCipher, holder_aad
 from central.tables import CARD, COUNTER, KIOSK, OPERATOR, chunks
 from clock import Clock
+from protocol.checkpoint import Checkpoint
 
 
 class CentralAccess:
     """The central's state over one SQLAlchemy engine (SQLite or PostgreSQL): none in
     memory, so any number of processes may serve one database."""
 
-    def __init__(self, engine: Engine, *, cipher: CentralCipher, clock: Clock) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        cipher: CentralCipher,
+        clock: Clock,
+        checkpoint_key: Ed25519PrivateKey | None = None,
+    ) -> None:
         self.engine = engine
         self.cipher = cipher
         self.clock = clock
+        # signs the checkpoints of push and head answers (central.checkpoints)
+        self.checkpoint_key = checkpoint_key
         self._postgres = engine.dialect.name == "postgresql"
 
     def _write(self) -> Any:
@@ -44,6 +55,18 @@ class CentralAccess:
         if row is None or not row.active:
             raise UnknownKioskError(kiosk_id=kiosk_id)
         return dict(row._mapping)
+
+    def _checkpoint(self, kiosk_id: str, head_seq: int, head_hash: str) -> dict[str, Any] | None:
+        """The signed checkpoint of a chain head (wire form), None without a key."""
+        if self.checkpoint_key is None:
+            return None
+        return Checkpoint.sign(
+            self.checkpoint_key,
+            kiosk_id=kiosk_id,
+            head_seq=head_seq,
+            head_hash=head_hash,
+            issued_at=self.clock(),
+        ).to_dict()
 
     def _allocate(self, conn: Connection, count: int) -> int:
         """Reserve ``count`` change ids; returns the first. Holds the counter row lock

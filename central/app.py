@@ -8,6 +8,8 @@
 ``GET  /v1/crls?kiosk_id=`` → the CAs' CRLs the central fetched (``central.crls``)
 ``POST /v1/photo?kiosk_id=&digest=`` JPEG bytes → {"digest", "stored"} (``central.photos``)
 ``GET  /v1/photo?kiosk_id=&digest=`` → {"digest", "jpeg" (base64)} for an open order
+``GET  /v1/events?kiosk_id=&after=&limit=`` → the kiosk's own chain back (a restored kiosk)
+``POST /v1/divergence`` {"kiosk_id", "kind", "seq", "local_hash"} → a fork alarm recorded
 
 The edge, in this order, for a push: with mutual TLS the client certificate must be
 registered for a kiosk before a byte of the body is read (403 otherwise); the body is
@@ -37,9 +39,13 @@ from central.errors import (
     WrongKioskCertificateError,
 )
 from central.service import CentralService
+from protocol.checkpoint import DivergenceReport, EventsQuery
+from protocol.strict_json import StrictJsonError, decode_body
 from protocol.wire import (
     CRLS_PATH,
     DEFAULT_MAX_BODY_BYTES,
+    DIVERGENCE_PATH,
+    EVENTS_PATH,
     HEAD_PATH,
     HEALTH_PATH,
     PHOTO_PATH,
@@ -53,6 +59,7 @@ from protocol.wire import (
     WireFormatError,
 )
 
+DIVERGENCE_BODY_BYTES = 4096  # a divergence report is a few small fields
 PeerLookup = Callable[[dict[str, Any]], str | None]
 
 # The HTTP status of a refused request (400 unless named here).
@@ -174,6 +181,42 @@ def build_app(
 
         return answer(request, kiosk_id, work)
 
+    def chain_events(request: Request) -> Response:  # sync: Starlette runs it in a thread
+        try:
+            query = EventsQuery.from_params(request.query_params)
+        except WireFormatError as exc:
+            return _error(exc.code, exc.detail)
+
+        def work() -> Response:
+            return JSONResponse(service.chain_page(query.kiosk_id, query.after, query.limit))
+
+        return answer(request, query.kiosk_id, work)
+
+    def divergence_body(request: Request, body: bytearray) -> Response:  # worker thread
+        try:
+            report = DivergenceReport.from_dict(decode_body(body))
+        except StrictJsonError as exc:
+            return _error(ErrorCode.BAD_JSON, exc.reason)
+        except WireFormatError as exc:
+            return _error(exc.code, exc.detail)
+
+        def work() -> Response:
+            service.report_divergence(report)
+            return JSONResponse({"recorded": True})
+
+        return answer(request, report.kiosk_id, work)
+
+    async def divergence(request: Request) -> Response:
+        if require_certificate:
+            refused = await run_in_threadpool(certificate_refused, request)
+            if refused is not None:
+                return refused
+        try:
+            body = await read_body(request, DIVERGENCE_BODY_BYTES)
+        except BodyTooLargeError:
+            return _error(ErrorCode.BODY_TOO_LARGE, f"at most {DIVERGENCE_BODY_BYTES} bytes")
+        return await run_in_threadpool(divergence_body, request, body)
+
     def revocation_lists(request: Request) -> Response:  # sync: may fetch from the CAs
         try:
             kiosk_id = HeadAnswer.kiosk_id_from_params(request.query_params)
@@ -242,5 +285,7 @@ def build_app(
             Route(PUSH_PATH, push, methods=["POST"]),
             Route(PULL_PATH, pull, methods=["GET"]),
             Route(HEAD_PATH, head, methods=["GET"]),
+            Route(EVENTS_PATH, chain_events, methods=["GET"]),
+            Route(DIVERGENCE_PATH, divergence, methods=["POST"]),
         ]
     )

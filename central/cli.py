@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from central.errors import CentralConfigError, CentralExtraMissingError
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     from central.fields import CentralCipher
     from clock import Clock
 
@@ -43,6 +45,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="the central's field-encryption key file (personnummer and names are encrypted "
         "at rest); created with mode 0600 when missing; keep it outside the database",
+    )
+    parser.add_argument(
+        "--checkpoint-key",
+        metavar="FILE",
+        help="the central's checkpoint signing key file (Ed25519; kiosks pin its public key); "
+        "created with mode 0600 when missing; default: central-checkpoint.key beside the "
+        "field key",
     )
     parser.add_argument("--listen", default="127.0.0.1:8443", help="HOST:PORT to listen on")
     parser.add_argument("--tls-cert", help="server certificate (PEM)")
@@ -101,6 +110,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the production step: give every ordered card a card number and send it "
         "(state shipped; a Rek-id for registered post); with --office, that office's only",
     )
+    admin.add_argument(
+        "--show-checkpoint-key",
+        action="store_true",
+        help="print the checkpoint public key (hex) a kiosk pins: [kiosk.central] checkpoint_key",
+    )
+    admin.add_argument(
+        "--fork-alarms",
+        action="store_true",
+        help="list the fork alarms: kiosks whose journal does not match the central's",
+    )
 
 
 def field_cipher(args: argparse.Namespace) -> CentralCipher:
@@ -117,6 +136,49 @@ def field_cipher(args: argparse.Namespace) -> CentralCipher:
         raise CentralConfigError(
             path=args.field_key, key_name="field_key", problem=exc.strerror or "unreadable"
         ) from None
+
+
+def checkpoint_key(args: argparse.Namespace) -> Ed25519PrivateKey:
+    """The checkpoint signing key from ``--checkpoint-key`` (default: beside the field
+    key); created when missing, like the field key."""
+    from pathlib import Path
+
+    from central.checkpoints import load_or_create_checkpoint_key
+    from central.fields import CentralKeyFileError
+
+    path = args.checkpoint_key or str(Path(args.field_key).with_name("central-checkpoint.key"))
+    try:
+        return load_or_create_checkpoint_key(path)
+    except CentralKeyFileError as exc:
+        raise CentralConfigError(path=path, key_name="checkpoint_key", problem=str(exc)) from None
+    except OSError as exc:
+        raise CentralConfigError(
+            path=path, key_name="checkpoint_key", problem=exc.strerror or "unreadable"
+        ) from None
+
+
+def report(args: argparse.Namespace, *, clock: Clock) -> int:
+    """Print the checkpoint public key and/or the fork alarms."""
+    if args.show_checkpoint_key:
+        from central.checkpoints import checkpoint_public_key
+
+        print(checkpoint_public_key(checkpoint_key(args)))
+    if args.fork_alarms:
+        from central.database import make_engine, migrate
+        from central.service import CentralService
+
+        engine = make_engine(args.db)
+        migrate(engine)
+        try:
+            service = CentralService(engine, cipher=field_cipher(args), clock=clock)
+            alarms = service.fork_alarms()
+        finally:
+            engine.dispose()
+        for alarm in alarms:
+            print(alarm.line())
+        if not alarms:
+            print("no fork alarms")
+    return 0
 
 
 def _public_key(args: argparse.Namespace) -> bytes:
@@ -145,6 +207,7 @@ def _certificate_fingerprint(path: str) -> str:
 
 def administer(args: argparse.Namespace, *, clock: Clock) -> int:
     """Register a kiosk and/or set a roster entry, on the migrated database."""
+    from central.checkpoints import checkpoint_public_key
     from central.database import make_engine, migrate
     from central.service import CentralService
 
@@ -165,6 +228,9 @@ def administer(args: argparse.Namespace, *, clock: Clock) -> int:
                 cert_fingerprint=fingerprint,
             )
             print(f"kiosk {args.register_kiosk} registered at office {args.office}")
+            # the kiosk pins this key at registration (else at its first contact)
+            key = checkpoint_public_key(checkpoint_key(args))
+            print(f"central checkpoint key for [kiosk.central] checkpoint_key: {key}")
         if args.add_operator:
             if not args.role:
                 raise CentralConfigError(path="--role", key_name="role", problem="required")
@@ -187,6 +253,8 @@ def administer(args: argparse.Namespace, *, clock: Clock) -> int:
 
 def run(args: argparse.Namespace, *, clock: Clock) -> int:
     """Administer when asked to, else serve until interrupted. Raises ``CentralError``."""
+    if args.show_checkpoint_key or args.fork_alarms:
+        return report(args, clock=clock)
     if args.register_kiosk or args.add_operator or args.produce:
         return administer(args, clock=clock)  # the database alone: no HTTP server needed
     try:
@@ -234,6 +302,7 @@ def run(args: argparse.Namespace, *, clock: Clock) -> int:
         insecure_no_client_auth=args.insecure_no_client_auth,
         max_body_bytes=args.max_body_bytes or DEFAULT_MAX_BODY_BYTES,
         crls=crls,
+        checkpoint_key=checkpoint_key(args),
     )
     if args.insecure_no_client_auth:
         print(

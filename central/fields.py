@@ -116,9 +116,9 @@ def may_be_clear(key: str, value: Any) -> bool:
     return key in CLEAR_FIELDS and (value is None or isinstance(value, str | int | float | bool))
 
 
-def load_or_create_key(path: str | Path) -> bytes:
-    """The central's 64 key bytes from ``path``; a new random key (mode 0600) when the
-    file does not exist. A key file that group or others may read is refused."""
+def load_or_create_key(path: str | Path, *, size: int = KEY_BYTES) -> bytes:
+    """The central's ``size`` key bytes from ``path``; a new random key (mode 0600) when
+    the file does not exist. A key file that group or others may read is refused."""
     key_path = Path(path)
     try:
         fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -130,10 +130,10 @@ def load_or_create_key(path: str | Path) -> bytes:
             key = bytes.fromhex(key_path.read_text(encoding="ascii").strip())
         except (UnicodeDecodeError, ValueError):
             raise CentralKeyFileError("the key file does not hold hex digits") from None
-        if len(key) != KEY_BYTES:
-            raise CentralKeyFileError(f"the key file must hold {KEY_BYTES} bytes") from None
+        if len(key) != size:
+            raise CentralKeyFileError(f"the key file must hold {size} bytes") from None
         return key
-    key = os.urandom(KEY_BYTES)
+    key = os.urandom(size)
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(key.hex() + "\n")
     return key

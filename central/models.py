@@ -147,3 +147,23 @@ class CentralPhoto(CentralBase, table=True):
     office_id: str = Field(max_length=64, index=True)  # the office that took it
     jpeg_enc: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     received_at: str = Field(max_length=40)
+
+
+class CentralForkAlarm(CentralBase, table=True):
+    """A kiosk whose journal does not match what the central holds of it: a pushed event
+    at a seq the chain has with another hash, or a kiosk's own report (behind, fork,
+    foreign checkpoint). For the central's operators (``kiosk central --fork-alarms``)."""
+
+    __tablename__ = "central_fork_alarm"
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+        ),
+    )
+    kiosk_id: str = Field(max_length=64, index=True)
+    kind: str = Field(max_length=32)  # protocol.checkpoint.DivergenceKind, or "pushed fork"
+    seq: int
+    central_hash: str | None = Field(default=None, max_length=64)
+    kiosk_hash: str | None = Field(default=None, max_length=64)
+    detected_at: str = Field(max_length=40)

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from central import rules
 from central.access import CentralAccess
 from central.chain_signatures import unsigned_events
+from central.checkpoints import PUSHED_FORK, insert_fork_alarm
 from central.fields import card_aad, order_aad
 from central.production import set_order_states
 from central.tables import (
@@ -92,7 +93,9 @@ class PushOperations(CentralAccess):
         verified = [p for p in verified if p.index not in unsigned]
         for attempt in range(RETRIES):
             try:
-                head, decided = self._push_transaction(kiosk_id, str(kiosk["office_id"]), verified)
+                head, head_hash, decided = self._push_transaction(
+                    kiosk_id, str(kiosk["office_id"]), verified
+                )
                 break
             except Exception as exc:
                 if attempt == RETRIES - 1 or not _retryable(exc):
@@ -100,11 +103,16 @@ class PushOperations(CentralAccess):
                 log.info("push for %s retried after %s", kiosk_id, type(exc).__name__)
         for index, result in decided.items():
             results[index] = result
-        return PushAnswer(kiosk_id, head, [r for r in results if r is not None])
+        return PushAnswer(
+            kiosk_id,
+            head,
+            [r for r in results if r is not None],
+            self._checkpoint(kiosk_id, head, head_hash),
+        )
 
     def _push_transaction(
         self, kiosk_id: str, office_id: str, verified: list[_Pending]
-    ) -> tuple[int, dict[int, EventResult]]:
+    ) -> tuple[int, str, dict[int, EventResult]]:
         decided: dict[int, EventResult] = {}
         now = format_timestamp(self.clock())
         with self._write() as conn:
@@ -115,7 +123,7 @@ class PushOperations(CentralAccess):
             ).one()
             head, head_hash = int(locked[0]), str(locked[1])
             if not verified:
-                return head, decided
+                return head, head_hash, decided
             ids = [p.event.event_id for p in verified]
             stored: dict[str, Mapping[str, Any]] = {}
             for chunk in chunks(ids, 1000):
@@ -216,7 +224,41 @@ class PushOperations(CentralAccess):
                 .values(head_seq=head, head_hash=head_hash)
             )
             self._apply_effects(conn, effects)
-        return head, decided
+            self._record_pushed_fork(conn, kiosk_id, todo, decided)
+        return head, head_hash, decided
+
+    def _record_pushed_fork(
+        self,
+        conn: Connection,
+        kiosk_id: str,
+        todo: list[_Pending],
+        decided: dict[int, EventResult],
+    ) -> None:
+        """A new event at a seq the chain holds, or one that does not link to the head:
+        the kiosk's journal forked from what the central holds. One alarm per batch (the
+        first such seq), in the batch's transaction."""
+        forked = [
+            p.event
+            for p in todo
+            if decided[p.index].reason in (InvalidReason.SEQUENCE_USED, InvalidReason.CHAIN_BROKEN)
+        ]
+        if not forked:
+            return
+        first = min(forked, key=lambda e: e.seq)
+        stored = conn.execute(
+            select(EVENT.c.hash).where(EVENT.c.kiosk_id == kiosk_id, EVENT.c.seq == first.seq)
+        ).scalar_one_or_none()
+        if stored == first.hash:
+            return
+        insert_fork_alarm(
+            conn,
+            detected_at=format_timestamp(self.clock()),
+            kiosk_id=kiosk_id,
+            kind=PUSHED_FORK,
+            seq=first.seq,
+            central_hash=None if stored is None else str(stored),
+            kiosk_hash=first.hash,
+        )
 
     def _insert_events(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
         """Bulk insert of verified events: COPY on PostgreSQL (inside the transaction,

@@ -59,7 +59,7 @@ class ReadOperations(CentralAccess):
                 .order_by(EVENT.c.seq)
             )
             ahead = tuple(int(r[0]) for r in rows)
-        return HeadAnswer(kiosk_id, seq, digest, ahead)
+        return HeadAnswer(kiosk_id, seq, digest, ahead, self._checkpoint(kiosk_id, seq, digest))
 
     def card_state(self, serial: str) -> str | None:
         with self.engine.connect() as conn:

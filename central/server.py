@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import uvicorn
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from central.app import build_app
 from central.crls import CrlRelay
@@ -111,13 +112,14 @@ def build_server(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     log_level: str = "warning",
     crls: CrlRelay | None = None,
+    checkpoint_key: Ed25519PrivateKey | None = None,
 ) -> Any:
     """A configured ``uvicorn.Server`` over a migrated central database. Without a
     client CA (``tls.ca``) it refuses unless ``insecure_no_client_auth`` is set."""
     check_client_authentication(tls, insecure_no_client_auth=insecure_no_client_auth)
     engine = make_engine(db_url)
     migrate(engine)
-    service = CentralService(engine, cipher=cipher, clock=clock)
+    service = CentralService(engine, cipher=cipher, clock=clock, checkpoint_key=checkpoint_key)
     mutual = tls is not None and tls.ca is not None
     app = build_app(
         service,

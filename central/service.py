@@ -5,12 +5,14 @@ number of processes may serve it. The operations come in four parts, each in its
 module over the shared row access (``central.access``): administration
 (``central.admin``), reads and checks (``central.reads``), push (``central.push``:
 verify, order and apply a batch in one transaction) and pull (``central.pull``: the
-changes after a cursor, as wire JSON).
+changes after a cursor, as wire JSON) and checkpoints (``central.checkpoints``: fork
+alarms, a kiosk's chain handed back).
 """
 
 from __future__ import annotations
 
 from central.admin import AdminOperations
+from central.checkpoints import CheckpointOperations
 from central.photos import PhotoOperations
 from central.production import ProductionOperations
 from central.pull import PullOperations
@@ -25,6 +27,9 @@ class CentralService(
     PullOperations,
     PhotoOperations,
     ProductionOperations,
+    CheckpointOperations,
 ):
     """The central's operations over one SQLAlchemy engine (SQLite or PostgreSQL):
-    ``CentralService(engine, cipher=..., clock=...)``."""
+    ``CentralService(engine, cipher=..., clock=..., checkpoint_key=...)``; with a
+    checkpoint key, push and head answers carry a signed checkpoint
+    (``central.checkpoints``)."""

@@ -13,6 +13,7 @@ from central.models import (
     CentralCard,
     CentralCounter,
     CentralEvent,
+    CentralForkAlarm,
     CentralHolder,
     CentralKiosk,
     CentralOperator,
@@ -37,6 +38,7 @@ OPERATOR: Table = CentralOperator.__table__  # type: ignore[attr-defined]
 PUK: Table = CentralPukEntry.__table__  # type: ignore[attr-defined]
 PHOTO: Table = CentralPhoto.__table__  # type: ignore[attr-defined]
 COUNTER: Table = CentralCounter.__table__  # type: ignore[attr-defined]
+FORK_ALARM: Table = CentralForkAlarm.__table__  # type: ignore[attr-defined]
 
 SIGNED_FIELDS = (*HASHED_FIELDS, "hash", "signature")
 # the stored columns of an event: the signed fields with the payload sealed (format 2:

@@ -62,6 +62,9 @@ class CentralConfig:
     # Talk to the central without client authentication (an http:// URL, or no
     # client_cert/client_key): refused unless set, for tests and demos only.
     insecure_no_client_auth: bool = False
+    # The central's checkpoint public key (hex; ``kiosk central --show-checkpoint-key``),
+    # pinned at registration; empty: pinned at the first contact.
+    checkpoint_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -258,6 +261,9 @@ def validate(config: KioskConfig, path: str = "<defaults>") -> KioskConfig:
         check_central_client_auth(config.central.url, config.central, path)
     if not 1 <= config.central.photo_retention_days <= 3650:
         raise _fail(path, "central.photo_retention_days", "must be between 1 and 3650 days")
+    key = config.central.checkpoint_key
+    if key and not re.fullmatch(r"[0-9a-fA-F]{64}", key):
+        raise _fail(path, "central.checkpoint_key", "must be 64 hex digits (an Ed25519 key)")
     if not 1 <= config.central.sync_interval_seconds <= 3600:
         raise _fail(path, "central.sync_interval_seconds", "must be between 1 and 3600 seconds")
     if config.central.roster_max_age_days < 1:

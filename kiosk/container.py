@@ -17,11 +17,11 @@ import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clock import Clock
 from kiosk.config import KioskConfig
+from kiosk.office_puk_key import load_office_puk_key as _office_puk_key
 from kiosk.services.context import Services
 from kiosk.trust_files import trust_from_certificates, trust_from_folder
 
@@ -267,37 +267,13 @@ def _sync_client(
         transport=transport,
         puk_key=puk_key,
         photo_retention_days=central.photo_retention_days,
+        central_key=central.checkpoint_key or None,
     )
+    client.guard.check_local()  # at start, offline too: the journal against its checkpoint
     worker = SyncWorker(client, interval=central.sync_interval_seconds)
     worker.start()
     closers.append(worker.stop)
     return client, worker.sync_now
-
-
-def _office_puk_key(path: str) -> bytes | None:
-    """The office key that opens the 7xx PUKs the central releases (32 bytes, hex or raw);
-    without one the kiosk keeps no PUK cache and 7xx unlocks need the central."""
-    if not path:
-        return None
-    from kiosk.errors import ConfigError
-
-    try:
-        data = Path(path).read_bytes().strip()
-    except OSError as exc:
-        raise ConfigError(
-            path=path, key_name="central.puk_key_file", problem=exc.strerror or "unreadable"
-        ) from None
-    try:
-        key = bytes.fromhex(data.decode("ascii")) if len(data) == 64 else data
-    except ValueError:
-        key = b""
-    if len(key) != 32:
-        raise ConfigError(path=path, key_name="central.puk_key_file", problem="not a 32-byte key")
-    from store.keys import LOOSE_MODE_PROBLEM, open_to_others
-
-    if open_to_others(Path(path)):
-        raise ConfigError(path=path, key_name="central.puk_key_file", problem=LOOSE_MODE_PROBLEM)
-    return key
 
 
 def _virtual_devices(

@@ -4,7 +4,11 @@
                    per event)
 ``GET  /v1/pull``  :class:`PullQuery` → :class:`PullPage` (changes after the cursor,
                    one column table per :class:`PullEntity`)
-``GET  /v1/head``  ``kiosk_id`` → :class:`HeadAnswer` (the kiosk's chain head there)
+``GET  /v1/head``  ``kiosk_id`` → :class:`HeadAnswer` (the kiosk's chain head there,
+                   with the central's signed checkpoint of it)
+``GET  /v1/events`` the kiosk's own chain back, for a kiosk restored from a backup
+``POST /v1/divergence`` a kiosk whose journal does not match: a fork alarm there
+                   (both messages in ``protocol.checkpoint``)
 ``GET  /v1/health`` → ``{"ok": true}``
 
 A refused request is answered with a 4xx status and :class:`ErrorAnswer`
@@ -24,6 +28,9 @@ from protocol.strict_json import INT64_MAX, StrictJsonError, decode_body
 PUSH_PATH = "/v1/push"
 PULL_PATH = "/v1/pull"
 HEAD_PATH = "/v1/head"
+# the restored kiosk's way back, and its fork report (messages in protocol.checkpoint)
+EVENTS_PATH = "/v1/events"
+DIVERGENCE_PATH = "/v1/divergence"
 HEALTH_PATH = "/v1/health"
 #: GET: the CRLs the central fetched from the configured CAs' distribution points,
 #: {"crls": [{"url", "der" (base64), "fetched_at"}]}; a section of its own, beside pull
@@ -117,7 +124,7 @@ def kiosk_id_field(value: object) -> str:
     return value
 
 
-def _int_param(params: Mapping[str, str], name: str, default: int, low: int) -> int:
+def int_param(params: Mapping[str, str], name: str, default: int, low: int) -> int:
     text = params.get(name)
     if text is None:
         return default
@@ -210,6 +217,8 @@ class PushAnswer:
     kiosk_id: str
     head_seq: int
     results: list[EventResult]
+    # the central's signed checkpoint of the head (protocol.checkpoint), when it has a key
+    checkpoint: Mapping[str, Any] | None = None
 
     @property
     def expected_seq(self) -> int:
@@ -217,12 +226,15 @@ class PushAnswer:
         return self.head_seq + 1
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        answer: dict[str, Any] = {
             "kiosk_id": self.kiosk_id,
             "head_seq": self.head_seq,
             "expected_seq": self.expected_seq,
             "results": [r.to_dict() for r in self.results],
         }
+        if self.checkpoint is not None:  # a central without a checkpoint key says none
+            answer["checkpoint"] = dict(self.checkpoint)
+        return answer
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PushAnswer:
@@ -239,7 +251,13 @@ class PushAnswer:
                 readable.append(EventResult.from_dict(item))
             except (TypeError, ValueError):
                 continue
-        return cls(str(data.get("kiosk_id", "")), int(data.get("head_seq") or 0), readable)
+        checkpoint = data.get("checkpoint")
+        return cls(
+            str(data.get("kiosk_id", "")),
+            int(data.get("head_seq") or 0),
+            readable,
+            checkpoint if isinstance(checkpoint, Mapping) else None,
+        )
 
 
 # ------------------------------------------------------------------------------ pull
@@ -287,8 +305,8 @@ class PullQuery:
         """The query; ``cursor`` from 0 and ``limit`` from 1, both at most 2^63-1 (the
         central's change ids are BIGINT)."""
         kiosk_id = kiosk_id_field(params.get("kiosk_id", ""))
-        cursor = _int_param(params, "cursor", 0, 0)
-        limit = _int_param(params, "limit", DEFAULT_PULL_LIMIT, 1)
+        cursor = int_param(params, "cursor", 0, 0)
+        limit = int_param(params, "limit", DEFAULT_PULL_LIMIT, 1)
         return cls(kiosk_id, cursor, limit)
 
 
@@ -339,17 +357,21 @@ class HeadAnswer:
     head_seq: int
     head_hash: str
     ahead: tuple[int, ...] = ()
+    checkpoint: Mapping[str, Any] | None = None  # signed by the central (protocol.checkpoint)
 
     def holds(self, seq: int) -> bool:
         return seq <= self.head_seq or seq in self.ahead
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        answer: dict[str, Any] = {
             "kiosk_id": self.kiosk_id,
             "head_seq": self.head_seq,
             "head_hash": self.head_hash,
             "ahead": list(self.ahead),
         }
+        if self.checkpoint is not None:
+            answer["checkpoint"] = dict(self.checkpoint)
+        return answer
 
     @classmethod
     def kiosk_id_from_params(cls, params: Mapping[str, str]) -> str:
@@ -361,11 +383,13 @@ class HeadAnswer:
         """The head; ``ahead`` may be missing (a central that does not say: none)."""
         try:
             ahead = data.get("ahead") or []
+            checkpoint = data.get("checkpoint")
             return cls(
                 str(data["kiosk_id"]),
                 int(data["head_seq"]),
                 str(data["head_hash"]),
                 tuple(sorted(int(seq) for seq in ahead)),
+                checkpoint if isinstance(checkpoint, Mapping) else None,
             )
         except (KeyError, TypeError, ValueError):
             raise WireFormatError(ErrorCode.BAD_REQUEST, "not a chain head") from None

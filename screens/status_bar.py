@@ -56,6 +56,9 @@ def render_status(t: Catalogue, s: StatusSnapshot, *, rejected: int = 0) -> Text
     line1 = Text.assemble(
         who, " │ ", s.office, " │ ", online, " │ ", t("ui.status.events", count=f.waiting_events)
     )
+    if f.journal_diverged:  # the alarm, first (never cut off): only blocks are recorded
+        alarm = Text(t("ui.status.journal_diverged"), style="bold white on red")
+        line1 = Text.assemble(alarm, " │ ", line1)
     if rejected:
         line1.append(" │ ")
         line1.append(t("ui.status.rejected", count=rejected), style="bold red")

@@ -81,3 +81,15 @@ class PostgresExtraMissingError(StoreError):
 class PhotoDigestMismatchError(StoreError):
     key = "error.store.photo_digest_mismatch"
     english = "The photo's bytes do not match the digest that names it."
+
+
+class JournalDivergedError(StoreError):
+    """A new event (other than a card block) while the journal is diverged."""
+
+    key = "error.journal.diverged"
+    hint_key = "hint.journal.diverged"
+    english = (
+        "This kiosk's journal does not match what the central service holds of it "
+        "(restored from a backup, cut or rewritten): only card blocks are recorded until "
+        "it is repaired."
+    )

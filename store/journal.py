@@ -8,7 +8,9 @@ Writing
     PostgreSQL the append takes a transaction-scoped advisory lock, so two writers
     cannot fork the chain. ``UNIQUE(kiosk_id, seq)`` is the last line of defence.
     The head (last seq) is also recorded in ``sync_state`` in the same transaction,
-    so that deleting the newest rows is noticed too. Events are written in format 2
+    so that deleting the newest rows is noticed too. While the journal is recorded as
+    diverged from the central (``store.checkpoints``) only card blocks are appended.
+    Events are written in format 2
     (``protocol.event_format``): hash and signature cover a digest of the payload, not
     the payload, and the signature before. At rest the payload is AES-GCM encrypted
     (aad = event id): for format 2 the 16-byte payload nonce followed by the canonical
@@ -28,7 +30,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 from sqlmodel import col
 from sqlmodel import select as select_model
@@ -44,6 +46,7 @@ from protocol.event_format import (
     format_timestamp,
 )
 from protocol.event_types import EventType
+from store.checkpoints import refuse_while_diverged
 from store.crypto import FieldCipher
 from store.database import Transaction
 from store.journal_audit import (
@@ -135,6 +138,8 @@ class Journal:
         """Sign and write the next event inside the caller's transaction."""
         kind = str(event_type)  # stored and signed as the plain string
         operator = operator or None  # format 2 knows no empty operator: it is none
+        if kind != EventType.CARD_BLOCKED:  # a block is never stopped (R9)
+            refuse_while_diverged(session, self.kiosk_id)
         canonical = canonical_payload(payload)
         if session.get_bind().dialect.name == "postgresql":
             session.execute(
@@ -184,13 +189,68 @@ class Journal:
                 "priority": priority,
             },
         )
+        self._record_head(session, seq)
+        # the type and sequence only: payloads may carry personal data
+        log.info("journal %s seq %d: %s (%s)", self.kiosk_id, seq, kind, event_id)
+        return event
+
+    def public_key_bytes(self) -> bytes:
+        """The kiosk's journal public key (what the central verifies its events with)."""
+        return self._keys.public_key_bytes()
+
+    def take_back(self, session: Session, events: list[SignedEvent]) -> None:
+        """Write events the central holds of this kiosk's chain (a restored kiosk taking
+        its own events back), as they were signed and marked accepted; the caller has
+        verified them and their link to the journal's head. The recorded head follows."""
+        for event in events:
+            stored = canonical_payload(event.payload)
+            if event.event_format == FORMAT_V2:  # the nonce first, as append stores it
+                assert event.payload_nonce is not None  # from_dict requires it in format 2
+                stored = bytes.fromhex(event.payload_nonce) + stored
+            session.execute(
+                _INSERT,
+                {
+                    "event_id": event.event_id,
+                    "kiosk_id": self.kiosk_id,
+                    "seq": event.seq,
+                    "occurred_at": event.occurred_at,
+                    "operator": event.operator,
+                    "event_type": event.event_type,
+                    "payload_enc": self._cipher.encrypt_bytes(stored, event.event_id.encode()),
+                    "prev_hash": event.prev_hash,
+                    "hash": event.hash,
+                    "signature": event.signature,
+                    "event_format": event.event_format,
+                    "payload_digest": event.payload_digest,
+                    "prev_signature": event.prev_signature,
+                    "sync_status": "accepted",
+                    "sync_reason": None,
+                    "priority": (
+                        PRIORITY_BLOCK
+                        if event.event_type == EventType.CARD_BLOCKED
+                        else PRIORITY_NORMAL
+                    ),
+                },
+            )
+        if events:
+            self._record_head(session, max(event.seq for event in events))
+
+    def take_out(self, session: Session, seqs: list[int]) -> list[tuple[SignedEvent, int]]:
+        """Remove the events ``seqs`` (never answered by the central, to be written
+        again after the central's: :meth:`append` with their content); returns each
+        with its priority, in seq order."""
+        rows = session.execute(
+            select(_T).where(_T.c.kiosk_id == self.kiosk_id, _T.c.seq.in_(seqs)).order_by(_T.c.seq)
+        ).all()
+        taken = [(self._to_event(row), int(row.priority)) for row in rows]
+        session.execute(delete(_T).where(_T.c.kiosk_id == self.kiosk_id, _T.c.seq.in_(seqs)))
+        return taken
+
+    def _record_head(self, session: Session, seq: int) -> None:
         key = head_state_key(self.kiosk_id)
         updated = session.execute(_UPDATE_HEAD, {"head_key": key, "head": str(seq)})
         if updated.rowcount == 0:  # type: ignore[attr-defined]
             session.execute(_INSERT_HEAD, {"key": key, "value": str(seq)})
-        # the type and sequence only: payloads may carry personal data
-        log.info("journal %s seq %d: %s (%s)", self.kiosk_id, seq, kind, event_id)
-        return event
 
     def _to_event(self, row: Any) -> SignedEvent:
         return event_from_row(self._cipher, row)

@@ -201,3 +201,17 @@ class Photo(KioskBase, table=True):
     jpeg_enc: bytes = Field(sa_column=_blob())
     uploaded: bool = False  # sent to the central (a photo travels once)
     stored_at: datetime
+
+
+class CentralCheckpoint(KioskBase, table=True):
+    """The latest checkpoint the central signed of this kiosk's chain
+    (``protocol.checkpoint``), verified with the pinned central key before it is kept."""
+
+    __tablename__ = "central_checkpoint"
+
+    kiosk_id: str = Field(primary_key=True, max_length=64)
+    head_seq: int
+    head_hash: str = Field(max_length=64)
+    issued_at: str = Field(max_length=40)
+    central_key: str = Field(max_length=64)
+    signature: str = Field(max_length=128)

@@ -52,7 +52,8 @@ def register(sub: Any) -> None:
         type=Path,
         default=None,
         help="the central's checkpoints to hold the journal to: JSON file "
-        '{"central_public_key": hex, "checkpoints": [...]}',
+        '{"central_public_key": hex, "checkpoints": [...]} '
+        "(default: the checkpoint this kiosk kept from the central)",
     )
     verify.add_argument(
         "--workers", type=int, default=None, help="processes for the check (default: cores)"
@@ -75,7 +76,8 @@ def register(sub: Any) -> None:
         "--checkpoints",
         type=Path,
         default=None,
-        help='JSON file {"central_public_key": hex, "checkpoints": [...]} to include',
+        help='JSON file {"central_public_key": hex, "checkpoints": [...]} to include '
+        "(the checkpoint kept from the central and its pinned key are always included)",
     )
     export.add_argument("--lang", choices=("sv", "en"), default=None, help="output language")
     export.set_defaults(func=run_export)
@@ -158,6 +160,7 @@ def run_verify(args: argparse.Namespace) -> int:
         return run_verify_bundle(args)
     from kiosk.i18n import Catalogue
     from protocol.journal_bundle import checkpoint_problems
+    from store.checkpoints import kept_checkpoints
     from store.journal import Journal, audited_kiosk_ids
 
     _config, keys, store = _open(args)
@@ -171,6 +174,8 @@ def run_verify(args: argparse.Namespace) -> int:
     broken = False
     try:
         with store.read_only() as session:
+            if args.checkpoints is None:  # the checkpoints this kiosk kept from the central
+                central_key, checkpoints = kept_checkpoints(session)
             # a kiosk the central holds checkpoints of has a journal here, even a wiped one
             kiosk_ids = sorted({*audited_kiosk_ids(session), *(c.kiosk_id for c in checkpoints)})
             if not kiosk_ids:
@@ -224,6 +229,19 @@ def _checkpoints(path: Path | None) -> tuple[bytes | None, list[Any]]:
     return central, [CheckpointFields.from_dict(c) for c in data.get("checkpoints", [])]
 
 
+def _with_kept(
+    session: Any, central_key: bytes | None, checkpoints: list[Any]
+) -> tuple[bytes | None, list[Any]]:
+    """The checkpoints given with the ones this kiosk kept from the central (and the
+    pinned central key), when they are of the same key: a bundle carries one."""
+    from store.checkpoints import kept_checkpoints
+
+    pinned, kept = kept_checkpoints(session)
+    if central_key is not None and pinned != central_key:
+        return central_key, checkpoints
+    return pinned, [*checkpoints, *(c for c in kept if c not in checkpoints)]
+
+
 def run_export(args: argparse.Namespace) -> int:
     from kiosk.i18n import Catalogue
     from store.journal import journal_kiosk_ids
@@ -239,6 +257,7 @@ def run_export(args: argparse.Namespace) -> int:
         return EXIT_BROKEN
     try:
         with store.read_only() as session:
+            central_key, checkpoints = _with_kept(session, central_key, checkpoints)
             written = journal_kiosk_ids(session)
             # the store's one journal, whatever the configuration names
             kiosk_id = written[0] if len(written) == 1 else config.kiosk_id

@@ -105,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
             transport=transport,
             batch_size=args.batch,
             puk_key=puk_key,
+            central_key=config.central.checkpoint_key or None,
         )
         report = client.run_round()
         status = client.status()
@@ -125,5 +126,7 @@ def run(args: argparse.Namespace) -> int:
         print(text("sync.round.pulled", pulled=report.pulled))
         for rejection in report.rejections:
             print(f"  seq {rejection.seq} {rejection.event_type}: {rejection.reason}")
+        if report.diverged:
+            print(text("error.journal.diverged"))
     print(text("sync.status.waiting", events=status.waiting_events))
     return EXIT_OK if report.online else EXIT_OFFLINE

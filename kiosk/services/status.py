@@ -17,6 +17,8 @@ class SyncFigures:
     oldest_block_age_seconds: float | None
     # sync rounds end on an error since then: local "HH:MM", or the date when not today
     failing_since: str | None = None
+    # the journal does not match the central's: only card blocks are recorded (R9)
+    journal_diverged: bool = False
 
 
 class SyncFiguresSource(Protocol):

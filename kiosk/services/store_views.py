@@ -186,4 +186,5 @@ class SyncClientFigures:
             waiting_blocks=int(status.waiting_blocks),
             oldest_block_age_seconds=status.oldest_block_seconds,
             failing_since=format_since(status.failing_since, self._client.clock()),
+            journal_diverged=bool(getattr(status, "journal_diverged", False)),
         )

@@ -24,10 +24,12 @@ from sqlalchemy.orm import Session
 
 from protocol.event_format import SignedEvent, parse_timestamp
 from protocol.wire import HeadAnswer, PullPage, PushAnswer, PushStatus, WireFormatError
+from store.checkpoints import divergence
 from store.database import Store
 from store.journal import PRIORITY_BLOCK, Journal
 from store.models import JournalRow
 from store.state import get_state, set_state
+from store.sync.chain_guard import ChainGuard
 from store.sync.crls import pull_revocation_lists
 from store.sync.errors import CentralRefusedError, CentralUnreachableError
 from store.sync.photos import delete_old_photos, fetch_photos, send_photos
@@ -61,6 +63,7 @@ class SyncClient:
         after_push_answer: Callable[[int], None] | None = None,
         puk_key: bytes | None = None,
         photo_retention_days: int = 30,
+        central_key: str | None = None,
     ) -> None:
         self.store = store
         self.journal = journal
@@ -76,6 +79,15 @@ class SyncClient:
         # test/diagnostic hook, called with the batch number after an answer arrived
         # and before it is recorded (a kiosk killed here must lose nothing)
         self._after_push_answer = after_push_answer
+        # the journal against the central's checkpoints and head (central_key: the
+        # central's checkpoint key as configured; else pinned at the first contact)
+        self.guard = ChainGuard(
+            store=store,
+            journal=journal,
+            transport=transport,
+            clock=self.clock,
+            central_key=central_key,
+        )
 
     # ----------------------------------------------------------------------- round
 
@@ -84,9 +96,15 @@ class SyncClient:
         central: the report says offline and every event stays pending."""
         report = RoundReport()
         try:
-            self.reconcile(report)
-            send_photos(self.store, self.transport, self.kiosk_id)  # before their orders
-            self.push_pending(report)
+            self.guard.check_local()  # offline too: the kept checkpoint
+            head = self._head()
+            diverged = self.guard.check_head(head) if head is not None else self.guard.diverged()
+            report.diverged = diverged is not None
+            if head is not None:
+                self.reconcile(report, head)
+            if diverged is None:  # a diverged journal is not pushed into the central's
+                send_photos(self.store, self.transport, self.kiosk_id)  # before their orders
+                self.push_pending(report)
             self.pull(report)
             fetch_photos(self.store, self.transport, self.kiosk_id, self.clock())
             delete_old_photos(self.store, self.clock(), self.photo_retention_days)
@@ -111,18 +129,26 @@ class SyncClient:
 
     # ------------------------------------------------------------------- reconcile
 
-    def reconcile(self, report: RoundReport | None = None) -> int:
+    def _head(self) -> HeadAnswer | None:
+        """What the central holds of this kiosk's chain (None: it does not say)."""
+        try:
+            head = HeadAnswer.from_dict(self.transport.head(self.kiosk_id))
+        except (CentralRefusedError, WireFormatError) as exc:
+            log.warning("the central did not say what it holds: %s", type(exc).__name__)
+            return None
+        self.online = True
+        return head
+
+    def reconcile(self, report: RoundReport | None = None, head: HeadAnswer | None = None) -> int:
         """Learn from the central what it holds of this kiosk's events (the chain head
         and the blocks recorded ahead of it) and mark pending again every event it
         lacks that the local, unsigned ``sync_status`` calls answered; the push that
         follows resends them. Returns how many. A central that refuses the question
         (an older one) leaves the statuses as they are."""
-        try:
-            head = HeadAnswer.from_dict(self.transport.head(self.kiosk_id))
-        except (CentralRefusedError, WireFormatError) as exc:
-            log.warning("the central did not say what it holds: %s", type(exc).__name__)
+        if head is None:
+            head = self._head()
+        if head is None:
             return 0
-        self.online = True
         with self.store.unit_of_work() as session:
             rows = session.execute(
                 select(_J.c.event_id, _J.c.seq, _J.c.hash).where(
@@ -196,6 +222,7 @@ class SyncClient:
             parsed = PushAnswer.from_dict(answer)
         except WireFormatError as exc:
             raise CentralRefusedError(status=200, detail=exc.detail) from None
+        self.guard.take_checkpoint(parsed.checkpoint)
         progress = False
         gap_expected: int | None = None
         marks: list[tuple[str, str | None, str]] = []  # (status, reason, event id)
@@ -306,6 +333,7 @@ class SyncClient:
                 .group_by(_J.c.priority)
             ).all()
             last_ok = get_state(session, LAST_OK_KEY)
+            diverged = divergence(session, self.kiosk_id) is not None
         waiting = sum(int(r[1]) for r in rows)
         blocks = sum(int(r[1]) for r in rows if r[0] == PRIORITY_BLOCK)
         oldest_all = min((str(r[2]) for r in rows if r[2]), default=None)
@@ -320,6 +348,7 @@ class SyncClient:
             oldest_block_seconds=_age(now, oldest_block),
             last_success=last_ok,
             failing_since=self.failing_since,
+            journal_diverged=diverged,
         )
 
 

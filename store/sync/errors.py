@@ -21,3 +21,22 @@ class CentralRefusedError(SyncError):
     key = "error.sync.refused"
     hint_key = "hint.sync.register_kiosk"
     english = "The central service refused the request ({status}): {detail}"
+
+
+class ForeignCheckpointError(SyncError):
+    """A checkpoint signed by another key than the central's pinned one."""
+
+    key = "error.sync.foreign_checkpoint"
+    hint_key = "hint.sync.foreign_checkpoint"
+    english = (
+        "The central service answered with a checkpoint signed by another key than the one "
+        "pinned at registration; the answer was refused."
+    )
+
+
+class BadCheckpointError(SyncError):
+    """A checkpoint that does not verify, or is not of this kiosk's chain."""
+
+    key = "error.sync.bad_checkpoint"
+    hint_key = "hint.sync.foreign_checkpoint"
+    english = "The central service answered with a checkpoint that does not verify."

@@ -42,6 +42,7 @@ class RoundReport:
     rejections: list[Rejection] = field(default_factory=list)
     error: SyncError | None = None
     failed: bool = False  # the round ended on an error (store.sync.worker)
+    diverged: bool = False  # the journal does not match the central's (store.sync.chain_guard)
 
     def lines(self) -> list[str]:
         if not self.online:
@@ -51,6 +52,10 @@ class RoundReport:
             f" ({self.duplicates} already known, {self.resent} resent)",
             f"pulled {self.pulled} changes (cursor {self.cursor})",
         ]
+        if self.diverged:
+            out.append(
+                "journal diverged from the central: nothing but blocks is recorded or pushed"
+            )
         if self.quarantined:
             out.append(f"set aside {self.quarantined} pulled changes that could not be applied")
         out += [f"rejected seq {r.seq} {r.event_type}: {r.reason}" for r in self.rejections]
@@ -68,3 +73,4 @@ class SyncStatus:
     oldest_block_seconds: float | None
     last_success: str | None
     failing_since: datetime | None = None  # rounds have ended on an error since then
+    journal_diverged: bool = False  # only card blocks are recorded (store.checkpoints)

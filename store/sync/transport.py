@@ -12,8 +12,11 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from protocol.checkpoint import DivergenceReport, EventsQuery
 from protocol.wire import (
     CRLS_PATH,
+    DIVERGENCE_PATH,
+    EVENTS_PATH,
     HEAD_PATH,
     PHOTO_PATH,
     PULL_PATH,
@@ -111,3 +114,17 @@ class CentralTransport:
     def fetch_photo(self, kiosk_id: str, digest: str) -> dict[str, Any]:
         """A card photo an open order of this office needs: {"digest", "jpeg" (base64)}."""
         return self._call("GET", PHOTO_PATH, params={"kiosk_id": kiosk_id, "digest": digest})
+
+    def events(self, kiosk_id: str, after: int, limit: int) -> dict[str, Any]:
+        """The kiosk's own chain at the central after ``after`` (a restored kiosk)."""
+        return self._call(
+            "GET", EVENTS_PATH, params=EventsQuery(kiosk_id, after, limit).to_params()
+        )
+
+    def report_divergence(self, report: DivergenceReport) -> dict[str, Any]:
+        return self._call(
+            "POST",
+            DIVERGENCE_PATH,
+            content=json.dumps(report.to_dict()).encode("utf-8"),
+            headers={"content-type": "application/json"},
+        )

@@ -10,6 +10,7 @@ Update after an intended change with ``pytest tests/ui/test_snapshots.py --snaps
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -51,6 +52,11 @@ def _scenario(name: str, world: Any) -> Any:
 
     async def home_limited(pilot: Any) -> None:
         limit_logins_by_outdated_list(world)  # R9: a list past its grace, a damaged list
+        await log_in(pilot, world)
+
+    async def home_diverged(pilot: Any) -> None:
+        # the journal does not match the central's: the alarm first in the status bar
+        world.sync.value = replace(world.sync.value, journal_diverged=True)
         await log_in(pilot, world)
 
     async def lookup(pilot: Any) -> None:
@@ -96,6 +102,7 @@ def _scenario(name: str, world: Any) -> Any:
         "refused": refused,
         "home": home,
         "home_limited": home_limited,
+        "home_diverged": home_diverged,
         "lookup": lookup,
         "visit": visit,
         "card_test": card_test,
@@ -106,7 +113,17 @@ def _scenario(name: str, world: Any) -> Any:
 @pytest.mark.parametrize("lang", ["sv", "en"])
 @pytest.mark.parametrize(
     "screen",
-    ["login", "refused", "home", "home_limited", "lookup", "visit", "card_test", "panel"],
+    [
+        "login",
+        "refused",
+        "home",
+        "home_limited",
+        "home_diverged",
+        "lookup",
+        "visit",
+        "card_test",
+        "panel",
+    ],
 )
 def test_snapshot(snap_compare: Any, screen: str, lang: str) -> None:
     world = snapshot_world()
