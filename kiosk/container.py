@@ -81,7 +81,7 @@ def build_services(
         trust: TrustStore
         demo: DemoControls | None = None
         if config.readers.virtual:
-            cards, monitor, demo, trust = _virtual_devices(config, store, journal, clock())
+            cards, monitor, demo, trust = _virtual_devices(config, store, journal, clock(), closers)
         else:
             cards, monitor, trust = _real_devices(config, StoreRevocationSource(store), closers)
         directory = StoreDirectory(store, clock)
@@ -277,7 +277,11 @@ def _sync_client(
 
 
 def _virtual_devices(
-    config: KioskConfig, store: Store, journal: Journal, now: dt.datetime
+    config: KioskConfig,
+    store: Store,
+    journal: Journal,
+    now: dt.datetime,
+    closers: list[Callable[[], None]],
 ) -> tuple[InProcessReaders, InProcessReaders, InProcessDemo, AnchoredTrust]:
     from kiosk.demo_data import build_demo_world, seed_store
     from kiosk.services.demo_controls import DemoCard, DemoDocument, InProcessDemo
@@ -299,6 +303,10 @@ def _virtual_devices(
         ],
         [DemoDocument(name, name, "\n".join(lines)) for name, lines in world.documents.items()],
     )
+    if config.central.url:  # the demo's central produces cards: make their virtual cards
+        from kiosk.demo_production import ProducedCards
+
+        closers.append(ProducedCards(store, world.pki, demo, config.language).start())
     trust = trust_from_certificates([world.pki.intermediate, world.pki.root])
     return readers, readers, demo, trust
 

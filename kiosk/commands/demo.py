@@ -16,10 +16,14 @@ def register(sub: Any) -> None:
         "DIR) with in-process virtual card readers and scanner and demo data: an office, a "
         "clerk and an id-administrator, holders and cards in every state. F9 opens the "
         "device panel (insert/remove demo cards, scan demo documents); the demo PIN is "
-        "123456.",
+        "123456. With the `central` extra installed it also starts an embedded central "
+        "(a `kiosk central` process on loopback, mutual TLS from the demo's test PKI, its "
+        "log in DIR/central/central.log) that the kiosk syncs with and that produces the "
+        "cards ordered at the counter every few seconds; --offline leaves it out.",
     )
     parser.add_argument("--data", type=Path, default=None, help="data directory to use")
     parser.add_argument("--lang", choices=("sv", "en"), default=None, help="language (default: sv)")
+    parser.add_argument("--offline", action="store_true", help="do not start the embedded central")
     parser.set_defaults(func=run)
 
 
@@ -70,4 +74,14 @@ def launch(
 
 
 def run(args: argparse.Namespace) -> int:
-    return launch(demo_config(args.data, args.lang), demo=True)
+    from clock import system_clock
+    from kiosk.demo_central import central_extra_installed, start_embedded_central, with_central
+
+    config = demo_config(args.data, args.lang)
+    if args.offline or not central_extra_installed():
+        return launch(config, demo=True)  # offline: the status bar says so
+    central = start_embedded_central(config, system_clock)
+    try:
+        return launch(with_central(config, central), demo=True)
+    finally:
+        central.stop()

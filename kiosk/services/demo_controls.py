@@ -42,11 +42,18 @@ class InProcessDemo:
         self._cards = {c.item_id: c for c in cards}
         self._documents = {d.item_id: d for d in documents}
 
+    def add_card(self, card: DemoCard) -> None:
+        """A new demo card (one the demo's central produced); safe from any thread."""
+        self._cards = {**self._cards, card.item_id: card}
+
     def cards(self) -> Sequence[DemoItem]:
         return [DemoItem(c.item_id, c.label, c.code_letter_puk) for c in self._cards.values()]
 
     def documents(self) -> Sequence[DemoItem]:
         return [DemoItem(d.item_id, d.label) for d in self._documents.values()]
+
+    def virtual_card(self, item_id: str) -> VirtualPivCard:
+        return self._cards[item_id].card
 
     def insert(self, role: ReaderRole, item_id: str) -> None:
         self._readers.insert(role, self._cards[item_id].card)
