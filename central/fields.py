@@ -71,6 +71,7 @@ CLEAR_FIELDS = frozenset(
         "assurance_level",
         "is_reserve",
         "has_signing_cert",
+        "holder_chosen_code",
         "new_pin_verified",
         "blocked_reason",
         # card orders: codes and digests, no personal value

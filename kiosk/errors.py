@@ -334,6 +334,12 @@ class CurrentPinMissingError(PinPolicyError):
     english = "Changing the PIN needs the current PIN."
 
 
+class InitialCodeMissingError(PinPolicyError):
+    key = "error.pin.initial_missing"
+    hint_key = "hint.pin.initial_missing"
+    english = "Setting the holder's code needs the card's initial code."
+
+
 # --- R9 blocking ------------------------------------------------------------
 
 

@@ -52,6 +52,7 @@ CARD_COLUMNS = (
     "replaced_by_serial",
     "blocked_reason",
     "updated_at",
+    "holder_chosen_code",
 )
 
 
@@ -104,6 +105,7 @@ class CardInput:
     has_signing_cert: bool = True
     replaced_by_serial: str | None = None
     blocked_reason: str | None = None
+    holder_chosen_code: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,7 @@ def card_rows(cards: Iterable[CardInput], *, sqlite: bool = True) -> Iterator[tu
             card.replaced_by_serial,
             card.blocked_reason,
             updated_at,
+            card.holder_chosen_code,
         )
 
 

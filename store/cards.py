@@ -36,6 +36,7 @@ def _record(row: Card) -> CardRecord:
         replaced_by_serial=row.replaced_by_serial,
         blocked_reason=row.blocked_reason,
         updated_at=row.updated_at,
+        holder_chosen_code=row.holder_chosen_code,
     )
 
 

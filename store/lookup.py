@@ -71,6 +71,7 @@ def card_record(row: tuple[Any, ...] | Any) -> CardRecord:
         replaced_by_serial=row[14],
         blocked_reason=row[15],
         updated_at=_as_datetime(row[16]),
+        holder_chosen_code=bool(row[17]),
     )
 
 

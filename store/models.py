@@ -86,6 +86,8 @@ class Card(KioskBase, table=True):
     replaced_by_serial: str | None = Field(default=None, max_length=40)
     blocked_reason: str | None = None
     updated_at: datetime
+    #: The holder sets the card's code at activation, from the card's initial code.
+    holder_chosen_code: bool = False
 
 
 class IdentityCheck(KioskBase, table=True):

@@ -42,6 +42,7 @@ class CardRecord:
     replaced_by_serial: str | None
     blocked_reason: str | None
     updated_at: datetime
+    holder_chosen_code: bool = False
 
 
 @dataclass(frozen=True, repr=False)

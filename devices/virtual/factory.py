@@ -72,6 +72,8 @@ class PersonalisedCard:
     pin: str = field(repr=False)
     puk: str = field(repr=False)
     code_letter: str | None = field(repr=False)
+    #: The holder sets the code at activation; ``pin`` is then the card's initial code.
+    holder_chosen_code: bool = False
 
     @property
     def product_series(self) -> ProductSeries:
@@ -124,8 +126,12 @@ class CardFactory:
         serial: str | None = None,
         piv_applet: bool = True,
         holder: HolderCredentials | None = None,
+        holder_chosen_code: bool = False,
     ) -> PersonalisedCard:
-        """A new card; ``puk`` overrides the series rule (tests and the demo command)."""
+        """A new card; ``puk`` overrides the series rule (tests and the demo command).
+
+        ``holder_chosen_code``: a card whose holder sets the code at activation (as the
+        SITHS eID portal's cards); ``pin`` is its initial code, from the PIN letter."""
         if not (pin.isascii() and pin.isdigit() and 6 <= len(pin) <= 8):
             raise InvalidPinFormatError()
         if puk is not None and not (puk.isascii() and puk.isdigit() and len(puk) == 8):
@@ -182,4 +188,5 @@ class CardFactory:
             pin=pin,
             puk=puk_code,
             code_letter=letter,
+            holder_chosen_code=holder_chosen_code,
         )

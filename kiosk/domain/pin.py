@@ -9,6 +9,7 @@ from kiosk.domain.lifecycle import Transition, refused_in_state, transition
 from kiosk.domain.types import CardState
 from kiosk.errors import (
     CurrentPinMissingError,
+    InitialCodeMissingError,
     PinNotDigitsError,
     PinRepeatMismatchError,
     PinSameAsCurrentError,
@@ -81,4 +82,16 @@ def check_pin_change(state: CardState, current_pin: str, new_pin: str, repeated:
         raise CurrentPinMissingError()
     check_new_pin(new_pin, repeated)
     if new_pin == current_pin:
+        raise PinSameAsCurrentError()
+
+
+def check_holder_chosen_code(initial_code: str, new_code: str, repeated: str) -> None:
+    """The code a holder chooses at activation, set from the card's initial code (the
+    PIN letter's): the initial code given, the new code under the PIN policy
+    (``check_new_pin``) and not the initial code. Whether the initial code is right is
+    for the card to say."""
+    if not initial_code:
+        raise InitialCodeMissingError()
+    check_new_pin(new_code, repeated)
+    if new_code == initial_code:
         raise PinSameAsCurrentError()

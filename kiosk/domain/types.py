@@ -123,6 +123,8 @@ class CardFacts:
     is_reserve: bool = False
     assurance_level: AssuranceLevel | None = None
     has_signing_cert: bool = False
+    #: The holder sets the card's code at activation from the card's initial code.
+    holder_chooses_code: bool = False
 
     @property
     def series(self) -> ProductSeries:

@@ -297,6 +297,7 @@ def _card_rows(cards: _Table, stamp: Any, now: datetime) -> list[tuple[Any, ...]
                 get("replaced_by_serial"),
                 get("blocked_reason"),
                 stamp,
+                bool(get("holder_chosen_code", False)),
             )
         )
     return rows

@@ -30,6 +30,7 @@ class CardSpec:
     has_signing_cert: bool = True
     is_reserve: bool = False
     assurance_level: str | None = None
+    holder_chosen_code: bool = False
 
 
 def add_office(store: Store, office_id: str, name: str) -> None:
@@ -79,6 +80,7 @@ def add_card(store: Store, spec: CardSpec, *, now: dt.datetime, puk: str | None 
                 has_signing_cert=spec.has_signing_cert,
                 is_reserve=spec.is_reserve,
                 assurance_level=spec.assurance_level,
+                holder_chosen_code=spec.holder_chosen_code,
                 updated_at=now,
             )
         )

@@ -6,18 +6,25 @@ check with a valid physical document; the card's certificate must not be revoked
 cached revocation lists, nor the list be past its grace period. A card replaced by a
 reorder is refused with "blocked: cut it up and throw it away". The state change and the
 ``card.activated`` event are written in one transaction.
+
+A card whose holder chooses the code (``holder_chooses_code``) is activated with a
+:class:`HolderCode`: the card's initial code and the new code typed twice. The new code is
+checked against the PIN policy before the card is touched, then set on the card from the
+initial code, then the card is activated. No code is kept, logged or journaled.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from clock import local_date
+from devices.card.errors import PinLockedError, WrongPinError
 from kiosk.domain.activation import check_activation
 from kiosk.domain.decisions import Decision
+from kiosk.domain.pin import check_holder_chosen_code
 from kiosk.domain.roles import Action, require_not_limited, require_role
 from kiosk.domain.types import CardState
-from kiosk.services.card import CardOpener
+from kiosk.services.card import CardOpener, CardSession
 from kiosk.services.ports import TrustStore
 from kiosk.services.visit import Visit
 from kiosk.services.workflows.common import (
@@ -31,6 +38,11 @@ from kiosk.services.workflows.common import (
     require_unrevoked_card,
     set_state,
 )
+from kiosk.services.workflows.errors import (
+    HolderCodeNeededError,
+    PinNowLockedError,
+    WrongInitialCodeError,
+)
 from kiosk.services.workflows.refusals import journals_refusals
 from protocol.event_types import EventType
 
@@ -41,6 +53,20 @@ EVENT_ACTIVATED = EventType.CARD_ACTIVATED
 class ActivationCheck:
     serial: str
     decision: Decision
+    #: The holder sets the card's code at activation (ask for a :class:`HolderCode`).
+    holder_chooses_code: bool = False
+
+
+@dataclass(frozen=True, repr=False)
+class HolderCode:
+    """The codes the holder types at activation; never in a repr, a log or an error."""
+
+    initial: str = field(repr=False)
+    new: str = field(repr=False)
+    repeated: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return "HolderCode(***)"
 
 
 class ActivationService:
@@ -77,17 +103,26 @@ class ActivationService:
             today=local_date(self._s.clock()),
             photo_office_name=photo_office,
         )
-        return ActivationCheck(serial, decision)
+        return ActivationCheck(serial, decision, holder_chooses_code=facts.holder_chooses_code)
 
     @journals_refusals("activation")
-    def activate(self, visit: Visit, serial: str) -> Done:
+    def activate(self, visit: Visit, serial: str, code: HolderCode | None = None) -> Done:
         """Activate ``serial`` (raises the refusal). With a card opener, the card in the
-        customer reader must be this card, its certificate not revoked."""
-        self.check(visit, serial).decision.require()
+        customer reader must be this card, its certificate not revoked. A card whose
+        holder chooses the code needs ``code`` and the card: the new code is checked
+        against the PIN policy first, then set on the card from the initial code."""
+        checked = self.check(visit, serial)
+        checked.decision.require()
+        if checked.holder_chooses_code:
+            if code is None or self._open_card is None:
+                raise HolderCodeNeededError(serial=serial)
+            check_holder_chosen_code(code.initial, code.new, code.repeated)
         if self._open_card is not None:
             with self._open_card() as card:
                 require_same_card(card, serial)
                 require_unrevoked_card(card, self._trust, self._s.clock())
+                if checked.holder_chooses_code and code is not None:
+                    _set_holder_code(card, serial, code)
         now = self._s.clock()
         with self._s.store.unit_of_work() as tx:
             record = load_card(tx, serial)
@@ -113,3 +148,15 @@ class ActivationService:
                 },
             )
         return Done(event_id, serial, CardState.ACTIVE)
+
+
+def _set_holder_code(card: CardSession, serial: str, code: HolderCode) -> None:
+    """Change the card's reference data from the initial code to the holder's code."""
+    try:
+        card.change_pin(code.initial, code.new)
+    except WrongPinError as exc:
+        if not exc.state.locked:
+            raise WrongInitialCodeError(state=exc.state, kind=exc.kind) from None
+        raise PinNowLockedError(serial=serial, kind=exc.kind) from None
+    except PinLockedError as exc:
+        raise PinNowLockedError(serial=serial, kind=exc.kind) from None

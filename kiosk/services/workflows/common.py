@@ -96,6 +96,7 @@ def card_facts(card: CardRecord) -> CardFacts:
         is_reserve=card.is_reserve,
         assurance_level=AssuranceLevel(card.assurance_level) if card.assurance_level else None,
         has_signing_cert=card.has_signing_cert,
+        holder_chooses_code=card.holder_chosen_code,
     )
 
 

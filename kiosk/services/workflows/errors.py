@@ -90,6 +90,22 @@ class WrongCurrentPinError(WrongPinError):
     english = "The current PIN is wrong. {tries_left} tries left."
 
 
+class WrongInitialCodeError(WrongPinError):
+    """The initial code typed to set the holder's chosen code at activation is wrong."""
+
+    key = "error.workflows.wrong_initial_code"
+    hint_key = "hint.workflows.wrong_initial_code"
+    english = "The card's initial code is wrong. {tries_left} tries left."
+
+
+class HolderCodeNeededError(WorkflowError):
+    """Activating a card whose holder chooses the code needs the codes and the card."""
+
+    key = "error.workflows.holder_code_needed"
+    hint_key = "hint.workflows.holder_code_needed"
+    english = "Card {serial} is activated with a code the holder chooses, set on the card."
+
+
 class PinNowLockedError(PinLockedError):
     """The last wrong PIN locked card ``serial``."""
 
