@@ -10,11 +10,12 @@ reorder is refused with "blocked: cut it up and throw it away". The state change
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from clock import local_date
 from kiosk.domain.activation import check_activation
 from kiosk.domain.decisions import Decision
+from kiosk.domain.orders import OrderState
 from kiosk.domain.roles import Action, require_not_limited, require_role
 from kiosk.domain.types import CardState
 from kiosk.services.card import CardOpener
@@ -33,14 +34,35 @@ from kiosk.services.workflows.common import (
 )
 from kiosk.services.workflows.refusals import journals_refusals
 from protocol.event_types import EventType
+from store import orders as order_store
+from store.crypto import FieldCipher
+from store.database import Transaction
 
 EVENT_ACTIVATED = EventType.CARD_ACTIVATED
+ORDER_PHOTO, DOCUMENT_ONLY = "order_photo", "document_only"  # the comparison made
 
 
 @dataclass(frozen=True)
 class ActivationCheck:
     serial: str
     decision: Decision
+    photo: bytes | None = field(default=None, repr=False)  # the order's photo (JPEG)
+
+    @property
+    def photo_compared(self) -> str:
+        return ORDER_PHOTO if self.photo is not None else DOCUMENT_ONLY
+
+
+def order_photo(tx: Transaction, cipher: FieldCipher, serial: str, holder_id: str) -> bytes | None:
+    """The photo to compare the holder with: the order's that produced ``serial``, else
+    the holder's latest order with a photo; None for a card ordered without photo or an
+    older card (the clerk compares with the identity document only)."""
+    order = order_store.order_for_card(tx, serial)
+    digest = order.photo_digest if order is not None else None
+    if digest is None:
+        with_photo = [o for o in order_store.holder_orders(tx, holder_id) if o.photo_digest]
+        digest = with_photo[-1].photo_digest if with_photo else None
+    return order_store.photo_jpeg(tx, cipher, digest) if digest is not None else None
 
 
 class ActivationService:
@@ -69,6 +91,7 @@ class ActivationService:
             record = load_card(tx, serial)
             facts = card_facts(record)
             photo_office = office_name(tx, facts.photo_office_id)
+            photo = order_photo(tx, self._s.store.cipher, serial, holder_id)
         decision = check_activation(
             facts,
             holder_id=holder_id,
@@ -77,13 +100,14 @@ class ActivationService:
             today=local_date(self._s.clock()),
             photo_office_name=photo_office,
         )
-        return ActivationCheck(serial, decision)
+        return ActivationCheck(serial, decision, photo)
 
     @journals_refusals("activation")
     def activate(self, visit: Visit, serial: str) -> Done:
         """Activate ``serial`` (raises the refusal). With a card opener, the card in the
         customer reader must be this card, its certificate not revoked."""
-        self.check(visit, serial).decision.require()
+        checked = self.check(visit, serial)
+        checked.decision.require()
         if self._open_card is not None:
             with self._open_card() as card:
                 require_same_card(card, serial)
@@ -100,6 +124,11 @@ class ActivationService:
                 today=local_date(now),
             ).require()
             set_state(tx, serial, CardState.ACTIVE, now)
+            order = order_store.order_for_card(tx, serial)
+            if order is not None:  # the order is done at once, not when the central says so
+                order_store.set_order_state(
+                    tx, order.order_id, state=OrderState.ACTIVATED.value, at=now
+                )
             event_id = self._s.append(
                 tx,
                 visit.operator.hsa_id,
@@ -109,6 +138,7 @@ class ActivationService:
                     "holder_id": record.holder_id,
                     "office_id": visit.operator.office_id,
                     "state": CardState.ACTIVE.value,
+                    "photo_compared": checked.photo_compared,
                     **deviations_payload(visit),
                 },
             )
