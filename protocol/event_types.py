@@ -92,6 +92,7 @@ _UNLOCK = _schema(
     new_pin_verified=_FLAG,
     state=_TEXT,
     deviations=optional(JsonType.STRING_LIST),  # continued past with a reason (R1)
+    photo_compared=_MAYBE_TEXT,  # in person: "order_photo" or "document_only"
 )
 _LETTER_ORDER = _schema(serial=_TEXT, holder_id=_TEXT, order=_TEXT, office_id=_TEXT)
 _CARD_MANAGEMENT_STATE = _schema(serial=_TEXT, state=_MAYBE_TEXT)
@@ -104,6 +105,8 @@ SCHEMAS: Mapping[EventType, PayloadSchema] = {
         state=_TEXT,
         # the identity check's deviations the clerk continued past with a reason (R1)
         deviations=optional(JsonType.STRING_LIST),
+        # what the clerk compared the person with: "order_photo" or "document_only"
+        photo_compared=_MAYBE_TEXT,
     ),
     EventType.CARD_BLOCKED: _schema(
         serial=_TEXT,

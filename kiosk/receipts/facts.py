@@ -19,6 +19,8 @@ Journal payloads the receipts read (``kiosk/services/workflows`` writes them):
   with ``method``/``path``): how the card was unlocked (R7);
 * ``card.activated`` and the unlocks: ``deviations``, the identity check's deviations the
   clerk continued past with a reason (R1, ``kiosk.domain.deviations``);
+* ``card.activated`` and the unlocks in person: ``photo_compared``, what the clerk
+  compared the person with (``order_photo`` or ``document_only``);
 * ``card.reordered``: ``replaced_by`` (the new card); the receipt always says to cut up
   the first card if it arrives (R3);
 * ``card.name_change_recorded`` / ``card.return_due``: ``due`` (the deadline, R10/R11).
@@ -196,6 +198,9 @@ _UNLOCK_METHODS: dict[str, str] = {
 }
 
 
+PHOTO_COMPARISONS = ("order_photo", "document_only")
+
+
 def _deviations(payload: dict[str, Any]) -> list[str]:
     """The deviations a reason overrode (``kiosk.domain.deviations``), known names only."""
     from kiosk.domain.deviations import may_override
@@ -239,6 +244,9 @@ def event_details(event_type: str, payload: dict[str, Any]) -> tuple[tuple[str, 
     if event_type == EventType.CARD_ACTIVATED or event_type.startswith(EventType.CARD_UNLOCKED):
         for deviation in _deviations(payload):
             details[f"deviation_{deviation}"] = True
+        compared = _text(payload, "photo_compared")
+        if compared in PHOTO_COMPARISONS:
+            details["photo_compared"] = compared
     if event_type == EventType.CARD_REORDERED:
         details["cut_up_first_card"] = True
         new_serial = _text(payload, "replaced_by", "new_serial")

@@ -53,6 +53,7 @@ DETAIL_ORDER = (
     "cut_up_first_card",
     "deviation_name",
     "deviation_birth_date",
+    "photo_compared",
 )
 FONT = "Helvetica"
 FONT_BOLD = "Helvetica-Bold"
@@ -111,7 +112,7 @@ def detail_text(text: Catalogue, name: str, value: str | bool) -> str:
         if name.startswith(("duty_", "deviation_")) or name == "cut_up_first_card":
             return label
         return f"{label}: {text('receipt.yes') if value else text('receipt.no')}"
-    for family in ("reason", "method", "card_kind", "delivery"):
+    for family in ("reason", "method", "card_kind", "delivery", "photo_compared"):
         key = f"receipt.{family}.{value}"
         if name == family and text.has(key):
             return f"{label}: {text(key)}"

@@ -1,20 +1,34 @@
-"""Activation (R2): the card the holder brought, checked and activated."""
+"""Activation (R2): the card the holder brought, checked and activated.
+
+The check shows the order's photo beside the holder's name, for the clerk to compare the
+person with it; without one the screen says to compare with the identity document only.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path, PurePath
+from typing import ClassVar
+
 from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
 from kiosk.i18n import Catalogue
 from kiosk.services.visit import Visit
 from kiosk.services.workflows.activation import ActivationCheck, ActivationService, HolderCode
 from kiosk.services.workflows.common import Done
-from screens.workflows.base import WorkflowScreen
+from screens.photo_view import PhotoView
+from screens.workflows.base import WORKFLOW_CSS, WorkflowScreen
 from screens.workflows.holder_code import HolderCodeScreen
 
 
 class ActivationScreen(WorkflowScreen):
     """Enter: check the card; Ctrl+S: activate. Dismisses with ``Done`` or None."""
+
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        WORKFLOW_CSS,
+        Path(__file__).with_name("activation.tcss"),
+    ]
 
     def __init__(
         self,
@@ -32,8 +46,14 @@ class ActivationScreen(WorkflowScreen):
         yield Static(self.t("workflows.activation.title"), classes="wf-title")
         yield Static(self.t("workflows.activation.info"), classes="wf-info")
         yield self.serial_input()
+        with Horizontal(id="activation-photo-row"):
+            yield PhotoView(id="activation-photo")
+            with Vertical(id="activation-holder"):
+                yield Static(self.visit.holder.name if self.visit.holder else "", id="holder")
+                yield Static("", id="photo-compare", classes="wf-info")
 
     def on_mount(self) -> None:
+        self.query_one("#activation-photo", PhotoView).display = False
         self.query_one("#serial", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -44,6 +64,19 @@ class ActivationScreen(WorkflowScreen):
 
     def _checked(self, check: ActivationCheck) -> None:
         self.busy = False
+        with_photo = check.photo is not None
+        view = self.query_one("#activation-photo", PhotoView)
+        try:
+            view.show(check.photo)
+        except OSError:  # a stored photo that cannot be drawn: the document only
+            view.show(None)
+            with_photo = False
+        view.display = with_photo
+        self.query_one("#photo-compare", Static).update(
+            self.t("workflows.activation.photo_order")
+            if with_photo
+            else self.t("workflows.activation.photo_document_only")
+        )
         if check.decision.refusal is not None:
             self.refuse(check.decision.refusal)
         elif check.holder_chooses_code:

@@ -23,11 +23,12 @@ from kiosk.services.login import Operator
 from kiosk.services.visit import Visit
 from kiosk.services.workflows.container import Workflows
 from kiosk.services.workflows.errors import NoHolderInVisitError
+from screens.photo_capture import PhotoCaptureScreen
 from screens.workflows.activation import ActivationScreen
 from screens.workflows.blocking import BlockScreen
 from screens.workflows.card_facts import CardFactsScreen
 from screens.workflows.deadlines import NameChangeScreen, ReturnScreen
-from screens.workflows.order import OrderScreen
+from screens.workflows.order import OrderScreen, PhotoCapture
 from screens.workflows.pin_change import PinChangeScreen
 from screens.workflows.undelivered import UndeliveredScreen
 from screens.workflows.unlock import UnlockScreen
@@ -50,9 +51,11 @@ def workflow_entries(
     visit: Callable[[], Visit | None],
     operator: Callable[[], Operator],
     serial: Callable[[], str | None] = lambda: None,
+    photo_capture: PhotoCapture | None = None,
 ) -> list[WorkflowEntry]:
     """``visit()`` gives the current visit's context (None outside a visit), ``operator()``
-    the logged-in operator, ``serial()`` the customer's matched card (or None)."""
+    the logged-in operator, ``serial()`` the customer's matched card (or None);
+    ``photo_capture`` makes the photo capture screen for the order visit."""
 
     def need_visit() -> Visit:
         context = visit()
@@ -107,7 +110,7 @@ def workflow_entries(
         "order": (
             "f13,shift+f1",
             True,
-            lambda: OrderScreen(catalogue, flows.orders, need_visit()),
+            lambda: OrderScreen(catalogue, flows.orders, need_visit(), photo_capture=photo_capture),
         ),
         "card_facts": (
             "ctrl+k",
@@ -158,4 +161,5 @@ def session_entries(ctx: UiContext, flows: Workflows) -> list[WorkflowEntry]:
         visit=functools.partial(session_visit, session),
         operator=functools.partial(session_operator, session),
         serial=functools.partial(session_serial, session),
+        photo_capture=lambda: PhotoCaptureScreen(ctx),
     )

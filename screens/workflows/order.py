@@ -2,19 +2,22 @@
 
 The visit's identity check comes first. A holder not on record is registered from the
 document: personnummer or samordningsnummer, the name, organisation and HSA-id where the
-holder has one. The clerk picks the card kind and the delivery, and names the photo
-file (or orders without photo). Ctrl+S places the order; the receipt follows.
+holder has one. The clerk picks the card kind and the delivery, and takes the photo with
+Ctrl+F (the capture screen: the counter camera, or a photo imported from a file) or ticks
+"without photo". Ctrl+S places the order; the receipt follows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path, PurePath
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Select, Static
 
-from kiosk.domain.orders import CardKind
+from kiosk.domain.orders import CardKind, OrderPhoto
 from kiosk.domain.types import ShipmentMethod
 from kiosk.i18n import Catalogue
 from kiosk.services.visit import Visit
@@ -23,23 +26,42 @@ from kiosk.services.workflows.orders import (
     OrderPlaced,
     OrderRequest,
     OrderService,
-    photo_from_file,
+    photo_from_jpeg,
 )
+from screens.base import KeySpec
 from screens.workflows.base import WORKFLOW_CSS, WorkflowScreen
+
+PhotoCapture = Callable[[], Screen[Any]]  # dismisses with an AcceptedPhoto or None
 
 
 class OrderScreen(WorkflowScreen):
-    """Ctrl+S: place the order. Dismisses with ``OrderPlaced`` or None."""
+    """Ctrl+F: take the photo; Ctrl+S: place the order. Dismisses with ``OrderPlaced``
+    or None."""
 
     CSS_PATH: ClassVar[list[str | PurePath]] = [
         WORKFLOW_CSS,
         Path(__file__).with_name("order.tcss"),
     ]
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (
+        *WorkflowScreen.KEYS,
+        ("ctrl+f", "take_photo", "workflows.order.key.photo"),
+    )
 
-    def __init__(self, catalogue: Catalogue, service: OrderService, visit: Visit) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        service: OrderService,
+        visit: Visit,
+        *,
+        photo_capture: PhotoCapture | None = None,
+    ) -> None:
+        """``photo_capture`` makes the capture screen (None: no camera here, the order
+        goes without photo)."""
         super().__init__(catalogue)
         self.service = service
         self.visit = visit
+        self.photo_capture = photo_capture
+        self.photo: OrderPhoto | None = None
 
     @property
     def registering(self) -> bool:
@@ -73,7 +95,7 @@ class OrderScreen(WorkflowScreen):
         yield Select(
             deliveries, id="delivery", value=ShipmentMethod.A_POST.value, allow_blank=False
         )
-        yield Input(id="photo", placeholder=self.t("workflows.order.field.photo"))
+        yield Static(self.t("workflows.order.photo_none"), id="photo-state", classes="wf-info")
         yield Checkbox(self.t("workflows.order.no_photo"), id="no-photo")
 
     def on_mount(self) -> None:
@@ -84,10 +106,28 @@ class OrderScreen(WorkflowScreen):
         value = self.query_one(selector, Select).value
         return value if isinstance(value, str) else ""
 
+    def action_take_photo(self) -> None:
+        if self.busy or self.result is not None:
+            return
+        if self.photo_capture is None:
+            self.show(self.t("workflows.order.no_camera"), refused=True)
+            return
+        self.app.push_screen(self.photo_capture(), self._photo_taken)
+
+    def _photo_taken(self, accepted: Any) -> None:
+        if accepted is None:  # the clerk left the capture screen: the photo stays as it was
+            return
+        self.photo = photo_from_jpeg(accepted.jpeg)
+        self.query_one("#no-photo", Checkbox).value = False
+        self.query_one("#photo-state", Static).update(
+            self.t("workflows.order.photo_taken", width=accepted.width, height=accepted.height)
+        )
+        self.show("")
+
     def submit(self) -> None:
-        path = self.value("#photo")
         without = self.query_one("#no-photo", Checkbox).value
-        if not path and not without:
+        photo = None if without else self.photo
+        if photo is None and not without:
             self.show(self.t("workflows.order.photo_missing"), refused=True)
             return
         kind = CardKind(self._select("#kind"))
@@ -104,15 +144,14 @@ class OrderScreen(WorkflowScreen):
                 self.show(self.t("workflows.order.register_missing"), refused=True)
                 return
 
-        def place() -> OrderPlaced:  # in the worker: the photo file is read there
-            photo = photo_from_file(path) if path and not without else None
+        def place() -> OrderPlaced:
             request = OrderRequest(kind, delivery, photo)
             return self.service.place(self.visit, request, new_holder=newcomer)
 
         self.run_io(place, self._placed)
 
     def _placed(self, placed: OrderPlaced) -> None:
-        for widget in self.query("Input, Select, Checkbox"):
+        for widget in self.query("Input, Select, Checkbox, #photo-state"):
             widget.display = False
         order = placed.order
         text = self.t(

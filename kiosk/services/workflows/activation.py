@@ -21,6 +21,7 @@ from clock import local_date
 from devices.card.errors import PinLockedError, WrongPinError
 from kiosk.domain.activation import check_activation
 from kiosk.domain.decisions import Decision
+from kiosk.domain.orders import OrderState
 from kiosk.domain.pin import check_holder_chosen_code
 from kiosk.domain.roles import Action, require_not_limited, require_role
 from kiosk.domain.types import CardState
@@ -45,8 +46,12 @@ from kiosk.services.workflows.errors import (
 )
 from kiosk.services.workflows.refusals import journals_refusals
 from protocol.event_types import EventType
+from store import orders as order_store
+from store.crypto import FieldCipher
+from store.database import Transaction
 
 EVENT_ACTIVATED = EventType.CARD_ACTIVATED
+ORDER_PHOTO, DOCUMENT_ONLY = "order_photo", "document_only"  # the comparison made
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,11 @@ class ActivationCheck:
     decision: Decision
     #: The holder sets the card's code at activation (ask for a :class:`HolderCode`).
     holder_chooses_code: bool = False
+    photo: bytes | None = field(default=None, repr=False)  # the order's photo (JPEG)
+
+    @property
+    def photo_compared(self) -> str:
+        return ORDER_PHOTO if self.photo is not None else DOCUMENT_ONLY
 
 
 @dataclass(frozen=True, repr=False)
@@ -67,6 +77,18 @@ class HolderCode:
 
     def __repr__(self) -> str:
         return "HolderCode(***)"
+
+
+def order_photo(tx: Transaction, cipher: FieldCipher, serial: str, holder_id: str) -> bytes | None:
+    """The photo to compare the holder with: the order's that produced ``serial``, else
+    the holder's latest order with a photo; None for a card ordered without photo or an
+    older card (the clerk compares with the identity document only)."""
+    order = order_store.order_for_card(tx, serial)
+    digest = order.photo_digest if order is not None else None
+    if digest is None:
+        with_photo = [o for o in order_store.holder_orders(tx, holder_id) if o.photo_digest]
+        digest = with_photo[-1].photo_digest if with_photo else None
+    return order_store.photo_jpeg(tx, cipher, digest) if digest is not None else None
 
 
 class ActivationService:
@@ -95,6 +117,7 @@ class ActivationService:
             record = load_card(tx, serial)
             facts = card_facts(record)
             photo_office = office_name(tx, facts.photo_office_id)
+            photo = order_photo(tx, self._s.store.cipher, serial, holder_id)
         decision = check_activation(
             facts,
             holder_id=holder_id,
@@ -103,7 +126,9 @@ class ActivationService:
             today=local_date(self._s.clock()),
             photo_office_name=photo_office,
         )
-        return ActivationCheck(serial, decision, holder_chooses_code=facts.holder_chooses_code)
+        return ActivationCheck(
+            serial, decision, holder_chooses_code=facts.holder_chooses_code, photo=photo
+        )
 
     @journals_refusals("activation")
     def activate(self, visit: Visit, serial: str, code: HolderCode | None = None) -> Done:
@@ -135,6 +160,11 @@ class ActivationService:
                 today=local_date(now),
             ).require()
             set_state(tx, serial, CardState.ACTIVE, now)
+            order = order_store.order_for_card(tx, serial)
+            if order is not None:  # the order is done at once, not when the central says so
+                order_store.set_order_state(
+                    tx, order.order_id, state=OrderState.ACTIVATED.value, at=now
+                )
             event_id = self._s.append(
                 tx,
                 visit.operator.hsa_id,
@@ -144,6 +174,7 @@ class ActivationService:
                     "holder_id": record.holder_id,
                     "office_id": visit.operator.office_id,
                     "state": CardState.ACTIVE.value,
+                    "photo_compared": checked.photo_compared,
                     **deviations_payload(visit),
                 },
             )

@@ -16,7 +16,7 @@ counter (R6 happens on the card): the card's own PIN counter decides whether it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from clock import local_date
 from devices.card.errors import CardError, PukBlockedError, WrongPukError
@@ -37,6 +37,7 @@ from kiosk.services.errors import NoCardInReaderError
 from kiosk.services.login import Operator
 from kiosk.services.ports import TrustStore
 from kiosk.services.visit import Visit
+from kiosk.services.workflows.activation import DOCUMENT_ONLY, ORDER_PHOTO, order_photo
 from kiosk.services.workflows.common import (
     Backend,
     Done,
@@ -78,6 +79,8 @@ class UnlockPlan:
     notices: tuple[Notice, ...]
     # what refuses the unlock before anyone types (role, place, document, a PUK-blocked card)
     refusal: Exception | None = None
+    # in person: the order's photo to compare the holder with (None: the document only)
+    photo: bytes | None = field(default=None, repr=False)
 
     @property
     def in_person(self) -> bool:
@@ -121,6 +124,10 @@ class UnlockService:
         self._refuse_revoked_before_pins(serial)
         paths = unlock_paths(facts.series)
         refusal: Exception | None = None
+        photo = None
+        if UnlockPath.IN_PERSON in paths:
+            with self._s.store.unit_of_work() as tx:
+                photo = order_photo(tx, self._s.store.cipher, serial, visit.require_holder())
         if facts.state is CardState.PUK_BLOCKED:
             refusal = CardCannotBeSavedError(serial=serial)
         elif UnlockPath.IN_PERSON in paths:
@@ -134,9 +141,8 @@ class UnlockService:
                 today=local_date(self._s.clock()),
                 photo_office_name=photo_office,
             ).refusal
-        return UnlockPlan(
-            serial, facts.series, facts.state, paths, unlock_notices(facts.series), refusal
-        )
+        notices = unlock_notices(facts.series)
+        return UnlockPlan(serial, facts.series, facts.state, paths, notices, refusal, photo)
 
     def _refuse_revoked_before_pins(self, serial: str) -> None:
         """Before the holder types a PUK or a new PIN: a revoked card, or a revocation
@@ -233,7 +239,11 @@ class UnlockService:
     ) -> Done:
         now = self._s.clock()
         with self._s.store.unit_of_work() as tx:
-            load_card(tx, serial)
+            record = load_card(tx, serial)
+            compared: dict[str, str] = {}
+            if path is UnlockPath.IN_PERSON:
+                photo = order_photo(tx, self._s.store.cipher, serial, record.holder_id)
+                compared["photo_compared"] = ORDER_PHOTO if photo is not None else DOCUMENT_ONLY
             set_state(tx, serial, CardState.ACTIVE, now)
             event_id = self._s.append(
                 tx,
@@ -245,6 +255,7 @@ class UnlockService:
                     "office_id": visit.operator.office_id,
                     "new_pin_verified": verified,
                     "state": CardState.ACTIVE.value,
+                    **compared,
                     **deviations_payload(visit),
                 },
             )

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.reactive import reactive
 from textual.widgets import Checkbox, Input
 
+from devices.camera.opencv import open_camera
+from devices.virtual.camera import write_camera_folder
 from kiosk.i18n import Catalogue
+from kiosk.services.context import ServiceHolder, UiContext
+from kiosk.services.photo import PhotoService
+from kiosk.services.status import StatusSnapshot
 from kiosk.services.workflows.orders import OrderService
+from screens.photo_capture import PhotoCaptureScreen
 from screens.workflows.order import OrderScreen
-from store.orders import holder_orders
-from tests.support.photos import jpeg_bytes
+from store.orders import holder_orders, photo_jpeg
+from tests.support.portraits import scenes
 from tests.support.ui_workflows import Host, message, settle
 from tests.support.world import HOLDER, World
-from tests.ui.helpers import type_text
+from tests.ui.helpers import text_of, type_text
 
 EN = Catalogue("en")
 SIZE = (80, 24)
@@ -36,13 +44,48 @@ async def _type_into(pilot: Any, selector: str, text: str) -> None:
     await type_text(pilot, text)
 
 
-async def test_r2_order_with_a_photo_file_is_placed(world: World, tmp_path: Path) -> None:
-    photo = tmp_path / "holder.jpg"
-    photo.write_bytes(jpeg_bytes(9))
-    app = order_host(world)
-    async with app.run_test() as pilot:
+class CounterHost(Host):
+    """The host with the status the capture screen's status bar watches."""
+
+    status: reactive[StatusSnapshot] = reactive(StatusSnapshot(office=""), init=False)
+
+
+def capture_host(world: World, camera: Path, *, lang: str = "en") -> CounterHost:
+    """The order screen whose Ctrl+F opens the real capture screen on the virtual camera."""
+    catalogue = Catalogue(lang)
+    ctx = UiContext(catalogue, ServiceHolder(), "KK-TEST", world.clock)
+    photos = PhotoService(lambda: open_camera(str(camera)))
+    service = OrderService(world.services)
+    visit = world.visit()
+
+    def capture() -> PhotoCaptureScreen:
+        return PhotoCaptureScreen(ctx, photos, preview_interval=None)
+
+    return CounterHost(lambda: OrderScreen(catalogue, service, visit, photo_capture=capture))
+
+
+def _camera(tmp_path: Path, names: list[str]) -> Path:
+    return write_camera_folder([scenes()[n] for n in names], tmp_path / "camera")
+
+
+@pytest.mark.filterwarnings("ignore:Image.Image.getdata:DeprecationWarning")
+async def test_r2_order_with_a_photo_taken_at_the_counter_keeps_that_photo(
+    world: World, tmp_path: Path
+) -> None:
+    app = capture_host(world, _camera(tmp_path, ["good"]))
+    async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await _type_into(pilot, "#photo", str(photo))
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert isinstance(app.screen, PhotoCaptureScreen)
+        await pilot.press("space")
+        await settle(pilot)
+        await pilot.press("enter")  # the accepted photo goes back to the order
+        await settle(pilot)
+        assert isinstance(app.screen, OrderScreen)
+        accepted = app.screen.photo
+        assert accepted is not None
+        assert "Photo taken" in text_of(app, "#photo-state")
         await pilot.press("ctrl+s")
         await settle(pilot)
         reorder_from = (world.today + dt.timedelta(days=30)).isoformat()  # R3
@@ -50,24 +93,40 @@ async def test_r2_order_with_a_photo_file_is_placed(world: World, tmp_path: Path
         assert reorder_from in message(app)
     with world.store.unit_of_work() as tx:
         [order] = holder_orders(tx, HOLDER)
-    assert order.photo_digest is not None and order.state == "ordered"
-    assert app.results == [] or app.results[-1].order.order_id == order.order_id
+        assert order.photo_digest == accepted.digest
+        stored = photo_jpeg(tx, world.store.cipher, accepted.digest)
+    assert stored == accepted.jpeg and order.state == "ordered"
+    assert hashlib.sha256(accepted.jpeg).hexdigest() == order.photo_digest
 
 
-async def test_a_corrupt_photo_file_is_refused_and_says_what_to_do(
+@pytest.mark.filterwarnings("ignore:Image.Image.getdata:DeprecationWarning")
+async def test_leaving_the_capture_screen_keeps_the_order_without_a_photo(
     world: World, tmp_path: Path
 ) -> None:
-    broken = tmp_path / "broken.jpg"
-    broken.write_bytes(b"not a picture at all" * 10)
+    app = capture_host(world, _camera(tmp_path, ["good"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, OrderScreen) and app.screen.photo is None
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Take the photo (Ctrl+F), or tick Order without photo" in message(app)
+    with world.store.unit_of_work() as tx:
+        assert holder_orders(tx, HOLDER) == []
+
+
+async def test_without_a_camera_the_photo_key_says_to_order_without_photo(
+    world: World,
+) -> None:
     app = order_host(world)
     async with app.run_test() as pilot:
         await settle(pilot)
-        await _type_into(pilot, "#photo", str(broken))
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+f")
         await settle(pilot)
-        assert "not a readable JPEG" in message(app) and "another file" in message(app)
-    with world.store.unit_of_work() as tx:
-        assert holder_orders(tx, HOLDER) == []
+        assert "No camera at this counter" in message(app)
 
 
 async def test_order_needs_a_photo_or_the_no_photo_box(world: World) -> None:

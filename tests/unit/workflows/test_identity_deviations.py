@@ -79,7 +79,7 @@ def test_r1_name_deviation_with_reason_is_journaled_and_on_the_receipt(world: Wo
     event_type, payload, *_ = world.events()[-1]
     assert event_type == "card.activated" and payload["deviations"] == ["name"]
     details = dict(event_details(event_type, payload))
-    assert details == {"deviation_name": True}
+    assert details == {"deviation_name": True, "photo_compared": "document_only"}
     line = detail_text(Catalogue("sv"), "deviation_name", True)
     assert "Namnet på id-handlingen" in line and "motivering" in line
 
