@@ -23,7 +23,7 @@ Every refusal is a 4xx with an ``ErrorAnswer`` that says why.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -136,6 +136,25 @@ def build_app(
     def health(_request: Request) -> Response:
         return JSONResponse({"ok": True})
 
+    def posted(
+        handler: Callable[[Request, bytearray], Response], limit: int
+    ) -> Callable[[Request], Awaitable[Response]]:
+        """A POST route: the client certificate before the body, the body read up to
+        ``limit`` bytes (413 beyond), then ``handler`` in a worker thread."""
+
+        async def route(request: Request) -> Response:
+            if require_certificate:
+                refused = await run_in_threadpool(certificate_refused, request)
+                if refused is not None:
+                    return refused
+            try:
+                body = await read_body(request, limit)
+            except BodyTooLargeError:
+                return _error(ErrorCode.BODY_TOO_LARGE, f"a body of at most {limit} bytes")
+            return await run_in_threadpool(handler, request, body)
+
+        return route
+
     def push_body(request: Request, body: bytearray) -> Response:  # in a worker thread
         try:
             batch = PushRequest.from_body(body)
@@ -147,16 +166,7 @@ def build_app(
 
         return answer(request, batch.kiosk_id, work)
 
-    async def push(request: Request) -> Response:
-        if require_certificate:
-            refused = await run_in_threadpool(certificate_refused, request)
-            if refused is not None:
-                return refused
-        try:
-            body = await read_body(request, max_body_bytes)
-        except BodyTooLargeError:
-            return _error(ErrorCode.BODY_TOO_LARGE, f"a body of at most {max_body_bytes} bytes")
-        return await run_in_threadpool(push_body, request, body)
+    push = posted(push_body, max_body_bytes)
 
     def pull(request: Request) -> Response:  # sync: Starlette runs it in a thread
         try:
@@ -206,16 +216,7 @@ def build_app(
 
         return answer(request, report.kiosk_id, work)
 
-    async def divergence(request: Request) -> Response:
-        if require_certificate:
-            refused = await run_in_threadpool(certificate_refused, request)
-            if refused is not None:
-                return refused
-        try:
-            body = await read_body(request, DIVERGENCE_BODY_BYTES)
-        except BodyTooLargeError:
-            return _error(ErrorCode.BODY_TOO_LARGE, f"at most {DIVERGENCE_BODY_BYTES} bytes")
-        return await run_in_threadpool(divergence_body, request, body)
+    divergence = posted(divergence_body, DIVERGENCE_BODY_BYTES)
 
     def revocation_lists(request: Request) -> Response:  # sync: may fetch from the CAs
         try:
@@ -250,16 +251,7 @@ def build_app(
 
         return answer(request, kiosk_id, work)
 
-    async def photo_in(request: Request) -> Response:
-        if require_certificate:
-            refused = await run_in_threadpool(certificate_refused, request)
-            if refused is not None:
-                return refused
-        try:
-            body = await read_body(request, max_body_bytes)
-        except BodyTooLargeError:
-            return _error(ErrorCode.BODY_TOO_LARGE, f"a body of at most {max_body_bytes} bytes")
-        return await run_in_threadpool(photo_body, request, body)
+    photo_in = posted(photo_body, max_body_bytes)
 
     def photo_out(request: Request) -> Response:  # sync: Starlette runs it in a thread
         try:

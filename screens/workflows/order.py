@@ -44,7 +44,7 @@ class OrderScreen(WorkflowScreen):
     ]
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         *WorkflowScreen.KEYS,
-        ("ctrl+f", "take_photo", "workflows.order.key.photo"),
+        ("f17,shift+f5", "take_photo", "workflows.order.key.photo"),  # Shift+F5 arrives as F17
     )
 
     def __init__(

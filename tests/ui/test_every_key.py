@@ -58,6 +58,8 @@ MEANINGS: dict[str, set[str]] = {
     "f13": {"workflows.cmd.order"},
     "shift+f1": {"workflows.cmd.order"},
     "f14": {"workflows.key.record_end"},
+    "f17": {"workflows.order.key.photo"},
+    "shift+f5": {"workflows.order.key.photo"},
     "shift+f2": {"workflows.key.record_end"},
     "f24": {"ui.key.pending_blocks"},
     "shift+f12": {"ui.key.pending_blocks"},

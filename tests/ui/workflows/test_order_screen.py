@@ -51,7 +51,7 @@ class CounterHost(Host):
 
 
 def capture_host(world: World, camera: Path, *, lang: str = "en") -> CounterHost:
-    """The order screen whose Ctrl+F opens the real capture screen on the virtual camera."""
+    """The order screen whose Shift+F5 opens the real capture screen on the virtual camera."""
     catalogue = Catalogue(lang)
     ctx = UiContext(catalogue, ServiceHolder(), "KK-TEST", world.clock)
     photos = PhotoService(lambda: open_camera(str(camera)))
@@ -75,7 +75,7 @@ async def test_r2_order_with_a_photo_taken_at_the_counter_keeps_that_photo(
     app = capture_host(world, _camera(tmp_path, ["good"]))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+f")
+        await pilot.press("f17")
         await settle(pilot)
         assert isinstance(app.screen, PhotoCaptureScreen)
         await pilot.press("space")
@@ -106,14 +106,14 @@ async def test_leaving_the_capture_screen_keeps_the_order_without_a_photo(
     app = capture_host(world, _camera(tmp_path, ["good"]))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+f")
+        await pilot.press("f17")
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, OrderScreen) and app.screen.photo is None
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "Take the photo (Ctrl+F), or tick Order without photo" in message(app)
+        assert "Take the photo (Shift+F5), or tick Order without photo" in message(app)
     with world.store.unit_of_work() as tx:
         assert holder_orders(tx, HOLDER) == []
 
@@ -124,7 +124,7 @@ async def test_without_a_camera_the_photo_key_says_to_order_without_photo(
     app = order_host(world)
     async with app.run_test() as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+f")
+        await pilot.press("f17")
         await settle(pilot)
         assert "No camera at this counter" in message(app)
 
