@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable
@@ -35,7 +36,7 @@ def event_label(t: Catalogue, event_type: str) -> str:
     return t("ui.event.other")
 
 
-COLUMN_WIDTHS = {"when": 16, "action": 18, "card": 16, "operator": 20}
+COLUMNS = ("when", "action", "card", "operator")
 
 
 class ReprintTable(DataTable[str]):
@@ -52,24 +53,34 @@ class ReprintTable(DataTable[str]):
         self.rows_shown: tuple[ReprintRow, ...] = ()
 
     def on_mount(self) -> None:
+        self._set_columns([])
+
+    def _set_columns(self, cells: Sequence[tuple[str, ...]]) -> None:
+        """The columns, each as wide as its header and its widest cell, given when the column
+        is added: with widths measured later from the rows, the header could be drawn before
+        the rows' widths were known, narrower than its rows."""
         t = self.catalogue
-        # Fixed widths (fitting 80 columns): with widths measured from the rows, the header
-        # could be drawn before the rows' widths were known, narrower than its rows.
-        for column, width in COLUMN_WIDTHS.items():
-            self.add_column(t(f"ui.reprint.col.{column}"), key=column, width=width)
+        self.clear(columns=True)
+        for number, column in enumerate(COLUMNS):
+            header = t(f"ui.reprint.col.{column}")
+            width = max([cell_len(header), *(cell_len(row[number]) for row in cells)])
+            self.add_column(header, key=column, width=width)
 
     def show_rows(self, rows: Sequence[ReprintRow]) -> None:
         t = self.catalogue
-        self.clear()
         self.rows_shown = tuple(rows)
-        for index, row in enumerate(self.rows_shown):
-            self.add_row(
+        cells = [
+            (
                 f"{row.at:%Y-%m-%d %H:%M}",
                 event_label(t, row.event_type),
                 row.serial or "–",
                 row.operator or "–",
-                key=str(index),
             )
+            for row in self.rows_shown
+        ]
+        self._set_columns(cells)
+        for index, row_cells in enumerate(cells):
+            self.add_row(*row_cells, key=str(index))
 
     def highlighted(self) -> ReprintRow | None:
         index = self.cursor_row
