@@ -20,6 +20,7 @@ from screens.base import KeySpec, KioskScreen
 from screens.key_bar import KeyBar
 from screens.messages import VisitRequested
 from screens.receipt_list import ReprintRow, ReprintTable, reprint_row
+from screens.sized_table import fill_sized
 from screens.status_bar import StatusBar
 
 
@@ -116,13 +117,18 @@ class LookupScreen(KioskScreen):
         yield Input(id="query", placeholder=self.t("ui.lookup.placeholder"))
         yield Static(self.t("ui.lookup.help"), id="lookup-message")
         table: DataTable[str] = DataTable(id="results", cursor_type="row")
-        table.add_column(self.t("ui.lookup.col.name"), key="name")
-        table.add_column(self.t("ui.lookup.col.personnummer"), key="pnr")
+        fill_sized(table, self._result_columns(), [])
         yield table
         with VerticalScroll(id="detail-scroll"):
             yield Static("", id="detail")
             yield ReprintTable(self.ctx.catalogue, id="history")
         yield KeyBar(self.ctx.catalogue)
+
+    def _result_columns(self) -> list[tuple[str, str]]:
+        return [
+            ("name", self.t("ui.lookup.col.name")),
+            ("pnr", self.t("ui.lookup.col.personnummer")),
+        ]
 
     def on_mount(self) -> None:
         query = self.query_one("#query", Input)
@@ -150,9 +156,8 @@ class LookupScreen(KioskScreen):
     def _found(self, result: LookupResult) -> None:
         self._holders = result.holders
         table = self.query_one("#results", DataTable)
-        table.clear()
-        for index, summary in enumerate(result.holders):
-            table.add_row(summary.name, mask_personnummer(summary.personnummer), key=str(index))
+        rows = [(s.name, mask_personnummer(s.personnummer)) for s in result.holders]
+        fill_sized(table, self._result_columns(), rows)
         self.detail = None
         self.query_one("#detail", Static).update("")
         self.query_one("#history", ReprintTable).show_rows(())

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.cells import cell_len
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable
@@ -18,6 +17,7 @@ from textual.widgets import DataTable
 from kiosk.i18n import Catalogue
 from kiosk.receipts.facts import RECEIPT_EVENTS
 from screens.base import run_in_thread
+from screens.sized_table import fill_sized
 
 
 @dataclass(frozen=True)
@@ -53,18 +53,10 @@ class ReprintTable(DataTable[str]):
         self.rows_shown: tuple[ReprintRow, ...] = ()
 
     def on_mount(self) -> None:
-        self._set_columns([])
+        fill_sized(self, self._columns(), [])
 
-    def _set_columns(self, cells: Sequence[tuple[str, ...]]) -> None:
-        """The columns, each as wide as its header and its widest cell, given when the column
-        is added: with widths measured later from the rows, the header could be drawn before
-        the rows' widths were known, narrower than its rows."""
-        t = self.catalogue
-        self.clear(columns=True)
-        for number, column in enumerate(COLUMNS):
-            header = t(f"ui.reprint.col.{column}")
-            width = max([cell_len(header), *(cell_len(row[number]) for row in cells)])
-            self.add_column(header, key=column, width=width)
+    def _columns(self) -> list[tuple[str, str]]:
+        return [(column, self.catalogue(f"ui.reprint.col.{column}")) for column in COLUMNS]
 
     def show_rows(self, rows: Sequence[ReprintRow]) -> None:
         t = self.catalogue
@@ -78,9 +70,7 @@ class ReprintTable(DataTable[str]):
             )
             for row in self.rows_shown
         ]
-        self._set_columns(cells)
-        for index, row_cells in enumerate(cells):
-            self.add_row(*row_cells, key=str(index))
+        fill_sized(self, self._columns(), cells)
 
     def highlighted(self) -> ReprintRow | None:
         index = self.cursor_row
