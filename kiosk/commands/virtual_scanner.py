@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -47,6 +48,13 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--link", default=None, help="also make this path a symlink to the pty (stable path)"
     )
+    parser.add_argument(
+        "--documents-date",
+        type=dt.date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the day the documents are dated from (default: today at the office)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -55,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     from devices.virtual.scanner import VirtualScanner
     from kiosk.demo_documents import demo_documents
 
-    documents = demo_documents(local_date(system_clock()))
+    documents = demo_documents(args.documents_date or local_date(system_clock()))
     scanner = VirtualScanner.open(args.framing, link=args.link, documents=documents)
     try:
         print(scanner.path, flush=True)

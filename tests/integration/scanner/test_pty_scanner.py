@@ -188,13 +188,13 @@ def test_stop_ends_the_thread_promptly(
 
 
 def test_virtual_scanner_command_writes_a_scan_per_enter(
-    events: Events, make_reader: ReaderFactory, documents: Documents
+    events: Events, make_reader: ReaderFactory, documents: Documents, today: date
 ) -> None:
-    """The command is a composition root: it dates its documents from the real clock,
-    which the suite's clock follows (real components read the real time too)."""
+    """The command dates its documents from the day it is given: the suite's day, which
+    may differ from the real one when a run crosses the office's midnight."""
     process = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "virtual-scanner", "--framing", "stx-etx-bcc",
-         "--document", "swedish-id-card"],
+         "--document", "swedish-id-card", "--documents-date", today.isoformat()],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )  # fmt: skip
