@@ -120,6 +120,13 @@ class VpcdCard:
             except OSError:
                 self._stop.wait(0.05)
                 continue
+            if sock.getsockname() == sock.getpeername():
+                # no vpcd listening: the kernel may pick the vpcd port itself as the local
+                # port and connect the socket to itself (TCP simultaneous open), which would
+                # hold the port against a pcscd that starts later
+                sock.close()
+                self._stop.wait(0.05)
+                continue
             sock.settimeout(None)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with self._lock:
