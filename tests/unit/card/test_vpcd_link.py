@@ -33,7 +33,7 @@ def test_a_socket_connected_to_itself_is_dropped_and_the_link_retried(
         handed_out.append(sock)
         return sock
 
-    monkeypatch.setattr(vpcd.socket, "create_connection", connect)
+    monkeypatch.setattr(socket, "create_connection", connect)
     card = vpcd.VpcdCard(factory.personalise().card, reader=0, port=port)
     try:
         linked = card._connect()
