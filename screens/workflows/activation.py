@@ -1,7 +1,8 @@
 """Activation (R2): the card the holder brought, checked and activated.
 
 The check shows the order's photo beside the holder's name, for the clerk to compare the
-person with it; without one the screen says to compare with the identity document only.
+person with it; without one, or with a stored one that cannot be read, the screen says to
+compare with the identity document only (and the activation records that comparison).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kiosk.services.workflows.common import Done
 from screens.photo_view import PhotoView
 from screens.workflows.base import WORKFLOW_CSS, WorkflowScreen
 from screens.workflows.holder_code import HolderCodeScreen
+from screens.workflows.photo_compare import comparison_text, show_comparison
 
 
 class ActivationScreen(WorkflowScreen):
@@ -64,18 +66,9 @@ class ActivationScreen(WorkflowScreen):
 
     def _checked(self, check: ActivationCheck) -> None:
         self.busy = False
-        with_photo = check.photo is not None
-        view = self.query_one("#activation-photo", PhotoView)
-        try:
-            view.show(check.photo)
-        except OSError:  # a stored photo that cannot be drawn: the document only
-            view.show(None)
-            with_photo = False
-        view.display = with_photo
+        shown = show_comparison(self.query_one("#activation-photo", PhotoView), check.photo)
         self.query_one("#photo-compare", Static).update(
-            self.t("workflows.activation.photo_order")
-            if with_photo
-            else self.t("workflows.activation.photo_document_only")
+            comparison_text(self.catalogue, shown=shown, unreadable=check.photo_unreadable)
         )
         if check.decision.refusal is not None:
             self.refuse(check.decision.refusal)

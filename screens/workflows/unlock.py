@@ -4,13 +4,20 @@ The holder types the new PIN twice (and the code-letter PUK) on masked fields; n
 typed is echoed, kept or logged. A card whose PUK is blocked cannot be saved: the screen
 says so and offers a block (Ctrl+B) and a replacement order (Ctrl+Z). The global workflow keys
 (Ctrl+O unlock, Ctrl+R return) keep their one meaning here too.
+
+In person, the order's photo is shown beside the plan, as at activation, for the id-administrator
+to compare the person with (Ctrl+T enlarges it); without one (a card ordered without photo, an
+older card, a photo not here, or one that cannot be read) the screen says to compare with the
+identity document only, and the unlock's event and receipt record which comparison was made.
 """
 
 from __future__ import annotations
 
+from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
 from kiosk.domain.roles import Action, may
@@ -21,15 +28,27 @@ from kiosk.services.workflows.common import Done
 from kiosk.services.workflows.errors import CardCannotBeSavedError
 from kiosk.services.workflows.unlock import UnlockPlan, UnlockService
 from screens.base import KeySpec, pin_input
-from screens.workflows.base import WorkflowScreen
+from screens.photo_view import PhotoView
+from screens.workflows.base import WORKFLOW_CSS, WorkflowScreen
+from screens.workflows.photo_compare import (
+    ENLARGE_KEY,
+    PhotoZoomDialog,
+    comparison_text,
+    show_comparison,
+)
 
 
 class UnlockScreen(WorkflowScreen):
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        WORKFLOW_CSS,
+        Path(__file__).with_name("unlock.tcss"),
+    ]
     KEYS: ClassVar[tuple[KeySpec, ...]] = (
         *WorkflowScreen.KEYS,
         ("ctrl+f", "order", "workflows.key.order_codes"),
         ("ctrl+b", "block", "workflows.key.block"),
         ("ctrl+z", "replacement", "workflows.key.replacement"),
+        ENLARGE_KEY,
     )
     needs_customer_card = True
 
@@ -49,6 +68,7 @@ class UnlockScreen(WorkflowScreen):
         self.blocking = blocking
         self.plan: UnlockPlan | None = None
         self.cannot_be_saved = False
+        self.photo_shown = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The footer offers only what this operator may do here: ordering codes is for
@@ -57,18 +77,26 @@ class UnlockScreen(WorkflowScreen):
             return may(self.visit.operator.role, Action.ORDER_CODES)
         if action == "replacement":
             return self.cannot_be_saved
+        if action == "enlarge_photo":
+            return self.photo_shown
         return True
 
     def fields(self) -> ComposeResult:
         yield Static(
             self.t("workflows.unlock.title", serial=self.serial), id="title", classes="wf-title"
         )
-        yield Static(id="plan", classes="wf-info")
-        yield pin_input("puk", self.t("workflows.field.puk"))
-        yield pin_input("new-pin", self.t("workflows.field.new_pin"))
-        yield pin_input("repeat-pin", self.t("workflows.field.repeat_pin"))
+        with Horizontal(id="unlock-photo-row"):
+            yield PhotoView(id="unlock-photo")
+            with Vertical(id="unlock-side"):
+                yield Static(id="plan", classes="wf-info")
+                yield Static("", id="photo-compare", classes="wf-info")
+                yield pin_input("puk", self.t("workflows.field.puk"))
+                yield pin_input("new-pin", self.t("workflows.field.new_pin"))
+                yield pin_input("repeat-pin", self.t("workflows.field.repeat_pin"))
 
     def on_mount(self) -> None:
+        self.query_one("#unlock-photo", PhotoView).display = False
+        self.query_one("#photo-compare", Static).display = False
         if self.serial:
             self.run_io(lambda: self.service.plan(self.visit, self.serial), self._planned)
         else:  # the card in the customer reader says which card it is
@@ -85,6 +113,7 @@ class UnlockScreen(WorkflowScreen):
         how = "in_person" if plan.in_person else "code_letter"
         text = self.t(f"workflows.unlock.how.{how}") + "\n" + self.notices(plan.notices)
         self.query_one("#plan", Static).update(text)
+        self._show_photo(plan)
         puk = self.query_one("#puk", Input)
         puk.display = not plan.in_person
         if plan.refusal is not None:  # said before anyone types: no code fields
@@ -98,6 +127,27 @@ class UnlockScreen(WorkflowScreen):
                 self.show(f"{error}\n{self.t('workflows.unlock.offer')}", refused=True)
             return
         (self.query_one("#new-pin", Input) if plan.in_person else puk).focus()
+
+    def _show_photo(self, plan: UnlockPlan) -> None:
+        """In person: the order's photo beside the plan, or the word to compare with the
+        identity document only (also for a stored photo that cannot be read)."""
+        if not plan.in_person:
+            return
+        view = self.query_one("#unlock-photo", PhotoView)
+        self.photo_shown = show_comparison(view, plan.photo)
+        compare = self.query_one("#photo-compare", Static)
+        compare.update(
+            comparison_text(
+                self.catalogue, shown=self.photo_shown, unreadable=plan.photo_unreadable
+            )
+        )
+        compare.display = True
+        self.refresh_bindings()
+
+    def action_enlarge_photo(self) -> None:
+        jpeg = self.query_one("#unlock-photo", PhotoView).jpeg
+        if self.photo_shown and jpeg is not None:
+            self.app.push_screen(PhotoZoomDialog(self.catalogue, jpeg))
 
     def submit(self) -> None:
         if self.plan is None or self.plan.refusal is not None:

@@ -44,14 +44,15 @@ from kiosk.services.workflows.errors import (
     PinNowLockedError,
     WrongInitialCodeError,
 )
+from kiosk.services.workflows.photo_comparison import (
+    ComparisonPhoto,
+    comparison_photo,
+)
 from kiosk.services.workflows.refusals import journals_refusals
 from protocol.event_types import EventType
 from store import orders as order_store
-from store.crypto import FieldCipher
-from store.database import Transaction
 
 EVENT_ACTIVATED = EventType.CARD_ACTIVATED
-ORDER_PHOTO, DOCUMENT_ONLY = "order_photo", "document_only"  # the comparison made
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,21 @@ class ActivationCheck:
     decision: Decision
     #: The holder sets the card's code at activation (ask for a :class:`HolderCode`).
     holder_chooses_code: bool = False
-    photo: bytes | None = field(default=None, repr=False)  # the order's photo (JPEG)
+    comparison: ComparisonPhoto = field(default_factory=ComparisonPhoto)
+
+    @property
+    def photo(self) -> bytes | None:
+        """The order's photo (JPEG) to show; None: compare with the document only."""
+        return self.comparison.jpeg
+
+    @property
+    def photo_unreadable(self) -> bool:
+        """A stored photo that could not be decrypted or decoded (the document only)."""
+        return self.comparison.unreadable
 
     @property
     def photo_compared(self) -> str:
-        return ORDER_PHOTO if self.photo is not None else DOCUMENT_ONLY
+        return self.comparison.compared
 
 
 @dataclass(frozen=True, repr=False)
@@ -77,18 +88,6 @@ class HolderCode:
 
     def __repr__(self) -> str:
         return "HolderCode(***)"
-
-
-def order_photo(tx: Transaction, cipher: FieldCipher, serial: str, holder_id: str) -> bytes | None:
-    """The photo to compare the holder with: the order's that produced ``serial``, else
-    the holder's latest order with a photo; None for a card ordered without photo or an
-    older card (the clerk compares with the identity document only)."""
-    order = order_store.order_for_card(tx, serial)
-    digest = order.photo_digest if order is not None else None
-    if digest is None:
-        with_photo = [o for o in order_store.holder_orders(tx, holder_id) if o.photo_digest]
-        digest = with_photo[-1].photo_digest if with_photo else None
-    return order_store.photo_jpeg(tx, cipher, digest) if digest is not None else None
 
 
 class ActivationService:
@@ -117,7 +116,7 @@ class ActivationService:
             record = load_card(tx, serial)
             facts = card_facts(record)
             photo_office = office_name(tx, facts.photo_office_id)
-            photo = order_photo(tx, self._s.store.cipher, serial, holder_id)
+            photo = comparison_photo(tx, self._s.store.cipher, serial, holder_id)
         decision = check_activation(
             facts,
             holder_id=holder_id,
@@ -127,7 +126,7 @@ class ActivationService:
             photo_office_name=photo_office,
         )
         return ActivationCheck(
-            serial, decision, holder_chooses_code=facts.holder_chooses_code, photo=photo
+            serial, decision, holder_chooses_code=facts.holder_chooses_code, comparison=photo
         )
 
     @journals_refusals("activation")

@@ -37,7 +37,6 @@ from kiosk.services.errors import NoCardInReaderError
 from kiosk.services.login import Operator
 from kiosk.services.ports import TrustStore
 from kiosk.services.visit import Visit
-from kiosk.services.workflows.activation import DOCUMENT_ONLY, ORDER_PHOTO, order_photo
 from kiosk.services.workflows.common import (
     Backend,
     Done,
@@ -57,6 +56,7 @@ from kiosk.services.workflows.errors import (
     NewPinNotAcceptedError,
     NotCardPukError,
 )
+from kiosk.services.workflows.photo_comparison import ComparisonPhoto, comparison_photo
 from kiosk.services.workflows.puk import PukSource
 from kiosk.services.workflows.refusals import journals_refusals
 from protocol.event_types import EventType
@@ -79,12 +79,26 @@ class UnlockPlan:
     notices: tuple[Notice, ...]
     # what refuses the unlock before anyone types (role, place, document, a PUK-blocked card)
     refusal: Exception | None = None
-    # in person: the order's photo to compare the holder with (None: the document only)
-    photo: bytes | None = field(default=None, repr=False)
+    # in person: the order's photo to compare the holder with (none: the document only)
+    comparison: ComparisonPhoto = field(default_factory=ComparisonPhoto)
 
     @property
     def in_person(self) -> bool:
         return UnlockPath.IN_PERSON in self.paths
+
+    @property
+    def photo(self) -> bytes | None:
+        """The order's photo (JPEG) to show; None: compare with the document only."""
+        return self.comparison.jpeg
+
+    @property
+    def photo_unreadable(self) -> bool:
+        """A stored photo that could not be decrypted or decoded (the document only)."""
+        return self.comparison.unreadable
+
+    @property
+    def photo_compared(self) -> str:
+        return self.comparison.compared
 
 
 def _locked_state(state: CardState) -> CardState:
@@ -124,10 +138,10 @@ class UnlockService:
         self._refuse_revoked_before_pins(serial)
         paths = unlock_paths(facts.series)
         refusal: Exception | None = None
-        photo = None
+        photo = ComparisonPhoto()
         if UnlockPath.IN_PERSON in paths:
             with self._s.store.unit_of_work() as tx:
-                photo = order_photo(tx, self._s.store.cipher, serial, visit.require_holder())
+                photo = comparison_photo(tx, self._s.store.cipher, serial, visit.require_holder())
         if facts.state is CardState.PUK_BLOCKED:
             refusal = CardCannotBeSavedError(serial=serial)
         elif UnlockPath.IN_PERSON in paths:
@@ -242,8 +256,8 @@ class UnlockService:
             record = load_card(tx, serial)
             compared: dict[str, str] = {}
             if path is UnlockPath.IN_PERSON:
-                photo = order_photo(tx, self._s.store.cipher, serial, record.holder_id)
-                compared["photo_compared"] = ORDER_PHOTO if photo is not None else DOCUMENT_ONLY
+                photo = comparison_photo(tx, self._s.store.cipher, serial, record.holder_id)
+                compared["photo_compared"] = photo.compared
             set_state(tx, serial, CardState.ACTIVE, now)
             event_id = self._s.append(
                 tx,

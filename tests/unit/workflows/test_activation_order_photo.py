@@ -16,16 +16,15 @@ from kiosk.services.workflows.common import Backend
 from kiosk.services.workflows.orders import OrderRequest, OrderService
 from protocol.event_types import validate
 from store.orders import order_record, set_order_state
-from tests.support.photos import jpeg_bytes, order_photo
 from tests.support.world import World
 from tests.unit.workflows.test_activation import FailingJournal
+from tests.unit.workflows.test_photo_comparison import portrait
 
 
 def _ordered_and_shipped(world: World, serial: str, *, photo: bool = True) -> str:
-    """An order placed at the counter, produced as ``serial`` and shipped."""
-    request = OrderRequest(
-        CardKind.ORDINARY, ShipmentMethod.A_POST, order_photo() if photo else None
-    )
+    """An order placed at the counter (with a real portrait), produced as ``serial``
+    and shipped."""
+    request = OrderRequest(CardKind.ORDINARY, ShipmentMethod.A_POST, portrait() if photo else None)
     placed = OrderService(world.services).place(world.visit(), request)
     with world.store.unit_of_work() as tx:
         set_order_state(
@@ -63,7 +62,7 @@ def test_r1_activation_shows_the_order_photo_and_records_the_comparison(world: W
     _ordered_and_shipped(world, "S803")
     service = ActivationService(world.services)
     check = service.check(world.visit(), "S803")
-    assert check.photo == jpeg_bytes() and check.photo_compared == "order_photo"
+    assert check.photo == portrait().jpeg and check.photo_compared == "order_photo"
     service.activate(world.visit(), "S803")
     [*_, (kind, payload, _, _)] = world.events()
     assert kind == "card.activated" and payload["photo_compared"] == "order_photo"
