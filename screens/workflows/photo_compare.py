@@ -17,7 +17,8 @@ from screens.base import KeyedBindings, KeySpec
 from screens.key_bar import KeyBar
 from screens.photo_view import PhotoView
 
-ENLARGE_KEY: KeySpec = ("ctrl+t", "enlarge_photo", "ui.key.photo_enlarge")
+# Shift+F6 (arriving as F18): Ctrl+T already reveals the personnummer in the visit below
+ENLARGE_KEY: KeySpec = ("f18,shift+f6", "enlarge_photo", "ui.key.photo_enlarge")
 
 
 def show_comparison(view: PhotoView, jpeg: bytes | None) -> bool:

@@ -60,6 +60,8 @@ MEANINGS: dict[str, set[str]] = {
     "f14": {"workflows.key.record_end"},
     "f17": {"workflows.order.key.photo"},
     "shift+f5": {"workflows.order.key.photo"},
+    "f18": {"ui.key.photo_enlarge"},
+    "shift+f6": {"ui.key.photo_enlarge"},
     "shift+f2": {"workflows.key.record_end"},
     "f24": {"ui.key.pending_blocks"},
     "shift+f12": {"ui.key.pending_blocks"},

@@ -61,7 +61,7 @@ async def test_r1_unlock_in_person_shows_the_order_photo(world: World) -> None:
         view = app.screen.query_one("#unlock-photo", PhotoView)
         assert view.display and view.jpeg == portrait().jpeg
         assert "Compare the person with the photo from the order" in text_of(app, "#photo-compare")
-        await pilot.press("ctrl+t")
+        await pilot.press("f18")
         await settle(pilot)
         assert isinstance(app.screen, PhotoZoomDialog)
         assert app.screen.query_one("#zoom-photo", PhotoView).jpeg == portrait().jpeg
@@ -77,7 +77,7 @@ async def test_r1_unlock_without_photo_records_document_only(world: World) -> No
         await settle(pilot)
         assert not app.screen.query_one("#unlock-photo", PhotoView).display
         assert "identity document only" in text_of(app, "#photo-compare")
-        await pilot.press("ctrl+t")  # nothing to enlarge
+        await pilot.press("f18")  # nothing to enlarge
         await settle(pilot)
         assert isinstance(app.screen, UnlockScreen)
         await type_text(pilot, "271828")
