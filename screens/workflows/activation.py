@@ -25,6 +25,8 @@ from screens.workflows.holder_code import HolderCodeScreen
 class ActivationScreen(WorkflowScreen):
     """Enter: check the card; Ctrl+S: activate. Dismisses with ``Done`` or None."""
 
+    workflow = "activation"
+
     CSS_PATH: ClassVar[list[str | PurePath]] = [
         WORKFLOW_CSS,
         Path(__file__).with_name("activation.tcss"),
