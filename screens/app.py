@@ -108,9 +108,12 @@ class KioskApp(AppKeyActions, App[int]):
         self.set_reactive(KioskApp.status, StatusSnapshot(office=ctx.office_id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The device panel's key exists only in the demo."""
+        """The device panel's key exists only in the demo; a counter workflow's key only for
+        an operator the services let take it (the help lists only those)."""
         if action == "device_panel":
             return self.ctx.demo_mode
+        if action == "workflow" and parameters:
+            return bool(self.work.workflow_permitted(str(parameters[0])))
         return True
 
     # --- start-up ------------------------------------------------------------------------
@@ -328,7 +331,7 @@ class KioskApp(AppKeyActions, App[int]):
         await self.lock()
 
     async def action_workflow(self, name: str) -> None:
-        if not self.logged_in:
+        if not self.logged_in or not self.work.workflow_permitted(name):
             return
         entry = next((e for e in self.work.workflow_entries() if e.name == name), None)
         if entry is not None:

@@ -31,6 +31,8 @@ def palette_commands(app: KioskApp) -> list[SystemCommand]:
             SystemCommand(t("ui.cmd.lock"), t("ui.cmd.lock.help"), app.action_lock),
         ]
         for entry in app.work.workflow_entries():
+            if not app.work.workflow_permitted(entry.name):
+                continue  # offered only to an operator the services let take it
             commands.append(
                 SystemCommand(
                     entry.title, entry.help, functools.partial(app.action_workflow, entry.name)

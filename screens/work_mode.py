@@ -180,6 +180,13 @@ class WorkMode:
             return []
         return session_entries(self.ctx, services.workflows)
 
+    def workflow_permitted(self, name: str) -> bool:
+        """Whether the logged-in operator may take the workflow ``name`` (the services say)."""
+        from kiosk.services.workflows.permissions import workflow_permitted
+
+        current = self.ctx.session.operator
+        return current is not None and workflow_permitted(current.operator, name)
+
     async def open_workflow(self, entry: WorkflowEntry) -> None:
         from kiosk.errors import KioskError
 

@@ -27,6 +27,8 @@ from screens.workflows.photo_compare import comparison_text, show_comparison
 class ActivationScreen(WorkflowScreen):
     """Enter: check the card; Ctrl+S: activate. Dismisses with ``Done`` or None."""
 
+    workflow = "activation"
+
     CSS_PATH: ClassVar[list[str | PurePath]] = [
         WORKFLOW_CSS,
         Path(__file__).with_name("activation.tcss"),

@@ -13,7 +13,10 @@ from textual.widgets import Input, Static
 
 from kiosk.domain.decisions import Notice
 from kiosk.i18n import Catalogue
+from kiosk.services.login import Operator
 from kiosk.services.ports import ReaderRole
+from kiosk.services.visit import Visit
+from kiosk.services.workflows.permissions import workflow_permitted
 from screens.base import KeyedBindings, KeySpec, run_in_thread
 from screens.key_bar import KeyBar
 from screens.messages import ReaderChanged, WorkflowDone
@@ -33,6 +36,8 @@ class WorkflowScreen(KeyedBindings, ModalScreen[Any]):
     )
 
     initial_serial = ""  # the card the workflow was opened for, if any
+    workflow: ClassVar[str] = ""  # its name in kiosk.services.workflows.permissions
+    ACTING: ClassVar[frozenset[str]] = frozenset({"submit"})  # the keys that do the work
     needs_customer_card: ClassVar[bool] = False  # the step talks to the card in the reader
 
     def __init__(self, catalogue: Catalogue) -> None:
@@ -41,6 +46,21 @@ class WorkflowScreen(KeyedBindings, ModalScreen[Any]):
         self.busy = False
         self.result: Any = None
         self.customer_card_gone = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer offers only what this operator may do: the keys that do the work
+        (Ctrl+S and the screen's own, ``ACTING``) when the services let the operator take
+        the workflow; a key not offered does nothing."""
+        operator = self.acting_operator()
+        if action in self.ACTING and self.workflow and operator is not None:
+            return workflow_permitted(operator, self.workflow)
+        return True
+
+    def acting_operator(self) -> Operator | None:
+        """Who works the dialog: its operator, or the operator of the visit it works in."""
+        visit = getattr(self, "visit", None)
+        found = visit.operator if isinstance(visit, Visit) else getattr(self, "operator", None)
+        return found if isinstance(found, Operator) else None
 
     def compose(self) -> ComposeResult:
         # not a focus stop of its own: Tab goes from field to field, and nothing typed
@@ -99,7 +119,7 @@ class WorkflowScreen(KeyedBindings, ModalScreen[Any]):
         self.dismiss(self.result)
 
     def action_submit(self) -> None:
-        if not self.busy:
+        if not self.busy and self.check_action("submit", ()):
             self.submit()
 
     def submit(self) -> None:  # pragma: no cover - each screen overrides it

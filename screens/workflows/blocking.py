@@ -24,6 +24,7 @@ from screens.workflows.base import WORKFLOW_CSS, WorkflowScreen
 
 
 class BlockScreen(WorkflowScreen):
+    workflow = "block"
     CSS_PATH: ClassVar[list[str | PurePath]] = [
         WORKFLOW_CSS,
         Path(__file__).with_name("blocking.tcss"),

@@ -19,6 +19,8 @@ FACT_FIELDS = ("#product", "#product-again", "#level", "#level-again")
 class CardFactsScreen(WorkflowScreen):
     """Dismisses with ``Done`` or None."""
 
+    workflow = "card_facts"
+
     def __init__(
         self,
         catalogue: Catalogue,

@@ -52,6 +52,8 @@ class _DatedScreen(WorkflowScreen):
 class NameChangeScreen(_DatedScreen):
     """The day the holder changed name; the old card must be replaced within 3 months."""
 
+    workflow = "name_change"
+
     def __init__(
         self,
         catalogue: Catalogue,
@@ -88,6 +90,8 @@ class ReturnScreen(_DatedScreen):
         *_DatedScreen.KEYS,
         ("f14,shift+f2", "record_end", "workflows.key.record_end"),  # Shift+F2 arrives as F14
     )
+    workflow = "return"
+    ACTING = frozenset({"submit", "record_end"})
     CSS_PATH: ClassVar[list[str | PurePath]] = [
         WORKFLOW_CSS,
         Path(__file__).with_name("deadlines.tcss"),
@@ -112,7 +116,7 @@ class ReturnScreen(_DatedScreen):
         yield Input(id="reason", placeholder=self.t("workflows.field.keep_reason"))
 
     def action_record_end(self) -> None:
-        if self.busy:
+        if self.busy or not self.check_action("record_end", ()):
             return
         serial_and_day = self.serial_and_day()
         if serial_and_day is None:

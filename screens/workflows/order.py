@@ -46,6 +46,8 @@ class OrderScreen(WorkflowScreen):
         *WorkflowScreen.KEYS,
         ("f17,shift+f5", "take_photo", "workflows.order.key.photo"),  # Shift+F5 arrives as F17
     )
+    workflow = "order"
+    ACTING = frozenset({"submit", "take_photo"})
 
     def __init__(
         self,
@@ -107,7 +109,7 @@ class OrderScreen(WorkflowScreen):
         return value if isinstance(value, str) else ""
 
     def action_take_photo(self) -> None:
-        if self.busy or self.result is not None:
+        if self.busy or self.result is not None or not self.check_action("take_photo", ()):
             return
         if self.photo_capture is None:
             self.show(self.t("workflows.order.no_camera"), refused=True)

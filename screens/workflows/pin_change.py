@@ -14,6 +14,7 @@ from screens.workflows.base import WorkflowScreen
 
 
 class PinChangeScreen(WorkflowScreen):
+    workflow = "pin_change"
     needs_customer_card = True
 
     def __init__(

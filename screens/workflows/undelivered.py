@@ -15,6 +15,8 @@ from screens.workflows.base import WorkflowScreen
 class UndeliveredScreen(WorkflowScreen):
     """Enter: look the card up; Ctrl+S: order a new card (A-post, from the reorder date)."""
 
+    workflow = "undelivered"
+
     def __init__(
         self,
         catalogue: Catalogue,

@@ -24,7 +24,7 @@ from kiosk.domain.deadlines import (
     sweep,
 )
 from kiosk.domain.lifecycle import Transition, transition
-from kiosk.domain.roles import Action, require_role
+from kiosk.domain.roles import Action, require_not_limited, require_role
 from kiosk.domain.types import CardState, Deadline, DeadlineKind
 from kiosk.errors import DomainError
 from kiosk.services.login import Operator
@@ -75,6 +75,7 @@ class DeadlineService:
             else (Action.RECORD_RETURN)
         )
         require_role(operator.role, action)
+        require_not_limited(operator.blocking_only, action)
         now = self._s.clock()
         if on > local_date(now):
             if kind is DeadlineKind.NAME_CHANGE:
@@ -128,6 +129,7 @@ class DeadlineService:
     ) -> Done:
         """R11: the card handed back, or kept (with a reason) by a holder who continues."""
         require_role(operator.role, Action.RECORD_RETURN)
+        require_not_limited(operator.blocking_only, Action.RECORD_RETURN)
         now = self._s.clock()
         with self._s.store.unit_of_work() as tx:
             record = load_card(tx, serial)
