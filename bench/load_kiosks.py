@@ -1,7 +1,8 @@
 """The load generator of ``sync.capacity``, a process of its own: ``python -m
 bench.load_kiosks KEYS_FILE URL DURATION`` runs one thread per kiosk of KEYS_FILE (JSON:
 kiosk id → Ed25519 private key seed, hex), each pushing a batch of 10 signed events at
-most every 250 ms (``sync.load_20``'s shape), and prints one JSON object: the push
+most every 250 ms (``sync.load_20``'s shape) in the format kiosks write (format 2: one
+signature check per batch at the central), and prints one JSON object: the push
 latencies in seconds, the failed pushes and the events accepted."""
 
 from __future__ import annotations
@@ -48,7 +49,13 @@ def run(keys: dict[str, str], url: str, duration: float) -> dict[str, Any]:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from clock import system_clock
-    from protocol.event_format import GENESIS_HASH, SignedEvent, format_timestamp
+    from protocol.event_format import (
+        CURRENT_FORMAT,
+        GENESIS_HASH,
+        GENESIS_SIGNATURE,
+        SignedEvent,
+        format_timestamp,
+    )
 
     latencies: list[float] = []
     errors = [0]
@@ -58,7 +65,7 @@ def run(keys: dict[str, str], url: str, duration: float) -> dict[str, Any]:
 
     def kiosk(k: int, kiosk_id: str, seed: str) -> None:
         key = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(seed))
-        prev, seq = GENESIS_HASH, 0
+        prev, prev_signature, seq = GENESIS_HASH, GENESIS_SIGNATURE, 0
         time.sleep(max(0.0, start_at - time.monotonic()) + PACE_SECONDS * k / len(keys))
         with httpx.Client(base_url=url, timeout=30) as client:
             while time.monotonic() < stop_at:
@@ -77,8 +84,10 @@ def run(keys: dict[str, str], url: str, duration: float) -> dict[str, Any]:
                         event_type=event_type,
                         payload=payload,
                         prev_hash=prev,
+                        prev_signature=prev_signature,
+                        event_format=CURRENT_FORMAT,
                     )
-                    prev = event.hash
+                    prev, prev_signature = event.hash, event.signature
                     events.append(event.to_dict())
                 started = time.perf_counter()
                 try:
