@@ -51,7 +51,7 @@ def _postgres() -> Iterator[Any]:
 
 
 @contextlib.contextmanager
-def _central(db_url: str, field_key: Path) -> Iterator[str]:
+def _central(db_url: str, field_key: Path, *, workers: int = 1) -> Iterator[str]:
     from tests.support.pgserver import free_port
 
     port = free_port()
@@ -68,6 +68,8 @@ def _central(db_url: str, field_key: Path) -> Iterator[str]:
             "--listen",
             f"127.0.0.1:{port}",
             "--insecure-no-client-auth",  # a loopback benchmark: no client certificates
+            "--workers",
+            str(workers),
         ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Engine, Table, insert, select, update
+from sqlalchemy import ARRAY, Engine, Table, Text, any_, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement
 
 from central import rules
 from central.database import CHANGE_COUNTER
@@ -48,6 +49,13 @@ class CentralAccess:
 
     def _for_update(self, query: Any) -> Any:
         return query.with_for_update() if self._postgres else query
+
+    def _among(self, column: Any, values: Sequence[str]) -> ColumnElement[bool]:
+        """``column IN values``: on PostgreSQL one array parameter (``= ANY(%s)``), so a
+        thousand values are neither a thousand bound parameters nor a new statement."""
+        if self._postgres:
+            return column == any_(bindparam(None, list(values), type_=ARRAY(Text)))  # type: ignore[no-any-return]
+        return column.in_(values)  # type: ignore[no-any-return]
 
     def _kiosk(self, kiosk_id: str) -> Mapping[str, Any]:
         with self.engine.connect() as conn:
@@ -104,7 +112,7 @@ class CentralAccess:
         cards: dict[str, dict[str, Any]] = {}
         for chunk in chunks(sorted(serials), 1000):
             query = self._for_update(
-                select(CARD).where(CARD.c.serial.in_(chunk)).order_by(CARD.c.serial)
+                select(CARD).where(self._among(CARD.c.serial, chunk)).order_by(CARD.c.serial)
             )
             for row in conn.execute(query):
                 cards[str(row.serial)] = dict(row._mapping)

@@ -26,6 +26,7 @@ import base64
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -161,8 +162,9 @@ def build_app(
         except WireFormatError as exc:
             return _error(exc.code, exc.detail)
 
-        def work() -> Response:
-            return JSONResponse(service.push(batch.kiosk_id, batch.events).to_dict())
+        def work() -> Response:  # orjson: the bytes JSONResponse writes, a tenth of the time
+            body = orjson.dumps(service.push(batch.kiosk_id, batch.events).to_dict())
+            return Response(body, media_type="application/json")
 
         return answer(request, batch.kiosk_id, work)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from central.errors import CentralConfigError, CentralExtraMissingError
 
@@ -54,6 +55,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "field key",
     )
     parser.add_argument("--listen", default="127.0.0.1:8443", help="HOST:PORT to listen on")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes sharing the port (each with its own database connection "
+        "pool); on a 2-core machine 2 gives the push load headroom (see sync.capacity)",
+    )
     parser.add_argument("--tls-cert", help="server certificate (PEM)")
     parser.add_argument("--tls-key", help="server private key (PEM)")
     parser.add_argument(
@@ -258,7 +266,12 @@ def run(args: argparse.Namespace, *, clock: Clock) -> int:
     if args.register_kiosk or args.add_operator or args.produce:
         return administer(args, clock=clock)  # the database alone: no HTTP server needed
     try:
-        from central.server import TlsSettings, build_server, check_client_authentication
+        from central.server import (
+            TlsSettings,
+            build_server,
+            check_client_authentication,
+            serve,
+        )
         from protocol.wire import DEFAULT_MAX_BODY_BYTES
     except ModuleNotFoundError as exc:
         module = (exc.name or "").partition(".")[0]
@@ -292,23 +305,43 @@ def run(args: argparse.Namespace, *, clock: Clock) -> int:
                 path="--crl-ca", key_name="crl_ca", problem="--crl-source needs --crl-ca"
             )
         crls = CrlRelay(args.crl_source, load_authorities(args.crl_ca), clock=clock)
-    server = build_server(
-        args.db,
-        host,
-        int(port_text),
-        cipher=field_cipher(args),
-        clock=clock,
-        tls=tls,
-        insecure_no_client_auth=args.insecure_no_client_auth,
-        max_body_bytes=args.max_body_bytes or DEFAULT_MAX_BODY_BYTES,
-        crls=crls,
-        checkpoint_key=checkpoint_key(args),
-    )
+    if args.workers < 1:
+        raise CentralConfigError(path="--workers", key_name="workers", problem="at least 1")
+    cipher, signer = field_cipher(args), checkpoint_key(args)
+
+    def build() -> Any:
+        return build_server(
+            args.db,
+            host,
+            int(port_text),
+            cipher=cipher,
+            clock=clock,
+            tls=tls,
+            insecure_no_client_auth=args.insecure_no_client_auth,
+            max_body_bytes=args.max_body_bytes or DEFAULT_MAX_BODY_BYTES,
+            crls=crls,
+            checkpoint_key=signer,
+        )
+
+    make_server: Callable[[], Any] = build
+    if args.workers > 1:  # migrated once, before the workers fork
+        from central.database import make_engine, migrate
+
+        engine = make_engine(args.db)
+        migrate(engine)
+        engine.dispose()
+    else:
+        make_server = _built(build())
     if args.insecure_no_client_auth:
         print(
             f"kiosk central: warning: {INSECURE_FLAG}: serving without client authentication; "
             "any client that reaches the port can push and pull personal data",
             file=sys.stderr,
         )
-    server.run()  # until interrupted
+    serve(make_server, host, int(port_text), workers=args.workers)  # until interrupted
     return 0
+
+
+def _built(server: Any) -> Any:
+    """A factory of the one server already built (errors show before serving)."""
+    return lambda: server

@@ -37,7 +37,7 @@ from central.tables import (
     chunks,
     stored_event,
 )
-from protocol.event_format import SignedEvent, format_timestamp
+from protocol.event_format import SignedEvent, canonical_json, format_timestamp
 from protocol.wire import EventResult, InvalidReason, PushAnswer, PushStatus
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ class _Pending:
 
     index: int
     event: SignedEvent
+    canonical_payload: bytes  # hashed (format 2) and sealed: encoded once
 
 
 class PushOperations(CentralAccess):
@@ -78,14 +79,15 @@ class PushOperations(CentralAccess):
                 )
                 continue
             reason: InvalidReason | None = None
+            canonical = canonical_json(event.payload)
             if event.kiosk_id != kiosk_id:
                 reason = InvalidReason.WRONG_KIOSK
-            elif not event.hash_ok():
+            elif not event.hash_ok(canonical):
                 reason = InvalidReason.HASH_MISMATCH
             if reason is not None:
                 results[index] = _invalid(event, reason)
             else:
-                verified.append(_Pending(index, event))
+                verified.append(_Pending(index, event, canonical))
         unsigned = unsigned_events([(p.index, p.event) for p in verified], public_key)
         for p in verified:
             if p.index in unsigned:
@@ -129,7 +131,7 @@ class PushOperations(CentralAccess):
             for chunk in chunks(ids, 1000):
                 for row in conn.execute(
                     select(EVENT.c.event_id, EVENT.c.hash, EVENT.c.status, EVENT.c.reason).where(
-                        EVENT.c.event_id.in_(chunk)
+                        self._among(EVENT.c.event_id, chunk)
                     )
                 ):
                     stored[str(row.event_id)] = row._mapping
@@ -190,7 +192,7 @@ class PushOperations(CentralAccess):
                 status = PushStatus.ACCEPTED if decision.accepted else PushStatus.REJECTED
                 decided[p.index] = EventResult(event.event_id, event.seq, status, decision.reason)
                 seen_ids.add(event.event_id)
-                stored_row = stored_event(event, self.cipher)
+                stored_row = stored_event(event, self.cipher, p.canonical_payload)
                 new_rows.append(
                     {
                         **stored_row,

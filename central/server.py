@@ -13,7 +13,11 @@ is (``kiosk central`` turns their absence into a message naming the extra).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import os
+import signal
+import socket
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -141,3 +145,49 @@ def build_server(
         options["ssl_keyfile"] = tls.key
         options["ssl_context_factory"] = ssl_context_factory(tls)
     return uvicorn.Server(uvicorn.Config(app, **options))
+
+
+def serve(make_server: Callable[[], Any], host: str, port: int, *, workers: int = 1) -> None:
+    """Serve until interrupted: ``make_server()`` (a :func:`build_server` call) in this
+    process, or with ``workers`` > 1 in that many forked processes sharing one listening
+    socket (the kernel spreads connections; each process has its own engine and
+    connection pool: the central keeps no state in memory). The database is migrated
+    before the fork (``make_server`` migrates again: nothing left to do). SIGTERM or
+    SIGINT to this process stops the workers."""
+    if workers <= 1:
+        make_server().run()
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, port))
+    listener.listen(2048)
+    listener.set_inheritable(True)
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # a worker: its own engine, its own event loop
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            try:
+                make_server().run(sockets=[listener])
+            finally:
+                os._exit(0)
+        children.append(pid)
+
+    def stop(_signum: int, _frame: object) -> None:
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for child in children:
+        while True:
+            try:
+                os.waitpid(child, 0)
+                break
+            except InterruptedError:
+                continue
+            except ChildProcessError:
+                break
+    listener.close()

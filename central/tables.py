@@ -51,15 +51,22 @@ STORED_FIELDS = (
 )
 
 
-def stored_event(event: SignedEvent, cipher: CentralCipher) -> dict[str, Any]:
-    """The stored columns of a verified event (:data:`STORED_FIELDS`)."""
+def stored_event(
+    event: SignedEvent, cipher: CentralCipher, canonical_payload: bytes | None = None
+) -> dict[str, Any]:
+    """The stored columns of a verified event (:data:`STORED_FIELDS`);
+    ``canonical_payload``: the payload's canonical JSON when the caller has it."""
     row = event.to_dict()
     payload = row.pop("payload")
     row.pop("format", None)
     row.pop("payload_nonce", None)
     if event.event_format == FORMAT_V2 and event.payload_nonce is not None:
-        plain = bytes.fromhex(event.payload_nonce) + canonical_json(payload)
+        if canonical_payload is None:
+            canonical_payload = canonical_json(payload)
+        plain = bytes.fromhex(event.payload_nonce) + canonical_payload
         row["payload_enc"] = cipher.seal(plain, event_aad(event.event_id))
+    elif canonical_payload is not None:  # the bytes seal_json would seal
+        row["payload_enc"] = cipher.seal(canonical_payload, event_aad(event.event_id))
     else:
         row["payload_enc"] = cipher.seal_json(payload, event_aad(event.event_id))
     row["event_format"] = event.event_format

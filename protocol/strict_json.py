@@ -15,6 +15,13 @@ at its shape, so every later step sees only values that hash, store and answer c
   becomes millions of dictionaries).
 
 A refusal is :class:`StrictJsonError` with a short reason that never quotes the body.
+
+The fast path decodes with orjson, which already refuses what the rules refuse about text
+(not UTF-8, unpaired surrogates, ``NaN``, infinities), and then walks only the containers
+(depth, integer range). Whenever orjson refuses a body, or the value holds a float (orjson
+reads an integer beyond 64 bits as a float, so a float could hide one), the body is
+decoded again by the standard library with every rule above: a refusal's reason, and what
+is accepted, are exactly the standard library path's.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ from __future__ import annotations
 import json
 import math
 from typing import Any
+
+import orjson
 
 MAX_DEPTH = 32
 MAX_CONTAINERS = 100_000
@@ -57,6 +66,38 @@ def decode_body(body: bytes | bytearray) -> Any:
         raise StrictJsonError(
             f"more than {MAX_CONTAINERS} objects and arrays in one body", too_large=True
         )
+    try:
+        value = orjson.loads(body)
+        if not isinstance(value, dict | list) or _holds_float(value):
+            return _decode_exactly(body)
+    except (orjson.JSONDecodeError, StrictJsonError):
+        return _decode_exactly(body)  # refused: for the standard library's reason
+    return value
+
+
+def _holds_float(value: dict[str, Any] | list[Any]) -> bool:
+    """Depth and integers of a container orjson decoded (its strings are valid already);
+    True when it holds a float (then only the standard library's decoding can tell an
+    integer beyond 64 bits)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise StrictJsonError(f"nested deeper than {MAX_DEPTH} levels")
+        for child in item.values() if type(item) is dict else item:
+            kind = type(child)
+            if kind is dict or kind is list:
+                stack.append((child, depth + 1))
+            elif kind is int:
+                if not INT64_MIN <= child <= INT64_MAX:
+                    raise StrictJsonError("an integer outside the 64-bit range")
+            elif kind is float:
+                return True
+    return False
+
+
+def _decode_exactly(body: bytes | bytearray) -> Any:
+    """The standard library's decoding with every rule of the module docstring."""
     try:
         text = bytes(body).decode("utf-8")
     except UnicodeDecodeError:

@@ -12,6 +12,8 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import orjson
+
 from protocol.checkpoint import DivergenceReport, EventsQuery
 from protocol.wire import (
     CRLS_PATH,
@@ -76,7 +78,7 @@ class CentralTransport:
                 detail = ""
             raise CentralRefusedError(status=response.status_code, detail=detail or "no detail")
         try:
-            data = response.json()
+            data = orjson.loads(response.content)
         except ValueError:
             raise CentralRefusedError(status=response.status_code, detail="not JSON") from None
         if not isinstance(data, dict):
@@ -84,11 +86,15 @@ class CentralTransport:
         return data
 
     def push(self, kiosk_id: str, events: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-        body = json.dumps(PushRequest(kiosk_id, events).to_dict(), ensure_ascii=False)
+        message = PushRequest(kiosk_id, events).to_dict()
+        try:
+            body = orjson.dumps(message)
+        except TypeError:  # what orjson does not write (an integer beyond 64 bits)
+            body = json.dumps(message, ensure_ascii=False).encode("utf-8")
         return self._call(
             "POST",
             PUSH_PATH,
-            content=body.encode("utf-8"),
+            content=body,
             headers={"content-type": "application/json"},
         )
 

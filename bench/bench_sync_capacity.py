@@ -1,0 +1,116 @@
+"""sync.capacity: the highest sustained push rate at which the central keeps push p99
+under 100 ms with no failed push.
+
+The central (``kiosk central --workers 2``: one process per core) and PostgreSQL run on this
+machine; the load comes from a process of its own (``bench.load_kiosks``) with
+``sync.load_20``'s fixed shape: each kiosk pushes a batch of 10 signed events at most every
+250 ms (40 events/s per kiosk). The rate is stepped up by adding kiosks (20, 40, 60, ...),
+each step :data:`STEP_SECONDS` long with kiosks of its own (fresh chains); the search stops
+at the first step that misses p99 < 100 ms or has an error. The figure is the rate the
+last good step sustained (answered events per second), its baseline the 20-kiosk load's
+800 events/s; budget ≥ 3× that (2,400 events/s).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.bench_sync import OFFICE, ROOT, _central, _central_service, _postgres
+from bench.harness import Figure, percentile
+from bench.load_kiosks import BATCH, CARDS, PACE_SECONDS
+
+STEPS = (20, 40, 60, 80, 100, 120, 140)
+STEP_SECONDS = 10.0
+P99_LIMIT_MS = 100.0
+WORKERS = 2  # kiosk central --workers: one process per core of the 2-core machine
+LOAD_20_RATE = 20 * BATCH / PACE_SECONDS  # 800 events/s
+
+
+def _step(keys: dict[str, str], url: str, seconds: float, work: Path) -> dict[str, object]:
+    keys_file = work / f"keys-{len(keys)}.json"
+    keys_file.write_text(json.dumps(keys), encoding="ascii")
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.load_kiosks", str(keys_file), url, str(seconds)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 120,
+    )
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def capacity(scale: float) -> list[Figure]:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+        PublicFormat,
+    )
+
+    seconds = max(3.0, STEP_SECONDS * scale)
+    held_rate, held_note = 0.0, "no step held"
+    steps_run: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="bench-capacity-") as tmp, _postgres() as server:
+        work = Path(tmp)
+        db_url = server.create_database("capacity")
+        service = _central_service(db_url, work / "central.key")
+        service.put_cards(
+            {"serial": f"SN{n:08d}", "office_id": OFFICE, "state": "active"} for n in range(CARDS)
+        )
+        step_keys: list[dict[str, str]] = []
+        for step, kiosks in enumerate(STEPS):
+            keys: dict[str, str] = {}
+            for k in range(kiosks):
+                key = Ed25519PrivateKey.generate()
+                kiosk_id = f"cap-{step}-{k:03d}"
+                service.register_kiosk(
+                    kiosk_id=kiosk_id,
+                    office_id=OFFICE,
+                    public_key=key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
+                )
+                seed = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+                keys[kiosk_id] = seed.hex()
+            step_keys.append(keys)
+        with _central(db_url, work / "central.key", workers=WORKERS) as url:
+            for kiosks, keys in zip(STEPS, step_keys, strict=True):
+                result = _step(keys, url, seconds, work)
+                latencies = [float(x) * 1000 for x in result["latencies"]]  # type: ignore[attr-defined]
+                errors = int(result["errors"])  # type: ignore[call-overload]
+                rate = len(latencies) * BATCH / seconds
+                p99 = percentile(latencies or [0.0], 99)
+                p50 = percentile(latencies or [0.0], 50)
+                steps_run.append(
+                    f"{kiosks} kiosks: {rate:.0f} ev/s p50 {p50:.0f} ms p99 {p99:.0f} ms "
+                    f"errors {errors}"
+                )
+                if errors or p99 >= P99_LIMIT_MS or not latencies:
+                    break
+                held_rate = rate
+                held_note = f"{kiosks} kiosks"
+        service.engine.dispose()
+    note = (
+        f"held at {held_note}; steps of {seconds:.0f} s, batches of {BATCH} every "
+        f"{PACE_SECONDS * 1000:.0f} ms per kiosk, load generator in its own process; "
+        + "; ".join(steps_run)
+    )
+    return [
+        Figure(
+            "sync.capacity",
+            held_rate,
+            "events/s",
+            LOAD_20_RATE,
+            3 * LOAD_20_RATE,
+            budget_kind="min_value",
+            note=note,
+        )
+    ]
+
+
+FIGURES = {"sync.capacity": capacity}
