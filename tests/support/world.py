@@ -9,9 +9,9 @@ Everything dated is relative to the world's clock: the test PKI is made at the s
 holders' documents expire relative to it.
 
 The ``factory`` and ``world`` fixtures are registered for the whole suite by
-``tests/conftest.py``; a directory whose tests need another world (the UI tests' counter
-of fakes, ``tests.support.ui_world``) overrides ``world`` in its conftest, and
-``open_world`` builds this one for a directory that overrides it back.
+``tests/conftest.py``; the UI tests' counter (``tests.support.ui_world``) is built on this
+world (``open_world``, then the cast put into its store), and their conftest's ``world``
+gives the counter; ``tests/ui/workflows`` takes this world back.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from protocol.event_types import validate
 from store.database import Store, open_store
 from store.holders import new_operator
 from store.journal import Journal
-from store.keys import load_or_create_keys
+from store.keys import KioskKeys, load_or_create_keys
 from store.models import Card, JournalRow
 from tests.support.seed import CardSpec, add_card, add_holder, add_office
 
@@ -316,11 +316,20 @@ class World:
         return event
 
 
-def make_world(data_dir: Path, *, clock: FixedClock, factory: CardFactory) -> World:
-    """The world's store at ``data_dir`` (kiosk.key, kiosk.sqlite3), seeded, on ``clock``."""
+def open_kiosk_store(
+    data_dir: Path, *, kiosk_id: str = KIOSK_ID, clock: FixedClock
+) -> tuple[KioskKeys, Store, Journal]:
+    """A kiosk's store laid out as a kiosk lays it out (``kiosk.key`` 0600, ``kiosk.sqlite3``
+    in ``data_dir``), empty, and its journal on ``clock``: the world's, and the sync tests'
+    kiosks (``tests.support.sync_world``)."""
     keys = load_or_create_keys(data_dir / "kiosk.key")
     store = open_store(f"sqlite:///{data_dir / 'kiosk.sqlite3'}", keys)
-    journal = Journal(KIOSK_ID, keys, store.cipher, clock=clock)
+    return keys, store, Journal(kiosk_id, keys, store.cipher, clock=clock)
+
+
+def make_world(data_dir: Path, *, clock: FixedClock, factory: CardFactory) -> World:
+    """The world's store at ``data_dir`` (kiosk.key, kiosk.sqlite3), seeded, on ``clock``."""
+    _, store, journal = open_kiosk_store(data_dir, clock=clock)
     add_office(store, OFFICE, OFFICE_NAME)
     add_office(store, OTHER_OFFICE, OTHER_OFFICE_NAME)
     with store.unit_of_work() as session:
