@@ -28,9 +28,10 @@ from store.database import Store
 from store.journal import PRIORITY_BLOCK, PRIORITY_NORMAL, Journal
 from store.keys import KioskKeys
 from store.sync import CentralTransport, SyncClient
+from tests.support.kiosk_store import open_kiosk_store
 from tests.support.payloads import complete
 from tests.support.pgserver import PostgresServer, free_port
-from tests.support.world import ADMIN, CLERK, OFFICE, open_kiosk_store
+from tests.support.world import ADMIN, CLERK, OFFICE
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -15,6 +15,8 @@ from tests.support.world import open_world
 
 
 @pytest.fixture
-def world(tmp_path: Path, factory: CardFactory, clock: FixedClock) -> Iterator[World]:
-    with open_world(tmp_path, factory, clock) as base:
+def world(
+    tmp_path: Path, factory: CardFactory, clock: FixedClock, world_template: Path
+) -> Iterator[World]:
+    with open_world(tmp_path, factory, clock, world_template) as base:
         yield counter_on(base)
