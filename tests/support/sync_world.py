@@ -5,7 +5,6 @@ a real uvicorn subprocess, and kiosks with real local stores and signed journals
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import socket
 import subprocess
@@ -25,17 +24,16 @@ from central.fields import CentralCipher
 from central.service import CentralService
 from clock import FixedClock, local_date
 from protocol.event_format import SignedEvent
-from store.database import Store, open_store
+from store.database import Store
 from store.journal import PRIORITY_BLOCK, PRIORITY_NORMAL, Journal
 from store.keys import KioskKeys
 from store.sync import CentralTransport, SyncClient
+from tests.support.kiosk_store import open_kiosk_store
 from tests.support.payloads import complete
 from tests.support.pgserver import PostgresServer, free_port
+from tests.support.world import ADMIN, CLERK, OFFICE
 
 ROOT = Path(__file__).resolve().parents[3]
-OFFICE = "KK-SOLNA"
-CLERK = "SE2321000016-CLK1"
-ADMIN = "SE2321000016-ADM1"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -262,12 +260,7 @@ def kiosk_factory(
     def make(kiosk_id: str, office_id: str = OFFICE) -> Kiosk:
         path = tmp_path / kiosk_id
         path.mkdir()
-        keys = KioskKeys.generate()
-        key_file = path / "kiosk.key"
-        key_file.write_text(keys.to_json(), encoding="utf-8")
-        os.chmod(key_file, 0o600)
-        store = open_store(f"sqlite:///{path / 'kiosk.sqlite3'}", keys)
-        journal = Journal(kiosk_id, keys, store.cipher, clock=clock)
+        keys, store, journal = open_kiosk_store(path, kiosk_id=kiosk_id, clock=clock)
         kiosk = Kiosk(kiosk_id, office_id, path, keys, store, journal)
         central_service.register_kiosk(
             kiosk_id=kiosk_id, office_id=office_id, public_key=keys.public_key_bytes()

@@ -1,21 +1,29 @@
-"""A small counter world for the UI tests: PKI, operator and customer cards, holders on
-record, identity documents. Nothing here touches a database.
+"""The UI tests' counter, built on the one store-backed world (``tests.support.world``):
+the same store, seed and clock, the cast of ``tests.support.ui_cast`` put into it (operators
+on the roster, holders and cards on record), in-process readers and scanner, and the
+services the App talks to: the login over the store's roster, the identity checks recorded
+in the store (and kept in ``recorder.records``), the lookup, card check and visit over the
+cast's directory.
 
-Everything dated is relative to the clock the world is built on (``build_world(clock)``):
-the UI tests pass the suite's ``clock`` fixture, the snapshots their own fixed instant.
+Everything dated is relative to the world's clock: the UI tests' ``world`` fixture
+(``tests/ui/conftest.py``) is on the suite's ``clock``; ``build_world(clock)`` builds one on
+any clock (the snapshots pin their own instant) in a folder removed with the world.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+import shutil
+import tempfile
+import weakref
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from clock import LOCAL_ZONE, Clock, local_date
+from clock import LOCAL_ZONE, FixedClock
 from devices.virtual.factory import CardFactory, PersonalisedCard
 from devices.virtual.pki import TestPki
 from kiosk.demo_documents import demo_documents
@@ -26,133 +34,66 @@ from kiosk.services.demo_controls import DemoCard, DemoDocument, InProcessDemo
 from kiosk.services.device_adapters import InProcessReaders
 from kiosk.services.identity import IdentityCheckService
 from kiosk.services.identity_check import DocumentIdentityChecker
+from kiosk.services.identity_store import StoreIdentityRecorder
 from kiosk.services.login import LoginService
 from kiosk.services.lookup import LookupService
-from kiosk.services.ports import (
-    CardView,
-    DeadlineView,
-    HistoryLine,
-    HolderDetail,
-    HolderSummary,
-)
 from kiosk.services.status import StatusService, SyncFigures
+from kiosk.services.store_views import StoreRoster
 from kiosk.services.trust import AnchoredTrust
 from kiosk.services.visit import VisitService
-from store.records import OperatorRecord
+from tests.support.ui_cast import (
+    DEADLINE_IN_DAYS,
+    OFFICE,
+    PHOTO_DAYS_AGO,
+    CounterDirectory,
+    FixedSyncFigures,
+    Holder,
+    RecordingIdentityRecorder,
+    holders_on_record,
+    make_cards,
+    seed_cast,
+)
+from tests.support.world import MASTER, make_world
+from tests.support.world import World as StoreWorld
 
 PIN = "123456"
-OFFICE = "KK-SOLNA"
-# The holders' cards were photographed and ordered this many days before the world's day;
-# the name-change deadline falls this many days after it.
-PHOTO_DAYS_AGO = 41
-DEADLINE_IN_DAYS = 90
-
-
-@dataclass
-class Holder:
-    summary: HolderSummary
-    cards: list[CardView] = field(default_factory=list)
-
-
-class FakeRoster:
-    def __init__(self) -> None:
-        self.by_fp: dict[str, OperatorRecord] = {}
-
-    def add(
-        self, card: PersonalisedCard, hsa_id: str, name: str, role: str, *, active: bool = True
-    ) -> None:
-        der = card.holder.authentication.cert.public_bytes(Encoding.DER)
-        fingerprint = hashlib.sha256(der).hexdigest()
-        self.by_fp[fingerprint] = OperatorRecord(hsa_id, role, fingerprint, name, OFFICE, active)
-
-    def find_by_hsa_id(self, hsa_id: str) -> OperatorRecord | None:
-        return next((r for r in self.by_fp.values() if r.hsa_id == hsa_id), None)
-
-    def fill_name(self, hsa_id: str, name: str) -> None:
-        for fingerprint, record in self.by_fp.items():
-            if record.hsa_id == hsa_id and not record.name:
-                self.by_fp[fingerprint] = replace(record, name=name)
-
-    def last_contact(self) -> dt.datetime | None:
-        return None
-
-
-class FakeDirectory:
-    def __init__(self, holders: Sequence[Holder], now: dt.datetime) -> None:
-        self.holders = {h.summary.holder_id: h for h in holders}
-        self.now = now
-
-    def by_personnummer(self, personnummer: str) -> list[HolderSummary]:
-        digits = "".join(c for c in personnummer if c.isdigit())[-10:]
-        return [h.summary for h in self.holders.values() if h.summary.personnummer[-10:] == digits]
-
-    def by_name(self, text: str) -> list[HolderSummary]:
-        return [h.summary for h in self.holders.values() if text.lower() in h.summary.name.lower()]
-
-    def by_birth_date(self, digits: str) -> list[HolderSummary]:
-        return [h.summary for h in self.holders.values() if h.summary.personnummer[:8] == digits]
-
-    def by_card_serial(self, serial: str) -> list[HolderSummary]:
-        return [
-            h.summary for h in self.holders.values() if any(c.serial == serial for c in h.cards)
-        ]
-
-    def detail(self, holder_id: str) -> HolderDetail | None:
-        holder = self.holders.get(holder_id)
-        if holder is None:
-            return None
-        deadlines: tuple[DeadlineView, ...] = ()
-        history: tuple[HistoryLine, ...] = ()
-        if holder.cards:
-            first = holder.cards[0]
-            due = local_date(self.now) + dt.timedelta(days=DEADLINE_IN_DAYS)
-            deadlines = (DeadlineView("name_change", due, first.serial),)
-            history = (
-                HistoryLine(
-                    self.now - dt.timedelta(days=40),
-                    "card.ordered",
-                    "SE2321000016-1001",
-                    first.serial,
-                ),
-                HistoryLine(
-                    self.now - dt.timedelta(days=5),
-                    "card.activated",
-                    "SE2321000016-1001",
-                    first.serial,
-                ),
-            )
-        return HolderDetail(holder.summary, tuple(holder.cards), deadlines, history)
-
-
-class FakeSync:
-    def __init__(self) -> None:
-        self.value = SyncFigures(True, 3, 1, 720.0)
-
-    def figures(self) -> SyncFigures:
-        return self.value
-
-
-class MemoryRecorder:
-    def __init__(self) -> None:
-        self.records: list[Any] = []
-
-    def record(self, record: Any) -> str:
-        self.records.append(record)
-        return f"event-{len(self.records)}"
+__all__ = [
+    "DEADLINE_IN_DAYS",
+    "OFFICE",
+    "PHOTO_DAYS_AGO",
+    "PIN",
+    "Holder",
+    "World",
+    "build_world",
+    "counter_on",
+    "find_the_operators_reader",
+    "limit_logins_by_outdated_list",
+    "make_app",
+    "with_pending_blocks",
+]
 
 
 @dataclass
 class World:
-    clock: Clock
-    pki: TestPki
+    """The counter over ``base``, the store-backed world."""
+
+    base: StoreWorld
     documents: Mapping[str, tuple[str, ...]]
     readers: InProcessReaders
     cards: dict[str, PersonalisedCard]
-    roster: FakeRoster
-    directory: FakeDirectory
-    sync: FakeSync
-    recorder: MemoryRecorder
+    roster: StoreRoster
+    directory: CounterDirectory
+    sync: FixedSyncFigures
+    recorder: RecordingIdentityRecorder
     services: Services
+
+    @property
+    def clock(self) -> FixedClock:
+        return self.base.clock
+
+    @property
+    def pki(self) -> TestPki:
+        return self.base.factory.pki
 
     def zone(self, name: str) -> str:
         """A document of the world's day (``kiosk.demo_documents``), as the scanner sends it."""
@@ -169,132 +110,30 @@ class World:
         self.readers.remove(ReaderRole(role))
 
 
-_PKIS: dict[dt.datetime, TestPki] = {}
-
-
-def pki_at(now: dt.datetime) -> TestPki:
-    """One test PKI per moment and test process (key generation is slow)."""
-    if now not in _PKIS:
-        _PKIS[now] = TestPki.create(now=now)
-    return _PKIS[now]
-
-
-def card_view(
-    card: PersonalisedCard, today: dt.date, state: str = "active", **extra: Any
-) -> CardView:
-    photographed = today - dt.timedelta(days=PHOTO_DAYS_AGO)
-    return CardView(
-        serial=card.serial,
-        product_number=card.product_number,
-        state=state,
-        shipment="a_post",
-        photo_office=OFFICE,
-        photo_date=photographed,
-        order_date=photographed,
-        has_signing_cert=card.holder.signing is not None,
-        **extra,
+def _trust(pki: TestPki, **revocation: Any) -> AnchoredTrust:
+    return AnchoredTrust(
+        [pki.intermediate.public_bytes(Encoding.DER)],
+        [pki.root.public_bytes(Encoding.DER)],
+        **revocation,
     )
 
 
-def build_world(clock: Clock, *, documents: Mapping[str, tuple[str, ...]] | None = None) -> World:
-    """The world on ``clock``: its PKI, cards and holders dated from the moment it is built;
-    ``documents`` (by name) default to the demo's documents of that day."""
-    now = clock()
-    today = local_date(now)
-    pki = pki_at(now)
-    factory = CardFactory(pki, master_secret=b"ui-tests")
-    make = factory.personalise
-    cards = {
-        "clerk": make(
-            holder_id="SE2321000016-1001",
-            name="Clara Kvist",
-            serial="9752269000000101",
-            product_number="701",
-        ),
-        "admin": make(
-            holder_id="SE2321000016-1002",
-            name="Adam Berg",
-            serial="9752269000000102",
-            product_number="702",
-        ),
-        "stranger": make(
-            holder_id="SE2321000016-1099",
-            name="Sven Okänd",
-            serial="9752269000000199",
-            product_number="703",
-        ),
-        "expired_op": make(
-            holder_id="SE2321000016-1003",
-            name="Eva Utgången",
-            variant="expired",
-            serial="9752269000000103",
-            product_number="704",
-        ),
-        "rogue_op": make(
-            holder_id="SE2321000016-1004",
-            name="Rolf Fel",
-            variant="wrong_chain",
-            serial="9752269000000104",
-            product_number="705",
-        ),
-        "blocked_op": make(
-            holder_id="SE2321000016-1005",
-            name="Bo Spärr",
-            serial="9752269000000105",
-            product_number="706",
-        ),
-        "asa": make(
-            holder_id="198503122387",
-            name="Åsa Linnéa Öberg",
-            serial="9752269000000201",
-            product_number="711",
-        ),
-        "jons": make(
-            holder_id="199207045486",
-            name="Jöns Ülrik Lindqvist",
-            signing=False,
-            serial="9752269000000202",
-            product_number="512",
-            reserve="LoA2",
-        ),
-        "per": make(
-            holder_id="196111209018",
-            name="Per Erik Nyström",
-            variant="expired",
-            serial="9752269000000203",
-            product_number="613",
-        ),
-    }
-    roster = FakeRoster()
-    roster.add(cards["clerk"], "SE2321000016-1001", "Clara Kvist", "clerk")
-    roster.add(cards["admin"], "SE2321000016-1002", "Adam Berg", "id_admin")
-    roster.add(cards["expired_op"], "SE2321000016-1003", "Eva Utgången", "clerk")
-    roster.add(cards["rogue_op"], "SE2321000016-1004", "Rolf Fel", "clerk")
-    roster.add(cards["blocked_op"], "SE2321000016-1005", "Bo Spärr", "clerk", active=False)
-    holders = [
-        Holder(
-            HolderSummary("h-asa", "Åsa Linnéa Öberg", "198503122387"),
-            [card_view(cards["asa"], today)],
-        ),
-        Holder(
-            HolderSummary("h-jons", "Jöns Ülrik Lindqvist", "199207045486"),
-            [card_view(cards["jons"], today, assurance_level="LoA2", is_reserve=True)],
-        ),
-        Holder(
-            HolderSummary("h-per", "Per Erik Nyström", "196111209018"),
-            [card_view(cards["per"], today, state="locked")],
-        ),
-        Holder(HolderSummary("h-kari", "Kari Haugen", "198809014449"), []),
-    ]
-    directory = FakeDirectory(holders, now)
+def counter_on(
+    base: StoreWorld, *, documents: Mapping[str, tuple[str, ...]] | None = None
+) -> World:
+    """The counter over the store-backed world ``base``: the cast on its PKI and in its
+    store; ``documents`` (by name) default to the demo's documents of the world's day."""
+    clock, store, pki = base.clock, base.store, base.factory.pki
+    cards = make_cards(base.factory)
+    seed_cast(store, cards, base.today)
+    directory = CounterDirectory(holders_on_record(store, clock()), clock())
+    roster = StoreRoster(store)
     readers = InProcessReaders()
-    sync = FakeSync()
-    recorder = MemoryRecorder()
-    trust = AnchoredTrust(
-        [pki.intermediate.public_bytes(Encoding.DER)], [pki.root.public_bytes(Encoding.DER)]
-    )
+    sync = FixedSyncFigures()
+    recorder = RecordingIdentityRecorder(StoreIdentityRecorder(store, base.journal))
+    trust = _trust(pki)
     identity = DocumentIdentityChecker(IdentityCheckService(recorder, b"ui-test-key"), clock=clock)
-    zones = demo_documents(today) if documents is None else documents
+    zones = demo_documents(base.today) if documents is None else documents
     demo = InProcessDemo(
         readers,
         [
@@ -321,7 +160,25 @@ def build_world(clock: Clock, *, documents: Mapping[str, tuple[str, ...]] | None
         monitor=readers,
         demo=demo,
     )
-    return World(clock, pki, zones, readers, cards, roster, directory, sync, recorder, services)
+    return World(base, zones, readers, cards, roster, directory, sync, recorder, services)
+
+
+def _close(base: StoreWorld, folder: Path) -> None:
+    base.store.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def build_world(
+    clock: FixedClock, *, documents: Mapping[str, tuple[str, ...]] | None = None
+) -> World:
+    """The counter on a store-backed world of its own on ``clock``, its test PKI made at
+    ``clock()``, in a temporary folder closed and removed when the world is collected."""
+    folder = Path(tempfile.mkdtemp(prefix="ui-world-"))
+    factory = CardFactory(TestPki.create(now=clock()), master_secret=MASTER)
+    base = make_world(folder / "data", clock=clock, factory=factory)
+    world = counter_on(base, documents=documents)
+    weakref.finalize(world, _close, base, folder)
+    return world
 
 
 def make_app(
@@ -403,12 +260,7 @@ def limit_logins_by_outdated_list(world: World) -> None:
         world.pki.person_ca, [], this_update=due - dt.timedelta(days=1), next_update=due
     )
     cache = RevocationCache([RevocationList.load(der, [world.pki.person_ca.cert])])
-    trust = AnchoredTrust(
-        [world.pki.intermediate.public_bytes(Encoding.DER)],
-        [world.pki.root.public_bytes(Encoding.DER)],
-        revocation=cache,
-        source=_BadListSource(),
-    )
+    trust = _trust(world.pki, revocation=cache, source=_BadListSource())
     world.services.login = LoginService(
         cards=world.readers, trust=trust, roster=world.roster, clock=world.clock
     )
@@ -417,10 +269,7 @@ def limit_logins_by_outdated_list(world: World) -> None:
 def find_the_operators_reader(world: World) -> World:
     """From now on the login finds the reader with a roster operator's card (the kiosk's
     own wiring, ``kiosk.container``), and asks when both readers hold one."""
-    trust = AnchoredTrust(
-        [world.pki.intermediate.public_bytes(Encoding.DER)],
-        [world.pki.root.public_bytes(Encoding.DER)],
-    )
+    trust = _trust(world.pki)
     world.services.login = LoginService(
         cards=world.readers,
         trust=trust,

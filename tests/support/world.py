@@ -9,9 +9,9 @@ Everything dated is relative to the world's clock: the test PKI is made at the s
 holders' documents expire relative to it.
 
 The ``factory`` and ``world`` fixtures are registered for the whole suite by
-``tests/conftest.py``; a directory whose tests need another world (the UI tests' counter
-of fakes, ``tests.support.ui_world``) overrides ``world`` in its conftest, and
-``open_world`` builds this one for a directory that overrides it back.
+``tests/conftest.py``; the UI tests' counter (``tests.support.ui_world``) is built on this
+world (``open_world``, then the cast put into its store), and their conftest's ``world``
+gives the counter; ``tests/ui/workflows`` takes this world back.
 """
 
 from __future__ import annotations
@@ -42,18 +42,17 @@ from kiosk.services.visit import Visit, VisitPurpose
 from kiosk.services.workflows.common import Backend
 from protocol.event_format import SignedEvent
 from protocol.event_types import validate
-from store.database import Store, open_store
+from store.database import Store
 from store.holders import new_operator
 from store.journal import Journal
-from store.keys import load_or_create_keys
 from store.models import Card, JournalRow
+from tests.support.kiosk_store import KIOSK_ID, open_kiosk_store
 from tests.support.seed import CardSpec, add_card, add_holder, add_office
 
 OFFICE = "KK-SOLNA"
 OFFICE_NAME = "Kortkontoret Solna"
 OTHER_OFFICE = "KK-KISTA"
 OTHER_OFFICE_NAME = "Kortkontoret Kista"
-KIOSK_ID = "kiosk-solna-1"
 CLERK = "SE2321000016-CLK1"
 CLERK_NAME = "Åsa Handläggare"
 ADMIN = "SE2321000016-ADM1"
@@ -316,11 +315,18 @@ class World:
         return event
 
 
-def make_world(data_dir: Path, *, clock: FixedClock, factory: CardFactory) -> World:
-    """The world's store at ``data_dir`` (kiosk.key, kiosk.sqlite3), seeded, on ``clock``."""
-    keys = load_or_create_keys(data_dir / "kiosk.key")
-    store = open_store(f"sqlite:///{data_dir / 'kiosk.sqlite3'}", keys)
-    journal = Journal(KIOSK_ID, keys, store.cipher, clock=clock)
+def make_world(
+    data_dir: Path, *, clock: FixedClock, factory: CardFactory, template: Path | None = None
+) -> World:
+    """The world's store at ``data_dir`` (kiosk.key, kiosk.sqlite3), seeded, on ``clock``;
+    ``template``: a closed world's data folder (``world_template``) to copy instead of
+    migrating and seeding a new store (the same seed, its keys shared)."""
+    if template is not None:
+        _, store, journal = open_kiosk_store(
+            data_dir, kiosk_id=KIOSK_ID, clock=clock, template=template
+        )
+        return World(store, journal, Backend(store, journal, clock), factory, clock, data_dir)
+    _, store, journal = open_kiosk_store(data_dir, kiosk_id=KIOSK_ID, clock=clock)
     add_office(store, OFFICE, OFFICE_NAME)
     add_office(store, OTHER_OFFICE, OTHER_OFFICE_NAME)
     with store.unit_of_work() as session:
@@ -341,10 +347,13 @@ def make_world(data_dir: Path, *, clock: FixedClock, factory: CardFactory) -> Wo
 
 
 @contextlib.contextmanager
-def open_world(tmp_path: Path, factory: CardFactory, clock: FixedClock) -> Iterator[World]:
-    """The world for one test; at the end, every event the services journaled fits its
-    type's schema (events a test wrote by hand with ``World.event`` may be partial)."""
-    world = make_world(tmp_path / "data", clock=clock, factory=factory)
+def open_world(
+    tmp_path: Path, factory: CardFactory, clock: FixedClock, template: Path | None = None
+) -> Iterator[World]:
+    """The world for one test (copied from ``template`` when given); at the end, every
+    event the services journaled fits its type's schema (events a test wrote by hand with
+    ``World.event`` may be partial)."""
+    world = make_world(tmp_path / "data", clock=clock, factory=factory, template=template)
     try:
         yield world
         for event in world.journal_events():
@@ -366,7 +375,20 @@ def factory(pki: TestPki) -> CardFactory:
     return CardFactory(pki, master_secret=MASTER)
 
 
+@pytest.fixture(scope="session")
+def world_template(
+    tmp_path_factory: pytest.TempPathFactory, factory: CardFactory, now: dt.datetime
+) -> Path:
+    """A seeded world's store, migrated once per test process and closed: each test's
+    world is a copy (migrating and seeding a store takes longer than copying two files)."""
+    folder = tmp_path_factory.mktemp("world-template") / "data"
+    make_world(folder, clock=FixedClock(now), factory=factory).store.close()
+    return folder
+
+
 @pytest.fixture
-def world(tmp_path: Path, factory: CardFactory, clock: FixedClock) -> Iterator[World]:
-    with open_world(tmp_path, factory, clock) as built:
+def world(
+    tmp_path: Path, factory: CardFactory, clock: FixedClock, world_template: Path
+) -> Iterator[World]:
+    with open_world(tmp_path, factory, clock, world_template) as built:
         yield built
