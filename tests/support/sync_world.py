@@ -276,6 +276,14 @@ def kiosk_factory(
 ORDER_AGE = timedelta(days=58)  # the seeded cards were ordered this long before the test
 
 
+def work(kiosk: Kiosk, serials: list[str], *, rounds: int = 3) -> None:
+    """A little counter work: identity checks and refusals (events that change no card)."""
+    for n in range(rounds):
+        for serial in serials:
+            kiosk.append("identity.checked", {"check_id": f"check-{serial}-{n}"})
+            kiosk.append("refusal", {"serial": serial, "action": "card_test"})
+
+
 def seed_cards(service: CentralService, count: int, *, office: str = OFFICE) -> list[str]:
     """Cards (shipped, 7xx and 5xx) with their holders at the central, ordered
     ``ORDER_AGE`` before the day on the central's (the test's) clock."""
