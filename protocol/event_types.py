@@ -143,7 +143,13 @@ SCHEMAS: Mapping[EventType, PayloadSchema] = {
     ),
     EventType.CARD_UNLOCKED_IN_PERSON: _UNLOCK,
     EventType.CARD_UNLOCKED_WITH_CODE_LETTER: _UNLOCK,
-    EventType.CARD_NAME_CHANGE_RECORDED: _DEADLINE,
+    EventType.CARD_NAME_CHANGE_RECORDED: _schema(
+        serial=_TEXT,
+        kind=_TEXT,
+        since=_DATE,
+        due=_DATE,
+        new_name=_MAYBE_TEXT,  # R10: from the identity document; absent in older events
+    ),
     EventType.CARD_RETURN_DUE: _DEADLINE,
     EventType.CARD_RETURNED: _CARD_STATE,
     EventType.CARD_RETURN_KEPT: _schema(serial=_TEXT, reason=_TEXT),

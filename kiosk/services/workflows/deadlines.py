@@ -67,7 +67,12 @@ class DeadlineService:
         self._sweep_operator = sweep_operator
 
     def _record_deadline(
-        self, operator: Operator, serial: str, on: dt.date, kind: DeadlineKind
+        self,
+        operator: Operator,
+        serial: str,
+        on: dt.date,
+        kind: DeadlineKind,
+        new_name: str | None = None,
     ) -> DeadlineDone:
         action = (
             Action.RECORD_NAME_CHANGE
@@ -96,24 +101,29 @@ class DeadlineService:
             event_type = (
                 EVENT_NAME_CHANGE if kind is DeadlineKind.NAME_CHANGE else (EVENT_RETURN_DUE)
             )
-            event_id = self._s.append(
-                tx,
-                operator.hsa_id,
-                event_type,
-                {
-                    "serial": serial,
-                    "kind": kind.value,
-                    "since": on.isoformat(),
-                    "due": deadline.due.isoformat(),
-                },
-            )
+            payload: dict[str, object] = {
+                "serial": serial,
+                "kind": kind.value,
+                "since": on.isoformat(),
+                "due": deadline.due.isoformat(),
+            }
+            if new_name:  # the journal payload is encrypted at rest
+                payload["new_name"] = new_name
+            event_id = self._s.append(tx, operator.hsa_id, event_type, payload)
         return DeadlineDone(event_id, serial, facts.state, (), deadline.due)
 
     def record_name_change(
-        self, operator: Operator, serial: str, changed_on: dt.date
+        self,
+        operator: Operator,
+        serial: str,
+        changed_on: dt.date,
+        new_name: str | None = None,
     ) -> DeadlineDone:
-        """R10: the holder changed name on ``changed_on``; new card within three months."""
-        return self._record_deadline(operator, serial, changed_on, DeadlineKind.NAME_CHANGE)
+        """R10: the holder changed name on ``changed_on`` (to ``new_name``, from the
+        identity document); new card within three months."""
+        return self._record_deadline(
+            operator, serial, changed_on, DeadlineKind.NAME_CHANGE, new_name
+        )
 
     def record_end(self, operator: Operator, serial: str, ended_on: dt.date) -> DeadlineDone:
         """R11: employment ended on ``ended_on``; the card back within three months."""

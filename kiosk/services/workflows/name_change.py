@@ -16,7 +16,14 @@ class NameChangeService:
         self._deadlines = DeadlineService(services)
 
     @journals_refusals("name_change")
-    def record(self, operator: Operator, serial: str, changed_on: dt.date) -> DeadlineDone:
-        """The holder changed name on ``changed_on``; the old card is blocked after
-        three months (by the sweep) unless replaced."""
-        return self._deadlines.record_name_change(operator, serial, changed_on)
+    def record(
+        self,
+        operator: Operator,
+        serial: str,
+        changed_on: dt.date,
+        new_name: str | None = None,
+    ) -> DeadlineDone:
+        """The holder changed name on ``changed_on`` to ``new_name`` (the name on the
+        visit's identity document); the old card is blocked after three months (by the
+        sweep) unless replaced."""
+        return self._deadlines.record_name_change(operator, serial, changed_on, new_name)

@@ -31,6 +31,14 @@ def test_r10_name_change_recorded_with_three_month_deadline(world: World) -> Non
     assert [e[0] for e in world.events()] == ["card.name_change_recorded"]
 
 
+def test_r10_name_change_records_the_new_name_in_the_event(world: World) -> None:
+    world.card(world.spec("D8", state="active"))
+    NameChangeService(world.services).record(operator(), "D8", world.today, "Eva Nyberg")
+    ((kind, payload, *_),) = world.events()
+    assert kind == "card.name_change_recorded"
+    assert payload["new_name"] == "Eva Nyberg" and payload["serial"] == "D8"
+
+
 def test_r10_date_in_future_refused(world: World) -> None:
     world.card(world.spec("D2", state="active"))
     service = NameChangeService(world.services)
