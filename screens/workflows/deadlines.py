@@ -60,13 +60,20 @@ class NameChangeScreen(_DatedScreen):
         service: NameChangeService,
         operator: Operator,
         serial: str | None = None,
+        *,
+        new_name: str | None = None,
     ) -> None:
         super().__init__(catalogue, operator, serial)
         self.service = service
+        self.new_name = new_name  # from the visit's identity document, once it was checked
 
     def fields(self) -> ComposeResult:
         yield Static(self.t("workflows.name_change.title"), classes="wf-title")
         yield Static(self.t("workflows.name_change.info"), classes="wf-info")
+        if self.new_name:
+            yield Static(self.t("workflows.name_change.new_name", name=self.new_name))
+        else:
+            yield Static(self.t("workflows.name_change.no_document"), classes="wf-info")
         yield self.serial_input()
         yield Input(id="date", placeholder=self.t("workflows.field.date"))
 
@@ -75,11 +82,17 @@ class NameChangeScreen(_DatedScreen):
         if serial_and_day is None:
             return
         serial, day = serial_and_day
-        self.run_io(lambda: self.service.record(self.operator, serial, day), self._done)
+        name = self.new_name
+        self.run_io(
+            lambda: self.service.record(self.operator, serial, day, new_name=name), self._done
+        )
 
     def _done(self, done: DeadlineDone) -> None:
         due = done.due.isoformat() if done.due else "-"
-        self.finished(done, self.t("workflows.name_change.done", serial=done.serial, due=due))
+        text = self.t("workflows.name_change.done", serial=done.serial, due=due)
+        if self.new_name:  # R10: the new card, with the new name, is ordered in the visit
+            text += "\n" + self.t("workflows.name_change.order_next", name=self.new_name)
+        self.finished(done, text)
 
 
 class ReturnScreen(_DatedScreen):

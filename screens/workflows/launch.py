@@ -63,6 +63,13 @@ def workflow_entries(
             raise NoHolderInVisitError()
         return context
 
+    def checked_name() -> str | None:
+        """The name on the identity document the visit checked, if it proved the holder."""
+        context = visit()
+        if context is None or context.identity is None or not context.identity_done:
+            return None
+        return context.identity.name
+
     makers: dict[str, tuple[str, bool, Callable[[], Screen[object]]]] = {
         "activation": (
             "f11",
@@ -100,7 +107,9 @@ def workflow_entries(
         "name_change": (
             "ctrl+g",
             False,
-            lambda: NameChangeScreen(catalogue, flows.name_change, operator(), serial()),
+            lambda: NameChangeScreen(
+                catalogue, flows.name_change, operator(), serial(), new_name=checked_name()
+            ),
         ),
         "return": (
             "ctrl+r",

@@ -234,6 +234,35 @@ async def test_r10_name_change_screen(world: World) -> None:
         assert f"blocked after {months_after(changed_on, 3)}" in message(app)
 
 
+async def test_r10_name_change_records_the_documents_name_and_leads_to_the_order(
+    world: World,
+) -> None:
+    world.card(world.spec("M3", state="active"))
+    service = NameChangeService(world.services)
+    app = Host(lambda: NameChangeScreen(EN, service, operator(), "M3", new_name="Eva Nyberg"))
+    async with app.run_test() as pilot:
+        assert "New name on the identity document: Eva Nyberg" in screen_text(app)
+        await type_text(pilot, world.today.isoformat())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "order the new card with the name Eva Nyberg" in message(app)
+    ((kind, payload, *_),) = world.events()
+    assert kind == "card.name_change_recorded" and payload["new_name"] == "Eva Nyberg"
+
+
+async def test_r10_name_change_without_a_checked_document_records_no_name(world: World) -> None:
+    world.card(world.spec("M4", state="active"))
+    app = Host(lambda: NameChangeScreen(EN, NameChangeService(world.services), operator(), "M4"))
+    async with app.run_test() as pilot:
+        assert "without a checked identity document" in screen_text(app)
+        await type_text(pilot, world.today.isoformat())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "order the new card" not in message(app)
+    ((_, payload, *_),) = world.events()
+    assert "new_name" not in payload
+
+
 async def test_r11_return_screen_keep_needs_reason_then_returns(world: World) -> None:
     ended_on = world.today - dt.timedelta(days=27)
     world.card(world.spec("M2", state="active"))
