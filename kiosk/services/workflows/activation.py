@@ -46,6 +46,7 @@ from kiosk.services.workflows.errors import (
 )
 from kiosk.services.workflows.photo_comparison import (
     ComparisonPhoto,
+    ShowsComparisonPhoto,
     comparison_photo,
 )
 from kiosk.services.workflows.refusals import journals_refusals
@@ -56,26 +57,12 @@ EVENT_ACTIVATED = EventType.CARD_ACTIVATED
 
 
 @dataclass(frozen=True)
-class ActivationCheck:
+class ActivationCheck(ShowsComparisonPhoto):
     serial: str
     decision: Decision
     #: The holder sets the card's code at activation (ask for a :class:`HolderCode`).
     holder_chooses_code: bool = False
     comparison: ComparisonPhoto = field(default_factory=ComparisonPhoto)
-
-    @property
-    def photo(self) -> bytes | None:
-        """The order's photo (JPEG) to show; None: compare with the document only."""
-        return self.comparison.jpeg
-
-    @property
-    def photo_unreadable(self) -> bool:
-        """A stored photo that could not be decrypted or decoded (the document only)."""
-        return self.comparison.unreadable
-
-    @property
-    def photo_compared(self) -> str:
-        return self.comparison.compared
 
 
 @dataclass(frozen=True, repr=False)

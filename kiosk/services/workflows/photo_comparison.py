@@ -33,6 +33,26 @@ class ComparisonPhoto:
         return ORDER_PHOTO if self.jpeg is not None else DOCUMENT_ONLY
 
 
+class ShowsComparisonPhoto:
+    """What a plan that shows the comparison photo offers the screen (a ``comparison`` field)."""
+
+    comparison: ComparisonPhoto
+
+    @property
+    def photo(self) -> bytes | None:
+        """The order's photo (JPEG) to show; None: compare with the document only."""
+        return self.comparison.jpeg
+
+    @property
+    def photo_unreadable(self) -> bool:
+        """A stored photo that could not be decrypted or decoded (the document only)."""
+        return self.comparison.unreadable
+
+    @property
+    def photo_compared(self) -> str:
+        return self.comparison.compared
+
+
 def _digest_for(tx: Transaction, serial: str, holder_id: str) -> str | None:
     order = order_store.order_for_card(tx, serial)
     digest = order.photo_digest if order is not None else None

@@ -56,7 +56,11 @@ from kiosk.services.workflows.errors import (
     NewPinNotAcceptedError,
     NotCardPukError,
 )
-from kiosk.services.workflows.photo_comparison import ComparisonPhoto, comparison_photo
+from kiosk.services.workflows.photo_comparison import (
+    ComparisonPhoto,
+    ShowsComparisonPhoto,
+    comparison_photo,
+)
 from kiosk.services.workflows.puk import PukSource
 from kiosk.services.workflows.refusals import journals_refusals
 from protocol.event_types import EventType
@@ -69,7 +73,7 @@ EVENT_ORDER_PUK_LETTER = EventType.ORDER_PUK_LETTER
 
 
 @dataclass(frozen=True)
-class UnlockPlan:
+class UnlockPlan(ShowsComparisonPhoto):
     """What the unlock screen shows before anything is typed."""
 
     serial: str
@@ -85,20 +89,6 @@ class UnlockPlan:
     @property
     def in_person(self) -> bool:
         return UnlockPath.IN_PERSON in self.paths
-
-    @property
-    def photo(self) -> bytes | None:
-        """The order's photo (JPEG) to show; None: compare with the document only."""
-        return self.comparison.jpeg
-
-    @property
-    def photo_unreadable(self) -> bool:
-        """A stored photo that could not be decrypted or decoded (the document only)."""
-        return self.comparison.unreadable
-
-    @property
-    def photo_compared(self) -> str:
-        return self.comparison.compared
 
 
 def _locked_state(state: CardState) -> CardState:
