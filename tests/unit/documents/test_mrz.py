@@ -13,7 +13,7 @@ from kiosk.documents.errors import (
     MrzLineLengthError,
     MrzUnreadableError,
 )
-from tests.unit.documents.conftest import (
+from tests.unit.documents.zones import (
     SPECIMEN_TD1,
     SPECIMEN_TD2,
     SPECIMEN_TD3,

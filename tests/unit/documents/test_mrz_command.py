@@ -8,7 +8,7 @@ import json
 import pytest
 
 from kiosk.cli import main
-from tests.unit.documents.conftest import SPECIMEN_TD1, SWEDISH_PASSPORT
+from tests.unit.documents.zones import SPECIMEN_TD1, SWEDISH_PASSPORT
 
 
 def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], text: str,

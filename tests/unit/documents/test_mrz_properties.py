@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from kiosk.documents import mrz, mrz_compose
 from kiosk.documents.countries import ISO_ALPHA3
 from kiosk.documents.errors import MrzUnreadableError
-from tests.unit.documents.conftest import SPECIMEN_TD1, SPECIMEN_TD3, TODAY
+from tests.unit.documents.zones import SPECIMEN_TD1, SPECIMEN_TD3, TODAY
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 ALNUM = LETTERS + "0123456789"

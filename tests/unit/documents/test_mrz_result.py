@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from kiosk.documents import mrz, mrz_compose
-from tests.unit.documents.conftest import (
+from tests.unit.documents.zones import (
     SWEDISH_PASSPORT,
     TODAY,
 )

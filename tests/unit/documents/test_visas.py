@@ -19,7 +19,7 @@ from kiosk.services.identity import (
     IdentityCheckService,
     IdentityVerdict,
 )
-from tests.unit.documents.conftest import TODAY
+from tests.unit.documents.zones import TODAY
 
 # The ICAO 9303 part 7 specimens (expiry 1996: parsed on a day before it).
 MRV_A = (
