@@ -64,8 +64,11 @@ class CentralAccess:
             raise UnknownKioskError(kiosk_id=kiosk_id)
         return dict(row._mapping)
 
-    def _checkpoint(self, kiosk_id: str, head_seq: int, head_hash: str) -> dict[str, Any] | None:
-        """The signed checkpoint of a chain head (wire form), None without a key."""
+    def _checkpoint(
+        self, kiosk_id: str, head_seq: int, head_hash: str, *, kiosk_key: str
+    ) -> dict[str, Any] | None:
+        """The signed checkpoint of a chain head (wire form), None without a key;
+        ``kiosk_key``: the kiosk's registered public key (hex), bound into it."""
         if self.checkpoint_key is None:
             return None
         return Checkpoint.sign(
@@ -74,6 +77,7 @@ class CentralAccess:
             head_seq=head_seq,
             head_hash=head_hash,
             issued_at=self.clock(),
+            kiosk_key=kiosk_key,
         ).to_dict()
 
     def _allocate(self, conn: Connection, count: int) -> int:

@@ -109,7 +109,7 @@ class PushOperations(CentralAccess):
             kiosk_id,
             head,
             [r for r in results if r is not None],
-            self._checkpoint(kiosk_id, head, head_hash),
+            self._checkpoint(kiosk_id, head, head_hash, kiosk_key=str(kiosk["public_key"])),
         )
 
     def _push_transaction(

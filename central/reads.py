@@ -51,15 +51,28 @@ class ReadOperations(CentralAccess):
     def head_answer(self, kiosk_id: str) -> HeadAnswer:
         """What the central holds of the kiosk's events: the chain head and the seqs
         recorded ahead of it (blocks pushed first), for the kiosk to resend the rest."""
-        seq, digest = self.kiosk_head(kiosk_id)
         with self.engine.connect() as conn:
+            kiosk = conn.execute(
+                select(KIOSK.c.head_seq, KIOSK.c.head_hash, KIOSK.c.public_key).where(
+                    KIOSK.c.kiosk_id == kiosk_id
+                )
+            ).first()
+            if kiosk is None:
+                raise UnknownKioskError(kiosk_id=kiosk_id)
+            seq, digest = int(kiosk.head_seq), str(kiosk.head_hash)
             rows = conn.execute(
                 select(EVENT.c.seq)
                 .where(EVENT.c.kiosk_id == kiosk_id, EVENT.c.seq > seq)
                 .order_by(EVENT.c.seq)
             )
             ahead = tuple(int(r[0]) for r in rows)
-        return HeadAnswer(kiosk_id, seq, digest, ahead, self._checkpoint(kiosk_id, seq, digest))
+        return HeadAnswer(
+            kiosk_id,
+            seq,
+            digest,
+            ahead,
+            self._checkpoint(kiosk_id, seq, digest, kiosk_key=str(kiosk.public_key)),
+        )
 
     def card_state(self, serial: str) -> str | None:
         with self.engine.connect() as conn:

@@ -8,8 +8,11 @@ contact; a journal behind its checkpoint, or different from it at the checkpoint
 has been rolled back, cut or rewritten.
 
 Signed bytes: ``protocol.checkpoint_verify.checkpoint_signed_bytes``, the canonical JSON
-of ``{"type": "central.checkpoint", "version": 1, "kiosk_id", "head_seq", "head_hash",
-"issued_at"}`` (one function for signing and verifying, here and in bundles);
+of ``{"type": "central.checkpoint", "version": 2, "kiosk_id", "kiosk_key", "head_seq",
+"head_hash", "issued_at"}`` (one function for signing and verifying, here and in
+bundles); ``kiosk_key`` is the kiosk's public key as the central registered it, so a
+journal re-signed with another key fails against its checkpoint (version 1, kept before
+the change, has none);
 ``signature`` is the Ed25519 signature over them (hex), ``central_key``
 the signer's public key (hex), so a kiosk can tell another key from a bad signature.
 """
@@ -39,7 +42,7 @@ from protocol.wire import ErrorCode, WireFormatError, int_param, kiosk_id_field
 MAX_EVENTS_PAGE = 5000
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX128 = re.compile(r"[0-9a-f]{128}")
-_FIELDS = frozenset(
+_FIELDS_V1 = frozenset(
     {
         "type",
         "version",
@@ -51,6 +54,7 @@ _FIELDS = frozenset(
         "signature",
     }
 )
+_FIELDS = _FIELDS_V1 | {"kiosk_key"}
 
 
 class CheckpointFormatError(ValueError):
@@ -63,7 +67,7 @@ def public_key_hex(key: Ed25519PrivateKey) -> str:
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """One signed checkpoint (version 1)."""
+    """One signed checkpoint (version 2; version 1 when ``kiosk_key`` is None)."""
 
     kiosk_id: str
     head_seq: int
@@ -71,6 +75,7 @@ class Checkpoint:
     issued_at: str  # protocol.event_format.format_timestamp
     central_key: str  # hex of the 32 raw bytes of the signer's public key
     signature: str  # hex of the 64-byte Ed25519 signature
+    kiosk_key: str | None = None  # hex of the kiosk's registered public key (version 2)
 
     def signed_bytes(self) -> bytes:
         return checkpoint_signed_bytes(
@@ -78,6 +83,7 @@ class Checkpoint:
             head_seq=self.head_seq,
             head_hash=self.head_hash,
             issued_at=self.issued_at,
+            kiosk_key=self.kiosk_key,
         )
 
     @classmethod
@@ -89,13 +95,18 @@ class Checkpoint:
         head_seq: int,
         head_hash: str,
         issued_at: datetime,
+        kiosk_key: str | None,
     ) -> Checkpoint:
         moment = format_timestamp(issued_at)
         message = checkpoint_signed_bytes(
-            kiosk_id=kiosk_id, head_seq=head_seq, head_hash=head_hash, issued_at=moment
+            kiosk_id=kiosk_id,
+            head_seq=head_seq,
+            head_hash=head_hash,
+            issued_at=moment,
+            kiosk_key=kiosk_key,
         )
         signature = key.sign(message).hex()
-        return cls(kiosk_id, head_seq, head_hash, moment, public_key_hex(key), signature)
+        return cls(kiosk_id, head_seq, head_hash, moment, public_key_hex(key), signature, kiosk_key)
 
     def signature_ok(self, public_key: bytes) -> bool:
         """True when ``public_key`` signed this checkpoint (the pinned key, not the
@@ -105,13 +116,18 @@ class Checkpoint:
     def fields(self) -> CheckpointFields:
         """The checkpoint as a bundle carries it (``protocol.checkpoint_verify``)."""
         return CheckpointFields(
-            self.kiosk_id, self.head_seq, self.head_hash, self.issued_at, self.signature
+            self.kiosk_id,
+            self.head_seq,
+            self.head_hash,
+            self.issued_at,
+            self.signature,
+            self.kiosk_key,
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "type": CHECKPOINT_TYPE,
-            "version": CHECKPOINT_VERSION,
+            "version": 1 if self.kiosk_key is None else CHECKPOINT_VERSION,
             "kiosk_id": self.kiosk_id,
             "head_seq": self.head_seq,
             "head_hash": self.head_hash,
@@ -119,22 +135,27 @@ class Checkpoint:
             "central_key": self.central_key,
             "signature": self.signature,
         }
+        if self.kiosk_key is not None:
+            data["kiosk_key"] = self.kiosk_key
+        return data
 
     @classmethod
     def from_dict(cls, data: object) -> Checkpoint:
-        """Strict: every field present with its type and form, no other field, version 1;
-        :class:`CheckpointFormatError` otherwise. Nothing is coerced."""
+        """Strict: every field of its version present with its type and form, no other
+        field, version 2 (or 1, without ``kiosk_key``); :class:`CheckpointFormatError`
+        otherwise. Nothing is coerced."""
         if not isinstance(data, Mapping):
             raise CheckpointFormatError("checkpoint: expected an object")
+        version = data.get("version")
+        if not isinstance(version, int) or isinstance(version, bool) or version not in (1, 2):
+            raise CheckpointFormatError("checkpoint: version")
+        expected = _FIELDS_V1 if version == 1 else _FIELDS
         keys = set(data)
-        if keys != _FIELDS:
-            odd = sorted(keys ^ _FIELDS)
+        if keys != expected:
+            odd = sorted(keys ^ expected)
             raise CheckpointFormatError(f"checkpoint: fields {', '.join(map(str, odd))} differ")
         if data["type"] != CHECKPOINT_TYPE:
             raise CheckpointFormatError("checkpoint: type")
-        version = data["version"]
-        if not isinstance(version, int) or isinstance(version, bool) or version != 1:
-            raise CheckpointFormatError("checkpoint: version")
         seq = data["head_seq"]
         if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq <= MAX_SEQ:
             raise CheckpointFormatError("checkpoint: head_seq")
@@ -149,6 +170,7 @@ class Checkpoint:
             ("head_hash", _HEX64),
             ("central_key", _HEX64),
             ("signature", _HEX128),
+            *((("kiosk_key", _HEX64),) if version == 2 else ()),
         ):
             value = data[name]
             if not isinstance(value, str) or not pattern.fullmatch(value):
@@ -167,6 +189,7 @@ class Checkpoint:
             issued_at,
             str(data["central_key"]),
             str(data["signature"]),
+            str(data["kiosk_key"]) if version == 2 else None,
         )
 
 
@@ -221,6 +244,7 @@ class DivergenceKind(StrEnum):
     BEHIND = "behind"  # fewer events than the central or its checkpoint holds
     FORK = "fork"  # another event at a seq the central holds (rewritten or re-signed)
     FOREIGN_CHECKPOINT = "foreign checkpoint"  # a checkpoint not signed by the pinned key
+    FOREIGN_KIOSK_KEY = "foreign kiosk key"  # the journal's key is not the one registered
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from protocol.chain_event import ChainProblem, ChainRecord
-from protocol.checkpoint_verify import CheckpointFields
+from protocol.checkpoint_verify import CheckpointFields, kiosk_key_problem
 from protocol.journal_chain import check_chain
 
 BUNDLE_TYPE = "kiosk-journal-bundle"
@@ -160,9 +160,12 @@ def checkpoint_problems(
     checkpoints: Sequence[CheckpointFields],
     signer: bytes | None,
     pinned: bytes | None = None,
+    *,
+    events_key: bytes,
 ) -> list[ChainProblem]:
     """What is wrong with the central's checkpoints of ``kiosk_id``'s chain, signed (they
-    say) by ``signer``; ``pinned`` is the central key the auditor trusts."""
+    say) by ``signer``; ``pinned`` is the central key the auditor trusts, ``events_key``
+    the kiosk key the events are verified with, which a version 2 checkpoint names."""
     problems = []
     if pinned is not None and checkpoints and signer != pinned:
         detail = "the checkpoints are signed with another key than the central's given key"
@@ -171,6 +174,9 @@ def checkpoint_problems(
         if signer is None or checkpoint.kiosk_id != kiosk_id or not checkpoint.signature_ok(signer):
             detail = "the checkpoint is not the central's signature over this kiosk's chain"
             problems.append(ChainProblem(checkpoint.head_seq, "bad_checkpoint", detail))
+        elif kiosk_key_problem(checkpoint.kiosk_key, events_key):
+            detail = "the events are signed with another key than the one the central registered"
+            problems.append(ChainProblem(1, "wrong_kiosk_key", detail))
     return problems
 
 
@@ -190,7 +196,11 @@ def verify_bundle(
     header = parse_header(lines[0])
     events = lines[1:]
     problems = checkpoint_problems(
-        header.kiosk_id, header.checkpoints, header.central_public_key, central_key
+        header.kiosk_id,
+        header.checkpoints,
+        header.central_public_key,
+        central_key,
+        events_key=header.kiosk_public_key,
     )
     if kiosk_key is not None and header.kiosk_public_key != kiosk_key:
         detail = "the events are signed with another key than the kiosk's given key"

@@ -84,6 +84,7 @@ def latest_checkpoint(session: Session, kiosk_id: str) -> Checkpoint | None:
         str(row.issued_at),
         str(row.central_key),
         str(row.signature),
+        None if row.kiosk_key is None else str(row.kiosk_key),
     )
 
 
@@ -103,6 +104,7 @@ def kept_checkpoints(session: Session) -> tuple[bytes | None, list[CheckpointFie
             str(row.head_hash),
             str(row.issued_at),
             str(row.signature),
+            None if row.kiosk_key is None else str(row.kiosk_key),
         )
         for row in rows
         if str(row.central_key) == key
@@ -120,6 +122,7 @@ def keep_checkpoint(session: Session, checkpoint: Checkpoint) -> bool:
         "issued_at": checkpoint.issued_at,
         "central_key": checkpoint.central_key,
         "signature": checkpoint.signature,
+        "kiosk_key": checkpoint.kiosk_key,
     }
     if kept is None:
         session.execute(insert(_C).values(kiosk_id=checkpoint.kiosk_id, **values))

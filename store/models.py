@@ -217,3 +217,4 @@ class CentralCheckpoint(KioskBase, table=True):
     issued_at: str = Field(max_length=40)
     central_key: str = Field(max_length=64)
     signature: str = Field(max_length=128)
+    kiosk_key: str | None = Field(default=None, max_length=64)  # version 2 checkpoints

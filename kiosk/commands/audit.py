@@ -183,10 +183,17 @@ def run_verify(args: argparse.Namespace) -> int:
                 return EXIT_OK
             for kiosk_id in kiosk_ids:
                 own = [c for c in checkpoints if c.kiosk_id == kiosk_id]
-                report = Journal(kiosk_id, keys, store.cipher, clock=system_clock).verify_chain(
+                journal = Journal(kiosk_id, keys, store.cipher, clock=system_clock)
+                report = journal.verify_chain(
                     session, workers=args.workers, anchors=[(c.head_seq, c.head_hash) for c in own]
                 )
-                refused = checkpoint_problems(kiosk_id, own, central_key, args.central_key)
+                refused = checkpoint_problems(
+                    kiosk_id,
+                    own,
+                    central_key,
+                    args.central_key,
+                    events_key=journal.public_key_bytes(),
+                )
                 found = [(p.seq, p.kind, p.detail) for p in refused]
                 if report.problem is not None:
                     found.append((report.problem.seq, report.problem.kind, report.problem.detail))

@@ -11,7 +11,11 @@ events the central never answered (written after the restore) are written again 
 them; then the state clears. A fork of answered history is left for a technician.
 
 Checkpoints are verified with the central's key pinned at the first contact (or given
-by the configuration); another key is refused with :class:`ForeignCheckpointError`.
+by the configuration); another key is refused with :class:`ForeignCheckpointError`. A
+checkpoint names the kiosk key the central registered: a journal signed with another
+key (the key file replaced, the history re-signed) is diverged, offline against the
+kept checkpoint and at contact (:class:`ForeignKioskKeyError`); the same check as the
+audit's and the bundle verifier's (``protocol.checkpoint_verify.kiosk_key_problem``).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from protocol.checkpoint import (
     DivergenceReport,
     EventsPage,
 )
+from protocol.checkpoint_verify import kiosk_key_problem
 from protocol.event_format import GENESIS_HASH, SignedEvent, format_timestamp, parse_timestamp
 from protocol.wire import HeadAnswer, WireFormatError
 from store.checkpoints import (
@@ -56,7 +61,12 @@ from store.sync.divergence import (
     plan_recovery,
     recovery_start,
 )
-from store.sync.errors import BadCheckpointError, CentralRefusedError, ForeignCheckpointError
+from store.sync.errors import (
+    BadCheckpointError,
+    CentralRefusedError,
+    ForeignCheckpointError,
+    ForeignKioskKeyError,
+)
 from store.sync.transport import CentralTransport
 
 log = logging.getLogger(__name__)
@@ -97,9 +107,14 @@ class ChainGuard:
             checkpoint = latest_checkpoint(session, self.kiosk_id)
             if checkpoint is not None:
                 found = self._compare(session, checkpoint.head_seq, checkpoint.head_hash)
+                if self._foreign_key(checkpoint):
+                    found = Comparison(DivergenceKind.FOREIGN_KIOSK_KEY, 1)
                 if not found.consistent:
                     self._record(session, found)
             return divergence(session, self.kiosk_id)
+
+    def _foreign_key(self, checkpoint: Checkpoint) -> bool:
+        return kiosk_key_problem(checkpoint.kiosk_key, self.journal.public_key_bytes())
 
     # ------------------------------------------------------------- checkpoints
 
@@ -119,6 +134,8 @@ class ChainGuard:
             raise ForeignCheckpointError
         if not checkpoint.signature_ok(bytes.fromhex(pinned)):
             raise BadCheckpointError
+        if self._foreign_key(checkpoint):
+            raise ForeignKioskKeyError
         if stored != pinned:
             log.info("central checkpoint key pinned")
             pin_central_key(session, pinned)
@@ -129,13 +146,25 @@ class ChainGuard:
         local transaction)."""
         if raw is None:
             return
+        try:
+            with self.store.unit_of_work() as session:
+                checkpoint = self.verified(session, raw)
+                found = self._compare(session, checkpoint.head_seq, checkpoint.head_hash)
+                if not found.consistent:
+                    self._record(session, found)
+                    return
+                keep_checkpoint(session, checkpoint)
+        except ForeignKioskKeyError:
+            self._record_foreign_key()
+            raise
+
+    def _record_foreign_key(self) -> None:
+        """The central signed another kiosk key: the journal is diverged (its own
+        transaction: the one that found it was rolled back by the error)."""
+        found = Comparison(DivergenceKind.FOREIGN_KIOSK_KEY, 1)
         with self.store.unit_of_work() as session:
-            checkpoint = self.verified(session, raw)
-            found = self._compare(session, checkpoint.head_seq, checkpoint.head_hash)
-            if not found.consistent:
-                self._record(session, found)
-                return
-            keep_checkpoint(session, checkpoint)
+            self._record(session, found)
+        self._report(found)
 
     # -------------------------------------------------------------- at contact
 
@@ -144,11 +173,15 @@ class ChainGuard:
         only behind is brought back. Returns the divergence that remains."""
         head_seq, head_hash = head.head_seq, head.head_hash
         checkpoint = None
-        with self.store.unit_of_work() as session:
-            if head.checkpoint is not None:
-                checkpoint = self.verified(session, head.checkpoint)
-                head_seq, head_hash = checkpoint.head_seq, checkpoint.head_hash
-            found = self._compare(session, head_seq, head_hash)
+        try:
+            with self.store.unit_of_work() as session:
+                if head.checkpoint is not None:
+                    checkpoint = self.verified(session, head.checkpoint)
+                    head_seq, head_hash = checkpoint.head_seq, checkpoint.head_hash
+                found = self._compare(session, head_seq, head_hash)
+        except ForeignKioskKeyError:
+            self._record_foreign_key()
+            raise
         if not found.consistent:
             # the central's operators hear of every divergence, also one repaired now
             self._report(found)

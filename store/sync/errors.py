@@ -34,6 +34,17 @@ class ForeignCheckpointError(SyncError):
     )
 
 
+class ForeignKioskKeyError(SyncError):
+    """A checkpoint of the central that names another kiosk key than this journal's."""
+
+    key = "error.sync.foreign_kiosk_key"
+    hint_key = "hint.sync.foreign_kiosk_key"
+    english = (
+        "The central service holds another key for this kiosk than the one its journal is "
+        "signed with; new events but card blocks are stopped."
+    )
+
+
 class BadCheckpointError(SyncError):
     """A checkpoint that does not verify, or is not of this kiosk's chain."""
 

@@ -27,6 +27,7 @@ def _signed(now: datetime, key: Ed25519PrivateKey | None = None) -> Checkpoint:
         head_seq=42,
         head_hash="ab" * 32,
         issued_at=now,
+        kiosk_key="ef" * 32,
     )
 
 
@@ -47,6 +48,7 @@ def test_a_checkpoint_round_trips_and_verifies_only_with_its_key(now: datetime) 
         ("head_seq", 41),
         ("head_hash", "cd" * 32),
         ("issued_at", "2020-01-01T00:00:00.000000Z"),
+        ("kiosk_key", "01" * 32),
     ],
 )
 def test_every_signed_field_is_bound_by_the_signature(now: datetime, name: str, value: Any) -> None:
@@ -95,11 +97,28 @@ def test_the_wire_form_is_strict_for_thousands_of_mutations(now: datetime) -> No
     assert tried > 1500, f"tried {tried} mutated checkpoints"
 
 
-def test_a_version_2_checkpoint_is_refused(now: datetime) -> None:
+def test_an_unknown_version_or_a_version_without_its_fields_is_refused(now: datetime) -> None:
     data = _signed(now).to_dict()
-    data["version"] = 2
-    with pytest.raises(CheckpointFormatError, match="version"):
-        Checkpoint.from_dict(data)
+    for version in (0, 3, "2"):
+        with pytest.raises(CheckpointFormatError, match="version"):
+            Checkpoint.from_dict({**data, "version": version})
+    with pytest.raises(CheckpointFormatError, match="kiosk_key"):
+        Checkpoint.from_dict({**data, "version": 1})  # version 1 has no kiosk_key
+    without = {k: v for k, v in data.items() if k != "kiosk_key"}
+    with pytest.raises(CheckpointFormatError, match="kiosk_key"):
+        Checkpoint.from_dict(without)  # version 2 needs it
+
+
+def test_a_version_1_checkpoint_kept_before_still_verifies(now: datetime) -> None:
+    key = Ed25519PrivateKey.generate()
+    old = Checkpoint.sign(
+        key, kiosk_id="kiosk-solna-1", head_seq=4, head_hash="ab" * 32, issued_at=now,
+        kiosk_key=None,
+    )  # fmt: skip
+    data = old.to_dict()
+    assert data["version"] == 1 and "kiosk_key" not in data
+    again = Checkpoint.from_dict(data)
+    assert again.kiosk_key is None and again.signature_ok(bytes.fromhex(again.central_key))
 
 
 def test_a_divergence_report_and_an_events_query_are_checked() -> None:

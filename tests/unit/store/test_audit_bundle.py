@@ -61,7 +61,7 @@ def _checkpoint(
     head_hash = json.loads(lines[seq])[EVENT_FIELDS.index("hash")]
     issued = format_timestamp(clock())
     message = checkpoint_signed_bytes(
-        kiosk_id=KIOSK_ID, head_seq=seq, head_hash=head_hash, issued_at=issued
+        kiosk_id=KIOSK_ID, head_seq=seq, head_hash=head_hash, issued_at=issued, kiosk_key=None
     )
     return CheckpointFields(KIOSK_ID, seq, head_hash, issued, signer.sign(message).hex())
 

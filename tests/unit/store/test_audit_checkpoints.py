@@ -51,7 +51,7 @@ def _checkpoints(
 ) -> Path:
     issued = format_timestamp(clock())
     message = checkpoint_signed_bytes(
-        kiosk_id=KIOSK_ID, head_seq=seq, head_hash=head_hash, issued_at=issued
+        kiosk_id=KIOSK_ID, head_seq=seq, head_hash=head_hash, issued_at=issued, kiosk_key=None
     )
     checkpoint = CheckpointFields(KIOSK_ID, seq, head_hash, issued, signer.sign(message).hex())
     central = CENTRAL.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
