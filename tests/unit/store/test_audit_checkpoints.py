@@ -4,6 +4,7 @@ the recorded head, and a history re-signed with the kiosk's own key."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from pathlib import Path
@@ -47,13 +48,19 @@ def _sql(data: Path, *statements: str) -> None:
 
 
 def _checkpoints(
-    data: Path, clock: FixedClock, seq: int, head_hash: str, signer: Ed25519PrivateKey = CENTRAL
+    data: Path,
+    clock: FixedClock,
+    seq: int,
+    head_hash: str,
+    signer: Ed25519PrivateKey = CENTRAL,
+    kiosk_key: str | None = None,
 ) -> Path:
     issued = format_timestamp(clock())
     message = checkpoint_signed_bytes(
-        kiosk_id=KIOSK_ID, head_seq=seq, head_hash=head_hash, issued_at=issued, kiosk_key=None
+        kiosk_id=KIOSK_ID, head_seq=seq, head_hash=head_hash, issued_at=issued, kiosk_key=kiosk_key
     )
-    checkpoint = CheckpointFields(KIOSK_ID, seq, head_hash, issued, signer.sign(message).hex())
+    signature = signer.sign(message).hex()
+    checkpoint = CheckpointFields(KIOSK_ID, seq, head_hash, issued, signature, kiosk_key)
     central = CENTRAL.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     path = data / "checkpoints.json"
     path.write_text(
@@ -117,3 +124,23 @@ def test_a_checkpoint_not_signed_by_the_central_is_refused(
     code, out = _audit(tmp_path, capsys, "--checkpoints", str(spec))
     assert code == 1
     assert "seq 4 (bad_checkpoint)" in out
+
+
+def test_a_history_resigned_with_a_new_key_is_caught_by_the_kiosk_key_the_checkpoint_names(
+    tmp_path: Path, clock: FixedClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hashes = _append(tmp_path, clock, 5)
+    registered = load_or_create_keys(tmp_path / "kiosk.key")
+    spec = _checkpoints(
+        tmp_path, clock, 5, hashes[-1], kiosk_key=registered.public_key_bytes().hex()
+    )
+    assert _audit(tmp_path, capsys, "--checkpoints", str(spec))[0] == 0
+    replaced = dataclasses.replace(registered, signing_key=Ed25519PrivateKey.generate())
+    (tmp_path / "kiosk.key").write_text(replaced.to_json(), encoding="utf-8")
+    (tmp_path / "kiosk.key").chmod(0o600)
+    _sql(tmp_path, "DELETE FROM journal", "DELETE FROM sync_state")
+    _append(tmp_path, clock, 5)  # the history again, signed with the new key
+    assert _audit(tmp_path, capsys)[0] == 0  # the journal alone cannot tell
+    code, out = _audit(tmp_path, capsys, "--checkpoints", str(spec))
+    assert code == 1
+    assert "seq 1 (wrong_kiosk_key)" in out
