@@ -3,6 +3,7 @@ and SIGTERM to the parent stops them all."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import httpx
@@ -29,11 +30,13 @@ def test_two_worker_processes_serve_and_stop_together(tmp_path: Path) -> None:
         tmp_path / "central.log",
         tmp_path / "central.key",
         extra_args=["--workers", "2"],
-    ).start()  # waits for the port and asks /v1/health
+    ).start()  # waits for the port (the parent's socket: workers may still be forking)
     assert central.proc is not None
     parent = central.proc
     try:
-        workers = _children(parent.pid)
+        deadline = time.monotonic() + 30
+        while len(workers := _children(parent.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert len(workers) == 2
         for _ in range(10):  # fresh connections: whichever worker accepts, it answers
             answer = httpx.get(f"{central.url}/v1/health", timeout=5)
