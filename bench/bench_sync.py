@@ -23,9 +23,7 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,7 +34,6 @@ from clock import system_clock
 ROOT = Path(__file__).resolve().parents[1]
 OFFICE = "KK-SOLNA"
 CLERK = "SE2321000016-CLK1"
-PACE_SECONDS = 0.25  # each load kiosk pushes a batch of 10 events at most every 250 ms
 
 
 @contextlib.contextmanager
@@ -260,98 +257,35 @@ def push_10k(scale: float) -> list[Figure]:
 
 
 def load_20(scale: float) -> list[Figure]:
-    import httpx
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-    from protocol.event_format import GENESIS_HASH, SignedEvent, format_timestamp
+    """20 kiosks pushing batches of 10 every 250 ms (800 events/s), the load generator
+    in a process of its own (``bench.load_kiosks``, as ``sync.capacity``'s steps)."""
+    from bench.load_kiosks import BATCH, CARDS, PACE_SECONDS, register_kiosks, spawn
 
     kiosks = 20
-    batch = 10
     duration = max(5.0, 60.0 * scale)
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    key_dir = tempfile.TemporaryDirectory(prefix="bench-sync-")
-    field_key = Path(key_dir.name) / "central.key"
-    with key_dir, _postgres() as server:
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp, _postgres() as server:
+        work = Path(tmp)
         db_url = server.create_database("load")
-        service = _central_service(db_url, field_key)
+        service = _central_service(db_url, work / "central.key")
         service.put_cards(
-            {"serial": f"SN{n:08d}", "office_id": OFFICE, "state": "active"} for n in range(200)
+            {"serial": f"SN{n:08d}", "office_id": OFFICE, "state": "active"} for n in range(CARDS)
         )
-        keys = []
-        for k in range(kiosks):
-            key = Ed25519PrivateKey.generate()
-            service.register_kiosk(
-                kiosk_id=f"kiosk-{k:02d}",
-                office_id=OFFICE,
-                public_key=key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
-            )
-            keys.append(key)
-        stop_at = [0.0]
-
-        def kiosk(k: int) -> None:
-            nonlocal errors
-            kiosk_id, key = f"kiosk-{k:02d}", keys[k]
-            prev, seq = GENESIS_HASH, 0
-            with httpx.Client(base_url=url, timeout=30) as client:
-                while time.monotonic() < stop_at[0]:
-                    cycle = time.monotonic()
-                    events = []
-                    for _ in range(batch):
-                        seq += 1
-                        event = SignedEvent.create(
-                            key,
-                            event_id=str(uuid.uuid4()),
-                            kiosk_id=kiosk_id,
-                            seq=seq,
-                            occurred_at=format_timestamp(system_clock()),
-                            operator=CLERK,
-                            event_type="refusal" if seq % 2 else "identity.checked",
-                            payload=_refusal_payload(f"SN{(seq * 7 + k) % 200:08d}")
-                            if seq % 2
-                            else _identity_payload(seq),
-                            prev_hash=prev,
-                        )
-                        prev = event.hash
-                        events.append(event.to_dict())
-                    started = time.perf_counter()
-                    try:
-                        response = client.post(
-                            "/v1/push", json={"kiosk_id": kiosk_id, "events": events}
-                        )
-                        ok = response.status_code == 200 and all(
-                            r["status"] == "accepted" for r in response.json()["results"]
-                        )
-                    except httpx.HTTPError:
-                        ok = False
-                    elapsed = time.perf_counter() - started
-                    with lock:
-                        latencies.append(elapsed)
-                        if not ok:
-                            errors += 1
-                    time.sleep(max(0.0, PACE_SECONDS - (time.monotonic() - cycle)))
-
-        with _central(db_url, field_key) as url:
-            stop_at[0] = time.monotonic() + duration
-            threads = [threading.Thread(target=kiosk, args=(k,)) for k in range(kiosks)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+        keys = register_kiosks(service, OFFICE, "kiosk-", kiosks)
+        with _central(db_url, work / "central.key") as url:
+            result = spawn(keys, url, duration, work)
         accepted = service.event_counts().get("accepted", 0)
         service.engine.dispose()
+    latencies = [float(x) * 1000 for x in result["latencies"]] or [0.0]
+    errors = int(result["errors"])
     note = (
-        f"{kiosks} kiosks, batches of {batch} every {PACE_SECONDS * 1000:.0f} ms, "
-        f"{duration:.0f} s, {len(latencies)} pushes, "
-        f"{accepted} events accepted"
+        f"{kiosks} kiosks, batches of {BATCH} every {PACE_SECONDS * 1000:.0f} ms, "
+        f"{duration:.0f} s, {len(result['latencies'])} pushes, "
+        f"{accepted} events accepted, load generator in its own process"
     )
-    ms = [x * 1000 for x in latencies] or [0.0]
     return [
-        Figure("sync.load_20.p50", percentile(ms, 50), "ms", None, None, note=note),
-        Figure("sync.load_20.p95", percentile(ms, 95), "ms", None, None, note=note),
-        Figure("sync.load_20.p99", percentile(ms, 99), "ms", None, None, note=note),
+        Figure("sync.load_20.p50", percentile(latencies, 50), "ms", None, None, note=note),
+        Figure("sync.load_20.p95", percentile(latencies, 95), "ms", None, None, note=note),
+        Figure("sync.load_20.p99", percentile(latencies, 99), "ms", None, None, note=note),
         Figure("sync.load_20.errors", float(errors), "count", None, 0.0, note=note),
     ]
 

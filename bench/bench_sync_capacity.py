@@ -13,15 +13,12 @@ last good step sustained (answered events per second), its baseline the 20-kiosk
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from bench.bench_sync import OFFICE, ROOT, _central, _central_service, _postgres
+from bench.bench_sync import OFFICE, _central, _central_service, _postgres
 from bench.harness import Figure, percentile
-from bench.load_kiosks import BATCH, CARDS, PACE_SECONDS
+from bench.load_kiosks import BATCH, CARDS, PACE_SECONDS, register_kiosks, spawn
 
 STEPS = (20, 40, 60, 80, 100, 120, 140)
 STEP_SECONDS = 10.0
@@ -30,30 +27,7 @@ WORKERS = 2  # kiosk central --workers: one process per core of the 2-core machi
 LOAD_20_RATE = 20 * BATCH / PACE_SECONDS  # 800 events/s
 
 
-def _step(keys: dict[str, str], url: str, seconds: float, work: Path) -> dict[str, object]:
-    keys_file = work / f"keys-{len(keys)}.json"
-    keys_file.write_text(json.dumps(keys), encoding="ascii")
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.load_kiosks", str(keys_file), url, str(seconds)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=seconds + 120,
-    )
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
 def capacity(scale: float) -> list[Figure]:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import (
-        Encoding,
-        NoEncryption,
-        PrivateFormat,
-        PublicFormat,
-    )
-
     seconds = max(3.0, STEP_SECONDS * scale)
     held_rate, held_note = 0.0, "no step held"
     steps_run: list[str] = []
@@ -64,23 +38,13 @@ def capacity(scale: float) -> list[Figure]:
         service.put_cards(
             {"serial": f"SN{n:08d}", "office_id": OFFICE, "state": "active"} for n in range(CARDS)
         )
-        step_keys: list[dict[str, str]] = []
-        for step, kiosks in enumerate(STEPS):
-            keys: dict[str, str] = {}
-            for k in range(kiosks):
-                key = Ed25519PrivateKey.generate()
-                kiosk_id = f"cap-{step}-{k:03d}"
-                service.register_kiosk(
-                    kiosk_id=kiosk_id,
-                    office_id=OFFICE,
-                    public_key=key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
-                )
-                seed = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
-                keys[kiosk_id] = seed.hex()
-            step_keys.append(keys)
+        step_keys = [
+            register_kiosks(service, OFFICE, f"cap-{step}-", kiosks)
+            for step, kiosks in enumerate(STEPS)
+        ]
         with _central(db_url, work / "central.key", workers=WORKERS) as url:
             for kiosks, keys in zip(STEPS, step_keys, strict=True):
-                result = _step(keys, url, seconds, work)
+                result = spawn(keys, url, seconds, work)
                 latencies = [float(x) * 1000 for x in result["latencies"]]  # type: ignore[attr-defined]
                 errors = int(result["errors"])  # type: ignore[call-overload]
                 rate = len(latencies) * BATCH / seconds
