@@ -8,6 +8,8 @@
 ``GET  /v1/crls?kiosk_id=`` → the CAs' CRLs the central fetched (``central.crls``)
 ``POST /v1/photo?kiosk_id=&digest=`` JPEG bytes → {"digest", "stored"} (``central.photos``)
 ``GET  /v1/photo?kiosk_id=&digest=`` → {"digest", "jpeg" (base64)} for an open order
+``POST /v1/photos`` {"kiosk_id", "digests"} → many photos at once, their bytes as they are
+                   after a JSON head line (``protocol.wire_photos``)
 ``GET  /v1/events?kiosk_id=&after=&limit=`` → the kiosk's own chain back (a restored kiosk)
 ``POST /v1/divergence`` {"kiosk_id", "kind", "seq", "local_hash"} → a fork alarm recorded
 
@@ -58,6 +60,13 @@ from protocol.wire import (
     PullQuery,
     PushRequest,
     WireFormatError,
+)
+from protocol.wire_photos import (
+    MAX_PHOTO_REQUEST_BYTES,
+    PHOTO_BATCH_MEDIA_TYPE,
+    PHOTOS_PATH,
+    PhotoBatchRequest,
+    photo_digest_field,
 )
 
 DIVERGENCE_BODY_BYTES = 4096  # a divergence report is a few small fields
@@ -233,10 +242,7 @@ def build_app(
 
     def photo_query(request: Request) -> tuple[str, str]:
         kiosk_id = HeadAnswer.kiosk_id_from_params(request.query_params)
-        digest = str(request.query_params.get("digest", ""))
-        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-            raise WireFormatError(ErrorCode.BAD_REQUEST, "digest: 64 lowercase hex digits")
-        return kiosk_id, digest
+        return kiosk_id, photo_digest_field(request.query_params.get("digest", ""))
 
     def photo_body(request: Request, body: bytearray) -> Response:  # in a worker thread
         try:
@@ -270,8 +276,23 @@ def build_app(
 
         return answer(request, kiosk_id, work)
 
+    def photos_body(request: Request, body: bytearray) -> Response:  # in a worker thread
+        try:
+            batch = PhotoBatchRequest.from_body(body)
+        except WireFormatError as exc:
+            return _error(exc.code, exc.detail)
+
+        def work() -> Response:
+            found = service.photos_for(batch.kiosk_id, batch.digests)
+            return Response(found.to_bytes(), media_type=PHOTO_BATCH_MEDIA_TYPE)
+
+        return answer(request, batch.kiosk_id, work)
+
+    photos_out = posted(photos_body, MAX_PHOTO_REQUEST_BYTES)
+
     return Starlette(
         routes=[
+            Route(PHOTOS_PATH, photos_out, methods=["POST"]),
             Route(PHOTO_PATH, photo_in, methods=["POST"]),
             Route(PHOTO_PATH, photo_out, methods=["GET"]),
             Route(CRLS_PATH, revocation_lists, methods=["GET"]),

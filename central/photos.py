@@ -4,20 +4,23 @@ A kiosk sends a photo once (``POST /v1/photo``), named by the SHA-256 of its JPE
 the ``order.placed`` event names it by that digest. The central keeps it sealed with its
 field key (associated data ``central_photo:<digest>``). A kiosk gets a photo
 (``GET /v1/photo``) only when an order of its office (the photo office, where the card
-is activated, R2) that is not activated yet names it.
+is activated, R2) that is not activated yet names it; many at once with
+``POST /v1/photos`` (``protocol.wire_photos``), by the same rule.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import exists, insert, select
 
 from central.access import CentralAccess
 from central.errors import PhotoDigestMismatchError
 from central.fields import photo_aad
 from central.tables import ORDER, PHOTO
 from protocol.event_format import format_timestamp
+from protocol.wire_photos import MAX_PHOTO_ANSWER_BYTES, PhotoBatchAnswer
 
 CLOSED_ORDER_STATES = ("activated", "replaced")
 
@@ -47,17 +50,39 @@ class PhotoOperations(CentralAccess):
 
     def photo_for(self, kiosk_id: str, digest: str) -> bytes | None:
         """The photo's JPEG for the kiosk, if an open order of its office names it."""
+        return self.photos_for(kiosk_id, [digest]).photos.get(digest)
+
+    def photos_for(
+        self, kiosk_id: str, digests: Sequence[str], limit: int = MAX_PHOTO_ANSWER_BYTES
+    ) -> PhotoBatchAnswer:
+        """The photos of ``digests`` that open orders of the kiosk's office name (the rule
+        of :meth:`photo_for`), up to ``limit`` JPEG bytes (at least one photo); the
+        others are refused, those past the limit left for later."""
         office = str(self._kiosk(kiosk_id)["office_id"])
+        named_by_open_order = exists().where(
+            ORDER.c.office_id == office,
+            ORDER.c.state.not_in(CLOSED_ORDER_STATES),
+            ORDER.c.data["photo_digest"].as_string() == PHOTO.c.digest,
+        )
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(ORDER.c.data)
-                .where(ORDER.c.office_id == office)
-                .where(ORDER.c.state.not_in(CLOSED_ORDER_STATES))
-            ).all()
-            if not any((row.data or {}).get("photo_digest") == digest for row in rows):
-                return None
-            found = conn.execute(select(PHOTO.c.jpeg_enc).where(PHOTO.c.digest == digest)).first()
-        return None if found is None else self.cipher.open(found[0], photo_aad(digest))
+            sealed = dict(
+                conn.execute(
+                    select(PHOTO.c.digest, PHOTO.c.jpeg_enc)
+                    .where(PHOTO.c.digest.in_(list(digests)))
+                    .where(named_by_open_order)
+                ).all()
+            )
+        photos: dict[str, bytes] = {}
+        later: list[str] = []
+        size = 0
+        for digest in (d for d in digests if d in sealed):
+            if photos and size + len(sealed[digest]) > limit:
+                later.append(digest)
+                continue
+            photos[digest] = self.cipher.open(sealed[digest], photo_aad(digest))
+            size += len(photos[digest])
+        refused = [d for d in digests if d not in photos and d not in later]
+        return PhotoBatchAnswer(photos, refused, later)
 
     def photo_digests(self) -> set[str]:
         with self.engine.connect() as conn:

@@ -10,6 +10,7 @@
 ``POST /v1/divergence`` a kiosk whose journal does not match: a fork alarm there
                    (both messages in ``protocol.checkpoint``)
 ``GET  /v1/health`` → ``{"ok": true}``
+``POST /v1/photos`` many card photos at once (messages in ``protocol.wire_photos``)
 
 A refused request is answered with a 4xx status and :class:`ErrorAnswer`
 (``{"error": <ErrorCode>, "detail": text}``). Parsing a body that does not have the

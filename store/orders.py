@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from store.crypto import FieldCipher
 from store.database import Transaction
@@ -108,6 +108,37 @@ def put_photo(
         )
     )
     tx.flush()
+
+
+def put_photos(
+    tx: Transaction,
+    cipher: FieldCipher,
+    photos: Mapping[str, bytes],
+    *,
+    at: datetime,
+    uploaded: bool = False,
+) -> list[str]:
+    """Keep many photos (digest → JPEG, encrypted) in one statement; a photo already kept
+    stays as it is. Returns the digests whose bytes are not theirs: those are not kept
+    (the check of :func:`put_photo`, per photo)."""
+    mismatched = [digest for digest, jpeg in photos.items() if photo_digest(jpeg) != digest]
+    fitting = {d: jpeg for d, jpeg in photos.items() if d not in mismatched}
+    kept = set(
+        tx.execute(select(_PHOTO.c.digest).where(_PHOTO.c.digest.in_(list(fitting)))).scalars()
+    )
+    rows = [
+        {
+            "digest": digest,
+            "jpeg_enc": cipher.encrypt_bytes(jpeg, photo_aad(digest)),
+            "uploaded": uploaded,
+            "stored_at": at,
+        }
+        for digest, jpeg in fitting.items()
+        if digest not in kept
+    ]
+    if rows:
+        tx.execute(insert(_PHOTO), rows)
+    return mismatched
 
 
 def photo_jpeg(tx: Transaction, cipher: FieldCipher, digest: str) -> bytes | None:

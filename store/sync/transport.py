@@ -26,6 +26,7 @@ from protocol.wire import (
     PullQuery,
     PushRequest,
 )
+from protocol.wire_photos import PHOTOS_PATH, PhotoBatchRequest
 from store.sync.errors import CentralRefusedError, CentralUnreachableError
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,17 @@ class CentralTransport:
         self._client.close()
 
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        response = self._request(method, path, **kwargs)
+        try:
+            data = orjson.loads(response.content)
+        except ValueError:
+            raise CentralRefusedError(status=response.status_code, detail="not JSON") from None
+        if not isinstance(data, dict):
+            raise CentralRefusedError(status=response.status_code, detail="not an object")
+        return data
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        """The answer of a request the central did not refuse (an ``httpx.Response``)."""
         httpx = self._httpx
         try:
             response = self._client.request(method, path, **kwargs)
@@ -77,13 +89,7 @@ class CentralTransport:
             except ValueError:
                 detail = ""
             raise CentralRefusedError(status=response.status_code, detail=detail or "no detail")
-        try:
-            data = orjson.loads(response.content)
-        except ValueError:
-            raise CentralRefusedError(status=response.status_code, detail="not JSON") from None
-        if not isinstance(data, dict):
-            raise CentralRefusedError(status=response.status_code, detail="not an object")
-        return data
+        return response
 
     def push(self, kiosk_id: str, events: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         message = PushRequest(kiosk_id, events).to_dict()
@@ -120,6 +126,17 @@ class CentralTransport:
     def fetch_photo(self, kiosk_id: str, digest: str) -> dict[str, Any]:
         """A card photo an open order of this office needs: {"digest", "jpeg" (base64)}."""
         return self._call("GET", PHOTO_PATH, params={"kiosk_id": kiosk_id, "digest": digest})
+
+    def fetch_photo_batch(self, kiosk_id: str, digests: Sequence[str]) -> bytes:
+        """Many card photos at once: the body of the answer, a
+        ``protocol.wire_photos.PhotoBatchAnswer`` on the wire."""
+        response = self._request(
+            "POST",
+            PHOTOS_PATH,
+            content=orjson.dumps(PhotoBatchRequest(kiosk_id, tuple(digests)).to_dict()),
+            headers={"content-type": "application/json"},
+        )
+        return bytes(response.content)
 
     def events(self, kiosk_id: str, after: int, limit: int) -> dict[str, Any]:
         """The kiosk's own chain at the central after ``after`` (a restored kiosk)."""
