@@ -37,7 +37,7 @@ from central.tables import (
     chunks,
     stored_event,
 )
-from protocol.event_format import SignedEvent, canonical_json, format_timestamp
+from protocol.event_format import SignedEvent, format_timestamp
 from protocol.wire import EventResult, InvalidReason, PushAnswer, PushStatus
 
 log = logging.getLogger(__name__)
@@ -78,14 +78,12 @@ class PushOperations(CentralAccess):
                     InvalidReason.MALFORMED_EVENT,
                 )
                 continue
-            reason: InvalidReason | None = None
-            canonical = canonical_json(event.payload)
             if event.kiosk_id != kiosk_id:
-                reason = InvalidReason.WRONG_KIOSK
-            elif not event.hash_ok(canonical):
-                reason = InvalidReason.HASH_MISMATCH
-            if reason is not None:
-                results[index] = _invalid(event, reason)
+                results[index] = _invalid(event, InvalidReason.WRONG_KIOSK)
+                continue
+            canonical = event.verified_payload()
+            if canonical is None:
+                results[index] = _invalid(event, InvalidReason.HASH_MISMATCH)
             else:
                 verified.append(_Pending(index, event, canonical))
         unsigned = unsigned_events([(p.index, p.event) for p in verified], public_key)
