@@ -52,17 +52,21 @@ STORED_FIELDS = (
 
 
 def stored_event(
-    event: SignedEvent, cipher: CentralCipher, canonical_payload: bytes | None = None
+    event: SignedEvent,
+    cipher: CentralCipher,
+    canonical_payload: bytes | None = None,
+    nonce: bytes | None = None,
 ) -> dict[str, Any]:
     """The stored columns of a verified event (:data:`STORED_FIELDS`);
-    ``canonical_payload``: the payload's canonical JSON when the caller has it."""
+    ``canonical_payload``: the payload's canonical JSON when the caller has it;
+    ``nonce``: a fresh random one for the sealing, drawn by the caller."""
     aad = event_aad(event.event_id)
     if event.event_format == FORMAT_V2 and event.payload_nonce is not None:
         if canonical_payload is None:
             canonical_payload = canonical_json(event.payload)
-        sealed = cipher.seal(bytes.fromhex(event.payload_nonce) + canonical_payload, aad)
+        sealed = cipher.seal(bytes.fromhex(event.payload_nonce) + canonical_payload, aad, nonce)
     elif canonical_payload is not None:  # the bytes seal_json would seal
-        sealed = cipher.seal(canonical_payload, aad)
+        sealed = cipher.seal(canonical_payload, aad, nonce)
     else:
         sealed = cipher.seal_json(event.payload, aad)
     return {

@@ -58,6 +58,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from protocol.event_fields import (
+    FIELD_FORMS,
+    TEXT_CHECKS,
+    V2_FIELD_FORMS,
+    V2_TEXT_CHECKS,
+    TextForm,
+    text_fields,
+)
+
+__all__ = ["FIELD_FORMS", "V2_FIELD_FORMS", "TextForm"]  # the forms, defined with their checks
+
 GENESIS_HASH = "0" * 64
 GENESIS_SIGNATURE = "0" * 128
 FORMAT_V1 = 1
@@ -92,57 +103,6 @@ HASHED_FIELDS_V2: tuple[str, ...] = (
 )
 
 MAX_SEQ = 2**63 - 1  # a BIGINT at the central
-
-
-@dataclass(frozen=True)
-class TextForm:
-    """What a text field of an event must look like (the central's columns hold it)."""
-
-    max_length: int
-    pattern: re.Pattern[str] = re.compile(r"[^\x00-\x1f\x7f]+")  # no control characters
-    nullable: bool = False
-
-
-_HEX64 = re.compile(r"[0-9a-f]{64}")
-FIELD_FORMS: Mapping[str, TextForm] = {
-    "event_id": TextForm(36),
-    "kiosk_id": TextForm(64),
-    "occurred_at": TextForm(40),
-    "operator": TextForm(64, re.compile(r"[^\x00-\x1f\x7f]*"), nullable=True),
-    "event_type": TextForm(64),
-    "prev_hash": TextForm(64, _HEX64),
-    "hash": TextForm(64, _HEX64),
-    "signature": TextForm(128, re.compile(r"[0-9a-f]{128}")),
-}
-V2_FIELD_FORMS: Mapping[str, TextForm] = {
-    "payload_nonce": TextForm(32, re.compile(r"[0-9a-f]{32}")),
-    "payload_digest": TextForm(64, _HEX64),
-    "prev_signature": TextForm(128, re.compile(r"[0-9a-f]{128}")),
-}
-
-
-# (name, max length, fullmatch, nullable) per text field, in check order: unpacked once
-_TextCheck = tuple[str, int, Any, bool]
-_TEXT_CHECKS: tuple[_TextCheck, ...] = tuple(
-    (name, f.max_length, f.pattern.fullmatch, f.nullable) for name, f in FIELD_FORMS.items()
-)
-_V2_TEXT_CHECKS: tuple[_TextCheck, ...] = tuple(
-    (name, f.max_length, f.pattern.fullmatch, f.nullable) for name, f in V2_FIELD_FORMS.items()
-)
-
-
-def _text_fields(data: Mapping[str, Any], checks: tuple[_TextCheck, ...]) -> dict[str, Any]:
-    """The text fields ``checks`` name; ``ValueError`` for the first off its form."""
-    texts: dict[str, Any] = {}
-    for name, max_length, fullmatch, nullable in checks:
-        value = data[name]
-        if value is None and nullable:
-            texts[name] = None
-        elif isinstance(value, str) and len(value) <= max_length and fullmatch(value):
-            texts[name] = value
-        else:
-            raise ValueError(f"not a journal event: {name} has the wrong type or form")
-    return texts
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -262,7 +222,16 @@ class SignedEvent:
         return {name: getattr(self, name) for name in HASHED_FIELDS}
 
     def to_dict(self) -> dict[str, Any]:
-        data = {name: getattr(self, name) for name in HASHED_FIELDS}
+        data = {  # HASHED_FIELDS, written out: a kiosk sends thousands at a time
+            "event_id": self.event_id,
+            "kiosk_id": self.kiosk_id,
+            "seq": self.seq,
+            "occurred_at": self.occurred_at,
+            "operator": self.operator,
+            "event_type": self.event_type,
+            "payload": self.payload,
+            "prev_hash": self.prev_hash,
+        }
         if self.event_format == FORMAT_V2:
             data["format"] = FORMAT_V2
             data["payload_nonce"] = self.payload_nonce
@@ -291,8 +260,8 @@ class SignedEvent:
         payload = data["payload"]
         if not isinstance(payload, dict):
             raise ValueError("not a journal event: payload must be an object")
-        texts = _text_fields(data, _TEXT_CHECKS)
-        v2 = _text_fields(data, _V2_TEXT_CHECKS) if extra else {}
+        texts = text_fields(data, TEXT_CHECKS)
+        v2 = text_fields(data, V2_TEXT_CHECKS) if extra else {}
         if event_format == FORMAT_V2 and texts["operator"] == "":
             raise ValueError("not a journal event: an operator is null or not empty")
         try:
