@@ -160,8 +160,14 @@ class CentralCipher:
     def __repr__(self) -> str:
         return "CentralCipher(<secret>)"
 
-    def seal(self, data: bytes, aad: bytes) -> bytes:
-        nonce = os.urandom(NONCE_BYTES)
+    def seal(self, data: bytes, aad: bytes, nonce: bytes | None = None) -> bytes:
+        """AES-GCM under a fresh random nonce; ``nonce``: one the caller drew from the
+        system's random source (a bulk path draws a batch's nonces in one read). A
+        nonce is never used twice."""
+        if nonce is None:
+            nonce = os.urandom(NONCE_BYTES)
+        elif len(nonce) != NONCE_BYTES:
+            raise ValueError("an AES-GCM nonce has 12 bytes")
         return nonce + self._aead.encrypt(nonce, data, aad)
 
     def open(self, blob: bytes, aad: bytes) -> bytes:

@@ -13,6 +13,7 @@ chain head is accepted and linked when the head reaches it.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,7 @@ from central import rules
 from central.access import CentralAccess
 from central.chain_signatures import unsigned_events
 from central.checkpoints import PUSHED_FORK, insert_fork_alarm
-from central.fields import card_aad, order_aad
+from central.fields import NONCE_BYTES, card_aad, order_aad
 from central.production import set_order_states
 from central.tables import (
     CARD,
@@ -37,7 +38,7 @@ from central.tables import (
     chunks,
     stored_event,
 )
-from protocol.event_format import SignedEvent, canonical_json, format_timestamp
+from protocol.event_format import SignedEvent, format_timestamp
 from protocol.wire import EventResult, InvalidReason, PushAnswer, PushStatus
 
 log = logging.getLogger(__name__)
@@ -78,14 +79,12 @@ class PushOperations(CentralAccess):
                     InvalidReason.MALFORMED_EVENT,
                 )
                 continue
-            reason: InvalidReason | None = None
-            canonical = canonical_json(event.payload)
             if event.kiosk_id != kiosk_id:
-                reason = InvalidReason.WRONG_KIOSK
-            elif not event.hash_ok(canonical):
-                reason = InvalidReason.HASH_MISMATCH
-            if reason is not None:
-                results[index] = _invalid(event, reason)
+                results[index] = _invalid(event, InvalidReason.WRONG_KIOSK)
+                continue
+            canonical = event.verified_payload()
+            if canonical is None:
+                results[index] = _invalid(event, InvalidReason.HASH_MISMATCH)
             else:
                 verified.append(_Pending(index, event, canonical))
         unsigned = unsigned_events([(p.index, p.event) for p in verified], public_key)
@@ -162,7 +161,9 @@ class PushOperations(CentralAccess):
             roster = self._roster(conn, {p.event.operator for p in todo if p.event.operator})
             effects = rules.Effects()
             new_rows: list[dict[str, Any]] = []
-            for p in todo:
+            # the sealing nonces of the batch in one read of the random source, not one each
+            nonces = os.urandom(NONCE_BYTES * len(todo))
+            for number, p in enumerate(todo):
                 event = p.event
                 if event.event_id in seen_ids:
                     decided[p.index] = _invalid(event, InvalidReason.TWICE_IN_BATCH)
@@ -192,7 +193,8 @@ class PushOperations(CentralAccess):
                 status = PushStatus.ACCEPTED if decision.accepted else PushStatus.REJECTED
                 decided[p.index] = EventResult(event.event_id, event.seq, status, decision.reason)
                 seen_ids.add(event.event_id)
-                stored_row = stored_event(event, self.cipher, p.canonical_payload)
+                nonce = nonces[number * NONCE_BYTES : (number + 1) * NONCE_BYTES]
+                stored_row = stored_event(event, self.cipher, p.canonical_payload, nonce)
                 new_rows.append(
                     {
                         **stored_row,

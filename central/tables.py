@@ -52,27 +52,38 @@ STORED_FIELDS = (
 
 
 def stored_event(
-    event: SignedEvent, cipher: CentralCipher, canonical_payload: bytes | None = None
+    event: SignedEvent,
+    cipher: CentralCipher,
+    canonical_payload: bytes | None = None,
+    nonce: bytes | None = None,
 ) -> dict[str, Any]:
     """The stored columns of a verified event (:data:`STORED_FIELDS`);
-    ``canonical_payload``: the payload's canonical JSON when the caller has it."""
-    row = event.to_dict()
-    payload = row.pop("payload")
-    row.pop("format", None)
-    row.pop("payload_nonce", None)
+    ``canonical_payload``: the payload's canonical JSON when the caller has it;
+    ``nonce``: a fresh random one for the sealing, drawn by the caller."""
+    aad = event_aad(event.event_id)
     if event.event_format == FORMAT_V2 and event.payload_nonce is not None:
         if canonical_payload is None:
-            canonical_payload = canonical_json(payload)
-        plain = bytes.fromhex(event.payload_nonce) + canonical_payload
-        row["payload_enc"] = cipher.seal(plain, event_aad(event.event_id))
+            canonical_payload = canonical_json(event.payload)
+        sealed = cipher.seal(bytes.fromhex(event.payload_nonce) + canonical_payload, aad, nonce)
     elif canonical_payload is not None:  # the bytes seal_json would seal
-        row["payload_enc"] = cipher.seal(canonical_payload, event_aad(event.event_id))
+        sealed = cipher.seal(canonical_payload, aad, nonce)
     else:
-        row["payload_enc"] = cipher.seal_json(payload, event_aad(event.event_id))
-    row["event_format"] = event.event_format
-    row["payload_digest"] = event.payload_digest
-    row["prev_signature"] = event.prev_signature
-    return row
+        sealed = cipher.seal_json(event.payload, aad)
+    return {
+        "event_id": event.event_id,
+        "kiosk_id": event.kiosk_id,
+        "seq": event.seq,
+        "occurred_at": event.occurred_at,
+        "operator": event.operator,
+        "event_type": event.event_type,
+        "payload_enc": sealed,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+        "signature": event.signature,
+        "event_format": event.event_format,
+        "payload_digest": event.payload_digest,
+        "prev_signature": event.prev_signature,
+    }
 
 
 def event_from_stored(values: Mapping[str, Any], cipher: CentralCipher) -> SignedEvent:

@@ -248,12 +248,18 @@ KIOSK_EVENT_TYPES: frozenset[EventType] = frozenset(SCHEMAS) - {
 }
 
 
+# by the type's text: a dictionary lookup per event instead of an enum call
+_SCHEMAS_BY_TEXT: Mapping[str, PayloadSchema] = {
+    kind.value: schema for kind, schema in SCHEMAS.items()
+}
+
+
 def schema_for(event_type: str) -> PayloadSchema:
     """The payload schema of ``event_type``; :class:`UnknownEventTypeError` if none."""
-    try:
-        return SCHEMAS[EventType(event_type)]
-    except ValueError:
-        raise UnknownEventTypeError(event_type) from None
+    schema = _SCHEMAS_BY_TEXT.get(event_type) if isinstance(event_type, str) else None
+    if schema is None:
+        raise UnknownEventTypeError(event_type)
+    return schema
 
 
 def validate(event_type: str, payload: object) -> None:

@@ -10,7 +10,7 @@ numbers).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -29,15 +29,21 @@ class JsonType(Enum):
     DATE = "a date (YYYY-MM-DD)"
 
     def holds(self, value: object) -> bool:
-        if self is JsonType.STRING:
-            return isinstance(value, str)
-        if self is JsonType.DATE:
-            return isinstance(value, str) and _is_iso_date(value)
-        if self is JsonType.INTEGER:
-            return isinstance(value, int) and not isinstance(value, bool)
-        if self is JsonType.BOOLEAN:
-            return isinstance(value, bool)
-        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+        return _HOLDS[self](value)
+
+
+def _is_string_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+# each type's test, looked up once per field rather than through a chain of comparisons
+_HOLDS: Mapping[JsonType, Callable[[object], bool]] = {
+    JsonType.STRING: lambda value: isinstance(value, str),
+    JsonType.DATE: lambda value: isinstance(value, str) and _is_iso_date(value),
+    JsonType.INTEGER: lambda value: isinstance(value, int) and not isinstance(value, bool),
+    JsonType.BOOLEAN: lambda value: isinstance(value, bool),
+    JsonType.STRING_LIST: _is_string_list,
+}
 
 
 def _is_iso_date(text: str) -> bool:
@@ -113,6 +119,10 @@ class PayloadSchema:
     def required_fields(self) -> frozenset[str]:
         return frozenset(name for name, spec in self.fields.items() if spec.required)
 
+    @cached_property
+    def _type_checks(self) -> tuple[tuple[str, FieldSpec, Callable[[object], bool]], ...]:
+        return tuple((name, spec, _HOLDS[spec.type]) for name, spec in self.fields.items())
+
     def check(self, event_type: str, payload: object) -> None:
         """Raise a :class:`PayloadError` for the first field that does not fit: missing
         fields first, then fields the type does not have, then wrong types (each in
@@ -127,11 +137,11 @@ class PayloadSchema:
             for name in sorted(str(key) for key in payload):
                 if name not in self.fields:
                     raise UnexpectedFieldError(event_type, name)
-        for name, spec in self.fields.items():
+        for name, spec, holds in self._type_checks:
             if name not in payload:
                 continue
             value = payload[name]
             if value is None and spec.nullable:
                 continue
-            if not spec.type.holds(value):
+            if not holds(value):
                 raise FieldTypeError(event_type, name, spec)

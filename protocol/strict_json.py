@@ -86,6 +86,8 @@ def _holds_float(value: dict[str, Any] | list[Any]) -> bool:
             raise StrictJsonError(f"nested deeper than {MAX_DEPTH} levels")
         for child in item.values() if type(item) is dict else item:
             kind = type(child)
+            if kind is str:  # most values: nothing to check (orjson checked the text)
+                continue
             if kind is dict or kind is list:
                 stack.append((child, depth + 1))
             elif kind is int:

@@ -55,6 +55,9 @@ class PushStatus(StrEnum):
     INVALID = "invalid"  # does not verify or does not fit the chain: an InvalidReason
 
 
+_STATUS_BY_TEXT = {status.value: status for status in PushStatus}  # a tenth of PushStatus()
+
+
 class RejectReason(StrEnum):
     """Why a verified event was recorded but not applied (the conflict policy)."""
 
@@ -204,10 +207,13 @@ class EventResult:
     def from_dict(cls, data: Mapping[str, Any]) -> EventResult:
         """``ValueError`` when the result does not have the shape (or a newer status)."""
         reason = data.get("reason")
+        status = _STATUS_BY_TEXT.get(str(data.get("status")))
+        if status is None:
+            raise ValueError("an unknown push status")
         return cls(
             event_id=str(data.get("event_id")),
             seq=int(data.get("seq") or 0),
-            status=PushStatus(str(data.get("status"))),
+            status=status,
             reason=None if reason is None else str(reason),
             duplicate=bool(data.get("duplicate")),
         )

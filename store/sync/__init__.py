@@ -7,8 +7,9 @@ the status bar's figures), ``errors``. The messages are ``protocol.wire``'s; thi
 package never imports the central.
 """
 
-from store.sync.client import SyncClient, mark_many
+from store.sync.client import SyncClient
 from store.sync.errors import CentralRefusedError, CentralUnreachableError, SyncError
+from store.sync.outbox import mark_many
 from store.sync.report import Rejection, RoundReport, SyncStatus
 from store.sync.transport import CentralTransport
 from store.sync.worker import SyncWorker

@@ -19,8 +19,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
 
 from protocol.event_format import SignedEvent, parse_timestamp
 from protocol.wire import HeadAnswer, PullPage, PushAnswer, PushStatus, WireFormatError
@@ -32,6 +31,7 @@ from store.state import get_state, set_state
 from store.sync.chain_guard import ChainGuard
 from store.sync.crls import pull_revocation_lists
 from store.sync.errors import CentralRefusedError, CentralUnreachableError
+from store.sync.outbox import NextBatch, mark_many
 from store.sync.photos import delete_old_photos, fetch_photos, send_photos
 from store.sync.quarantine import QuarantinedChange, apply_page_guarded, quarantined
 from store.sync.report import PendingBlock, Rejection, RoundReport, SyncStatus
@@ -181,42 +181,49 @@ class SyncClient:
         report = report or RoundReport()
         resend_from: int | None = None
         last_gap: int | None = None
-        for batch_no in range(MAX_PUSH_ROUNDS):
-            with self.store.read_only() as session:
+        with NextBatch(self.store, self.journal, self.batch_size) as next_batch:
+            for batch_no in range(MAX_PUSH_ROUNDS):
                 if resend_from is not None:
-                    events = list(
-                        islice(
-                            self.journal.events(session, since_seq=resend_from - 1), self.batch_size
+                    with self.store.read_only() as session:
+                        events = list(
+                            islice(
+                                self.journal.events(session, since_seq=resend_from - 1),
+                                self.batch_size,
+                            )
                         )
-                    )
+                    report.resent += len(events)
                 else:
-                    events = self.journal.pending(session, limit=self.batch_size)
-            if not events:
-                break
-            if resend_from is not None:
-                report.resent += len(events)
-            answer = self.transport.push(self.kiosk_id, [e.to_dict() for e in events])
-            self.online = True
-            if self._after_push_answer is not None:
-                self._after_push_answer(batch_no)
-            progress, expected = self._record(events, answer, report)
-            report.pushed += len(events)
-            if expected is not None:
-                if expected == last_gap:
-                    log.warning("central still expects seq %d after a resend", expected)
+                    events = next_batch.take()
+                if not events:
                     break
-                # the central misses events we hold: resend from where it expects
-                last_gap = resend_from = expected
-                continue
-            resend_from = None
-            if not progress:
-                break
+                if resend_from is None:
+                    next_batch.read_ahead()  # while the central works on this one
+                answer = self.transport.push(self.kiosk_id, [e.to_dict() for e in events])
+                next_batch.arrived()
+                self.online = True
+                if self._after_push_answer is not None:
+                    self._after_push_answer(batch_no)
+                progress, expected, settled = self._record(events, answer, report)
+                report.pushed += len(events)
+                if not settled or expected is not None:
+                    next_batch.discard()  # events left pending come round again first
+                if expected is not None:
+                    if expected == last_gap:
+                        log.warning("central still expects seq %d after a resend", expected)
+                        break
+                    # the central misses events we hold: resend from where it expects
+                    last_gap = resend_from = expected
+                    continue
+                resend_from = None
+                if not progress:
+                    break
         return report
 
     def _record(
         self, events: Sequence[SignedEvent], answer: Mapping[str, Any], report: RoundReport
-    ) -> tuple[bool, int | None]:
-        """Mark answered events; returns (any progress, expected seq if a gap)."""
+    ) -> tuple[bool, int | None, bool]:
+        """Mark answered events; returns (any progress, expected seq if a gap, every
+        event of the batch answered for good)."""
         by_id = {e.event_id: e for e in events}
         try:
             parsed = PushAnswer.from_dict(answer)
@@ -251,7 +258,7 @@ class SyncClient:
                 gap_expected = parsed.expected_seq
         with self.store.unit_of_work() as session:
             mark_many(session, marks)
-        return progress, gap_expected
+        return progress, gap_expected, {m[2] for m in marks} == by_id.keys()
 
     # ------------------------------------------------------------------------ pull
 
@@ -350,26 +357,6 @@ class SyncClient:
             failing_since=self.failing_since,
             journal_diverged=diverged,
         )
-
-
-def mark_many(session: Session, marks: Sequence[tuple[str, str | None, str]]) -> None:
-    """Record many answers at once: ``(status, reason, event_id)`` triples.
-
-    Same effect as ``Journal.mark`` per event (which the journal offers one at a
-    time), as one executemany on the session's connection: a 1,000-event answer is
-    recorded in milliseconds instead of a tenth of a second."""
-    if not marks:
-        return
-    for status, _reason, _event_id in marks:
-        if status not in ("accepted", "rejected"):
-            raise ValueError(f"not a final sync status: {status!r}")
-    session.execute(
-        update(_J)
-        .where(_J.c.event_id == bindparam("b_event_id"))
-        .values(sync_status=bindparam("b_status"), sync_reason=bindparam("b_reason"))
-        .execution_options(synchronize_session=False),
-        [{"b_status": s, "b_reason": r, "b_event_id": e} for s, r, e in marks],
-    )
 
 
 def _age(now: datetime, stamp: str | None) -> float | None:

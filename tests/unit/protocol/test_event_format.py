@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+from typing import Any
 
+import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from protocol.event_format import (
+    FORMAT_V2,
     GENESIS_HASH,
     SignedEvent,
     canonical_bytes,
+    canonical_json,
     event_hash,
     sign_hash,
     verify_signature,
@@ -62,3 +67,32 @@ def test_signed_event_round_trips_through_dict() -> None:
     assert again.hash_ok() and again.signature_ok(public)
     edited = SignedEvent.from_dict({**data, "operator": "someone else"})
     assert not edited.hash_ok()
+
+
+def _format_2(payload: dict[str, object]) -> SignedEvent:
+    fields: dict[str, Any] = {k: v for k, v in FIELDS.items() if k != "payload"}
+    return SignedEvent.create(
+        Ed25519PrivateKey.generate(), **fields, payload=payload, event_format=FORMAT_V2
+    )
+
+
+def test_verified_payload_is_the_canonical_json_the_kiosk_hashed() -> None:
+    payload = {"serial": "A1", "namn": "Åsa Öberg", "n": 3, "ok": True, "x": None}
+    assert _format_2(payload).verified_payload() == canonical_json(payload)
+
+
+def test_verified_payload_falls_back_where_orjson_writes_other_bytes() -> None:
+    # json writes 1e-07, orjson 1e-7: the digest decides, and the canonical bytes win
+    payload = {"serial": "A1", "amount": 1e-7}
+    event = _format_2(payload)
+    assert orjson.dumps(payload, option=orjson.OPT_SORT_KEYS) != canonical_json(payload)
+    assert event.verified_payload() == canonical_json(payload)
+
+
+def test_verified_payload_is_none_for_a_changed_payload_or_hash() -> None:
+    event = _format_2({"serial": "A1"})
+    assert dataclasses.replace(event, payload={"serial": "A2"}).verified_payload() is None
+    assert dataclasses.replace(event, seq=2).verified_payload() is None
+    v1 = SignedEvent.create(Ed25519PrivateKey.generate(), **FIELDS)  # type: ignore[arg-type]
+    assert v1.verified_payload() == canonical_json(FIELDS["payload"])
+    assert dataclasses.replace(v1, payload={"serial": "B"}).verified_payload() is None

@@ -125,3 +125,20 @@ def test_a_bad_signature_at_the_end_of_a_linked_batch_is_found(service: CentralS
     assert [r.status for r in answer.results] == ["accepted"] * 3 + ["invalid"]
     assert answer.results[3].reason == "bad signature"
     assert service.verify_chain("k1")
+
+
+def test_a_batch_is_sealed_under_a_fresh_nonce_per_event(service: CentralService) -> None:
+    from sqlalchemy import select
+
+    from central.tables import EVENT
+
+    kiosk = Kiosk(service)
+    sent = [kiosk.event("identity.checked", {}, FORMAT_V2) for _ in range(20)]
+    answer = service.push("k1", [e.to_dict() for e in sent])
+    assert [r.status for r in answer.results] == ["accepted"] * 20
+    with service.engine.connect() as conn:
+        sealed = [bytes(b) for b in conn.execute(select(EVENT.c.payload_enc)).scalars()]
+    assert len({blob[:12] for blob in sealed}) == 20  # no nonce twice
+    assert service.events("k1") == sent  # and each opens to the payload sent
+    with pytest.raises(ValueError, match="12 bytes"):
+        service.cipher.seal(b"x", b"aad", b"short")
