@@ -27,11 +27,13 @@ typecheck: setup-test
 # nothing may pass only on the day it was written (snapshot tests pin their own instant).
 CLOCK_AHEAD_DAYS := 400
 
-# The unit tests share nothing and run on every core (pytest-xdist); the UI and integration
-# tests share one pcscd with two vpcd readers and run one after another.
+# The unit tests share nothing and run on every core (pytest-xdist). Of the UI and integration
+# tests, those marked pcsc (set in tests/support/pcsc_marker.py) share the machine's one pcscd
+# and its two vpcd readers and run one after another; the rest run on two workers.
 test: lint typecheck
 	$(VENV)/pytest tests/unit -n auto
-	$(VENV)/pytest tests/ui tests/integration
+	$(VENV)/pytest tests/ui tests/integration -m "not pcsc" -n 2
+	$(VENV)/pytest tests/ui tests/integration -m pcsc
 	$(VENV)/pytest tests/unit -q -n auto --clock-offset-days=$(CLOCK_AHEAD_DAYS)
 
 bench: setup-test
