@@ -26,7 +26,7 @@ from central import rules
 from central.access import CentralAccess
 from central.chain_signatures import unsigned_events
 from central.checkpoints import PUSHED_FORK, insert_fork_alarm
-from central.fields import NONCE_BYTES, card_aad, order_aad
+from central.fields import NONCE_BYTES, card_aad, holder_aad, order_aad
 from central.production import set_order_states
 from central.tables import (
     CARD,
@@ -281,7 +281,8 @@ class PushOperations(CentralAccess):
                     copy.write_row([row[name] for name in columns])
 
     def _apply_effects(self, conn: Connection, effects: rules.Effects) -> None:
-        total = len(effects.cards) + len(effects.holders) + len(effects.orders)
+        renamed = self._renamed_holders(conn, effects.renamed_holders)
+        total = len(effects.cards) + len(effects.holders) + len(renamed) + len(effects.orders)
         if not total and not effects.activated_orders:
             return
         change = self._allocate(conn, total)
@@ -305,7 +306,7 @@ class PushOperations(CentralAccess):
                 conn.execute(update(CARD).where(CARD.c.serial == serial).values(**values))
         if new_cards:
             conn.execute(insert(CARD), new_cards)
-        for holder_id, holder in effects.holders.items():
+        for holder_id, holder in [*effects.holders.items(), *renamed.items()]:
             values = self._holder_values(holder_id, holder["office_id"], holder["data"])
             self._upsert(conn, HOLDER, "holder_id", holder_id, values, change_id=change)
             change += 1
@@ -317,6 +318,23 @@ class PushOperations(CentralAccess):
             change += 1
         if effects.activated_orders:
             set_order_states(conn, self, sorted(effects.activated_orders), "activated")
+
+    def _renamed_holders(
+        self, conn: Connection, names: Mapping[str, str]
+    ) -> dict[str, dict[str, Any]]:
+        """The stored holders of ``names`` (holder id → new name) with the new name, as
+        holder effects; a holder the central does not know is left out."""
+        renamed: dict[str, dict[str, Any]] = {}
+        for holder_id, name in sorted(names.items()):
+            query = select(HOLDER.c.office_id, HOLDER.c.data, HOLDER.c.personal_enc).where(
+                HOLDER.c.holder_id == holder_id
+            )
+            row = conn.execute(self._for_update(query)).first()
+            if row is None:
+                continue
+            data = self.cipher.join(row.data or {}, row.personal_enc, holder_aad(holder_id))
+            renamed[holder_id] = {"office_id": row.office_id, "data": {**data, "name": name}}
+        return renamed
 
     def _early_events(
         self, conn: Connection, kiosk_id: str, head: int

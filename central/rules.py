@@ -95,6 +95,8 @@ class Effects:
     orders: dict[str, dict[str, Any]] = field(default_factory=dict)
     # orders whose card was activated (the order's state becomes ``activated``)
     activated_orders: set[str] = field(default_factory=set)
+    # holders whose name changed (R10, ``card.name_change_recorded``): holder id → new name
+    renamed_holders: dict[str, str] = field(default_factory=dict)
 
 
 def required_role(
@@ -266,6 +268,9 @@ def collect_effects(
             "office_id": str(payload.get("office_id") or office or ""),
             "data": dict(data) if isinstance(data, dict) else {},
         }
+        effects.renamed_holders.pop(holder_id, None)  # the newer record is whole
+    if event.event_type == EventType.CARD_NAME_CHANGE_RECORDED and serial in cards:
+        _renamed_holder(payload, cards[str(serial)], effects)
     order_id = payload.get("order_id")
     if event.event_type == EventType.ORDER_PLACED and isinstance(order_id, str):
         _placed_order(payload, order_id, effects, office)
@@ -283,6 +288,19 @@ def collect_effects(
             "card_serial": serial,
             "data": dict(data) if isinstance(data, dict) else dict(payload),
         }
+
+
+def _renamed_holder(payload: Mapping[str, Any], card: Mapping[str, Any], effects: Effects) -> None:
+    """R10: the card's holder takes the new name the kiosk recorded (older events carry
+    none), so that every kiosk of the office pulls the holder under the new name."""
+    new_name, holder_id = payload.get("new_name"), card.get("holder_id")
+    if not isinstance(new_name, str) or not new_name.strip() or not isinstance(holder_id, str):
+        return
+    pending = effects.holders.get(holder_id)
+    if pending is not None:  # a holder record of this batch: rename it there
+        pending["data"] = {**pending["data"], "name": new_name}
+    else:
+        effects.renamed_holders[holder_id] = new_name
 
 
 # The fields of ``order.placed`` that describe a holder registered in the order visit.

@@ -167,6 +167,23 @@ def add_holder(
     return row.id
 
 
+def rename_holder(tx: Transaction, cipher: FieldCipher, holder_id: str, name: str) -> bool:
+    """The holder's name becomes ``name`` (R10): encrypted under the row's associated
+    data, the full-name index and the search terms rewritten, so that lookup finds the
+    new name and no longer the old one. In the caller's transaction; ``False`` when the
+    holder is not on record or the name is empty."""
+    row = tx.get(Holder, holder_id)
+    if row is None or not name.strip():
+        return False
+    personnummer = cipher.decrypt(row.personnummer_enc, personnummer_aad(holder_id))
+    row.name_enc = cipher.encrypt(name, holder_name_aad(holder_id))
+    row.name_idx = cipher.name_index(name)
+    tx.add(row)
+    tx.flush()
+    replace_terms(tx, cipher, holder_id, name=name, personnummer=personnummer)
+    return True
+
+
 def add_operator(
     tx: Transaction,
     cipher: FieldCipher,

@@ -1,8 +1,9 @@
 """Activation (R2): the card the holder brought, checked and activated.
 
 The check shows the order's photo beside the holder's name, for the clerk to compare the
-person with it; without one, or with a stored one that cannot be read, the screen says to
-compare with the identity document only (and the activation records that comparison).
+person with it (Shift+F6 enlarges it, as at in-person unlock); without one, or with a
+stored one that cannot be read, the screen says to compare with the identity document
+only (and the activation records that comparison).
 """
 
 from __future__ import annotations
@@ -18,10 +19,16 @@ from kiosk.i18n import Catalogue
 from kiosk.services.visit import Visit
 from kiosk.services.workflows.activation import ActivationCheck, ActivationService, HolderCode
 from kiosk.services.workflows.common import Done
+from screens.base import KeySpec
 from screens.photo_view import PhotoView
 from screens.workflows.base import WORKFLOW_CSS, WorkflowScreen
 from screens.workflows.holder_code import HolderCodeScreen
-from screens.workflows.photo_compare import comparison_text, show_comparison
+from screens.workflows.photo_compare import (
+    ENLARGE_KEY,
+    PhotoZoomDialog,
+    comparison_text,
+    show_comparison,
+)
 
 
 class ActivationScreen(WorkflowScreen):
@@ -33,6 +40,7 @@ class ActivationScreen(WorkflowScreen):
         WORKFLOW_CSS,
         Path(__file__).with_name("activation.tcss"),
     ]
+    KEYS: ClassVar[tuple[KeySpec, ...]] = (*WorkflowScreen.KEYS, ENLARGE_KEY)
 
     def __init__(
         self,
@@ -45,6 +53,13 @@ class ActivationScreen(WorkflowScreen):
         self.service = service
         self.visit = visit
         self.initial_serial = serial or ""
+        self.photo_shown = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The enlarge key only while an order photo is shown."""
+        if action == "enlarge_photo":
+            return self.photo_shown
+        return super().check_action(action, parameters)
 
     def fields(self) -> ComposeResult:
         yield Static(self.t("workflows.activation.title"), classes="wf-title")
@@ -72,12 +87,19 @@ class ActivationScreen(WorkflowScreen):
         self.query_one("#photo-compare", Static).update(
             comparison_text(self.catalogue, shown=shown, unreadable=check.photo_unreadable)
         )
+        self.photo_shown = shown
+        self.refresh_bindings()
         if check.decision.refusal is not None:
             self.refuse(check.decision.refusal)
         elif check.holder_chooses_code:
             self.show(self.t("workflows.activation.may_activate_with_code", serial=check.serial))
         else:
             self.show(self.t("workflows.activation.may_activate", serial=check.serial))
+
+    def action_enlarge_photo(self) -> None:
+        jpeg = self.query_one("#activation-photo", PhotoView).jpeg
+        if self.photo_shown and jpeg is not None:
+            self.app.push_screen(PhotoZoomDialog(self.catalogue, jpeg))
 
     def submit(self) -> None:
         serial = self.value("#serial")

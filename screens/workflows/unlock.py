@@ -6,7 +6,7 @@ says so and offers a block (Ctrl+B) and a replacement order (Ctrl+Z). The global
 (Ctrl+O unlock, Ctrl+R return) keep their one meaning here too.
 
 In person, the order's photo is shown beside the plan, as at activation, for the id-administrator
-to compare the person with (Ctrl+T enlarges it); without one (a card ordered without photo, an
+to compare the person with (Shift+F6 enlarges it); without one (a card ordered without photo, an
 older card, a photo not here, or one that cannot be read) the screen says to compare with the
 identity document only, and the unlock's event and receipt record which comparison was made.
 """

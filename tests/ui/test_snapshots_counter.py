@@ -1,6 +1,6 @@
 """Snapshots at 80×24, in Swedish and English, of the screens the counter work added: the
-quit confirmation, the waiting blocks, the F1 help, the day's list of receipts. Same fixed
-instant and documents as ``test_snapshots``.
+quit confirmation, the waiting blocks, the F1 help, the day's list of receipts, the command
+palette open on the home screen. Same fixed instant and documents as ``test_snapshots``.
 
 Update after an intended change with
 ``pytest tests/ui/test_snapshots_counter.py --snapshot-update``.
@@ -66,6 +66,21 @@ def _scenario(name: str, world: Any) -> Any:
         await pilot.app.run_action("rejected_events")
         await settle(pilot)
 
+    async def palette(pilot: Any) -> None:
+        await log_in(pilot, world)
+        from textual.command import CommandList
+
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        # the palette lists its commands from a worker, then highlights the first one
+        options = pilot.app.screen.query_one(CommandList)
+        for _ in range(100):
+            if options.option_count and options.highlighted is not None:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.3)
+        await settle(pilot)
+
     async def locked(pilot: Any) -> None:
         await log_in(pilot, world)
         await pilot.press("ctrl+l")
@@ -76,6 +91,7 @@ def _scenario(name: str, world: Any) -> Any:
         "reason": reason,
         "rejected": rejected,
         "locked": locked,
+        "palette": palette,
         "quit_confirm": quit_confirm,
         "pending_blocks": pending_blocks,
         "help": help_over_visit,
@@ -116,6 +132,7 @@ class FixedDayReport:
         "reason",
         "rejected",
         "locked",
+        "palette",
     ],
 )
 def test_snapshot(snap_compare: Any, screen: str, lang: str) -> None:

@@ -40,6 +40,7 @@ from kiosk.services.workflows.common import (
 from kiosk.services.workflows.errors import DeadlineInvalidError, EndDateInFutureError
 from protocol.event_types import EventType
 from store.deadlines import add_deadline, overdue_deadlines, resolve_open_deadlines
+from store.holders import rename_holder
 
 EVENT_NAME_CHANGE = EventType.CARD_NAME_CHANGE_RECORDED
 EVENT_RETURN_DUE = EventType.CARD_RETURN_DUE
@@ -87,8 +88,12 @@ class DeadlineService:
                 raise DeadlineInvalidError(date=on.isoformat())
             raise EndDateInFutureError(date=on.isoformat())
         with self._s.store.unit_of_work() as tx:
-            facts = card_facts(load_card(tx, serial))
+            record = load_card(tx, serial)
+            facts = card_facts(record)
             transition(facts.state, Transition.BLOCK)  # a final card needs no deadline
+            if new_name and kind is DeadlineKind.NAME_CHANGE:
+                # the stored name follows the event, in its transaction: both or neither
+                rename_holder(tx, self._s.store.cipher, record.holder_id, new_name)
             deadline = (
                 name_change_deadline(serial, on)
                 if kind is DeadlineKind.NAME_CHANGE

@@ -1,6 +1,7 @@
 """The activation screen with the order's photo beside the holder (the clerk compares the
-person with it), or, without one, the word to compare with the identity document only.
-Snapshots at 80×24 in Swedish and English, with and without a photo."""
+person with it; Shift+F6, arriving as F18, enlarges it as at in-person unlock), or, without
+one, the word to compare with the identity document only. Snapshots at 80×24 in Swedish and
+English, with and without a photo."""
 
 from __future__ import annotations
 
@@ -14,13 +15,15 @@ from kiosk.domain.types import ShipmentMethod
 from kiosk.i18n import Catalogue
 from kiosk.services.workflows.activation import ActivationService
 from kiosk.services.workflows.orders import OrderRequest, OrderService, photo_from_jpeg
+from screens.key_bar import KeyBar
 from screens.photo_view import PhotoView
 from screens.workflows.activation import ActivationScreen
+from screens.workflows.photo_compare import PhotoZoomDialog
 from store.orders import set_order_state
 from tests.support.portraits import scenes
 from tests.support.ui_workflows import Host, settle
 from tests.support.world import World
-from tests.ui.helpers import text_of, type_text
+from tests.ui.helpers import plain, text_of, type_text
 
 SIZE = (80, 24)
 
@@ -72,6 +75,39 @@ async def test_r1_without_an_order_photo_the_document_only_is_compared(world: Wo
         await _check(pilot, "P2")
         assert not app.screen.query_one("#activation-photo", PhotoView).display
         assert "identity document only" in text_of(app, "#photo-compare")
+
+
+def _footer(app: Any) -> str:
+    return plain(app.screen.query_one(KeyBar).render())
+
+
+@pytest.mark.parametrize("key", ["shift+f6", "f18"])
+async def test_r1_activation_enlarges_the_order_photo_on_the_unlock_key(
+    world: World, key: str
+) -> None:
+    _ordered_card(world, "P4")
+    app = _host(world)
+    async with app.run_test(size=SIZE) as pilot:
+        await _check(pilot, "P4")
+        assert f"⇧f6 {Catalogue('en')('ui.key.photo_enlarge')}" in _footer(app)
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, PhotoZoomDialog)
+        assert app.screen.query_one("#zoom-photo", PhotoView).jpeg == _portrait()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ActivationScreen)
+
+
+async def test_r1_activation_without_a_photo_offers_nothing_to_enlarge(world: World) -> None:
+    world.card(world.spec("P5"))
+    app = _host(world)
+    async with app.run_test(size=SIZE) as pilot:
+        await _check(pilot, "P5")
+        assert "⇧f6" not in _footer(app)
+        await pilot.press("f18")
+        await settle(pilot)
+        assert isinstance(app.screen, ActivationScreen)
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

@@ -1,5 +1,5 @@
 """The in-person unlock dialog with the order's photo beside the plan (as at activation),
-Ctrl+T to enlarge it; without one, or with a stored one that cannot be read, the words to
+Shift+F6 (F18) to enlarge it; without one, or with a stored one that cannot be read, the words to
 compare with the identity document only; a photo mismatch refuses before anyone types.
 Snapshots at 80×24 in Swedish and English, with the photo."""
 

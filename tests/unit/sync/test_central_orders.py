@@ -3,61 +3,24 @@ activated with its card (a real temporary SQLite database, events signed like a 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import select
 
-from central.database import make_engine, migrate
-from central.fields import CentralCipher
 from central.production import rek_id
 from central.service import CentralService
 from central.tables import CARD, ORDER
 from clock import FixedClock
-from protocol.event_format import GENESIS_HASH, SignedEvent, format_timestamp
-
-OFFICE = "KK-SOLNA"
+from tests.support.central_counter import OFFICE, Counter, central_service
 
 
 @pytest.fixture
 def service(tmp_path: Path, clock: FixedClock) -> Iterator[CentralService]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'central.sqlite3'}")
-    migrate(engine)
-    svc = CentralService(engine, cipher=CentralCipher.generate(), clock=clock)
-    svc.set_operator(hsa_id="CLK", role="clerk", office_id=OFFICE)
-    yield svc
-    engine.dispose()
-
-
-class Counter:
-    def __init__(self, service: CentralService) -> None:
-        self.service = service
-        self.key = Ed25519PrivateKey.generate()
-        self.prev, self.seq = GENESIS_HASH, 0
-        public = self.key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        service.register_kiosk(kiosk_id="k1", office_id=OFFICE, public_key=public)
-
-    def push(self, event_type: str, payload: dict[str, Any]) -> list[str]:
-        self.seq += 1
-        event = SignedEvent.create(
-            self.key,
-            event_id=str(uuid.uuid4()),
-            kiosk_id="k1",
-            seq=self.seq,
-            occurred_at=format_timestamp(self.service.clock()),
-            operator="CLK",
-            event_type=event_type,
-            payload=payload,
-            prev_hash=self.prev,
-        )
-        self.prev = event.hash
-        answer = self.service.push("k1", [event.to_dict()])
-        return [str(r.status) for r in answer.results]
+    with central_service(tmp_path, clock) as svc:
+        yield svc
 
 
 def placed(order_id: str, delivery: str = "a_post", **extra: Any) -> dict[str, Any]:

@@ -8,12 +8,16 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.errors import CardIsReturnedError, KeepReasonMissingError
+from kiosk.services.lookup import LookupService
+from kiosk.services.store_views import StoreDirectory
 from kiosk.services.workflows.errors import DeadlineInvalidError
 from kiosk.services.workflows.name_change import NameChangeService
 from kiosk.services.workflows.returns import ReturnService
 from kiosk.services.workflows.sweep import DeadlineSweep
+from store.holders import holder_by_id
 from store.models import Deadline
-from tests.support.world import World, local_noon, months_after, operator
+from store.search_terms import replace_terms
+from tests.support.world import HOLDER, NAME, PNR, World, local_noon, months_after, operator
 
 
 def deadlines(world: World) -> list[Deadline]:
@@ -37,6 +41,53 @@ def test_r10_name_change_records_the_new_name_in_the_event(world: World) -> None
     ((kind, payload, *_),) = world.events()
     assert kind == "card.name_change_recorded"
     assert payload["new_name"] == "Eva Nyberg" and payload["serial"] == "D8"
+
+
+def _holder_name(world: World) -> str:
+    with world.store.read_only() as tx:
+        record = holder_by_id(tx, world.store.cipher, HOLDER)
+    assert record is not None
+    return record.name
+
+
+def _found_by_name(world: World, query: str) -> list[str]:
+    directory = StoreDirectory(world.store, world.clock)
+    try:
+        return [h.holder_id for h in LookupService(directory).search(query).holders]
+    finally:
+        directory.close()
+
+
+def test_r10_name_change_renames_the_holder_on_record(world: World) -> None:
+    world.card(world.spec("D9", state="active"))
+    with world.store.unit_of_work() as tx:  # the seeded holder, findable as the counter's are
+        replace_terms(tx, world.store.cipher, HOLDER, name=NAME, personnummer=PNR)
+    assert _found_by_name(world, NAME.split()[-1]) == [HOLDER]
+    NameChangeService(world.services).record(operator(), "D9", world.today, "Eva Nyberg")
+    assert _holder_name(world) == "Eva Nyberg"
+    assert _found_by_name(world, "Nyberg") == [HOLDER]
+    assert _found_by_name(world, NAME.split()[-1]) == []
+
+
+def test_r10_name_change_without_a_new_name_keeps_the_name(world: World) -> None:
+    world.card(world.spec("D10", state="active"))
+    NameChangeService(world.services).record(operator(), "D10", world.today)
+    assert _holder_name(world) == NAME
+
+
+def test_r10_rename_and_event_are_one_unit_of_work(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world.card(world.spec("D11", state="active"))
+
+    def journal_down(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("journal unavailable")
+
+    monkeypatch.setattr(world.services.journal, "append", journal_down)
+    with pytest.raises(RuntimeError):
+        NameChangeService(world.services).record(operator(), "D11", world.today, "Eva Nyberg")
+    assert _holder_name(world) == NAME
+    assert deadlines(world) == []
 
 
 def test_r10_date_in_future_refused(world: World) -> None:
