@@ -67,6 +67,11 @@ def render_status(t: Catalogue, s: StatusSnapshot, *, rejected: int = 0) -> Text
         t("ui.status.blocks", count=f.waiting_blocks, age=format_age(f.oldest_block_age_seconds)),
         style="bold red" if f.waiting_blocks else "",
     )
+    if f.blocks_outside_chain:  # R9: blocked at the central although the journal diverged
+        blocks.append(" │ ")
+        blocks.append(
+            t("ui.status.blocks_outside_chain", count=f.blocks_outside_chain), style="bold green"
+        )
     line2 = Text.assemble(
         t("ui.status.readers"),
         ": ",
