@@ -58,6 +58,10 @@ def render_status(t: Catalogue, s: StatusSnapshot, *, rejected: int = 0) -> Text
     )
     if f.journal_diverged:  # the alarm, first (never cut off): only blocks are recorded
         alarm = Text(t("ui.status.journal_diverged"), style="bold white on red")
+        if f.blocks_outside_chain:  # R9: the cards are blocked at the central all the same
+            alarm.append(" │ ")
+            outside = t("ui.status.blocks_outside_chain", count=f.blocks_outside_chain)
+            alarm.append(outside, style="bold green")
         line1 = Text.assemble(alarm, " │ ", line1)
     if rejected:
         line1.append(" │ ")
@@ -67,11 +71,6 @@ def render_status(t: Catalogue, s: StatusSnapshot, *, rejected: int = 0) -> Text
         t("ui.status.blocks", count=f.waiting_blocks, age=format_age(f.oldest_block_age_seconds)),
         style="bold red" if f.waiting_blocks else "",
     )
-    if f.blocks_outside_chain:  # R9: blocked at the central although the journal diverged
-        blocks.append(" │ ")
-        blocks.append(
-            t("ui.status.blocks_outside_chain", count=f.blocks_outside_chain), style="bold green"
-        )
     line2 = Text.assemble(
         t("ui.status.readers"),
         ": ",
