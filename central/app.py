@@ -12,6 +12,7 @@
                    after a JSON head line (``protocol.wire_photos``)
 ``GET  /v1/events?kiosk_id=&after=&limit=`` → the kiosk's own chain back (a restored kiosk)
 ``POST /v1/divergence`` {"kiosk_id", "kind", "seq", "local_hash"} → a fork alarm recorded
+``POST /v1/blocks`` {"kiosk_id", "events"} → blocks of a diverged kiosk, outside its chain (R9)
 
 The edge, in this order, for a push: with mutual TLS the client certificate must be
 registered for a kiosk before a byte of the body is read (403 otherwise); the body is
@@ -43,6 +44,7 @@ from central.errors import (
 )
 from central.service import CentralService
 from protocol.checkpoint import DivergenceReport, EventsQuery
+from protocol.outside_chain import BLOCKS_PATH
 from protocol.strict_json import StrictJsonError, decode_body
 from protocol.wire import (
     CRLS_PATH,
@@ -179,6 +181,19 @@ def build_app(
 
     push = posted(push_body, max_body_bytes)
 
+    def blocks_body(request: Request, body: bytearray) -> Response:  # in a worker thread
+        try:
+            batch = PushRequest.from_body(body)
+        except WireFormatError as exc:
+            return _error(exc.code, exc.detail)
+
+        def work() -> Response:
+            return JSONResponse(service.push_blocks(batch.kiosk_id, batch.events).to_dict())
+
+        return answer(request, batch.kiosk_id, work)
+
+    blocks = posted(blocks_body, max_body_bytes)
+
     def pull(request: Request) -> Response:  # sync: Starlette runs it in a thread
         try:
             query = PullQuery.from_params(request.query_params)
@@ -298,6 +313,7 @@ def build_app(
             Route(CRLS_PATH, revocation_lists, methods=["GET"]),
             Route(HEALTH_PATH, health, methods=["GET"]),
             Route(PUSH_PATH, push, methods=["POST"]),
+            Route(BLOCKS_PATH, blocks, methods=["POST"]),
             Route(PULL_PATH, pull, methods=["GET"]),
             Route(HEAD_PATH, head, methods=["GET"]),
             Route(EVENTS_PATH, chain_events, methods=["GET"]),

@@ -167,3 +167,30 @@ class CentralForkAlarm(CentralBase, table=True):
     central_hash: str | None = Field(default=None, max_length=64)
     kiosk_hash: str | None = Field(default=None, max_length=64)
     detected_at: str = Field(max_length=40)
+
+
+class CentralOutsideBlock(CentralBase, table=True):
+    """A ``card.blocked`` a kiosk sent outside its chain while its journal was diverged
+    (R9: ``POST /v1/blocks``), stored as signed and decided by the push's rules. When
+    the kiosk recovers and pushes the block in its chain (same event id, new seq and
+    hash), that event is matched here (``chain_seq``) and not applied again."""
+
+    __tablename__ = "central_outside_block"
+    event_id: str = Field(primary_key=True, max_length=36)
+    kiosk_id: str = Field(max_length=64, index=True)
+    seq: int  # the seq it carried in the kiosk's diverged journal
+    occurred_at: str = Field(max_length=40)
+    received_at: str = Field(max_length=40)
+    operator: str | None = Field(default=None, max_length=64)
+    event_type: str = Field(max_length=64)
+    serial: str | None = Field(default=None, max_length=64)
+    payload_enc: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+    signature: str = Field(max_length=128)
+    event_format: int = Field(default=1)
+    payload_digest: str | None = Field(default=None, max_length=64)
+    prev_signature: str | None = Field(default=None, max_length=128)
+    status: str = Field(max_length=16)  # accepted | rejected
+    reason: str | None = Field(default=None, max_length=200)
+    chain_seq: int | None = Field(default=None)  # where it arrived in the chain later

@@ -27,6 +27,7 @@ from central.access import CentralAccess
 from central.chain_signatures import unsigned_events
 from central.checkpoints import PUSHED_FORK, insert_fork_alarm
 from central.fields import NONCE_BYTES, card_aad, holder_aad, order_aad
+from central.outside_register import link_outside_block, match_outside_blocks, same_block
 from central.production import set_order_states
 from central.tables import (
     CARD,
@@ -160,6 +161,7 @@ class PushOperations(CentralAccess):
             cards = self._lock_cards(conn, serials)
             roster = self._roster(conn, {p.event.operator for p in todo if p.event.operator})
             effects = rules.Effects()
+            outside = match_outside_blocks(conn, [p.event for p in todo])
             new_rows: list[dict[str, Any]] = []
             # the sealing nonces of the batch in one read of the random source, not one each
             nonces = os.urandom(NONCE_BYTES * len(todo))
@@ -180,15 +182,23 @@ class PushOperations(CentralAccess):
                     continue
                 serial = rules.card_serial(event.payload)
                 card = cards.get(serial) if serial else None
-                decision = rules.judge(
-                    event_type=event.event_type,
-                    operator=event.operator,
-                    payload=event.payload,
-                    roster=roster,
-                    card_state=None if card is None else str(card["state"]),
-                    kiosk_office=office_id,
-                )
-                if decision.accepted:
+                earlier = outside.get(event.event_id)
+                if earlier is not None and not same_block(earlier, event):
+                    decided[p.index] = _invalid(event, InvalidReason.EVENT_ID_REUSED)
+                    continue
+                if earlier is not None:  # received outside the chain: decided and applied then
+                    decision = rules.Decision(earlier["status"] == "accepted", earlier["reason"])
+                    link_outside_block(conn, event.event_id, event.seq)
+                else:
+                    decision = rules.judge(
+                        event_type=event.event_type,
+                        operator=event.operator,
+                        payload=event.payload,
+                        roster=roster,
+                        card_state=None if card is None else str(card["state"]),
+                        kiosk_office=office_id,
+                    )
+                if decision.accepted and earlier is None:
                     rules.collect_effects(event, decision, cards, effects, office_id)
                 status = PushStatus.ACCEPTED if decision.accepted else PushStatus.REJECTED
                 decided[p.index] = EventResult(event.event_id, event.seq, status, decision.reason)

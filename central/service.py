@@ -6,24 +6,25 @@ module over the shared row access (``central.access``): administration
 (``central.admin``), reads and checks (``central.reads``), push (``central.push``:
 verify, order and apply a batch in one transaction) and pull (``central.pull``: the
 changes after a cursor, as wire JSON) and checkpoints (``central.checkpoints``: fork
-alarms, a kiosk's chain handed back).
+alarms, a kiosk's chain handed back) and blocks received outside the chain
+(``central.outside_chain``, R9).
 """
 
 from __future__ import annotations
 
 from central.admin import AdminOperations
 from central.checkpoints import CheckpointOperations
+from central.outside_chain import OutsideChainOperations
 from central.photos import PhotoOperations
 from central.production import ProductionOperations
 from central.pull import PullOperations
-from central.push import PushOperations
 from central.reads import ReadOperations
 
 
 class CentralService(
     AdminOperations,
     ReadOperations,
-    PushOperations,
+    OutsideChainOperations,  # a PushOperations: blocks outside the chain too
     PullOperations,
     PhotoOperations,
     ProductionOperations,

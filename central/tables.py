@@ -18,6 +18,7 @@ from central.models import (
     CentralKiosk,
     CentralOperator,
     CentralOrder,
+    CentralOutsideBlock,
     CentralPhoto,
     CentralPukEntry,
 )
@@ -39,6 +40,7 @@ PUK: Table = CentralPukEntry.__table__  # type: ignore[attr-defined]
 PHOTO: Table = CentralPhoto.__table__  # type: ignore[attr-defined]
 COUNTER: Table = CentralCounter.__table__  # type: ignore[attr-defined]
 FORK_ALARM: Table = CentralForkAlarm.__table__  # type: ignore[attr-defined]
+OUTSIDE_BLOCK: Table = CentralOutsideBlock.__table__  # type: ignore[attr-defined]
 
 SIGNED_FIELDS = (*HASHED_FIELDS, "hash", "signature")
 # the stored columns of an event: the signed fields with the payload sealed (format 2:

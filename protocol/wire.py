@@ -81,6 +81,7 @@ class InvalidReason(StrEnum):
     SEQUENCE_USED = "sequence number already used"
     EVENT_ID_REUSED = "event id reused"
     TWICE_IN_BATCH = "event twice in batch"
+    NOT_A_BLOCK = "not a block"  # sent outside the chain (protocol.outside_chain)
 
 
 class ErrorCode(StrEnum):

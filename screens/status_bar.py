@@ -58,6 +58,10 @@ def render_status(t: Catalogue, s: StatusSnapshot, *, rejected: int = 0) -> Text
     )
     if f.journal_diverged:  # the alarm, first (never cut off): only blocks are recorded
         alarm = Text(t("ui.status.journal_diverged"), style="bold white on red")
+        if f.blocks_outside_chain:  # R9: the cards are blocked at the central all the same
+            alarm.append(" │ ")
+            outside = t("ui.status.blocks_outside_chain", count=f.blocks_outside_chain)
+            alarm.append(outside, style="bold green")
         line1 = Text.assemble(alarm, " │ ", line1)
     if rejected:
         line1.append(" │ ")

@@ -145,8 +145,11 @@ class Journal:
         payload: dict[str, Any],
         priority: int = PRIORITY_NORMAL,
         now: datetime | None = None,
+        event_id: str | None = None,
     ) -> SignedEvent:
-        """Sign and write the next event inside the caller's transaction."""
+        """Sign and write the next event inside the caller's transaction. ``event_id``:
+        only the recovery's replay gives one (the event keeps its id, so the central
+        knows a block it received outside the chain: docs/sync.md)."""
         kind = str(event_type)  # stored and signed as the plain string
         operator = operator or None  # format 2 knows no empty operator: it is none
         if kind != EventType.CARD_BLOCKED:  # a block is never stopped (R9)
@@ -162,7 +165,7 @@ class Journal:
             if last is None
             else (last[0] + 1, last[1], last[2])
         )
-        event_id = str(uuid.uuid4())
+        event_id = event_id or str(uuid.uuid4())
         moment = format_timestamp(now or self.clock())
         event = SignedEvent.create(
             self._keys.signing_key,

@@ -19,6 +19,8 @@ class SyncFigures:
     failing_since: str | None = None
     # the journal does not match the central's: only card blocks are recorded (R9)
     journal_diverged: bool = False
+    # blocks the central accepted outside the diverged chain: the cards are blocked there
+    blocks_outside_chain: int = 0
 
 
 class SyncFiguresSource(Protocol):

@@ -187,4 +187,5 @@ class SyncClientFigures:
             oldest_block_age_seconds=status.oldest_block_seconds,
             failing_since=format_since(status.failing_since, self._client.clock()),
             journal_diverged=bool(getattr(status, "journal_diverged", False)),
+            blocks_outside_chain=int(getattr(status, "blocks_outside_chain", 0)),
         )

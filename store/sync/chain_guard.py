@@ -285,6 +285,7 @@ class ChainGuard:
                     payload=event.payload,
                     priority=priority,
                     now=parse_timestamp(event.occurred_at),
+                    event_id=event.event_id,  # a block sent outside the chain is matched by it
                 )
             log.warning(
                 "journal brought back from the central: %d events taken, %d written again",

@@ -32,6 +32,7 @@ from store.sync.chain_guard import ChainGuard
 from store.sync.crls import pull_revocation_lists
 from store.sync.errors import CentralRefusedError, CentralUnreachableError
 from store.sync.outbox import NextBatch, mark_many
+from store.sync.outside_chain import blocks_outside_chain, send_blocks_outside_chain
 from store.sync.photos import delete_old_photos, fetch_photos, send_photos
 from store.sync.quarantine import QuarantinedChange, apply_page_guarded, quarantined
 from store.sync.report import PendingBlock, Rejection, RoundReport, SyncStatus
@@ -105,6 +106,8 @@ class SyncClient:
             if diverged is None:  # a diverged journal is not pushed into the central's
                 send_photos(self.store, self.transport, self.kiosk_id)  # before their orders
                 self.push_pending(report)
+            else:  # a block is never stopped (R9): it goes outside the chain
+                send_blocks_outside_chain(self.store, self.journal, self.transport, report)
             self.pull(report)
             fetch_photos(self.store, self.transport, self.kiosk_id, self.clock())
             delete_old_photos(self.store, self.clock(), self.photo_retention_days)
@@ -341,8 +344,9 @@ class SyncClient:
             ).all()
             last_ok = get_state(session, LAST_OK_KEY)
             diverged = divergence(session, self.kiosk_id) is not None
+            outside = blocks_outside_chain(session, self.kiosk_id)
         waiting = sum(int(r[1]) for r in rows)
-        blocks = sum(int(r[1]) for r in rows if r[0] == PRIORITY_BLOCK)
+        blocks = sum(int(r[1]) for r in rows if r[0] == PRIORITY_BLOCK) - outside
         oldest_all = min((str(r[2]) for r in rows if r[2]), default=None)
         oldest_block = min(
             (str(r[2]) for r in rows if r[0] == PRIORITY_BLOCK and r[2]), default=None
@@ -356,6 +360,7 @@ class SyncClient:
             last_success=last_ok,
             failing_since=self.failing_since,
             journal_diverged=diverged,
+            blocks_outside_chain=outside,
         )
 
 

@@ -43,6 +43,7 @@ class RoundReport:
     error: SyncError | None = None
     failed: bool = False  # the round ended on an error (store.sync.worker)
     diverged: bool = False  # the journal does not match the central's (store.sync.chain_guard)
+    blocks_outside_chain: int = 0  # blocks the central accepted outside the chain (R9)
 
     def lines(self) -> list[str]:
         if not self.online:
@@ -56,6 +57,8 @@ class RoundReport:
             out.append(
                 "journal diverged from the central: nothing but blocks is recorded or pushed"
             )
+        if self.blocks_outside_chain:
+            out.append(f"{self.blocks_outside_chain} blocks reached the central outside the chain")
         if self.quarantined:
             out.append(f"set aside {self.quarantined} pulled changes that could not be applied")
         out += [f"rejected seq {r.seq} {r.event_type}: {r.reason}" for r in self.rejections]
@@ -74,3 +77,5 @@ class SyncStatus:
     last_success: str | None
     failing_since: datetime | None = None  # rounds have ended on an error since then
     journal_diverged: bool = False  # only card blocks are recorded (store.checkpoints)
+    # pending blocks the central accepted outside the diverged chain (not in waiting_blocks)
+    blocks_outside_chain: int = 0

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from protocol.checkpoint import DivergenceReport, EventsQuery
+from protocol.outside_chain import BLOCKS_PATH
 from protocol.wire import (
     CRLS_PATH,
     DIVERGENCE_PATH,
@@ -142,6 +143,15 @@ class CentralTransport:
         """The kiosk's own chain at the central after ``after`` (a restored kiosk)."""
         return self._call(
             "GET", EVENTS_PATH, params=EventsQuery(kiosk_id, after, limit).to_params()
+        )
+
+    def push_blocks(self, kiosk_id: str, events: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+        """Blocks of a diverged journal, outside its chain (``protocol.outside_chain``)."""
+        return self._call(
+            "POST",
+            BLOCKS_PATH,
+            content=json.dumps(PushRequest(kiosk_id, events).to_dict()).encode("utf-8"),
+            headers={"content-type": "application/json"},
         )
 
     def report_divergence(self, report: DivergenceReport) -> dict[str, Any]:

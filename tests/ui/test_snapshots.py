@@ -56,7 +56,7 @@ def _scenario(name: str, world: Any) -> Any:
 
     async def home_diverged(pilot: Any) -> None:
         # the journal does not match the central's: the alarm first in the status bar
-        world.sync.value = replace(world.sync.value, journal_diverged=True)
+        world.sync.value = replace(world.sync.value, journal_diverged=True, blocks_outside_chain=1)
         await log_in(pilot, world)
 
     async def lookup(pilot: Any) -> None:

@@ -253,7 +253,9 @@ def test_re_signed_history_is_a_fork_found_offline_and_alarmed_at_the_central(
         _activate(kiosk, serials[4])
     kiosk.append("card.blocked", {"serial": serials[4], "reason": "lost"})  # R9
     assert client.run_round().diverged
-    assert central_service.card_state(serials[4]) == "shipped"  # not pushed into a fork
+    # R9: not pushed into the fork, but it reaches the central outside the chain
+    assert central_service.card_state(serials[4]) == "blocked"
+    assert central_service.event_counts(kiosk.kiosk_id) == {"accepted": 4}
     alarms = central_service.fork_alarms(kiosk.kiosk_id)
     assert alarms and {a.kind for a in alarms} == {"fork"}
     assert alarms[0].central_hash and alarms[0].kiosk_hash != alarms[0].central_hash
