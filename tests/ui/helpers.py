@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -10,6 +11,11 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
+from clock import Clock
+from kiosk.config import KioskConfig, validate
+from kiosk.container import build_services
+from kiosk.i18n import Catalogue
+from kiosk.services.context import ServiceHolder, UiContext
 from screens.app import LOCKED, WORK, KioskApp
 
 
@@ -103,3 +109,26 @@ async def log_in(pilot: Any, world: Any, card: str = "clerk", pin: str = "123456
     await type_text(pilot, pin)
     await pilot.press("enter")
     await settle(pilot)
+
+
+def demo_app(data_dir: Path, clock: Clock, catalogue: Catalogue) -> KioskApp:
+    """The app as ``kiosk demo`` builds it (embedded defaults, demo data) in ``data_dir``."""
+    config = validate(KioskConfig().with_data_dir(data_dir))
+    ctx = UiContext(
+        catalogue=catalogue,
+        services=ServiceHolder(),
+        office_id=config.office_id,
+        clock=clock,
+        demo_mode=True,
+    )
+    return KioskApp(ctx, build_services=lambda: build_services(config, clock=clock))
+
+
+async def wait_ready(pilot: Any, app: KioskApp) -> None:
+    """Until the services the app builds in a worker are ready (at most 100 rounds)."""
+    for _ in range(100):
+        await settle(pilot, 1)
+        if app.ctx.services.ready:
+            break
+    await settle(pilot)
+    assert app.ctx.services.ready

@@ -5,47 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from clock import LOCAL_ZONE, Clock, FixedClock
-from kiosk.config import KioskConfig, validate
-from kiosk.container import build_services
+from clock import LOCAL_ZONE, FixedClock
 from kiosk.i18n import Catalogue
-from kiosk.services.context import ServiceHolder, UiContext
-from screens.app import KioskApp
 from screens.commands import palette_commands
 from screens.home import HomeScreen
 from screens.login import LoginScreen
 from screens.visit import VisitScreen
-from tests.ui.helpers import settle, text_of, type_text
+from tests.ui.helpers import demo_app, settle, text_of, type_text, wait_ready
 
 SV = Catalogue("sv")
 
 
-def _app(tmp_path: Path, clock: Clock) -> KioskApp:
-    config = validate(KioskConfig().with_data_dir(tmp_path))
-    ctx = UiContext(
-        catalogue=SV,
-        services=ServiceHolder(),
-        office_id=config.office_id,
-        clock=clock,
-        demo_mode=True,
-    )
-    return KioskApp(ctx, build_services=lambda: build_services(config, clock=clock))
-
-
-async def _wait_ready(pilot, app: KioskApp) -> None:
-    for _ in range(100):
-        await settle(pilot, 1)
-        if app.ctx.services.ready:
-            break
-    await settle(pilot)
-    assert app.ctx.services.ready
-
-
 async def test_demo_login_lookup_and_identity_check(tmp_path: Path, clock: FixedClock) -> None:
-    app = _app(tmp_path, clock)
+    app = demo_app(tmp_path, clock, SV)
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, LoginScreen)
-        await _wait_ready(pilot, app)
+        await wait_ready(pilot, app)
         demo = app.ctx.services.get().demo
         assert demo is not None
         ids = [c.item_id for c in demo.cards()]
@@ -84,9 +59,9 @@ async def test_demo_login_lookup_and_identity_check(tmp_path: Path, clock: Fixed
 
 
 async def test_demo_wrong_operator_pin_shows_tries_left(tmp_path: Path, clock: FixedClock) -> None:
-    app = _app(tmp_path, clock)
+    app = demo_app(tmp_path, clock, SV)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _wait_ready(pilot, app)
+        await wait_ready(pilot, app)
         await pilot.press("f9", "o", "escape")
         await settle(pilot)
         await type_text(pilot, "111111")
@@ -100,9 +75,9 @@ async def test_demo_workflows_are_in_the_palette_and_open_in_a_visit(
 ) -> None:
     from screens.workflows.activation import ActivationScreen
 
-    app = _app(tmp_path, clock)
+    app = demo_app(tmp_path, clock, SV)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _wait_ready(pilot, app)
+        await wait_ready(pilot, app)
         await pilot.press("f9", "o", "escape")
         await settle(pilot)
         await type_text(pilot, "123456")
@@ -127,9 +102,9 @@ async def test_demo_workflows_are_in_the_palette_and_open_in_a_visit(
 async def test_demo_lookup_by_full_name_and_serial_reads_the_store(
     tmp_path: Path, clock: FixedClock
 ) -> None:
-    app = _app(tmp_path, clock)
+    app = demo_app(tmp_path, clock, SV)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _wait_ready(pilot, app)
+        await wait_ready(pilot, app)
         lookup = app.ctx.services.get().lookup
         by_name = lookup.search("Jöns Ülrik Lindqvist")
         assert [h.name for h in by_name.holders] == ["Jöns Ülrik Lindqvist"]
@@ -146,9 +121,9 @@ async def test_demo_lookup_by_full_name_and_serial_reads_the_store(
 async def test_demo_lookup_by_a_folded_name_word_and_by_birth_date(
     tmp_path: Path, clock: FixedClock
 ) -> None:
-    app = _app(tmp_path, clock)
+    app = demo_app(tmp_path, clock, SV)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _wait_ready(pilot, app)
+        await wait_ready(pilot, app)
         await pilot.press("f9", "o", "escape")  # first card: the clerk
         await settle(pilot)
         await type_text(pilot, "123456")
@@ -178,9 +153,9 @@ async def test_demo_has_an_operator_card_for_each_login_refusal(
 ) -> None:
     from kiosk.services.ports import ReaderRole
 
-    app = _app(tmp_path, clock)
+    app = demo_app(tmp_path, clock, SV)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _wait_ready(pilot, app)
+        await wait_ready(pilot, app)
         demo = app.ctx.services.get().demo
         assert demo is not None
         for key, refusal in REFUSED_OPERATORS.items():

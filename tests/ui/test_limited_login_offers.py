@@ -13,37 +13,19 @@ from typing import Any
 from textual.command import CommandList
 
 from clock import FixedClock
-from kiosk.config import KioskConfig, validate
-from kiosk.container import build_services
 from kiosk.i18n import Catalogue
-from kiosk.services.context import ServiceHolder, UiContext
 from kiosk.services.workflows.permissions import WORKFLOW_ACTIONS, workflow_permitted
 from screens.app import KioskApp
 from screens.help import HelpScreen
 from screens.messages import LoggedIn
-from tests.ui.helpers import plain, settle, type_text
+from tests.ui.helpers import demo_app, plain, settle, type_text, wait_ready
 
 SV = Catalogue("sv")
 LIMITED_BY_ROSTER = "notice.login.limited_roster"
 
 
-def _app(tmp_path: Path, clock: FixedClock) -> KioskApp:
-    config = validate(KioskConfig().with_data_dir(tmp_path))
-    ctx = UiContext(
-        catalogue=SV,
-        services=ServiceHolder(),
-        office_id=config.office_id,
-        clock=clock,
-        demo_mode=True,
-    )
-    return KioskApp(ctx, build_services=lambda: build_services(config, clock=clock))
-
-
 async def _limited_login(pilot: Any, app: KioskApp) -> None:
-    for _ in range(100):
-        await settle(pilot, 1)
-        if app.ctx.services.ready:
-            break
+    await wait_ready(pilot, app)
     await pilot.press("f9", "o", "escape")  # the demo clerk's card in the operator reader
     await settle(pilot)
     await type_text(pilot, "123456")
@@ -74,7 +56,7 @@ def _split_by_permission(app: KioskApp) -> tuple[set[str], set[str]]:
 async def test_r9_limited_login_help_lists_only_the_workflows_it_may_run(
     tmp_path: Path, clock: FixedClock
 ) -> None:
-    app = _app(tmp_path, clock)
+    app = demo_app(tmp_path, clock, SV)
     async with app.run_test(size=(80, 24)) as pilot:
         await _limited_login(pilot, app)
         _, refused = _split_by_permission(app)
@@ -89,7 +71,7 @@ async def test_r9_limited_login_help_lists_only_the_workflows_it_may_run(
 async def test_r9_limited_login_palette_offers_only_the_workflows_it_may_run(
     tmp_path: Path, clock: FixedClock
 ) -> None:
-    app = _app(tmp_path, clock)
+    app = demo_app(tmp_path, clock, SV)
     async with app.run_test(size=(80, 24)) as pilot:
         await _limited_login(pilot, app)
         allowed, refused = _split_by_permission(app)
