@@ -16,9 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.bench_sync import CLERK, OFFICE, ROOT, _central_service, _kiosk_store, _postgres
-from bench.harness import Figure
+from bench.bench_sync import CLERK, OFFICE, _central_service, _kiosk_store, _postgres
+from bench.harness import Figure, serving
 from bench.orders_central import RAW_PATH
 from clock import system_clock
 
@@ -127,32 +124,12 @@ def _central(db_url: str, field_key: Path, tls: Tls) -> Iterator[str]:
 
     port = free_port()
     files = tls.tls
-    proc = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "bench.orders_central", db_url, str(field_key), str(port)),
-            *(str(files.server_cert), str(files.server_key), str(files.ca)),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), 0.2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("central did not start") from None
-                time.sleep(0.05)
-        yield f"https://127.0.0.1:{port}"
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    argv = [
+        *(sys.executable, "-m", "bench.orders_central", db_url, str(field_key), str(port)),
+        *(str(files.server_cert), str(files.server_key), str(files.ca)),
+    ]
+    with serving(argv, port, f"https://127.0.0.1:{port}") as url:
+        yield url
 
 
 class ResponseBytes:

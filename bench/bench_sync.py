@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,10 +25,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bench.harness import Figure, percentile
+from bench.harness import Figure, percentile, serving
 from clock import system_clock
 
-ROOT = Path(__file__).resolve().parents[1]
 OFFICE = "KK-SOLNA"
 CLERK = "SE2321000016-CLK1"
 
@@ -49,43 +45,14 @@ def _central(db_url: str, field_key: Path, *, workers: int = 1) -> Iterator[str]
     from tests.support.pgserver import free_port
 
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kiosk",
-            "central",
-            "--db",
-            db_url,
-            "--field-key",
-            str(field_key),
-            "--listen",
-            f"127.0.0.1:{port}",
-            "--insecure-no-client-auth",  # a loopback benchmark: no client certificates
-            "--workers",
-            str(workers),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), 0.2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("central did not start") from None
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    argv = [
+        *(sys.executable, "-m", "kiosk", "central", "--db", db_url),
+        *("--field-key", str(field_key), "--listen", f"127.0.0.1:{port}"),
+        "--insecure-no-client-auth",  # a loopback benchmark: no client certificates
+        *("--workers", str(workers)),
+    ]
+    with serving(argv, port, f"http://127.0.0.1:{port}") as url:
+        yield url
 
 
 def _central_service(db_url: str, field_key: Path) -> Any:
