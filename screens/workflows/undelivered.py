@@ -6,10 +6,13 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
 from kiosk.domain.types import CardState
+from kiosk.errors import ReorderTooEarlyError
 from kiosk.i18n import Catalogue
 from kiosk.services.login import Operator
 from kiosk.services.workflows.undelivered import ReorderDone, UndeliveredService, UndeliveredView
 from screens.workflows.base import WorkflowScreen
+
+REORDER_FROM_NOTICE = "notice.r3.reorder_from"
 
 
 class UndeliveredScreen(WorkflowScreen):
@@ -52,14 +55,21 @@ class UndeliveredScreen(WorkflowScreen):
     def _viewed(self, view: UndeliveredView) -> None:
         self.busy = False
         self.view = view
-        lines = [self.notices(view.notices)]
+        refusal = view.reorder.refusal if view.reorder is not None else None
+        notices = view.notices
+        if isinstance(refusal, ReorderTooEarlyError):
+            # the refusal names the reorder date: said once, not again as a notice
+            notices = tuple(n for n in notices if n.key != REORDER_FROM_NOTICE)
+        lines = [self.notices(notices)]
         if view.state is not CardState.ORDERED:  # an unshipped card was sent no way yet
             lines.insert(0, self.t(f"workflows.undelivered.shipment.{view.shipment.value}"))
         self.query_one("#shipment", Static).update("\n".join(lines))
         if view.reorder is not None and view.reorder.allowed:
             self.show(self.t("workflows.undelivered.may_reorder"))
-        elif view.reorder is not None and view.reorder.refusal is not None:
-            self.refuse(view.reorder.refusal)
+        elif isinstance(refusal, ReorderTooEarlyError):
+            self.show(self.t(refusal.key, **refusal.params), refused=True)
+        elif refusal is not None:
+            self.refuse(refusal)
         else:
             self.show("")
 
