@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from clock import LOCAL_ZONE
 from kiosk.reports.day import DayReport, ReceiptLine
@@ -78,6 +79,9 @@ def _scenario(name: str, world: Any) -> Any:
             if options.option_count and options.highlighted is not None:
                 break
             await pilot.pause(0.05)
+        # the search field's cursor blinks every 0.5 s: drawn steadily, the picture is one
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
         await pilot.pause(0.3)
         await settle(pilot)
 
