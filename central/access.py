@@ -27,7 +27,8 @@ from protocol.checkpoint import Checkpoint
 
 class CentralAccess:
     """The central's state over one SQLAlchemy engine (SQLite or PostgreSQL): none in
-    memory, so any number of processes may serve one database."""
+    memory but a cache of kiosk keys that every push confirms under the kiosk's row lock,
+    so any number of processes may serve one database."""
 
     def __init__(
         self,
@@ -43,6 +44,9 @@ class CentralAccess:
         # signs the checkpoints of push and head answers (central.checkpoints)
         self.checkpoint_key = checkpoint_key
         self._postgres = engine.dialect.name == "postgresql"
+        # kiosk id -> (public key hex, office id) of an active kiosk, as last read: spares
+        # a push its own connection for the kiosk row; the push's locked read confirms it
+        self._kiosk_keys: dict[str, tuple[str, str]] = {}
 
     def _write(self) -> Any:
         return self.engine.begin()
@@ -63,6 +67,16 @@ class CentralAccess:
         if row is None or not row.active:
             raise UnknownKioskError(kiosk_id=kiosk_id)
         return dict(row._mapping)
+
+    def _kiosk_key(self, kiosk_id: str) -> tuple[str, str]:
+        """(public key hex, office id) of an active kiosk, from the cache when there;
+        :class:`UnknownKioskError` otherwise. Whoever uses it confirms it under lock."""
+        known = self._kiosk_keys.get(kiosk_id)
+        if known is None:
+            kiosk = self._kiosk(kiosk_id)
+            known = (str(kiosk["public_key"]), str(kiosk["office_id"]))
+            self._kiosk_keys[kiosk_id] = known
+        return known
 
     def _checkpoint(
         self, kiosk_id: str, head_seq: int, head_hash: str, *, kiosk_key: str

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, insert, inspect, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 
 from central.errors import CentralDatabaseError, CentralPostgresMissingError
 
@@ -15,6 +16,7 @@ VERSION_TABLE = "central_alembic_version"
 CHANGE_COUNTER = "change"  # the counter row change ids are allocated from
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 PSYCOPG_DRIVER = "postgresql+psycopg"
+IDLE_BEFORE_PING = 1.0  # seconds a pooled connection may rest before checkout pings it
 
 
 def normalise_url(url: str) -> str:
@@ -61,7 +63,32 @@ def _create(url: str, pool_size: int) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size)
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """A pooled connection idle for ``IDLE_BEFORE_PING`` seconds is pinged at checkout
+    and replaced when the server is gone (a restarted PostgreSQL). One in steady use is
+    not: a ping per checkout is a round trip per request. Its rare failure mid-use
+    invalidates the pool, and a push runs again (``central.push._retryable``)."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        idle = time.monotonic() - record.info.get("checked_in", 0.0)
+        if idle < IDLE_BEFORE_PING:
+            return
+        try:
+            with dbapi_conn.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            dbapi_conn.rollback()  # the ping's implicit transaction, not the caller's
+        except Exception as exc:
+            raise DisconnectionError(f"pooled connection is gone: {type(exc).__name__}") from exc
 
 
 def alembic_config(engine: Engine) -> Any:

@@ -1,8 +1,9 @@
 """Push: verify, deduplicate, order and apply one batch of a kiosk's signed events.
 
-Signatures are checked before any lock (a run of linked format 2 events by the
-signature at its end: ``central.chain_signatures``). The batch then runs in one transaction that
-first locks the kiosk's row (``SELECT ... FOR UPDATE``), so two processes serving the
+Signatures are checked before any lock (``central.push_verify``), with the kiosk's key
+as this process last read it; the batch then runs in one transaction that first locks
+the kiosk's row (``SELECT ... FOR UPDATE``): a kiosk deactivated meanwhile is refused, one
+re-keyed or moved is verified again with the stored key; two processes serving the
 same kiosk serialise; card rows the batch touches are locked in serial order; change
 ids are taken last (``CentralAccess._allocate``). A batch re-delivered after its commit
 (connection cut before the kiosk heard the answer) finds its event ids stored and gets
@@ -15,7 +16,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, insert, select, update
@@ -24,11 +24,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from central import rules
 from central.access import CentralAccess
-from central.chain_signatures import unsigned_events
 from central.checkpoints import PUSHED_FORK, insert_fork_alarm
+from central.errors import UnknownKioskError
 from central.fields import NONCE_BYTES, card_aad, holder_aad, order_aad
 from central.outside_register import link_outside_block, match_outside_blocks, same_block
 from central.production import set_order_states
+from central.push_verify import Pending, invalid, verify_batch
 from central.tables import (
     CARD,
     EVENT,
@@ -39,21 +40,12 @@ from central.tables import (
     chunks,
     stored_event,
 )
-from protocol.event_format import SignedEvent, format_timestamp
+from protocol.event_format import format_timestamp
 from protocol.wire import EventResult, InvalidReason, PushAnswer, PushStatus
 
 log = logging.getLogger(__name__)
 
 RETRIES = 5
-
-
-@dataclass
-class _Pending:
-    """A verified event waiting for its decision inside the batch transaction."""
-
-    index: int
-    event: SignedEvent
-    canonical_payload: bytes  # hashed (format 2) and sealed: encoded once
 
 
 class PushOperations(CentralAccess):
@@ -65,38 +57,28 @@ class PushOperations(CentralAccess):
         raw_events: Sequence[Mapping[str, Any]],
     ) -> PushAnswer:
         """Verify, deduplicate, order and apply one batch; one answer per event."""
-        kiosk = self._kiosk(kiosk_id)
-        public_key = bytes.fromhex(str(kiosk["public_key"]))
-        results: list[EventResult | None] = [None] * len(raw_events)
-        verified: list[_Pending] = []
-        for index, raw in enumerate(raw_events):
+        for _ in range(RETRIES):
+            public_key, office_id = self._kiosk_key(kiosk_id)
             try:
-                event = SignedEvent.from_dict(raw)
-            except ValueError:
-                results[index] = EventResult(
-                    str(raw.get("event_id", "")),
-                    _int(raw.get("seq")),
-                    PushStatus.INVALID,
-                    InvalidReason.MALFORMED_EVENT,
-                )
-                continue
-            if event.kiosk_id != kiosk_id:
-                results[index] = _invalid(event, InvalidReason.WRONG_KIOSK)
-                continue
-            canonical = event.verified_payload()
-            if canonical is None:
-                results[index] = _invalid(event, InvalidReason.HASH_MISMATCH)
-            else:
-                verified.append(_Pending(index, event, canonical))
-        unsigned = unsigned_events([(p.index, p.event) for p in verified], public_key)
-        for p in verified:
-            if p.index in unsigned:
-                results[p.index] = _invalid(p.event, InvalidReason.BAD_SIGNATURE)
-        verified = [p for p in verified if p.index not in unsigned]
+                return self._verified_push(kiosk_id, public_key, office_id, raw_events)
+            except _KioskChangedError:
+                # re-keyed or moved since it was cached: verify again with what is stored
+                self._kiosk_keys.pop(kiosk_id, None)
+                log.info("push for %s verified again: its kiosk row changed", kiosk_id)
+        raise RuntimeError(f"kiosk {kiosk_id} changed during each of {RETRIES} pushes")
+
+    def _verified_push(
+        self,
+        kiosk_id: str,
+        public_key_hex: str,
+        office_id: str,
+        raw_events: Sequence[Mapping[str, Any]],
+    ) -> PushAnswer:
+        results, verified = verify_batch(kiosk_id, bytes.fromhex(public_key_hex), raw_events)
         for attempt in range(RETRIES):
             try:
                 head, head_hash, decided = self._push_transaction(
-                    kiosk_id, str(kiosk["office_id"]), verified
+                    kiosk_id, (public_key_hex, office_id), verified
                 )
                 break
             except Exception as exc:
@@ -109,21 +91,35 @@ class PushOperations(CentralAccess):
             kiosk_id,
             head,
             [r for r in results if r is not None],
-            self._checkpoint(kiosk_id, head, head_hash, kiosk_key=str(kiosk["public_key"])),
+            self._checkpoint(kiosk_id, head, head_hash, kiosk_key=public_key_hex),
         )
 
     def _push_transaction(
-        self, kiosk_id: str, office_id: str, verified: list[_Pending]
+        self, kiosk_id: str, verified_with: tuple[str, str], verified: list[Pending]
     ) -> tuple[int, str, dict[int, EventResult]]:
+        """``verified_with``: the (public key hex, office id) the signatures were checked
+        with; :class:`_KioskChangedError` when the locked kiosk row no longer says so."""
         decided: dict[int, EventResult] = {}
         now = format_timestamp(self.clock())
+        office_id = verified_with[1]
         with self._write() as conn:
             locked = conn.execute(
                 self._for_update(
-                    select(KIOSK.c.head_seq, KIOSK.c.head_hash).where(KIOSK.c.kiosk_id == kiosk_id)
+                    select(
+                        KIOSK.c.head_seq,
+                        KIOSK.c.head_hash,
+                        KIOSK.c.public_key,
+                        KIOSK.c.office_id,
+                        KIOSK.c.active,
+                    ).where(KIOSK.c.kiosk_id == kiosk_id)
                 )
-            ).one()
-            head, head_hash = int(locked[0]), str(locked[1])
+            ).first()
+            if locked is None or not locked.active:
+                self._kiosk_keys.pop(kiosk_id, None)
+                raise UnknownKioskError(kiosk_id=kiosk_id)
+            if (str(locked.public_key), str(locked.office_id)) != verified_with:
+                raise _KioskChangedError
+            head, head_hash = int(locked.head_seq), str(locked.head_hash)
             if not verified:
                 return head, head_hash, decided
             ids = [p.event.event_id for p in verified]
@@ -138,13 +134,13 @@ class PushOperations(CentralAccess):
             early = self._early_events(conn, kiosk_id, head)
             link_updates: list[int] = []
             head, head_hash = _absorb_early(early, head, head_hash, link_updates)
-            todo: list[_Pending] = []
+            todo: list[Pending] = []
             for p in verified:
                 known = stored.get(p.event.event_id)
                 if known is None:
                     todo.append(p)
                 elif known["hash"] != p.event.hash:
-                    decided[p.index] = _invalid(p.event, InvalidReason.EVENT_ID_REUSED)
+                    decided[p.index] = invalid(p.event, InvalidReason.EVENT_ID_REUSED)
                 else:
                     decided[p.index] = EventResult(
                         p.event.event_id,
@@ -168,14 +164,14 @@ class PushOperations(CentralAccess):
             for number, p in enumerate(todo):
                 event = p.event
                 if event.event_id in seen_ids:
-                    decided[p.index] = _invalid(event, InvalidReason.TWICE_IN_BATCH)
+                    decided[p.index] = invalid(event, InvalidReason.TWICE_IN_BATCH)
                     continue
                 in_chain = event.seq == head + 1
                 if event.seq <= head or event.seq in early:
-                    decided[p.index] = _invalid(event, InvalidReason.SEQUENCE_USED)
+                    decided[p.index] = invalid(event, InvalidReason.SEQUENCE_USED)
                     continue
                 if in_chain and event.prev_hash != head_hash:
-                    decided[p.index] = _invalid(event, InvalidReason.CHAIN_BROKEN)
+                    decided[p.index] = invalid(event, InvalidReason.CHAIN_BROKEN)
                     continue
                 if not in_chain and event.event_type not in rules.EARLY_EVENT_TYPES:
                     decided[p.index] = EventResult(event.event_id, event.seq, PushStatus.GAP, None)
@@ -184,7 +180,7 @@ class PushOperations(CentralAccess):
                 card = cards.get(serial) if serial else None
                 earlier = outside.get(event.event_id)
                 if earlier is not None and not same_block(earlier, event):
-                    decided[p.index] = _invalid(event, InvalidReason.EVENT_ID_REUSED)
+                    decided[p.index] = invalid(event, InvalidReason.EVENT_ID_REUSED)
                     continue
                 if earlier is not None:  # received outside the chain: decided and applied then
                     decision = rules.Decision(earlier["status"] == "accepted", earlier["reason"])
@@ -223,7 +219,7 @@ class PushOperations(CentralAccess):
             for p in todo:
                 result = decided.get(p.index)
                 if result is not None and result.status is PushStatus.GAP and p.event.seq <= head:
-                    decided[p.index] = _invalid(p.event, InvalidReason.SEQUENCE_USED)
+                    decided[p.index] = invalid(p.event, InvalidReason.SEQUENCE_USED)
             if new_rows:
                 self._insert_events(conn, new_rows)
             if link_updates:
@@ -245,7 +241,7 @@ class PushOperations(CentralAccess):
         self,
         conn: Connection,
         kiosk_id: str,
-        todo: list[_Pending],
+        todo: list[Pending],
         decided: dict[int, EventResult],
     ) -> None:
         """A new event at a seq the chain holds, or one that does not link to the head:
@@ -369,20 +365,16 @@ def _absorb_early(
     return head, head_hash
 
 
-def _invalid(event: SignedEvent, reason: InvalidReason) -> EventResult:
-    return EventResult(event.event_id, event.seq, PushStatus.INVALID, reason)
-
-
-def _int(value: object) -> int:
-    try:
-        return int(value)  # type: ignore[call-overload, no-any-return]
-    except (TypeError, ValueError):
-        return 0
+class _KioskChangedError(Exception):
+    """The kiosk row, read under its lock, is not the one the batch was verified with."""
 
 
 def _retryable(exc: BaseException) -> bool:
-    """Unique-key races, deadlocks and serialisation failures: run the batch again."""
+    """Unique-key races, deadlocks, serialisation failures and a connection lost (the
+    pool is renewed; the batch is idempotent by event id): run the batch again."""
     if isinstance(exc, IntegrityError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
     original = exc.orig if isinstance(exc, DBAPIError) else exc
     code = getattr(original, "sqlstate", None)
