@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from clock import FixedClock
+from kiosk.i18n import Catalogue
 from kiosk.services.ports import ReaderRole
 from screens.card_check import CardCheckScreen
 from screens.home import HomeScreen
-from tests.ui.helpers import settle, type_text
-from tests.ui.test_demo_app import _app, _wait_ready
+from tests.ui.helpers import demo_app, settle, type_text, wait_ready
 
 SECRETS = (
     "123456",  # the demo PIN
@@ -31,9 +31,9 @@ async def test_a_counter_session_logs_no_secrets(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, clock: FixedClock
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    app = _app(tmp_path, clock)
+    app = demo_app(tmp_path, clock, Catalogue("sv"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await _wait_ready(pilot, app)
+        await wait_ready(pilot, app)
         demo = app.ctx.services.get().demo
         assert demo is not None
         demo.insert(ReaderRole.OPERATOR, "clerk")
