@@ -12,6 +12,7 @@ from store.database import Store
 from store.holders import new_holder
 from store.models import Card, Office
 from store.puk_cache import put_puk
+from store.search_terms import replace_terms
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,9 @@ def add_holder(
                 holder_id=holder_id,
             )
         )
+        session.flush()
+        # the search terms, as the store's own ``add_holder`` writes them
+        replace_terms(session, store.cipher, holder_id, name=name, personnummer=personnummer)
 
 
 def add_card(store: Store, spec: CardSpec, *, now: dt.datetime, puk: str | None = None) -> None:

@@ -2,46 +2,41 @@
 operators' and holders' cards on the world's test PKI, the operators on the store's roster,
 the holders and their cards in the store (``tests.support.seed``).
 
-What the screens' tests pin of a directory stays in memory (``CounterDirectory``): a name
-search that matches any part of a name ("er" finds two holders), and a history written by
-an HSA-id the roster does not name. Its holders and cards are read back from the store
-through the product's own ``StoreDirectory``, so the two never disagree at the start.
+What the lookup shows is written the product's way: each card's history as signed journal
+events back-dated with ``Journal.append(now=...)`` (ordered, then activated, by the first
+clerk, who is on the roster with a name), and its name-change deadline as a deadline row.
+The screens read all of it through the product's own ``StoreDirectory``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from clock import FixedClock, local_date
+from clock import local_date
 from devices.virtual.factory import CardFactory, PersonalisedCard
 from kiosk.services.identity import IdentityCheckRecord
 from kiosk.services.identity_store import StoreIdentityRecorder
-from kiosk.services.ports import (
-    CardView,
-    DeadlineView,
-    HistoryLine,
-    HolderDetail,
-    HolderSummary,
-)
 from kiosk.services.status import SyncFigures
-from kiosk.services.store_views import StoreDirectory
+from protocol.event_types import EventType
 from store.database import Store
+from store.deadlines import add_deadline
 from store.holders import new_operator
+from store.journal import Journal
 from tests.support.seed import CardSpec, add_card, add_holder
 
 OFFICE = "KK-SOLNA"
-# The holders' cards were photographed and ordered this many days before the world's day;
-# the name-change deadline falls this many days after it.
+# The holders' cards were photographed this many days before the world's day, journaled
+# as ordered and activated ``HISTORY_DAYS_AGO`` before its instant; the name-change
+# deadline falls this many days after the day.
 PHOTO_DAYS_AGO = 41
+HISTORY_DAYS_AGO = {EventType.CARD_ORDERED: 40, EventType.CARD_ACTIVATED: 5}
 DEADLINE_IN_DAYS = 90
-# The HSA-id the holders' history names (ordered and activated by the first clerk).
-HISTORY_OPERATOR = "SE2321000016-1001"
+# The clerk who ordered and activated the holders' cards (on the roster, named).
+HISTORY_OPERATOR = "clerk"
 
 # name: (holder id on the card, name, serial, product number, personalisation)
 CARDS: dict[str, tuple[str, str, str, str, dict[str, Any]]] = {
@@ -100,6 +95,8 @@ HOLDERS: dict[str, tuple[str, str, str | None, dict[str, Any]]] = {
     ),
     "h-per": ("Per Erik Nyström", "196111209018", "per", {"state": "locked"}),
     "h-kari": ("Kari Haugen", "198809014449", None, {}),
+    # shares a name word with Jöns Ülrik Lindqvist: a search with several matches
+    "h-ulrik": ("Ulrik Sand", "197506152334", None, {}),
 }
 
 
@@ -123,8 +120,11 @@ def fingerprint(card: PersonalisedCard) -> str:
     return hashlib.sha256(der).hexdigest()
 
 
-def seed_cast(store: Store, cards: dict[str, PersonalisedCard], today: dt.date) -> None:
-    """The operators on the roster, the holders and their cards on record."""
+def seed_cast(
+    store: Store, journal: Journal, cards: dict[str, PersonalisedCard], now: dt.datetime
+) -> None:
+    """The operators on the roster, the holders and their cards on record, each card's
+    history in the journal and its name-change deadline (dated from ``now``)."""
     with store.unit_of_work() as session:
         for name, (role, active) in OPERATORS.items():
             hsa_id, person = CARDS[name][0], CARDS[name][1]
@@ -139,6 +139,7 @@ def seed_cast(store: Store, cards: dict[str, PersonalisedCard], today: dt.date) 
                     active=active,
                 )
             )
+    today = local_date(now)
     photographed = today - dt.timedelta(days=PHOTO_DAYS_AGO)
     for holder_id, (person, personnummer, card_name, fields) in HOLDERS.items():
         add_holder(store, holder_id, personnummer=personnummer, name=person)
@@ -156,67 +157,41 @@ def seed_cast(store: Store, cards: dict[str, PersonalisedCard], today: dt.date) 
             has_signing_cert=card.holder.signing is not None,
         )
         add_card(store, spec, now=dt.datetime.combine(photographed, dt.time(), dt.UTC))
+        _journal_history(store, journal, spec, photographed, now)
+        with store.unit_of_work() as session:
+            due = today + dt.timedelta(days=DEADLINE_IN_DAYS)
+            add_deadline(session, card.serial, kind="name_change", due=due)
 
 
-@dataclass
-class Holder:
-    summary: HolderSummary
-    cards: list[CardView] = field(default_factory=list)
-
-
-def holders_on_record(store: Store, now: dt.datetime) -> list[Holder]:
-    """The cast's holders and their cards as the product's store directory reads them."""
-    directory = StoreDirectory(store, FixedClock(now))
-    try:
-        found = []
-        for holder_id in HOLDERS:
-            detail = directory.detail(holder_id)
-            assert detail is not None, holder_id
-            found.append(Holder(detail.holder, list(detail.cards)))
-        return found
-    finally:
-        directory.close()
-
-
-class CounterDirectory:
-    """``HolderDirectory`` over the cast's holders (see the module's docstring)."""
-
-    def __init__(self, holders: Sequence[Holder], now: dt.datetime) -> None:
-        self.holders = {h.summary.holder_id: h for h in holders}
-        self.now = now
-
-    def by_personnummer(self, personnummer: str) -> list[HolderSummary]:
-        digits = "".join(c for c in personnummer if c.isdigit())[-10:]
-        return [h.summary for h in self.holders.values() if h.summary.personnummer[-10:] == digits]
-
-    def by_name(self, text: str) -> list[HolderSummary]:
-        return [h.summary for h in self.holders.values() if text.lower() in h.summary.name.lower()]
-
-    def by_birth_date(self, digits: str) -> list[HolderSummary]:
-        return [h.summary for h in self.holders.values() if h.summary.personnummer[:8] == digits]
-
-    def by_card_serial(self, serial: str) -> list[HolderSummary]:
-        return [
-            h.summary for h in self.holders.values() if any(c.serial == serial for c in h.cards)
-        ]
-
-    def detail(self, holder_id: str) -> HolderDetail | None:
-        holder = self.holders.get(holder_id)
-        if holder is None:
-            return None
-        deadlines: tuple[DeadlineView, ...] = ()
-        history: tuple[HistoryLine, ...] = ()
-        if holder.cards:
-            first = holder.cards[0]
-            due = local_date(self.now) + dt.timedelta(days=DEADLINE_IN_DAYS)
-            deadlines = (DeadlineView("name_change", due, first.serial),)
-            history = tuple(
-                HistoryLine(
-                    self.now - dt.timedelta(days=days), event, HISTORY_OPERATOR, first.serial
-                )
-                for days, event in ((40, "card.ordered"), (5, "card.activated"))
+def _journal_history(
+    store: Store, journal: Journal, spec: CardSpec, photographed: dt.date, now: dt.datetime
+) -> None:
+    """The card ordered, then activated, by the history's clerk, back-dated from ``now``."""
+    payloads: dict[EventType, dict[str, Any]] = {
+        EventType.CARD_ORDERED: {
+            "serial": spec.serial,
+            "holder_id": spec.holder_id,
+            "replaces": "",
+            "photo_date": photographed.isoformat(),
+            "photo_office_id": OFFICE,
+            "state": "ordered",
+        },
+        EventType.CARD_ACTIVATED: {
+            "serial": spec.serial,
+            "holder_id": spec.holder_id,
+            "office_id": OFFICE,
+            "state": "active",
+        },
+    }
+    with store.unit_of_work() as session:
+        for event_type, payload in payloads.items():
+            journal.append(
+                session,
+                event_type=event_type,
+                operator=CARDS[HISTORY_OPERATOR][0],
+                payload=payload,
+                now=now - dt.timedelta(days=HISTORY_DAYS_AGO[event_type]),
             )
-        return HolderDetail(holder.summary, tuple(holder.cards), deadlines, history)
 
 
 class FixedSyncFigures:

@@ -3,7 +3,7 @@ the same store, seed and clock, the cast of ``tests.support.ui_cast`` put into i
 on the roster, holders and cards on record), in-process readers and scanner, and the
 services the App talks to: the login over the store's roster, the identity checks recorded
 in the store (and kept in ``recorder.records``), the lookup, card check and visit over the
-cast's directory.
+product's store directory.
 
 Everything dated is relative to the world's clock: the UI tests' ``world`` fixture
 (``tests/ui/conftest.py``) is on the suite's ``clock``; ``build_world(clock)`` builds one on
@@ -38,18 +38,15 @@ from kiosk.services.identity_store import StoreIdentityRecorder
 from kiosk.services.login import LoginService
 from kiosk.services.lookup import LookupService
 from kiosk.services.status import StatusService, SyncFigures
-from kiosk.services.store_views import StoreRoster
+from kiosk.services.store_views import StoreDirectory, StoreRoster
 from kiosk.services.trust import AnchoredTrust
 from kiosk.services.visit import VisitService
 from tests.support.ui_cast import (
     DEADLINE_IN_DAYS,
     OFFICE,
     PHOTO_DAYS_AGO,
-    CounterDirectory,
     FixedSyncFigures,
-    Holder,
     RecordingIdentityRecorder,
-    holders_on_record,
     make_cards,
     seed_cast,
 )
@@ -62,7 +59,6 @@ __all__ = [
     "OFFICE",
     "PHOTO_DAYS_AGO",
     "PIN",
-    "Holder",
     "World",
     "build_world",
     "counter_on",
@@ -82,7 +78,7 @@ class World:
     readers: InProcessReaders
     cards: dict[str, PersonalisedCard]
     roster: StoreRoster
-    directory: CounterDirectory
+    directory: StoreDirectory
     sync: FixedSyncFigures
     recorder: RecordingIdentityRecorder
     services: Services
@@ -125,8 +121,8 @@ def counter_on(
     store; ``documents`` (by name) default to the demo's documents of the world's day."""
     clock, store, pki = base.clock, base.store, base.factory.pki
     cards = make_cards(base.factory)
-    seed_cast(store, cards, base.today)
-    directory = CounterDirectory(holders_on_record(store, clock()), clock())
+    seed_cast(store, base.journal, cards, clock())
+    directory = StoreDirectory(store, clock)
     roster = StoreRoster(store)
     readers = InProcessReaders()
     sync = FixedSyncFigures()
@@ -163,7 +159,8 @@ def counter_on(
     return World(base, zones, readers, cards, roster, directory, sync, recorder, services)
 
 
-def _close(base: StoreWorld, folder: Path) -> None:
+def _close(base: StoreWorld, directory: StoreDirectory, folder: Path) -> None:
+    directory.close()
     base.store.close()
     shutil.rmtree(folder, ignore_errors=True)
 
@@ -177,7 +174,7 @@ def build_world(
     factory = CardFactory(TestPki.create(now=clock()), master_secret=MASTER)
     base = make_world(folder / "data", clock=clock, factory=factory)
     world = counter_on(base, documents=documents)
-    weakref.finalize(world, _close, base, folder)
+    weakref.finalize(world, _close, base, world.directory, folder)
     return world
 
 

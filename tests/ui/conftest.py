@@ -19,4 +19,8 @@ def world(
     tmp_path: Path, factory: CardFactory, clock: FixedClock, world_template: Path
 ) -> Iterator[World]:
     with open_world(tmp_path, factory, clock, world_template) as base:
-        yield counter_on(base)
+        world = counter_on(base)
+        try:
+            yield world
+        finally:
+            world.directory.close()

@@ -32,10 +32,13 @@ async def test_r1_photo_mismatch_cannot_be_talked_past(world: World) -> None:
 
 
 def _set_card_state(world: World, holder_id: str, state: str) -> None:
-    import dataclasses
+    """The holder's first card in ``state`` on record in the store."""
+    from store.cards import set_card_state
 
-    cards = world.directory.holders[holder_id].cards
-    cards[0] = dataclasses.replace(cards[0], state=state)
+    detail = world.directory.detail(holder_id)
+    assert detail is not None and detail.cards, holder_id
+    with world.base.store.unit_of_work() as session:
+        set_card_state(session, detail.cards[0].serial, state=state, at=world.clock())
 
 
 async def _card_test(pilot, world: World, card: str) -> str:

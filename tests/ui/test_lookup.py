@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.widgets import DataTable
 
-from clock import local_date
+from clock import LOCAL_ZONE, local_date
 from kiosk.i18n import Catalogue
 from screens.lookup import LookupScreen
 from tests.support.ui_world import DEADLINE_IN_DAYS, World, make_app
@@ -38,13 +38,14 @@ def _detail_and_history(app: Any) -> str:
 async def test_lookup_by_personnummer_shows_cards_deadlines_history(world: World) -> None:
     now = world.clock()
     due = local_date(now) + dt.timedelta(days=DEADLINE_IN_DAYS)
-    activated = now - dt.timedelta(days=5)
+    activated = (now - dt.timedelta(days=5)).astimezone(LOCAL_ZONE)
     message, detail = await _lookup(world, "19850312-2387")
     assert "personnummer" in message
     assert "Åsa Linnéa Öberg" in detail
     assert "9752269000000201" in detail and "aktivt" in detail
     assert due.isoformat() in detail and SV("ui.deadline.name_change") in detail
     assert f"{activated:%Y-%m-%d %H:%M}" in detail and SV("ui.event.card.activated") in detail
+    assert "Clara Kvist" in detail  # the operator by the roster's name
 
 
 async def test_lookup_by_card_serial(world: World) -> None:
@@ -59,6 +60,25 @@ async def test_lookup_by_name(world: World) -> None:
     assert "PIN låst" in detail
 
 
+async def test_lookup_by_a_name_word_with_diacritics_folded(world: World) -> None:
+    message, detail = await _lookup(world, "oberg")
+    assert "namn" in message
+    assert "Åsa Linnéa Öberg" in detail and "9752269000000201" in detail
+
+
+async def test_lookup_by_birth_date(world: World) -> None:
+    message, detail = await _lookup(world, "850312")
+    assert SV("ui.lookup.kind.birth_date") in message
+    assert "Åsa Linnéa Öberg" in detail
+
+
+async def test_lookup_by_part_of_a_word_finds_no_one(world: World) -> None:
+    """The store searches whole name words: "er" (in Per, Erik, Öberg) names no one."""
+    message, detail = await _lookup(world, "er")
+    assert message == SV("ui.lookup.none", kind=SV("ui.lookup.kind.name"))
+    assert detail == ""
+
+
 async def test_lookup_without_match_says_so(world: World) -> None:
     message, detail = await _lookup(world, "Ingen Alls")
     assert message == SV("ui.lookup.none", kind=SV("ui.lookup.kind.name"))
@@ -70,7 +90,7 @@ async def test_lookup_several_matches_then_choose(world: World) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot, world)
         await pilot.press("f3")
-        await type_text(pilot, "er")
+        await type_text(pilot, "ulrik")  # a whole name word, diacritics folded ("Ülrik")
         await pilot.press("enter")
         await settle(pilot)
         assert text_of(app, "#lookup-message").startswith("Träffar: 2 (namn)")
