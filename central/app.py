@@ -43,7 +43,7 @@ from central.errors import (
     WrongKioskCertificateError,
 )
 from central.service import CentralService
-from protocol.checkpoint import DivergenceReport, EventsQuery
+from protocol.checkpoint import DivergenceReport, EventsQuery, HeadAnswer
 from protocol.outside_chain import BLOCKS_PATH
 from protocol.strict_json import StrictJsonError, decode_body
 from protocol.wire import (
@@ -58,7 +58,6 @@ from protocol.wire import (
     PUSH_PATH,
     ErrorAnswer,
     ErrorCode,
-    HeadAnswer,
     PullQuery,
     PushRequest,
     WireFormatError,

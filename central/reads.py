@@ -11,8 +11,8 @@ from central.access import CentralAccess
 from central.errors import UnknownKioskError, WrongKioskCertificateError
 from central.fields import holder_aad
 from central.tables import CARD, EVENT, HOLDER, KIOSK, STORED_FIELDS, event_from_stored
+from protocol.checkpoint import HeadAnswer
 from protocol.event_format import FORMAT_V2, GENESIS_HASH, GENESIS_SIGNATURE, SignedEvent
-from protocol.wire import HeadAnswer
 
 
 class ReadOperations(CentralAccess):

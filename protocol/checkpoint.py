@@ -285,3 +285,54 @@ class DivergenceReport:
         ):
             raise WireFormatError(ErrorCode.BAD_REQUEST, "local_hash must be 64 hex digits")
         return cls(kiosk_id, kind, seq, local_hash)
+
+
+# ------------------------------------------------------------------------------ head
+
+
+@dataclass(frozen=True)
+class HeadAnswer:
+    """What the central holds of a kiosk's events: its chain head (0 and the genesis
+    hash at first) and the seqs it holds ahead of the head (blocks pushed first).
+    Every event of the kiosk up to the head, and those ahead, are recorded there."""
+
+    kiosk_id: str
+    head_seq: int
+    head_hash: str
+    ahead: tuple[int, ...] = ()
+    checkpoint: Mapping[str, Any] | None = None  # signed by the central (protocol.checkpoint)
+
+    def holds(self, seq: int) -> bool:
+        return seq <= self.head_seq or seq in self.ahead
+
+    def to_dict(self) -> dict[str, Any]:
+        answer: dict[str, Any] = {
+            "kiosk_id": self.kiosk_id,
+            "head_seq": self.head_seq,
+            "head_hash": self.head_hash,
+            "ahead": list(self.ahead),
+        }
+        if self.checkpoint is not None:
+            answer["checkpoint"] = dict(self.checkpoint)
+        return answer
+
+    @classmethod
+    def kiosk_id_from_params(cls, params: Mapping[str, str]) -> str:
+        """The ``kiosk_id`` a head query asks for (``WireFormatError`` when malformed)."""
+        return kiosk_id_field(params.get("kiosk_id", ""))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> HeadAnswer:
+        """The head; ``ahead`` may be missing (a central that does not say: none)."""
+        try:
+            ahead = data.get("ahead") or []
+            checkpoint = data.get("checkpoint")
+            return cls(
+                str(data["kiosk_id"]),
+                int(data["head_seq"]),
+                str(data["head_hash"]),
+                tuple(sorted(int(seq) for seq in ahead)),
+                checkpoint if isinstance(checkpoint, Mapping) else None,
+            )
+        except (KeyError, TypeError, ValueError):
+            raise WireFormatError(ErrorCode.BAD_REQUEST, "not a chain head") from None

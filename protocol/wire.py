@@ -4,8 +4,8 @@
                    per event)
 ``GET  /v1/pull``  :class:`PullQuery` → :class:`PullPage` (changes after the cursor,
                    one column table per :class:`PullEntity`)
-``GET  /v1/head``  ``kiosk_id`` → :class:`HeadAnswer` (the kiosk's chain head there,
-                   with the central's signed checkpoint of it)
+``GET  /v1/head``  ``kiosk_id`` → ``protocol.checkpoint.HeadAnswer`` (the kiosk's chain
+                   head there, with the central's signed checkpoint of it)
 ``GET  /v1/events`` the kiosk's own chain back, for a kiosk restored from a backup
 ``POST /v1/divergence`` a kiosk whose journal does not match: a fork alarm there
                    (both messages in ``protocol.checkpoint``)
@@ -350,54 +350,3 @@ class PullPage:
             if table:
                 tables[str(entity)] = PullTable(table["columns"], table["rows"])
         return cls(int(data.get("cursor", cursor)), bool(data.get("more")), tables)
-
-
-# ------------------------------------------------------------------------------ head
-
-
-@dataclass(frozen=True)
-class HeadAnswer:
-    """What the central holds of a kiosk's events: its chain head (0 and the genesis
-    hash at first) and the seqs it holds ahead of the head (blocks pushed first).
-    Every event of the kiosk up to the head, and those ahead, are recorded there."""
-
-    kiosk_id: str
-    head_seq: int
-    head_hash: str
-    ahead: tuple[int, ...] = ()
-    checkpoint: Mapping[str, Any] | None = None  # signed by the central (protocol.checkpoint)
-
-    def holds(self, seq: int) -> bool:
-        return seq <= self.head_seq or seq in self.ahead
-
-    def to_dict(self) -> dict[str, Any]:
-        answer: dict[str, Any] = {
-            "kiosk_id": self.kiosk_id,
-            "head_seq": self.head_seq,
-            "head_hash": self.head_hash,
-            "ahead": list(self.ahead),
-        }
-        if self.checkpoint is not None:
-            answer["checkpoint"] = dict(self.checkpoint)
-        return answer
-
-    @classmethod
-    def kiosk_id_from_params(cls, params: Mapping[str, str]) -> str:
-        """The ``kiosk_id`` a head query asks for (``WireFormatError`` when malformed)."""
-        return kiosk_id_field(params.get("kiosk_id", ""))
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> HeadAnswer:
-        """The head; ``ahead`` may be missing (a central that does not say: none)."""
-        try:
-            ahead = data.get("ahead") or []
-            checkpoint = data.get("checkpoint")
-            return cls(
-                str(data["kiosk_id"]),
-                int(data["head_seq"]),
-                str(data["head_hash"]),
-                tuple(sorted(int(seq) for seq in ahead)),
-                checkpoint if isinstance(checkpoint, Mapping) else None,
-            )
-        except (KeyError, TypeError, ValueError):
-            raise WireFormatError(ErrorCode.BAD_REQUEST, "not a chain head") from None

@@ -34,10 +34,11 @@ from protocol.checkpoint import (
     DivergenceKind,
     DivergenceReport,
     EventsPage,
+    HeadAnswer,
 )
 from protocol.checkpoint_verify import kiosk_key_problem
 from protocol.event_format import GENESIS_HASH, SignedEvent, format_timestamp, parse_timestamp
-from protocol.wire import HeadAnswer, WireFormatError
+from protocol.wire import WireFormatError
 from store.checkpoints import (
     Divergence,
     clear_divergence,

@@ -21,8 +21,9 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from protocol.checkpoint import HeadAnswer
 from protocol.event_format import SignedEvent, parse_timestamp
-from protocol.wire import HeadAnswer, PullPage, PushAnswer, PushStatus, WireFormatError
+from protocol.wire import PullPage, PushAnswer, PushStatus, WireFormatError
 from store.checkpoints import divergence
 from store.database import Store
 from store.journal import PRIORITY_BLOCK, Journal

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from protocol.checkpoint import HeadAnswer
 from protocol.event_format import GENESIS_HASH, SignedEvent
-from protocol.wire import ErrorCode, HeadAnswer, PullQuery, PushRequest, WireFormatError
+from protocol.wire import ErrorCode, PullQuery, PushRequest, WireFormatError
 
 # A fixed key: the parametrised bodies below carry its signature in their test ids, which
 # must be the same in every process of a parallel run.

@@ -6,13 +6,13 @@ import json
 
 import pytest
 
+from protocol.checkpoint import HeadAnswer
 from protocol.wire import (
     MAX_PUSH_EVENTS,
     PULL_COLUMNS,
     ErrorAnswer,
     ErrorCode,
     EventResult,
-    HeadAnswer,
     InvalidReason,
     PullEntity,
     PullPage,
