@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from protocol.wire import ErrorCode, EventResult, WireFormatError
+from protocol.wire import EventResult, readable_results
 
 BLOCKS_PATH = "/v1/blocks"
 
@@ -31,15 +31,4 @@ class OutsideChainAnswer:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> OutsideChainAnswer:
         """Results this side cannot read are left out (those blocks go out again)."""
-        results = data.get("results")
-        if not isinstance(results, list):
-            raise WireFormatError(ErrorCode.BAD_REQUEST, "answer without results")
-        readable: list[EventResult] = []
-        for item in results:
-            if not isinstance(item, Mapping):
-                continue
-            try:
-                readable.append(EventResult.from_dict(item))
-            except (TypeError, ValueError):
-                continue
-        return cls(str(data.get("kiosk_id", "")), readable)
+        return cls(str(data.get("kiosk_id", "")), readable_results(data))

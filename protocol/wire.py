@@ -145,6 +145,16 @@ def int_param(params: Mapping[str, str], name: str, default: int, low: int) -> i
 # ------------------------------------------------------------------------------ push
 
 
+def strict_body(body: bytes | bytearray) -> Any:
+    """A request body decoded as strict JSON (``protocol.strict_json``);
+    ``WireFormatError`` with the code to answer otherwise."""
+    try:
+        return decode_body(body)
+    except StrictJsonError as exc:
+        code = ErrorCode.BODY_TOO_LARGE if exc.too_large else ErrorCode.BAD_JSON
+        raise WireFormatError(code, exc.reason) from None
+
+
 @dataclass(frozen=True)
 class PushRequest:
     """A batch of signed events (``protocol.event_format.SignedEvent.to_dict``)."""
@@ -159,12 +169,7 @@ class PushRequest:
     def from_body(cls, body: bytes | bytearray) -> PushRequest:
         """The request from the raw body: strict JSON (``protocol.strict_json``), then
         :meth:`from_dict`; ``WireFormatError`` with the code to answer otherwise."""
-        try:
-            decoded = decode_body(body)
-        except StrictJsonError as exc:
-            code = ErrorCode.BODY_TOO_LARGE if exc.too_large else ErrorCode.BAD_JSON
-            raise WireFormatError(code, exc.reason) from None
-        return cls.from_dict(decoded)
+        return cls.from_dict(strict_body(body))
 
     @classmethod
     def from_dict(cls, body: object) -> PushRequest:
@@ -220,6 +225,23 @@ class EventResult:
         )
 
 
+def readable_results(data: Mapping[str, Any]) -> list[EventResult]:
+    """The per-event results of an answer that this side can read (the others are left
+    out: their events stay pending and go out again); no result list is refused."""
+    results = data.get("results")
+    if not isinstance(results, list):
+        raise WireFormatError(ErrorCode.BAD_REQUEST, "answer without results")
+    readable: list[EventResult] = []
+    for item in results:
+        if not isinstance(item, Mapping):
+            continue
+        try:
+            readable.append(EventResult.from_dict(item))
+        except (TypeError, ValueError):
+            continue
+    return readable
+
+
 @dataclass(frozen=True)
 class PushAnswer:
     kiosk_id: str
@@ -248,17 +270,7 @@ class PushAnswer:
     def from_dict(cls, data: Mapping[str, Any]) -> PushAnswer:
         """The answer; results this side cannot read are left out (their events stay
         pending and go out again), an answer without a result list is refused."""
-        results = data.get("results")
-        if not isinstance(results, list):
-            raise WireFormatError(ErrorCode.BAD_REQUEST, "answer without results")
-        readable: list[EventResult] = []
-        for item in results:
-            if not isinstance(item, Mapping):
-                continue
-            try:
-                readable.append(EventResult.from_dict(item))
-            except (TypeError, ValueError):
-                continue
+        readable = readable_results(data)
         checkpoint = data.get("checkpoint")
         return cls(
             str(data.get("kiosk_id", "")),

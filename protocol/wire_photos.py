@@ -20,8 +20,7 @@ from typing import Any
 
 import orjson
 
-from protocol.strict_json import StrictJsonError, decode_body
-from protocol.wire import ErrorCode, WireFormatError, kiosk_id_field
+from protocol.wire import ErrorCode, WireFormatError, kiosk_id_field, strict_body
 
 PHOTOS_PATH = "/v1/photos"
 PHOTO_BATCH_MEDIA_TYPE = "application/vnd.card-office.photo-batch"
@@ -60,12 +59,7 @@ class PhotoBatchRequest:
     @classmethod
     def from_body(cls, body: bytes | bytearray) -> PhotoBatchRequest:
         """The request from the raw body (strict JSON); ``WireFormatError`` otherwise."""
-        try:
-            decoded = decode_body(body)
-        except StrictJsonError as exc:
-            code = ErrorCode.BODY_TOO_LARGE if exc.too_large else ErrorCode.BAD_JSON
-            raise WireFormatError(code, exc.reason) from None
-        return cls.from_dict(decoded)
+        return cls.from_dict(strict_body(body))
 
     @classmethod
     def from_dict(cls, body: object) -> PhotoBatchRequest:
