@@ -23,6 +23,7 @@ from sqlalchemy import insert, select
 
 from central import rules
 from central.push import RETRIES, PushOperations, _retryable
+from central.push_verify import invalid
 from central.tables import EVENT, KIOSK, OUTSIDE_BLOCK, chunks, stored_event
 from protocol.event_format import SignedEvent, canonical_json, format_timestamp
 from protocol.outside_chain import OutsideChainAnswer
@@ -56,7 +57,7 @@ class OutsideChainOperations(PushOperations):
                 continue
             reason = _invalid_reason(event, kiosk_id, public_key)
             if reason is not None:
-                results.append(EventResult(event.event_id, event.seq, PushStatus.INVALID, reason))
+                results.append(invalid(event, reason))
                 continue
             verified.append((len(results), event))
             results.append(EventResult(event.event_id, event.seq, PushStatus.INVALID, None))
@@ -151,9 +152,7 @@ def _invalid_reason(event: SignedEvent, kiosk_id: str, public_key: bytes) -> Inv
 def _answer_again(event: SignedEvent, stored: Mapping[str, Any]) -> EventResult:
     """A block the central holds already (outside or in the chain): its first answer."""
     if stored["hash"] != event.hash:
-        return EventResult(
-            event.event_id, event.seq, PushStatus.INVALID, InvalidReason.EVENT_ID_REUSED
-        )
+        return invalid(event, InvalidReason.EVENT_ID_REUSED)
     return EventResult(
         event.event_id,
         event.seq,
