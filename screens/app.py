@@ -32,13 +32,7 @@ from screens.app_keys import APP_BINDINGS, AppKeyActions
 from screens.idle import IdleWatch
 from screens.key_bar import KEY_BAR_CSS
 from screens.login import LoginScreen
-from screens.messages import (
-    DocumentScanned,
-    LoggedIn,
-    ReaderChanged,
-    VisitRequested,
-    WorkflowDone,
-)
+from screens.messages import DocumentScanned, LoggedIn, ReaderChanged, VisitRequested, WorkflowDone
 from screens.quit_confirm import ask_to_quit, show_quit_hint
 from screens.status_bar import STATUS_BAR_CSS
 from screens.work_mode import WorkMode
@@ -244,6 +238,9 @@ class KioskApp(AppKeyActions, App[int]):
     # --- session -----------------------------------------------------------------------------
 
     async def on_logged_in(self, message: LoggedIn) -> None:
+        if self.current_mode == WORK:  # a late second answer (Enter pressed twice): keep this one
+            log.warning("a login answer came while an operator is logged in: ignored")
+            return
         identity = message.identity
         log.info("operator logged in (role %s)", identity.role)  # who: in the journal only
         self.ctx.session.operator = identity

@@ -7,6 +7,7 @@ from textual.widgets import Input
 from kiosk.i18n import Catalogue
 from screens.home import HomeScreen
 from screens.login import LoginScreen
+from screens.messages import LoggedIn
 from tests.support.ui_world import World, make_app
 from tests.ui.helpers import all_text, log_in, settle, text_of, type_text
 
@@ -21,6 +22,23 @@ async def test_login_with_clerk_card_opens_home_and_shows_operator(world: World)
         assert app.ctx.session.operator.role == "clerk"
         status = text_of(app, "#status-bar")
         assert "Clara Kvist" in status and "handläggare" in status
+
+
+async def test_a_late_second_login_answer_keeps_the_operator_and_the_work_screens(
+    world: World,
+) -> None:
+    """A second answer of the login service (say a second Enter's) can arrive after the first
+    opened the work screens: it must not tear them down under the operator (it crashed the
+    app with "Can't remove active mode 'work'")."""
+    app = make_app(world)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, world, "clerk")
+        first = app.ctx.session.operator
+        home = app.screen
+        app.post_message(LoggedIn(first))
+        await settle(pilot)
+        assert app.is_running and app.screen is home
+        assert app.ctx.session.operator is first
 
 
 async def test_login_as_id_admin_gets_role_id_admin(world: World) -> None:
