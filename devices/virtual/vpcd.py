@@ -196,9 +196,10 @@ class VpcdCard:
 
 
 def insert_until_interrupted(card: VpcdCard, *, poll: float = 0.5) -> None:
-    """Insert, then block until Ctrl-C; always remove (used by ``kiosk virtual-card``)."""
-    card.insert()
+    """Insert, then block until Ctrl-C; always remove (used by ``kiosk virtual-card``),
+    also after a Ctrl-C that comes while the insert still waits for pcscd."""
     try:
+        card.insert()
         while True:
             time.sleep(poll)
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import queue
 import shutil
 import signal
@@ -130,7 +131,11 @@ def test_kiosk_virtual_card_command(
         "--lang",
         "en",
     ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # faulthandler: a process that does not end on SIGINT gets SIGABRT and prints where it hung
+    env = {**os.environ, "PYTHONFAULTHANDLER": "1"}
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
     try:
         assert wait_for_card(CUSTOMER, present=True, timeout=15)
         trust = TrustAnchors.from_pem_files(
@@ -150,8 +155,8 @@ def test_kiosk_virtual_card_command(
         try:
             out, err = process.communicate(timeout=15)
         except subprocess.TimeoutExpired:
-            process.kill()  # a card left on vpcd's port would fail every later test
-            out, err = process.communicate()
+            process.send_signal(signal.SIGABRT)  # ends it: a card left on vpcd's port
+            out, err = process.communicate()  # would fail every later test
     assert process.returncode == 0, err
     assert reading.serial in out and "CODE LETTER" in out
     assert wait_for_card(CUSTOMER, present=False, timeout=5)
