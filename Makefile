@@ -23,18 +23,18 @@ lint: setup-test
 typecheck: setup-test
 	$(VENV)/mypy clock kiosk devices store central protocol screens
 
-# The unit suite runs a second time with the test clock moved more than a year ahead:
-# nothing may pass only on the day it was written (snapshot tests pin their own instant).
+# One run of the whole suite on three workers: the tests marked pcsc (set in
+# tests/support/pcsc_marker.py) share the machine's one pcscd and its two vpcd readers, so
+# they form one xdist group that one worker runs in order, mostly waiting on the daemon,
+# while the other two run everything else (they share nothing).
+# Then the tests that take the test clock (marker clock, set in tests/support/clock_marker.py)
+# run again with the clock moved more than a year ahead: nothing may pass only on the day it
+# was written (snapshot tests pin their own instant).
 CLOCK_AHEAD_DAYS := 400
 
-# The unit tests share nothing and run on every core (pytest-xdist). Of the UI and integration
-# tests, those marked pcsc (set in tests/support/pcsc_marker.py) share the machine's one pcscd
-# and its two vpcd readers and run one after another; the rest run on two workers.
 test: lint typecheck
-	$(VENV)/pytest tests/unit -n auto
-	$(VENV)/pytest tests/ui tests/integration -m "not pcsc" -n 2
-	$(VENV)/pytest tests/ui tests/integration -m pcsc
-	$(VENV)/pytest tests/unit -q -n auto --clock-offset-days=$(CLOCK_AHEAD_DAYS)
+	$(VENV)/pytest tests -n 3 --dist loadgroup
+	$(VENV)/pytest tests/unit -q -n 2 -m clock --clock-offset-days=$(CLOCK_AHEAD_DAYS)
 
 bench: setup-test
 	$(VENV)/python -m bench all

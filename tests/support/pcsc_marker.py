@@ -1,10 +1,11 @@
 """The ``pcsc`` marker: which tests use the machine's one pcscd and its two vpcd readers.
 
-Only one pcscd runs per machine (fixed socket) and the two vpcd readers are shared, so
-`make test` runs the ``pcsc`` tests one after another and every other test in parallel
-(pytest-xdist). The marker is set from the fixture closure, not by hand; a test without it
-that still opens a PC/SC context (say through the app's reader watcher) fails at teardown,
-so nothing in the parallel part reaches the daemon unnoticed.
+Only one pcscd runs per machine (fixed socket) and the two vpcd readers are shared, so the
+``pcsc`` tests run one after another: they are also one pytest-xdist group, which
+``--dist loadgroup`` (as in `make test`) gives to one worker while the other workers run
+every other test beside it. The marker is set from the fixture closure, not by hand; a test
+without it that still opens a PC/SC context (say through the app's reader watcher) fails at
+teardown, so nothing in the parallel part reaches the daemon unnoticed.
 """
 
 from __future__ import annotations
@@ -17,12 +18,16 @@ import pytest
 # The fixtures that reach the daemon (tests/integration/pcscd_fixture.py); a fixture that
 # depends on one of them puts it into the closure too.
 PCSC_FIXTURES = frozenset({"pcscd", "vpcd_cards"})
+PCSC_GROUP = "pcsc"
 
 
+# tryfirst: pytest-xdist reads the group marker in its own collection hook.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if PCSC_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.pcsc)
+            item.add_marker(pytest.mark.xdist_group(PCSC_GROUP))
 
 
 @pytest.fixture(autouse=True)

@@ -87,3 +87,17 @@ def test_an_unmarked_test_that_opens_a_pcsc_context_fails(tmp_path: Path) -> Non
     assert "ERROR at teardown of test_reaches_the_daemon_unmarked" in result.stdout
     assert "threads ['watcher']) without the pcsc marker" in result.stdout
     assert "4 passed, 1 error" in result.stdout, result.stdout
+
+
+def test_the_pcsc_tests_are_one_xdist_group(tmp_path: Path) -> None:
+    """`make test` runs with ``--dist loadgroup``: the group keeps them on one worker."""
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    result = run_pytest(suite, "-n", "2", "--dist", "loadgroup", "-v")
+    workers = {
+        name: line.split("]")[0].split("[")[-1]
+        for line in result.stdout.splitlines()
+        for name in ("test_uses_the_daemon", "test_uses_it_through_another_fixture")
+        if f"::{name}@pcsc" in line and "PASSED" in line
+    }
+    assert len(workers) == 2 and len(set(workers.values())) == 1, result.stdout
