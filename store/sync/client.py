@@ -33,7 +33,12 @@ from store.sync.chain_guard import ChainGuard
 from store.sync.crls import pull_revocation_lists
 from store.sync.errors import CentralRefusedError, CentralUnreachableError
 from store.sync.outbox import NextBatch, mark_many
-from store.sync.outside_chain import blocks_outside_chain, send_blocks_outside_chain
+from store.sync.outside_chain import (
+    blocks_outside_chain,
+    forget_settled_outside,
+    send_blocks_outside_chain,
+    waiting_blocks,
+)
 from store.sync.photos import delete_old_photos, fetch_photos, send_photos
 from store.sync.quarantine import QuarantinedChange, apply_page_guarded, quarantined
 from store.sync.report import PendingBlock, Rejection, RoundReport, SyncStatus
@@ -117,6 +122,7 @@ class SyncClient:
             self.online = True
             with self.store.unit_of_work() as session:
                 set_state(session, LAST_OK_KEY, self.clock().isoformat())
+                forget_settled_outside(session)
         except CentralUnreachableError as exc:
             self.online = False
             report.online = False
@@ -346,12 +352,9 @@ class SyncClient:
             last_ok = get_state(session, LAST_OK_KEY)
             diverged = divergence(session, self.kiosk_id) is not None
             outside = blocks_outside_chain(session, self.kiosk_id)
+            blocks, oldest_block = waiting_blocks(session, self.kiosk_id)
         waiting = sum(int(r[1]) for r in rows)
-        blocks = sum(int(r[1]) for r in rows if r[0] == PRIORITY_BLOCK) - outside
         oldest_all = min((str(r[2]) for r in rows if r[2]), default=None)
-        oldest_block = min(
-            (str(r[2]) for r in rows if r[0] == PRIORITY_BLOCK and r[2]), default=None
-        )
         return SyncStatus(
             online=self.online,
             waiting_events=waiting,

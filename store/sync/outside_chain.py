@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import and_, delete, func, literal, select
 from sqlalchemy.orm import Session
 
 from protocol.event_types import EventType
@@ -64,6 +64,38 @@ def blocks_outside_chain(session: Session, kiosk_id: str) -> int:
             )
         ).scalar_one()
     )
+
+
+def waiting_blocks(session: Session, kiosk_id: str) -> tuple[int, str | None]:
+    """Pending blocks the central has not accepted in any way: how many, and when the
+    oldest was written (a block accepted outside the chain no longer waits: the card is
+    blocked at the central)."""
+    accepted_outside = and_(
+        _S.c.key == literal(OUTSIDE_KEY_PREFIX) + _J.c.event_id, _S.c.value == ACCEPTED
+    )
+    count, oldest = session.execute(
+        select(func.count(), func.min(_J.c.occurred_at))
+        .select_from(_J.outerjoin(_S, accepted_outside))
+        .where(
+            _J.c.kiosk_id == kiosk_id,
+            _J.c.sync_status == "pending",
+            _J.c.priority == PRIORITY_BLOCK,
+            _S.c.key.is_(None),
+        )
+    ).one()
+    return int(count), None if oldest is None else str(oldest)
+
+
+def forget_settled_outside(session: Session) -> int:
+    """Drop the outside-chain answers of blocks that are no longer pending (the chain push
+    has answered them since); returns how many."""
+    still_pending = select(literal(OUTSIDE_KEY_PREFIX) + _J.c.event_id).where(
+        _J.c.sync_status == "pending"
+    )
+    result = session.execute(
+        delete(_S).where(_S.c.key.startswith(OUTSIDE_KEY_PREFIX), _S.c.key.not_in(still_pending))
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def send_blocks_outside_chain(

@@ -12,8 +12,10 @@ from sqlalchemy import select
 from central.service import CentralService
 from central.tables import CARD, OUTSIDE_BLOCK
 from protocol.checkpoint import DivergenceKind
+from store.models import SyncState
 from store.sync.client import SyncClient
 from store.sync.divergence import Comparison
+from store.sync.outside_chain import OUTSIDE_KEY_PREFIX
 from tests.integration.sync.test_checkpoints import _activate, _backup, _reopen
 from tests.support.sync_world import CentralProcess, Kiosk, assert_converged, seed_cards
 
@@ -61,6 +63,7 @@ def test_r9_a_block_at_a_restored_diverged_kiosk_reaches_the_central_and_enters_
     status = client.status()
     assert status.journal_diverged and status.blocks_outside_chain == 1
     assert status.waiting_blocks == 0  # the clerk sees it reached the central
+    assert status.oldest_block_seconds is None  # and no block waiting for an age
     assert central_service.event_counts(kiosk.kiosk_id) == {"accepted": 4}  # chain untouched
     changed = _card_change(central_service, serials[4])
 
@@ -80,6 +83,9 @@ def test_r9_a_block_at_a_restored_diverged_kiosk_reaches_the_central_and_enters_
     assert [tuple(row) for row in linked] == [(block.event_id, 5)]
     assert central_service.event_counts(kiosk.kiosk_id) == {"accepted": 5}
     assert kiosk.client(central.url).status().blocks_outside_chain == 0
+    with kiosk.store.read_only() as session:  # the outside answer is forgotten once in chain
+        keys = session.execute(select(SyncState.key)).scalars().all()
+    assert not [key for key in keys if key.startswith(OUTSIDE_KEY_PREFIX)], keys
     assert_converged(central_service, kiosk)
 
 
