@@ -45,7 +45,6 @@ from central.errors import (
 from central.service import CentralService
 from protocol.checkpoint import DivergenceReport, EventsQuery, HeadAnswer
 from protocol.outside_chain import BLOCKS_PATH
-from protocol.strict_json import StrictJsonError, decode_body
 from protocol.wire import (
     CRLS_PATH,
     DEFAULT_MAX_BODY_BYTES,
@@ -61,6 +60,7 @@ from protocol.wire import (
     PullQuery,
     PushRequest,
     WireFormatError,
+    strict_body,
 )
 from protocol.wire_photos import (
     MAX_PHOTO_REQUEST_BYTES,
@@ -229,9 +229,7 @@ def build_app(
 
     def divergence_body(request: Request, body: bytearray) -> Response:  # worker thread
         try:
-            report = DivergenceReport.from_dict(decode_body(body))
-        except StrictJsonError as exc:
-            return _error(ErrorCode.BAD_JSON, exc.reason)
+            report = DivergenceReport.from_dict(strict_body(body))
         except WireFormatError as exc:
             return _error(exc.code, exc.detail)
 
