@@ -344,22 +344,20 @@ class SyncClient:
     def status(self) -> SyncStatus:
         now = self.clock()
         with self.store.read_only() as session:
-            rows = session.execute(
-                select(_J.c.priority, func.count(), func.min(_J.c.occurred_at))
-                .where(_J.c.kiosk_id == self.kiosk_id, _J.c.sync_status == "pending")
-                .group_by(_J.c.priority)
-            ).all()
+            waiting, oldest_all = session.execute(
+                select(func.count(), func.min(_J.c.occurred_at)).where(
+                    _J.c.kiosk_id == self.kiosk_id, _J.c.sync_status == "pending"
+                )
+            ).one()
             last_ok = get_state(session, LAST_OK_KEY)
             diverged = divergence(session, self.kiosk_id) is not None
             outside = blocks_outside_chain(session, self.kiosk_id)
             blocks, oldest_block = waiting_blocks(session, self.kiosk_id)
-        waiting = sum(int(r[1]) for r in rows)
-        oldest_all = min((str(r[2]) for r in rows if r[2]), default=None)
         return SyncStatus(
             online=self.online,
-            waiting_events=waiting,
+            waiting_events=int(waiting),
             waiting_blocks=blocks,
-            oldest_waiting_seconds=_age(now, oldest_all),
+            oldest_waiting_seconds=_age(now, None if oldest_all is None else str(oldest_all)),
             oldest_block_seconds=_age(now, oldest_block),
             last_success=last_ok,
             failing_since=self.failing_since,
