@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from textual import events
 from textual.notifications import SeverityLevel
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from textual.worker import WorkerCancelled
 
 from clock import Clock
@@ -132,3 +133,18 @@ async def wait_ready(pilot: Any, app: KioskApp) -> None:
             break
     await settle(pilot)
     assert app.ctx.services.ready
+
+
+def steady_cursors(
+    run_before: Callable[[Any], Awaitable[None]],
+) -> Callable[[Any], Awaitable[None]]:
+    """A snapshot scenario whose input fields draw their cursor steadily at the end: a
+    blinking one (every 0.5 s) is caught on or off, depending on the machine's load."""
+
+    async def scenario(pilot: Any) -> None:
+        await run_before(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
+
+    return scenario

@@ -12,12 +12,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from textual.widgets import Input
 
 from clock import LOCAL_ZONE
 from kiosk.reports.day import DayReport, ReceiptLine
 from tests.support.ui_world import OFFICE, make_app, with_pending_blocks
-from tests.ui.helpers import log_in, settle
+from tests.ui.helpers import log_in, settle, steady_cursors
 from tests.ui.test_snapshots import SIZE, snapshot_world
 
 ASA, JONS = "9752269000000201", "9752269000000202"
@@ -79,11 +78,7 @@ def _scenario(name: str, world: Any) -> Any:
             if options.option_count and options.highlighted is not None:
                 break
             await pilot.pause(0.05)
-        # the search field's cursor blinks every 0.5 s: drawn steadily, the picture is one
-        for field in pilot.app.screen.query(Input):
-            field.cursor_blink = False
-        await pilot.pause(0.3)
-        await settle(pilot)
+        await settle(pilot)  # the search field's cursor: drawn steadily by steady_cursors
 
     async def locked(pilot: Any) -> None:
         await log_in(pilot, world)
@@ -146,4 +141,6 @@ def test_snapshot(snap_compare: Any, screen: str, lang: str) -> None:
     if screen == "day_events":
         world.services.reports = FixedDayReport(world.clock())  # type: ignore[assignment]
     app = make_app(world, lang=lang)
-    assert snap_compare(app, terminal_size=SIZE, run_before=_scenario(screen, world))
+    assert snap_compare(
+        app, terminal_size=SIZE, run_before=steady_cursors(_scenario(screen, world))
+    )
