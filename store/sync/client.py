@@ -34,10 +34,9 @@ from store.sync.crls import pull_revocation_lists
 from store.sync.errors import CentralRefusedError, CentralUnreachableError
 from store.sync.outbox import NextBatch, mark_many
 from store.sync.outside_chain import (
-    blocks_outside_chain,
     forget_settled_outside,
+    pending_blocks,
     send_blocks_outside_chain,
-    waiting_blocks,
 )
 from store.sync.photos import delete_old_photos, fetch_photos, send_photos
 from store.sync.quarantine import QuarantinedChange, apply_page_guarded, quarantined
@@ -351,18 +350,17 @@ class SyncClient:
             ).one()
             last_ok = get_state(session, LAST_OK_KEY)
             diverged = divergence(session, self.kiosk_id) is not None
-            outside = blocks_outside_chain(session, self.kiosk_id)
-            blocks, oldest_block = waiting_blocks(session, self.kiosk_id)
+            blocks = pending_blocks(session, self.kiosk_id)
         return SyncStatus(
             online=self.online,
             waiting_events=int(waiting),
-            waiting_blocks=blocks,
+            waiting_blocks=blocks.waiting,
             oldest_waiting_seconds=_age(now, None if oldest_all is None else str(oldest_all)),
-            oldest_block_seconds=_age(now, oldest_block),
+            oldest_block_seconds=_age(now, blocks.oldest_waiting),
             last_success=last_ok,
             failing_since=self.failing_since,
             journal_diverged=diverged,
-            blocks_outside_chain=outside,
+            blocks_outside_chain=blocks.outside_chain,
         )
 
 

@@ -11,8 +11,9 @@ original event id, ``ChainGuard._recover``) and the central matches it then.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, func, literal, select
+from sqlalchemy import and_, case, delete, func, literal, select
 from sqlalchemy.orm import Session
 
 from protocol.event_types import EventType
@@ -49,41 +50,37 @@ def _answered_outside(session: Session, kiosk_id: str) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
-def blocks_outside_chain(session: Session, kiosk_id: str) -> int:
-    """Pending blocks the central accepted outside the chain (the card is blocked
-    there; the block waits for the journal's recovery to enter the chain)."""
-    return int(
-        session.execute(
-            select(func.count())
-            .select_from(_J.join(_S, _S.c.key == literal(OUTSIDE_KEY_PREFIX) + _J.c.event_id))
-            .where(
-                _J.c.kiosk_id == kiosk_id,
-                _J.c.sync_status == "pending",
-                _J.c.priority == PRIORITY_BLOCK,
-                _S.c.value == ACCEPTED,
-            )
-        ).scalar_one()
-    )
+@dataclass(frozen=True)
+class PendingBlocks:
+    """The pending blocks of a journal as the central has them."""
+
+    outside_chain: int  # accepted outside the chain: the card is blocked at the central,
+    # the block waits for the journal's recovery to enter the chain
+    waiting: int  # not accepted in any way
+    oldest_waiting: str | None  # when the oldest of those was written
 
 
-def waiting_blocks(session: Session, kiosk_id: str) -> tuple[int, str | None]:
-    """Pending blocks the central has not accepted in any way: how many, and when the
-    oldest was written (a block accepted outside the chain no longer waits: the card is
-    blocked at the central)."""
+def pending_blocks(session: Session, kiosk_id: str) -> PendingBlocks:
+    """One read of the pending blocks, each joined to its outside-chain acceptance."""
     accepted_outside = and_(
         _S.c.key == literal(OUTSIDE_KEY_PREFIX) + _J.c.event_id, _S.c.value == ACCEPTED
     )
-    count, oldest = session.execute(
-        select(func.count(), func.min(_J.c.occurred_at))
+    total, outside, oldest = session.execute(
+        select(
+            func.count(),
+            func.count(_S.c.key),
+            func.min(case((_S.c.key.is_(None), _J.c.occurred_at))),
+        )
         .select_from(_J.outerjoin(_S, accepted_outside))
         .where(
             _J.c.kiosk_id == kiosk_id,
             _J.c.sync_status == "pending",
             _J.c.priority == PRIORITY_BLOCK,
-            _S.c.key.is_(None),
         )
     ).one()
-    return int(count), None if oldest is None else str(oldest)
+    return PendingBlocks(
+        int(outside), int(total) - int(outside), None if oldest is None else str(oldest)
+    )
 
 
 def forget_settled_outside(session: Session) -> int:
