@@ -91,9 +91,7 @@ def test_an_unmarked_test_that_opens_a_pcsc_context_fails(tmp_path: Path) -> Non
 
 def test_the_pcsc_tests_are_one_xdist_group(tmp_path: Path) -> None:
     """`make test` runs with ``--dist loadgroup``: the group keeps them on one worker."""
-    suite = tmp_path / "suite"
-    suite.mkdir()
-    result = run_pytest(suite, "-n", "2", "--dist", "loadgroup", "-v")
+    result = run_pytest(tmp_path, "-n", "2", "--dist", "loadgroup", "-v")
     workers = {
         name: line.split("]")[0].split("[")[-1]
         for line in result.stdout.splitlines()
