@@ -136,13 +136,14 @@ async def wait_ready(pilot: Any, app: KioskApp) -> None:
 
 
 def steady_cursors(
-    run_before: Callable[[Any], Awaitable[None]],
+    run_before: Callable[[Any], Awaitable[None]] | None,
 ) -> Callable[[Any], Awaitable[None]]:
     """A snapshot scenario whose input fields draw their cursor steadily at the end: a
     blinking one (every 0.5 s) is caught on or off, depending on the machine's load."""
 
     async def scenario(pilot: Any) -> None:
-        await run_before(pilot)
+        if run_before is not None:
+            await run_before(pilot)
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False
         await pilot.pause()

@@ -17,7 +17,7 @@ import pytest
 
 from clock import FixedClock
 from tests.support.ui_world import World, build_world, limit_logins_by_outdated_list, make_app
-from tests.ui.helpers import log_in, settle, steady_cursors, type_text
+from tests.ui.helpers import log_in, settle, type_text
 
 SIZE = (80, 24)
 SNAPSHOT_NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -128,6 +128,4 @@ def _scenario(name: str, world: Any) -> Any:
 def test_snapshot(snap_compare: Any, screen: str, lang: str) -> None:
     world = snapshot_world()
     app = make_app(world, lang=lang)
-    assert snap_compare(
-        app, terminal_size=SIZE, run_before=steady_cursors(_scenario(screen, world))
-    )
+    assert snap_compare(app, terminal_size=SIZE, run_before=_scenario(screen, world))

@@ -16,7 +16,7 @@ import pytest
 from clock import LOCAL_ZONE
 from kiosk.reports.day import DayReport, ReceiptLine
 from tests.support.ui_world import OFFICE, make_app, with_pending_blocks
-from tests.ui.helpers import log_in, settle, steady_cursors
+from tests.ui.helpers import log_in, settle
 from tests.ui.test_snapshots import SIZE, snapshot_world
 
 ASA, JONS = "9752269000000201", "9752269000000202"
@@ -78,7 +78,7 @@ def _scenario(name: str, world: Any) -> Any:
             if options.option_count and options.highlighted is not None:
                 break
             await pilot.pause(0.05)
-        await settle(pilot)  # the search field's cursor: drawn steadily by steady_cursors
+        await settle(pilot)  # the search field's cursor: drawn steadily (tests/ui/conftest.py)
 
     async def locked(pilot: Any) -> None:
         await log_in(pilot, world)
@@ -141,6 +141,4 @@ def test_snapshot(snap_compare: Any, screen: str, lang: str) -> None:
     if screen == "day_events":
         world.services.reports = FixedDayReport(world.clock())  # type: ignore[assignment]
     app = make_app(world, lang=lang)
-    assert snap_compare(
-        app, terminal_size=SIZE, run_before=steady_cursors(_scenario(screen, world))
-    )
+    assert snap_compare(app, terminal_size=SIZE, run_before=_scenario(screen, world))
