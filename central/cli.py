@@ -111,6 +111,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the operator's name as the kiosks show it (stored encrypted; kept when omitted)",
     )
     admin.add_argument("--inactive", action="store_true", help="mark the operator inactive")
+    admin.add_argument(
+        "--operators",
+        metavar="FILE",
+        help="add or change several roster entries at --office: a JSON list of "
+        '{"hsa_id", "role", "name", "active"}; - reads standard input',
+    )
     admin.add_argument("--office", help="office id of the kiosk or operator")
     admin.add_argument(
         "--produce",
@@ -217,10 +223,12 @@ def administer(args: argparse.Namespace, *, clock: Clock) -> int:
     """Register a kiosk and/or set a roster entry, on the migrated database."""
     from central.checkpoints import checkpoint_public_key
     from central.database import make_engine, migrate
+    from central.roster_file import read_roster
     from central.service import CentralService
 
     if not args.office and not args.produce:
         raise CentralConfigError(path="--office", key_name="office", problem="required")
+    roster = read_roster(args.operators) if args.operators else []  # all checked first
     cipher = field_cipher(args)
     engine = make_engine(args.db)
     migrate(engine)
@@ -250,6 +258,15 @@ def administer(args: argparse.Namespace, *, clock: Clock) -> int:
                 name=args.name,
             )
             print(f"operator {args.add_operator} ({args.role}) at office {args.office}")
+        for entry in roster:
+            service.set_operator(
+                hsa_id=entry.hsa_id,
+                role=entry.role,
+                office_id=args.office,
+                active=entry.active,
+                name=entry.name,
+            )
+            print(f"operator {entry.hsa_id} ({entry.role}) at office {args.office}")
         if args.produce:
             for made in service.produce(office_id=args.office or None):
                 shipped = f", Rek-id {made.rek_id}" if made.rek_id else ""
@@ -263,7 +280,7 @@ def run(args: argparse.Namespace, *, clock: Clock) -> int:
     """Administer when asked to, else serve until interrupted. Raises ``CentralError``."""
     if args.show_checkpoint_key or args.fork_alarms:
         return report(args, clock=clock)
-    if args.register_kiosk or args.add_operator or args.produce:
+    if args.register_kiosk or args.add_operator or args.operators or args.produce:
         return administer(args, clock=clock)  # the database alone: no HTTP server needed
     try:
         from central.server import (
