@@ -138,8 +138,9 @@ class CentralAccess:
 
     def _roster(self, conn: Connection, hsa_ids: set[str]) -> dict[str, rules.RosterEntry]:
         roster: dict[str, rules.RosterEntry] = {}
+        columns = (OPERATOR.c.hsa_id, OPERATOR.c.role, OPERATOR.c.office_id, OPERATOR.c.active)
         for chunk in chunks(sorted(hsa_ids), 1000):
-            for row in conn.execute(select(OPERATOR).where(OPERATOR.c.hsa_id.in_(chunk))):
+            for row in conn.execute(select(*columns).where(self._among(OPERATOR.c.hsa_id, chunk))):
                 roster[str(row.hsa_id)] = rules.RosterEntry(
                     str(row.hsa_id), str(row.role), str(row.office_id), bool(row.active)
                 )

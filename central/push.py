@@ -18,7 +18,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -122,16 +122,9 @@ class PushOperations(CentralAccess):
             head, head_hash = int(locked.head_seq), str(locked.head_hash)
             if not verified:
                 return head, head_hash, decided
-            ids = [p.event.event_id for p in verified]
-            stored: dict[str, Mapping[str, Any]] = {}
-            for chunk in chunks(ids, 1000):
-                for row in conn.execute(
-                    select(EVENT.c.event_id, EVENT.c.hash, EVENT.c.status, EVENT.c.reason).where(
-                        self._among(EVENT.c.event_id, chunk)
-                    )
-                ):
-                    stored[str(row.event_id)] = row._mapping
-            early = self._early_events(conn, kiosk_id, head)
+            stored, early = self._known_events(
+                conn, kiosk_id, head, [p.event.event_id for p in verified]
+            )
             link_updates: list[int] = []
             head, head_hash = _absorb_early(early, head, head_hash, link_updates)
             todo: list[Pending] = []
@@ -342,16 +335,29 @@ class PushOperations(CentralAccess):
             renamed[holder_id] = {"office_id": row.office_id, "data": {**data, "name": name}}
         return renamed
 
-    def _early_events(
-        self, conn: Connection, kiosk_id: str, head: int
-    ) -> dict[int, tuple[str, str]]:
-        """Events stored ahead of the chain head (blocks pushed first): seq → hashes."""
-        rows = conn.execute(
-            select(EVENT.c.seq, EVENT.c.prev_hash, EVENT.c.hash).where(
-                and_(EVENT.c.kiosk_id == kiosk_id, EVENT.c.seq > head)
-            )
-        )
-        return {int(r.seq): (str(r.prev_hash), str(r.hash)) for r in rows}
+    def _known_events(
+        self, conn: Connection, kiosk_id: str, head: int, ids: list[str]
+    ) -> tuple[dict[str, Mapping[str, Any]], dict[int, tuple[str, str]]]:
+        """The stored events among ``ids`` (by event id: hash, status, reason) and the
+        kiosk's events stored ahead of the chain head (blocks pushed first: seq → prev
+        hash and hash), in one read (on SQLite, one per thousand ids)."""
+        stored: dict[str, Mapping[str, Any]] = {}
+        early: dict[int, tuple[str, str]] = {}
+        wanted = set(ids)
+        ahead = and_(EVENT.c.kiosk_id == kiosk_id, EVENT.c.seq > head)
+        columns = (EVENT.c.event_id, EVENT.c.kiosk_id, EVENT.c.seq, EVENT.c.prev_hash)
+        columns += (EVENT.c.hash, EVENT.c.status, EVENT.c.reason)
+        size = len(ids) if self._postgres else 1000  # an array parameter has no limit
+        for number, chunk in enumerate(list(chunks(ids, max(size, 1))) or [[]]):
+            among = self._among(EVENT.c.event_id, chunk)
+            for row in conn.execute(
+                select(*columns).where(or_(among, ahead) if number == 0 else among)
+            ):
+                if row.event_id in wanted:
+                    stored[str(row.event_id)] = row._mapping
+                if row.kiosk_id == kiosk_id and row.seq > head:
+                    early[int(row.seq)] = (str(row.prev_hash), str(row.hash))
+        return stored, early
 
 
 def _absorb_early(
