@@ -345,8 +345,8 @@ class PushOperations(CentralAccess):
         early: dict[int, tuple[str, str]] = {}
         wanted = set(ids)
         ahead = and_(EVENT.c.kiosk_id == kiosk_id, EVENT.c.seq > head)
-        columns = (EVENT.c.event_id, EVENT.c.kiosk_id, EVENT.c.seq, EVENT.c.prev_hash)
-        columns += (EVENT.c.hash, EVENT.c.status, EVENT.c.reason)
+        columns = [EVENT.c[name] for name in ("event_id", "kiosk_id", "seq", "prev_hash")]
+        columns += [EVENT.c.hash, EVENT.c.status, EVENT.c.reason]
         size = len(ids) if self._postgres else 1000  # an array parameter has no limit
         for number, chunk in enumerate(list(chunks(ids, max(size, 1))) or [[]]):
             among = self._among(EVENT.c.event_id, chunk)
@@ -354,7 +354,7 @@ class PushOperations(CentralAccess):
                 select(*columns).where(or_(among, ahead) if number == 0 else among)
             ):
                 if row.event_id in wanted:
-                    stored[str(row.event_id)] = row._mapping
+                    stored[str(row.event_id)] = dict(row._mapping)
                 if row.kiosk_id == kiosk_id and row.seq > head:
                     early[int(row.seq)] = (str(row.prev_hash), str(row.hash))
         return stored, early
