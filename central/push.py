@@ -345,10 +345,10 @@ class PushOperations(CentralAccess):
         early: dict[int, tuple[str, str]] = {}
         wanted = set(ids)
         ahead = and_(EVENT.c.kiosk_id == kiosk_id, EVENT.c.seq > head)
-        columns = [EVENT.c[name] for name in ("event_id", "kiosk_id", "seq", "prev_hash")]
+        columns = [EVENT.c.event_id, EVENT.c.kiosk_id, EVENT.c.seq, EVENT.c.prev_hash]
         columns += [EVENT.c.hash, EVENT.c.status, EVENT.c.reason]
-        size = len(ids) if self._postgres else 1000  # an array parameter has no limit
-        for number, chunk in enumerate(list(chunks(ids, max(size, 1))) or [[]]):
+        size = max(len(ids), 1) if self._postgres else 1000  # an array parameter: no limit
+        for number, chunk in enumerate(list(chunks(ids, size)) or [[]]):
             among = self._among(EVENT.c.event_id, chunk)
             for row in conn.execute(
                 select(*columns).where(or_(among, ahead) if number == 0 else among)
