@@ -8,6 +8,7 @@ commit, so they become visible in commit order (a pull cursor never skips a chan
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,9 +21,22 @@ from central import rules
 from central.database import CHANGE_COUNTER
 from central.errors import UnknownKioskError
 from central.fields import CentralCipher, holder_aad
-from central.tables import CARD, COUNTER, KIOSK, OPERATOR, chunks
+from central.hot_sql import HotSql
+from central.tables import COUNTER, KIOSK, chunks
 from clock import Clock
 from protocol.checkpoint import Checkpoint
+
+# central_card's columns, as ``central.models.CentralCard`` declares them
+CARD_COLUMNS = (
+    "serial",
+    "office_id",
+    "holder_id",
+    "product_number",
+    "state",
+    "data",
+    "personal_enc",
+    "change_id",
+)
 
 
 class CentralAccess:
@@ -127,22 +141,30 @@ class CentralAccess:
             conn.execute(insert(table).values({key_name: key, **values, "change_id": change_id}))
 
     def _lock_cards(self, conn: Connection, serials: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The cards of ``serials`` (all their columns, ``data`` decoded), locked in serial
+        order on PostgreSQL."""
         cards: dict[str, dict[str, Any]] = {}
+        sql = HotSql(conn, postgres=self._postgres)
         for chunk in chunks(sorted(serials), 1000):
-            query = self._for_update(
-                select(CARD).where(self._among(CARD.c.serial, chunk)).order_by(CARD.c.serial)
-            )
-            for row in conn.execute(query):
-                cards[str(row.serial)] = dict(row._mapping)
+            among, params = sql.among("serial", chunk)
+            query = f"SELECT {', '.join(CARD_COLUMNS)} FROM central_card WHERE {among}"  # noqa: S608
+            for row in sql.rows(f"{query} ORDER BY serial", params, lock=True):
+                card = dict(zip(CARD_COLUMNS, row, strict=True))
+                if isinstance(card["data"], str | bytes):  # SQLite keeps JSON as text
+                    card["data"] = json.loads(card["data"])
+                cards[str(card["serial"])] = card
         return cards
 
     def _roster(self, conn: Connection, hsa_ids: set[str]) -> dict[str, rules.RosterEntry]:
         roster: dict[str, rules.RosterEntry] = {}
-        columns = (OPERATOR.c.hsa_id, OPERATOR.c.role, OPERATOR.c.office_id, OPERATOR.c.active)
+        sql = HotSql(conn, postgres=self._postgres)
         for chunk in chunks(sorted(hsa_ids), 1000):
-            for row in conn.execute(select(*columns).where(self._among(OPERATOR.c.hsa_id, chunk))):
-                roster[str(row.hsa_id)] = rules.RosterEntry(
-                    str(row.hsa_id), str(row.role), str(row.office_id), bool(row.active)
+            among, params = sql.among("hsa_id", chunk)
+            # only names and placeholders are formatted in: the ids are parameters
+            query = f"SELECT hsa_id, role, office_id, active FROM central_operator WHERE {among}"  # noqa: S608
+            for hsa_id, role, office_id, active in sql.rows(query, params):
+                roster[str(hsa_id)] = rules.RosterEntry(
+                    str(hsa_id), str(role), str(office_id), bool(active)
                 )
         return roster
 

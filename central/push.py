@@ -18,7 +18,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -27,6 +27,7 @@ from central.access import CentralAccess
 from central.checkpoints import PUSHED_FORK, insert_fork_alarm
 from central.errors import UnknownKioskError
 from central.fields import NONCE_BYTES, card_aad, holder_aad, order_aad
+from central.hot_sql import HotSql
 from central.outside_register import link_outside_block, match_outside_blocks, same_block
 from central.production import set_order_states
 from central.push_verify import Pending, invalid, verify_batch
@@ -34,7 +35,6 @@ from central.tables import (
     CARD,
     EVENT,
     HOLDER,
-    KIOSK,
     ORDER,
     STORED_FIELDS,
     chunks,
@@ -103,23 +103,20 @@ class PushOperations(CentralAccess):
         now = format_timestamp(self.clock())
         office_id = verified_with[1]
         with self._write() as conn:
-            locked = conn.execute(
-                self._for_update(
-                    select(
-                        KIOSK.c.head_seq,
-                        KIOSK.c.head_hash,
-                        KIOSK.c.public_key,
-                        KIOSK.c.office_id,
-                        KIOSK.c.active,
-                    ).where(KIOSK.c.kiosk_id == kiosk_id)
-                )
-            ).first()
-            if locked is None or not locked.active:
+            sql = HotSql(conn, postgres=self._postgres)
+            found = sql.rows(
+                "SELECT head_seq, head_hash, public_key, office_id, active FROM central_kiosk"
+                " WHERE kiosk_id = %s",
+                (kiosk_id,),
+                lock=True,
+            )
+            if not found or not found[0][4]:
                 self._kiosk_keys.pop(kiosk_id, None)
                 raise UnknownKioskError(kiosk_id=kiosk_id)
-            if (str(locked.public_key), str(locked.office_id)) != verified_with:
+            head_seq, head_hash, public_key, locked_office, _active = found[0]
+            if (str(public_key), str(locked_office)) != verified_with:
                 raise _KioskChangedError
-            head, head_hash = int(locked.head_seq), str(locked.head_hash)
+            head, head_hash = int(head_seq), str(head_hash)
             if not verified:
                 return head, head_hash, decided
             stored, early = self._known_events(
@@ -221,10 +218,9 @@ class PushOperations(CentralAccess):
                     .where(and_(EVENT.c.kiosk_id == kiosk_id, EVENT.c.seq.in_(link_updates)))
                     .values(linked=True)
                 )
-            conn.execute(
-                update(KIOSK)
-                .where(KIOSK.c.kiosk_id == kiosk_id)
-                .values(head_seq=head, head_hash=head_hash)
+            sql.run(
+                "UPDATE central_kiosk SET head_seq = %s, head_hash = %s WHERE kiosk_id = %s",
+                (head, head_hash, kiosk_id),
             )
             self._apply_effects(conn, effects)
             self._record_pushed_fork(conn, kiosk_id, todo, decided)
@@ -341,22 +337,26 @@ class PushOperations(CentralAccess):
         """The stored events among ``ids`` (by event id: hash, status, reason) and the
         kiosk's events stored ahead of the chain head (blocks pushed first: seq → prev
         hash and hash), in one read (on SQLite, one per thousand ids)."""
+        sql = HotSql(conn, postgres=self._postgres)
         stored: dict[str, Mapping[str, Any]] = {}
         early: dict[int, tuple[str, str]] = {}
         wanted = set(ids)
-        ahead = and_(EVENT.c.kiosk_id == kiosk_id, EVENT.c.seq > head)
-        columns = [EVENT.c.event_id, EVENT.c.kiosk_id, EVENT.c.seq, EVENT.c.prev_hash]
-        columns += [EVENT.c.hash, EVENT.c.status, EVENT.c.reason]
         size = max(len(ids), 1) if self._postgres else 1000  # an array parameter: no limit
         for number, chunk in enumerate(list(chunks(ids, size)) or [[]]):
-            among = self._among(EVENT.c.event_id, chunk)
-            for row in conn.execute(
-                select(*columns).where(or_(among, ahead) if number == 0 else among)
+            among, params = sql.among("event_id", chunk)
+            if number == 0:
+                among, params = (
+                    f"{among} OR (kiosk_id = %s AND seq > %s)",
+                    [*params, kiosk_id, head],
+                )
+            query = "SELECT event_id, kiosk_id, seq, prev_hash, hash, status, reason"
+            for event_id, kiosk, seq, prev_hash, hash_, status, reason in sql.rows(
+                f"{query} FROM central_event WHERE {among}", params
             ):
-                if row.event_id in wanted:
-                    stored[str(row.event_id)] = dict(row._mapping)
-                if row.kiosk_id == kiosk_id and row.seq > head:
-                    early[int(row.seq)] = (str(row.prev_hash), str(row.hash))
+                if event_id in wanted:
+                    stored[str(event_id)] = {"hash": hash_, "status": status, "reason": reason}
+                if kiosk == kiosk_id and seq > head:
+                    early[int(seq)] = (str(prev_hash), str(hash_))
         return stored, early
 
 
