@@ -22,21 +22,12 @@ from central.database import CHANGE_COUNTER
 from central.errors import UnknownKioskError
 from central.fields import CentralCipher, holder_aad
 from central.hot_sql import HotSql
-from central.tables import COUNTER, KIOSK, chunks
+from central.tables import CARD, COUNTER, KIOSK, chunks
 from clock import Clock
 from protocol.checkpoint import Checkpoint
 
-# central_card's columns, as ``central.models.CentralCard`` declares them
-CARD_COLUMNS = (
-    "serial",
-    "office_id",
-    "holder_id",
-    "product_number",
-    "state",
-    "data",
-    "personal_enc",
-    "change_id",
-)
+# central_card's columns, from its table (the card locks read them all as driver SQL)
+CARD_COLUMNS = tuple(CARD.c.keys())
 
 
 class CentralAccess:
