@@ -10,7 +10,12 @@ import pytest
 from clock import FixedClock
 from tests.support.clock import OFFSET_OPTION, offset_days, session_now
 
-pytest_plugins = ["tests.support.world", "tests.support.pcsc_marker", "tests.support.clock_marker"]
+pytest_plugins = [
+    "tests.support.world",
+    "tests.support.pcsc_marker",
+    "tests.support.clock_marker",
+    "tests.support.gc_tuning",
+]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
