@@ -13,9 +13,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import ARRAY, Engine, Table, Text, any_, bindparam, insert, select, update
+from sqlalchemy import Engine, Table, insert, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql import ColumnElement
 
 from central import rules
 from central.database import CHANGE_COUNTER
@@ -58,13 +57,6 @@ class CentralAccess:
 
     def _for_update(self, query: Any) -> Any:
         return query.with_for_update() if self._postgres else query
-
-    def _among(self, column: Any, values: Sequence[str]) -> ColumnElement[bool]:
-        """``column IN values``: on PostgreSQL one array parameter (``= ANY(%s)``), so a
-        thousand values are neither a thousand bound parameters nor a new statement."""
-        if self._postgres:
-            return column == any_(bindparam(None, list(values), type_=ARRAY(Text)))  # type: ignore[no-any-return]
-        return column.in_(values)  # type: ignore[no-any-return]
 
     def _kiosk(self, kiosk_id: str) -> Mapping[str, Any]:
         with self.engine.connect() as conn:

@@ -120,7 +120,7 @@ class PushOperations(CentralAccess):
             if not verified:
                 return head, head_hash, decided
             stored, early = self._known_events(
-                conn, kiosk_id, head, [p.event.event_id for p in verified]
+                sql, kiosk_id, head, [p.event.event_id for p in verified]
             )
             link_updates: list[int] = []
             head, head_hash = _absorb_early(early, head, head_hash, link_updates)
@@ -332,12 +332,11 @@ class PushOperations(CentralAccess):
         return renamed
 
     def _known_events(
-        self, conn: Connection, kiosk_id: str, head: int, ids: list[str]
+        self, sql: HotSql, kiosk_id: str, head: int, ids: list[str]
     ) -> tuple[dict[str, Mapping[str, Any]], dict[int, tuple[str, str]]]:
         """The stored events among ``ids`` (by event id: hash, status, reason) and the
         kiosk's events stored ahead of the chain head (blocks pushed first: seq → prev
         hash and hash), in one read (on SQLite, one per thousand ids)."""
-        sql = HotSql(conn, postgres=self._postgres)
         stored: dict[str, Mapping[str, Any]] = {}
         early: dict[int, tuple[str, str]] = {}
         wanted = set(ids)
