@@ -7,7 +7,8 @@ events runs a handful of them, and at the central's capacity CPU is the limit. E
 still pass through SQLAlchemy (a lost connection is recognised and the push retried).
 Rows come back as the driver gives them: no type processing. Column and table names are
 those of ``central.models``; a statement names its columns, so a new column is not read
-until it is added here.
+until it is added to the statement (the card locks take theirs from the table, so they
+read every column).
 """
 
 from __future__ import annotations
