@@ -6,8 +6,8 @@
   raw COPY of the same rows into the same database plus the signature checks the design
   needs (one per batch of linked format 2 events) — budget ≤ 1.5.
 - sync.load_20.p50/p95/p99: 20 kiosks pushing at once against one central for one
-  minute (each a batch of 10 signed events at most every 250 ms, loopback only);
-  sync.load_20.errors: failed pushes, budget 0.
+  minute (each a batch of 10 signed events every 250 ms on a fixed schedule, loopback
+  only); sync.load_20.errors: failed pushes, budget 0.
 
 ``scale`` multiplies event and card counts and the load duration. The private PostgreSQL
 server is the tests' (``tests/support/pgserver.py``): run from the repository root,

@@ -1,7 +1,7 @@
 """The load generator of ``sync.capacity``, a process of its own: ``python -m
 bench.load_kiosks KEYS_FILE URL DURATION`` runs one thread per kiosk of KEYS_FILE (JSON:
-kiosk id → Ed25519 private key seed, hex), each pushing a batch of 10 signed events at
-most every 250 ms (``sync.load_20``'s shape) in the format kiosks write (format 2: one
+kiosk id → Ed25519 private key seed, hex), each pushing a batch of 10 signed events every
+250 ms on a fixed schedule (``sync.load_20``'s shape) in the format kiosks write (format 2: one
 signature check per batch at the central), and prints one JSON object: the push
 latencies in seconds, the failed pushes and the events accepted. The batches are signed
 and encoded before the step starts and sent over one keep-alive HTTP connection per
@@ -118,12 +118,15 @@ def run(keys: dict[str, str], url: str, duration: float) -> dict[str, Any]:
     stop_at = start_at + duration
 
     def kiosk(k: int, kiosk_id: str) -> None:
-        time.sleep(max(0.0, start_at - time.monotonic()) + PACE_SECONDS * k / len(keys))
+        # a fixed schedule: push n at first + n × PACE (a late answer delays the next push,
+        # but the schedule does not drift), so each kiosk sends duration / PACE batches
+        first = start_at + PACE_SECONDS * k / len(keys)
         connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
-        for body in bodies[kiosk_id]:
-            if time.monotonic() >= stop_at:
+        for n, body in enumerate(bodies[kiosk_id]):
+            due = first + n * PACE_SECONDS
+            if due >= stop_at:
                 break
-            cycle = time.monotonic()
+            time.sleep(max(0.0, due - time.monotonic()))
             started = time.perf_counter()
             try:
                 ok = _push(connection, body)
@@ -134,7 +137,6 @@ def run(keys: dict[str, str], url: str, duration: float) -> dict[str, Any]:
             with lock:
                 latencies.append(elapsed)
                 errors[0] += 0 if ok else 1
-            time.sleep(max(0.0, PACE_SECONDS - (time.monotonic() - cycle)))
         connection.close()
 
     threads = [
