@@ -20,10 +20,8 @@ read as it streams in and refused with 413 as soon as it passes ``max_body_bytes
 once when its Content-Length says so); then the strict JSON decoding, the shape checks
 (``protocol.wire``) and the push itself (signatures, database) run in a worker thread,
 never on the event loop, so ``/v1/health`` answers while a large batch is processed.
-At most :data:`WORK_THREADS` requests of a process do that work at once; the others wait
-their turn on the event loop. Thirty pushes in thirty threads of one process fight for
-its GIL at each database round trip and all finish late (measured: p99 over 100 ms at
-2,400 events/s); three at a time keep the pool busy and the p99 near 20 ms.
+At most ``work_threads`` requests of a process do that work at once (default
+``central.limits.WORK_THREADS``, which says why); the others wait on the event loop.
 Every refusal is a 4xx with an ``ErrorAnswer`` that says why.
 """
 
@@ -46,6 +44,7 @@ from central.errors import (
     UnknownKioskError,
     WrongKioskCertificateError,
 )
+from central.limits import WORK_THREADS
 from central.service import CentralService
 from protocol.checkpoint import DivergenceReport, EventsQuery, HeadAnswer
 from protocol.outside_chain import BLOCKS_PATH
@@ -74,7 +73,6 @@ from protocol.wire_photos import (
     photo_digest_field,
 )
 
-WORK_THREADS = 3  # requests of one process doing their database work at once
 DIVERGENCE_BODY_BYTES = 4096  # a divergence report is a few small fields
 Result = TypeVar("Result")
 PeerLookup = Callable[[dict[str, Any]], str | None]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from central.errors import CentralConfigError, CentralExtraMissingError
+from central.limits import WORK_THREADS
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -61,6 +62,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=1,
         help="server processes sharing the port (each with its own database connection "
         "pool); on a 2-core machine 2 gives the push load headroom (see sync.capacity)",
+    )
+    parser.add_argument(
+        "--work-threads",
+        type=int,
+        default=WORK_THREADS,
+        metavar="N",
+        help="requests of one server process doing their work (database, signatures) at once; "
+        f"the others wait their turn (default: {WORK_THREADS}, for PostgreSQL on the same "
+        "machine; more when it is across a network and each round trip waits longer)",
     )
     parser.add_argument("--tls-cert", help="server certificate (PEM)")
     parser.add_argument("--tls-key", help="server private key (PEM)")
@@ -324,6 +334,10 @@ def run(args: argparse.Namespace, *, clock: Clock) -> int:
         crls = CrlRelay(args.crl_source, load_authorities(args.crl_ca), clock=clock)
     if args.workers < 1:
         raise CentralConfigError(path="--workers", key_name="workers", problem="at least 1")
+    if args.work_threads < 1:
+        raise CentralConfigError(
+            path="--work-threads", key_name="work_threads", problem="at least 1"
+        )
     cipher, signer = field_cipher(args), checkpoint_key(args)
 
     def build() -> Any:
@@ -336,6 +350,7 @@ def run(args: argparse.Namespace, *, clock: Clock) -> int:
             tls=tls,
             insecure_no_client_auth=args.insecure_no_client_auth,
             max_body_bytes=args.max_body_bytes or DEFAULT_MAX_BODY_BYTES,
+            work_threads=args.work_threads,
             crls=crls,
             checkpoint_key=signer,
         )

@@ -31,6 +31,7 @@ from central.crls import CrlRelay
 from central.database import make_engine, migrate
 from central.errors import CentralConfigError
 from central.fields import CentralCipher
+from central.limits import WORK_THREADS
 from central.service import CentralService
 from clock import Clock
 from protocol.wire import DEFAULT_MAX_BODY_BYTES
@@ -114,6 +115,7 @@ def build_server(
     tls: TlsSettings | None = None,
     insecure_no_client_auth: bool = False,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    work_threads: int = WORK_THREADS,
     log_level: str = "warning",
     crls: CrlRelay | None = None,
     checkpoint_key: Ed25519PrivateKey | None = None,
@@ -131,6 +133,7 @@ def build_server(
         require_certificate=mutual,
         crls=crls,
         max_body_bytes=max_body_bytes,
+        work_threads=work_threads,
     )
     options: dict[str, Any] = {
         "host": host,

@@ -4,7 +4,8 @@
 port, exactly as it would a USB-serial scanner. ``.scan("specimen-td3")`` writes one
 framed zone to the master side. ``.unplug()`` closes the pty (reads on the port then
 fail, like a pulled cable). With ``link=`` the path is a symlink that a new virtual
-scanner can re-point, which is how a scanner "comes back" at the configured port.
+scanner can re-point, which is how a scanner "comes back" at the configured port; an
+unplugged scanner takes its link away.
 
 The scanner scans the documents it is given by name; without any, the published ICAO 9303
 specimens (Utopia, fixed and long expired). The demo's dated Swedish and foreign documents
@@ -111,12 +112,20 @@ class VirtualScanner:
             view = view[written:]
 
     def unplug(self) -> None:
-        """Close the pty: the kiosk's reads fail as with a pulled cable."""
+        """Close the pty: the kiosk's reads fail as with a pulled cable. The link goes
+        too, as udev removes a ``/dev/serial/by-id`` link when the cable is pulled: left
+        behind, it would point to a pty number the system soon gives to another terminal,
+        which the kiosk would then open as its scanner. A link that a newer scanner
+        re-pointed is left alone."""
         for fd in (self._master, self._slave):
             if fd >= 0:
                 with contextlib.suppress(OSError):
                     os.close(fd)
         self._master = self._slave = -1
+        if self.link is not None:
+            with contextlib.suppress(OSError):
+                if os.readlink(self.link) == self.device_path:
+                    self.link.unlink()
 
     def close(self) -> None:
         self.unplug()

@@ -7,11 +7,15 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from central.app import build_app
+from central.limits import WORK_THREADS
+from kiosk.cli import main
 
 
 class _SlowService:
@@ -84,3 +88,38 @@ async def test_health_answers_while_every_work_thread_is_busy() -> None:
     assert health.status_code == 200
     assert running_then == 2  # the third push waited for a slot
     assert [a.status_code for a in answers] == [200] * 3
+
+
+def _central_args(tmp_path: Path, *extra: str) -> list[str]:
+    return [
+        *("central", "--db", f"sqlite:///{tmp_path / 'central.sqlite3'}"),
+        *("--field-key", str(tmp_path / "central.key"), "--insecure-no-client-auth"),
+        *("--listen", "127.0.0.1:1", *extra),
+    ]
+
+
+def test_kiosk_central_refuses_fewer_than_one_work_thread(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(_central_args(tmp_path, "--work-threads", "0")) == 1
+    assert "--work-threads" in capsys.readouterr().err
+    assert not (tmp_path / "central.sqlite3").exists(), "refused before anything is set up"
+
+
+def test_kiosk_central_passes_its_work_threads_to_the_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import central.server
+
+    given: list[int] = []
+    real_build_app = central.server.build_app
+
+    def recording_build_app(*args: Any, **kwargs: Any) -> Any:
+        given.append(kwargs["work_threads"])
+        return real_build_app(*args, **kwargs)
+
+    monkeypatch.setattr(central.server, "build_app", recording_build_app)
+    monkeypatch.setattr(central.server, "serve", lambda *_args, **_kwargs: None)
+    assert main(_central_args(tmp_path, "--work-threads", "7")) == 0
+    assert main(_central_args(tmp_path)) == 0
+    assert given == [7, WORK_THREADS]
