@@ -6,7 +6,7 @@ machine; the load comes from a process of its own (``bench.load_kiosks``) with
 ``sync.load_20``'s fixed shape: each kiosk pushes a batch of 10 signed events every 250 ms
 on a fixed schedule (40 events/s per kiosk). The rate is stepped up by adding kiosks
 (:data:`STEPS`), each step :data:`STEP_SECONDS` long with kiosks of its own (fresh chains),
-finer steps where the budget lies (60 kiosks = 2,400 events/s); the search stops
+by ten from the budget's 60 kiosks (2,400 events/s) to 100; the search stops
 at the first step that misses p99 < 100 ms or has an error. The figure is the rate the
 last good step sustained (answered events per second), its baseline the 20-kiosk load's
 800 events/s; budget ≥ 3× that (2,400 events/s).
